@@ -1,0 +1,24 @@
+package dev.underway.activities;
+
+/**
+ * Failure types shared by workflow and activities. Each is non-retryable: retrying cannot fix
+ * it, and it is raised before anything changes.
+ */
+public final class Failures {
+  private Failures() {}
+
+  /** The request is malformed or asks for something impossible. */
+  public static final String INVALID_REQUEST = "InvalidRequest";
+
+  /** The change would remove nodes or replicas. Underway never scales down. */
+  public static final String SCALE_DOWN_REFUSED = "ScaleDownRefused";
+
+  /** The target named in the request does not exist or is not what it should be. */
+  public static final String TARGET_NOT_FOUND = "TargetNotFound";
+
+  /** Credentials are missing or wrong. */
+  public static final String CREDENTIALS = "CredentialsProblem";
+
+  /** A phase's changes were made but observing again did not show the desired shape. */
+  public static final String VERIFICATION_FAILED = "VerificationFailed";
+}

@@ -1,0 +1,12 @@
+package dev.underway.model;
+
+/**
+ * An open approval gate.
+ *
+ * @param gate its id (the phase name), the value to put in a decision
+ * @param phase the phase it guards
+ * @param text what the approver reads: the plan, failures tolerated, warnings, how to decide
+ * @param openedAt when it opened (ISO-8601)
+ * @param expiresAt when it ends the run unanswered (ISO-8601), or null
+ */
+public record GateView(String gate, String phase, String text, String openedAt, String expiresAt) {}

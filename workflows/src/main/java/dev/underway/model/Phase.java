@@ -1,0 +1,49 @@
+package dev.underway.model;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A desired shape of the cluster.
+ *
+ * @param name how gates, status and search attributes name this phase (e.g. {@code phase-1})
+ * @param nodes number of database nodes (StatefulSet replicas)
+ * @param replicationFactor {@code num_replicas} on every zone configuration
+ * @param readerPath whether a reader Service and a read-only SQL user exist
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Phase(
+    String name,
+    Integer nodes,
+    Integer replicationFactor,
+    Boolean readerPath,
+    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
+
+  public Phase {
+    unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
+  }
+
+  public Phase(String name, int nodes, int replicationFactor, boolean readerPath) {
+    this(name, nodes, replicationFactor, readerPath, null);
+  }
+
+  /** The reference story: 1 node RF 1, then 2 nodes RF 2 with a reader path, then 3 nodes RF 3. */
+  public static final List<Phase> DEFAULTS =
+      List.of(
+          new Phase("phase-0", 1, 1, false),
+          new Phase("phase-1", 2, 2, true),
+          new Phase("phase-2", 3, 3, true));
+
+  @JsonIgnore
+  public boolean wantsReaderPath() {
+    return Boolean.TRUE.equals(readerPath);
+  }
+
+  /** Node failures a replication factor survives while keeping quorum: (RF - 1) / 2. */
+  public static int failuresTolerated(int replicationFactor) {
+    return Math.max(0, (replicationFactor - 1) / 2);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.underway.model;
+
+/** Where a run is. The terminal states say how it ended. */
+public enum RunState {
+  RUNNING,
+  WAITING_FOR_APPROVAL,
+  COMPLETED,
+  DRY_RUN_COMPLETED,
+  REJECTED,
+  ABORTED,
+  EXPIRED,
+  FAILED;
+
+  public boolean terminal() {
+    return this != RUNNING && this != WAITING_FOR_APPROVAL;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.underway.model;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * Which database cluster a run changes: a CockroachDB StatefulSet in a Kubernetes namespace.
+ *
+ * <p>Only {@code namespace}, {@code statefulSet}, {@code publicService} and {@code database} are
+ * required; the rest have defaults (see the accessors ending in {@code OrDefault}). Unknown JSON
+ * fields are collected in {@link #unknownFields()} so the workflow can refuse them with a clear
+ * message instead of silently ignoring a typo.
+ *
+ * @param namespace Kubernetes namespace of the cluster
+ * @param statefulSet name of the CockroachDB StatefulSet
+ * @param publicService the Service SQL clients (the writer path) connect to
+ * @param readerService the Service of the reader path; default {@code <statefulSet>-read}
+ * @param credentialsSecret Secret in {@code namespace} with keys {@code username} and {@code
+ *     password} for the SQL admin; when absent the worker's environment ({@code
+ *     UNDERWAY_SQL_USER}, {@code UNDERWAY_SQL_PASSWORD}) is used
+ * @param database the application database the read-only user may read
+ * @param readerUser the read-only SQL user; default {@code underway_reader}
+ * @param sqlHost host the worker connects to; default {@code <publicService>.<namespace>.svc}
+ * @param sqlPort SQL port; default 26257
+ * @param sslMode JDBC {@code sslmode}; default {@code verify-full}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TargetRef(
+    String namespace,
+    String statefulSet,
+    String publicService,
+    String readerService,
+    String credentialsSecret,
+    String database,
+    String readerUser,
+    String sqlHost,
+    Integer sqlPort,
+    String sslMode,
+    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
+
+  public static final int DEFAULT_SQL_PORT = 26257;
+  public static final String DEFAULT_READER_USER = "underway_reader";
+  public static final String DEFAULT_SSL_MODE = "verify-full";
+
+  public TargetRef {
+    unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
+  }
+
+  /** The usual shape: required fields only, defaults for the rest. */
+  public static TargetRef of(
+      String namespace, String statefulSet, String publicService, String database) {
+    return new TargetRef(
+        namespace, statefulSet, publicService, null, null, database, null, null, null, null, null);
+  }
+
+  public TargetRef withCredentialsSecret(String secret) {
+    return new TargetRef(namespace, statefulSet, publicService, readerService, secret, database,
+        readerUser, sqlHost, sqlPort, sslMode, unknownFields);
+  }
+
+  public TargetRef withSql(String host, Integer port, String mode) {
+    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+        database, readerUser, host, port, mode, unknownFields);
+  }
+
+  @JsonIgnore
+  public String readerServiceOrDefault() {
+    return readerService == null || readerService.isBlank() ? statefulSet + "-read" : readerService;
+  }
+
+  @JsonIgnore
+  public String readerUserOrDefault() {
+    return readerUser == null || readerUser.isBlank() ? DEFAULT_READER_USER : readerUser;
+  }
+
+  @JsonIgnore
+  public String sqlHostOrDefault() {
+    return sqlHost == null || sqlHost.isBlank()
+        ? publicService + "." + namespace + ".svc"
+        : sqlHost;
+  }
+
+  @JsonIgnore
+  public int sqlPortOrDefault() {
+    return sqlPort == null ? DEFAULT_SQL_PORT : sqlPort;
+  }
+
+  @JsonIgnore
+  public String sslModeOrDefault() {
+    return sslMode == null || sslMode.isBlank() ? DEFAULT_SSL_MODE : sslMode;
+  }
+
+  /** Name of the PodDisruptionBudget Underway manages for this StatefulSet. */
+  @JsonIgnore
+  public String disruptionBudgetName() {
+    return statefulSet + "-budget";
+  }
+
+  /** "namespace/statefulSet": how operators and search attributes name a target. */
+  @JsonIgnore
+  public String key() {
+    return namespace + "/" + statefulSet;
+  }
+}
