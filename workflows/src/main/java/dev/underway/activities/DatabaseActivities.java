@@ -15,15 +15,15 @@ import io.temporal.activity.ActivityMethod;
  *
  * <p>Activity type names are {@code Database.<Method>}.
  */
-@ActivityInterface(namePrefix = "Database.")
+@ActivityInterface
 public interface DatabaseActivities {
 
   /** Version, live nodes, every zone's replication factor, reader user, licence. Changes nothing. */
-  @ActivityMethod(name = "Observe")
+  @ActivityMethod(name = "Database.Observe")
   DatabaseState observe(TargetRef target);
 
   /** Waits until at least {@code nodes} nodes are live. Heartbeats {@link NodesReady}. */
-  @ActivityMethod(name = "AwaitLiveNodes")
+  @ActivityMethod(name = "Database.AwaitLiveNodes")
   NodesReady awaitLiveNodes(TargetRef target, int nodes);
 
   /**
@@ -31,14 +31,14 @@ public interface DatabaseActivities {
    * SHOW ALL ZONE CONFIGURATIONS}), not only {@code RANGE default}. Zones already there are left
    * alone. Refuses (non-retryable) a factor larger than the live nodes.
    */
-  @ActivityMethod(name = "SetReplicationFactor")
+  @ActivityMethod(name = "Database.SetReplicationFactor")
   ChangeResult setReplicationFactor(TargetRef target, int replicationFactor);
 
   /**
    * Waits until under-replicated and unavailable ranges are both 0 on {@code readingsRequired}
    * consecutive readings. Heartbeats {@link ReplicationProgress} and resumes from it.
    */
-  @ActivityMethod(name = "AwaitReplicated")
+  @ActivityMethod(name = "Database.AwaitReplicated")
   ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired);
 
   /**
@@ -46,6 +46,6 @@ public interface DatabaseActivities {
    * sets {@code default_transaction_read_only = true} for it. The grants are the real
    * enforcement; the default only makes a mistaken write fail early.
    */
-  @ActivityMethod(name = "EnsureReadOnlyUser")
+  @ActivityMethod(name = "Database.EnsureReadOnlyUser")
   ChangeResult ensureReadOnlyUser(TargetRef target);
 }

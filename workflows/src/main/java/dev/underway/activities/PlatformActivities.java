@@ -11,13 +11,13 @@ import io.temporal.activity.ActivityMethod;
  * Where the database's nodes run: Kubernetes (a StatefulSet, Services, a PodDisruptionBudget),
  * or the local sandbox. Every method is idempotent: it states the desired end, never a delta.
  *
- * <p>Activity type names are {@code Platform.<Method>}; they appear in history and the UI.
+ * <p>Activity type names are {@code Platform.<Method>} (set per method: {@code namePrefix} is ignored when a name is given); they appear in history and the UI.
  */
-@ActivityInterface(namePrefix = "Platform.")
+@ActivityInterface
 public interface PlatformActivities {
 
   /** Reads the cluster's nodes, reader Service and disruption budget. Changes nothing. */
-  @ActivityMethod(name = "Observe")
+  @ActivityMethod(name = "Platform.Observe")
   PlatformState observe(TargetRef target);
 
   /**
@@ -26,21 +26,21 @@ public interface PlatformActivities {
    * scales down: that needs {@code cockroach node decommission} first). Does not wait for
    * readiness.
    */
-  @ActivityMethod(name = "ScaleNodes")
+  @ActivityMethod(name = "Platform.ScaleNodes")
   ChangeResult scaleNodes(TargetRef target, int nodes);
 
   /**
    * Waits until {@code nodes} pods are Ready. Heartbeats {@link NodesReady} and resumes from the
    * last heartbeat after a retry.
    */
-  @ActivityMethod(name = "AwaitNodesReady")
+  @ActivityMethod(name = "Platform.AwaitNodesReady")
   NodesReady awaitNodesReady(TargetRef target, int nodes);
 
   /** Creates or patches the managed PodDisruptionBudget to {@code maxUnavailable}. */
-  @ActivityMethod(name = "ApplyDisruptionBudget")
+  @ActivityMethod(name = "Platform.ApplyDisruptionBudget")
   ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable);
 
   /** Creates or patches the reader Service (the reader path clients connect to). */
-  @ActivityMethod(name = "EnsureReaderService")
+  @ActivityMethod(name = "Platform.EnsureReaderService")
   ChangeResult ensureReaderService(TargetRef target);
 }

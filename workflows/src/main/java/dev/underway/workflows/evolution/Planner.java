@@ -1,0 +1,235 @@
+package dev.underway.workflows.evolution;
+
+import dev.underway.activities.Failures;
+import dev.underway.model.ClusterObservation;
+import dev.underway.model.DatabaseState;
+import dev.underway.model.Phase;
+import dev.underway.model.PhasePlan;
+import dev.underway.model.PlatformState;
+import dev.underway.model.TargetRef;
+import dev.underway.model.ZoneReplication;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares what was observed with what a phase wants and says what must change. Pure and
+ * deterministic: no I/O, no clock, so workflow code calls it directly and tests call it without
+ * Temporal.
+ */
+public final class Planner {
+  private Planner() {}
+
+  /** How every refusal message starts: the operator reads that nothing was changed. */
+  public static final String REFUSED = "Refused before any change";
+
+  /** Clean readings in a row that count as "fully replicated". */
+  public static final int CLEAN_READINGS_REQUIRED = 3;
+
+  /** PDB maxUnavailable while any replication factor involved is 2 or less. */
+  static final int BUDGET_LOCKED = 0;
+
+  /** PDB maxUnavailable once RF 3 or more is verified: one node may be drained at a time. */
+  static final int BUDGET_RELAXED = 1;
+
+  /**
+   * The plan that takes the observed cluster to {@code phase}.
+   *
+   * @throws ApplicationFailure non-retryable {@code ScaleDownRefused} when reaching the phase
+   *     would remove nodes or replicas
+   */
+  public static PhasePlan plan(TargetRef target, ClusterObservation observed, Phase phase) {
+    PlatformState platform = observed.platform();
+    DatabaseState database = observed.database();
+    int nodesBefore = platform.desiredNodes();
+    int nodesAfter = phase.nodes();
+    int rfBefore = observed.effectiveReplicationFactor();
+    int rfAfter = phase.replicationFactor();
+
+    if (nodesBefore > nodesAfter) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          REFUSED + ": " + target.key() + " has " + nodesBefore + " nodes but "
+              + phase.name() + " wants " + nodesAfter + ". Reaching it would mean scaling down,"
+              + " which Underway never does (CockroachDB needs 'cockroach node decommission'"
+              + " first). If the cluster is already past this phase, list only the phases from"
+              + " its current shape onwards.",
+          Failures.SCALE_DOWN_REFUSED);
+    }
+    if (rfBefore > rfAfter) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          REFUSED + ": every range of " + target.key() + " has " + rfBefore
+              + " replicas but " + phase.name() + " wants replication factor " + rfAfter
+              + ". Underway never removes replicas. If the cluster is already past this phase,"
+              + " list only the phases from its current shape onwards.",
+          Failures.SCALE_DOWN_REFUSED);
+    }
+
+    Integer scaleTo = nodesBefore < nodesAfter ? nodesAfter : null;
+    List<String> zones = new ArrayList<>();
+    for (ZoneReplication z : database.zones()) {
+      if (z.numReplicas() != rfAfter) {
+        zones.add(z.target());
+      }
+    }
+    boolean wantsReader = phase.wantsReaderPath();
+    boolean createUser = wantsReader && !database.readerUserExists();
+    boolean createService = wantsReader && !platform.readerServiceExists();
+
+    Integer budgetNow = platform.disruptionBudgetMaxUnavailable();
+    boolean locked = rfBefore <= 2 || rfAfter <= 2;
+    Integer budgetDuring = locked && !Integer.valueOf(BUDGET_LOCKED).equals(budgetNow)
+        ? BUDGET_LOCKED : null;
+    Integer budgetHeld = budgetDuring != null ? budgetDuring : budgetNow;
+    int budgetFinal = rfAfter >= 3 ? BUDGET_RELAXED : BUDGET_LOCKED;
+    Integer budgetAfter = Integer.valueOf(budgetFinal).equals(budgetHeld) ? null : budgetFinal;
+
+    List<String> changes = new ArrayList<>();
+    String budgetName = "PodDisruptionBudget " + target.namespace() + "/"
+        + target.disruptionBudgetName();
+    if (budgetDuring != null) {
+      changes.add("hold " + budgetName + " at maxUnavailable 0 while the replication factor is 2"
+          + " or less, so no voluntary eviction can take a replica away");
+    }
+    if (scaleTo != null) {
+      changes.add("scale StatefulSet " + target.key() + " from " + nodesBefore + " to "
+          + nodesAfter + " nodes, then wait until " + nodesAfter + " pods are Ready and "
+          + nodesAfter + " nodes are live");
+    }
+    if (!zones.isEmpty()) {
+      changes.add("set num_replicas = " + rfAfter + " on " + zones.size()
+          + " zone configuration(s) (" + String.join(", ", zones) + "), then wait until no range"
+          + " is under-replicated or unavailable on " + CLEAN_READINGS_REQUIRED
+          + " consecutive readings");
+    }
+    if (createUser) {
+      changes.add("create read-only SQL user " + target.readerUserOrDefault() + " (SELECT on"
+          + " database " + target.database() + ", default_transaction_read_only = true)");
+    }
+    if (createService) {
+      changes.add("create reader Service " + target.namespace() + "/"
+          + target.readerServiceOrDefault());
+    }
+    if (budgetAfter != null) {
+      changes.add("once verified, set " + budgetName + " to maxUnavailable " + budgetAfter
+          + (budgetAfter == BUDGET_RELAXED
+              ? " (RF " + rfAfter + " survives one node being drained)"
+              : " (RF " + rfAfter + " cannot lose a replica)"));
+    }
+
+    int tolBefore = Phase.failuresTolerated(rfBefore);
+    int tolAfter = Phase.failuresTolerated(rfAfter);
+    List<String> warnings = new ArrayList<>();
+    if (changes.isEmpty()) {
+      return new PhasePlan(phase.name(), nodesBefore, nodesAfter, rfBefore, rfAfter, tolBefore,
+          tolAfter, null, List.of(), false, false, null, null, List.of(), List.of());
+    }
+    if (rfAfter == 2) {
+      warnings.add("RF 2 tolerates ZERO node failures: (2 - 1) / 2 = 0. Losing either node makes"
+          + " ranges unavailable until it returns. Treat this as a step towards RF 3.");
+    }
+    if (rfAfter == 1 && nodesAfter > 1) {
+      warnings.add("RF 1 on " + nodesAfter + " nodes keeps a single copy of each range: any node"
+          + " failure loses data availability.");
+    }
+    if (Math.min(tolBefore, tolAfter) == 0 && (scaleTo != null || !zones.isEmpty())) {
+      warnings.add("While this phase runs the cluster tolerates no node failure: avoid node"
+          + " maintenance until it is done.");
+    }
+    if (nodesAfter > 1 && !database.licensed()) {
+      warnings.add("No licence key is set: CockroachDB throttles multi-node clusters without one"
+          + " after 7 days. Set one (SET CLUSTER SETTING enterprise.license) before then.");
+    }
+    if (platform.readyNodes() < platform.desiredNodes()) {
+      warnings.add("Only " + platform.readyNodes() + " of " + platform.desiredNodes()
+          + " pods are Ready now: find out why before approving.");
+    }
+    if (database.liveNodes() < platform.desiredNodes()) {
+      warnings.add("Only " + database.liveNodes() + " of " + platform.desiredNodes()
+          + " nodes are live now: find out why before approving.");
+    }
+    return new PhasePlan(phase.name(), nodesBefore, nodesAfter, rfBefore, rfAfter, tolBefore,
+        tolAfter, scaleTo, zones, createUser, createService, budgetDuring, budgetAfter, changes,
+        warnings);
+  }
+
+  /**
+   * What still differs from the phase once its changes were made; empty when verified. The
+   * disruption budget's final value is not checked here: it is set after verification.
+   */
+  public static List<String> discrepancies(
+      TargetRef target, ClusterObservation observed, Phase phase) {
+    List<String> found = new ArrayList<>();
+    PlatformState platform = observed.platform();
+    DatabaseState database = observed.database();
+    if (platform.desiredNodes() != phase.nodes()) {
+      found.add("StatefulSet has " + platform.desiredNodes() + " replicas, phase wants "
+          + phase.nodes());
+    }
+    if (platform.readyNodes() < phase.nodes()) {
+      found.add(platform.readyNodes() + " of " + phase.nodes() + " pods are Ready");
+    }
+    if (database.liveNodes() < phase.nodes()) {
+      found.add(database.liveNodes() + " of " + phase.nodes() + " nodes are live");
+    }
+    for (ZoneReplication z : database.zones()) {
+      if (z.numReplicas() != phase.replicationFactor()) {
+        found.add(z.target() + " has num_replicas " + z.numReplicas() + ", phase wants "
+            + phase.replicationFactor());
+      }
+    }
+    if (phase.wantsReaderPath() && !database.readerUserExists()) {
+      found.add("read-only user " + target.readerUserOrDefault() + " is missing");
+    }
+    if (phase.wantsReaderPath() && !platform.readerServiceExists()) {
+      found.add("reader Service " + target.readerServiceOrDefault() + " is missing");
+    }
+    return found;
+  }
+
+  /** The cluster as it will look once {@code plan} is carried out: how a dry run plans ahead. */
+  public static ClusterObservation project(ClusterObservation observed, PhasePlan plan) {
+    PlatformState p = observed.platform();
+    DatabaseState d = observed.database();
+    Integer budget = plan.disruptionBudgetAfter() != null ? plan.disruptionBudgetAfter()
+        : plan.disruptionBudgetDuring() != null ? plan.disruptionBudgetDuring()
+        : p.disruptionBudgetMaxUnavailable();
+    PlatformState platform = new PlatformState(plan.nodesAfter(), plan.nodesAfter(),
+        p.readerServiceExists() || plan.createReaderService(), budget);
+    List<ZoneReplication> zones = d.zones().stream()
+        .map(z -> new ZoneReplication(z.target(), plan.replicationAfter()))
+        .toList();
+    DatabaseState database = new DatabaseState(d.version(), plan.nodesAfter(), zones,
+        d.readerUserExists() || plan.createReaderUser(), d.licensed());
+    return new ClusterObservation(platform, database);
+  }
+
+  /** What an approver reads at the gate. */
+  public static String gateText(TargetRef target, PhasePlan plan, String workflowId) {
+    StringBuilder s = new StringBuilder();
+    s.append("Gate ").append(plan.phase()).append(" for ").append(target.key()).append('\n');
+    s.append("  nodes:               ").append(plan.nodesBefore()).append(" -> ")
+        .append(plan.nodesAfter()).append('\n');
+    s.append("  replication factor:  ").append(plan.replicationBefore()).append(" -> ")
+        .append(plan.replicationAfter()).append('\n');
+    s.append("  failures tolerated:  ").append(plan.failuresToleratedBefore()).append(" -> ")
+        .append(plan.failuresToleratedAfter()).append("   ((RF - 1) / 2)\n");
+    s.append("Changes, in order:\n");
+    for (int i = 0; i < plan.changes().size(); i++) {
+      s.append("  ").append(i + 1).append(". ").append(plan.changes().get(i)).append('\n');
+    }
+    if (!plan.warnings().isEmpty()) {
+      s.append("Warnings:\n");
+      for (String w : plan.warnings()) {
+        s.append("  ! ").append(w).append('\n');
+      }
+    }
+    s.append("Nothing is rolled back automatically if a later step fails.\n");
+    s.append("Decide (replace YOUR-NAME and the comment):\n");
+    for (String kind : List.of("approve", "reject")) {
+      s.append("  temporal workflow signal --workflow-id ").append(workflowId)
+          .append(" --name ").append(kind).append(" --input '{\"gate\":\"")
+          .append(plan.phase()).append("\",\"by\":\"YOUR-NAME\",\"comment\":\"why\"}'\n");
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,208 @@
+package dev.underway.workflows.evolution;
+
+import dev.underway.model.ApprovalPolicy;
+import dev.underway.model.EvolutionRequest;
+import dev.underway.model.Phase;
+import dev.underway.model.TargetRef;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a request before anything runs. Pure: no I/O, so the workflow calls it directly and the
+ * CLI calls it before starting a run. Every problem is reported, not just the first, so an
+ * operator fixes the input once.
+ */
+public final class RequestValidation {
+  private RequestValidation() {}
+
+  /** RFC 1123 label: Kubernetes namespaces and Service names. */
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /** RFC 1123 subdomain: StatefulSet and Secret names. */
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  /** SQL identifiers Underway accepts unquoted: lower case, digits, underscore. */
+  private static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  /** Gate ids are phase names, typed by operators. */
+  private static final Pattern PHASE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9_.]{0,62})?");
+
+  private static final Set<String> SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  /** Every problem with the request, in words an operator understands; empty when it is fine. */
+  public static List<String> problems(EvolutionRequest request) {
+    List<String> problems = new ArrayList<>();
+    if (request == null) {
+      problems.add("the request is empty: give at least a target");
+      return problems;
+    }
+    unknown("request", request.unknownFields(), problems);
+    target(request.target(), problems);
+    phases(request.phases(), problems);
+    approval(request.approval(), problems);
+    if (request.requestedBy() != null && request.requestedBy().isBlank()) {
+      problems.add("requestedBy is blank: name who asks for this run, or leave it out");
+    }
+    return problems;
+  }
+
+  private static void target(TargetRef t, List<String> problems) {
+    if (t == null) {
+      problems.add("target is missing: name namespace, statefulSet, publicService and database");
+      return;
+    }
+    unknown("target", t.unknownFields(), problems);
+    required("target.namespace", t.namespace(), DNS_LABEL, "a Kubernetes namespace", problems);
+    required("target.statefulSet", t.statefulSet(), DNS_LABEL, "a StatefulSet name", problems);
+    required("target.publicService", t.publicService(), DNS_LABEL, "a Service name", problems);
+    required("target.database", t.database(), SQL_NAME, "a SQL database name", problems);
+    optional("target.readerService", t.readerService(), DNS_LABEL, "a Service name", problems);
+    optional("target.credentialsSecret", t.credentialsSecret(), DNS_SUBDOMAIN, "a Secret name",
+        problems);
+    optional("target.readerUser", t.readerUser(), SQL_NAME, "a SQL user name", problems);
+    optional("target.sqlHost", t.sqlHost(), Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}"),
+        "a host name or address", problems);
+    if (t.sqlPort() != null && (t.sqlPort() < 1 || t.sqlPort() > 65535)) {
+      problems.add("target.sqlPort " + t.sqlPort() + " is not a TCP port (1-65535)");
+    }
+    if (t.sslMode() != null && !SSL_MODES.contains(t.sslMode())) {
+      problems.add("target.sslMode '" + t.sslMode() + "' is not one of " + sorted(SSL_MODES));
+    }
+    if (t.readerService() != null && t.readerService().equals(t.publicService())) {
+      problems.add("target.readerService must differ from target.publicService: the reader path"
+          + " is a separate Service");
+    }
+  }
+
+  private static void phases(List<Phase> phases, List<String> problems) {
+    if (phases == null) {
+      return; // the defaults
+    }
+    if (phases.isEmpty()) {
+      problems.add("phases is empty: leave it out for the default three phases, or list them");
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    Phase previous = null;
+    for (int i = 0; i < phases.size(); i++) {
+      Phase p = phases.get(i);
+      String where = "phases[" + i + "]";
+      if (p == null) {
+        problems.add(where + " is empty");
+        continue;
+      }
+      unknown(where, p.unknownFields(), problems);
+      if (p.name() == null || p.name().isBlank()) {
+        problems.add(where + ".name is missing");
+      } else {
+        where = "phase '" + p.name() + "'";
+        if (!PHASE_NAME.matcher(p.name()).matches()) {
+          problems.add(where + ": name must be lower case letters, digits, '-', '_' or '.'"
+              + " (it is the gate id operators type)");
+        }
+        if (!names.add(p.name())) {
+          problems.add(where + " appears twice: phase names are gate ids and must be unique");
+        }
+      }
+      boolean complete = true;
+      if (p.nodes() == null) {
+        problems.add(where + ": nodes is missing");
+        complete = false;
+      } else if (p.nodes() < 1) {
+        problems.add(where + ": nodes is " + p.nodes() + ", must be at least 1");
+        complete = false;
+      }
+      if (p.replicationFactor() == null) {
+        problems.add(where + ": replicationFactor is missing");
+        complete = false;
+      } else if (p.replicationFactor() < 1) {
+        problems.add(where + ": replicationFactor is " + p.replicationFactor()
+            + ", must be at least 1");
+        complete = false;
+      }
+      if (!complete) {
+        continue;
+      }
+      if (p.replicationFactor() > p.nodes()) {
+        problems.add(where + ": replicationFactor " + p.replicationFactor() + " is larger than its "
+            + p.nodes() + " node(s): a range cannot have more replicas than there are nodes");
+      }
+      if (previous != null) {
+        if (p.nodes() < previous.nodes()) {
+          problems.add(where + " shrinks nodes from " + previous.nodes() + " to " + p.nodes()
+              + ": Underway never scales down (that needs cockroach node decommission first)");
+        }
+        if (p.replicationFactor() < previous.replicationFactor()) {
+          problems.add(where + " lowers the replication factor from "
+              + previous.replicationFactor() + " to " + p.replicationFactor()
+              + ": Underway never removes replicas");
+        }
+        if (previous.wantsReaderPath() && !p.wantsReaderPath()) {
+          problems.add(where + " removes the reader path: Underway never drops a user or a"
+              + " Service");
+        }
+      }
+      previous = p;
+    }
+  }
+
+  private static void approval(ApprovalPolicy a, List<String> problems) {
+    if (a == null) {
+      return;
+    }
+    unknown("approval", a.unknownFields(), problems);
+    for (String who : a.approvers()) {
+      if (who == null || who.isBlank()) {
+        problems.add("approval.approvers has a blank name");
+      }
+    }
+    if (a.gateExpiry() != null) {
+      try {
+        Duration d = Duration.parse(a.gateExpiry());
+        if (d.isNegative() || d.isZero()) {
+          problems.add("approval.gateExpiry " + a.gateExpiry() + " must be positive");
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("approval.gateExpiry '" + a.gateExpiry()
+            + "' is not an ISO-8601 duration such as PT72H or P3D");
+      }
+    }
+  }
+
+  /** The gate expiry, or null when gates wait indefinitely. Call after {@link #problems}. */
+  public static Duration gateExpiry(ApprovalPolicy policy) {
+    return policy == null || policy.gateExpiry() == null ? null : Duration.parse(policy.gateExpiry());
+  }
+
+  private static void unknown(String where, Map<String, Object> unknown, List<String> problems) {
+    if (!unknown.isEmpty()) {
+      problems.add(where + " has unknown field(s) " + sorted(unknown.keySet())
+          + ": check the spelling (see runbooks/cluster-evolution.md for the fields)");
+    }
+  }
+
+  private static void required(
+      String field, String value, Pattern pattern, String what, List<String> problems) {
+    if (value == null || value.isBlank()) {
+      problems.add(field + " is missing: it must name " + what);
+    } else {
+      optional(field, value, pattern, what, problems);
+    }
+  }
+
+  private static void optional(
+      String field, String value, Pattern pattern, String what, List<String> problems) {
+    if (value != null && !pattern.matcher(value).matches()) {
+      problems.add(field + " '" + value + "' is not " + what);
+    }
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+}

@@ -1,0 +1,291 @@
+package dev.underway.workflows.evolution;
+
+import dev.underway.activities.DatabaseActivities;
+import dev.underway.activities.Failures;
+import dev.underway.activities.PlatformActivities;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.model.DatabaseState;
+import dev.underway.model.NodesReady;
+import dev.underway.model.PlatformState;
+import dev.underway.model.ReplicationProgress;
+import dev.underway.model.TargetRef;
+import dev.underway.model.ZoneReplication;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A STAND-IN for Kubernetes and CockroachDB, used only to test workflow logic in the
+ * time-skipping test environment (the real activities are tested against fabric8's mock server
+ * and real PostgreSQL in the activities module). It keeps the cluster's shape in memory, obeys
+ * the activities' contracts (idempotent, refuses scale-down) and records every call so tests can
+ * assert what ran and in which order.
+ */
+public class InMemoryCluster {
+
+  /** The zones a fresh CockroachDB cluster lists in SHOW ALL ZONE CONFIGURATIONS. */
+  public static final List<String> ZONES = List.of(
+      "RANGE default", "DATABASE system", "RANGE meta", "RANGE liveness", "RANGE system",
+      "TABLE system.public.replication_constraint_stats",
+      "TABLE system.public.replication_stats");
+
+  public static final List<String> MUTATIONS = List.of(
+      "Platform.ScaleNodes", "Platform.ApplyDisruptionBudget", "Platform.EnsureReaderService",
+      "Database.SetReplicationFactor", "Database.EnsureReadOnlyUser");
+
+  private int nodes;
+  private final Map<String, Integer> zones = new LinkedHashMap<>();
+  private boolean readerUser;
+  private boolean readerService;
+  private Integer budget;
+  private boolean licensed;
+  /** When false, SetReplicationFactor reports success but changes nothing (a broken cluster). */
+  private volatile boolean zoneChangesTakeEffect = true;
+  /** When set, AwaitReplicated heartbeats until this latch opens (or it is cancelled). */
+  private volatile CountDownLatch replicationGate;
+  private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+  public InMemoryCluster(int nodes, int replicationFactor) {
+    this.nodes = nodes;
+    ZONES.forEach(z -> zones.put(z, replicationFactor));
+    this.budget = replicationFactor <= 2 ? 0 : 1;
+  }
+
+  /** A cluster at Phase 0 of the reference story: 1 node, RF 1, no reader path. */
+  public static InMemoryCluster atPhase0() {
+    return new InMemoryCluster(1, 1);
+  }
+
+  /** A cluster at Phase 1: 2 nodes, RF 2, reader path. */
+  public static InMemoryCluster atPhase1() {
+    InMemoryCluster c = new InMemoryCluster(2, 2);
+    c.readerUser = true;
+    c.readerService = true;
+    return c;
+  }
+
+  public InMemoryCluster licensed(boolean value) {
+    this.licensed = value;
+    return this;
+  }
+
+  public InMemoryCluster withoutDisruptionBudget() {
+    this.budget = null;
+    return this;
+  }
+
+  public void breakZoneChanges() {
+    zoneChangesTakeEffect = false;
+  }
+
+  /** Makes AwaitReplicated wait until {@link #finishReplication()}. */
+  public void holdReplication() {
+    replicationGate = new CountDownLatch(1);
+  }
+
+  public void finishReplication() {
+    replicationGate.countDown();
+  }
+
+  public List<String> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  public List<String> mutatingCalls() {
+    return calls().stream().filter(c -> MUTATIONS.stream().anyMatch(c::startsWith)).toList();
+  }
+
+  public synchronized int nodes() {
+    return nodes;
+  }
+
+  public synchronized Map<String, Integer> zones() {
+    return Map.copyOf(zones);
+  }
+
+  public synchronized boolean hasReaderUser() {
+    return readerUser;
+  }
+
+  public synchronized boolean hasReaderService() {
+    return readerService;
+  }
+
+  public synchronized Integer budget() {
+    return budget;
+  }
+
+  private void record(String call) {
+    calls.add(call);
+  }
+
+  /** The activity implementations to register with a worker. */
+  public Object[] activities() {
+    return new Object[] {platform(), database()};
+  }
+
+  public PlatformActivities platform() {
+    InMemoryCluster c = this;
+    return new PlatformActivities() {
+      @Override
+      public PlatformState observe(TargetRef target) {
+        return c.observePlatform(target);
+      }
+
+      @Override
+      public ChangeResult scaleNodes(TargetRef target, int nodes) {
+        return c.scaleNodes(target, nodes);
+      }
+
+      @Override
+      public NodesReady awaitNodesReady(TargetRef target, int nodes) {
+        return c.awaitNodesReady(target, nodes);
+      }
+
+      @Override
+      public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+        return c.applyDisruptionBudget(target, maxUnavailable);
+      }
+
+      @Override
+      public ChangeResult ensureReaderService(TargetRef target) {
+        return c.ensureReaderService(target);
+      }
+    };
+  }
+
+  public DatabaseActivities database() {
+    InMemoryCluster c = this;
+    return new DatabaseActivities() {
+      @Override
+      public DatabaseState observe(TargetRef target) {
+        return c.observeDatabase(target);
+      }
+
+      @Override
+      public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
+        return c.awaitLiveNodes(target, nodes);
+      }
+
+      @Override
+      public ChangeResult setReplicationFactor(TargetRef target, int replicationFactor) {
+        return c.setReplicationFactor(target, replicationFactor);
+      }
+
+      @Override
+      public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+        return c.awaitReplicated(target, readingsRequired);
+      }
+
+      @Override
+      public ChangeResult ensureReadOnlyUser(TargetRef target) {
+        return c.ensureReadOnlyUser(target);
+      }
+    };
+  }
+
+  // ---- platform ----------------------------------------------------------------------------
+
+  synchronized PlatformState observePlatform(TargetRef target) {
+    record("Platform.Observe");
+    return new PlatformState(nodes, nodes, readerService, budget);
+  }
+
+  synchronized ChangeResult scaleNodes(TargetRef target, int wanted) {
+    record("Platform.ScaleNodes(" + wanted + ")");
+    if (wanted < nodes) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "would scale down from " + nodes + " to " + wanted, Failures.SCALE_DOWN_REFUSED);
+    }
+    if (wanted == nodes) {
+      return ChangeResult.unchanged("StatefulSet " + target.key(), "already " + nodes);
+    }
+    String detail = "replicas " + nodes + " -> " + wanted;
+    nodes = wanted;
+    return new ChangeResult("StatefulSet " + target.key(), Outcome.UPDATED, detail);
+  }
+
+  synchronized NodesReady awaitNodesReady(TargetRef target, int wanted) {
+    record("Platform.AwaitNodesReady(" + wanted + ")");
+    return new NodesReady(nodes, wanted);
+  }
+
+  synchronized ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+    record("Platform.ApplyDisruptionBudget(" + maxUnavailable + ")");
+    Outcome outcome = budget == null ? Outcome.CREATED
+        : budget == maxUnavailable ? Outcome.UNCHANGED : Outcome.UPDATED;
+    budget = maxUnavailable;
+    return new ChangeResult("PodDisruptionBudget " + target.disruptionBudgetName(), outcome,
+        "maxUnavailable " + maxUnavailable);
+  }
+
+  synchronized ChangeResult ensureReaderService(TargetRef target) {
+    record("Platform.EnsureReaderService");
+    Outcome outcome = readerService ? Outcome.UNCHANGED : Outcome.CREATED;
+    readerService = true;
+    return new ChangeResult("Service " + target.readerServiceOrDefault(), outcome, "reader path");
+  }
+
+  // ---- database ----------------------------------------------------------------------------
+
+  synchronized DatabaseState observeDatabase(TargetRef target) {
+    record("Database.Observe");
+    List<ZoneReplication> list = zones.entrySet().stream()
+        .map(e -> new ZoneReplication(e.getKey(), e.getValue())).toList();
+    return new DatabaseState("CockroachDB CCL v25.4.0 (in-memory stand-in)", nodes, list,
+        readerUser, licensed);
+  }
+
+  synchronized NodesReady awaitLiveNodes(TargetRef target, int wanted) {
+    record("Database.AwaitLiveNodes(" + wanted + ")");
+    return new NodesReady(nodes, wanted);
+  }
+
+  synchronized ChangeResult setReplicationFactor(TargetRef target, int rf) {
+    record("Database.SetReplicationFactor(" + rf + ")");
+    if (rf > nodes) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "RF " + rf + " > " + nodes + " live nodes", Failures.INVALID_REQUEST);
+    }
+    long changed = zones.values().stream().filter(v -> v != rf).count();
+    if (zoneChangesTakeEffect) {
+      zones.replaceAll((k, v) -> rf);
+    }
+    return new ChangeResult("zone configurations", changed == 0 ? Outcome.UNCHANGED
+        : Outcome.UPDATED, changed + " zone(s) set to num_replicas " + rf);
+  }
+
+  ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+    record("Database.AwaitReplicated");
+    CountDownLatch gate = replicationGate;
+    if (gate != null) {
+      try {
+        while (!gate.await(20, TimeUnit.MILLISECONDS)) {
+          // Heartbeating is how a cancelled activity learns of it: this throws on cancel.
+          Activity.getExecutionContext().heartbeat(
+              new ReplicationProgress(7, 0, 0, readingsRequired));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw Activity.wrap(e);
+      }
+    }
+    return new ReplicationProgress(0, 0, readingsRequired, readingsRequired);
+  }
+
+  synchronized ChangeResult ensureReadOnlyUser(TargetRef target) {
+    record("Database.EnsureReadOnlyUser");
+    Outcome outcome = readerUser ? Outcome.UNCHANGED : Outcome.CREATED;
+    readerUser = true;
+    return new ChangeResult("user " + target.readerUserOrDefault(), outcome, "SELECT only");
+  }
+}

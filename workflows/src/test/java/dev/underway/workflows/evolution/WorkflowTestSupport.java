@@ -1,0 +1,73 @@
+package dev.underway.workflows.evolution;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.underway.model.EvolutionRequest;
+import dev.underway.model.EvolutionStatus;
+import dev.underway.model.GateView;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+
+/**
+ * A time-skipping test environment with the workflow, the search attributes registered as an
+ * operator would register them, and an {@link InMemoryCluster} standing in for the activities.
+ */
+public final class WorkflowTestSupport implements AutoCloseable {
+  public static final String TASK_QUEUE = "underway-test";
+
+  public final TestWorkflowEnvironment env;
+  public final WorkflowClient client;
+  public final InMemoryCluster cluster;
+
+  public WorkflowTestSupport(InMemoryCluster cluster) {
+    this.cluster = cluster;
+    this.env = TestWorkflowEnvironment.newInstance();
+    for (var key : SearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    Worker worker = env.newWorker(TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+    worker.registerActivitiesImplementations(cluster.activities());
+    env.start();
+    this.client = env.getWorkflowClient();
+  }
+
+  public ClusterEvolutionWorkflow stub(EvolutionRequest request) {
+    return stub(ClusterEvolutionWorkflow.workflowId(request.target()));
+  }
+
+  public ClusterEvolutionWorkflow stub(String workflowId) {
+    return client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(workflowId).build());
+  }
+
+  /** A stub bound to the running workflow, for signals, updates and queries. */
+  public ClusterEvolutionWorkflow running(EvolutionRequest request) {
+    return client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+        ClusterEvolutionWorkflow.workflowId(request.target()));
+  }
+
+  /** Starts a run without waiting for it. */
+  public ClusterEvolutionWorkflow start(EvolutionRequest request) {
+    ClusterEvolutionWorkflow wf = stub(request);
+    WorkflowClient.start(wf::evolve, request);
+    return running(request);
+  }
+
+  /** Waits (real time, no time skipping) until the given gate is open and returns it. */
+  public static GateView awaitGate(ClusterEvolutionWorkflow wf, String gate) {
+    return await().atMost(Duration.ofSeconds(20)).until(() -> {
+      EvolutionStatus s = wf.status();
+      return s.openGate() != null && s.openGate().gate().equals(gate) ? s.openGate() : null;
+    }, g -> g != null);
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}
