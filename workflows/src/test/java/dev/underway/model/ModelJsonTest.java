@@ -1,0 +1,73 @@
+package dev.underway.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.underway.workflows.evolution.Requests;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The records travel as the UI's JSON input box and `temporal ... --input` send them. */
+class ModelJsonTest {
+
+  private static final ObjectMapper JSON = Requests.TEMPORAL_JSON;
+
+  @Test
+  void requestRoundTripsThroughTemporalsMapper() throws Exception {
+    EvolutionRequest original = new EvolutionRequest(
+        TargetRef.of("db", "crdb", "crdb-public", "app").withCredentialsSecret("creds")
+            .withSql("localhost", 26257, "disable"),
+        Phase.DEFAULTS, new ApprovalPolicy(List.of("bob"), false, "P3D", null), true, "alice");
+    String json = JSON.writeValueAsString(original);
+    EvolutionRequest back = JSON.readValue(json, EvolutionRequest.class);
+    assertThat(back).isEqualTo(original);
+    assertThat(json).doesNotContain("unknownFields").doesNotContain("OrDefault");
+  }
+
+  @Test
+  void absentFieldsStayAbsentAndDefaultsApply() throws Exception {
+    EvolutionRequest r = JSON.readValue("""
+        {"target": {"namespace": "db", "statefulSet": "crdb", "publicService": "p",
+                    "database": "app"}}""", EvolutionRequest.class);
+    assertThat(r.phasesOrDefault()).isEqualTo(Phase.DEFAULTS);
+    assertThat(r.approvalOrDefault().mayDecide("anyone")).isTrue();
+    assertThat(r.isDryRun()).isFalse();
+    assertThat(r.target().readerServiceOrDefault()).isEqualTo("crdb-read");
+    assertThat(r.target().sqlHostOrDefault()).isEqualTo("p.db.svc");
+    assertThat(r.target().sqlPortOrDefault()).isEqualTo(26257);
+    JsonNode written = JSON.readTree(JSON.writeValueAsString(r));
+    assertThat(written.has("phases")).isFalse();
+    assertThat(written.get("target").has("readerService")).isFalse();
+  }
+
+  @Test
+  void unknownFieldsAreCollectedNotLost() throws Exception {
+    EvolutionRequest r = JSON.readValue("""
+        {"target": {"namespace": "db", "nmespace": "x"}, "dryrun": true}""",
+        EvolutionRequest.class);
+    assertThat(r.unknownFields()).containsOnlyKeys("dryrun");
+    assertThat(r.target().unknownFields()).containsOnlyKeys("nmespace");
+  }
+
+  @Test
+  void statusAndResultRoundTrip() throws Exception {
+    EvolutionStatus status = new EvolutionStatus(RunState.WAITING_FOR_APPROVAL, "db/crdb",
+        "alice", false, "phase-1", "gate",
+        new GateView("phase-1", "phase-1", "text", "2026-01-01T00:00:00Z", null),
+        List.of(), List.of(new Decision("phase-1", DecisionKind.APPROVE, "bob",
+            "2026-01-01T00:00:00Z", "ok", true, null, "signal")),
+        List.of(new TimelineEntry("phase-1", "gate", "started", "2026-01-01T00:00:00Z", null)),
+        null);
+    String json = JSON.writeValueAsString(status);
+    assertThat(json).contains("\"kind\":\"approve\"");
+    assertThat(JSON.readValue(json, EvolutionStatus.class)).isEqualTo(status);
+  }
+
+  @Test
+  void decisionKindsParseInAnyCaseAndRefuseUnknownWords() {
+    assertThat(DecisionKind.parse("Approve")).isEqualTo(DecisionKind.APPROVE);
+    assertThat(DecisionKind.parse(" abort ")).isEqualTo(DecisionKind.ABORT);
+    assertThat(DecisionKind.parse("yes")).isNull();
+  }
+}

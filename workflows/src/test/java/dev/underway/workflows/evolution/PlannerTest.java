@@ -1,0 +1,141 @@
+package dev.underway.workflows.evolution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.underway.activities.Failures;
+import dev.underway.model.ClusterObservation;
+import dev.underway.model.DatabaseState;
+import dev.underway.model.Phase;
+import dev.underway.model.PhasePlan;
+import dev.underway.model.PlatformState;
+import dev.underway.model.TargetRef;
+import dev.underway.model.ZoneReplication;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The planner is pure: observed shape in, plan out. */
+class PlannerTest {
+
+  private static final TargetRef T = Requests.TARGET;
+  private static final Phase P0 = Phase.DEFAULTS.get(0);
+  private static final Phase P1 = Phase.DEFAULTS.get(1);
+  private static final Phase P2 = Phase.DEFAULTS.get(2);
+
+  private static ClusterObservation cluster(int nodes, boolean licensed, Integer budget,
+      boolean reader, int... zoneReplicas) {
+    List<ZoneReplication> zones = new java.util.ArrayList<>();
+    for (int i = 0; i < zoneReplicas.length; i++) {
+      zones.add(new ZoneReplication(InMemoryCluster.ZONES.get(i), zoneReplicas[i]));
+    }
+    return new ClusterObservation(new PlatformState(nodes, nodes, reader, budget),
+        new DatabaseState("v25.4.0", nodes, zones, reader, licensed));
+  }
+
+  @Test
+  void phase0ClusterIsAlreadyAtPhase0() {
+    PhasePlan plan = Planner.plan(T, cluster(1, false, 0, false, 1, 1, 1), P0);
+    assertThat(plan.alreadyThere()).isTrue();
+    assertThat(plan.warnings()).isEmpty();
+  }
+
+  @Test
+  void phase1PlanScalesRaisesEveryZoneAndAddsTheReaderPath() {
+    PhasePlan plan = Planner.plan(T, cluster(1, false, 0, false, 1, 1, 1, 1, 1), P1);
+    assertThat(plan.scaleTo()).isEqualTo(2);
+    assertThat(plan.zonesToChange()).hasSize(5).contains("RANGE default", "RANGE liveness");
+    assertThat(plan.createReaderUser()).isTrue();
+    assertThat(plan.createReaderService()).isTrue();
+    assertThat(plan.disruptionBudgetDuring()).as("already locked").isNull();
+    assertThat(plan.disruptionBudgetAfter()).as("stays locked at RF 2").isNull();
+    assertThat(plan.failuresToleratedBefore()).isZero();
+    assertThat(plan.failuresToleratedAfter()).isZero();
+    assertThat(plan.warnings()).anyMatch(w -> w.contains("RF 2 tolerates ZERO node failures"))
+        .anyMatch(w -> w.contains("No licence key"));
+  }
+
+  @Test
+  void phase2PlanRelaxesTheBudgetOnlyAfterwards() {
+    PhasePlan plan = Planner.plan(T, cluster(2, true, 0, true, 2, 2, 2), P2);
+    assertThat(plan.scaleTo()).isEqualTo(3);
+    assertThat(plan.disruptionBudgetDuring()).isNull();
+    assertThat(plan.disruptionBudgetAfter()).isEqualTo(1);
+    assertThat(plan.failuresToleratedAfter()).isEqualTo(1);
+    assertThat(plan.changes().get(plan.changes().size() - 1)).startsWith("once verified");
+    assertThat(plan.warnings()).noneMatch(w -> w.contains("licence"));
+  }
+
+  @Test
+  void missingBudgetIsLockedFirst() {
+    PhasePlan plan = Planner.plan(T, cluster(1, true, null, false, 1, 1), P1);
+    assertThat(plan.disruptionBudgetDuring()).isZero();
+    assertThat(plan.changes().get(0)).startsWith("hold PodDisruptionBudget");
+  }
+
+  @Test
+  void systemZonesConfiguredAboveTheNodeCountAreNotAScaleDown() {
+    // A fresh cluster's system ranges ask for 5 replicas, but on 1 node they hold 1 copy.
+    PhasePlan plan = Planner.plan(T, cluster(1, true, 0, false, 1, 5, 5), P0);
+    assertThat(plan.zonesToChange()).containsExactly("DATABASE system", "RANGE meta");
+    assertThat(plan.replicationBefore()).isEqualTo(1);
+  }
+
+  @Test
+  void moreNodesThanThePhaseIsRefused() {
+    assertThatThrownBy(() -> Planner.plan(T, cluster(3, true, 1, true, 3, 3), P1))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo(Failures.SCALE_DOWN_REFUSED);
+          assertThat(f.isNonRetryable()).isTrue();
+          assertThat(f.getOriginalMessage()).startsWith(Planner.REFUSED)
+              .contains("has 3 nodes but phase-1 wants 2");
+        });
+  }
+
+  @Test
+  void moreReplicasThanThePhaseIsRefused() {
+    assertThatThrownBy(() -> Planner.plan(T, cluster(3, true, 1, true, 3, 3),
+        new Phase("wide", 3, 2, true)))
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("every range of underway-demo/cockroachdb has 3 replicas");
+  }
+
+  @Test
+  void discrepanciesNameWhatIsStillWrong() {
+    List<String> left = Planner.discrepancies(T, cluster(2, true, 0, false, 2, 1), P1);
+    assertThat(left).containsExactly(
+        "DATABASE system has num_replicas 1, phase wants 2",
+        "read-only user underway_reader is missing",
+        "reader Service cockroachdb-read is missing");
+    assertThat(Planner.discrepancies(T, cluster(2, true, 0, true, 2, 2), P1)).isEmpty();
+  }
+
+  @Test
+  void projectionOfAPlanHasTheShapeOfItsPhase() {
+    ClusterObservation start = cluster(1, false, 0, false, 1, 1, 5);
+    PhasePlan plan = Planner.plan(T, start, P1);
+    ClusterObservation after = Planner.project(start, plan);
+    assertThat(Planner.discrepancies(T, after, P1)).isEmpty();
+    assertThat(Planner.plan(T, after, P1).alreadyThere()).isTrue();
+  }
+
+  @Test
+  void gateTextShowsNumbersChangesWarningsAndHowToDecide() {
+    PhasePlan plan = Planner.plan(T, cluster(1, false, 0, false, 1, 1), P1);
+    String text = Planner.gateText(T, plan, "cluster-evolution-underway-demo-cockroachdb");
+    assertThat(text)
+        .contains("failures tolerated:  0 -> 0")
+        .contains("  1. scale StatefulSet underway-demo/cockroachdb from 1 to 2 nodes")
+        .contains("  ! RF 2 tolerates ZERO node failures")
+        .contains("temporal workflow signal --workflow-id "
+            + "cluster-evolution-underway-demo-cockroachdb --name approve --input "
+            + "'{\"gate\":\"phase-1\",\"by\":\"YOUR-NAME\",\"comment\":\"why\"}'")
+        .contains("Nothing is rolled back automatically");
+  }
+
+  @Test
+  void failuresToleratedIsHalfOfRfMinusOneRoundedDown() {
+    assertThat(List.of(1, 2, 3, 4, 5, 7).stream().map(Phase::failuresTolerated))
+        .containsExactly(0, 0, 1, 1, 2, 3);
+  }
+}
