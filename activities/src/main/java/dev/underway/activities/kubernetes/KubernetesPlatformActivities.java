@@ -1,0 +1,134 @@
+package dev.underway.activities.kubernetes;
+
+import dev.underway.activities.PlatformActivities;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.NodesReady;
+import dev.underway.model.PlatformState;
+import dev.underway.model.TargetRef;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PlatformActivities} on Kubernetes: a CockroachDB StatefulSet, its reader Service and its
+ * PodDisruptionBudget. Each method is a short list of named steps over the per-kind operators;
+ * failures retrying cannot fix are non-retryable {@code ApplicationFailure}s raised before any
+ * change. API errors (timeouts, 409 conflicts, 5xx) are left to Temporal's retry policy: every
+ * method reads before it writes, so a retry converges instead of repeating.
+ */
+public class KubernetesPlatformActivities implements PlatformActivities {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesPlatformActivities.class);
+
+  private final StatefulSetOperator statefulSets;
+  private final ServiceOperator services;
+  private final DisruptionBudgetOperator budgets;
+  private final DesiredObjects desired;
+  private final Duration pollInterval;
+
+  /**
+   * @param client the Kubernetes client (owned by the caller, who closes it)
+   * @param pollInterval how often {@link #awaitNodesReady} reads the pods; also its heartbeat rate
+   */
+  public KubernetesPlatformActivities(KubernetesClient client, Duration pollInterval) {
+    Objects.requireNonNull(client, "client");
+    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
+    }
+    this.statefulSets = new StatefulSetOperator(client);
+    this.services = new ServiceOperator(client);
+    this.budgets = new DisruptionBudgetOperator(client);
+    this.desired = new DesiredObjects(client.getKubernetesSerialization());
+  }
+
+  @Override
+  public PlatformState observe(TargetRef target) {
+    Refusals.requireTarget(target);
+    StatefulSet sts = statefulSets.require(target);
+    int desiredNodes = StatefulSetOperator.desiredReplicas(sts);
+    int readyNodes = statefulSets.readyNodes(target, sts);
+    boolean reader = services.exists(target.namespace(), target.readerServiceOrDefault());
+    Integer maxUnavailable = budgets.maxUnavailable(target.namespace(), target.disruptionBudgetName());
+    PlatformState state = new PlatformState(desiredNodes, readyNodes, reader, maxUnavailable);
+    log.info("Observed {}: {} desired, {} ready, reader Service {} {}, budget {} maxUnavailable {}",
+        target.key(), desiredNodes, readyNodes, target.readerServiceOrDefault(),
+        reader ? "present" : "absent", target.disruptionBudgetName(), maxUnavailable);
+    return state;
+  }
+
+  @Override
+  public ChangeResult scaleNodes(TargetRef target, int nodes) {
+    Refusals.requireTarget(target);
+    if (nodes < 1) {
+      throw Refusals.invalid("cannot scale " + target.key() + " to " + nodes
+          + " nodes: a cluster needs at least 1");
+    }
+    return statefulSets.scaleTo(target, nodes);
+  }
+
+  @Override
+  public NodesReady awaitNodesReady(TargetRef target, int nodes) {
+    Refusals.requireTarget(target);
+    if (nodes < 1) {
+      throw Refusals.invalid("cannot wait for " + nodes + " Ready nodes: at least 1 is needed");
+    }
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Optional<NodesReady> last = context.getHeartbeatDetails(NodesReady.class);
+    last.ifPresentOrElse(
+        p -> log.info("Resuming wait for {} Ready nodes of {} (attempt {}); last heartbeat: {}/{}",
+            nodes, target.key(), context.getInfo().getAttempt(), p.ready(), p.wanted()),
+        () -> log.info("Waiting for {} Ready nodes of {}", nodes, target.key()));
+    int lastReported = last.map(NodesReady::ready).orElse(-1);
+    while (true) {
+      StatefulSet sts = statefulSets.require(target);
+      int desiredNodes = StatefulSetOperator.desiredReplicas(sts);
+      if (desiredNodes < nodes) {
+        throw Refusals.invalid("StatefulSet " + target.key() + " has replicas " + desiredNodes
+            + ", so " + nodes + " nodes can never be Ready: scale it first");
+      }
+      NodesReady progress = new NodesReady(statefulSets.readyNodes(target, sts), nodes);
+      // Throws ActivityCompletionException (e.g. cancelled): let it propagate.
+      context.heartbeat(progress);
+      if (progress.ready() != lastReported) {
+        log.info("{}: {}/{} nodes Ready", target.key(), progress.ready(), nodes);
+        lastReported = progress.ready();
+      }
+      if (progress.done()) {
+        return progress;
+      }
+      try {
+        Thread.sleep(pollInterval.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        log.info("Wait for {} Ready nodes of {} interrupted at {}/{}", nodes, target.key(),
+            progress.ready(), nodes);
+        throw Activity.wrap(e);
+      }
+    }
+  }
+
+  @Override
+  public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+    Refusals.requireTarget(target);
+    if (maxUnavailable < 0) {
+      throw Refusals.invalid("maxUnavailable must be 0 or more, got " + maxUnavailable);
+    }
+    StatefulSet sts = statefulSets.require(target);
+    return budgets.reconcile(desired.disruptionBudget(
+        target, StatefulSetOperator.podSelector(target, sts), maxUnavailable));
+  }
+
+  @Override
+  public ChangeResult ensureReaderService(TargetRef target) {
+    Refusals.requireTarget(target);
+    StatefulSet sts = statefulSets.require(target);
+    return services.reconcile(
+        desired.readerService(target, StatefulSetOperator.podSelector(target, sts)));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.underway.activities.kubernetes;
+
+import dev.underway.activities.Failures;
+import dev.underway.model.TargetRef;
+import io.temporal.failure.ApplicationFailure;
+
+/** The non-retryable failures of the Kubernetes activities, with operator-readable messages. */
+final class Refusals {
+  private Refusals() {}
+
+  static ApplicationFailure invalid(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
+  }
+
+  static ApplicationFailure statefulSetNotFound(TargetRef target) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "StatefulSet " + target.namespace() + "/" + target.statefulSet()
+            + " not found (does namespace " + target.namespace() + " exist, and is the name right?)",
+        Failures.TARGET_NOT_FOUND);
+  }
+
+  static ApplicationFailure scaleDown(TargetRef target, int current, int wanted) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "Refusing to scale StatefulSet " + target.key() + " down from " + current + " to " + wanted
+            + " nodes: Underway never scales down. Removing a CockroachDB node needs "
+            + "`cockroach node decommission` first (and a replication factor the remaining nodes "
+            + "can hold); nothing was changed.",
+        Failures.SCALE_DOWN_REFUSED);
+  }
+
+  /** Checks the fields every Kubernetes activity needs. */
+  static void requireTarget(TargetRef target) {
+    if (target == null) {
+      throw invalid("target is required");
+    }
+    if (blank(target.namespace()) || blank(target.statefulSet())) {
+      throw invalid("target.namespace and target.statefulSet are required (got "
+          + target.namespace() + "/" + target.statefulSet() + ")");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
