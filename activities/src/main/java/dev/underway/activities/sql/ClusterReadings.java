@@ -1,0 +1,15 @@
+package dev.underway.activities.sql;
+
+import dev.underway.activities.sql.CockroachDialect.RangeCounts;
+import dev.underway.model.TargetRef;
+
+/**
+ * One reading of the cluster for the waiting activities. The production implementation asks
+ * CockroachDB over SQL (see {@link SqlDatabaseActivities}); tests feed readings from a stub.
+ */
+public interface ClusterReadings {
+
+  int liveNodes(TargetRef target);
+
+  RangeCounts rangeCounts(TargetRef target);
+}

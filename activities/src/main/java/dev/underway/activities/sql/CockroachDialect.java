@@ -1,0 +1,225 @@
+package dev.underway.activities.sql;
+
+import dev.underway.model.ZoneReplication;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only place with CockroachDB-specific SQL, and the parsing of what it answers. Statements both
+ * PostgreSQL and CockroachDB understand (roles, grants) live in {@link PortableRoleSql}, reached
+ * through {@link #roles()}.
+ */
+public class CockroachDialect {
+
+  private static final Logger log = LoggerFactory.getLogger(CockroachDialect.class);
+
+  /** SQLSTATE undefined_object: CockroachDB's "unrecognized configuration parameter". */
+  static final String UNDEFINED_OBJECT = "42704";
+
+  private final PortableRoleSql roles;
+
+  public CockroachDialect() {
+    this(new PortableRoleSql());
+  }
+
+  public CockroachDialect(PortableRoleSql roles) {
+    this.roles = roles;
+  }
+
+  /** Role and grant statements shared with PostgreSQL. */
+  public PortableRoleSql roles() {
+    return roles;
+  }
+
+  /** Under- and unavailable ranges summed over all stores. */
+  public record RangeCounts(long underReplicated, long unavailable) {
+    public boolean clean() {
+      return underReplicated == 0 && unavailable == 0;
+    }
+  }
+
+  /** {@code major.minor} of a CockroachDB release, e.g. 26.1. */
+  public record Version(int major, int minor) implements Comparable<Version> {
+    @Override
+    public int compareTo(Version o) {
+      return major != o.major ? Integer.compare(major, o.major) : Integer.compare(minor, o.minor);
+    }
+  }
+
+  /** From this release on, reading most of {@code crdb_internal} needs allow_unsafe_internals. */
+  static final Version UNSAFE_INTERNALS_REQUIRED = new Version(26, 1);
+
+  // ---- statements -----------------------------------------------------------------------------
+
+  public String serverVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /**
+   * Lets this session read {@code crdb_internal} (ranges, liveness): {@code SET
+   * allow_unsafe_internals = on} from v26.1, where it defaults to off. Skipped on a version known
+   * to be older; on a version string that cannot be parsed the statement is tried and "unknown
+   * setting" tolerated.
+   */
+  public void allowInternals(Connection c, String serverVersion) throws SQLException {
+    if (!mayNeedUnsafeInternals(serverVersion)) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("SET allow_unsafe_internals = on");
+    } catch (SQLException e) {
+      if (!UNDEFINED_OBJECT.equals(e.getSQLState())) {
+        throw e;
+      }
+      log.debug("allow_unsafe_internals unknown to this server ({}): not needed", serverVersion);
+    }
+  }
+
+  /** Nodes whose liveness record is current. */
+  public int liveNodes(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(
+             "SELECT count(*) FROM crdb_internal.gossip_nodes WHERE is_live")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /**
+   * Every zone configuration that sets {@code num_replicas} explicitly. Zones that do not (for
+   * example a table zone that only sets {@code gc.ttlseconds}) inherit it from their parent and
+   * follow it when the parent changes, so they are not listed.
+   */
+  public List<ZoneReplication> zones(Connection c) throws SQLException {
+    List<ZoneReplication> zones = new ArrayList<>();
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW ALL ZONE CONFIGURATIONS")) {
+      while (rs.next()) {
+        parseZone(rs.getString(1), rs.getString(2)).ifPresent(zones::add);
+      }
+    }
+    return zones;
+  }
+
+  /** Sets the zone's replication factor. The target is validated before it is spliced in. */
+  public void setNumReplicas(Connection c, String target, int numReplicas) throws SQLException {
+    String sql = alterZoneSql(target, numReplicas);
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  public RangeCounts rangeCounts(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(
+             "SELECT coalesce(sum((metrics->>'ranges.underreplicated')::FLOAT8), 0)::INT8,"
+                 + " coalesce(sum((metrics->>'ranges.unavailable')::FLOAT8), 0)::INT8"
+                 + " FROM crdb_internal.kv_store_status")) {
+      rs.next();
+      return new RangeCounts(rs.getLong(1), rs.getLong(2));
+    }
+  }
+
+  /** Whether an enterprise licence key is set ({@code SHOW CLUSTER SETTING enterprise.license}). */
+  public boolean licensed(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW CLUSTER SETTING enterprise.license")) {
+      return rs.next() && isLicenceKey(rs.getString(1));
+    }
+  }
+
+  // ---- parsing and validation (no I/O) --------------------------------------------------------
+
+  private static final Pattern VERSION = Pattern.compile("\\bv(\\d+)\\.(\\d+)");
+
+  /** {@code CockroachDB CCL v26.1.0 (x86_64-pc-linux-gnu, ...)} gives 26.1. */
+  public static Optional<Version> parseVersion(String versionString) {
+    if (versionString == null || !versionString.contains("CockroachDB")) {
+      return Optional.empty();
+    }
+    Matcher m = VERSION.matcher(versionString);
+    return m.find()
+        ? Optional.of(new Version(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))))
+        : Optional.empty();
+  }
+
+  /** True from v26.1 on, and when the version cannot be told (then "unknown setting" is fine). */
+  public static boolean mayNeedUnsafeInternals(String versionString) {
+    return parseVersion(versionString)
+        .map(v -> v.compareTo(UNSAFE_INTERNALS_REQUIRED) >= 0)
+        .orElse(true);
+  }
+
+  private static final Pattern NUM_REPLICAS =
+      Pattern.compile("(?i)(?<![\\w.])num_replicas\\s*=\\s*(\\d+)");
+  private static final Pattern TARGET_FROM_SQL =
+      Pattern.compile("(?is)^\\s*ALTER\\s+(.+?)\\s+CONFIGURE\\s+ZONE\\b");
+
+  /** One row of {@code SHOW ALL ZONE CONFIGURATIONS}: empty when it leaves num_replicas inherited. */
+  public static Optional<ZoneReplication> parseZone(String target, String rawConfigSql) {
+    OptionalInt replicas = parseNumReplicas(rawConfigSql);
+    if (replicas.isEmpty()) {
+      return Optional.empty();
+    }
+    String t = target == null || target.isBlank() ? targetFromSql(rawConfigSql) : target.strip();
+    return Optional.of(new ZoneReplication(t, replicas.getAsInt()));
+  }
+
+  public static OptionalInt parseNumReplicas(String rawConfigSql) {
+    if (rawConfigSql == null) {
+      return OptionalInt.empty();
+    }
+    Matcher m = NUM_REPLICAS.matcher(rawConfigSql);
+    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+  }
+
+  static String targetFromSql(String rawConfigSql) {
+    Matcher m = TARGET_FROM_SQL.matcher(rawConfigSql == null ? "" : rawConfigSql);
+    if (!m.find()) {
+      throw new IllegalArgumentException("zone configuration without a target");
+    }
+    return m.group(1).strip();
+  }
+
+  private static final String IDENT = "(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"\\p{Cntrl}]|\"\")+\")";
+  private static final String NAME = IDENT + "(?:\\." + IDENT + "){0,2}";
+  private static final String INDEX = NAME + "@" + IDENT;
+  private static final Pattern ZONE_TARGET = Pattern.compile(
+      "RANGE [a-z_]+"
+          + "|DATABASE " + IDENT
+          + "|TABLE " + NAME
+          + "|INDEX " + INDEX
+          + "|PARTITION " + IDENT + " OF (?:TABLE " + NAME + "|INDEX " + INDEX + ")");
+
+  /** Whether a zone target is exactly one of the forms CockroachDB prints, and nothing more. */
+  public static boolean isValidZoneTarget(String target) {
+    return target != null && ZONE_TARGET.matcher(target).matches();
+  }
+
+  public static String alterZoneSql(String target, int numReplicas) {
+    if (!isValidZoneTarget(target)) {
+      throw new IllegalArgumentException("refusing an unexpected zone target: " + target);
+    }
+    if (numReplicas < 1) {
+      throw new IllegalArgumentException("num_replicas must be at least 1: " + numReplicas);
+    }
+    return "ALTER " + target + " CONFIGURE ZONE USING num_replicas = " + numReplicas;
+  }
+
+  static boolean isLicenceKey(String value) {
+    return value != null && !value.isBlank();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.underway.activities.sql;
+
+import dev.underway.activities.Failures;
+import dev.underway.model.TargetRef;
+import io.temporal.failure.ApplicationFailure;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.Set;
+
+/** Opens a JDBC connection to a target's database with the given credentials. */
+@FunctionalInterface
+public interface ConnectionFactory {
+
+  Connection open(TargetRef target, SqlCredentials credentials) throws SQLException;
+
+  Set<String> SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  /**
+   * pgjdbc (CockroachDB speaks the PostgreSQL wire protocol): {@code
+   * jdbc:postgresql://host:port/database?sslmode=...}. User and password travel in {@link
+   * Properties}, never in the URL, so they cannot leak through a logged URL.
+   */
+  static ConnectionFactory jdbc() {
+    return (target, credentials) -> {
+      Properties props = new Properties();
+      props.setProperty("user", credentials.user());
+      credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
+      props.setProperty("ApplicationName", "underway");
+      props.setProperty("connectTimeout", "10");
+      props.setProperty("socketTimeout", "120");
+      return DriverManager.getConnection(jdbcUrl(target), props);
+    };
+  }
+
+  static String jdbcUrl(TargetRef target) {
+    if (target.database() == null || target.database().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "target.database is required", Failures.INVALID_REQUEST);
+    }
+    String sslMode = target.sslModeOrDefault();
+    if (!SSL_MODES.contains(sslMode)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "sslMode '" + sslMode + "' is not one of " + SSL_MODES, Failures.INVALID_REQUEST);
+    }
+    String host = target.sqlHostOrDefault();
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "jdbc:postgresql://" + host + ":" + target.sqlPortOrDefault() + "/"
+        + URLEncoder.encode(target.database(), StandardCharsets.UTF_8).replace("+", "%20")
+        + "?sslmode=" + sslMode;
+  }
+}

@@ -1,0 +1,364 @@
+package dev.underway.activities.sql;
+
+import dev.underway.activities.DatabaseActivities;
+import dev.underway.activities.Failures;
+import dev.underway.activities.sql.CockroachDialect.RangeCounts;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.model.DatabaseState;
+import dev.underway.model.NodesReady;
+import dev.underway.model.ReplicationProgress;
+import dev.underway.model.TargetRef;
+import dev.underway.model.ZoneReplication;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link DatabaseActivities} over JDBC. CockroachDB SQL comes from {@link CockroachDialect};
+ * credentials from a {@link CredentialSource}, never from arguments, and never into results, logs
+ * or messages.
+ *
+ * <p>Failures: SQL errors are retryable (plain exceptions; Temporal retries), except
+ * authentication failures (SQLSTATE 28P01, 28000), which are non-retryable {@code
+ * CredentialsProblem}s; bad requests are non-retryable {@code InvalidRequest}s raised before
+ * anything changes.
+ */
+public class SqlDatabaseActivities implements DatabaseActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(SqlDatabaseActivities.class);
+
+  private static final Set<String> AUTH_SQLSTATES = Set.of("28P01", "28000");
+
+  private final ConnectionFactory connections;
+  private final CredentialSource credentials;
+  private final CockroachDialect dialect;
+  private final Duration pollInterval;
+  private final ClusterReadings readings;
+
+  public SqlDatabaseActivities(
+      ConnectionFactory connections,
+      CredentialSource credentials,
+      CockroachDialect dialect,
+      Duration pollInterval) {
+    this(connections, credentials, dialect, pollInterval, null);
+  }
+
+  /**
+   * @param readings where the waiting activities read live nodes and range counts; null: from
+   *     the database through the dialect
+   */
+  public SqlDatabaseActivities(
+      ConnectionFactory connections,
+      CredentialSource credentials,
+      CockroachDialect dialect,
+      Duration pollInterval,
+      ClusterReadings readings) {
+    this.connections = Objects.requireNonNull(connections, "connections");
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
+    }
+    this.readings = readings != null ? readings : new SqlReadings();
+  }
+
+  // ---- observe --------------------------------------------------------------------------------
+
+  @Override
+  public DatabaseState observe(TargetRef target) {
+    return withConnection(target, "observe", (c, creds) -> {
+      String version = dialect.serverVersion(c);
+      dialect.allowInternals(c, version);
+      int live = dialect.liveNodes(c);
+      List<ZoneReplication> zones = dialect.zones(c);
+      boolean reader = dialect.roles().roleExists(c, target.readerUserOrDefault());
+      boolean licensed = licensed(c);
+      log.info("Observed {}: {} live nodes, {} zones, reader user {}, licensed {}",
+          target.key(), live, zones.size(), reader ? "present" : "absent", licensed);
+      return new DatabaseState(version, live, zones, reader, licensed);
+    });
+  }
+
+  private boolean licensed(Connection c) throws SQLException {
+    try {
+      return dialect.licensed(c);
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        log.warn("Cannot read enterprise.license (insufficient privilege): reporting unlicensed");
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  // ---- live nodes -----------------------------------------------------------------------------
+
+  @Override
+  public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
+    if (nodes < 1) {
+      throw invalid("nodes must be at least 1, got " + nodes);
+    }
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Optional<NodesReady> previous = ctx.getHeartbeatDetails(NodesReady.class);
+    previous.ifPresent(p -> log.info("Resuming the wait for {} live nodes of {} at {}/{}",
+        nodes, target.key(), p.ready(), p.wanted()));
+    while (true) {
+      NodesReady progress = new NodesReady(readings.liveNodes(target), nodes);
+      ctx.heartbeat(progress);
+      if (progress.done()) {
+        log.info("{}: {} of {} nodes live", target.key(), progress.ready(), nodes);
+        return progress;
+      }
+      log.debug("{}: {} of {} nodes live; waiting", target.key(), progress.ready(), nodes);
+      pause();
+    }
+  }
+
+  // ---- replication factor ---------------------------------------------------------------------
+
+  @Override
+  public ChangeResult setReplicationFactor(TargetRef target, int replicationFactor) {
+    if (replicationFactor < 1) {
+      throw invalid("replication factor must be at least 1, got " + replicationFactor);
+    }
+    String object = "zone configurations of " + target.key();
+    return withConnection(target, "setReplicationFactor", (c, creds) -> {
+      String version = dialect.serverVersion(c);
+      dialect.allowInternals(c, version);
+      int live = dialect.liveNodes(c);
+      if (replicationFactor > live) {
+        throw invalid("replication factor " + replicationFactor + " is more than the " + live
+            + " live node(s) of " + target.key() + ": wait for the nodes to be live first");
+      }
+      List<ZoneReplication> toChange = new ArrayList<>();
+      List<ZoneReplication> zones = dialect.zones(c);
+      for (ZoneReplication zone : zones) {
+        if (zone.numReplicas() != replicationFactor) {
+          if (!CockroachDialect.isValidZoneTarget(zone.target())) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the database listed a zone target of unexpected form, refusing to change any"
+                    + " zone: " + zone.target(), Failures.TARGET_NOT_FOUND);
+          }
+          toChange.add(zone);
+        }
+      }
+      if (toChange.isEmpty()) {
+        return ChangeResult.unchanged(object,
+            "all " + zones.size() + " zones already have num_replicas = " + replicationFactor);
+      }
+      for (ZoneReplication zone : toChange) {
+        if (zone.numReplicas() > replicationFactor) {
+          log.warn("{}: lowering num_replicas of {} from {} to {}",
+              target.key(), zone.target(), zone.numReplicas(), replicationFactor);
+        }
+        dialect.setNumReplicas(c, zone.target(), replicationFactor);
+        log.info("{}: {} num_replicas {} -> {}", target.key(), zone.target(),
+            zone.numReplicas(), replicationFactor);
+      }
+      String detail = "num_replicas -> " + replicationFactor + " on " + toChange.stream()
+          .map(z -> z.target() + " (was " + z.numReplicas() + ")")
+          .collect(Collectors.joining(", "));
+      return new ChangeResult(object, Outcome.UPDATED, detail);
+    });
+  }
+
+  // ---- up-replication -------------------------------------------------------------------------
+
+  @Override
+  public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+    if (readingsRequired < 1) {
+      throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
+    }
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    int clean = ctx.getHeartbeatDetails(ReplicationProgress.class)
+        .map(p -> {
+          log.info("Resuming the replication wait of {} at {} clean reading(s)",
+              target.key(), p.consecutiveCleanReadings());
+          return p.consecutiveCleanReadings();
+        })
+        .orElse(0);
+    while (true) {
+      RangeCounts counts = readings.rangeCounts(target);
+      clean = counts.clean() ? clean + 1 : 0;
+      ReplicationProgress progress = new ReplicationProgress(
+          counts.underReplicated(), counts.unavailable(), clean, readingsRequired);
+      ctx.heartbeat(progress);
+      if (progress.done()) {
+        log.info("{}: no under-replicated or unavailable ranges on {} consecutive readings",
+            target.key(), clean);
+        return progress;
+      }
+      log.debug("{}: {} under-replicated, {} unavailable, {}/{} clean readings", target.key(),
+          counts.underReplicated(), counts.unavailable(), clean, readingsRequired);
+      pause();
+    }
+  }
+
+  // ---- read-only user -------------------------------------------------------------------------
+
+  @Override
+  public ChangeResult ensureReadOnlyUser(TargetRef target) {
+    String role = target.readerUserOrDefault();
+    String database = target.database();
+    String object = "SQL user " + role + " on " + target.key();
+    PortableRoleSql roles = dialect.roles();
+    return withConnection(target, "ensureReadOnlyUser", (c, creds) -> {
+      List<String> done = new ArrayList<>();
+      boolean created = false;
+      PortableRoleSql.RoleInfo info = roles.role(c, role);
+      if (!info.exists()) {
+        created = roles.createLoginRole(c, role);
+        if (created) {
+          done.add("created user");
+          Optional<String> password = creds.readerPasswordIfAny();
+          if (password.isPresent()) {
+            roles.setPassword(c, role, password.get());
+            done.add("set its password");
+          }
+        } else {
+          log.info("{}: user {} was created concurrently", target.key(), role);
+        }
+      } else if (!info.canLogin()) {
+        roles.allowLogin(c, role);
+        done.add("allowed login");
+      }
+      if (!roles.hasConnect(c, role, database)) {
+        roles.grantConnect(c, role, database);
+        done.add("granted CONNECT on database " + database);
+      }
+      if (!roles.hasSchemaUsage(c, role)) {
+        roles.grantSchemaUsage(c, role);
+        done.add("granted USAGE on schema " + PortableRoleSql.SCHEMA);
+      }
+      int unreadable = roles.tablesWithoutSelect(c, role);
+      if (unreadable > 0) {
+        roles.grantSelectOnAllTables(c, role);
+        done.add("granted SELECT on " + unreadable + " table(s)");
+      }
+      if (!roles.hasDefaultSelect(c, role)) {
+        roles.grantDefaultSelect(c, role);
+        done.add("granted SELECT on future tables");
+      }
+      if (!roles.hasReadOnlyDefault(c, role)) {
+        roles.setReadOnlyDefault(c, role);
+        done.add("set default_transaction_read_only = true");
+      }
+      if (done.isEmpty()) {
+        return ChangeResult.unchanged(object, "read-only user already in place");
+      }
+      log.info("{}: {}", object, String.join(", ", done));
+      return new ChangeResult(object, created ? Outcome.CREATED : Outcome.UPDATED,
+          String.join(", ", done));
+    });
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection connection, SqlCredentials credentials) throws SQLException;
+  }
+
+  private <T> T withConnection(TargetRef target, String what, SqlWork<T> work) {
+    if (target == null || target.database() == null || target.database().isBlank()) {
+      throw invalid(what + ": target.database is required");
+    }
+    SqlCredentials creds = credentials.credentialsFor(target);
+    try (Connection c = connections.open(target, creds)) {
+      c.setAutoCommit(true);
+      return work.run(c, creds);
+    } catch (SQLException e) {
+      throw translate(target, creds, what, e);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          what + " on " + target.key() + " refused: " + e.getMessage(), Failures.INVALID_REQUEST);
+    }
+  }
+
+  /**
+   * Authentication failures become non-retryable; everything else stays retryable. The message
+   * names user, host and SQLSTATE and never a password (messages are scrubbed of the known ones).
+   */
+  static RuntimeException translate(
+      TargetRef target, SqlCredentials creds, String what, SQLException e) {
+    String where = creds.user() + "@" + target.sqlHostOrDefault() + ":" + target.sqlPortOrDefault()
+        + "/" + target.database();
+    if (e.getSQLState() != null && AUTH_SQLSTATES.contains(e.getSQLState())) {
+      return ApplicationFailure.newNonRetryableFailure(
+          "SQL authentication failed for " + where + " (SQLSTATE " + e.getSQLState()
+              + "): check the credentials the worker uses for " + target.key(),
+          Failures.CREDENTIALS);
+    }
+    String message = scrub(e.getMessage(), creds);
+    log.warn("{} on {} failed (SQLSTATE {}): {}", what, where, e.getSQLState(), message);
+    return new SqlActivityException(
+        what + " on " + where + " failed (SQLSTATE " + e.getSQLState() + "): " + message);
+  }
+
+  static String scrub(String message, SqlCredentials creds) {
+    if (message == null) {
+      return "";
+    }
+    String out = message;
+    for (Optional<String> secret : List.of(creds.passwordIfAny(), creds.readerPasswordIfAny())) {
+      if (secret.isPresent()) {
+        out = out.replace(secret.get(), "<redacted>");
+      }
+    }
+    return out;
+  }
+
+  private static ApplicationFailure invalid(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(pollInterval.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SqlActivityException("interrupted while waiting");
+    }
+  }
+
+  /** A retryable SQL failure; carries no SQLException (whose chain could echo statement text). */
+  public static final class SqlActivityException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public SqlActivityException(String message) {
+      super(message);
+    }
+  }
+
+  /** Readings from the database itself: one short connection per reading. */
+  private final class SqlReadings implements ClusterReadings {
+    @Override
+    public int liveNodes(TargetRef target) {
+      return withConnection(target, "read live nodes", (c, creds) -> {
+        dialect.allowInternals(c, dialect.serverVersion(c));
+        return dialect.liveNodes(c);
+      });
+    }
+
+    @Override
+    public RangeCounts rangeCounts(TargetRef target) {
+      return withConnection(target, "read range counts", (c, creds) -> {
+        dialect.allowInternals(c, dialect.serverVersion(c));
+        return dialect.rangeCounts(c);
+      });
+    }
+  }
+}
