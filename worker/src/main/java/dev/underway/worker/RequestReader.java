@@ -3,6 +3,8 @@ package dev.underway.worker;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.stream.Collectors;
 
 /**
@@ -68,20 +72,103 @@ public final class RequestReader {
     try {
       return STRICT.readValue(json, EvolutionRequest.class);
     } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds() == null ? "" : " (known fields: "
-          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-              .collect(Collectors.joining(", ")) + ")";
-      throw CommandFailure.badInput(source + where(e.getLocation()) + ": unknown field '"
-          + path(e) + "'" + known + ": check the spelling", e);
-    } catch (JsonMappingException e) {
       String path = path(e);
-      throw CommandFailure.badInput(source + where(e.getLocation()) + ": "
+      String known = e.getKnownPropertyIds() == null ? "" : " (known fields: "
+          + e.getKnownPropertyIds().stream().map(String::valueOf)
+              .filter(n -> !n.equals("unknownFields")).sorted()
+              .collect(Collectors.joining(", ")) + ")";
+      // Records are built after their object is read: find the field's own line.
+      JsonLocation at = locate(json, path);
+      throw CommandFailure.badInput(source + where(at != null ? at : e.getLocation())
+          + ": unknown field '" + path + "'" + known + ": check the spelling", e);
+    } catch (JsonMappingException e) {
+      StreamReadException parse = parseCause(e);
+      if (parse != null) {
+        throw malformed(source, parse);
+      }
+      String path = path(e);
+      JsonLocation at = path.isEmpty() ? null : locate(json, path);
+      throw CommandFailure.badInput(source + where(at != null ? at : e.getLocation()) + ": "
           + (path.isEmpty() ? "" : "field '" + path + "': ") + firstLine(e.getOriginalMessage()),
           e);
     } catch (JsonProcessingException e) {
-      throw CommandFailure.badInput(source + where(e.getLocation()) + ": malformed JSON: "
-          + firstLine(e.getOriginalMessage()), e);
+      throw malformed(source, e);
     }
+  }
+
+  private static CommandFailure malformed(String source, JsonProcessingException e) {
+    return CommandFailure.badInput(source + where(e.getLocation()) + ": malformed JSON: "
+        + firstLine(e.getOriginalMessage()), e);
+  }
+
+  private static StreamReadException parseCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StreamReadException p) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Where the value at {@code path} (as {@link #path} writes it) starts, or null. */
+  static JsonLocation locate(String json, String path) {
+    try (JsonParser p = STRICT.getFactory().createParser(json)) {
+      Deque<String> stack = new ArrayDeque<>();
+      Deque<Integer> index = new ArrayDeque<>();
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        String here = stack.isEmpty() ? "" : stack.peek();
+        switch (t) {
+          case FIELD_NAME -> {
+            String field = (here.isEmpty() ? "" : here + ".") + p.currentName();
+            if (field.equals(path)) {
+              return p.currentTokenLocation();
+            }
+            stack.push(field);
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.START_OBJECT) {
+              index.push(-1);
+            } else if (value == JsonToken.START_ARRAY) {
+              index.push(0);
+            } else {
+              stack.pop();
+            }
+          }
+          case START_OBJECT, START_ARRAY -> {
+            // an array element that is itself an object or array
+            if (!index.isEmpty() && index.peek() >= 0) {
+              int i = index.pop();
+              index.push(i + 1);
+              String element = here + "[" + i + "]";
+              if (element.equals(path)) {
+                return p.currentTokenLocation();
+              }
+              stack.push(element);
+              index.push(t == JsonToken.START_OBJECT ? -1 : 0);
+            } else if (stack.isEmpty()) {
+              stack.push("");
+              index.push(t == JsonToken.START_OBJECT ? -1 : 0);
+            }
+          }
+          case END_OBJECT, END_ARRAY -> {
+            stack.poll();
+            index.poll();
+          }
+          default -> {
+            if (!index.isEmpty() && index.peek() >= 0) {
+              int i = index.pop();
+              index.push(i + 1);
+              if ((here + "[" + i + "]").equals(path)) {
+                return p.currentTokenLocation();
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return null;
   }
 
   /** {@code target.statefulSett}, {@code phases[1].nodes}. */

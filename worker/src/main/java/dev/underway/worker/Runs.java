@@ -9,6 +9,9 @@ import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.failure.TemporalFailure;
 
 /** Small helpers shared by the client commands: look a run up, explain how it ended. */
@@ -70,22 +73,31 @@ final class Runs {
 
   /** The innermost operator-readable message of a Temporal failure. */
   static String failureMessage(Throwable e) {
-    Throwable t = e;
-    String last = e.getMessage();
-    while (t != null) {
+    String last = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ApplicationFailure af) {
         return af.getOriginalMessage();
       }
-      if (t instanceof TemporalFailure tf && tf.getOriginalMessage() != null) {
-        last = tf.getOriginalMessage();
-      } else if (t.getMessage() != null && !(t instanceof WorkflowException)) {
-        last = t.getMessage();
+      if (t instanceof TimeoutFailure tf) {
+        return "the run timed out (" + tf.getTimeoutType().name().replace("TIMEOUT_TYPE_", "")
+            .toLowerCase(java.util.Locale.ROOT) + ")";
       }
-      if (t.getCause() == t) {
-        break;
+      if (t instanceof TerminatedFailure tf) {
+        return "the run was terminated" + (blank(tf.getOriginalMessage()) ? ""
+            : ": " + tf.getOriginalMessage());
       }
-      t = t.getCause();
+      if (t instanceof CanceledFailure) {
+        return "the run was cancelled";
+      }
+      String m = t instanceof TemporalFailure tf ? tf.getOriginalMessage() : t.getMessage();
+      if (!blank(m)) {
+        last = m;
+      }
     }
-    return last;
+    return last == null ? e.getClass().getSimpleName() : last;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 }
