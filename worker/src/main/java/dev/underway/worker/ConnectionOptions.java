@@ -30,10 +30,13 @@ public class ConnectionOptions {
           + " (env UNDERWAY_TASK_QUEUE). Default: ${DEFAULT-VALUE}.")
   String taskQueue = "underway";
 
-  @Option(names = "--tls", negatable = true,
-      description = "Use TLS. On by default when --api-key or a --tls-* file is given;"
-          + " --no-tls turns it off.")
-  Boolean tls;
+  @Option(names = "--tls",
+      description = "Use TLS. On by default when --api-key or a --tls-* file is given.")
+  boolean tls;
+
+  @Option(names = "--no-tls", description = "Never use TLS (e.g. a local server with an API key"
+      + " proxy).")
+  boolean noTls;
 
   @Option(names = "--tls-cert", paramLabel = "FILE",
       description = "Client certificate (PEM) for mutual TLS.")
@@ -106,22 +109,19 @@ public class ConnectionOptions {
 
   /** Whether to use TLS: explicit --tls/--no-tls, else on when a key or TLS file is given. */
   public boolean useTls() {
-    if (tls != null) {
-      return tls;
+    if (noTls) {
+      return false;
     }
-    return hasApiKey() || tlsCert != null || tlsKey != null || tlsCa != null;
+    return tls || hasApiKey() || tlsCert != null || tlsKey != null || tlsCa != null;
   }
 
-  /** A copy pointing at another address (the embedded server). */
-  ConnectionOptions withAddress(String newAddress) {
+  /** A copy for the embedded server: another address, plain text. */
+  ConnectionOptions forEmbeddedServer(String newAddress) {
     ConnectionOptions o = new ConnectionOptions();
     o.address = newAddress;
     o.namespace = namespace;
     o.taskQueue = taskQueue;
-    o.tls = tls;
-    o.tlsCert = tlsCert;
-    o.tlsKey = tlsKey;
-    o.tlsCa = tlsCa;
+    o.noTls = true;
     o.apiKey = apiKey;
     o.verbose = verbose;
     return o;

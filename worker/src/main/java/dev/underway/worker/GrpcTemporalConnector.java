@@ -46,6 +46,9 @@ public final class GrpcTemporalConnector implements TemporalConnector {
       } else {
         b.setEnableHttps(true);
       }
+    } else {
+      // explicit: the SDK otherwise turns TLS on by itself when an API key is set
+      b.setEnableHttps(false);
     }
     String key = o.apiKey();
     if (key != null) {

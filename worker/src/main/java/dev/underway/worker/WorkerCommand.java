@@ -46,7 +46,7 @@ class WorkerCommand extends ConnectedCommand {
       if (embeddedTemporal) {
         int port = EmbeddedTemporal.portOf(connection.address());
         embedded = EmbeddedTemporal.start(port);
-        target = connection.withAddress("localhost:" + port);
+        target = connection.forEmbeddedServer("localhost:" + port);
       }
       c = underway.connector().connect(target);
       if (embedded != null) {
