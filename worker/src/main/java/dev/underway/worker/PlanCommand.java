@@ -1,0 +1,78 @@
+package dev.underway.worker;
+
+import dev.underway.model.EvolutionRequest;
+import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "plan", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Show what a run would do, phase by phase, and change nothing.",
+        "Runs the workflow as a dry run (it observes the cluster) under its own workflow id, so"
+            + " it never collides with the target's real run."})
+class PlanCommand extends ConnectedCommand {
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  @Mixin RequestInput input;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT2M",
+      description = "How long to wait for the plan (ISO-8601). Default: ${DEFAULT-VALUE}.")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    EvolutionRequest request = input.read(underway.stdin(), underway.currentUser())
+        .withDryRun(true);
+    String workflowId = planId(ClusterEvolutionWorkflow.workflowId(request.target()));
+    try (TemporalConnection c = connect()) {
+      WorkflowClient client = c.client();
+      WorkflowStub stub = client.newUntypedWorkflowStub(ClusterEvolutionWorkflow.TYPE,
+          WorkflowOptions.newBuilder()
+              .setWorkflowId(workflowId)
+              .setTaskQueue(connection.taskQueue())
+              .build());
+      stub.start(request);
+      EvolutionResult result;
+      try {
+        result = stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, EvolutionResult.class);
+      } catch (TimeoutException e) {
+        try {
+          stub.terminate("underway plan gave up waiting after " + timeout);
+        } catch (RuntimeException ignored) {
+          // it may have ended meanwhile
+        }
+        throw CommandFailure.failed("the plan did not finish within " + timeout + ": is a worker"
+            + " polling task queue '" + connection.taskQueue() + "'? (the dry run " + workflowId
+            + " was terminated)", e);
+      } catch (WorkflowFailedException e) {
+        throw CommandFailure.failed(Runs.failureMessage(e), e);
+      }
+      out().println("Plan for " + request.target().key() + " (dry run " + workflowId
+          + "; nothing was changed)");
+      out().println();
+      out().print(Views.plans(result.plans()));
+      out().println(result.message());
+      out().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code <target's id>-plan-<UTC time>-<random>}: unique per invocation, easy to find. */
+  static String planId(String targetId) {
+    return targetId + "-plan-" + STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.underway.worker;
+
+import dev.underway.model.EvolutionStatus;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.failure.TemporalFailure;
+
+/** Small helpers shared by the client commands: look a run up, explain how it ended. */
+final class Runs {
+  private Runs() {}
+
+  /** Queries {@code status}; an unknown id becomes a clear exit-1 message. */
+  static EvolutionStatus status(WorkflowStub stub, String workflowId, String namespace) {
+    try {
+      return stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class);
+    } catch (WorkflowNotFoundException e) {
+      throw notFound(workflowId, namespace, e);
+    } catch (WorkflowException e) {
+      if (isNotFound(e)) {
+        throw notFound(workflowId, namespace, e);
+      }
+      throw CommandFailure.failed("cannot read the status of " + workflowId + ": "
+          + failureMessage(e), e);
+    }
+  }
+
+  static CommandFailure notFound(String workflowId, String namespace, Throwable cause) {
+    return CommandFailure.failed("no run with workflow id '" + workflowId + "' in namespace '"
+        + namespace + "' (list runs in the Temporal UI, or: temporal workflow list --query"
+        + " 'WorkflowType=\"" + ClusterEvolutionWorkflow.TYPE + "\"')", cause);
+  }
+
+  static boolean isNotFound(Throwable e) {
+    if (e instanceof WorkflowNotFoundException) {
+      return true;
+    }
+    StatusRuntimeException grpc = Underway.grpcCause(e);
+    return grpc != null && grpc.getStatus().getCode() == Status.Code.NOT_FOUND;
+  }
+
+  /**
+   * How a run that is no longer open ended: the Temporal status and, when the status query still
+   * answers (a worker is running), Underway's own state and message.
+   */
+  static String howItEnded(WorkflowStub stub) {
+    StringBuilder s = new StringBuilder();
+    try {
+      WorkflowExecutionStatus status = stub.describe().getStatus();
+      s.append(status.name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+    } catch (RuntimeException e) {
+      s.append("state unknown");
+    }
+    try {
+      EvolutionStatus st = stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class);
+      s.append(", ").append(st.state());
+      if (st.message() != null) {
+        s.append(": ").append(st.message());
+      }
+    } catch (RuntimeException e) {
+      // the query needs a worker to replay the run; the Temporal status is enough
+    }
+    return s.toString();
+  }
+
+  /** The innermost operator-readable message of a Temporal failure. */
+  static String failureMessage(Throwable e) {
+    String last = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ApplicationFailure af) {
+        return af.getOriginalMessage();
+      }
+      if (t instanceof TimeoutFailure tf) {
+        return "the run timed out (" + tf.getTimeoutType().name().replace("TIMEOUT_TYPE_", "")
+            .toLowerCase(java.util.Locale.ROOT) + ")";
+      }
+      if (t instanceof TerminatedFailure tf) {
+        return "the run was terminated" + (blank(tf.getOriginalMessage()) ? ""
+            : ": " + tf.getOriginalMessage());
+      }
+      if (t instanceof CanceledFailure) {
+        return "the run was cancelled";
+      }
+      String m = t instanceof TemporalFailure tf ? tf.getOriginalMessage() : t.getMessage();
+      if (!blank(m)) {
+        last = m;
+      }
+    }
+    return last == null ? e.getClass().getSimpleName() : last;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.underway.worker;
+
+import dev.underway.model.EvolutionRequest;
+import dev.underway.model.EvolutionResult;
+import dev.underway.model.EvolutionStatus;
+import dev.underway.model.RunState;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "start", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Start a ClusterEvolution run for a target. One run per target: its workflow id"
+        + " is derived from the target.",
+        "The request is checked first; every problem is printed and nothing is started."})
+class StartCommand extends ConnectedCommand {
+
+  @Mixin RequestInput input;
+
+  @Option(names = "--wait",
+      description = "Wait until the first gate opens or the run ends, and print it.")
+  boolean waitForGate;
+
+  @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "PT10M",
+      description = "How long --wait waits (ISO-8601). Default: ${DEFAULT-VALUE}.")
+  Duration waitTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    EvolutionRequest request = input.read(underway.stdin(), underway.currentUser());
+    String workflowId = ClusterEvolutionWorkflow.workflowId(request.target());
+    try (TemporalConnection c = connect()) {
+      WorkflowClient client = c.client();
+      ClusterEvolutionWorkflow wf = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+          WorkflowOptions.newBuilder()
+              .setWorkflowId(workflowId)
+              .setTaskQueue(connection.taskQueue())
+              .build());
+      WorkflowExecution execution;
+      try {
+        execution = WorkflowClient.start(wf::evolve, request);
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        String runId = e.getExecution() == null ? "?" : e.getExecution().getRunId();
+        throw CommandFailure.failed("a run for " + request.target().key()
+            + " is already running: " + workflowId + " (run " + runId + ") - see `"
+            + underwayCommand("status " + workflowId) + "`");
+      }
+      out().println("Started " + ClusterEvolutionWorkflow.TYPE + " for "
+          + request.target().key() + (request.isDryRun() ? " (dry run: changes nothing)" : "")
+          + " requested by " + request.requestedBy());
+      out().println("  workflow id: " + execution.getWorkflowId());
+      out().println("  run id:      " + execution.getRunId());
+      out().println("  task queue:  " + connection.taskQueue());
+      out().println("Next: " + underwayCommand("status " + execution.getWorkflowId()));
+      out().flush();
+      if (!waitForGate) {
+        return ExitCodes.OK;
+      }
+      return waitForGateOrEnd(client, execution);
+    }
+  }
+
+  private int waitForGateOrEnd(WorkflowClient client, WorkflowExecution execution)
+      throws InterruptedException {
+    WorkflowStub stub = client.newUntypedWorkflowStub(execution.getWorkflowId(),
+        Optional.of(execution.getRunId()), Optional.empty());
+    CompletableFuture<EvolutionResult> result = stub.getResultAsync(EvolutionResult.class);
+    long deadline = System.nanoTime() + waitTimeout.toNanos();
+    out().println("Waiting for the first gate or the end of the run...");
+    out().flush();
+    while (System.nanoTime() < deadline) {
+      try {
+        EvolutionResult r = result.get(500, TimeUnit.MILLISECONDS);
+        out().print(Views.result(r));
+        out().flush();
+        return r.state() == RunState.COMPLETED || r.state() == RunState.DRY_RUN_COMPLETED
+            ? ExitCodes.OK : ExitCodes.FAILED;
+      } catch (TimeoutException e) {
+        // not ended: is a gate open?
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw CommandFailure.failed("the run failed: " + Runs.failureMessage(
+            cause instanceof WorkflowFailedException ? cause : e), e);
+      }
+      EvolutionStatus s = Runs.status(stub, execution.getWorkflowId(),
+          connection.namespace());
+      if (s.openGate() != null) {
+        out().println("Gate " + s.openGate().gate() + " is open:");
+        out().print(s.openGate().text());
+        out().println("Decide: " + underwayCommand("approve " + execution.getWorkflowId()
+            + " --gate " + s.openGate().gate() + " --by YOUR-NAME --comment 'why'"));
+        out().flush();
+        return ExitCodes.OK;
+      }
+    }
+    throw CommandFailure.failed("no gate opened and the run did not end within " + waitTimeout
+        + ": is a worker polling task queue '" + connection.taskQueue() + "'? The run goes on;"
+        + " see `" + underwayCommand("status " + execution.getWorkflowId()) + "`");
+  }
+}

@@ -1,0 +1,137 @@
+package dev.underway.worker;
+
+import dev.underway.model.Decision;
+import dev.underway.model.EvolutionResult;
+import dev.underway.model.EvolutionStatus;
+import dev.underway.model.GateView;
+import dev.underway.model.PhasePlan;
+import dev.underway.model.TimelineEntry;
+import java.util.List;
+
+/** Human-readable text for status, plans and results. Pure: strings in, strings out. */
+final class Views {
+  private Views() {}
+
+  static String status(String workflowId, EvolutionStatus s) {
+    StringBuilder b = new StringBuilder();
+    b.append("Run ").append(workflowId).append('\n');
+    line(b, "state", s.state() + (s.dryRun() ? " (dry run: changes nothing)" : ""));
+    line(b, "target", s.target());
+    line(b, "requested by", s.requestedBy() == null ? "(not given)" : s.requestedBy());
+    if (s.currentPhase() != null || s.currentStep() != null) {
+      line(b, "now at", nullToDash(s.currentPhase()) + " / " + nullToDash(s.currentStep()));
+    }
+    if (s.message() != null) {
+      line(b, "message", s.message());
+    }
+    GateView g = s.openGate();
+    b.append('\n');
+    if (g != null) {
+      b.append("Open gate: ").append(g.gate()).append(" (opened ").append(g.openedAt())
+          .append(g.expiresAt() == null ? ", no expiry" : ", expires " + g.expiresAt())
+          .append(")\n");
+      indent(b, g.text(), "  ");
+      b.append("  Or with this command: underway approve ").append(workflowId)
+          .append(" --gate ").append(g.gate()).append(" --by YOUR-NAME --comment 'why'\n");
+      b.append("                        underway reject ").append(workflowId)
+          .append(" --gate ").append(g.gate()).append(" --by YOUR-NAME --comment 'why'\n");
+      b.append('\n');
+    } else {
+      b.append("No gate is open.\n\n");
+    }
+    b.append("Decisions:");
+    if (s.decisions() == null || s.decisions().isEmpty()) {
+      b.append(" none yet\n");
+    } else {
+      b.append('\n');
+      for (Decision d : s.decisions()) {
+        b.append("  ").append(decision(d)).append('\n');
+      }
+    }
+    b.append("\nTimeline:");
+    List<TimelineEntry> t = s.timeline();
+    if (t == null || t.isEmpty()) {
+      b.append(" empty\n");
+    } else {
+      b.append('\n');
+      int phaseWidth = t.stream().mapToInt(e -> nullToDash(e.phase()).length()).max().orElse(5);
+      int stepWidth = t.stream().mapToInt(e -> nullToDash(e.step()).length()).max().orElse(5);
+      int stateWidth = t.stream().mapToInt(e -> nullToDash(e.state()).length()).max().orElse(5);
+      for (TimelineEntry e : t) {
+        b.append("  ").append(nullToDash(e.at())).append("  ")
+            .append(pad(nullToDash(e.phase()), phaseWidth)).append("  ")
+            .append(pad(nullToDash(e.step()), stepWidth)).append("  ")
+            .append(pad(nullToDash(e.state()), stateWidth));
+        if (e.detail() != null) {
+          b.append("  ").append(e.detail());
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  static String decision(Decision d) {
+    return d.at() + "  " + d.by() + " " + (d.kind() == null ? "?" : d.kind().json())
+        + " gate " + d.gate() + " via " + d.via() + ": "
+        + (d.accepted() ? "accepted" : "NOT accepted (" + d.note() + ")")
+        + (d.comment() == null ? "" : " - \"" + d.comment() + "\"");
+  }
+
+  static String plans(List<PhasePlan> plans) {
+    StringBuilder b = new StringBuilder();
+    for (PhasePlan p : plans) {
+      b.append("Phase ").append(p.phase());
+      if (p.alreadyThere()) {
+        b.append(": already there (").append(p.nodesAfter()).append(" node(s), RF ")
+            .append(p.replicationAfter()).append("), nothing to do\n");
+      } else {
+        b.append(": ").append(p.changes().size()).append(" change(s)\n");
+      }
+      b.append("  nodes:               ").append(p.nodesBefore()).append(" -> ")
+          .append(p.nodesAfter()).append('\n');
+      b.append("  replication factor:  ").append(p.replicationBefore()).append(" -> ")
+          .append(p.replicationAfter()).append('\n');
+      b.append("  failures tolerated:  ").append(p.failuresToleratedBefore()).append(" -> ")
+          .append(p.failuresToleratedAfter()).append('\n');
+      for (int i = 0; i < p.changes().size(); i++) {
+        b.append("  ").append(i + 1).append(". ").append(p.changes().get(i)).append('\n');
+      }
+      for (String w : p.warnings()) {
+        b.append("  ! ").append(w).append('\n');
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  static String result(EvolutionResult r) {
+    StringBuilder b = new StringBuilder();
+    b.append("Ended ").append(r.state());
+    if (r.stoppedAt() != null) {
+      b.append(" at ").append(r.stoppedAt());
+    }
+    b.append(": ").append(r.message()).append('\n');
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String label, String value) {
+    b.append("  ").append(pad(label + ":", 14)).append(value).append('\n');
+  }
+
+  private static void indent(StringBuilder b, String text, String prefix) {
+    for (String l : text.split("\n", -1)) {
+      if (!l.isEmpty()) {
+        b.append(prefix).append(l).append('\n');
+      }
+    }
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+
+  private static String nullToDash(String s) {
+    return s == null ? "-" : s;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.underway.worker;
+
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Run the worker: polls the task queue for ClusterEvolution workflows and their"
+        + " activities until SIGTERM or Ctrl-C, then stops gracefully.",
+        "Activities come from the ActivitiesProvider on the classpath (see --activities)."})
+class WorkerCommand extends ConnectedCommand {
+  private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+  @Option(names = "--embedded-temporal",
+      description = "Start an in-process Temporal server (in memory, no Web UI) on --address's"
+          + " port and serve it. For trying Underway out; everything is lost at exit.")
+  boolean embeddedTemporal;
+
+  @Option(names = "--activities", paramLabel = "NAME",
+      description = "Which ActivitiesProvider to use when several are on the classpath.")
+  String activitiesName;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "PT30S",
+      description = "At shutdown, how long running activities may take to finish (ISO-8601)."
+          + " Default: ${DEFAULT-VALUE}.")
+  Duration shutdownGrace;
+
+  @Override
+  public Integer call() throws Exception {
+    WorkerLifecycle lifecycle = underway.lifecycle();
+    ActivitiesProvider provider = chooseProvider(underway.providers());
+    EmbeddedTemporal embedded = null;
+    TemporalConnection c = null;
+    WorkerFactory factory = null;
+    Thread hook = null;
+    try {
+      ConnectionOptions target = connection;
+      if (embeddedTemporal) {
+        int port = EmbeddedTemporal.portOf(connection.address());
+        embedded = EmbeddedTemporal.start(port);
+        target = connection.forEmbeddedServer("localhost:" + port);
+      }
+      c = underway.connector().connect(target);
+      if (embedded != null) {
+        EmbeddedTemporal.registerSearchAttributes(c.operator(), target.namespace());
+        out().println("Embedded Temporal listening on localhost:" + embedded.port()
+            + " (in-memory, no Web UI)");
+        out().flush();
+      } else {
+        SearchAttributeCheck.require(c.operator(), target);
+      }
+      List<Object> activities;
+      try {
+        activities = provider.activities(
+            new WorkerContext(target.namespace(), target.taskQueue(), underway.environment()));
+      } catch (CommandFailure e) {
+        throw e;
+      } catch (Exception e) {
+        throw CommandFailure.failed("activities '" + provider.name() + "' could not be set up: "
+            + e.getMessage(), e);
+      }
+      factory = WorkerFactory.newInstance(c.client());
+      Worker worker = factory.newWorker(target.taskQueue());
+      worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+      worker.registerActivitiesImplementations(activities.toArray());
+      factory.start();
+      if (underway.installShutdownHook()) {
+        hook = lifecycle.shutdownHook(shutdownGrace.plusSeconds(15));
+        Runtime.getRuntime().addShutdownHook(hook);
+      }
+      log.info("Worker started: namespace {}, task queue {}, Temporal at {}{}; workflow {},"
+              + " activities '{}' ({}): {}", target.namespace(), target.taskQueue(),
+          target.address(), target.useTls() ? " (TLS)" : "", ClusterEvolutionWorkflow.TYPE,
+          provider.name(), provider.description(),
+          activities.stream().map(a -> a.getClass().getName()).toList());
+      lifecycle.markRunning();
+      lifecycle.awaitStopRequest();
+      log.info("Stopping: no new tasks are taken; running activities get up to {} to finish",
+          shutdownGrace);
+      return ExitCodes.OK;
+    } finally {
+      try {
+        stop(factory, provider, c, embedded);
+      } finally {
+        if (hook != null && !lifecycle.stoppedByJvmShutdown()) {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+          }
+        }
+        lifecycle.markStopped();
+      }
+    }
+  }
+
+  private void stop(WorkerFactory factory, ActivitiesProvider provider, TemporalConnection c,
+      EmbeddedTemporal embedded) throws InterruptedException {
+    if (factory != null) {
+      factory.shutdown();
+      factory.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+      if (!factory.isTerminated()) {
+        log.warn("Activities still running after {}: interrupting them (they will be retried"
+            + " by the next worker)", shutdownGrace);
+        factory.shutdownNow();
+        factory.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    try {
+      provider.close();
+    } catch (Exception e) {
+      log.warn("Closing activities '{}' failed: {}", provider.name(), e.toString());
+    }
+    if (c != null) {
+      c.close();
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    log.info("Worker stopped");
+  }
+
+  private ActivitiesProvider chooseProvider(List<ActivitiesProvider> providers) {
+    List<String> names = providers.stream().map(ActivitiesProvider::name).toList();
+    if (activitiesName != null) {
+      return providers.stream().filter(p -> p.name().equals(activitiesName)).findFirst()
+          .orElseThrow(() -> CommandFailure.badInput("--activities " + activitiesName
+              + ": no such provider (available: " + (names.isEmpty() ? "none" : names) + ")"));
+    }
+    if (providers.isEmpty()) {
+      throw CommandFailure.failed("this build has no activity implementations: the worker needs"
+          + " an ActivitiesProvider registered in"
+          + " META-INF/services/dev.underway.worker.ActivitiesProvider (see its javadoc)");
+    }
+    if (providers.size() > 1) {
+      throw CommandFailure.badInput("several activity providers are available " + names
+          + ": choose one with --activities NAME");
+    }
+    return providers.get(0);
+  }
+}

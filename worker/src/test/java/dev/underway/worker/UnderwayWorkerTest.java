@@ -1,0 +1,165 @@
+package dev.underway.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.underway.workflows.evolution.InMemoryCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code underway worker --embedded-temporal}: a real port, a second client over the network,
+ * a graceful stop that leaves no threads or port behind. Activities: {@link InMemoryCluster},
+ * an in-memory STAND-IN for Kubernetes and CockroachDB.
+ */
+class UnderwayWorkerTest {
+  static final String SECRET = "uw-api-key-7f3a9c1e";
+  static final String ID = "cluster-evolution-underway-demo-cockroachdb";
+
+  final ExecutorService executor = Executors.newSingleThreadExecutor();
+  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    root.detachAppender(logs);
+    executor.shutdownNow();
+    executor.awaitTermination(30, TimeUnit.SECONDS);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static boolean portIsFree(int port) {
+    try (ServerSocket s = new ServerSocket(port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Set<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .map(Thread::getName).collect(Collectors.toSet());
+  }
+
+  /** Threads a Temporal worker, client or server leaves if it is not shut down. */
+  static Set<String> temporalThreads(Set<String> before) {
+    return threadNames().stream()
+        .filter(n -> !before.contains(n))
+        .filter(n -> n.matches("(?i).*(poller|workflow|activity|temporal|grpc|elg|netty).*"))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void embeddedTemporalServesAStartFromASecondClientAndStopsCleanly() throws Exception {
+    logs.start();
+    root.addAppender(logs);
+    Set<String> threadsBefore = threadNames();
+    int port = freePort();
+    String address = "localhost:" + port;
+    InMemoryActivitiesProvider provider =
+        new InMemoryActivitiesProvider(InMemoryCluster.atPhase0());
+    Cli worker = new Cli(new GrpcTemporalConnector(), () -> List.of(provider),
+        Map.of("USER", "ops"));
+
+    Future<Cli.Result> running = executor.submit(() -> worker.run("worker",
+        "--embedded-temporal", "--address", address, "--task-queue", "embedded-q",
+        "--api-key", SECRET, "--no-tls", "--shutdown-grace", "PT5S"));
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> worker.lifecycle.isRunning() || running.isDone());
+    assertThat(running.isDone()).as("worker ended early: %s",
+        running.isDone() ? running.get() : "").isFalse();
+    assertThat(provider.context.taskQueue()).isEqualTo("embedded-q");
+    assertThat(provider.context.namespace()).isEqualTo("default");
+
+    // A second client, over the real port, as another terminal would.
+    Cli client = new Cli(new GrpcTemporalConnector(), List::of, Map.of("USER", "alice"));
+    Cli.Result started = client.run("start", "--input-file", runbook("evolve.json").toString(),
+        "--address", address, "--task-queue", "embedded-q");
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    assertThat(started.out()).contains("workflow id: " + ID)
+        .contains("underway status " + ID + " --address " + address);
+
+    await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.run("status", ID, "--address", address).out(),
+        out -> out.contains("Open gate: phase-1"));
+    Cli.Result approved = client.run("approve", ID, "--by", "bob", "--address", address);
+    assertThat(approved.exitCode()).as(approved.toString()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(
+        () -> client.run("status", ID, "--address", address, "--json").out(),
+        out -> out.contains("\"gate\" : \"phase-2\""));
+    assertThat(provider.cluster.nodes()).isEqualTo(2);
+
+    worker.lifecycle.requestStop();
+    Cli.Result ended = running.get(60, TimeUnit.SECONDS);
+    assertThat(ended.exitCode()).as(ended.toString()).isZero();
+    assertThat(ended.out()).contains(
+        "Embedded Temporal listening on localhost:" + port + " (in-memory, no Web UI)");
+    assertThat(worker.lifecycle.isStopped()).isTrue();
+    assertThat(provider.closed).isTrue();
+    assertThat(portIsFree(port)).as("port %d released", port).isTrue();
+    await().atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(temporalThreads(threadsBefore)).isEmpty());
+
+    // What it served was logged, and the API key appears nowhere.
+    String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .collect(Collectors.joining("\n"));
+    assertThat(logged).contains("namespace default").contains("task queue embedded-q")
+        .contains(address).contains("Worker stopped");
+    assertThat(logged + ended.out() + ended.err() + started.out() + started.err())
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void clientCannotReachTemporalExits3() throws Exception {
+    int port = freePort();
+    Cli client = new Cli(new GrpcTemporalConnector(), List::of, Map.of("USER", "alice"));
+    Cli.Result r = client.run("status", ID, "--address", "localhost:" + port);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).contains("cannot reach Temporal at localhost:" + port)
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void workerWithoutActivitiesExits1BeforeConnecting() {
+    Cli worker = new Cli(o -> {
+      throw new AssertionError("must not connect");
+    }, List::of, Map.of());
+    Cli.Result r = worker.run("worker");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(r.err()).contains("ActivitiesProvider");
+    assertThat(worker.connects.get()).isZero();
+  }
+
+  @Test
+  void providersAreFoundWithTheServiceLoader() {
+    assertThat(Underway.loadProviders()).extracting(ActivitiesProvider::name)
+        .containsExactly("service-loaded-in-memory");
+  }
+
+  static Path runbook(String name) throws URISyntaxException {
+    return Path.of(UnderwayWorkerTest.class.getResource("/runbooks/cluster-evolution/" + name)
+        .toURI());
+  }
+}
