@@ -3,7 +3,9 @@ package dev.underway.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.underway.model.EvolutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowStub;
+import java.util.List;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,9 +30,31 @@ class StatusCommand extends ConnectedCommand {
     try (TemporalConnection c = connect()) {
       WorkflowStub stub = c.client().newUntypedWorkflowStub(workflowId);
       EvolutionStatus s = Runs.status(stub, workflowId, c.namespace());
-      out().print(json ? JSON.writeValueAsString(s) + "\n" : Views.status(workflowId, s));
+      if (json) {
+        out().print(JSON.writeValueAsString(s) + "\n");
+      } else {
+        out().print(Views.status(workflowId, s));
+        out().print(Views.pendingActivities(pendingActivities(stub)));
+      }
       out().flush();
       return ExitCodes.OK;
     }
   }
+
+  /**
+   * What the run is doing right now, as the server sees it: attempts and the last failure of a
+   * step that is being retried, the progress a wait reported in its heartbeat. The status query
+   * cannot know this: it is the server's bookkeeping, not the workflow's.
+   */
+  private List<PendingActivityInfo> pendingActivities(WorkflowStub stub) {
+    try {
+      return stub.describe().getRawDescription().getPendingActivitiesList();
+    } catch (RuntimeException e) {
+      log.debug("describe failed; showing the status without pending activities", e);
+      return List.of();
+    }
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(
+      StatusCommand.class);
 }

@@ -71,6 +71,29 @@ final class Views {
     return b.toString();
   }
 
+  /** The steps in flight: attempt, last failure, last heartbeat (progress of a wait). */
+  static String pendingActivities(List<io.temporal.api.workflow.v1.PendingActivityInfo> pending) {
+    if (pending.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("\nIn flight:\n");
+    for (var a : pending) {
+      b.append("  ").append(a.getActivityType().getName())
+          .append("  attempt ").append(a.getAttempt())
+          .append(a.getMaximumAttempts() > 0 ? " of " + a.getMaximumAttempts() : "")
+          .append('\n');
+      if (a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0) {
+        b.append("    progress:     ")
+            .append(a.getHeartbeatDetails().getPayloads(0).getData().toStringUtf8())
+            .append('\n');
+      }
+      if (a.hasLastFailure()) {
+        b.append("    last failure: ").append(a.getLastFailure().getMessage()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
   static String decision(Decision d) {
     return d.at() + "  " + d.by() + " " + (d.kind() == null ? "?" : d.kind().json())
         + " gate " + d.gate() + " via " + d.via() + ": "

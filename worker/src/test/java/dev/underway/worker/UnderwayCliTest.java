@@ -172,6 +172,26 @@ class UnderwayCliTest {
   }
 
   @Test
+  void statusShowsTheStepInFlightWithItsHeartbeatProgress() throws Exception {
+    InMemoryCluster cluster = InMemoryCluster.atPhase0();
+    cluster.holdReplication();
+    startAt(cluster);
+    assertThat(start("evolve.json").exitCode()).isZero();
+    WorkflowStub stub = support.client.newUntypedWorkflowStub(ID);
+    awaitGate(stub, "phase-1");
+    assertThat(cli.run("approve", ID, "--gate", "phase-1", "--by", "bob").exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(20)).until(() -> "await-replication".equals(
+        stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class).currentStep()));
+
+    Cli.Result status = await().atMost(Duration.ofSeconds(20))
+        .until(() -> cli.run("status", ID), r -> r.out().contains("progress:"));
+    assertThat(status.out()).contains("In flight:")
+        .contains("Database.AwaitReplicated  attempt 1")
+        .contains("\"underReplicatedRanges\":7");
+    cluster.finishReplication();
+  }
+
+  @Test
   void abortEndsTheRun() throws Exception {
     startAt(InMemoryCluster.atPhase0());
     assertThat(start("evolve.json").exitCode()).isZero();

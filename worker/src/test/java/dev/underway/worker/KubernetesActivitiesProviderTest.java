@@ -1,0 +1,58 @@
+package dev.underway.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.underway.activities.DatabaseActivities;
+import dev.underway.activities.PlatformActivities;
+import dev.underway.model.PlatformState;
+import dev.underway.model.TargetRef;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production provider wires the real activity classes. Kubernetes here is fabric8's mock API
+ * server (CRUD mode); the SQL side is only constructed (it is exercised against PostgreSQL in
+ * the activities module).
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesActivitiesProviderTest {
+
+  KubernetesClient client;
+
+  @Test
+  void buildsPlatformAndDatabaseActivitiesOnTheGivenClient() throws Exception {
+    client.apps().statefulSets().inNamespace("db").resource(new StatefulSetBuilder()
+        .withNewMetadata().withName("crdb").withNamespace("db").endMetadata()
+        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "crdb")
+        .endSelector().endSpec().build()).create();
+    KubernetesActivitiesProvider provider = new KubernetesActivitiesProvider(() -> client);
+    List<Object> activities = provider.activities(
+        new WorkerContext("default", "underway", Map.of("UNDERWAY_POLL_INTERVAL", "PT1S")));
+
+    assertThat(activities).hasSize(2);
+    assertThat(activities).anyMatch(a -> a instanceof DatabaseActivities);
+    PlatformActivities platform = activities.stream()
+        .filter(PlatformActivities.class::isInstance).map(PlatformActivities.class::cast)
+        .findFirst().orElseThrow();
+    PlatformState state = platform.observe(TargetRef.of("db", "crdb", "crdb-public", "app"));
+    assertThat(state.desiredNodes()).isEqualTo(2);
+    assertThat(provider.name()).isEqualTo("kubernetes");
+    assertThat(provider.description()).contains("Kubernetes API at ");
+  }
+
+  @Test
+  void pollIntervalComesFromTheEnvironmentAndIsChecked() {
+    assertThat(KubernetesActivitiesProvider.pollInterval(null)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(KubernetesActivitiesProvider.pollInterval("PT0.5S")).isEqualTo(Duration.ofMillis(500));
+    assertThatThrownBy(() -> KubernetesActivitiesProvider.pollInterval("5s"))
+        .hasMessageContaining("UNDERWAY_POLL_INTERVAL '5s' is not an ISO-8601 duration");
+    assertThatThrownBy(() -> KubernetesActivitiesProvider.pollInterval("PT0S"))
+        .hasMessageContaining("must be positive");
+  }
+}
