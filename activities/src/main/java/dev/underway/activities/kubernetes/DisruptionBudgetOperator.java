@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,10 +50,7 @@ final class DisruptionBudgetOperator {
       return ChangeResult.unchanged(object, "maxUnavailable already " + wanted);
     }
     client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(name).edit(live -> {
-      Map<String, String> labels = live.getMetadata().getLabels() == null
-          ? new LinkedHashMap<>() : new LinkedHashMap<>(live.getMetadata().getLabels());
-      labels.putAll(desired.getMetadata().getLabels());
-      live.getMetadata().setLabels(labels);
+      ManagedLabels.merge(live.getMetadata(), desired.getMetadata());
       live.getSpec().setSelector(desired.getSpec().getSelector());
       live.getSpec().setMinAvailable(null);
       live.getSpec().setMaxUnavailable(desired.getSpec().getMaxUnavailable());
@@ -67,13 +63,7 @@ final class DisruptionBudgetOperator {
 
   static List<String> differences(PodDisruptionBudget current, PodDisruptionBudget desired) {
     List<String> out = new ArrayList<>();
-    Map<String, String> labels = current.getMetadata().getLabels() == null
-        ? Map.of() : current.getMetadata().getLabels();
-    desired.getMetadata().getLabels().forEach((k, v) -> {
-      if (!v.equals(labels.get(k))) {
-        out.add("label " + k + "=" + v);
-      }
-    });
+    ManagedLabels.differences(current.getMetadata(), desired.getMetadata(), out);
     Integer currentMax = asInt(current.getSpec().getMaxUnavailable());
     Integer desiredMax = asInt(desired.getSpec().getMaxUnavailable());
     if (!Objects.equals(currentMax, desiredMax)) {

@@ -6,9 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +46,7 @@ final class ServiceOperator {
       return ChangeResult.unchanged(object, "already as desired");
     }
     client.services().inNamespace(namespace).withName(name).edit(live -> {
-      Map<String, String> labels = live.getMetadata().getLabels() == null
-          ? new LinkedHashMap<>() : new LinkedHashMap<>(live.getMetadata().getLabels());
-      labels.putAll(desired.getMetadata().getLabels());
-      live.getMetadata().setLabels(labels);
+      ManagedLabels.merge(live.getMetadata(), desired.getMetadata());
       live.getSpec().setType(desired.getSpec().getType());
       live.getSpec().setSelector(desired.getSpec().getSelector());
       live.getSpec().setPorts(desired.getSpec().getPorts());
@@ -65,13 +60,7 @@ final class ServiceOperator {
   /** What differs in the managed fields, one phrase per field; empty when nothing does. */
   static List<String> differences(Service current, Service desired) {
     List<String> out = new ArrayList<>();
-    Map<String, String> labels = current.getMetadata().getLabels() == null
-        ? Map.of() : current.getMetadata().getLabels();
-    desired.getMetadata().getLabels().forEach((k, v) -> {
-      if (!v.equals(labels.get(k))) {
-        out.add("label " + k + "=" + v);
-      }
-    });
+    ManagedLabels.differences(current.getMetadata(), desired.getMetadata(), out);
     String currentType = current.getSpec().getType() == null ? "ClusterIP" : current.getSpec().getType();
     String desiredType = desired.getSpec().getType() == null ? "ClusterIP" : desired.getSpec().getType();
     if (!currentType.equals(desiredType)) {

@@ -8,6 +8,7 @@ import dev.underway.model.GateView;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -24,8 +25,17 @@ public final class WorkflowTestSupport implements AutoCloseable {
   public final InMemoryCluster cluster;
 
   public WorkflowTestSupport(InMemoryCluster cluster) {
+    this(cluster, true);
+  }
+
+  /**
+   * @param timeSkipping false for tests whose client waits must take real time (e.g. a CLI
+   *     command waiting for a gate), true to let blocking waits skip timers
+   */
+  public WorkflowTestSupport(InMemoryCluster cluster, boolean timeSkipping) {
     this.cluster = cluster;
-    this.env = TestWorkflowEnvironment.newInstance();
+    this.env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setUseTimeskipping(timeSkipping).build());
     for (var key : SearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
