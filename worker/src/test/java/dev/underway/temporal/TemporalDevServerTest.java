@@ -13,28 +13,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Runs the REAL Temporal dev server. Needs the {@code temporal} binary (see {@link
- * TemporalDevServer#findBinary}); without it the test is skipped, saying how to get it.
- */
+/** Runs the REAL Temporal dev server (see {@link DevServerBinary}). */
 class TemporalDevServerTest {
-
-  static Path binaryOrSkip() {
-    Optional<Path> binary = TemporalDevServer.findBinary(null, System.getenv());
-    Assumptions.assumeTrue(binary.isPresent(), "temporal binary not found: install it with"
-        + " `go install github.com/temporalio/cli/cmd/temporal@v1.5.1` (or set "
-        + TemporalDevServer.BINARY_ENV + ") to run the dev-server tests");
-    return binary.get();
-  }
 
   @Test
   void startsWithUiAndSearchAttributesThenStopsLeavingNothing(@TempDir Path dir) throws Exception {
-    try (TemporalDevServer server = TemporalDevServer.start(binaryOrSkip(), dir, true,
+    try (TemporalDevServer server = TemporalDevServer.start(DevServerBinary.requireOrSkip(), dir, true,
         Duration.ofSeconds(60))) {
       OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
           OperatorServiceStubsOptions.newBuilder().setTarget(server.address())
