@@ -29,11 +29,11 @@ public record LoadSnapshot(
 
   /** e.g. {@code load 98 ops/s, p99 3.2 ms, 0 errors [phase-1 / scale]}. */
   public String progressLine() {
-    return String.format(Locale.ROOT, "load %.0f ops/s, p99 %s, %d error%s%s [%s / %s]",
+    return String.format(Locale.ROOT, "load %.0f ops/s, p99 %s, %d error%s%s [%s]",
         opsPerSecond,
         p99Ms == null ? "-" : String.format(Locale.ROOT, "%.1f ms", p99Ms),
         failed, failed == 1 ? "" : "s",
         readerPathInUse ? ", reads on reader path" : "",
-        phase, step);
+        step == null || step.isEmpty() ? phase : phase + " / " + step);
   }
 }
