@@ -258,40 +258,54 @@ final class HtmlReport {
         .append(esc(label)).append("</text>\n");
   }
 
-  /** Polyline path data, broken where a second has no successful operation. */
+  /**
+   * Polyline path data, one per run of consecutive seconds with successful operations (a line is
+   * broken where a second has none); a lone second is drawn as a flat segment across its width.
+   */
   private static List<String> paths(List<TimelinePoint> points, Function<Double, Double> x,
       boolean p99, double top) {
     List<String> out = new ArrayList<>();
     StringBuilder d = new StringBuilder();
+    int pointsInPath = 0;
     long previous = Long.MIN_VALUE;
+    double secondWidth = x.apply(1.0) - x.apply(0.0);
     for (TimelinePoint p : points) {
       Double v = p99 ? p.p99Ms() : p.p50Ms();
-      if (v == null || p.second() != previous + 1) {
-        if (d.length() > 0) {
-          out.add(d.toString());
-          d.setLength(0);
-        }
+      if ((v == null || p.second() != previous + 1) && pointsInPath > 0) {
+        out.add(finish(d, pointsInPath, secondWidth));
+        d.setLength(0);
+        pointsInPath = 0;
       }
       if (v != null) {
         double px = x.apply(p.second() + 0.5);
         double py = TOP + LAT_HEIGHT - LAT_HEIGHT * Math.min(v, top) / top;
-        d.append(d.length() == 0 ? "M" : " L").append(f(px)).append(' ').append(f(py));
+        d.append(pointsInPath == 0 ? "M" : " L").append(f(px)).append(' ').append(f(py));
+        pointsInPath++;
         previous = p.second();
       } else {
         previous = Long.MIN_VALUE;
       }
     }
-    if (d.length() > 0) {
-      out.add(d.toString());
+    if (pointsInPath > 0) {
+      out.add(finish(d, pointsInPath, secondWidth));
     }
-    // a lone point draws nothing as a path: give it a tiny horizontal segment
-    out.replaceAll(s -> s.contains("L") ? s : s + " h1");
     return out;
   }
 
+  private static String finish(StringBuilder d, int points, double secondWidth) {
+    if (points > 1) {
+      return d.toString();
+    }
+    // "M x y": move half a second left, then draw across the second
+    String[] xy = d.substring(1).split(" ");
+    double cx = Double.parseDouble(xy[0]);
+    return "M" + f(cx - secondWidth / 2) + " " + xy[1] + " h" + f(secondWidth);
+  }
+
+  /** The next value up on a scale whose quarters are round numbers. */
   static double niceCeil(double v) {
     double exp = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+    for (double m : new double[] {1, 1.2, 1.6, 2, 2.4, 3, 4, 6, 8, 10}) {
       if (m * exp >= v) {
         return m * exp;
       }
@@ -299,8 +313,16 @@ final class HtmlReport {
     return 10 * exp;
   }
 
+  /** A tick step of 1, 2 or 5 times a power of ten (at least one second). */
   private static double niceStep(double rough) {
-    return niceCeil(Math.max(rough, 1));
+    double v = Math.max(rough, 1);
+    double exp = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double m : new double[] {1, 2, 5}) {
+      if (m * exp >= v) {
+        return m * exp;
+      }
+    }
+    return 10 * exp;
   }
 
   // ---- formatting and escaping ---------------------------------------------------------------
