@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * exponentially and operations attempted meanwhile fail fast (and are counted).
  *
  * <p>Usage: {@code start()}, {@code mark(phase, step)} at every phase/step change,
- * {@code snapshot()} for progress, {@code stop()}, {@code report()}.
+ * {@code snapshot()} for progress, {@code stop()}, {@code report()}. Every public method is
+ * thread-safe; recording on the operation path is wait-free (HdrHistogram's writer/reader phaser).
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -448,8 +449,12 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     Connection connection(String targetUrl, Properties props) throws SQLException {
-      if (connection != null && !targetUrl.equals(url)) {
-        close(); // the endpoint moved: new connections to the new one
+      if (!targetUrl.equals(url)) {
+        // the endpoint moved: new connections to the new one, tried at once
+        close();
+        url = targetUrl;
+        backoffNanos = 0;
+        nextAttemptNanos = 0;
       }
       if (connection != null) {
         return connection;
@@ -468,7 +473,6 @@ public final class LoadGenerator implements AutoCloseable {
         }
         role = sampleRole(c);
         connection = c;
-        url = targetUrl;
         backoffNanos = 0;
         nextAttemptNanos = 0;
         if (failing) {
