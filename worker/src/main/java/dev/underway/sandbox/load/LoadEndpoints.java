@@ -1,0 +1,25 @@
+package dev.underway.sandbox.load;
+
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Where the load goes, supplied by the sandbox. The generator asks again every
+ * {@link LoadOptions#endpointCheckInterval()} (one thread calls it; keep the calls quick): when
+ * a URL changes, the connections to it are replaced by new ones.
+ */
+public interface LoadEndpoints {
+
+  /** The read-write server. */
+  String writerJdbcUrl();
+
+  /** The reader path, once there is one; until then reads go to the writer. */
+  Optional<String> readerJdbcUrl();
+
+  /**
+   * {@code user}, {@code password} and any driver settings. The generator adds its own timeouts
+   * ({@code connectTimeout}, {@code socketTimeout}) unless given here, and never logs or reports
+   * the password.
+   */
+  Properties connectionProperties();
+}

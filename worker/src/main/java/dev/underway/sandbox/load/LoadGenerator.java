@@ -1,0 +1,556 @@
+package dev.underway.sandbox.load;
+
+import dev.underway.sandbox.report.LoadReport;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steady read/write traffic against the sandbox's database while it evolves, measured per phase.
+ *
+ * <p>Open-loop pacing: one pacer thread parks until each operation's scheduled time
+ * ({@code start + n / rate}) and queues it; {@code threads} workers, each with its own writer
+ * (and reader) connection, take operations from the queue. Latency is measured from the scheduled
+ * time, so a stalled database shows up as latency, not as a politely slower client. When every
+ * worker is busy and a second's worth of operations is already queued, further operations are
+ * counted as missed instead of piling up.
+ *
+ * <p>Writes are {@code INSERT}s into {@value #TABLE} (created if missing), some of them
+ * {@code UPDATE}s of recently written rows; reads are point {@code SELECT}s of recent rows. Never
+ * a {@code DELETE} or a {@code DROP}. Reads go over the reader path once
+ * {@link LoadEndpoints#readerJdbcUrl()} offers one (asked again every
+ * {@link LoadOptions#endpointCheckInterval()}); each connection samples
+ * {@code pg_is_in_recovery()} when it is opened, so the report says which kind of server served
+ * the reads. A failed operation is counted, its connection replaced; reconnects back off
+ * exponentially and operations attempted meanwhile fail fast (and are counted).
+ *
+ * <p>Usage: {@code start()}, {@code mark(phase, step)} at every phase/step change,
+ * {@code snapshot()} for progress, {@code stop()}, {@code report()}. Every public method is
+ * thread-safe; recording on the operation path is wait-free (HdrHistogram's writer/reader phaser).
+ */
+public final class LoadGenerator implements AutoCloseable {
+
+  /** The generator's own table. */
+  public static final String TABLE = "underway_load";
+
+  static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
+      + " (id bigserial PRIMARY KEY, k text NOT NULL, v text NOT NULL,"
+      + " at timestamptz NOT NULL DEFAULT now())";
+  static final String INSERT = "INSERT INTO " + TABLE + " (k, v, at) VALUES (?, ?, now()) RETURNING id";
+  static final String UPDATE = "UPDATE " + TABLE + " SET v = ?, at = now() WHERE id = ?";
+  static final String SELECT = "SELECT k, v, at FROM " + TABLE + " WHERE id = ?";
+
+  private static final Logger log = LoggerFactory.getLogger(LoadGenerator.class);
+  private static final int RECENT_IDS = 1024;
+  private static final long JOIN_TIMEOUT_MS = 15_000;
+
+  private record Targets(String writerUrl, String readerUrl, Properties properties) {
+    String secret() {
+      return properties.getProperty("password");
+    }
+  }
+
+  private final LoadEndpoints endpoints;
+  private final LoadOptions options;
+  private final IntervalRecorder recorder = new IntervalRecorder();
+  private final ErrorLog errors = new ErrorLog();
+  private final Set<String> schemaReady = ConcurrentHashMap.newKeySet();
+  private final AtomicLongArray recentIds = new AtomicLongArray(RECENT_IDS);
+  private final AtomicLong idsWritten = new AtomicLong();
+  private final AtomicLong keySeq = new AtomicLong();
+  private final BlockingQueue<Long> queue;
+  private final Object lock = new Object();
+  private final List<Thread> workers = new ArrayList<>();
+
+  private volatile Targets targets;
+  private volatile boolean running;
+  private volatile String currentPhase = "unmarked";
+  private String initialPhase = "unmarked";
+  private String initialStep = "";
+  private Aggregator aggregator;
+  private ScheduledExecutorService scheduler;
+  private Thread pacer;
+  private long startNanos;
+  private long stopNanos;
+  private String startedAt;
+  private boolean started;
+  private boolean stopped;
+
+  public LoadGenerator(LoadEndpoints endpoints, LoadOptions options) {
+    this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+    this.options = Objects.requireNonNull(options, "options");
+    this.queue = new ArrayBlockingQueue<>(
+        (int) Math.max(options.threads(), Math.ceil(options.opsPerSecond())));
+  }
+
+  public LoadOptions options() {
+    return options;
+  }
+
+  /**
+   * Starts the load. Connections are opened by the workers (a database that is not there yet
+   * shows up as failed operations, not as an exception here). Calling {@link #mark} before
+   * {@code start()} names the first segment; otherwise it is {@code unmarked}.
+   */
+  public void start() {
+    synchronized (lock) {
+      if (started) {
+        throw new IllegalStateException("already started");
+      }
+      targets = readTargets();
+      startNanos = System.nanoTime();
+      startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+      aggregator = new Aggregator(startNanos, initialPhase, initialStep);
+      currentPhase = initialPhase;
+      running = true;
+      started = true;
+    }
+    for (int i = 0; i < options.threads(); i++) {
+      Thread t = new Thread(new Worker(i)::run, "underway-load-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+      t.start();
+    }
+    pacer = new Thread(this::pace, "underway-load-pacer");
+    pacer.setDaemon(true);
+    pacer.start();
+    scheduler = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "underway-load-collector");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.scheduleAtFixedRate(this::collect, 1, 1, TimeUnit.SECONDS);
+    long check = options.endpointCheckInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::refreshEndpoints, check, check, TimeUnit.MILLISECONDS);
+    log.info("Load started: {} ops/s, {} threads, {}% writes, writer {}", options.opsPerSecond(),
+        options.threads(), options.writePercent(), redact(targets.writerUrl()));
+  }
+
+  /**
+   * Starts a new segment: what follows belongs to {@code phase}/{@code step}. Segments of the same
+   * phase are summed in the report. Repeating the current phase and step changes nothing.
+   */
+  public void mark(String phase, String step) {
+    Objects.requireNonNull(phase, "phase");
+    String s = step == null ? "" : step;
+    synchronized (lock) {
+      if (!started) {
+        initialPhase = phase;
+        initialStep = s;
+        return;
+      }
+      if (stopped || (phase.equals(aggregator.phase()) && s.equals(aggregator.step()))) {
+        return;
+      }
+      long now = System.nanoTime();
+      aggregator.add(recorder.swap(), now);
+      aggregator.mark(phase, s, now);
+      currentPhase = phase;
+    }
+  }
+
+  /** Live numbers (lagging by at most a second). */
+  public LoadSnapshot snapshot() {
+    synchronized (lock) {
+      if (!started) {
+        return new LoadSnapshot(0, initialPhase, initialStep, 0, 0, 0, 0, null, false);
+      }
+      return aggregator.snapshot(stopped ? stopNanos : System.nanoTime(),
+          targets.readerUrl() != null);
+    }
+  }
+
+  /** Stops the load, waits for operations in flight and closes every connection. Idempotent. */
+  public void stop() {
+    synchronized (lock) {
+      if (!started || stopped) {
+        return;
+      }
+      running = false;
+    }
+    LockSupport.unpark(pacer);
+    scheduler.shutdownNow();
+    long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MS;
+    try {
+      pacer.join(JOIN_TIMEOUT_MS);
+      for (Thread t : workers) {
+        t.join(Math.max(1, deadline - System.currentTimeMillis()));
+        if (t.isAlive()) {
+          log.warn("Load worker {} still busy after {} ms; leaving it (daemon)", t.getName(),
+              JOIN_TIMEOUT_MS);
+        }
+      }
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    queue.clear();
+    synchronized (lock) {
+      long now = System.nanoTime();
+      aggregator.add(recorder.swap(), now);
+      stopNanos = now;
+      stopped = true;
+    }
+    log.info("Load stopped: {}", snapshot().progressLine());
+  }
+
+  /** The report so far (final after {@link #stop()}). */
+  public LoadReport report() {
+    synchronized (lock) {
+      if (!started) {
+        throw new IllegalStateException("not started");
+      }
+      long now = stopped ? stopNanos : System.nanoTime();
+      if (!stopped) {
+        aggregator.add(recorder.swap(), now);
+      }
+      return aggregator.report(now, startedAt, options, errors.samples());
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  // ---- pacing, collecting, endpoints --------------------------------------------------------
+
+  private void pace() {
+    double nanosPerOp = 1e9 / options.opsPerSecond();
+    long n = 0;
+    while (running) {
+      long due = startNanos + (long) (n * nanosPerOp);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(this, wait);
+        continue;
+      }
+      if (!queue.offer(due)) {
+        recorder.recordMissed();
+      }
+      n++;
+    }
+  }
+
+  private void collect() {
+    synchronized (lock) {
+      if (!stopped) {
+        aggregator.add(recorder.swap(), System.nanoTime());
+      }
+    }
+  }
+
+  private void refreshEndpoints() {
+    try {
+      Targets next = readTargets();
+      Targets current = targets;
+      if (!Objects.equals(next.writerUrl(), current.writerUrl())
+          || !Objects.equals(next.readerUrl(), current.readerUrl())) {
+        log.info("Load endpoints changed: writer {}, reader {}", redact(next.writerUrl()),
+            next.readerUrl() == null ? "(none: reads go to the writer)" : redact(next.readerUrl()));
+        targets = next;
+      }
+    } catch (RuntimeException e) {
+      log.warn("Cannot read the load endpoints (keeping the previous ones): {}", e.toString());
+    }
+  }
+
+  private Targets readTargets() {
+    String writer = Objects.requireNonNull(endpoints.writerJdbcUrl(), "writerJdbcUrl");
+    Optional<String> reader = endpoints.readerJdbcUrl();
+    Properties props = new Properties();
+    Properties given = endpoints.connectionProperties();
+    if (given != null) {
+      given.stringPropertyNames().forEach(k -> props.setProperty(k, given.getProperty(k)));
+    }
+    props.putIfAbsent("connectTimeout", "5");
+    props.putIfAbsent("socketTimeout", "10");
+    props.putIfAbsent("loginTimeout", "10");
+    props.putIfAbsent("ApplicationName", "underway-load");
+    return new Targets(writer, reader == null ? null : reader.orElse(null), props);
+  }
+
+  static String redact(String url) {
+    return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  private long recentId() {
+    long written = idsWritten.get();
+    if (written == 0) {
+      return 1;
+    }
+    int span = (int) Math.min(written, RECENT_IDS);
+    long index = written - 1 - ThreadLocalRandom.current().nextInt(span);
+    return recentIds.get((int) (index % RECENT_IDS));
+  }
+
+  private void rememberId(long id) {
+    long index = idsWritten.getAndIncrement();
+    recentIds.set((int) (index % RECENT_IDS), id);
+  }
+
+  // ---- workers -------------------------------------------------------------------------------
+
+  /** One worker thread with its own connections (thread-confined: no locking). */
+  private final class Worker {
+    private final Slot writer = new Slot("writer", true);
+    private final Slot reader = new Slot("reader", false);
+    private final int index;
+
+    Worker(int index) {
+      this.index = index;
+    }
+
+    void run() {
+      try {
+        while (running) {
+          Long due;
+          try {
+            due = queue.poll(200, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            return;
+          }
+          if (due != null && running) {
+            operate(due);
+          }
+        }
+      } finally {
+        writer.close();
+        reader.close();
+      }
+    }
+
+    private void operate(long dueNanos) {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      Targets t = targets;
+      if (random.nextInt(100) < options.writePercent()) {
+        write(t, dueNanos, random.nextInt(100) < options.updatePercentOfWrites()
+            && idsWritten.get() > 0);
+      } else {
+        read(t, dueNanos);
+      }
+    }
+
+    private void write(Targets t, long dueNanos, boolean update) {
+      String operation = update ? "update" : "insert";
+      try {
+        Connection c = writer.connection(t.writerUrl(), t.properties());
+        String value = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        if (update) {
+          PreparedStatement ps = writer.statement(c, UPDATE);
+          ps.setString(1, value);
+          ps.setLong(2, recentId());
+          ps.executeUpdate();
+        } else {
+          PreparedStatement ps = writer.statement(c, INSERT);
+          ps.setString(1, "k-" + index + "-" + keySeq.incrementAndGet());
+          ps.setString(2, value);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              rememberId(rs.getLong(1));
+            }
+          }
+        }
+        recorder.recordWrite(true, micros(dueNanos));
+      } catch (SQLException | RuntimeException e) {
+        recorder.recordWrite(false, micros(dueNanos));
+        failed(writer, operation, e, t);
+      }
+    }
+
+    private void read(Targets t, long dueNanos) {
+      boolean onReader = t.readerUrl() != null;
+      Slot slot = onReader ? reader : writer;
+      if (!onReader) {
+        reader.close();
+      }
+      try {
+        Connection c = slot.connection(onReader ? t.readerUrl() : t.writerUrl(), t.properties());
+        PreparedStatement ps = slot.statement(c, SELECT);
+        ps.setLong(1, recentId());
+        boolean found;
+        try (ResultSet rs = ps.executeQuery()) {
+          found = rs.next();
+        }
+        recorder.recordRead(true, micros(dueNanos), slot.role, onReader, found);
+      } catch (SQLException | RuntimeException e) {
+        recorder.recordRead(false, micros(dueNanos), ServerRole.UNKNOWN, onReader, false);
+        failed(slot, onReader ? "read (reader path)" : "read", e, t);
+      }
+    }
+
+    private void failed(Slot slot, String operation, Exception e, Targets t) {
+      String state = e instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() : "";
+      errors.add(offsetMs(), currentPhase, operation, state, e.getMessage(), t.secret());
+      if ("42P01".equals(state) && slot.url != null) {
+        schemaReady.remove(slot.url); // the table is gone (a new, empty server): create it again
+      }
+      if (!(e instanceof NotConnected)) {
+        slot.broken(e);
+      }
+    }
+
+    private long micros(long dueNanos) {
+      return (System.nanoTime() - dueNanos) / 1000;
+    }
+  }
+
+  private long offsetMs() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  /** An operation refused without trying because the connection is waiting to reconnect. */
+  static final class NotConnected extends SQLException {
+    NotConnected(String which) {
+      super("not connected to the " + which + " (waiting to reconnect)", "08001");
+    }
+  }
+
+  /** One connection of a worker, replaced when it fails; reconnects back off exponentially. */
+  private final class Slot {
+    final String name;
+    final boolean writer;
+    Connection connection;
+    String url;
+    ServerRole role = ServerRole.UNKNOWN;
+    final Map<String, PreparedStatement> statements = new HashMap<>();
+    long backoffNanos;
+    long nextAttemptNanos;
+    boolean failing;
+
+    Slot(String name, boolean writer) {
+      this.name = name;
+      this.writer = writer;
+    }
+
+    Connection connection(String targetUrl, Properties props) throws SQLException {
+      if (!targetUrl.equals(url)) {
+        // the endpoint moved: new connections to the new one, tried at once
+        close();
+        url = targetUrl;
+        backoffNanos = 0;
+        nextAttemptNanos = 0;
+      }
+      if (connection != null) {
+        return connection;
+      }
+      long now = System.nanoTime();
+      if (now < nextAttemptNanos) {
+        throw new NotConnected(name);
+      }
+      Connection c = null;
+      try {
+        c = DriverManager.getConnection(targetUrl, props);
+        c.setAutoCommit(true);
+        if (writer && !schemaReady.contains(targetUrl)) {
+          ensureSchema(c);
+          schemaReady.add(targetUrl);
+        }
+        role = sampleRole(c);
+        connection = c;
+        backoffNanos = 0;
+        nextAttemptNanos = 0;
+        if (failing) {
+          log.info("Load {} connection to {} restored", name, redact(targetUrl));
+          failing = false;
+        }
+        return c;
+      } catch (SQLException | RuntimeException e) {
+        closeQuietly(c);
+        long min = options.minBackoff().toNanos();
+        backoffNanos = backoffNanos == 0 ? min
+            : Math.min(options.maxBackoff().toNanos(), backoffNanos * 2);
+        long jitter = ThreadLocalRandom.current().nextLong(backoffNanos / 5 + 1);
+        nextAttemptNanos = System.nanoTime() + backoffNanos + jitter;
+        if (!failing) {
+          log.warn("Load {} cannot connect to {}: {} (retrying with backoff)", name,
+              redact(targetUrl), ErrorLog.sanitize(e.getMessage(), props.getProperty("password")));
+          failing = true;
+        }
+        throw e;
+      }
+    }
+
+    PreparedStatement statement(Connection c, String sql) throws SQLException {
+      PreparedStatement ps = statements.get(sql);
+      if (ps == null) {
+        ps = c.prepareStatement(sql);
+        statements.put(sql, ps);
+      }
+      return ps;
+    }
+
+    /** The operation failed on this connection: drop it; the next operation reconnects. */
+    void broken(Exception e) {
+      if (connection != null && !failing) {
+        log.warn("Load {} connection failed ({}); replacing it", name, e.getClass().getSimpleName());
+        failing = true;
+      }
+      close();
+    }
+
+    void close() {
+      statements.clear();
+      closeQuietly(connection);
+      connection = null;
+    }
+  }
+
+  private static void ensureSchema(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(CREATE_TABLE);
+    } catch (SQLException e) {
+      // two workers creating the table at once: one of them loses the race, the table is there
+      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  private static ServerRole sampleRole(Connection c) {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      if (rs.next()) {
+        return rs.getBoolean(1) ? ServerRole.STANDBY : ServerRole.PRIMARY;
+      }
+    } catch (SQLException e) {
+      log.debug("pg_is_in_recovery() not available: {}", e.getMessage());
+    }
+    return ServerRole.UNKNOWN;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException | RuntimeException ignored) {
+        // already broken
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.underway.sandbox.report;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the load generator saw during a sandbox run: per phase, a per-second timeline, the phase
+ * and step marks, and each phase compared with the baseline phase. Immutable and
+ * Jackson-friendly (records only; latencies in milliseconds, offsets from the start of the run).
+ *
+ * <p>Latency is measured from each operation's <em>scheduled</em> start (open-loop pacing), so
+ * time spent waiting for a free connection while the database stalls is counted, not hidden.
+ * Latency percentiles cover successful operations only; failed ones are counted.
+ *
+ * @param startedAt wall-clock start of the load, ISO-8601 (UTC)
+ * @param durationMs from start to stop (or to the moment the report was taken)
+ * @param targetOpsPerSecond the configured total rate
+ * @param threads the configured concurrency
+ * @param writePercent share of writes in the mix
+ * @param total every phase together
+ * @param phases in the order they were first marked; each aggregates all segments of that phase
+ * @param timeline one point per second of the run
+ * @param marks every phase/step boundary, in order
+ * @param baselinePhase the phase the ratios compare to: the first phase with successful
+ *     operations, null when none had any
+ * @param baseline per phase, throughput and p99 as ratios to the baseline phase's
+ * @param errors the first distinct error messages (at most a few dozen), with how often each
+ *     occurred; secrets removed
+ */
+public record LoadReport(
+    String startedAt,
+    long durationMs,
+    double targetOpsPerSecond,
+    int threads,
+    int writePercent,
+    PhaseReport total,
+    List<PhaseReport> phases,
+    List<TimelinePoint> timeline,
+    List<Mark> marks,
+    String baselinePhase,
+    List<BaselineRatio> baseline,
+    List<ErrorSample> errors) {
+
+  public LoadReport {
+    Objects.requireNonNull(total, "total");
+    phases = List.copyOf(phases);
+    timeline = List.copyOf(timeline);
+    marks = List.copyOf(marks);
+    baseline = List.copyOf(baseline);
+    errors = List.copyOf(errors);
+  }
+
+  /** The report of one phase, if it was marked. */
+  public java.util.Optional<PhaseReport> phase(String name) {
+    return phases.stream().filter(p -> p.phase().equals(name)).findFirst();
+  }
+
+  /**
+   * Counts and latency of one kind of operation (or all of them).
+   *
+   * @param p50Ms null when no operation succeeded
+   */
+  public record OperationStats(long ok, long failed, Double p50Ms, Double p99Ms, Double maxMs) {}
+
+  /**
+   * One phase: all segments between a mark of this phase and the next mark, summed.
+   *
+   * @param steps the steps marked within the phase, in order
+   * @param firstOffsetMs when the phase was first entered
+   * @param durationMs time spent in the phase (sum of its segments)
+   * @param opsPerSecond successful operations per second of that duration
+   * @param missed operations the pacer could not even queue because every thread was busy and
+   *     the backlog was full (the target rate was not met)
+   * @param readsOnReaderPath reads sent over the reader path (else over the writer)
+   * @param readsServedByStandby reads whose connection reported {@code pg_is_in_recovery() = true}
+   * @param readsServedByPrimary reads whose connection reported {@code false}
+   * @param readsServedByUnknown reads whose server kind could not be determined
+   * @param readsNotFound successful reads that found no row (e.g. not yet replicated)
+   */
+  public record PhaseReport(
+      String phase,
+      List<String> steps,
+      long firstOffsetMs,
+      long durationMs,
+      OperationStats all,
+      OperationStats reads,
+      OperationStats writes,
+      double opsPerSecond,
+      long missed,
+      long readsOnReaderPath,
+      long readsServedByStandby,
+      long readsServedByPrimary,
+      long readsServedByUnknown,
+      long readsNotFound) {
+    public PhaseReport {
+      steps = List.copyOf(steps);
+      Objects.requireNonNull(all, "all");
+      Objects.requireNonNull(reads, "reads");
+      Objects.requireNonNull(writes, "writes");
+    }
+  }
+
+  /**
+   * One second of the run.
+   *
+   * @param second seconds since start (this point covers [second, second + 1))
+   * @param p50Ms null when nothing succeeded in that second
+   */
+  public record TimelinePoint(long second, long ok, long failed, Double p50Ms, Double p99Ms) {}
+
+  /** A phase/step boundary, as announced by the sandbox. */
+  public record Mark(long offsetMs, String phase, String step) {}
+
+  /**
+   * A phase compared with the baseline phase; a ratio is null when it is undefined (nothing
+   * succeeded in the baseline or in this phase).
+   */
+  public record BaselineRatio(String phase, Double opsPerSecondRatio, Double p99Ratio) {}
+
+  /** A distinct error, first seen at {@code firstOffsetMs}, seen {@code count} times. */
+  public record ErrorSample(
+      long firstOffsetMs, String phase, String operation, String sqlState, String message,
+      long count) {}
+}

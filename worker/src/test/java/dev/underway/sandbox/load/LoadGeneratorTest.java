@@ -1,0 +1,232 @@
+package dev.underway.sandbox.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.underway.activities.local.LocalPostgres;
+import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.LoadReport.PhaseReport;
+import dev.underway.sandbox.report.LoadReport.TimelinePoint;
+import dev.underway.sandbox.report.ReportWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The load generator against a real PostgreSQL server (small load: 2 shared cores). */
+class LoadGeneratorTest {
+
+  @TempDir static Path dir;
+  static LocalPostgres pg;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    pg = LocalPostgres.start(LocalPostgres.Options.under(dir.resolve("pg")));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  private static ConditionFactory waiting() {
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
+  }
+
+  private static long phaseOk(LoadGenerator gen, String phase) {
+    return gen.report().phase(phase).map(p -> p.all().ok()).orElse(0L);
+  }
+
+  @Test
+  void measuresEachPhaseAndWritesAReport(@TempDir Path out) throws Exception {
+    double rate = 100;
+    LoadReport report;
+    long elapsedNanos;
+    try (LoadGenerator gen = new LoadGenerator(new TestEndpoints(pg), LoadOptions.of(rate, 4, 50))) {
+      gen.mark("phase-0", "steady");
+      long t0 = System.nanoTime();
+      gen.start();
+      waiting().until(() -> phaseOk(gen, "phase-0") >= 100);
+      gen.mark("phase-1", "scale");
+      waiting().until(() -> phaseOk(gen, "phase-1") >= 60);
+      gen.mark("phase-1", "scale"); // repeated: no new segment
+      gen.mark("phase-1", "verify");
+      waiting().until(() -> phaseOk(gen, "phase-1") >= 120);
+      LoadSnapshot live = gen.snapshot();
+      assertThat(live.phase()).isEqualTo("phase-1");
+      assertThat(live.step()).isEqualTo("verify");
+      assertThat(live.ok()).isPositive();
+      assertThat(live.progressLine()).contains("ops/s").contains("phase-1 / verify");
+      gen.stop();
+      elapsedNanos = System.nanoTime() - t0;
+      report = gen.report();
+      assertThat(gen.report()).as("stable after stop").isEqualTo(report);
+    }
+
+    assertThat(report.phases()).extracting(PhaseReport::phase).containsExactly("phase-0", "phase-1");
+    assertThat(report.phase("phase-1").orElseThrow().steps()).containsExactly("scale", "verify");
+    assertThat(report.marks()).extracting(m -> m.phase() + "/" + m.step())
+        .containsExactly("phase-0/steady", "phase-1/scale", "phase-1/verify");
+    assertThat(report.marks().get(0).offsetMs()).isZero();
+
+    long okSum = 0;
+    long durationSum = 0;
+    for (PhaseReport p : report.phases()) {
+      assertSane(p);
+      assertThat(p.all().failed()).as("failures in %s", p.phase()).isZero();
+      assertThat(p.reads().ok()).isPositive();
+      assertThat(p.writes().ok()).isPositive();
+      assertThat(p.readsOnReaderPath()).as("no reader path yet").isZero();
+      assertThat(p.readsServedByPrimary()).isEqualTo(p.reads().ok());
+      assertThat(p.readsServedByStandby()).isZero();
+      assertThat(p.opsPerSecond()).isPositive();
+      okSum += p.all().ok();
+      durationSum += p.durationMs();
+    }
+    assertSane(report.total());
+    assertThat(report.total().all().ok()).isEqualTo(okSum);
+    assertThat(report.total().all().failed()).isZero();
+    assertThat(durationSum).isBetween(report.durationMs() - 5, report.durationMs() + 5);
+    assertThat(report.errors()).isEmpty();
+
+    // the rate is a ceiling (a bounded count, not a speed assertion)
+    long ops = report.total().all().ok() + report.total().all().failed();
+    assertThat((double) ops).isLessThanOrEqualTo(rate * elapsedNanos / 1e9 * 1.5);
+
+    // the timeline adds up to the totals and is ordered
+    List<TimelinePoint> timeline = report.timeline();
+    assertThat(timeline).isNotEmpty();
+    assertThat(timeline.stream().mapToLong(TimelinePoint::ok).sum()).isEqualTo(okSum);
+    assertThat(timeline).isSortedAccordingTo((a, b) -> Long.compare(a.second(), b.second()));
+    assertThat(timeline).extracting(TimelinePoint::second).doesNotHaveDuplicates();
+    for (TimelinePoint t : timeline) {
+      if (t.p50Ms() != null) {
+        assertThat(t.p50Ms()).isLessThanOrEqualTo(t.p99Ms());
+      }
+    }
+
+    assertThat(report.baselinePhase()).isEqualTo("phase-0");
+    assertThat(report.baseline()).hasSize(2);
+    assertThat(report.baseline().get(0).opsPerSecondRatio()).isEqualTo(1.0);
+    assertThat(report.baseline().get(0).p99Ratio()).isEqualTo(1.0);
+    assertThat(report.baseline().get(1).opsPerSecondRatio()).isPositive();
+
+    // the rows are really there, and nothing was deleted
+    try (Connection c = pg.connect("postgres");
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + LoadGenerator.TABLE)) {
+      rs.next();
+      assertThat(rs.getLong(1)).isPositive();
+    }
+
+    ReportWriter.Written written = ReportWriter.write(report, out);
+    assertThat(ReportWriter.read(written.json())).isEqualTo(report);
+    String html = Files.readString(written.html(), StandardCharsets.UTF_8);
+    assertThat(html).contains("<svg").contains("</svg>").contains("phase-0").contains("phase-1")
+        .contains("verify").doesNotContain("<script");
+    assertThat(Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(html).find())
+        .as("no remote resource").isFalse();
+    assertThat(html).doesNotContain(pg.superuserPassword());
+  }
+
+  @Test
+  void readsMoveToTheReaderPathOnceItExists() {
+    TestEndpoints endpoints = new TestEndpoints(pg);
+    LoadOptions options = LoadOptions.of(100, 4, 50)
+        .withEndpointCheckInterval(Duration.ofMillis(200));
+    LoadReport report;
+    try (LoadGenerator gen = new LoadGenerator(endpoints, options)) {
+      gen.mark("writer-only", "");
+      gen.start();
+      waiting().until(() -> gen.report().total().reads().ok() >= 20);
+      assertThat(gen.snapshot().readerPathInUse()).isFalse();
+
+      // the reader path appears (the same server will do: it is a new connection either way)
+      endpoints.reader(pg.jdbcUrl("postgres") + "&ApplicationName=underway-load-reader");
+      gen.mark("with-reader", "");
+      waiting().until(() -> gen.report().phase("with-reader")
+          .map(PhaseReport::readsOnReaderPath).orElse(0L) >= 20);
+      assertThat(gen.snapshot().readerPathInUse()).isTrue();
+      gen.stop();
+      report = gen.report();
+    }
+    PhaseReport before = report.phase("writer-only").orElseThrow();
+    PhaseReport after = report.phase("with-reader").orElseThrow();
+    assertThat(before.readsOnReaderPath()).isZero();
+    assertThat(before.reads().ok()).isPositive();
+    assertThat(after.readsOnReaderPath()).isPositive();
+    // this server is a primary: the report says so (a standby would be counted as such)
+    assertThat(after.readsServedByPrimary()).isEqualTo(after.reads().ok());
+    assertThat(after.readsServedByStandby()).isZero();
+    assertThat(report.total().all().failed()).isZero();
+    assertSane(after);
+  }
+
+  @Test
+  void countsFailuresWhileTheServerIsGoneAndRecoversWhenOneIsBack() throws Exception {
+    LocalPostgres doomed = LocalPostgres.start(LocalPostgres.Options.under(dir.resolve("doomed")));
+    String doomedPassword = doomed.superuserPassword();
+    TestEndpoints endpoints = new TestEndpoints(doomed);
+    LoadOptions options = LoadOptions.of(50, 2, 50)
+        .withEndpointCheckInterval(Duration.ofMillis(200))
+        .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400));
+    LoadReport report;
+    try (LoadGenerator gen = new LoadGenerator(endpoints, options)) {
+      gen.mark("up", "");
+      gen.start();
+      waiting().until(() -> gen.snapshot().ok() >= 20);
+
+      doomed.close();
+      gen.mark("down", "");
+      waiting().until(() -> gen.snapshot().failed() >= 10);
+
+      // the database is back (at another address, as after a failover)
+      endpoints.writer(pg);
+      gen.mark("back", "");
+      waiting().until(() -> phaseOk(gen, "back") >= 20);
+      gen.stop();
+      report = gen.report();
+    } finally {
+      doomed.close();
+    }
+    assertThat(report.phase("up").orElseThrow().all().ok()).isPositive();
+    assertThat(report.phase("down").orElseThrow().all().failed()).isPositive();
+    assertThat(report.phase("back").orElseThrow().all().ok()).isGreaterThanOrEqualTo(20);
+    assertThat(report.total().all().failed()).isPositive();
+    report.phases().forEach(LoadGeneratorTest::assertSane);
+    assertThat(report.errors()).isNotEmpty();
+    assertThat(report.errors()).allSatisfy(e -> {
+      assertThat(e.message()).doesNotContain(doomedPassword).doesNotContain(pg.superuserPassword());
+      assertThat(e.count()).isPositive();
+    });
+    assertThat(report.errors().stream().mapToLong(LoadReport.ErrorSample::count).sum())
+        .isEqualTo(report.total().all().failed());
+  }
+
+  static void assertSane(PhaseReport p) {
+    var all = p.all();
+    assertThat(all.ok()).isEqualTo(p.reads().ok() + p.writes().ok());
+    assertThat(all.failed()).isEqualTo(p.reads().failed() + p.writes().failed());
+    assertThat(p.readsServedByStandby() + p.readsServedByPrimary() + p.readsServedByUnknown())
+        .isEqualTo(p.reads().ok());
+    if (all.ok() > 0) {
+      assertThat(all.p50Ms()).isPositive();
+      assertThat(all.p50Ms()).isLessThanOrEqualTo(all.p99Ms());
+      assertThat(all.p99Ms()).isLessThanOrEqualTo(all.maxMs());
+    } else {
+      assertThat(all.p50Ms()).isNull();
+    }
+  }
+}
