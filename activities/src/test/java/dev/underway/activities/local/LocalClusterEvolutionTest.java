@@ -80,6 +80,10 @@ class LocalClusterEvolutionTest {
       w.execute("CREATE TABLE public.items (id int PRIMARY KEY, note text)");
       w.execute("INSERT INTO public.items VALUES (1, 'phase 0')");
 
+      // and a steady write load on its own connection for the whole evolution
+      BackgroundWriter load = new BackgroundWriter(
+          DriverManager.getConnection(cluster.writerJdbcUrl(), cluster.adminProperties()));
+
       env.registerActivitiesImplementations(new LocalPlatformActivities(cluster, POLL),
           new LocalDatabaseActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
@@ -128,6 +132,11 @@ class LocalClusterEvolutionTest {
       assertThat(phase2.effectiveReplicationFactor()).isEqualTo(3);
       assertThat(phase2.platform()).isEqualTo(new PlatformState(3, 3, true, 1));
       cluster.nodes().forEach(n -> everyPid.add(cluster.pid(n.name())));
+      long loadRows = load.stop();
+      assertThat(load.errors).as("writes that failed during the evolution").isEmpty();
+      assertThat(loadRows).as("rows written during the evolution").isGreaterThan(10);
+      assertThat(load.slowestMillis).as("slowest commit during the evolution, ms")
+          .isLessThan(10_000);
 
       // a row written on the primary is readable on each standby
       w.execute("INSERT INTO public.items VALUES (3, 'phase 2')");
@@ -137,6 +146,8 @@ class LocalClusterEvolutionTest {
           assertThat(scalar(s, "SELECT pg_is_in_recovery()")).isEqualTo("t");
           await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
               .until(() -> scalar(s, "SELECT count(*) FROM public.items"), "3"::equals);
+          assertThat(scalar(s, "SELECT count(*) FROM public.load"))
+              .isEqualTo(Long.toString(loadRows));
         }
       }
 
@@ -213,6 +224,45 @@ class LocalClusterEvolutionTest {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** Inserts rows one commit at a time until stopped; records failures and the slowest commit. */
+  private static final class BackgroundWriter {
+    final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile long slowestMillis;
+    private final java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicLong rows =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final Thread thread;
+
+    BackgroundWriter(Connection c) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE public.load (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+      }
+      thread = new Thread(() -> {
+        try (c; var ps = c.prepareStatement("INSERT INTO public.load (id) VALUES (?)")) {
+          while (running.get()) {
+            long started = System.nanoTime();
+            ps.setLong(1, rows.get() + 1);
+            ps.executeUpdate();
+            rows.incrementAndGet();
+            slowestMillis = Math.max(slowestMillis, (System.nanoTime() - started) / 1_000_000);
+          }
+        } catch (SQLException | RuntimeException e) {
+          errors.add(e.toString());
+        }
+      }, "background-writer");
+      thread.start();
+    }
+
+    /** Stops and returns the rows committed. */
+    long stop() throws InterruptedException {
+      running.set(false);
+      thread.join(Duration.ofSeconds(30).toMillis());
+      assertThat(thread.isAlive()).as("background writer stopped").isFalse();
+      return rows.get();
+    }
+  }
 
   /** A mutating activity run twice: the first as expected, the second UNCHANGED. */
   private static void assertTwice(java.util.function.Supplier<ChangeResult> activity,
