@@ -237,7 +237,10 @@ public final class LocalPostgres implements AutoCloseable {
       Options options, Path instanceDir, int port, String superuserPassword) throws IOException {
     Path instance = instanceDir.toAbsolutePath();
     Optional<Long> pid = postmasterPid(instance.resolve("data"));
-    Optional<ProcessHandle> running = pid.flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+    Optional<ProcessHandle> running = pid.flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        // a stale postmaster.pid whose pid now belongs to another program
+        .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(true));
     if (running.isEmpty()) {
       return Optional.empty();
     }
