@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -27,11 +28,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -46,8 +52,15 @@ import org.slf4j.LoggerFactory;
  * jar on the classpath (a {@code .txz} archive), unpacked once into a cache directory and reused.
  * {@link #start(Options)} runs {@code initdb} (password authentication, a random superuser
  * password) and {@code postgres} on a free loopback port, and returns once the server accepts
- * connections. {@link #close()} stops it with {@code pg_ctl stop -m fast} and waits for the
- * process to exit, so nothing is left behind.
+ * connections. {@link #startFromDataDirectory} starts a server on a data directory prepared
+ * elsewhere (a standby made from a base backup); {@link #attach} takes over a server that is
+ * already running (started by an earlier process). {@link #close()} stops it with {@code pg_ctl
+ * stop -m fast} and waits for the process to exit, so nothing is left behind.
+ *
+ * <p>Every server listens on 127.0.0.1 only, without a Unix socket. Settings that must hold for
+ * the server's whole life (e.g. {@code wal_level}) are written into {@code postgresql.conf} at
+ * initdb time ({@link Options#settings()}), so changing them later never needs a restart by
+ * surprise; only the port travels on the command line.
  *
  * <p>PostgreSQL refuses to run as root. When this JVM runs as root (containers, CI), the server
  * runs as an unprivileged user ({@code nobody} by default) through {@code setpriv}; its directory
@@ -67,18 +80,40 @@ public final class LocalPostgres implements AutoCloseable {
   /**
    * How to start a server.
    *
-   * @param baseDir folder under which this server's directory ({@code postgres-<port>}) is made
+   * @param baseDir folder under which this server's directory is made
    * @param binariesCache where the binaries are unpacked (reused when already there); null: a
    *     directory under {@code java.io.tmpdir} named after the binaries' jar
    * @param startupTimeout bound on waiting for the server to accept connections
    * @param unprivilegedUser the user the server runs as when this JVM is root
+   * @param instanceName the server's directory under {@code baseDir}; null: {@code
+   *     postgres-<port>}
+   * @param settings written into {@code postgresql.conf} after initdb (name to raw value, quoted
+   *     as needed by the caller, e.g. {@code 'replica'} or {@code 16MB})
+   * @param hbaLines put at the top of {@code pg_hba.conf} after initdb (first match wins)
+   * @param stopOnJvmExit whether a JVM shutdown hook stops the server (false: it outlives the JVM,
+   *     and a later process can {@link #attach} to it)
    */
   public record Options(
-      Path baseDir, Path binariesCache, Duration startupTimeout, String unprivilegedUser) {
+      Path baseDir,
+      Path binariesCache,
+      Duration startupTimeout,
+      String unprivilegedUser,
+      String instanceName,
+      Map<String, String> settings,
+      List<String> hbaLines,
+      boolean stopOnJvmExit) {
     public Options {
       Objects.requireNonNull(baseDir, "baseDir");
       startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
       unprivilegedUser = unprivilegedUser == null ? "nobody" : unprivilegedUser;
+      settings = settings == null ? Map.of() : java.util.Collections.unmodifiableMap(
+          new LinkedHashMap<>(settings));
+      hbaLines = hbaLines == null ? List.of() : List.copyOf(hbaLines);
+    }
+
+    public Options(
+        Path baseDir, Path binariesCache, Duration startupTimeout, String unprivilegedUser) {
+      this(baseDir, binariesCache, startupTimeout, unprivilegedUser, null, null, null, true);
     }
 
     public static Options under(Path baseDir) {
@@ -86,7 +121,28 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public Options withBinariesCache(Path cache) {
-      return new Options(baseDir, cache, startupTimeout, unprivilegedUser);
+      return new Options(baseDir, cache, startupTimeout, unprivilegedUser, instanceName, settings,
+          hbaLines, stopOnJvmExit);
+    }
+
+    public Options withInstanceName(String name) {
+      return new Options(baseDir, binariesCache, startupTimeout, unprivilegedUser, name, settings,
+          hbaLines, stopOnJvmExit);
+    }
+
+    public Options withSettings(Map<String, String> newSettings) {
+      return new Options(baseDir, binariesCache, startupTimeout, unprivilegedUser, instanceName,
+          newSettings, hbaLines, stopOnJvmExit);
+    }
+
+    public Options withHbaLines(List<String> lines) {
+      return new Options(baseDir, binariesCache, startupTimeout, unprivilegedUser, instanceName,
+          settings, lines, stopOnJvmExit);
+    }
+
+    public Options withStopOnJvmExit(boolean stop) {
+      return new Options(baseDir, binariesCache, startupTimeout, unprivilegedUser, instanceName,
+          settings, hbaLines, stop);
     }
   }
 
@@ -97,6 +153,9 @@ public final class LocalPostgres implements AutoCloseable {
   private final int port;
   private final String superuserPassword;
   private final List<String> runAsPrefix;
+  /** The postmaster; when attached, not a child of this JVM. */
+  private final ProcessHandle handle;
+  /** The postmaster as a child process, when this JVM started it; null when attached. */
   private final Process process;
   private final Thread shutdownHook;
   private boolean closed;
@@ -107,7 +166,9 @@ public final class LocalPostgres implements AutoCloseable {
       int port,
       String superuserPassword,
       List<String> runAsPrefix,
-      Process process) {
+      ProcessHandle handle,
+      Process process,
+      boolean stopOnJvmExit) {
     this.binDir = binDir;
     this.instanceDir = instanceDir;
     this.dataDir = instanceDir.resolve("data");
@@ -115,8 +176,10 @@ public final class LocalPostgres implements AutoCloseable {
     this.port = port;
     this.superuserPassword = superuserPassword;
     this.runAsPrefix = runAsPrefix;
+    this.handle = handle;
     this.process = process;
-    this.shutdownHook = new Thread(this::stopQuietly, "local-postgres-stop-" + port);
+    this.shutdownHook = stopOnJvmExit
+        ? new Thread(this::stopQuietly, "local-postgres-stop-" + port) : null;
   }
 
   /** Unpacks the binaries if needed, initialises a data directory and starts the server. */
@@ -125,22 +188,10 @@ public final class LocalPostgres implements AutoCloseable {
     Path bin = binaries.resolve("bin");
     Files.createDirectories(options.baseDir());
     int port = freeLoopbackPort();
-    Path instance = options.baseDir().toAbsolutePath().resolve("postgres-" + port);
+    String name = options.instanceName() != null ? options.instanceName() : "postgres-" + port;
+    Path instance = options.baseDir().toAbsolutePath().resolve(name);
     Files.createDirectories(instance);
-
-    List<String> prefix = List.of();
-    if (isRoot()) {
-      UnixUser user = UnixUser.lookup(options.unprivilegedUser());
-      prefix = List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(),
-          "--clear-groups", "--");
-      Files.setAttribute(instance, "unix:uid", user.uid());
-      Files.setAttribute(instance, "unix:gid", user.gid());
-      Files.setPosixFilePermissions(instance, PosixFilePermissions.fromString("rwx------"));
-      makeTraversable(instance.getParent());
-      makeTraversable(binaries);
-      log.info("Running as root: the PostgreSQL server will run as user '{}' (uid {})",
-          options.unprivilegedUser(), user.uid());
-    }
+    List<String> prefix = handOver(options, instance);
 
     String password = randomPassword();
     Path pwFile = instance.resolve("pwfile");
@@ -157,7 +208,65 @@ public final class LocalPostgres implements AutoCloseable {
     } finally {
       Files.deleteIfExists(pwFile);
     }
+    configure(instance.resolve("data"), options);
+    return launch(options, bin, instance, port, password, prefix);
+  }
 
+  /**
+   * Starts a server on {@code instanceDir/data}, a data directory prepared elsewhere (e.g. a
+   * standby's copy of a base backup with {@code standby.signal}). The directory is handed to the
+   * unprivileged user first when this JVM is root. Returns once it accepts connections.
+   */
+  public static LocalPostgres startFromDataDirectory(
+      Options options, Path instanceDir, int port, String superuserPassword) throws IOException {
+    Path bin = ensureBinaries(options.binariesCache()).resolve("bin");
+    Path instance = instanceDir.toAbsolutePath();
+    if (!Files.exists(instance.resolve("data").resolve("PG_VERSION"))) {
+      throw new IOException("No PostgreSQL data directory in " + instance.resolve("data"));
+    }
+    Files.deleteIfExists(instance.resolve("data").resolve("postmaster.pid"));
+    List<String> prefix = handOver(options, instance);
+    return launch(options, bin, instance, port, superuserPassword, prefix);
+  }
+
+  /**
+   * Takes over the server running on {@code instanceDir/data}, if any: the one whose pid is the
+   * first line of its {@code postmaster.pid} and is alive. Closing the result stops it.
+   */
+  public static Optional<LocalPostgres> attach(
+      Options options, Path instanceDir, int port, String superuserPassword) throws IOException {
+    Path instance = instanceDir.toAbsolutePath();
+    Optional<Long> pid = postmasterPid(instance.resolve("data"));
+    Optional<ProcessHandle> running = pid.flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        // a stale postmaster.pid whose pid now belongs to another program
+        .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(true));
+    if (running.isEmpty()) {
+      return Optional.empty();
+    }
+    Path bin = ensureBinaries(options.binariesCache()).resolve("bin");
+    LocalPostgres pg = new LocalPostgres(bin, instance, port, superuserPassword,
+        runAsPrefix(options), running.get(), null, options.stopOnJvmExit());
+    pg.registerShutdownHook();
+    log.info("Attached to PostgreSQL on 127.0.0.1:{} (pid {}), data directory {}",
+        port, pg.pid(), pg.dataDir);
+    return Optional.of(pg);
+  }
+
+  /** The pid in {@code postmaster.pid} of a data directory, if the file is there. */
+  static Optional<Long> postmasterPid(Path dataDir) throws IOException {
+    try {
+      List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+      return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (NumberFormatException e) {
+      throw new IOException("Unreadable postmaster.pid in " + dataDir, e);
+    }
+  }
+
+  private static LocalPostgres launch(Options options, Path bin, Path instance, int port,
+      String password, List<String> prefix) throws IOException {
     Path logFile = instance.resolve("postgres.log");
     List<String> postgres = new ArrayList<>(prefix);
     postgres.addAll(List.of(bin.resolve("postgres").toString(),
@@ -170,8 +279,9 @@ public final class LocalPostgres implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
-    LocalPostgres pg = new LocalPostgres(bin, instance, port, password, prefix, process);
-    Runtime.getRuntime().addShutdownHook(pg.shutdownHook);
+    LocalPostgres pg = new LocalPostgres(bin, instance, port, password, prefix,
+        process.toHandle(), process, options.stopOnJvmExit());
+    pg.registerShutdownHook();
     try {
       pg.awaitAcceptingConnections(options.startupTimeout());
     } catch (RuntimeException | IOException e) {
@@ -181,6 +291,71 @@ public final class LocalPostgres implements AutoCloseable {
     log.info("PostgreSQL running on 127.0.0.1:{} (pid {}), data directory {}, log {}",
         port, process.pid(), pg.dataDir, logFile);
     return pg;
+  }
+
+  private void registerShutdownHook() {
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** Appends {@link Options#settings()} to postgresql.conf and puts the hba lines first. */
+  private static void configure(Path data, Options options) throws IOException {
+    if (!options.settings().isEmpty()) {
+      StringBuilder conf = new StringBuilder("\n# set by Underway at initdb time\n");
+      options.settings().forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
+      Files.writeString(data.resolve("postgresql.conf"), conf.toString(), StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
+    }
+    if (!options.hbaLines().isEmpty()) {
+      Path hba = data.resolve("pg_hba.conf");
+      String existing = Files.readString(hba, StandardCharsets.UTF_8);
+      Files.writeString(hba, "# set by Underway (first match wins)\n"
+          + String.join("\n", options.hbaLines()) + "\n\n" + existing, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * When this JVM is root: gives {@code instance} and everything below it to the unprivileged
+   * user (data directory {@code 0700}, as PostgreSQL demands) and makes its ancestors and the
+   * binaries traversable. Returns the command prefix that runs a program as that user (empty when
+   * not root).
+   */
+  static List<String> handOver(Options options, Path instance) throws IOException {
+    List<String> prefix = runAsPrefix(options);
+    if (prefix.isEmpty()) {
+      Path data = instance.resolve("data");
+      if (Files.isDirectory(data)) {
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+      }
+      return prefix;
+    }
+    UnixUser user = UnixUser.lookup(options.unprivilegedUser());
+    try (Stream<Path> walk = Files.walk(instance)) {
+      for (Path p : walk.toList()) {
+        Files.setAttribute(p, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    Files.setPosixFilePermissions(instance, PosixFilePermissions.fromString("rwx------"));
+    Path data = instance.resolve("data");
+    if (Files.isDirectory(data)) {
+      Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+    }
+    makeTraversable(instance.getParent());
+    makeTraversable(ensureBinaries(options.binariesCache()));
+    log.debug("Running as root: PostgreSQL in {} runs as user '{}' (uid {})",
+        instance, options.unprivilegedUser(), user.uid());
+    return prefix;
+  }
+
+  private static List<String> runAsPrefix(Options options) throws IOException {
+    if (!isRoot()) {
+      return List.of();
+    }
+    UnixUser user = UnixUser.lookup(options.unprivilegedUser());
+    return List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(),
+        "--clear-groups", "--");
   }
 
   public String host() {
@@ -200,16 +375,21 @@ public final class LocalPostgres implements AutoCloseable {
     return superuserPassword;
   }
 
+  /** The server's directory: {@code data/}, {@code postgres.log}. */
+  public Path instanceDirectory() {
+    return instanceDir;
+  }
+
   public Path dataDirectory() {
     return dataDir;
   }
 
   public long pid() {
-    return process.pid();
+    return handle.pid();
   }
 
   public boolean isRunning() {
-    return process.isAlive();
+    return process != null ? process.isAlive() : handle.isAlive();
   }
 
   public String jdbcUrl(String database) {
@@ -237,16 +417,37 @@ public final class LocalPostgres implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or about to: it stops the server
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it stops the server
+      }
     }
     stopQuietly();
   }
 
+  /**
+   * Lets go of the server without stopping it (it keeps running after this JVM exits, for a
+   * later {@link #attach}).
+   */
+  public synchronized void release() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // nothing to undo
+      }
+    }
+    log.info("Released PostgreSQL on 127.0.0.1:{} (pid {}): left running", port, pid());
+  }
+
   private void stopQuietly() {
-    if (!process.isAlive()) {
+    if (!isRunning()) {
       return;
     }
     try {
@@ -258,23 +459,39 @@ public final class LocalPostgres implements AutoCloseable {
       log.warn("pg_ctl stop failed for PostgreSQL on port {}: {}", port, e.getMessage());
     }
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        log.warn("PostgreSQL on port {} did not stop; killing pid {}", port, process.pid());
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      if (!awaitExit(Duration.ofSeconds(30))) {
+        log.warn("PostgreSQL on port {} did not stop; killing pid {}", port, handle.pid());
+        handle.destroyForcibly();
+        awaitExit(Duration.ofSeconds(10));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
+      handle.destroyForcibly();
     }
     log.info("PostgreSQL on 127.0.0.1:{} stopped", port);
+  }
+
+  private boolean awaitExit(Duration timeout) throws InterruptedException {
+    if (process != null) {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    try {
+      handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return !handle.isAlive();
+    }
   }
 
   private void awaitAcceptingConnections(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     SQLException last = null;
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("PostgreSQL exited with code " + process.exitValue()
+      if (!isRunning()) {
+        throw new IOException("PostgreSQL exited"
+            + (process != null ? " with code " + process.exitValue() : "")
             + " while starting; log tail:\n" + tail(logFile));
       }
       try (Connection c = connect("postgres")) {
@@ -468,14 +685,14 @@ public final class LocalPostgres implements AutoCloseable {
     Files.setAttribute(to, "unix:gid", Files.getAttribute(from, "unix:gid"));
   }
 
-  private static int freeLoopbackPort() throws IOException {
+  static int freeLoopbackPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();
     }
   }
 
-  private static String randomPassword() {
+  static String randomPassword() {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
@@ -490,7 +707,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private static String tail(Path file) {
+  static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
@@ -508,7 +725,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
