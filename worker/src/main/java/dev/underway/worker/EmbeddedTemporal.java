@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * port, for trying Underway without installing Temporal. No Web UI, no schedules, no visibility
  * queries; everything is lost when the process ends.
  */
-final class EmbeddedTemporal implements AutoCloseable {
+public final class EmbeddedTemporal implements AutoCloseable {
   private final TestServer.PortBoundTestServer server;
   private final int port;
 
@@ -23,7 +23,7 @@ final class EmbeddedTemporal implements AutoCloseable {
   }
 
   /** Starts on {@code port} of every interface. */
-  static EmbeddedTemporal start(int port) {
+  public static EmbeddedTemporal start(int port) {
     try {
       return new EmbeddedTemporal(TestServer.createPortBoundServer(port), port);
     } catch (RuntimeException e) {
@@ -51,12 +51,12 @@ final class EmbeddedTemporal implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Registers Underway's custom search attributes, as an operator would on a real server. */
-  static void registerSearchAttributes(OperatorServiceStubs operator, String namespace) {
+  public static void registerSearchAttributes(OperatorServiceStubs operator, String namespace) {
     AddSearchAttributesRequest.Builder r =
         AddSearchAttributesRequest.newBuilder().setNamespace(namespace);
     SearchAttributes.ALL.forEach(k ->

@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         DecideCommand.Reject.class,
         DecideCommand.Abort.class,
         StatusCommand.class,
+        SandboxCommand.class,
         CommandLine.HelpCommand.class
     })
 public class Underway implements Runnable {

@@ -1,0 +1,417 @@
+package dev.underway.sandbox;
+
+import dev.underway.activities.local.LocalCluster;
+import dev.underway.activities.local.LocalDatabaseActivities;
+import dev.underway.activities.local.LocalPlatformActivities;
+import dev.underway.model.DecisionRequest;
+import dev.underway.model.EvolutionRequest;
+import dev.underway.model.EvolutionResult;
+import dev.underway.model.EvolutionStatus;
+import dev.underway.model.GateView;
+import dev.underway.model.RunState;
+import dev.underway.model.TargetRef;
+import dev.underway.sandbox.load.LoadEndpoints;
+import dev.underway.sandbox.load.LoadGenerator;
+import dev.underway.sandbox.load.LoadOptions;
+import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.ReportWriter;
+import dev.underway.temporal.TemporalDevServer;
+import dev.underway.worker.EmbeddedTemporal;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole evolution on this machine: Temporal (the real dev server with its Web UI when the
+ * {@code temporal} binary is there, otherwise an in-process server), a local database cluster
+ * of real server processes at Phase 0, a load generator running through the whole run, a worker,
+ * and a {@code ClusterEvolution} run against that cluster whose gates are approved at the prompt,
+ * from the CLI or UI, or automatically. At the end: a report per phase (JSON and HTML).
+ *
+ * <p>Everything started is stopped by {@link #close()}, also on Ctrl-C (the command installs a
+ * shutdown hook that calls it).
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+
+  /** The sandbox's own task queue, so it never serves another worker's runs. */
+  public static final String TASK_QUEUE = "underway-sandbox";
+
+  /** The target as the workflow sees it; the local activities know which cluster it is. */
+  public static final TargetRef TARGET =
+      TargetRef.of("local", "sandbox", "sandbox-primary", LocalCluster.DEFAULT_DATABASE);
+
+  /** Who the sandbox says approved when {@code --auto-approve} is on. */
+  public static final String AUTO_APPROVER = "sandbox-auto-approve";
+
+  private final SandboxOptions options;
+  private final PrintWriter out;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final AtomicReference<String> closedBy = new AtomicReference<>();
+  /** Opened by {@link #close()}: every wait of the sandbox ends at once. */
+  private final CountDownLatch closing = new CountDownLatch(1);
+
+  private String temporalAddress;
+  private String uiUrl;
+  private WorkflowClient client;
+  private LocalCluster cluster;
+  private LoadGenerator load;
+  private Path dataDir;
+  private boolean deleteDataDir;
+
+  public Sandbox(SandboxOptions options, PrintWriter out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** What a finished sandbox run produced. */
+  public record Outcome(EvolutionResult result, LoadReport report, Path reportJson,
+      Path reportHtml, Duration evolutionWallTime) {
+    public long failedOperations() {
+      return report.total().all().failed();
+    }
+  }
+
+  /**
+   * Runs the whole evolution. Bad options are refused before anything starts (see {@link
+   * SandboxOptions#check()}).
+   *
+   * @param answers the operator's answers at gates ({@code y}/{@code n} lines), or null when
+   *     nobody is at a terminal
+   */
+  public Outcome run(BufferedReader answers) throws Exception {
+    options.check();
+    Instant began = Instant.now();
+    startTemporal();
+    startDatabase();
+    startLoad();
+    startWorker();
+    settle("baseline", options.settle());
+
+    ClusterEvolutionWorkflow run = startRun();
+    Instant evolutionStart = Instant.now();
+    EvolutionResult result = watch(run, answers);
+    Duration wallTime = Duration.between(evolutionStart, Instant.now());
+
+    if (result.state() == RunState.COMPLETED) {
+      settle("after", options.settle());
+    }
+    load.stop();
+    LoadReport report = load.report();
+    ReportWriter.Written written = ReportWriter.write(report, options.reportDir());
+    out.println();
+    out.println(Summary.table(report, result, wallTime,
+        Duration.between(began, Instant.now())));
+    out.println("Report: " + written.html() + "  (JSON: " + written.json() + ")");
+    out.flush();
+    return new Outcome(result, report, written.json(), written.html(), wallTime);
+  }
+
+  // ---- start-up ------------------------------------------------------------------------------
+
+  private void startTemporal() throws IOException {
+    Optional<Path> binary = options.embeddedTemporal() ? Optional.empty()
+        : TemporalDevServer.findBinary(options.temporalBinary(), System.getenv());
+    if (binary.isPresent()) {
+      TemporalDevServer server = TemporalDevServer.start(binary.get(),
+          dataDir().resolve("temporal"), true, Duration.ofSeconds(90));
+      started.push(server);
+      temporalAddress = server.address();
+      uiUrl = server.uiUrl();
+      out.println("Temporal: dev server (" + binary.get() + ") at " + temporalAddress
+          + ", Web UI " + uiUrl);
+    } else {
+      int port = options.temporalPort() != null ? options.temporalPort()
+          : TemporalDevServer.freePort();
+      EmbeddedTemporal embedded = EmbeddedTemporal.start(port);
+      started.push(embedded);
+      temporalAddress = "localhost:" + port;
+      out.println("Temporal: embedded in-process server at " + temporalAddress
+          + " (no Web UI; " + (options.embeddedTemporal() ? "--embedded-temporal given"
+          : "no temporal binary found: install it with `go install"
+              + " github.com/temporalio/cli/cmd/temporal@v1.5.1` for the dev server and its UI")
+          + ")");
+    }
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress).build());
+    started.push(service::shutdownNow);
+    if (binary.isEmpty()) {
+      OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
+          OperatorServiceStubsOptions.newBuilder().setChannel(service.getRawChannel())
+              .validateAndBuildWithDefaults());
+      EmbeddedTemporal.registerSearchAttributes(operator, "default");
+    }
+    client = WorkflowClient.newInstance(service);
+  }
+
+  private void startDatabase() throws Exception {
+    Path dir = dataDir().resolve("cluster");
+    cluster = LocalCluster.create(LocalCluster.Options.in(dir).keepingDirectory(true));
+    started.push(cluster);
+    // Phase 0 as the reference deployment has it (manifests/cockroachdb/base/pdb.yaml): one
+    // node, RF 1, disruptions held at maxUnavailable 0. Phase 0 then needs no gate.
+    cluster.setDisruptionBudget(0);
+    out.println("Database: PostgreSQL " + describe(cluster) + " in " + dir);
+  }
+
+  private static String describe(LocalCluster cluster) {
+    StringBuilder b = new StringBuilder();
+    for (LocalCluster.Node n : cluster.nodes()) {
+      b.append(b.length() == 0 ? "" : ", ").append(n.name())
+          .append(n.primary() ? " (primary)" : " (standby)").append(" on 127.0.0.1:")
+          .append(n.port());
+    }
+    return b.toString();
+  }
+
+  private void startLoad() {
+    LocalCluster c = cluster;
+    Properties properties = c.adminProperties();
+    load = new LoadGenerator(new LoadEndpoints() {
+      @Override
+      public String writerJdbcUrl() {
+        return c.writerJdbcUrl();
+      }
+
+      @Override
+      public Optional<String> readerJdbcUrl() {
+        return c.readerJdbcUrl();
+      }
+
+      @Override
+      public Properties connectionProperties() {
+        return properties;
+      }
+    }, LoadOptions.of(options.rate(), options.concurrency(), options.writePercent()));
+    started.push(load);
+    load.mark("phase-0", "baseline");
+    load.start();
+    out.println("Load: " + options.rate() + " ops/s target, " + options.concurrency()
+        + " threads, " + options.writePercent() + "% writes; reads move to the reader path"
+        + " once it exists");
+  }
+
+  private void startWorker() {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker(TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new LocalPlatformActivities(cluster, options.pollInterval()),
+        new LocalDatabaseActivities(cluster, options.pollInterval()));
+    factory.start();
+    started.push(() -> {
+      factory.shutdown();
+      factory.awaitTermination(20, TimeUnit.SECONDS);
+    });
+  }
+
+  private ClusterEvolutionWorkflow startRun() {
+    EvolutionRequest request = new EvolutionRequest(TARGET, null, null, false,
+        System.getProperty("user.name", "sandbox"));
+    String id = ClusterEvolutionWorkflow.workflowId(TARGET);
+    ClusterEvolutionWorkflow stub = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(id).build());
+    WorkflowClient.start(stub::evolve, request);
+    out.println("Run: " + ClusterEvolutionWorkflow.TYPE + " " + id + (uiUrl == null ? ""
+        : "  " + runUrl(id)));
+    return client.newWorkflowStub(ClusterEvolutionWorkflow.class, id);
+  }
+
+  private String runUrl(String id) {
+    return uiUrl + "/namespaces/default/workflows/"
+        + URLEncoder.encode(id, StandardCharsets.UTF_8);
+  }
+
+  // ---- watching the run ----------------------------------------------------------------------
+
+  private EvolutionResult watch(ClusterEvolutionWorkflow run, BufferedReader answers)
+      throws InterruptedException {
+    String id = ClusterEvolutionWorkflow.workflowId(TARGET);
+    GateAnswers prompt = answers == null || options.autoApprove() ? null
+        : GateAnswers.start(answers);
+    String lastPhase = null;
+    String lastStep = null;
+    String announcedGate = null;
+    Progress progress = new Progress(out, options.liveProgress());
+    while (true) {
+      EvolutionStatus s = run.status();
+      String phase = s.currentPhase() == null ? lastPhase : s.currentPhase();
+      String step = s.currentStep() == null ? lastStep : s.currentStep();
+      if (phase != null && step != null
+          && (!phase.equals(lastPhase) || !step.equals(lastStep))) {
+        load.mark(phase, step);
+        lastPhase = phase;
+        lastStep = step;
+      }
+      GateView gate = s.openGate();
+      if (gate != null && !gate.gate().equals(announcedGate)) {
+        announcedGate = gate.gate();
+        progress.interrupt();
+        announce(id, gate);
+        if (options.autoApprove()) {
+          run.decide(new DecisionRequest(gate.gate(), "approve", AUTO_APPROVER,
+              "--auto-approve"));
+          out.println("Approved " + gate.gate() + " (--auto-approve)");
+        }
+      }
+      if (gate != null && prompt != null) {
+        Optional<String> answer = prompt.poll();
+        if (answer.isPresent()) {
+          decideFromPrompt(run, gate, answer.get());
+        }
+      }
+      if (s.state().terminal()) {
+        progress.interrupt();
+        if (prompt != null) {
+          prompt.close();
+        }
+        WorkflowStub untyped = WorkflowStub.fromTyped(run);
+        try {
+          return untyped.getResult(EvolutionResult.class);
+        } catch (RuntimeException e) {
+          return new EvolutionResult(RunState.FAILED, phase + "/" + step, s.message(),
+              List.of(), s.plans(), s.decisions());
+        }
+      }
+      progress.maybePrint(load.snapshot().progressLine());
+      if (closing.await(options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new InterruptedException("the sandbox is stopping");
+      }
+    }
+  }
+
+  private void announce(String id, GateView gate) {
+    try {
+      announceGate(id, gate);
+    } finally {
+      out.flush();
+    }
+  }
+
+  private void announceGate(String id, GateView gate) {
+    out.println();
+    out.println(gate.text().stripTrailing());
+    if (!options.autoApprove()) {
+      out.println("Decide: type y (approve) or n (reject) and Enter here; or");
+      out.println("  ./underway approve " + id + " --gate " + gate.gate()
+          + " --address " + temporalAddress + " --by YOUR-NAME");
+      if (uiUrl != null) {
+        out.println("  or in the Web UI: " + runUrl(id) + " -> Send a Signal -> approve");
+      }
+    }
+  }
+
+  private void decideFromPrompt(ClusterEvolutionWorkflow run, GateView gate, String answer) {
+    String a = answer.trim().toLowerCase(Locale.ROOT);
+    String who = System.getProperty("user.name", "sandbox");
+    if (a.equals("y") || a.equals("yes")) {
+      run.decide(new DecisionRequest(gate.gate(), "approve", who, "approved at the prompt"));
+      out.println("Approved " + gate.gate());
+    } else if (a.equals("n") || a.equals("no")) {
+      run.decide(new DecisionRequest(gate.gate(), "reject", who, "rejected at the prompt"));
+      out.println("Rejected " + gate.gate());
+    } else if (!a.isEmpty()) {
+      out.println("Answer y or n (gate " + gate.gate() + " is open)");
+    }
+  }
+
+  /** Lets the load run for {@code d} with the given step label, for a baseline or a tail. */
+  private void settle(String step, Duration d) throws InterruptedException {
+    if (d.isZero()) {
+      return;
+    }
+    load.mark(step.equals("baseline") ? "phase-0" : lastPhaseName(), step);
+    out.println("Load " + step + " for " + d.toSeconds() + " s ...");
+    if (closing.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new InterruptedException("the sandbox is stopping");
+    }
+  }
+
+  private String lastPhaseName() {
+    String s = load.snapshot().phase();
+    return s == null ? "phase-2" : s;
+  }
+
+  // ---- directories and shutdown --------------------------------------------------------------
+
+  private Path dataDir() throws IOException {
+    if (dataDir == null) {
+      if (options.dataDir() != null) {
+        dataDir = options.dataDir();
+        Files.createDirectories(dataDir);
+      } else {
+        dataDir = Files.createTempDirectory("underway-sandbox-");
+      }
+      deleteDataDir = !options.keepData();
+    }
+    return dataDir;
+  }
+
+  /** Data directory in use (null before start). */
+  public Path dataDirectory() {
+    return dataDir;
+  }
+
+  public LocalCluster cluster() {
+    return cluster;
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /** Stops everything started, in reverse order; safe to call twice and from a shutdown hook. */
+  @Override
+  public void close() {
+    if (!closedBy.compareAndSet(null, Thread.currentThread().getName())) {
+      return;
+    }
+    closing.countDown();
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("While stopping {}: {}", c, e.toString());
+      }
+    }
+    if (dataDir != null) {
+      if (deleteDataDir) {
+        Files2.deleteRecursively(dataDir);
+        out.println("Stopped everything; removed " + dataDir);
+      } else {
+        out.println("Stopped everything; data kept in " + dataDir);
+      }
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.underway.sandbox;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the sandbox runs with. {@link #check()} refuses bad options, each with a sentence saying
+ * what to change, before anything is started.
+ *
+ * @param engine {@code postgres} (default) or {@code cockroach}
+ * @param autoApprove approve every gate without asking
+ * @param rate target operations per second of the load
+ * @param concurrency load threads
+ * @param writePercent share of writes in the load
+ * @param dataDir where the database and Temporal keep their files; null: a temporary folder
+ * @param keepData keep the data directory at the end
+ * @param reportDir where report.json and report.html go
+ * @param temporalBinary the {@code temporal} binary, when not on PATH
+ * @param embeddedTemporal use the in-process Temporal even when the binary exists
+ * @param temporalPort port of the embedded Temporal; null: a free one
+ * @param settle how long the load runs before the evolution (baseline) and after it
+ * @param pollInterval how often the local activities look again while waiting
+ * @param statusInterval how often the sandbox reads the run's status
+ * @param liveProgress rewrite one progress line in place (a terminal) instead of printing lines
+ */
+public record SandboxOptions(
+    String engine,
+    boolean autoApprove,
+    double rate,
+    int concurrency,
+    int writePercent,
+    Path dataDir,
+    boolean keepData,
+    Path reportDir,
+    Path temporalBinary,
+    boolean embeddedTemporal,
+    Integer temporalPort,
+    Duration settle,
+    Duration pollInterval,
+    Duration statusInterval,
+    boolean liveProgress) {
+
+  public static final List<String> ENGINES = List.of("postgres", "cockroach");
+
+  /** Defaults for everything; the report goes to {@code reportDir}. */
+  public static SandboxOptions defaults(Path reportDir) {
+    return new SandboxOptions("postgres", false, 200, 8, 50, null, false, reportDir, null, false,
+        null, Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMillis(250), false);
+  }
+
+  public SandboxOptions withAutoApprove(boolean value) {
+    return new SandboxOptions(engine, value, rate, concurrency, writePercent, dataDir, keepData,
+        reportDir, temporalBinary, embeddedTemporal, temporalPort, settle, pollInterval,
+        statusInterval, liveProgress);
+  }
+
+  public SandboxOptions withLoad(double opsPerSecond, int threads) {
+    return new SandboxOptions(engine, autoApprove, opsPerSecond, threads, writePercent, dataDir,
+        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, settle,
+        pollInterval, statusInterval, liveProgress);
+  }
+
+  public SandboxOptions withSettle(Duration value) {
+    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dataDir,
+        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, value, pollInterval,
+        statusInterval, liveProgress);
+  }
+
+  public SandboxOptions withEngine(String value) {
+    return new SandboxOptions(value, autoApprove, rate, concurrency, writePercent, dataDir,
+        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, settle,
+        pollInterval, statusInterval, liveProgress);
+  }
+
+  public SandboxOptions withData(Path dir, boolean keep) {
+    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dir, keep,
+        reportDir, temporalBinary, embeddedTemporal, temporalPort, settle, pollInterval,
+        statusInterval, liveProgress);
+  }
+
+  public SandboxOptions withTemporal(Path binary, boolean embedded, Integer port) {
+    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dataDir,
+        keepData, reportDir, binary, embedded, port, settle, pollInterval, statusInterval,
+        liveProgress);
+  }
+
+  public SandboxOptions withLiveProgress(boolean value) {
+    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dataDir,
+        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, settle,
+        pollInterval, statusInterval, value);
+  }
+
+  /** Every problem with these options; empty when they are fine. Starts nothing. */
+  public List<String> problems(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    String e = engine == null ? "" : engine.toLowerCase(Locale.ROOT);
+    if (!ENGINES.contains(e)) {
+      problems.add("--engine '" + engine + "' is not one of " + ENGINES);
+    } else if (e.equals("cockroach")) {
+      Optional<Path> cockroach = onPath("cockroach", env);
+      if (cockroach.isEmpty()) {
+        problems.add("--engine cockroach needs the cockroach binary on PATH, and there is none:"
+            + " install CockroachDB, or leave --engine out to use PostgreSQL");
+      } else {
+        problems.add("--engine cockroach: local CockroachDB nodes are not supported by this"
+            + " version yet (found " + cockroach.get() + "); leave --engine out to use"
+            + " PostgreSQL");
+      }
+    }
+    if (!(rate > 0) || rate > 20_000) {
+      problems.add("--rate " + rate + " must be above 0 and at most 20000 operations per second");
+    }
+    if (concurrency < 1 || concurrency > 64) {
+      problems.add("--concurrency " + concurrency + " must be from 1 to 64");
+    }
+    if (writePercent < 0 || writePercent > 100) {
+      problems.add("--write-percent " + writePercent + " must be from 0 to 100");
+    }
+    if (temporalBinary != null && !Files.isExecutable(temporalBinary)) {
+      problems.add("--temporal-binary " + temporalBinary + " is not an executable file");
+    }
+    if (temporalPort != null) {
+      if (temporalPort < 1 || temporalPort > 65535) {
+        problems.add("--temporal-port " + temporalPort + " is not a TCP port (1-65535)");
+      } else if (!portFree(temporalPort)) {
+        problems.add("--temporal-port " + temporalPort + " is in use on this machine: choose"
+            + " another, or leave it out for a free one");
+      }
+    }
+    writable("--data-dir", dataDir, problems);
+    if (reportDir == null) {
+      problems.add("--report-dir is missing");
+    } else {
+      writable("--report-dir", reportDir, problems);
+    }
+    if (settle == null || settle.isNegative()) {
+      problems.add("--settle must be zero or positive");
+    }
+    return problems;
+  }
+
+  /** Throws {@link IllegalArgumentException} listing every problem. */
+  public void check() {
+    List<String> problems = problems(System.getenv());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+  }
+
+  private static void writable(String option, Path dir, List<String> problems) {
+    if (dir == null) {
+      return;
+    }
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing)) {
+      problems.add(option + " " + dir + " cannot be created: "
+          + (existing == null ? "no existing parent" : existing + " is not a directory"));
+      return;
+    }
+    try {
+      Path probe = Files.createTempFile(existing, ".underway-probe", "");
+      Files.delete(probe);
+    } catch (IOException | SecurityException ex) {
+      problems.add(option + " " + dir + " is not writable (" + existing + ": "
+          + ex.getClass().getSimpleName() + ")");
+    }
+  }
+
+  static boolean portFree(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Optional<Path> onPath(String name, Map<String, String> env) {
+    for (String dir : env.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!dir.isBlank() && Files.isExecutable(Path.of(dir, name))) {
+        return Optional.of(Path.of(dir, name));
+      }
+    }
+    return Optional.empty();
+  }
+}
