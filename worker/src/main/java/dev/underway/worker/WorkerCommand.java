@@ -5,7 +5,10 @@ import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +36,37 @@ class WorkerCommand extends ConnectedCommand {
           + " Default: ${DEFAULT-VALUE}.")
   Duration shutdownGrace;
 
+  @Option(names = "--heartbeat-timeout", paramLabel = "DURATION",
+      description = "How long a waiting step may go without a heartbeat before Temporal retries"
+          + " it elsewhere, i.e. how fast a dead worker is noticed (ISO-8601). Applies to the"
+          + " runs whose steps this worker schedules. Default: the workflow's, PT2M.")
+  Duration heartbeatTimeout;
+
+  /** The waiting activities: the ones that heartbeat. */
+  static final List<String> WAITS = List.of("Platform.AwaitNodesReady",
+      "Database.AwaitLiveNodes", "Database.AwaitReplicated");
+
+  /** Per-type activity options the worker lays over the workflow's defaults. */
+  WorkflowImplementationOptions implementationOptions() {
+    WorkflowImplementationOptions.Builder b = WorkflowImplementationOptions.newBuilder();
+    if (heartbeatTimeout != null) {
+      if (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero()) {
+        throw CommandFailure.badInput("--heartbeat-timeout must be positive");
+      }
+      Map<String, ActivityOptions> perType = new java.util.LinkedHashMap<>();
+      for (String type : WAITS) {
+        perType.put(type, ActivityOptions.newBuilder().setHeartbeatTimeout(heartbeatTimeout)
+            .build());
+      }
+      b.setActivityOptions(perType);
+    }
+    return b.build();
+  }
+
   @Override
   public Integer call() throws Exception {
     WorkerLifecycle lifecycle = underway.lifecycle();
+    WorkflowImplementationOptions implementation = implementationOptions();
     ActivitiesProvider provider = chooseProvider(underway.providers());
     EmbeddedTemporal embedded = null;
     TemporalConnection c = null;
@@ -69,7 +100,8 @@ class WorkerCommand extends ConnectedCommand {
       }
       factory = WorkerFactory.newInstance(c.client());
       Worker worker = factory.newWorker(target.taskQueue());
-      worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(implementation,
+          ClusterEvolutionWorkflowImpl.class);
       worker.registerActivitiesImplementations(activities.toArray());
       factory.start();
       if (underway.installShutdownHook()) {

@@ -155,7 +155,7 @@ class UnderwayWorkerTest {
   @Test
   void providersAreFoundWithTheServiceLoader() {
     assertThat(Underway.loadProviders()).extracting(ActivitiesProvider::name)
-        .containsExactlyInAnyOrder("kubernetes", "service-loaded-in-memory");
+        .containsExactlyInAnyOrder("kubernetes", "local", "service-loaded-in-memory");
   }
 
   static Path runbook(String name) throws URISyntaxException {

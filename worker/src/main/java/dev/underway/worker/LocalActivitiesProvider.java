@@ -1,0 +1,59 @@
+package dev.underway.worker;
+
+import dev.underway.activities.local.LocalCluster;
+import dev.underway.activities.local.LocalDatabaseActivities;
+import dev.underway.activities.local.LocalPlatformActivities;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Activities against a local sandbox cluster of PostgreSQL processes, for a worker of its own
+ * (e.g. one that replaces a crashed sandbox worker): {@code underway worker --activities local}
+ * with {@code UNDERWAY_LOCAL_CLUSTER} naming the cluster's directory. The worker attaches to the
+ * running servers and leaves them running when it stops: the cluster belongs to whoever created
+ * it, not to a worker.
+ */
+public final class LocalActivitiesProvider implements ActivitiesProvider {
+
+  public static final String CLUSTER_ENV = "UNDERWAY_LOCAL_CLUSTER";
+
+  private LocalCluster cluster;
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public String description() {
+    return "local PostgreSQL cluster" + (cluster == null ? "" : " in " + cluster.directory());
+  }
+
+  @Override
+  public List<Object> activities(WorkerContext context) throws Exception {
+    String dir = context.environment().get(CLUSTER_ENV);
+    if (dir == null || dir.isBlank()) {
+      throw CommandFailure.badInput("--activities local needs " + CLUSTER_ENV
+          + " set to the sandbox cluster's directory (the sandbox prints it)");
+    }
+    Path path = Path.of(dir);
+    if (!Files.isDirectory(path)) {
+      throw CommandFailure.badInput(CLUSTER_ENV + "=" + dir + " is not a directory");
+    }
+    Duration poll = KubernetesActivitiesProvider.pollInterval(
+        context.environment().get("UNDERWAY_POLL_INTERVAL"));
+    cluster = LocalCluster.attach(LocalCluster.Options.in(path).keepingDirectory(true)
+        .stoppingOnJvmExit(false));
+    return List.of(new LocalPlatformActivities(cluster, poll),
+        new LocalDatabaseActivities(cluster, poll));
+  }
+
+  @Override
+  public void close() {
+    if (cluster != null) {
+      cluster.detach();
+    }
+  }
+}
