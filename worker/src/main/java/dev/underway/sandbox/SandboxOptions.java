@@ -137,6 +137,16 @@ public record SandboxOptions(
       }
     }
     writable("--data-dir", dataDir, problems);
+    if (dataDir != null && Files.isDirectory(dataDir)) {
+      try (var entries = Files.list(dataDir)) {
+        if (entries.findAny().isPresent()) {
+          problems.add("--data-dir " + dataDir + " is not empty: give a new or empty directory"
+              + " (the sandbox removes its data directory at the end unless --keep-data)");
+        }
+      } catch (IOException ex) {
+        problems.add("--data-dir " + dataDir + " cannot be read: " + ex.getMessage());
+      }
+    }
     if (reportDir == null) {
       problems.add("--report-dir is missing");
     } else {
