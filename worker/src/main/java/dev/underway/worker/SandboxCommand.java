@@ -1,6 +1,7 @@
 package dev.underway.worker;
 
 import dev.underway.model.RunState;
+import dev.underway.sandbox.Benchmark;
 import dev.underway.sandbox.Sandbox;
 import dev.underway.sandbox.SandboxOptions;
 import java.io.BufferedReader;
@@ -82,6 +83,12 @@ class SandboxCommand implements Callable<Integer> {
           + " after it (ISO-8601). Default: ${DEFAULT-VALUE}.")
   Duration settle;
 
+  @Option(names = "--benchmark",
+      description = "Also write benchmark.json: per phase ops/s and p99 as ratios to the Phase 0"
+          + " baseline, the evolution's wall time, and whether the targets held (no failed"
+          + " operation, p99 <= 1.5x baseline). Use with --auto-approve.")
+  boolean benchmark;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -112,6 +119,11 @@ class SandboxCommand implements Callable<Integer> {
       BufferedReader answers = autoApprove ? null : new BufferedReader(
           new InputStreamReader(underway.stdin(), StandardCharsets.UTF_8));
       Sandbox.Outcome outcome = sandbox.run(answers);
+      if (benchmark) {
+        Benchmark b = Benchmark.of(outcome);
+        out.print(b.text());
+        out.println("Benchmark: " + b.write(o.reportDir()));
+      }
       if (outcome.result().state() != RunState.COMPLETED) {
         err.println("underway sandbox: the run ended " + outcome.result().state());
         return ExitCodes.FAILED;

@@ -57,6 +57,18 @@ class SandboxEndToEndTest {
       assertThat(Files.readString(outcome.reportHtml())).contains("<svg").contains("phase-2");
       assertThat(ReportWriter.read(outcome.reportJson())).isEqualTo(report);
 
+      Benchmark benchmark = Benchmark.of(outcome);
+      assertThat(benchmark.baselinePhase()).isEqualTo("phase-0");
+      assertThat(benchmark.phases()).extracting(Benchmark.Row::phase)
+          .containsExactly("phase-0", "phase-1", "phase-2");
+      assertThat(benchmark.phases().get(0).p99Ratio()).isEqualTo(1.0);
+      assertThat(benchmark.failedOperations()).isZero();
+      assertThat(benchmark.evolutionWallTimeMs()).isPositive();
+      Path written = benchmark.write(reports);
+      assertThat(Files.readString(written)).contains("\"evolutionWallTimeMs\"")
+          .contains("\"p99Ratio\"");
+      assertThat(benchmark.text()).contains("Evolution wall time");
+
       LocalCluster cluster = sandbox.cluster();
       assertThat(cluster.nodeCount()).isEqualTo(3);
       cluster.nodes().forEach(n -> pids.add(cluster.pid(n.name())));
