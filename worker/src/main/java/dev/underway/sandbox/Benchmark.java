@@ -2,6 +2,7 @@ package dev.underway.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.underway.sandbox.load.LoadGenerator;
 import dev.underway.sandbox.report.LoadReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +41,9 @@ public record Benchmark(
     List<Row> rows = new ArrayList<>();
     boolean met = outcome.failedOperations() == 0;
     for (LoadReport.PhaseReport p : report.phases()) {
+      if (p.phase().equals(LoadGenerator.WARMUP)) {
+        continue;
+      }
       LoadReport.BaselineRatio ratio = report.baseline().stream()
           .filter(b -> b.phase().equals(p.phase())).findFirst().orElse(null);
       Double p99Ratio = ratio == null ? null : ratio.p99Ratio();

@@ -115,6 +115,7 @@ public final class Sandbox implements AutoCloseable {
     startDatabase();
     startLoad();
     startWorker();
+    warmUp();
     settle("baseline", options.settle());
 
     ClusterEvolutionWorkflow run = startRun();
@@ -213,7 +214,7 @@ public final class Sandbox implements AutoCloseable {
       }
     }, LoadOptions.of(options.rate(), options.concurrency(), options.writePercent()));
     started.push(load);
-    load.mark("phase-0", "baseline");
+    load.mark(LoadGenerator.WARMUP, LoadGenerator.WARMUP);
     load.start();
     out.println("Load: " + options.rate() + " ops/s target, " + options.concurrency()
         + " threads, " + options.writePercent() + "% writes; reads move to the reader path"
@@ -343,6 +344,19 @@ public final class Sandbox implements AutoCloseable {
       out.println("Answer y or n (gate " + gate.gate() + " is open)");
     }
   }
+
+  /**
+   * The load's first seconds (connections opening, code warming up) are kept out of the
+   * baseline: otherwise they inflate it and flatter every later phase.
+   */
+  private void warmUp() throws InterruptedException {
+    Duration d = options.settle().compareTo(WARMUP) < 0 ? options.settle() : WARMUP;
+    if (closing.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new InterruptedException("the sandbox is stopping");
+    }
+  }
+
+  private static final Duration WARMUP = Duration.ofSeconds(3);
 
   /** Lets the load run for {@code d} with the given step label, for a baseline or a tail. */
   private void settle(String step, Duration d) throws InterruptedException {

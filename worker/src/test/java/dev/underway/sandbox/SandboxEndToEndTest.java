@@ -48,7 +48,8 @@ class SandboxEndToEndTest {
       assertThat(report.total().all().failed()).as("failed client operations").isZero();
       assertThat(report.total().all().ok()).isGreaterThan(100);
       assertThat(report.phases()).extracting(LoadReport.PhaseReport::phase)
-          .containsExactly("phase-0", "phase-1", "phase-2");
+          .containsExactly("warmup", "phase-0", "phase-1", "phase-2");
+      assertThat(report.baselinePhase()).as("warm-up is never the baseline").isEqualTo("phase-0");
       assertThat(report.phases()).allSatisfy(p -> assertThat(p.all().ok()).isPositive());
       LoadReport.PhaseReport phase2 = report.phase("phase-2").orElseThrow();
       assertThat(phase2.readsOnReaderPath()).as("reads moved to the reader path").isPositive();

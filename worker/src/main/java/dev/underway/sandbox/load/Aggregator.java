@@ -155,7 +155,7 @@ final class Aggregator {
     String baselinePhase = null;
     PhaseReport base = null;
     for (PhaseReport p : phaseReports) {
-      if (p.all().ok() > 0) {
+      if (p.all().ok() > 0 && !p.phase().equals(LoadGenerator.WARMUP)) {
         base = p;
         baselinePhase = p.phase();
         break;

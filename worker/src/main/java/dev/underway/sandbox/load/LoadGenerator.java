@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
 public final class LoadGenerator implements AutoCloseable {
 
   /** The generator's own table. */
+  /**
+   * The phase name of the load's first seconds (connections opening, JIT): reported, but never
+   * the baseline the other phases are compared with.
+   */
+  public static final String WARMUP = "warmup";
+
   public static final String TABLE = "underway_load";
 
   static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
