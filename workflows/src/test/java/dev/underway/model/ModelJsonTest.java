@@ -65,6 +65,22 @@ class ModelJsonTest {
   }
 
   @Test
+  void activityResultsRoundTripWithTheirKinds() throws Exception {
+    // Activity results travel through the same mapper; a convenience getter that Jackson saw
+    // as a property (isLocal -> "local") once made every workflow task fail on reading them.
+    PlatformState platform = new PlatformState(2, 2, true, 0, PlatformState.LOCAL);
+    DatabaseState database = new DatabaseState("PostgreSQL 17", 2,
+        List.of(new ZoneReplication("synchronous_standby_names", 2)), true, true,
+        DatabaseState.POSTGRESQL);
+    for (Object o : List.of(platform, database, new PlatformState(1, 1, false, null),
+        new ClusterObservation(platform, database))) {
+      String json = JSON.writeValueAsString(o);
+      assertThat(JSON.readValue(json, o.getClass())).as(json).isEqualTo(o);
+    }
+    assertThat(JSON.writeValueAsString(platform)).doesNotContain("\"local\":");
+  }
+
+  @Test
   void decisionKindsParseInAnyCaseAndRefuseUnknownWords() {
     assertThat(DecisionKind.parse("Approve")).isEqualTo(DecisionKind.APPROVE);
     assertThat(DecisionKind.parse(" abort ")).isEqualTo(DecisionKind.ABORT);

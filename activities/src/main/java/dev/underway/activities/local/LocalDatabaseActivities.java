@@ -83,7 +83,8 @@ public class LocalDatabaseActivities implements DatabaseActivities {
       Reading r = read(c, null);
       boolean reader = roles.roleExists(c, target.readerUserOrDefault());
       DatabaseState state = new DatabaseState("PostgreSQL " + version, r.liveNodes(),
-          List.of(new ZoneReplication(ZONE, r.sync().replicationFactor())), reader, true);
+          List.of(new ZoneReplication(ZONE, r.sync().replicationFactor())), reader, true,
+          DatabaseState.POSTGRESQL);
       log.info("Observed {}: {} live node(s), {} = '{}' (RF {}), reader user {}", name(target),
           r.liveNodes(), ZONE, r.sync().toSetting(), r.sync().replicationFactor(),
           reader ? "present" : "absent");

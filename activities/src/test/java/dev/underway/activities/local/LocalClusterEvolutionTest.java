@@ -90,7 +90,7 @@ class LocalClusterEvolutionTest {
       DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
 
       // ---- Phase 0 as observed ----
-      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null));
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null, PlatformState.LOCAL));
       DatabaseState db0 = database.observe(TARGET);
       assertThat(db0.liveNodes()).isEqualTo(1);
       assertThat(db0.zones()).containsExactly(new ZoneReplication("synchronous_standby_names", 1));
@@ -130,7 +130,7 @@ class LocalClusterEvolutionTest {
       ClusterObservation phase2 = observe(platform, database);
       assertThat(Planner.discrepancies(TARGET, phase2, Phase.DEFAULTS.get(2))).isEmpty();
       assertThat(phase2.effectiveReplicationFactor()).isEqualTo(3);
-      assertThat(phase2.platform()).isEqualTo(new PlatformState(3, 3, true, 1));
+      assertThat(phase2.platform()).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
       cluster.nodes().forEach(n -> everyPid.add(cluster.pid(n.name())));
       long loadRows = load.stop();
       assertThat(load.errors).as("writes that failed during the evolution").isEmpty();
@@ -202,7 +202,7 @@ class LocalClusterEvolutionTest {
             new LocalDatabaseActivities(again, POLL));
         PlatformActivities platform2 = env2.newActivityStub(PlatformActivities.class, OPTIONS);
         DatabaseActivities database2 = env2.newActivityStub(DatabaseActivities.class, OPTIONS);
-        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1));
+        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
         assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
         assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
             .isEqualTo(Outcome.UNCHANGED);

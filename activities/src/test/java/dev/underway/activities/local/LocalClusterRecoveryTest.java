@@ -67,7 +67,7 @@ class LocalClusterRecoveryTest {
 
       // the standby stops: RF 2 is refused (retryably) rather than stall every commit
       stop(cluster.pid("node1"));
-      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(2, 1, false, null));
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(2, 1, false, null, PlatformState.LOCAL));
       await().atMost(Duration.ofSeconds(30)).pollInterval(POLL)
           .until(() -> database.observe(TARGET).liveNodes() == 1);
       assertThatThrownBy(() -> database.setReplicationFactor(TARGET, 2))

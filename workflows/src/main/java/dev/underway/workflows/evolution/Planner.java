@@ -83,31 +83,47 @@ public final class Planner {
     int budgetFinal = rfAfter >= 3 ? BUDGET_RELAXED : BUDGET_LOCKED;
     Integer budgetAfter = Integer.valueOf(budgetFinal).equals(budgetHeld) ? null : budgetFinal;
 
+    boolean local = platform.isLocal();
+    boolean postgres = database.isPostgresql();
     List<String> changes = new ArrayList<>();
-    String budgetName = "PodDisruptionBudget " + target.namespace() + "/"
-        + target.disruptionBudgetName();
+    String budgetName = local ? "the disruption budget of " + target.key()
+        : "PodDisruptionBudget " + target.namespace() + "/" + target.disruptionBudgetName();
     if (budgetDuring != null) {
       changes.add("hold " + budgetName + " at maxUnavailable 0 while the replication factor is 2"
-          + " or less, so no voluntary eviction can take a replica away");
+          + " or less, so no voluntary " + (local ? "node maintenance" : "eviction")
+          + " can take a replica away");
     }
     if (scaleTo != null) {
-      changes.add("scale StatefulSet " + target.key() + " from " + nodesBefore + " to "
-          + nodesAfter + " nodes, then wait until " + nodesAfter + " pods are Ready and "
-          + nodesAfter + " nodes are live");
+      changes.add(local
+          ? "add " + (nodesAfter - nodesBefore) + " streaming standby node(s) to " + target.key()
+              + " (" + nodesBefore + " -> " + nodesAfter + " nodes, each from a base backup of"
+              + " the primary), then wait until " + nodesAfter + " nodes accept connections and"
+              + " stream"
+          : "scale StatefulSet " + target.key() + " from " + nodesBefore + " to " + nodesAfter
+              + " nodes, then wait until " + nodesAfter + " pods are Ready and " + nodesAfter
+              + " nodes are live");
     }
     if (!zones.isEmpty()) {
-      changes.add("set num_replicas = " + rfAfter + " on " + zones.size()
-          + " zone configuration(s) (" + String.join(", ", zones) + "), then wait until no range"
-          + " is under-replicated or unavailable on " + CLEAN_READINGS_REQUIRED
-          + " consecutive readings");
+      changes.add(postgres
+          ? "make every commit wait for a majority of " + rfAfter + " copies (" + String.join(", ",
+              zones) + " = ANY " + (rfAfter / 2) + " of the " + (rfAfter - 1) + " standby(s),"
+              + " set with a configuration reload, never a restart), then wait until every"
+              + " listed standby has caught up on " + CLEAN_READINGS_REQUIRED
+              + " consecutive readings"
+          : "set num_replicas = " + rfAfter + " on " + zones.size()
+              + " zone configuration(s) (" + String.join(", ", zones) + "), then wait until no"
+              + " range is under-replicated or unavailable on " + CLEAN_READINGS_REQUIRED
+              + " consecutive readings");
     }
     if (createUser) {
       changes.add("create read-only SQL user " + target.readerUserOrDefault() + " (SELECT on"
           + " database " + target.database() + ", default_transaction_read_only = true)");
     }
     if (createService) {
-      changes.add("create reader Service " + target.namespace() + "/"
-          + target.readerServiceOrDefault());
+      changes.add(local
+          ? "publish the reader endpoint of " + target.key() + " (connections that prefer"
+              + " standbys)"
+          : "create reader Service " + target.namespace() + "/" + target.readerServiceOrDefault());
     }
     if (budgetAfter != null) {
       changes.add("once verified, set " + budgetName + " to maxUnavailable " + budgetAfter
@@ -194,12 +210,12 @@ public final class Planner {
         : plan.disruptionBudgetDuring() != null ? plan.disruptionBudgetDuring()
         : p.disruptionBudgetMaxUnavailable();
     PlatformState platform = new PlatformState(plan.nodesAfter(), plan.nodesAfter(),
-        p.readerServiceExists() || plan.createReaderService(), budget);
+        p.readerServiceExists() || plan.createReaderService(), budget, p.kind());
     List<ZoneReplication> zones = d.zones().stream()
         .map(z -> new ZoneReplication(z.target(), plan.replicationAfter()))
         .toList();
     DatabaseState database = new DatabaseState(d.version(), plan.nodesAfter(), zones,
-        d.readerUserExists() || plan.createReaderUser(), d.licensed());
+        d.readerUserExists() || plan.createReaderUser(), d.licensed(), d.engine());
     return new ClusterObservation(platform, database);
   }
 

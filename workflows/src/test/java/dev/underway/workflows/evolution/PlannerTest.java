@@ -134,6 +134,25 @@ class PlannerTest {
   }
 
   @Test
+  void theSandboxesPostgresqlTargetIsDescribedInItsOwnWords() {
+    ClusterObservation local = new ClusterObservation(
+        new PlatformState(1, 1, false, 0, PlatformState.LOCAL),
+        new DatabaseState("PostgreSQL 17", 1,
+            List.of(new ZoneReplication("synchronous_standby_names", 1)), false, true,
+            DatabaseState.POSTGRESQL));
+    PhasePlan plan = Planner.plan(T, local, P1);
+    assertThat(String.join("\n", plan.changes()))
+        .contains("add 1 streaming standby node(s)")
+        .contains("make every commit wait for a majority of 2 copies (synchronous_standby_names"
+            + " = ANY 1 of the 1 standby(s)")
+        .contains("publish the reader endpoint")
+        .doesNotContain("StatefulSet").doesNotContain("pods").doesNotContain("zone configuration");
+    ClusterObservation after = Planner.project(local, plan);
+    assertThat(after.platform().isLocal()).isTrue();
+    assertThat(after.database().isPostgresql()).isTrue();
+  }
+
+  @Test
   void failuresToleratedIsHalfOfRfMinusOneRoundedDown() {
     assertThat(List.of(1, 2, 3, 4, 5, 7).stream().map(Phase::failuresTolerated))
         .containsExactly(0, 0, 1, 1, 2, 3);
