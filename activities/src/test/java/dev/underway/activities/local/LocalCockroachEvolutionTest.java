@@ -1,0 +1,230 @@
+package dev.underway.activities.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.underway.activities.DatabaseActivities;
+import dev.underway.activities.Failures;
+import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.sql.CockroachDialect;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.model.DatabaseState;
+import dev.underway.model.PlatformState;
+import dev.underway.model.TargetRef;
+import dev.underway.model.ZoneReplication;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A local CockroachDB cluster of real {@code cockroach} processes taken from Phase 0 (1 node, RF
+ * 1) to Phase 2 (3 nodes, RF 3) through the activities, each mutating one run twice, and every
+ * claim checked at the database: {@code num_replicas} of every zone in {@code SHOW ALL ZONE
+ * CONFIGURATIONS}, live nodes, the reader path and the read-only user. Then a worker "crash":
+ * attach to the directory finds the same processes; closing leaves none.
+ *
+ * <p>Runs only when a {@code cockroach} binary is on PATH; otherwise reported as skipped.
+ */
+class LocalCockroachEvolutionTest {
+
+  private static final Optional<Path> BINARY =
+      LocalCockroachCluster.onPath("cockroach", System.getenv("PATH"));
+  private static final TargetRef TARGET =
+      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCockroachCluster.DEFAULT_DATABASE);
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setHeartbeatTimeout(Duration.ofMinutes(1))
+      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+      .build();
+
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void requireCockroach() {
+    assumeTrue(BINARY.isPresent(),
+        "cockroach binary not on PATH: the local CockroachDB engine (cockroach start/init"
+            + " processes, 1 -> 2 -> 3 nodes, num_replicas on every zone) is not exercised in"
+            + " this run");
+  }
+
+  @Test
+  void phase0ToPhase2ThroughTheActivitiesThenAttachAndClose() throws Exception {
+    Path dir = tmp.resolve("cluster");
+    LocalCockroachCluster.Options options =
+        LocalCockroachCluster.Options.in(dir).withBinary(BINARY.orElseThrow());
+    List<Long> everyPid = new ArrayList<>();
+    LocalCockroachCluster cluster = LocalCockroachCluster.create(options);
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      long node1Pid = cluster.pid("node1");
+      everyPid.add(node1Pid);
+
+      // ---- Phase 0 as create() leaves it, read at the database ----
+      Connection writer = DriverManager.getConnection(cluster.writerJdbcUrl(),
+          cluster.adminProperties());
+      assertThat(zones(writer)).extracting(ZoneReplication::target)
+          .contains("RANGE default", "RANGE meta", "RANGE liveness", "RANGE system");
+      assertEveryZone(writer, 1);
+      assertThat(liveNodes(writer)).isEqualTo(1);
+      assertThat(scalar(writer, "SELECT current_database()")).isEqualTo("app");
+      try (Statement w = writer.createStatement()) {
+        w.execute("CREATE TABLE IF NOT EXISTS public.items (id INT PRIMARY KEY, note STRING)");
+        w.execute("INSERT INTO public.items VALUES (1, 'phase 0')");
+      }
+      assertThat(cluster.readerJdbcUrl()).isEmpty();
+
+      env.registerActivitiesImplementations(new LocalCockroachPlatformActivities(cluster, POLL),
+          LocalCockroachPlatformActivities.databaseActivities(cluster, POLL));
+      PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
+      DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null));
+      DatabaseState db0 = database.observe(TARGET);
+      assertThat(db0.version()).contains("CockroachDB");
+      assertThat(db0.liveNodes()).isEqualTo(1);
+      assertThat(db0.zones()).allSatisfy(z -> assertThat(z.numReplicas()).isEqualTo(1));
+      assertThat(db0.readerUserExists()).isFalse();
+
+      // ---- Phase 1: 2 nodes, RF 2, read-only user, reader path ----
+      assertTwice(() -> platform.applyDisruptionBudget(TARGET, 0), Outcome.CREATED);
+      assertTwice(() -> platform.scaleNodes(TARGET, 2), Outcome.UPDATED);
+      assertThat(platform.awaitNodesReady(TARGET, 2).ready()).isEqualTo(2);
+      assertThat(database.awaitLiveNodes(TARGET, 2).ready()).isEqualTo(2);
+      assertTwice(() -> database.setReplicationFactor(TARGET, 2), Outcome.UPDATED);
+      assertThat(database.awaitReplicated(TARGET, 3).done()).isTrue();
+      assertEveryZone(writer, 2);
+      assertThat(liveNodes(writer)).isEqualTo(2);
+      assertTwice(() -> database.ensureReadOnlyUser(TARGET), Outcome.CREATED);
+      assertTwice(() -> platform.ensureReaderService(TARGET), Outcome.CREATED);
+      String readerUrl = cluster.readerJdbcUrl().orElseThrow();
+      assertThat(readerUrl).contains("loadBalanceHosts=true");
+      try (Connection r = DriverManager.getConnection(readerUrl, cluster.readerProperties())) {
+        assertThat(scalar(r, "SELECT count(*) FROM public.items")).isEqualTo("1");
+        assertThatThrownBy(() -> {
+          try (Statement s = r.createStatement()) {
+            s.execute("INSERT INTO public.items VALUES (9, 'no')");
+          }
+        }).isInstanceOf(SQLException.class);
+      }
+
+      // ---- Phase 2: 3 nodes, RF 3 ----
+      assertTwice(() -> platform.scaleNodes(TARGET, 3), Outcome.UPDATED);
+      assertThat(platform.awaitNodesReady(TARGET, 3).ready()).isEqualTo(3);
+      assertThat(database.awaitLiveNodes(TARGET, 3).ready()).isEqualTo(3);
+      assertTwice(() -> database.setReplicationFactor(TARGET, 3), Outcome.UPDATED);
+      assertThat(database.awaitReplicated(TARGET, 3).done()).isTrue();
+      assertTwice(() -> platform.applyDisruptionBudget(TARGET, 1), Outcome.UPDATED);
+      assertEveryZone(writer, 3);
+      assertThat(liveNodes(writer)).isEqualTo(3);
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1));
+      cluster.nodes().forEach(n -> everyPid.add(cluster.pid(n.name())));
+
+      // refusals change nothing
+      Map<String, Long> pidsBefore = pids(cluster);
+      assertFailure(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
+      assertFailure(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
+      assertThat(pids(cluster)).isEqualTo(pidsBefore);
+      assertEveryZone(writer, 3);
+
+      // node1 never restarted, and the first writer connection still works
+      assertThat(cluster.pid("node1")).isEqualTo(node1Pid);
+      try (Statement w = writer.createStatement()) {
+        w.execute("INSERT INTO public.items VALUES (2, 'same connection at the end')");
+      }
+      writer.close();
+
+      // ---- a worker crash: the directory carries the cluster to the next worker ----
+      cluster.detach();
+      TestActivityEnvironment env2 = TestActivityEnvironment.newInstance();
+      try (LocalCockroachCluster again = LocalCockroachCluster.attach(options)) {
+        assertThat(pids(again)).isEqualTo(pidsBefore);
+        assertThat(again.readerJdbcUrl()).contains(readerUrl);
+        env2.registerActivitiesImplementations(new LocalCockroachPlatformActivities(again, POLL),
+            LocalCockroachPlatformActivities.databaseActivities(again, POLL));
+        PlatformActivities platform2 = env2.newActivityStub(PlatformActivities.class, OPTIONS);
+        DatabaseActivities database2 = env2.newActivityStub(DatabaseActivities.class, OPTIONS);
+        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1));
+        assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
+        assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
+            .isEqualTo(Outcome.UNCHANGED);
+        assertThat(database2.ensureReadOnlyUser(TARGET).outcome()).isEqualTo(Outcome.UNCHANGED);
+      } finally {
+        env2.close();
+      }
+
+      // close() stopped every node and removed the directory
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+          () -> everyPid.stream().noneMatch(LocalCockroachEvolutionTest::alive));
+      assertThat(dir).doesNotExist();
+    } finally {
+      env.close();
+      cluster.close();
+      everyPid.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private static List<ZoneReplication> zones(Connection c) throws SQLException {
+    return new CockroachDialect().zones(c);
+  }
+
+  private static void assertEveryZone(Connection c, int replicas) throws SQLException {
+    assertThat(zones(c)).as("SHOW ALL ZONE CONFIGURATIONS").isNotEmpty()
+        .allSatisfy(z -> assertThat(z.numReplicas()).as(z.target()).isEqualTo(replicas));
+  }
+
+  private static int liveNodes(Connection c) throws SQLException {
+    CockroachDialect dialect = new CockroachDialect();
+    dialect.allowInternals(c, dialect.serverVersion(c));
+    return dialect.liveNodes(c);
+  }
+
+  private static String scalar(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static Map<String, Long> pids(LocalCockroachCluster cluster) {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    cluster.nodes().forEach(n -> pids.put(n.name(), cluster.pid(n.name())));
+    return pids;
+  }
+
+  private static void assertTwice(Supplier<ChangeResult> change, Outcome first) {
+    assertThat(change.get().outcome()).isEqualTo(first);
+    assertThat(change.get().outcome()).as("the same change again").isEqualTo(Outcome.UNCHANGED);
+  }
+
+  private static void assertFailure(Runnable call, String type) {
+    assertThatThrownBy(call::run).isInstanceOf(ActivityFailure.class)
+        .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getType()).isEqualTo(type));
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+}
