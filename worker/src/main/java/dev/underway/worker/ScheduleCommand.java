@@ -25,6 +25,7 @@ import io.temporal.client.schedules.ScheduleSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
@@ -262,6 +263,7 @@ class ScheduleCommand implements Runnable {
         ScheduleHandle handle = schedules(c.client()).getHandle(id);
         Set<String> before = new HashSet<>(onSchedule(id, c.namespace(),
             () -> startedWorkflowIds(handle)));
+        awaitNextSecond(handle);
         onSchedule(id, c.namespace(), () -> {
           handle.trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL);
           return null;
@@ -335,6 +337,22 @@ class ScheduleCommand implements Runnable {
         .filter(a -> a instanceof ScheduleActionExecutionStartWorkflow)
         .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId())
         .toList();
+  }
+
+  /**
+   * Waits (at most a second) until the wall-clock second differs from the newest run's start:
+   * a run's workflow id ends with its scheduled time in whole seconds, so a second trigger in
+   * the same second would collide with the first and be dropped by the server.
+   */
+  static void awaitNextSecond(ScheduleHandle handle) throws InterruptedException {
+    Optional<Instant> last = handle.describe().getInfo().getRecentActions().stream()
+        .map(ScheduleActionResult::getScheduledAt).max(Instant::compareTo);
+    if (last.isPresent()) {
+      long wait = (last.get().getEpochSecond() + 1) * 1000 - System.currentTimeMillis();
+      if (wait > 0) {
+        TimeUnit.MILLISECONDS.sleep(Math.min(wait, 1000) + 20);
+      }
+    }
   }
 
   /** A report as an operator reads it. */

@@ -121,7 +121,7 @@ class ScheduleDriftCheckTest {
         Cli.Result reported = underway.run("schedule", "trigger", SCHEDULE_ID, "--wait",
             "--address", address);
         assertThat(reported.exitCode()).as(reported.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(reported.out()).contains("local/sandbox DRIFTED from phase-0",
+        assertThat(reported.out()).as(reported.toString()).contains("local/sandbox DRIFTED from phase-0",
             "- StatefulSet has 2 replicas, phase wants 1");
         assertThat(cluster.nodeCount()).as("the checks changed nothing").isEqualTo(2);
         handle.delete();
@@ -137,6 +137,7 @@ class ScheduleDriftCheckTest {
   private static DriftReport triggerAndRead(WorkflowClient client, ScheduleHandle handle,
       String address, Path tmp) throws Exception {
     Set<String> before = new HashSet<>(ScheduleCommand.startedWorkflowIds(handle));
+    ScheduleCommand.awaitNextSecond(handle); // ids end in whole seconds: see there
     temporalCli(List.of("temporal", "schedule", "trigger", "--schedule-id", handle.getId(),
         "--address", address), tmp);
     String workflowId = await().atMost(WAIT).until(
