@@ -18,6 +18,7 @@ import dev.underway.sandbox.report.ReportWriter;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -224,7 +225,8 @@ public final class Sandbox implements AutoCloseable {
   private void startWorker() {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class,
+        DriftCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new LocalPlatformActivities(cluster, options.pollInterval()),
         new LocalDatabaseActivities(cluster, options.pollInterval()));

@@ -46,6 +46,11 @@ public final class RequestReader {
 
   /** Reads a file; {@code -} reads standard input. */
   public static EvolutionRequest fromFile(Path file, InputStream stdin) {
+    return fromFile(file, stdin, EvolutionRequest.class);
+  }
+
+  /** Reads a file as {@code type}, as strictly; {@code -} reads standard input. */
+  public static <T> T fromFile(Path file, InputStream stdin, Class<T> type) {
     String json;
     String source = file.toString();
     try {
@@ -60,17 +65,23 @@ public final class RequestReader {
     } catch (IOException e) {
       throw CommandFailure.badInput("cannot read input file " + file + ": " + e.getMessage(), e);
     }
-    return parse(json, source);
+    return parse(json, source, type);
   }
 
   /** Parses JSON text; {@code source} names it in messages (a file name, or "--input"). */
   public static EvolutionRequest parse(String json, String source) {
+    return parse(json, source, EvolutionRequest.class);
+  }
+
+  /** Parses JSON text as {@code type}, as strictly. */
+  public static <T> T parse(String json, String source, Class<T> type) {
     if (json == null || json.isBlank()) {
       throw CommandFailure.badInput(source + " is empty: give a JSON request, e.g. "
-          + "runbooks/cluster-evolution/evolve.json");
+          + (type == EvolutionRequest.class ? "runbooks/cluster-evolution/evolve.json"
+              : "runbooks/drift-check/sandbox-phase-0.json"));
     }
     try {
-      return STRICT.readValue(json, EvolutionRequest.class);
+      return STRICT.readValue(json, type);
     } catch (UnrecognizedPropertyException e) {
       String path = path(e);
       String known = e.getKnownPropertyIds() == null ? "" : " (known fields: "

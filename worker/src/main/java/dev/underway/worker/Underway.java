@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         DecideCommand.Reject.class,
         DecideCommand.Abort.class,
         StatusCommand.class,
+        ScheduleCommand.class,
         SandboxCommand.class,
         CommandLine.HelpCommand.class
     })
@@ -152,7 +153,8 @@ public class Underway implements Runnable {
   private static int executionError(Exception e, CommandLine cl, ParseResult parsed) {
     PrintWriter err = cl.getErr();
     ConnectionOptions connection = cl.getCommand() instanceof ConnectedCommand c
-        ? c.connection : null;
+        ? c.connection : cl.getCommand() instanceof ScheduleCommand.Subcommand s
+        ? s.connection : null;
     boolean verbose = connection != null && connection.verbose();
     String[] args = parsed.originalArgs().toArray(String[]::new);
     int code;

@@ -1,6 +1,7 @@
 package dev.underway.worker;
 
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -101,7 +102,7 @@ class WorkerCommand extends ConnectedCommand {
       factory = WorkerFactory.newInstance(c.client());
       Worker worker = factory.newWorker(target.taskQueue());
       worker.registerWorkflowImplementationTypes(implementation,
-          ClusterEvolutionWorkflowImpl.class);
+          ClusterEvolutionWorkflowImpl.class, DriftCheckWorkflowImpl.class);
       worker.registerActivitiesImplementations(activities.toArray());
       factory.start();
       if (underway.installShutdownHook()) {

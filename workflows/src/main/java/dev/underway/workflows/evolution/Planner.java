@@ -202,6 +202,14 @@ public final class Planner {
     return found;
   }
 
+  /**
+   * The disruption budget ({@code maxUnavailable}) a cluster verified at replication factor
+   * {@code rf} is left with: 1 from RF 3, else 0.
+   */
+  public static int settledDisruptionBudget(int rf) {
+    return rf >= 3 ? BUDGET_RELAXED : BUDGET_LOCKED;
+  }
+
   /** The cluster as it will look once {@code plan} is carried out: how a dry run plans ahead. */
   public static ClusterObservation project(ClusterObservation observed, PhasePlan plan) {
     PlatformState p = observed.platform();
