@@ -1,0 +1,150 @@
+package dev.underway.webui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.underway.model.DecisionKind;
+import dev.underway.model.EvolutionStatus;
+import dev.underway.temporal.DevServerBinary;
+import dev.underway.temporal.TemporalDevServer;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
+import dev.underway.workflows.evolution.InMemoryCluster;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An operator's path through the REAL Temporal Web UI (served by the {@code temporal} dev server)
+ * in a headless Chromium: start a {@code ClusterEvolution} run from the Start Workflow page with
+ * the runbook's example input, find it in the list filtered by the open-gate search attribute,
+ * open it, send {@code approve} from the UI's signal dialog, and see the run reach its next gate.
+ *
+ * <p>The worker runs in this JVM on the dev server, with the real workflow and {@link
+ * InMemoryCluster} as activities: an in-memory STAND-IN for Kubernetes and CockroachDB (the UI and
+ * the gates are under test here, not the cluster). Screenshots go to {@code
+ * target/webui-screenshots/}.
+ */
+class WebUiApprovalTest {
+  static final String TASK_QUEUE = "underway";
+  static final String WORKFLOW_ID = "cluster-evolution-underway-demo-cockroachdb";
+  static final Path SCREENSHOTS = Path.of("target", "webui-screenshots");
+  static final Duration UI_WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+
+  private CdpPage page;
+  private String ui;
+  private int shots;
+
+  @Test
+  void operatorStartsFindsAndApprovesARunFromTheWebUi() throws Exception {
+    Path temporal = DevServerBinary.requireOrSkip();
+    Path chromium = HeadlessChromium.requireOrSkip();
+    String input = exampleInput();
+    InMemoryCluster cluster = InMemoryCluster.atPhase0();
+    try (TemporalDevServer server = TemporalDevServer.start(temporal, dir.resolve("temporal"),
+        true, Duration.ofSeconds(60))) {
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
+      WorkerFactory factory = null;
+      try (HeadlessChromium browser = HeadlessChromium.start(chromium, dir.resolve("chromium"),
+          1440, 1000, Duration.ofSeconds(30))) {
+        WorkflowClient client = WorkflowClient.newInstance(service);
+        factory = WorkerFactory.newInstance(client);
+        Worker worker = factory.newWorker(TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+        worker.registerActivitiesImplementations(cluster.activities());
+        factory.start();
+        page = browser.page();
+        ui = server.uiUrl();
+
+        try {
+          startFromStartWorkflowPage(input);
+        } catch (RuntimeException | AssertionError e) {
+          shot("failure");
+          System.out.println(page.url() + "\n" + page.text());
+          throw e;
+        }
+      } finally {
+        if (factory != null) {
+          factory.shutdownNow();
+          factory.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        service.shutdownNow();
+      }
+    }
+  }
+
+  private void startFromStartWorkflowPage(String input) throws IOException {
+    page.navigate(ui + "/namespaces/default/workflows/start-workflow");
+    awaitElement("byCss('#workflowId')");
+    shot("start-form-empty");
+    page.fill("byCss('#workflowId')", WORKFLOW_ID);
+    page.fill("byCss('#taskQueue')", TASK_QUEUE);
+    page.fill("byCss('#workflowType')", ClusterEvolutionWorkflow.TYPE);
+    page.fill("byCss('.cm-content')", input);
+    shot("start-form-filled");
+    page.click("button('Start Workflow')");
+    awaitElement("byText('body *', 'Workflow started successfully')");
+    shot("after-start");
+    page.navigate(ui + "/namespaces/default/workflows?query="
+        + query("UnderwayOpenGate=\"phase-1\""));
+    awaitElementReloading("byText('a', '" + WORKFLOW_ID + "')");
+    shot("list");
+    page.click("byText('a', '" + WORKFLOW_ID + "')");
+    awaitElement("byText('h1', '" + WORKFLOW_ID + "')");
+    shot("workflow");
+    System.out.println(page.text());
+  }
+
+  private void awaitElement(String element) {
+    await().atMost(UI_WAIT).pollInterval(Duration.ofMillis(250))
+        .until(() -> page.exists(element));
+  }
+
+  /** For pages that do not refresh themselves (the workflow list): reloads until it shows. */
+  private void awaitElementReloading(String element) {
+    await().atMost(UI_WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2))
+        .until(() -> {
+          if (page.exists(element)) {
+            return true;
+          }
+          page.reload();
+          return false;
+        });
+  }
+
+  private void shot(String name) throws IOException {
+    Path file = page.screenshot(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, name)));
+    System.out.println("screenshot: " + file.toAbsolutePath());
+  }
+
+  private static String exampleInput() throws IOException {
+    try (InputStream in = WebUiApprovalTest.class.getResourceAsStream(
+        "/runbooks/cluster-evolution/evolve.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static String query(String visibilityQuery) {
+    return URLEncoder.encode(visibilityQuery, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  static boolean approvedByBob(EvolutionStatus s) {
+    return s.decisions().stream().anyMatch(d -> d.kind() == DecisionKind.APPROVE
+        && "bob".equals(d.by()) && d.accepted());
+  }
+}
