@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Elements are located by JavaScript expressions; {@link #BY_TEXT} adds {@code
  * byText(selector, text)}: the first visible element matching the CSS selector whose text
- * contains {@code text}; {@code button(text)}: the first visible, enabled button, menu item or link
+ * contains {@code text}; {@code exactly(selector, text)}: the same with exactly that text;
+ * {@code button(text)}: the first visible, enabled button, menu item or link
  * whose text is exactly {@code text}.
  */
 final class CdpPage implements AutoCloseable {
@@ -41,6 +42,8 @@ final class CdpPage implements AutoCloseable {
       const byText = (selector, text) => [...document.querySelectorAll(selector)]
           .find((e) => visible(e) && (e.innerText || e.value || '').trim().includes(text)) || null;
       const byCss = (selector) => [...document.querySelectorAll(selector)].find(visible) || null;
+      const exactly = (selector, text) => [...document.querySelectorAll(selector)]
+          .find((e) => visible(e) && (e.innerText || '').trim() === text) || null;
       const button = (text) => [...document.querySelectorAll('button, [role=menuitem], a')]
           .find((e) => visible(e) && !e.disabled && e.getAttribute('aria-disabled') !== 'true'
               && (e.innerText || '').trim() === text) || null;
@@ -137,12 +140,23 @@ final class CdpPage implements AutoCloseable {
     return eval("document.body ? document.body.innerText : ''").asText();
   }
 
-  /** Scrolls the element into view and clicks its centre with the mouse. */
+  /**
+   * Scrolls the element into view, waits until it stops moving, and clicks its centre with the
+   * mouse.
+   */
   void click(String element) {
-    JsonNode box = eval("(() => { const e = " + element + ";"
+    // waits (up to 2 s) until the element stops moving: menus and dialogs open with a transition
+    JsonNode box = eval("(async () => { const e = " + element + ";"
         + " if (!e) return null; e.scrollIntoView({block: 'center', inline: 'center'});"
-        + " const r = e.getBoundingClientRect();"
-        + " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()");
+        + " let last = null;"
+        + " for (let i = 0; i < 40; i++) {"
+        + "   await new Promise((r) => setTimeout(r, 50));"
+        + "   const r = e.getBoundingClientRect();"
+        + "   const now = {x: r.left + r.width / 2, y: r.top + r.height / 2, w: r.width};"
+        + "   if (last && now.x === last.x && now.y === last.y && now.w === last.w"
+        + "       && getComputedStyle(e).opacity === '1') return now;"
+        + "   last = now; }"
+        + " return last; })()");
     if (box.isNull() || box.isMissingNode()) {
       throw new IllegalStateException("nothing to click: " + element);
     }

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,10 @@ class WebUiApprovalTest {
   static final String WORKFLOW_ID = "cluster-evolution-underway-demo-cockroachdb";
   static final Path SCREENSHOTS = Path.of("target", "webui-screenshots");
   static final Duration UI_WAIT = Duration.ofSeconds(30);
+  /** "Run Query", or "Refresh Query" once it has run. */
+  static final String RUN_QUERY = "button('Run Query') || button('Refresh Query')";
+  static final Pattern OPEN_GATE_IN_JSON =
+      Pattern.compile("\"openGate\"\\s*:\\s*\\{\\s*\"gate\"\\s*:\\s*\"([^\"]+)\"");
 
   @TempDir
   Path dir;
@@ -73,6 +79,14 @@ class WebUiApprovalTest {
 
         try {
           startFromStartWorkflowPage(input);
+          findInListFilteredByOpenGate("phase-1");
+          assertThat(openGateShownByStatusQuery("phase-1")).isEqualTo("phase-1");
+          shot("gate-phase-1");
+          approveFromSignalDialog(
+              "{\"gate\":\"phase-1\",\"by\":\"bob\",\"comment\":\"approved from the Web UI\"}");
+          assertThat(openGateShownByStatusQuery("phase-2")).isEqualTo("phase-2");
+          shot("approved-gate-phase-2");
+          findInListFilteredByOpenGate("phase-2");
         } catch (RuntimeException | AssertionError e) {
           shot("failure");
           System.out.println(page.url() + "\n" + page.text());
@@ -100,14 +114,52 @@ class WebUiApprovalTest {
     page.click("button('Start Workflow')");
     awaitElement("byText('body *', 'Workflow started successfully')");
     shot("after-start");
+  }
+
+  /** The list, filtered as an operator looks for runs waiting at a gate, shows the run; open it. */
+  private void findInListFilteredByOpenGate(String gate) throws IOException {
     page.navigate(ui + "/namespaces/default/workflows?query="
-        + query("UnderwayOpenGate=\"phase-1\""));
+        + query("UnderwayOpenGate=\"" + gate + "\""));
     awaitElementReloading("byText('a', '" + WORKFLOW_ID + "')");
-    shot("list");
+    shot("list-" + gate);
     page.click("byText('a', '" + WORKFLOW_ID + "')");
     awaitElement("byText('h1', '" + WORKFLOW_ID + "')");
     shot("workflow");
-    System.out.println(page.text());
+  }
+
+  /** The Queries tab runs {@code status}; returns the open gate the result shows. */
+  private String openGateShownByStatusQuery(String expected) {
+    page.click("byText('a, button', 'Queries')");
+    awaitElement(RUN_QUERY);
+    return await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      Matcher m = OPEN_GATE_IN_JSON.matcher(page.text());
+      if (m.find() && m.group(1).equals(expected)) {
+        return expected;
+      }
+      if (page.exists(RUN_QUERY)) { // disabled while a query runs
+        page.click(RUN_QUERY);
+      }
+      m = OPEN_GATE_IN_JSON.matcher(page.text());
+      return m.find() ? m.group(1) : null;
+    }, expected::equals);
+  }
+
+  private void approveFromSignalDialog(String signal) throws IOException {
+    page.click("button('More Actions')");
+    awaitElement("button('Send a Signal')");
+    page.click("button('Send a Signal')");
+    awaitElement("byCss('dialog [data-testid=signal-select-button]')");
+    page.click("byCss('dialog [data-testid=signal-select-button]')");
+    awaitElement("exactly('dialog [role=option]', 'approve')");
+    page.click("exactly('dialog [role=option]', 'approve')");
+    // never submit another signal than the one meant: reject would end the run
+    await().atMost(UI_WAIT).until(() -> page.eval(
+        "(byCss('dialog [data-testid=signal-select]') || {}).value || ''").asText(),
+        "approve"::equals);
+    page.fill("byCss('dialog .cm-content')", signal);
+    shot("signal-dialog");
+    page.click("button('Submit')");
+    await().atMost(UI_WAIT).until(() -> !page.exists("byCss('dialog .cm-content')"));
   }
 
   private void awaitElement(String element) {
