@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,7 @@ class WebUiApprovalTest {
   @Test
   void operatorStartsFindsAndApprovesARunFromTheWebUi() throws Exception {
     Path temporal = DevServerBinary.requireOrSkip();
+    cleanScreenshots();
     Path chromium = HeadlessChromium.requireOrSkip();
     String input = exampleInput();
     InMemoryCluster cluster = InMemoryCluster.atPhase0();
@@ -87,6 +89,23 @@ class WebUiApprovalTest {
           assertThat(openGateShownByStatusQuery("phase-2")).isEqualTo("phase-2");
           shot("approved-gate-phase-2");
           findInListFilteredByOpenGate("phase-2");
+          // and it has left the list of runs waiting at phase-1
+          page.navigate(ui + "/namespaces/default/workflows?query="
+              + query("UnderwayOpenGate=\"phase-1\""));
+          awaitElementReloading("exactly('body *', 'No Results')");
+
+          // the same, through the SDK
+          EvolutionStatus status = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+              WORKFLOW_ID).status();
+          assertThat(status.openGate().gate()).isEqualTo("phase-2");
+          assertThat(status.decisions()).anySatisfy(d -> {
+            assertThat(d.gate()).isEqualTo("phase-1");
+            assertThat(d.kind()).isEqualTo(DecisionKind.APPROVE);
+            assertThat(d.by()).isEqualTo("bob");
+            assertThat(d.accepted()).isTrue();
+            assertThat(d.via()).isEqualTo("signal");
+          });
+          assertThat(cluster.nodes()).isEqualTo(2);
         } catch (RuntimeException | AssertionError e) {
           shot("failure");
           System.out.println(page.url() + "\n" + page.text());
@@ -124,7 +143,7 @@ class WebUiApprovalTest {
     shot("list-" + gate);
     page.click("byText('a', '" + WORKFLOW_ID + "')");
     awaitElement("byText('h1', '" + WORKFLOW_ID + "')");
-    shot("workflow");
+    shot("workflow-at-" + gate);
   }
 
   /** The Queries tab runs {@code status}; returns the open gate the result shows. */
@@ -159,7 +178,7 @@ class WebUiApprovalTest {
     page.fill("byCss('dialog .cm-content')", signal);
     shot("signal-dialog");
     page.click("button('Submit')");
-    await().atMost(UI_WAIT).until(() -> !page.exists("byCss('dialog .cm-content')"));
+    awaitElement("byText('body *', 'Workflow signaled')");
   }
 
   private void awaitElement(String element) {
@@ -184,6 +203,16 @@ class WebUiApprovalTest {
     System.out.println("screenshot: " + file.toAbsolutePath());
   }
 
+  private static void cleanScreenshots() throws IOException {
+    if (Files.isDirectory(SCREENSHOTS)) {
+      try (var files = Files.list(SCREENSHOTS)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".png")).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+
   private static String exampleInput() throws IOException {
     try (InputStream in = WebUiApprovalTest.class.getResourceAsStream(
         "/runbooks/cluster-evolution/evolve.json")) {
@@ -193,10 +222,5 @@ class WebUiApprovalTest {
 
   static String query(String visibilityQuery) {
     return URLEncoder.encode(visibilityQuery, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  static boolean approvedByBob(EvolutionStatus s) {
-    return s.decisions().stream().anyMatch(d -> d.kind() == DecisionKind.APPROVE
-        && "bob".equals(d.by()) && d.accepted());
   }
 }
