@@ -107,8 +107,12 @@ class WebUiApprovalTest {
           });
           assertThat(cluster.nodes()).isEqualTo(2);
         } catch (RuntimeException | AssertionError e) {
-          shot("failure");
-          System.out.println(page.url() + "\n" + page.text());
+          try { // what the browser showed when it failed, next to the other screenshots
+            shot("failure");
+            System.out.println(page.url() + "\n" + page.text());
+          } catch (IOException | RuntimeException unavailable) {
+            e.addSuppressed(unavailable);
+          }
           throw e;
         }
       } finally {
