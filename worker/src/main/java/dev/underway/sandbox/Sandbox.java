@@ -1,8 +1,6 @@
 package dev.underway.sandbox;
 
 import dev.underway.activities.local.LocalCluster;
-import dev.underway.activities.local.LocalDatabaseActivities;
-import dev.underway.activities.local.LocalPlatformActivities;
 import dev.underway.model.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
@@ -84,7 +82,7 @@ public final class Sandbox implements AutoCloseable {
   private String temporalAddress;
   private String uiUrl;
   private WorkflowClient client;
-  private LocalCluster cluster;
+  private LocalTarget database;
   private LoadGenerator load;
   private Path dataDir;
   private boolean deleteDataDir;
@@ -177,26 +175,16 @@ public final class Sandbox implements AutoCloseable {
 
   private void startDatabase() throws Exception {
     Path dir = dataDir().resolve("cluster");
-    cluster = LocalCluster.create(LocalCluster.Options.in(dir).keepingDirectory(true));
-    started.push(cluster);
+    database = LocalTarget.create(options.engine(), dir);
+    started.push(database);
     // Phase 0 as the reference deployment has it (manifests/cockroachdb/base/pdb.yaml): one
     // node, RF 1, disruptions held at maxUnavailable 0. Phase 0 then needs no gate.
-    cluster.setDisruptionBudget(0);
-    out.println("Database: PostgreSQL " + describe(cluster) + " in " + dir);
-  }
-
-  private static String describe(LocalCluster cluster) {
-    StringBuilder b = new StringBuilder();
-    for (LocalCluster.Node n : cluster.nodes()) {
-      b.append(b.length() == 0 ? "" : ", ").append(n.name())
-          .append(n.primary() ? " (primary)" : " (standby)").append(" on 127.0.0.1:")
-          .append(n.port());
-    }
-    return b.toString();
+    database.setDisruptionBudget(0);
+    out.println("Database: " + database.engineName() + " " + database.describe() + " in " + dir);
   }
 
   private void startLoad() {
-    LocalCluster c = cluster;
+    LocalTarget c = database;
     Properties properties = c.adminProperties();
     load = new LoadGenerator(new LoadEndpoints() {
       @Override
@@ -228,8 +216,7 @@ public final class Sandbox implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class,
         DriftCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new LocalPlatformActivities(cluster, options.pollInterval()),
-        new LocalDatabaseActivities(cluster, options.pollInterval()));
+        database.activities(options.pollInterval()).toArray());
     factory.start();
     started.push(() -> {
       factory.shutdown();
@@ -397,8 +384,9 @@ public final class Sandbox implements AutoCloseable {
     return dataDir;
   }
 
+  /** The PostgreSQL cluster, for inspection; null with another engine. */
   public LocalCluster cluster() {
-    return cluster;
+    return database instanceof LocalTarget.Postgres p ? p.cluster() : null;
   }
 
   public WorkflowClient client() {

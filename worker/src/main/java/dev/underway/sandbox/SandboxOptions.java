@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -102,7 +101,7 @@ public record SandboxOptions(
   /** Every problem with these options; empty when they are fine. Starts nothing. */
   public List<String> problems(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
-    String e = engine == null ? "" : engine.toLowerCase(Locale.ROOT);
+    String e = engine == null ? "" : engine;
     if (!ENGINES.contains(e)) {
       problems.add("--engine '" + engine + "' is not one of " + ENGINES);
     } else if (e.equals("cockroach")) {
@@ -110,10 +109,6 @@ public record SandboxOptions(
       if (cockroach.isEmpty()) {
         problems.add("--engine cockroach needs the cockroach binary on PATH, and there is none:"
             + " install CockroachDB, or leave --engine out to use PostgreSQL");
-      } else {
-        problems.add("--engine cockroach: local CockroachDB nodes are not supported by this"
-            + " version yet (found " + cockroach.get() + "); leave --engine out to use"
-            + " PostgreSQL");
       }
     }
     if (!(rate > 0) || rate > 20_000) {

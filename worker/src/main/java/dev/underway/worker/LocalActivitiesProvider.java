@@ -1,6 +1,8 @@
 package dev.underway.worker;
 
 import dev.underway.activities.local.LocalCluster;
+import dev.underway.activities.local.LocalCockroachCluster;
+import dev.underway.activities.local.LocalCockroachPlatformActivities;
 import dev.underway.activities.local.LocalDatabaseActivities;
 import dev.underway.activities.local.LocalPlatformActivities;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
   public static final String CLUSTER_ENV = "UNDERWAY_LOCAL_CLUSTER";
 
   private LocalCluster cluster;
+  private LocalCockroachCluster cockroach;
 
   @Override
   public String name() {
@@ -28,7 +31,8 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
 
   @Override
   public String description() {
-    return "local PostgreSQL cluster" + (cluster == null ? "" : " in " + cluster.directory());
+    return cockroach != null ? "local CockroachDB cluster in " + cockroach.directory()
+        : "local PostgreSQL cluster" + (cluster == null ? "" : " in " + cluster.directory());
   }
 
   @Override
@@ -44,6 +48,12 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
     }
     Duration poll = KubernetesActivitiesProvider.pollInterval(
         context.environment().get("UNDERWAY_POLL_INTERVAL"));
+    if (LocalCockroachCluster.isClusterDirectory(path)) {
+      cockroach = LocalCockroachCluster.attach(LocalCockroachCluster.Options.in(path)
+          .keepingDirectory(true).stoppingOnJvmExit(false));
+      return List.of(new LocalCockroachPlatformActivities(cockroach, poll),
+          LocalCockroachPlatformActivities.databaseActivities(cockroach, poll));
+    }
     cluster = LocalCluster.attach(LocalCluster.Options.in(path).keepingDirectory(true)
         .stoppingOnJvmExit(false));
     return List.of(new LocalPlatformActivities(cluster, poll),
@@ -54,6 +64,9 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
   public void close() {
     if (cluster != null) {
       cluster.detach();
+    }
+    if (cockroach != null) {
+      cockroach.detach();
     }
   }
 }

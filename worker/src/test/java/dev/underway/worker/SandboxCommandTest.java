@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.underway.sandbox.SandboxOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,15 +51,15 @@ class SandboxCommandTest {
   }
 
   @Test
-  void cockroachEngineWithTheBinaryIsRefusedAsNotYetSupported(@TempDir Path tmp)
-      throws IOException {
+  void cockroachEngineIsAcceptedWhenTheBinaryIsOnPath(@TempDir Path tmp) throws IOException {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path cockroach = Files.writeString(bin.resolve("cockroach"), "#!/bin/sh\nexit 0\n");
     cockroach.toFile().setExecutable(true);
-    Cli.Result r = refused(Map.of("PATH", bin.toString()), "sandbox", "--engine", "cockroach",
-        "--report-dir", tmp.resolve("r").toString());
-    assertThat(r.err()).contains("not supported by this version yet")
-        .contains(cockroach.toString());
+    SandboxOptions o = SandboxOptions.defaults(tmp.resolve("r")).withEngine("cockroach");
+    assertThat(o.problems(Map.of("PATH", bin.toString()))).isEmpty();
+    assertThat(o.withEngine("Cockroach").problems(Map.of("PATH", bin.toString())))
+        .as("engine names are exact").containsExactly(
+            "--engine 'Cockroach' is not one of [postgres, cockroach]");
   }
 
   @Test

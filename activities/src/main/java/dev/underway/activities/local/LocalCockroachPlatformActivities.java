@@ -64,7 +64,7 @@ public class LocalCockroachPlatformActivities implements PlatformActivities {
   @Override
   public PlatformState observe(TargetRef target) {
     PlatformState state = new PlatformState(cluster.nodeCount(), cluster.readyNodeCount(),
-        cluster.readerPublished(), cluster.disruptionBudget().orElse(null));
+        cluster.readerPublished(), cluster.disruptionBudget().orElse(null), PlatformState.LOCAL);
     log.info("Observed {} (local CockroachDB cluster {}): {}", name(target), cluster.directory(),
         state);
     return state;

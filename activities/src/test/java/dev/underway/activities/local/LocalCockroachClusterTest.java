@@ -254,7 +254,7 @@ class LocalCockroachClusterTest {
 
       env.registerActivitiesImplementations(new LocalCockroachPlatformActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
-      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(2, 1, false, 0));
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(2, 1, false, 0, PlatformState.LOCAL));
       serveHealth(n2.httpPort(), 200);
       assertThat(platform.awaitNodesReady(TARGET, 2).ready()).isEqualTo(2);
 
@@ -275,7 +275,7 @@ class LocalCockroachClusterTest {
       assertTwice(() -> platform.ensureReaderService(TARGET), Outcome.CREATED);
       assertThat(cluster.readerJdbcUrl()).contains(
           LocalCockroachCluster.jdbcUrl(cluster.nodes(), "app", true));
-      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1));
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
 
       // a node that died is started again by the next scale request, on its ports
       ProcessHandle.of(cluster.pid("node2")).orElseThrow().destroy();

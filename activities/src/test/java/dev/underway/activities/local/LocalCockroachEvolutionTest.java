@@ -99,7 +99,7 @@ class LocalCockroachEvolutionTest {
           LocalCockroachPlatformActivities.databaseActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
       DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
-      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null));
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null, PlatformState.LOCAL));
       DatabaseState db0 = database.observe(TARGET);
       assertThat(db0.version()).contains("CockroachDB");
       assertThat(db0.liveNodes()).isEqualTo(1);
@@ -137,7 +137,7 @@ class LocalCockroachEvolutionTest {
       assertTwice(() -> platform.applyDisruptionBudget(TARGET, 1), Outcome.UPDATED);
       assertEveryZone(writer, 3);
       assertThat(liveNodes(writer)).isEqualTo(3);
-      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1));
+      assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
       cluster.nodes().forEach(n -> everyPid.add(cluster.pid(n.name())));
 
       // refusals change nothing
@@ -164,7 +164,7 @@ class LocalCockroachEvolutionTest {
             LocalCockroachPlatformActivities.databaseActivities(again, POLL));
         PlatformActivities platform2 = env2.newActivityStub(PlatformActivities.class, OPTIONS);
         DatabaseActivities database2 = env2.newActivityStub(DatabaseActivities.class, OPTIONS);
-        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1));
+        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
         assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
         assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
             .isEqualTo(Outcome.UNCHANGED);

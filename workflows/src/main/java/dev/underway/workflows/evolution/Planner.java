@@ -94,11 +94,15 @@ public final class Planner {
           + " can take a replica away");
     }
     if (scaleTo != null) {
-      changes.add(local
+      changes.add(local && postgres
           ? "add " + (nodesAfter - nodesBefore) + " streaming standby node(s) to " + target.key()
               + " (" + nodesBefore + " -> " + nodesAfter + " nodes, each from a base backup of"
               + " the primary), then wait until " + nodesAfter + " nodes accept connections and"
               + " stream"
+          : local
+          ? "start " + (nodesAfter - nodesBefore) + " more local node(s) joining " + target.key()
+              + " (" + nodesBefore + " -> " + nodesAfter + " nodes), then wait until "
+              + nodesAfter + " nodes are ready and live"
           : "scale StatefulSet " + target.key() + " from " + nodesBefore + " to " + nodesAfter
               + " nodes, then wait until " + nodesAfter + " pods are Ready and " + nodesAfter
               + " nodes are live");
