@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Methods are synchronized: activities of one worker may run concurrently. Two processes must
  * not own the same directory at once.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable, LocalNodes {
 
   private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
 

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <p>Methods are synchronized: activities of one worker may run concurrently. Two processes must
  * not own the same directory at once.
  */
-public final class LocalCockroachCluster implements AutoCloseable {
+public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
 
   private static final Logger log = LoggerFactory.getLogger(LocalCockroachCluster.class);
 

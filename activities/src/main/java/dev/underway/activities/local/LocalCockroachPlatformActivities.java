@@ -2,7 +2,6 @@ package dev.underway.activities.local;
 
 import static dev.underway.activities.local.LocalPlatformActivities.invalid;
 import static dev.underway.activities.local.LocalPlatformActivities.name;
-import static dev.underway.activities.local.LocalPlatformActivities.pause;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
@@ -11,17 +10,12 @@ import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
-import dev.underway.model.NodesReady;
-import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,20 +28,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The database side is the production SQL code: {@link #databaseActivities}.
  */
-public class LocalCockroachPlatformActivities implements PlatformActivities {
+public class LocalCockroachPlatformActivities extends LocalPlatformBase {
 
   private static final Logger log =
       LoggerFactory.getLogger(LocalCockroachPlatformActivities.class);
 
   private final LocalCockroachCluster cluster;
-  private final Duration pollInterval;
 
   public LocalCockroachPlatformActivities(LocalCockroachCluster cluster, Duration pollInterval) {
-    this.cluster = Objects.requireNonNull(cluster, "cluster");
-    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
-    if (pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
-    }
+    super(cluster, pollInterval);
+    this.cluster = cluster;
   }
 
   /**
@@ -59,15 +49,6 @@ public class LocalCockroachPlatformActivities implements PlatformActivities {
       Duration pollInterval) {
     return new SqlDatabaseActivities(cluster.connectionFactory(), cluster.credentialSource(),
         new CockroachDialect(), pollInterval);
-  }
-
-  @Override
-  public PlatformState observe(TargetRef target) {
-    PlatformState state = new PlatformState(cluster.nodeCount(), cluster.readyNodeCount(),
-        cluster.readerPublished(), cluster.disruptionBudget().orElse(null), PlatformState.LOCAL);
-    log.info("Observed {} (local CockroachDB cluster {}): {}", name(target), cluster.directory(),
-        state);
-    return state;
   }
 
   @Override
@@ -110,62 +91,7 @@ public class LocalCockroachPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public NodesReady awaitNodesReady(TargetRef target, int nodes) {
-    if (nodes < 1) {
-      throw invalid("nodes must be at least 1, got " + nodes);
-    }
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
-    ctx.getHeartbeatDetails(NodesReady.class).ifPresent(p -> log.info(
-        "Resuming the wait for {} ready nodes of {} at {}/{}", nodes, name(target), p.ready(),
-        p.wanted()));
-    while (true) {
-      NodesReady progress = new NodesReady(cluster.readyNodeCount(), nodes);
-      ctx.heartbeat(progress);
-      if (progress.done()) {
-        log.info("{}: {} of {} nodes ready", name(target), progress.ready(), nodes);
-        return progress;
-      }
-      log.debug("{}: {} of {} nodes ready; waiting", name(target), progress.ready(), nodes);
-      pause(pollInterval);
-    }
-  }
-
-  @Override
-  public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
-    if (maxUnavailable < 0) {
-      throw invalid("maxUnavailable must not be negative, got " + maxUnavailable);
-    }
-    String object = "disruption budget of " + name(target) + " (recorded only: nothing evicts"
-        + " local processes)";
-    synchronized (cluster) {
-      Integer before = cluster.disruptionBudget().orElse(null);
-      if (Integer.valueOf(maxUnavailable).equals(before)) {
-        return ChangeResult.unchanged(object, "maxUnavailable already " + maxUnavailable);
-      }
-      try {
-        cluster.setDisruptionBudget(maxUnavailable);
-      } catch (IOException e) {
-        throw new LocalActivityException("recording the disruption budget failed: "
-            + e.getMessage());
-      }
-      return new ChangeResult(object, before == null ? Outcome.CREATED : Outcome.UPDATED,
-          "maxUnavailable " + (before == null ? "(none)" : before) + " -> " + maxUnavailable);
-    }
-  }
-
-  @Override
-  public ChangeResult ensureReaderService(TargetRef target) {
-    String object = "reader endpoint " + (target == null ? "" : target.readerServiceOrDefault())
-        + " of " + name(target);
-    try {
-      if (!cluster.publishReader()) {
-        return ChangeResult.unchanged(object, "already published: "
-            + cluster.readerJdbcUrl().orElseThrow());
-      }
-    } catch (IOException e) {
-      throw new LocalActivityException("publishing the reader path failed: " + e.getMessage());
-    }
-    return new ChangeResult(object, Outcome.CREATED,
-        "published " + cluster.readerJdbcUrl().orElseThrow());
+  String kind() {
+    return "local CockroachDB cluster";
   }
 }
