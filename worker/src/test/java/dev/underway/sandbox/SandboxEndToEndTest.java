@@ -45,7 +45,8 @@ class SandboxEndToEndTest {
 
       assertThat(outcome.result().state()).as(printed.toString()).isEqualTo(RunState.COMPLETED);
       LoadReport report = outcome.report();
-      assertThat(report.total().all().failed()).as("failed client operations").isZero();
+      assertThat(report.total().all().failed()).as("failed client operations: %s", report.errors())
+          .isZero();
       assertThat(report.total().all().ok()).isGreaterThan(100);
       assertThat(report.phases()).extracting(LoadReport.PhaseReport::phase)
           .containsExactly("warmup", "phase-0", "phase-1", "phase-2");
@@ -100,6 +101,19 @@ class SandboxEndToEndTest {
             .isInstanceOfSatisfying(SQLException.class,
                 e -> assertThat(e.getSQLState()).isEqualTo("42501"));
       }
+      // Secrets stay out of everything an operator or the server keeps.
+      String password = cluster.adminProperties().getProperty("password");
+      assertThat(password).isNotBlank();
+      String history = sandbox.client().fetchHistory(
+          dev.underway.workflows.evolution.ClusterEvolutionWorkflow.workflowId(Sandbox.TARGET))
+          .toJson(false);
+      String payloads = decodedPayloads(history);
+      assertThat(payloads).as("decoded payloads of the history").contains("phase-2")
+          .contains("underway_reader").doesNotContain(password);
+      assertThat(history).doesNotContain(password);
+      assertThat(printed.toString()).doesNotContain(password);
+      assertThat(Files.readString(outcome.reportJson())).doesNotContain(password);
+      assertThat(Files.readString(outcome.reportHtml())).doesNotContain(password);
       assertThat(printed.toString()).contains("Temporal: embedded")
           .contains("Approved phase-1 (--auto-approve)").contains("Report: ");
     }
@@ -107,6 +121,18 @@ class SandboxEndToEndTest {
     assertThat(pids).allSatisfy(pid ->
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
             .as("postgres pid " + pid + " stopped").isFalse());
+  }
+
+  /** Every payload in a history (base64 in its JSON), decoded and joined. */
+  private static String decodedPayloads(String historyJson) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("\"data\":\\s*\"([A-Za-z0-9+/=]+)\"").matcher(historyJson);
+    StringBuilder all = new StringBuilder();
+    while (m.find()) {
+      all.append(new String(java.util.Base64.getDecoder().decode(m.group(1)),
+          java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+    }
+    return all.toString();
   }
 
   private static String one(Statement st, String sql) throws SQLException {

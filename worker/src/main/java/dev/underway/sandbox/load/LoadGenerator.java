@@ -474,8 +474,13 @@ public final class LoadGenerator implements AutoCloseable {
         c = DriverManager.getConnection(targetUrl, props);
         c.setAutoCommit(true);
         if (writer && !schemaReady.contains(targetUrl)) {
-          ensureSchema(c);
-          schemaReady.add(targetUrl);
+          // One thread creates the table per server; the others wait for it instead of racing.
+          synchronized (schemaReady) {
+            if (!schemaReady.contains(targetUrl)) {
+              ensureSchema(c);
+              schemaReady.add(targetUrl);
+            }
+          }
         }
         role = sampleRole(c);
         connection = c;
@@ -527,12 +532,15 @@ public final class LoadGenerator implements AutoCloseable {
     }
   }
 
+  private static final Set<String> ALREADY_CREATED = Set.of("42P07", "42710", "23505");
+
   private static void ensureSchema(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(CREATE_TABLE);
     } catch (SQLException e) {
-      // two workers creating the table at once: one of them loses the race, the table is there
-      if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+      // another process created it at the same moment: PostgreSQL's IF NOT EXISTS still fails
+      // the loser, as a duplicate table (42P07), type (42710) or catalog row (23505)
+      if (!ALREADY_CREATED.contains(e.getSQLState())) {
         throw e;
       }
     }

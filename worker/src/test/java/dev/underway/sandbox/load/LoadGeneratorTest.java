@@ -141,6 +141,50 @@ class LoadGeneratorTest {
     assertThat(html).doesNotContain(pg.superuserPassword());
   }
 
+  /**
+   * Many threads reaching a fresh database at once must not race each other creating the table:
+   * PostgreSQL's CREATE TABLE IF NOT EXISTS can still fail the loser (42710, 23505, 42P07), and
+   * once did, failing operations in the sandbox's first second.
+   */
+  @Test
+  void manyThreadsOnAFreshDatabaseCreateTheTableWithoutAFailedOperation() throws Exception {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      String db = "fresh_" + attempt;
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("postgres"),
+          pg.superuser(), pg.superuserPassword()); java.sql.Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + db);
+      }
+      java.util.Properties props = new java.util.Properties();
+      props.setProperty("user", pg.superuser());
+      props.setProperty("password", pg.superuserPassword());
+      String url = pg.jdbcUrl(db);
+      LoadEndpoints fresh = new LoadEndpoints() {
+        @Override
+        public String writerJdbcUrl() {
+          return url;
+        }
+
+        @Override
+        public java.util.Optional<String> readerJdbcUrl() {
+          return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Properties connectionProperties() {
+          return props;
+        }
+      };
+      try (LoadGenerator gen = new LoadGenerator(fresh, LoadOptions.of(400, 16, 50))) {
+        gen.mark("fresh", "start");
+        gen.start();
+        waiting().until(() -> phaseOk(gen, "fresh") >= 100);
+        gen.stop();
+        LoadReport r = gen.report();
+        assertThat(r.total().all().failed()).as("attempt %d: %s", attempt, r.errors()).isZero();
+      }
+    }
+  }
+
   @Test
   void readsMoveToTheReaderPathOnceItExists() {
     TestEndpoints endpoints = new TestEndpoints(pg);
