@@ -50,8 +50,9 @@ class LoadStallTest {
       try (LoadGenerator gen = new LoadGenerator(endpoints, options)) {
         gen.mark("hung", "");
         gen.start();
+        // On a timeout Awaitility prints the last snapshot: what the generator counted.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-            .until(() -> gen.snapshot().missed() > 0 && gen.snapshot().failed() > 0);
+            .until(gen::snapshot, s -> s.missed() > 0 && s.failed() > 0);
         gen.stop();
         report = gen.report();
       }
