@@ -39,8 +39,10 @@ class LoadStallTest {
           Properties p = new Properties();
           p.setProperty("user", "nobody");
           p.setProperty("password", "not-a-real-secret");
-          p.setProperty("socketTimeout", "1");
-          p.setProperty("loginTimeout", "1");
+          // The stall must clearly outlast the pacer's queue (one second of work): with a
+          // 1 s timeout, whether the queue overflowed ("missed") was a coin toss.
+          p.setProperty("socketTimeout", "3");
+          p.setProperty("loginTimeout", "3");
           return p;
         }
       };
