@@ -17,10 +17,13 @@ interface LocalTarget extends AutoCloseable {
   /** Creates a Phase 0 cluster of the engine in {@code dir}. */
   static LocalTarget create(String engine, Path dir) throws Exception {
     if ("cockroach".equals(engine)) {
-      return new Cockroach(LocalCockroachCluster.create(
-          LocalCockroachCluster.Options.in(dir).keepingDirectory(true)));
+      return new Cockroach(LocalCockroachCluster.create(LocalCockroachCluster.Options.in(dir)
+          .keepingDirectory(true).stoppingOnJvmExit(false)));
     }
-    return new Postgres(LocalCluster.create(LocalCluster.Options.in(dir).keepingDirectory(true)));
+    // The sandbox stops the cluster itself, after the load (its shutdown hook calls close()): a
+    // hook of the cluster's own would run concurrently and stop the servers under the load.
+    return new Postgres(LocalCluster.create(LocalCluster.Options.in(dir).keepingDirectory(true)
+        .stoppingOnJvmExit(false)));
   }
 
   String engineName();
