@@ -1,6 +1,7 @@
 package dev.underway.sandbox;
 
 import dev.underway.activities.local.LocalCluster;
+import dev.underway.activities.local.LocalNodes;
 import dev.underway.model.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
@@ -179,12 +180,13 @@ public final class Sandbox implements AutoCloseable {
     started.push(database);
     // Phase 0 as the reference deployment has it (manifests/cockroachdb/base/pdb.yaml): one
     // node, RF 1, disruptions held at maxUnavailable 0. Phase 0 then needs no gate.
-    database.setDisruptionBudget(0);
-    out.println("Database: " + database.engineName() + " " + database.describe() + " in " + dir);
+    database.nodes().setDisruptionBudget(0);
+    out.println("Database: " + database.engineName() + " " + database.describe().get() + " in "
+        + dir);
   }
 
   private void startLoad() {
-    LocalTarget c = database;
+    LocalNodes c = database.nodes();
     Properties properties = c.adminProperties();
     load = new LoadGenerator(new LoadEndpoints() {
       @Override
@@ -216,7 +218,7 @@ public final class Sandbox implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class,
         DriftCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        database.activities(options.pollInterval()).toArray());
+        database.activities().apply(options.pollInterval()).toArray());
     factory.start();
     started.push(() -> {
       factory.shutdown();
@@ -386,7 +388,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** The PostgreSQL cluster, for inspection; null with another engine. */
   public LocalCluster cluster() {
-    return database instanceof LocalTarget.Postgres p ? p.cluster() : null;
+    return database != null && database.nodes() instanceof LocalCluster c ? c : null;
   }
 
   public WorkflowClient client() {

@@ -1,6 +1,7 @@
 package dev.underway.activities.kubernetes;
 
 import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.support.Polling;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.NodesReady;
 import dev.underway.model.PlatformState;
@@ -102,14 +103,11 @@ public class KubernetesPlatformActivities implements PlatformActivities {
       if (progress.done()) {
         return progress;
       }
-      try {
-        Thread.sleep(pollInterval.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (Thread.currentThread().isInterrupted()) {
         log.info("Wait for {} Ready nodes of {} interrupted at {}/{}", nodes, target.key(),
             progress.ready(), nodes);
-        throw Activity.wrap(e);
       }
+      Polling.pause(pollInterval);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.underway.activities.local;
 
 import static dev.underway.activities.local.LocalPlatformActivities.invalid;
 import static dev.underway.activities.local.LocalPlatformActivities.name;
-import static dev.underway.activities.local.LocalPlatformActivities.pause;
+import static dev.underway.activities.support.Polling.pause;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;

@@ -3,13 +3,19 @@ package dev.underway.activities.local;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
- * What every local sandbox cluster offers the platform activities, whatever its engine: its
- * nodes, their readiness, the published reader endpoint and the recorded disruption budget.
+ * What every local sandbox cluster offers, whatever its engine: its nodes, their readiness, the
+ * writer and published reader endpoints, the recorded disruption budget, and stopping it.
  */
-public interface LocalNodes {
+public interface LocalNodes extends AutoCloseable {
   Path directory();
+
+  String writerJdbcUrl();
+
+  /** Connection properties of the admin user (never logged). */
+  Properties adminProperties();
 
   int nodeCount();
 
@@ -25,4 +31,8 @@ public interface LocalNodes {
   Optional<Integer> disruptionBudget();
 
   void setDisruptionBudget(int maxUnavailable) throws IOException;
+
+  /** Stops every node; removes the directory unless the cluster was told to keep it. */
+  @Override
+  void close();
 }

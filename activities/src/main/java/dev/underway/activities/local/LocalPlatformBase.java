@@ -2,6 +2,7 @@ package dev.underway.activities.local;
 
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.support.Polling;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.NodesReady;
@@ -65,7 +66,7 @@ abstract class LocalPlatformBase implements PlatformActivities {
         return progress;
       }
       log.debug("{}: {} of {} nodes ready; waiting", name(target), progress.ready(), nodes);
-      pause(pollInterval);
+      Polling.pause(pollInterval);
     }
   }
 
@@ -116,12 +117,4 @@ abstract class LocalPlatformBase implements PlatformActivities {
     return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
   }
 
-  static void pause(Duration interval) {
-    try {
-      Thread.sleep(interval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LocalActivityException("interrupted while waiting");
-    }
-  }
 }

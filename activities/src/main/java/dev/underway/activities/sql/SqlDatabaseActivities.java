@@ -2,6 +2,7 @@ package dev.underway.activities.sql;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
+import dev.underway.activities.support.Polling;
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
@@ -326,12 +327,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   }
 
   private void pause() {
-    try {
-      Thread.sleep(pollInterval.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SqlActivityException("interrupted while waiting");
-    }
+    Polling.pause(pollInterval);
   }
 
   /** A retryable SQL failure; carries no SQLException (whose chain could echo statement text). */
