@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -196,10 +197,10 @@ class LocalCockroachClusterTest {
 
   @Test
   void readyMeansHealthReadyAnswers200() throws Exception {
-    Node up = new Node("node1", freePort(), freePort());
-    Node down = new Node("node2", freePort(), freePort());
-    serveHealth(up.httpPort(), 200);
-    serveHealth(down.httpPort(), 503);
+    // the endpoints are bound before their ports are used: a port looked up and released
+    // first can be taken by anyone in between (it was, once, in CI)
+    Node up = new Node("node1", freePort(), healthEndpoint(200).port());
+    Node down = new Node("node2", freePort(), healthEndpoint(503).port());
     assertThat(LocalCockroachCluster.healthReady(up, Duration.ofSeconds(2))).isTrue();
     assertThat(LocalCockroachCluster.healthReady(down, Duration.ofSeconds(2))).isFalse();
     assertThat(LocalCockroachCluster.healthReady(new Node("node3", freePort(), freePort()),
@@ -213,8 +214,10 @@ class LocalCockroachClusterTest {
     Path fake = fakeCockroach();
     Path dir = tmp.resolve("cluster");
     Files.createDirectories(dir);
-    Node n1 = new Node("node1", freePort(), freePort());
-    Node n2 = new Node("node2", freePort(), freePort());
+    HealthEndpoint health1 = healthEndpoint(200);
+    HealthEndpoint health2 = healthEndpoint(503);
+    Node n1 = new Node("node1", freePort(), health1.port());
+    Node n2 = new Node("node2", freePort(), health2.port());
     // node1 still runs from a worker that crashed; node2 is recorded but not running
     Process previous = new ProcessBuilder(LocalCockroachCluster.startCommand(fake, dir, n1,
         List.of(n1), "1", "1")).redirectErrorStream(true)
@@ -222,7 +225,6 @@ class LocalCockroachClusterTest {
     extraProcesses.add(previous);
     new LocalCockroachState("app", List.of(n1, n2), Map.of("node1", previous.pid()), true, false,
         0).write(dir);
-    serveHealth(n1.httpPort(), 200);
 
     List<Long> pids = new ArrayList<>();
     LocalCockroachCluster.Options options = LocalCockroachCluster.Options.in(dir)
@@ -255,7 +257,7 @@ class LocalCockroachClusterTest {
       env.registerActivitiesImplementations(new LocalCockroachPlatformActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
       assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(2, 1, false, 0, PlatformState.LOCAL));
-      serveHealth(n2.httpPort(), 200);
+      health2.answer(200);
       assertThat(platform.awaitNodesReady(TARGET, 2).ready()).isEqualTo(2);
 
       assertRefused(() -> platform.scaleNodes(TARGET, 1), Failures.SCALE_DOWN_REFUSED);
@@ -268,7 +270,7 @@ class LocalCockroachClusterTest {
           .doesNotContainAnyElementsOf(List.of(n1.port(), n1.httpPort(), n2.port(), n2.httpPort()));
       pids.add(cluster.pid("node3"));
       assertThat(platform.observe(TARGET).readyNodes()).isEqualTo(2);
-      serveHealth(n3.httpPort(), 200);
+      healthEndpoint(n3.httpPort(), 200); // node3's ports are the cluster's own choice
       assertThat(platform.awaitNodesReady(TARGET, 3).ready()).isEqualTo(3);
 
       assertTwice(() -> platform.applyDisruptionBudget(TARGET, 1), Outcome.UPDATED);
@@ -311,12 +313,11 @@ class LocalCockroachClusterTest {
     Path fake = fakeCockroach();
     Path dir = tmp.resolve("cluster");
     Files.createDirectories(dir);
-    Node n1 = new Node("node1", freePort(), freePort());
+    Node n1 = new Node("node1", freePort(), healthEndpoint(200).port());
     Process stranger = new ProcessBuilder("sleep", "60").start();
     extraProcesses.add(stranger);
     new LocalCockroachState("app", List.of(n1), Map.of("node1", stranger.pid()), true, false,
         null).write(dir);
-    serveHealth(n1.httpPort(), 200);
     try (LocalCockroachCluster cluster = LocalCockroachCluster.attach(
         LocalCockroachCluster.Options.in(dir).withBinary(fake)
             .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(5)))) {
@@ -344,16 +345,33 @@ class LocalCockroachClusterTest {
     return script;
   }
 
-  private void serveHealth(int port, int status) throws IOException {
+  /** A stand-in for a node's {@code /health} endpoint, on a port the system chose. */
+  private HealthEndpoint healthEndpoint(int status) throws IOException {
+    return healthEndpoint(0, status);
+  }
+
+  private HealthEndpoint healthEndpoint(int port, int status) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    HealthEndpoint endpoint = new HealthEndpoint(server, new AtomicInteger(status));
     server.createContext("/health", exchange -> {
       boolean ready = "ready=1".equals(exchange.getRequestURI().getQuery());
-      int code = ready ? status : 200;
+      int code = ready ? endpoint.status().get() : 200;
       exchange.sendResponseHeaders(code, -1);
       exchange.close();
     });
     server.start();
     healthServers.add(server);
+    return endpoint;
+  }
+
+  private record HealthEndpoint(HttpServer server, AtomicInteger status) {
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    void answer(int code) {
+      status.set(code);
+    }
   }
 
   private static Properties valid() {
