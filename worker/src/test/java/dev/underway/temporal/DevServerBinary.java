@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The {@code temporal} binary for tests that run the real dev server. On a developer machine
- * without it those tests are skipped with one line saying how to enable them; in CI ({@code
- * CI=true}) they are required, so a missing binary fails them.
+ * without it those tests are skipped with one line saying how to enable them; in CI ({@link
+ * EndToEnd#required()}) they are required, so a missing binary fails them.
  */
 public final class DevServerBinary {
   private DevServerBinary() {}
@@ -18,8 +18,9 @@ public final class DevServerBinary {
 
   public static Path requireOrSkip() {
     Optional<Path> binary = TemporalDevServer.findBinary(null, System.getenv());
-    if (binary.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("CI=true but " + HOW_TO_ENABLE + " (.ci/run installs it)");
+    if (binary.isEmpty() && EndToEnd.required()) {
+      throw new IllegalStateException("end-to-end tests are required here ("
+          + EndToEnd.REQUIRE_ENV + " or CI is true) but " + HOW_TO_ENABLE + " (.ci/run installs it)");
     }
     Assumptions.assumeTrue(binary.isPresent(), HOW_TO_ENABLE);
     return binary.get();

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.underway.temporal.EndToEnd;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Assumptions;
  * itself (read back from its {@code DevToolsActivePort} file, so no port race).
  *
  * <p>On a developer machine without Chromium the Web UI tests are skipped with one line saying
- * how to enable them; in CI ({@code CI=true}) they are required, so a missing browser fails them.
+ * how to enable them; in CI ({@link EndToEnd#required()}) they are required, so a missing
+ * browser fails them.
  */
 final class HeadlessChromium implements AutoCloseable {
   static final String BINARY_ENV = "UNDERWAY_CHROMIUM";
@@ -58,8 +60,9 @@ final class HeadlessChromium implements AutoCloseable {
 
   static Path requireOrSkip() {
     Optional<Path> binary = findBinary(System.getenv());
-    if (binary.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new IllegalStateException("CI=true but " + HOW_TO_ENABLE + " (.ci/run installs it)");
+    if (binary.isEmpty() && EndToEnd.required()) {
+      throw new IllegalStateException("end-to-end tests are required here ("
+          + EndToEnd.REQUIRE_ENV + " or CI is true) but " + HOW_TO_ENABLE + " (.ci/run installs it)");
     }
     Assumptions.assumeTrue(binary.isPresent(), HOW_TO_ENABLE);
     return binary.get();
