@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class TemporalDevServer implements AutoCloseable {
   private final int uiPort;
   private final boolean ui;
   private Process process;
+  private long logOffset;
 
   private TemporalDevServer(Path binary, Path databaseFile, Path logFile, int port, int uiPort,
       boolean ui) {
@@ -81,20 +83,53 @@ public final class TemporalDevServer implements AutoCloseable {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
+  /** How many times {@link #start} tries new ports when the ones it chose were taken. */
+  static final int PORT_ATTEMPTS = 3;
+
   /**
-   * Starts a dev server on free loopback ports with its database in {@code dir}.
+   * Starts a dev server on free loopback ports with its database in {@code dir}. A port is free
+   * when looked up but another process can bind it before the server does; when the server says
+   * so ("address already in use"), it is started again on other ports.
    *
    * @param ui whether to serve the Web UI
    */
   public static TemporalDevServer start(Path binary, Path dir, boolean ui, Duration timeout)
       throws IOException {
+    return start(binary, dir, ui, timeout, TemporalDevServer::freePort);
+  }
+
+  /** {@link #start(Path, Path, boolean, Duration)} with the ports from {@code ports}. */
+  static TemporalDevServer start(Path binary, Path dir, boolean ui, Duration timeout,
+      PortSource ports) throws IOException {
     Files.createDirectories(dir);
-    int port = freePort();
-    int uiPort = ui ? freePort() : -1;
-    TemporalDevServer server = new TemporalDevServer(binary, dir.resolve("temporal.db"),
-        dir.resolve("temporal-server.log"), port, uiPort, ui);
-    server.launch(timeout);
-    return server;
+    for (int attempt = 1; ; attempt++) {
+      int port = ports.next();
+      int uiPort = ui ? ports.next() : -1;
+      TemporalDevServer server = new TemporalDevServer(binary, dir.resolve("temporal.db"),
+          dir.resolve("temporal-server.log"), port, uiPort, ui);
+      try {
+        server.launch(timeout);
+        return server;
+      } catch (PortTakenException e) {
+        if (attempt >= PORT_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("{}; starting the dev server again on other ports", e.getMessage());
+      }
+    }
+  }
+
+  /** Where {@link #start} takes its ports from. */
+  @FunctionalInterface
+  interface PortSource {
+    int next() throws IOException;
+  }
+
+  /** The server exited because one of its ports was taken. */
+  static final class PortTakenException extends IOException {
+    PortTakenException(String message) {
+      super(message);
+    }
   }
 
   /** A free TCP port on 127.0.0.1 (free when asked; another process could take it after). */
@@ -119,6 +154,7 @@ public final class TemporalDevServer implements AutoCloseable {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
     process = pb.start();
     log.info("Started Temporal dev server (pid {}) on {}{}", process.pid(), address(),
         ui ? ", Web UI " + uiUrl() : "");
@@ -132,8 +168,11 @@ public final class TemporalDevServer implements AutoCloseable {
     try {
       while (true) {
         if (!process.isAlive()) {
-          throw new IOException("the Temporal dev server exited with code " + process.exitValue()
-              + " before it was reachable; its log: " + logFile + "\n" + tail());
+          String tail = tail();
+          String message = "the Temporal dev server exited with code " + process.exitValue()
+              + " before it was reachable; its log: " + logFile + "\n" + tail;
+          throw tail.contains("address already in use")
+              ? new PortTakenException(message) : new IOException(message);
         }
         try {
           stubs.blockingStub().withDeadlineAfter(1, TimeUnit.SECONDS)
@@ -157,9 +196,13 @@ public final class TemporalDevServer implements AutoCloseable {
     }
   }
 
+  /** The last lines this launch wrote (the log file also holds earlier launches). */
   private String tail() {
     try {
-      List<String> lines = Files.readAllLines(logFile);
+      byte[] all = Files.readAllBytes(logFile);
+      int from = (int) Math.min(logOffset, all.length);
+      List<String> lines = new String(all, from, all.length - from, StandardCharsets.UTF_8)
+          .lines().toList();
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     } catch (IOException e) {
       return "(log unreadable: " + e.getMessage() + ")";
