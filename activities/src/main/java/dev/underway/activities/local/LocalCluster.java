@@ -218,20 +218,24 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
         LocalPostgres.Options server = effective.server(name);
         Optional<LocalPostgres> running =
             LocalPostgres.attach(server, instance, port, creds.adminPassword());
-        LocalPostgres pg;
+        boolean primary = name.equals(PRIMARY);
         if (running.isPresent()) {
-          pg = running.get();
+          cluster.servers.put(name, running.get());
+        } else if (primary) {
+          log.warn("The primary of the local cluster in {} is not running: starting it on port {}",
+              dir, port);
+          cluster.servers.put(name, LocalPostgres.startFromDataDirectory(server, instance, port,
+              creds.adminPassword()));
         } else {
-          log.warn("{} of the local cluster in {} is not running: starting it on port {}",
-              name, dir, port);
-          pg = LocalPostgres.startFromDataDirectory(server, instance, port, creds.adminPassword());
+          log.warn("{} of the local cluster in {} is not running: starting it", name, dir);
         }
-        cluster.servers.put(name, pg);
-        cluster.nodes.add(new Node(name, port, name.equals(PRIMARY)));
+        cluster.nodes.add(new Node(name, port, primary));
       }
       cluster.readerPublished = Boolean.parseBoolean(state.getProperty("reader.published"));
       String budget = state.getProperty("budget.maxUnavailable");
       cluster.disruptionBudget = budget == null ? null : Integer.valueOf(budget);
+      // only now: starting a standby saves the state, which must be complete by then
+      cluster.startStoppedStandbys();
       cluster.save();
     } catch (IOException | RuntimeException e) {
       cluster.close();
@@ -300,6 +304,8 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
     }
     Properties props = adminProperties();
     props.setProperty("connectTimeout", "2");
+    props.setProperty("loginTimeout", "5");
+    props.setProperty("socketTimeout", "5");
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), props);
          Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT 1")) {
@@ -378,6 +384,8 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
   public Connection openWriter(String database) throws SQLException {
     Properties props = adminProperties();
     props.setProperty("connectTimeout", "5");
+    props.setProperty("loginTimeout", "10");
+    props.setProperty("socketTimeout", "120");
     props.setProperty("ApplicationName", "underway");
     return DriverManager.getConnection(writerJdbcUrl(database), props);
   }
@@ -440,8 +448,7 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
     Node node = new Node(name, port, false);
     nodes.add(node);
     save();
-    startStandby(node);
-    return node;
+    return startStandby(node);
   }
 
   /**
@@ -450,7 +457,7 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
    */
   public synchronized List<String> startStoppedStandbys() throws IOException {
     List<String> started = new ArrayList<>();
-    for (Node node : nodes) {
+    for (Node node : List.copyOf(nodes)) {
       if (node.primary()) {
         continue;
       }
@@ -466,13 +473,34 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
     return started;
   }
 
-  private void startStandby(Node node) throws IOException {
+  /**
+   * Starts a standby on its recorded port, or, when another process took that port, on a new one
+   * (recorded first). Only standbys move: the primary's port is the writer endpoint.
+   */
+  private Node startStandby(Node node) throws IOException {
     Path instance = options.directory().resolve(node.name());
-    LocalPostgres pg = LocalPostgres.startFromDataDirectory(options.server(node.name()), instance,
-        node.port(), credentials.adminPassword());
+    LocalPostgres pg;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        pg = LocalPostgres.startFromDataDirectory(options.server(node.name()), instance,
+            node.port(), credentials.adminPassword());
+        break;
+      } catch (LocalPostgres.PortInUseException e) {
+        if (attempt >= LocalPostgres.PORT_ATTEMPTS) {
+          throw e;
+        }
+        Node moved = new Node(node.name(), freePort(), false);
+        log.warn("Port {} of standby {} is taken by another process; moving it to {}",
+            node.port(), node.name(), moved.port());
+        nodes.set(nodes.indexOf(node), moved);
+        save();
+        node = moved;
+      }
+    }
     servers.put(node.name(), pg);
     save();
     log.info("Standby {} running on 127.0.0.1:{} (pid {})", node.name(), node.port(), pg.pid());
+    return node;
   }
 
   private int freePort() throws IOException {

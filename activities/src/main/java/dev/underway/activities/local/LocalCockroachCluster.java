@@ -509,6 +509,7 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
       credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
       props.setProperty("ApplicationName", "underway");
       props.setProperty("connectTimeout", "5");
+      props.setProperty("loginTimeout", "10");
       props.setProperty("socketTimeout", "120");
       List<Node> current = nodes();
       return DriverManager.getConnection(jdbcUrl(current, target.database(), false), props);
@@ -519,6 +520,8 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
   public Connection openAdmin(String database) throws SQLException {
     Properties props = adminProperties();
     props.setProperty("connectTimeout", "5");
+    props.setProperty("loginTimeout", "10");
+    props.setProperty("socketTimeout", "120");
     props.setProperty("ApplicationName", "underway");
     return DriverManager.getConnection(jdbcUrl(nodes(), database, false), props);
   }

@@ -209,13 +209,44 @@ public final class LocalPostgres implements AutoCloseable {
       Files.deleteIfExists(pwFile);
     }
     configure(instance.resolve("data"), options);
-    return launch(options, bin, instance, port, password, prefix);
+    // the port was free when looked up; another process may have bound it since
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return launch(options, bin, instance, port, password, prefix);
+      } catch (PortInUseException e) {
+        if (attempt >= PORT_ATTEMPTS) {
+          throw e;
+        }
+        int next = freeLoopbackPort();
+        log.warn("Port {} was taken before PostgreSQL bound it; starting it on {}", port, next);
+        port = next;
+      }
+    }
+  }
+
+  /** How many ports {@link #start} tries when the one it chose is taken before it binds. */
+  static final int PORT_ATTEMPTS = 3;
+
+  /** PostgreSQL exited at start-up because its port was in use. */
+  public static final class PortInUseException extends IOException {
+    private final int port;
+
+    PortInUseException(int port, String message) {
+      super(message);
+      this.port = port;
+    }
+
+    public int port() {
+      return port;
+    }
   }
 
   /**
    * Starts a server on {@code instanceDir/data}, a data directory prepared elsewhere (e.g. a
    * standby's copy of a base backup with {@code standby.signal}). The directory is handed to the
    * unprivileged user first when this JVM is root. Returns once it accepts connections.
+   *
+   * @throws PortInUseException when another process holds {@code port}
    */
   public static LocalPostgres startFromDataDirectory(
       Options options, Path instanceDir, int port, String superuserPassword) throws IOException {
@@ -268,6 +299,7 @@ public final class LocalPostgres implements AutoCloseable {
   private static LocalPostgres launch(Options options, Path bin, Path instance, int port,
       String password, List<String> prefix) throws IOException {
     Path logFile = instance.resolve("postgres.log");
+    long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
     List<String> postgres = new ArrayList<>(prefix);
     postgres.addAll(List.of(bin.resolve("postgres").toString(),
         "-D", instance.resolve("data").toString(),
@@ -283,7 +315,7 @@ public final class LocalPostgres implements AutoCloseable {
         process.toHandle(), process, options.stopOnJvmExit());
     pg.registerShutdownHook();
     try {
-      pg.awaitAcceptingConnections(options.startupTimeout());
+      pg.awaitAcceptingConnections(options.startupTimeout(), logOffset);
     } catch (RuntimeException | IOException e) {
       pg.close();
       throw e;
@@ -407,7 +439,11 @@ public final class LocalPostgres implements AutoCloseable {
     if (password != null) {
       props.setProperty("password", password);
     }
+    // bounded at every stage: something else listening on the port (it happens: see
+    // PortInUseException) accepts the connection and never answers
     props.setProperty("connectTimeout", "5");
+    props.setProperty("loginTimeout", "10");
+    props.setProperty("socketTimeout", "120");
     return DriverManager.getConnection(jdbcUrl(database), props);
   }
 
@@ -485,14 +521,19 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private void awaitAcceptingConnections(Duration timeout) throws IOException {
+  /** @param logOffset where this start's lines begin in the log (it keeps earlier starts) */
+  private void awaitAcceptingConnections(Duration timeout, long logOffset) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     SQLException last = null;
     while (System.nanoTime() < deadline) {
       if (!isRunning()) {
-        throw new IOException("PostgreSQL exited"
+        String tail = tail(logFile, logOffset);
+        String message = "PostgreSQL exited"
             + (process != null ? " with code " + process.exitValue() : "")
-            + " while starting; log tail:\n" + tail(logFile));
+            + " while starting; log tail:\n" + tail;
+        throw tail.contains("Address already in use")
+            ? new PortInUseException(port, "port " + port + " is in use: " + message)
+            : new IOException(message);
       }
       try (Connection c = connect("postgres")) {
         if (c.isValid(5)) {
@@ -708,8 +749,16 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   static String tail(Path file) {
+    return tail(file, 0);
+  }
+
+  /** The last lines of {@code file} after byte {@code offset}. */
+  static String tail(Path file, long offset) {
     try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      byte[] all = Files.readAllBytes(file);
+      int from = (int) Math.min(offset, all.length);
+      List<String> lines = new String(all, from, all.length - from, StandardCharsets.UTF_8)
+          .lines().toList();
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     } catch (IOException | UncheckedIOException e) {
       return "(no log: " + e.getMessage() + ")";

@@ -32,6 +32,7 @@ public interface ConnectionFactory {
       credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
       props.setProperty("ApplicationName", "underway");
       props.setProperty("connectTimeout", "10");
+      props.setProperty("loginTimeout", "20");
       props.setProperty("socketTimeout", "120");
       return DriverManager.getConnection(jdbcUrl(target), props);
     };

@@ -15,6 +15,8 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,6 +107,51 @@ class LocalClusterRecoveryTest {
           assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
     } finally {
       env.close();
+      cluster.close();
+      everyPid.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
+
+  @Test
+  void aStandbyWhosePortWasTakenMovesToAnotherPortAndTheRecordFollows() throws Exception {
+    Path dir = tmp.resolve("cluster");
+    List<Long> everyPid = new ArrayList<>();
+    LocalCluster cluster = LocalCluster.create(LocalCluster.Options.in(dir));
+    try {
+      everyPid.add(cluster.pid(LocalCluster.PRIMARY));
+      int primaryPort = cluster.primary().port();
+      LocalCluster.Node standby = cluster.addStandby();
+      cluster.publishReader();
+      cluster.setDisruptionBudget(0);
+      everyPid.add(cluster.pid(standby.name()));
+
+      // the worker goes away, the standby stops, and another program takes its port
+      cluster.detach();
+      stop(everyPid.get(1));
+      try (ServerSocket squatter =
+               new ServerSocket(standby.port(), 1, InetAddress.getLoopbackAddress());
+           LocalCluster again = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+        everyPid.add(again.pid(standby.name()));
+        LocalCluster.Node moved = again.nodes().get(1);
+        assertThat(moved.name()).isEqualTo(standby.name());
+        assertThat(moved.port()).isNotEqualTo(squatter.getLocalPort());
+        assertThat(again.primary().port()).as("the writer endpoint never moves")
+            .isEqualTo(primaryPort);
+        assertThat(again.readyNodeCount()).isEqualTo(2);
+        assertThat(again.readerJdbcUrl()).hasValueSatisfying(url ->
+            assertThat(url).contains(":" + moved.port()));
+        // what was recorded before the move is still recorded, and the new port with it
+        again.detach();
+        try (LocalCluster third = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+          assertThat(third.nodes()).containsExactlyElementsOf(List.of(again.primary(), moved));
+          assertThat(third.pid(standby.name())).isEqualTo(everyPid.get(2));
+          assertThat(third.readerPublished()).isTrue();
+          assertThat(third.disruptionBudget()).contains(0);
+        }
+      }
+      assertThat(everyPid).allSatisfy(pid ->
+          assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+    } finally {
       cluster.close();
       everyPid.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
