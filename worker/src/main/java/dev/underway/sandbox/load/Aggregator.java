@@ -184,7 +184,7 @@ final class Aggregator {
     return new PhaseReport(name, steps, firstOffsetNanos / 1_000_000, durationNanos / 1_000_000,
         t.allStats(), t.readStats(), t.writeStats(),
         seconds > 0 ? round(t.ok() / seconds) : 0,
-        t.missed, t.readsOnReaderPath, t.readsStandby, t.readsPrimary, t.readsUnknown,
+        t.missed, t.retries, t.readsOnReaderPath, t.readsStandby, t.readsPrimary, t.readsUnknown,
         t.readsNotFound);
   }
 

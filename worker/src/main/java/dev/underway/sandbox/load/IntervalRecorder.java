@@ -21,6 +21,7 @@ final class IntervalRecorder {
     final LongAdder writesOk = new LongAdder();
     final LongAdder writesFailed = new LongAdder();
     final LongAdder missed = new LongAdder();
+    final LongAdder retries = new LongAdder();
     final LongAdder readsOnReaderPath = new LongAdder();
     final LongAdder readsStandby = new LongAdder();
     final LongAdder readsPrimary = new LongAdder();
@@ -31,7 +32,7 @@ final class IntervalRecorder {
       readLatency.reset();
       writeLatency.reset();
       for (LongAdder a : new LongAdder[] {readsOk, readsFailed, writesOk, writesFailed, missed,
-          readsOnReaderPath, readsStandby, readsPrimary, readsUnknown, readsNotFound}) {
+          retries, readsOnReaderPath, readsStandby, readsPrimary, readsUnknown, readsNotFound}) {
         a.reset();
       }
     }
@@ -82,6 +83,15 @@ final class IntervalRecorder {
       } else {
         i.writesFailed.increment();
       }
+    } finally {
+      phaser.writerCriticalSectionExit(c);
+    }
+  }
+
+  void recordRetry() {
+    long c = phaser.writerCriticalSectionEnter();
+    try {
+      active.retries.increment();
     } finally {
       phaser.writerCriticalSectionExit(c);
     }

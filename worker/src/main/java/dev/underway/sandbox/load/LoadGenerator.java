@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * {@link LoadEndpoints#readerJdbcUrl()} offers one (asked again every
  * {@link LoadOptions#endpointCheckInterval()}); each connection samples
  * {@code pg_is_in_recovery()} when it is opened, so the report says which kind of server served
- * the reads. A failed operation is counted, its connection replaced; reconnects back off
+ * the reads. A statement the database asks to retry (40001, 40P01: contention under
+ * SERIALIZABLE, CockroachDB's default) is retried within its operation and counted as a retry.
+ * A failed operation is counted, its connection replaced; reconnects back off
  * exponentially and operations attempted meanwhile fail fast (and are counted).
  *
  * <p>Usage: {@code start()}, {@code mark(phase, step)} at every phase/step change,
@@ -371,15 +373,18 @@ public final class LoadGenerator implements AutoCloseable {
           PreparedStatement ps = writer.statement(c, UPDATE);
           ps.setString(1, value);
           ps.setLong(2, recentId());
-          ps.executeUpdate();
+          retrying(ps::executeUpdate);
         } else {
           PreparedStatement ps = writer.statement(c, INSERT);
           ps.setString(1, "k-" + index + "-" + keySeq.incrementAndGet());
           ps.setString(2, value);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              rememberId(rs.getLong(1));
+          long id = retrying(() -> {
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : -1L;
             }
+          });
+          if (id >= 0) {
+            rememberId(id);
           }
         }
         recorder.recordWrite(true, micros(dueNanos));
@@ -399,14 +404,37 @@ public final class LoadGenerator implements AutoCloseable {
         Connection c = slot.connection(onReader ? t.readerUrl() : t.writerUrl(), t.properties());
         PreparedStatement ps = slot.statement(c, SELECT);
         ps.setLong(1, recentId());
-        boolean found;
-        try (ResultSet rs = ps.executeQuery()) {
-          found = rs.next();
-        }
+        boolean found = retrying(() -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+          }
+        });
         recorder.recordRead(true, micros(dueNanos), slot.role, onReader, found);
       } catch (SQLException | RuntimeException e) {
         recorder.recordRead(false, micros(dueNanos), ServerRole.UNKNOWN, onReader, false);
         failed(slot, onReader ? "read (reader path)" : "read", e, t);
+      }
+    }
+
+    /**
+     * Runs one autocommit statement, again when the database asks the client to retry it
+     * (serialization failure or deadlock: what CockroachDB, SERIALIZABLE by default, answers to
+     * contention, and what its documentation tells clients to retry), up to
+     * {@value #MAX_ATTEMPTS} attempts with a short, growing, jittered pause. Each retry is
+     * counted; the operation's latency includes them.
+     */
+    private <T> T retrying(Attempt<T> statement) throws SQLException {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return statement.run();
+        } catch (SQLException e) {
+          if (attempt >= MAX_ATTEMPTS || !RETRY_STATES.contains(e.getSQLState())) {
+            throw e;
+          }
+          recorder.recordRetry();
+          long pauseNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_PAUSE_MS, 1L << attempt));
+          LockSupport.parkNanos(pauseNanos + ThreadLocalRandom.current().nextLong(pauseNanos));
+        }
       }
     }
 
@@ -424,6 +452,21 @@ public final class LoadGenerator implements AutoCloseable {
     private long micros(long dueNanos) {
       return (System.nanoTime() - dueNanos) / 1000;
     }
+  }
+
+  /** SQLSTATEs after which the same statement is tried again. */
+  static final Set<String> RETRY_STATES = Set.of("40001", "40P01");
+
+  /** Attempts of one statement, the first included. */
+  static final int MAX_ATTEMPTS = 10;
+
+  /** Upper bound of the pause before a retry (before jitter). */
+  private static final long MAX_PAUSE_MS = 50;
+
+  /** One execution of a JDBC statement. */
+  @FunctionalInterface
+  private interface Attempt<T> {
+    T run() throws SQLException;
   }
 
   private long offsetMs() {

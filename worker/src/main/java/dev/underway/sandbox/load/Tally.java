@@ -12,6 +12,7 @@ final class Tally {
   long writesOk;
   long writesFailed;
   long missed;
+  long retries;
   long readsOnReaderPath;
   long readsStandby;
   long readsPrimary;
@@ -32,6 +33,7 @@ final class Tally {
     writesOk += i.writesOk.sum();
     writesFailed += i.writesFailed.sum();
     missed += i.missed.sum();
+    retries += i.retries.sum();
     readsOnReaderPath += i.readsOnReaderPath.sum();
     readsStandby += i.readsStandby.sum();
     readsPrimary += i.readsPrimary.sum();
@@ -47,6 +49,7 @@ final class Tally {
     writesOk += t.writesOk;
     writesFailed += t.writesFailed;
     missed += t.missed;
+    retries += t.retries;
     readsOnReaderPath += t.readsOnReaderPath;
     readsStandby += t.readsStandby;
     readsPrimary += t.readsPrimary;

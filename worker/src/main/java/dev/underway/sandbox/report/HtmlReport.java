@@ -103,7 +103,7 @@ final class HtmlReport {
         + "<th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>ops/s</th>"
         + "<th>ops/s vs baseline</th><th>p99 vs baseline</th>"
         + "<th>reads by standby / primary / unknown</th><th>reads on reader path</th>"
-        + "<th>missed</th></tr>\n");
+        + "<th>missed</th><th>retried</th></tr>\n");
     for (PhaseReport p : r.phases()) {
       BaselineRatio ratio = r.baseline().stream().filter(b -> b.phase().equals(p.phase()))
           .findFirst().orElse(null);
@@ -141,7 +141,8 @@ final class HtmlReport {
         .append(p.readsServedByPrimary()).append(" / ").append(p.readsServedByUnknown())
         .append("</td>")
         .append("<td>").append(p.readsOnReaderPath()).append("</td>")
-        .append("<td>").append(p.missed()).append("</td></tr>\n");
+        .append("<td>").append(p.missed()).append("</td>")
+        .append("<td>").append(p.retries()).append("</td></tr>\n");
   }
 
   // ---- the chart -----------------------------------------------------------------------------

@@ -71,6 +71,9 @@ public record LoadReport(
    * @param opsPerSecond successful operations per second of that duration
    * @param missed operations the pacer could not even queue because every thread was busy and
    *     the backlog was full (the target rate was not met)
+   * @param retries statements the database asked the client to retry (SQLSTATE 40001
+   *     serialization failure, 40P01 deadlock) and that were retried within their operation; an
+   *     operation counts as failed only when its last attempt failed
    * @param readsOnReaderPath reads sent over the reader path (else over the writer)
    * @param readsServedByStandby reads whose connection reported {@code pg_is_in_recovery() = true}
    * @param readsServedByPrimary reads whose connection reported {@code false}
@@ -87,6 +90,7 @@ public record LoadReport(
       OperationStats writes,
       double opsPerSecond,
       long missed,
+      long retries,
       long readsOnReaderPath,
       long readsServedByStandby,
       long readsServedByPrimary,

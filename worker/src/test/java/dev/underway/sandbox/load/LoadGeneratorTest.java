@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -182,6 +184,73 @@ class LoadGeneratorTest {
         LoadReport r = gen.report();
         assertThat(r.total().all().failed()).as("attempt %d: %s", attempt, r.errors()).isZero();
       }
+    }
+  }
+
+  /**
+   * CockroachDB runs every transaction SERIALIZABLE and answers contention with 40001, which
+   * clients are to retry. PostgreSQL does the same under SERIALIZABLE: an update that waited for
+   * a concurrent transaction which then changed the same row fails with 40001. The test holds
+   * such a transaction over every row while the generator updates them, so the conflicts are
+   * certain, not left to timing; the generator must retry them rather than count failed
+   * operations (it counted them before retries existed).
+   */
+  @Test
+  void serializationFailuresAreRetriedNotCountedAsFailedOperations() throws Exception {
+    String db = "contended";
+    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + db);
+    }
+    Properties props = new Properties();
+    props.setProperty("user", pg.superuser());
+    props.setProperty("password", pg.superuserPassword());
+    props.setProperty("options", "-c default_transaction_isolation=serializable");
+    String url = pg.jdbcUrl(db);
+    LoadEndpoints serializable = new LoadEndpoints() {
+      @Override
+      public String writerJdbcUrl() {
+        return url;
+      }
+
+      @Override
+      public Optional<String> readerJdbcUrl() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Properties connectionProperties() {
+        return props;
+      }
+    };
+    // all writes; after the first insert(s), every write updates one of those few rows
+    LoadOptions updates = new LoadOptions(50, 4, 100, 100, Duration.ofSeconds(1),
+        Duration.ofMillis(100), Duration.ofSeconds(2));
+    try (LoadGenerator gen = new LoadGenerator(serializable, updates)) {
+      gen.mark("contended", "updates");
+      gen.start();
+      waiting().until(() -> gen.report().total().writes().ok() >= 20);
+      try (Connection holder = pg.connect(db); Statement st = holder.createStatement()) {
+        holder.setAutoCommit(false);
+        st.executeUpdate("UPDATE " + LoadGenerator.TABLE + " SET v = v || ''");
+        waiting().atMost(Duration.ofSeconds(8)).until(() -> waitingForLocks(db) >= 2);
+        holder.commit();
+      }
+      waiting().until(() -> gen.report().total().retries() >= 2);
+      gen.stop();
+      LoadReport r = gen.report();
+      assertThat(r.total().retries()).isGreaterThanOrEqualTo(2);
+      assertThat(r.total().all().failed()).as("errors: %s", r.errors()).isZero();
+      assertThat(r.phase("contended").orElseThrow().retries()).isEqualTo(r.total().retries());
+    }
+  }
+
+  /** Sessions of the load generator on {@code db} blocked on a lock. */
+  private static int waitingForLocks(String db) throws Exception {
+    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+             + db + "' AND application_name = 'underway-load' AND wait_event_type = 'Lock'")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

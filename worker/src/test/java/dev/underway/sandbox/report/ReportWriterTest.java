@@ -31,16 +31,16 @@ class ReportWriterTest {
     OperationStats writes = new OperationStats(290, 2, 0.9, 3.5, 9.8);
     OperationStats all = new OperationStats(590, 2, 0.6, 3.1, 9.8);
     PhaseReport p0 = new PhaseReport("phase-0", List.of("observe", "plan"), 0, 3000,
-        all, reads, writes, 196.667, 0, 0, 0, 300, 0, 3);
+        all, reads, writes, 196.667, 0, 0, 0, 0, 300, 0, 3);
     PhaseReport p1 = new PhaseReport(EVIL_PHASE, List.of("scale <fast>"), 3000, 3000,
         new OperationStats(500, 40, 1.2, 40.0, 120.5),
         new OperationStats(250, 10, 1.0, 30.0, 80.0),
-        new OperationStats(250, 30, 1.5, 45.0, 120.5), 166.667, 12, 250, 240, 10, 0, 7);
+        new OperationStats(250, 30, 1.5, 45.0, 120.5), 166.667, 12, 4, 250, 240, 10, 0, 7);
     PhaseReport empty = new PhaseReport("phase-2", List.of(""), 6000, 0,
         new OperationStats(0, 0, null, null, null), new OperationStats(0, 0, null, null, null),
-        new OperationStats(0, 0, null, null, null), 0, 0, 0, 0, 0, 0, 0);
+        new OperationStats(0, 0, null, null, null), 0, 0, 0, 0, 0, 0, 0, 0);
     PhaseReport total = new PhaseReport("total", List.of(), 0, 6000,
-        new OperationStats(1090, 42, 0.8, 30.0, 120.5), reads, writes, 181.667, 12, 250, 240,
+        new OperationStats(1090, 42, 0.8, 30.0, 120.5), reads, writes, 181.667, 12, 4, 250, 240,
         310, 0, 10);
     List<TimelinePoint> timeline = List.of(
         new TimelinePoint(0, 190, 0, 0.5, 2.9), new TimelinePoint(1, 200, 0, 0.6, 3.0),
@@ -124,7 +124,7 @@ class ReportWriterTest {
   void anEmptyRunStillRenders() throws Exception {
     OperationStats none = new OperationStats(0, 0, null, null, null);
     PhaseReport total = new PhaseReport("total", List.of(), 0, 0, none, none, none, 0, 0, 0, 0,
-        0, 0, 0);
+        0, 0, 0, 0);
     LoadReport report = new LoadReport("2025-01-01T00:00:00Z", 0, 10, 1, 0, total, List.of(),
         List.of(), List.of(), null, List.of(), List.of());
     String html = ReportWriter.html(report);
