@@ -26,6 +26,12 @@ final class Summary {
     LoadReport.OperationStats t = report.total().all();
     b.append(String.format(Locale.ROOT, "%-10s %10d %8d %9s %9s %9s%n", "total", t.ok(),
         t.failed(), ms(t.p50Ms()), ms(t.p99Ms()), ms(t.maxMs())));
+    long retries = report.total().retries();
+    if (retries > 0) {
+      b.append(String.format(Locale.ROOT, "%d statement(s) retried at the database's request"
+          + " (SQLSTATE 40001/40P01); only an operation whose last attempt failed counts as"
+          + " failed.%n", retries));
+    }
     return b.toString();
   }
 

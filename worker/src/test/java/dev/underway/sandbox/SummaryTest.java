@@ -1,0 +1,43 @@
+package dev.underway.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.underway.model.EvolutionResult;
+import dev.underway.model.RunState;
+import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.LoadReport.OperationStats;
+import dev.underway.sandbox.report.LoadReport.PhaseReport;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SummaryTest {
+
+  private static LoadReport report(long retries) {
+    OperationStats all = new OperationStats(1200, 0, 0.5, 2.5, 9.0);
+    PhaseReport phase = new PhaseReport("phase-1", List.of("scale"), 0, 6000, all, all, all,
+        200.0, 0, retries, 0, 0, 0, 0, 0);
+    return new LoadReport("2026-01-01T00:00:00Z", 6000, 200, 4, 50, phase, List.of(phase),
+        List.of(), List.of(), "phase-1", List.of(), List.of());
+  }
+
+  private static final EvolutionResult DONE =
+      new EvolutionResult(RunState.COMPLETED, null, "all phases done", List.of(), List.of(),
+          List.of());
+
+  @Test
+  void aLinePerPhaseAndTheTotal() {
+    String table = Summary.table(report(0), DONE, Duration.ofSeconds(75), Duration.ofSeconds(90));
+    assertThat(table).contains("Run ended COMPLETED: all phases done")
+        .contains("Evolution took 1m15s; sandbox ran 1m30s.")
+        .containsPattern("phase-1\\s+1200\\s+0\\s+0\\.5\\s+2\\.5\\s+9\\.0\\s+200\\.0\\s+6s")
+        .containsPattern("total\\s+1200\\s+0")
+        .doesNotContain("retried");
+  }
+
+  @Test
+  void retriesAreSaidApartFromFailures() {
+    String table = Summary.table(report(7), DONE, Duration.ofSeconds(5), Duration.ofSeconds(6));
+    assertThat(table).contains("7 statement(s) retried at the database's request");
+  }
+}
