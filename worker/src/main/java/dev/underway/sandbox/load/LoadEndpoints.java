@@ -22,4 +22,24 @@ public interface LoadEndpoints {
    * the password.
    */
   Properties connectionProperties();
+
+  /** One server that never moves and no reader path: reads and writes all go to {@code url}. */
+  static LoadEndpoints writerOnly(String url, Properties properties) {
+    return new LoadEndpoints() {
+      @Override
+      public String writerJdbcUrl() {
+        return url;
+      }
+
+      @Override
+      public Optional<String> readerJdbcUrl() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Properties connectionProperties() {
+        return properties;
+      }
+    };
+  }
 }

@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionFactory;
@@ -152,30 +151,8 @@ class LoadGeneratorTest {
   void manyThreadsOnAFreshDatabaseCreateTheTableWithoutAFailedOperation() throws Exception {
     for (int attempt = 0; attempt < 5; attempt++) {
       String db = "fresh_" + attempt;
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("postgres"),
-          pg.superuser(), pg.superuserPassword()); java.sql.Statement st = c.createStatement()) {
-        st.execute("CREATE DATABASE " + db);
-      }
-      java.util.Properties props = new java.util.Properties();
-      props.setProperty("user", pg.superuser());
-      props.setProperty("password", pg.superuserPassword());
-      String url = pg.jdbcUrl(db);
-      LoadEndpoints fresh = new LoadEndpoints() {
-        @Override
-        public String writerJdbcUrl() {
-          return url;
-        }
-
-        @Override
-        public java.util.Optional<String> readerJdbcUrl() {
-          return java.util.Optional.empty();
-        }
-
-        @Override
-        public java.util.Properties connectionProperties() {
-          return props;
-        }
-      };
+      createDatabase(db);
+      LoadEndpoints fresh = LoadEndpoints.writerOnly(pg.jdbcUrl(db), superuser());
       try (LoadGenerator gen = new LoadGenerator(fresh, LoadOptions.of(400, 16, 50))) {
         gen.mark("fresh", "start");
         gen.start();
@@ -198,30 +175,10 @@ class LoadGeneratorTest {
   @Test
   void serializationFailuresAreRetriedNotCountedAsFailedOperations() throws Exception {
     String db = "contended";
-    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + db);
-    }
-    Properties props = new Properties();
-    props.setProperty("user", pg.superuser());
-    props.setProperty("password", pg.superuserPassword());
+    createDatabase(db);
+    Properties props = superuser();
     props.setProperty("options", "-c default_transaction_isolation=serializable");
-    String url = pg.jdbcUrl(db);
-    LoadEndpoints serializable = new LoadEndpoints() {
-      @Override
-      public String writerJdbcUrl() {
-        return url;
-      }
-
-      @Override
-      public Optional<String> readerJdbcUrl() {
-        return Optional.empty();
-      }
-
-      @Override
-      public Properties connectionProperties() {
-        return props;
-      }
-    };
+    LoadEndpoints serializable = LoadEndpoints.writerOnly(pg.jdbcUrl(db), props);
     // all writes; after the first insert(s), every write updates one of those few rows
     LoadOptions updates = new LoadOptions(50, 4, 100, 100, Duration.ofSeconds(1),
         Duration.ofMillis(100), Duration.ofSeconds(2));
@@ -242,6 +199,19 @@ class LoadGeneratorTest {
       assertThat(r.total().all().failed()).as("errors: %s", r.errors()).isZero();
       assertThat(r.phase("contended").orElseThrow().retries()).isEqualTo(r.total().retries());
     }
+  }
+
+  private static void createDatabase(String name) throws Exception {
+    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+  }
+
+  private static Properties superuser() {
+    Properties props = new Properties();
+    props.setProperty("user", pg.superuser());
+    props.setProperty("password", pg.superuserPassword());
+    return props;
   }
 
   /** Sessions of the load generator on {@code db} blocked on a lock. */

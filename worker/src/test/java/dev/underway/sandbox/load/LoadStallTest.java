@@ -7,7 +7,6 @@ import dev.underway.sandbox.report.LoadReport;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -23,29 +22,14 @@ class LoadStallTest {
     try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String url = "jdbc:postgresql://127.0.0.1:" + blackHole.getLocalPort()
           + "/postgres?sslmode=disable";
-      LoadEndpoints endpoints = new LoadEndpoints() {
-        @Override
-        public String writerJdbcUrl() {
-          return url;
-        }
-
-        @Override
-        public Optional<String> readerJdbcUrl() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Properties connectionProperties() {
-          Properties p = new Properties();
-          p.setProperty("user", "nobody");
-          p.setProperty("password", "not-a-real-secret");
-          // The stall must clearly outlast the pacer's queue (one second of work): with a
-          // 1 s timeout, whether the queue overflowed ("missed") was a coin toss.
-          p.setProperty("socketTimeout", "3");
-          p.setProperty("loginTimeout", "3");
-          return p;
-        }
-      };
+      Properties p = new Properties();
+      p.setProperty("user", "nobody");
+      p.setProperty("password", "not-a-real-secret");
+      // The stall must clearly outlast the pacer's queue (one second of work): with a
+      // 1 s timeout, whether the queue overflowed ("missed") was a coin toss.
+      p.setProperty("socketTimeout", "3");
+      p.setProperty("loginTimeout", "3");
+      LoadEndpoints endpoints = LoadEndpoints.writerOnly(url, p);
       LoadOptions options = LoadOptions.of(40, 1, 50)
           .withBackoff(Duration.ofMillis(20), Duration.ofMillis(50));
       LoadReport report;
