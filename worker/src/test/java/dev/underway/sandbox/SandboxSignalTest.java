@@ -39,7 +39,7 @@ class SandboxSignalTest {
 
       sandbox.destroy(); // SIGTERM
       assertThat(sandbox.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
-      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
           assertThat(started).noneMatch(ProcessHandle::isAlive));
       assertThat(data).as("data directory removed").doesNotExist();
       String printed = Files.readString(log);

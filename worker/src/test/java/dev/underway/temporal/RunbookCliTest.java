@@ -90,7 +90,7 @@ class RunbookCliTest {
         assertThat(atGate1.path("state").asText()).isEqualTo("WAITING_FOR_APPROVAL");
         assertThat(atGate1.path("openGate").path("text").asText())
             .contains("RF 2 tolerates ZERO node failures");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .untilAsserted(() -> {
               TemporalCli.Result listed = cli.run(list);
               assertThat(listed.exitCode()).as(listed.toString()).isZero();
@@ -136,7 +136,7 @@ class RunbookCliTest {
         TemporalCli.Result described = cli.run(describe);
         assertThat(described.exitCode()).as(described.toString()).isZero();
         assertThat(described.stdout()).as(described.toString()).containsPattern("Results:\\s+RunTime.*\\s+Status\\s+COMPLETED\\s");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .untilAsserted(() -> assertThat(cli.run(list).stdout())
                 .as("no longer waiting at a gate").doesNotContain(ID));
 

@@ -43,7 +43,7 @@ class WebUiApprovalTest {
   static final String TASK_QUEUE = "underway";
   static final String WORKFLOW_ID = "cluster-evolution-underway-demo-cockroachdb";
   static final Path SCREENSHOTS = Path.of("target", "webui-screenshots");
-  static final Duration UI_WAIT = Duration.ofSeconds(30);
+  static final Duration UI_WAIT = Duration.ofSeconds(60);
   /** "Run Query", or "Refresh Query" once it has run. */
   static final String RUN_QUERY = "button('Run Query') || button('Refresh Query')";
   static final Pattern OPEN_GATE_IN_JSON =

@@ -52,7 +52,7 @@ class UnderwayCliTest {
   }
 
   static EvolutionStatus awaitGate(WorkflowStub stub, String gate) {
-    return await().atMost(Duration.ofSeconds(20)).until(
+    return await().atMost(Duration.ofSeconds(60)).until(
         () -> stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class),
         s -> s.openGate() != null && s.openGate().gate().equals(gate));
   }
@@ -180,10 +180,10 @@ class UnderwayCliTest {
     WorkflowStub stub = support.client.newUntypedWorkflowStub(ID);
     awaitGate(stub, "phase-1");
     assertThat(cli.run("approve", ID, "--gate", "phase-1", "--by", "bob").exitCode()).isZero();
-    await().atMost(Duration.ofSeconds(20)).until(() -> "await-replication".equals(
+    await().atMost(Duration.ofSeconds(60)).until(() -> "await-replication".equals(
         stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class).currentStep()));
 
-    Cli.Result status = await().atMost(Duration.ofSeconds(20))
+    Cli.Result status = await().atMost(Duration.ofSeconds(60))
         .until(() -> cli.run("status", ID), r -> r.out().contains("progress:"));
     assertThat(status.out()).contains("In flight:")
         .contains("Database.AwaitReplicated  attempt 1")

@@ -86,7 +86,7 @@ class UnderwayWorkerTest {
     Future<Cli.Result> running = executor.submit(() -> worker.run("worker",
         "--embedded-temporal", "--address", address, "--task-queue", "embedded-q",
         "--api-key", SECRET, "--no-tls", "--shutdown-grace", "PT5S"));
-    await().atMost(Duration.ofSeconds(30))
+    await().atMost(Duration.ofSeconds(60))
         .until(() -> worker.lifecycle.isRunning() || running.isDone());
     assertThat(running.isDone()).as("worker ended early: %s",
         running.isDone() ? running.get() : "").isFalse();
@@ -101,12 +101,12 @@ class UnderwayWorkerTest {
     assertThat(started.out()).contains("workflow id: " + ID)
         .contains("underway status " + ID + " --address " + address);
 
-    await().atMost(Duration.ofSeconds(30)).until(
+    await().atMost(Duration.ofSeconds(60)).until(
         () -> client.run("status", ID, "--address", address).out(),
         out -> out.contains("Open gate: phase-1"));
     Cli.Result approved = client.run("approve", ID, "--by", "bob", "--address", address);
     assertThat(approved.exitCode()).as(approved.toString()).isZero();
-    await().atMost(Duration.ofSeconds(30)).until(
+    await().atMost(Duration.ofSeconds(60)).until(
         () -> client.run("status", ID, "--address", address, "--json").out(),
         out -> out.contains("\"gate\" : \"phase-2\""));
     assertThat(provider.cluster.nodes()).isEqualTo(2);
@@ -119,7 +119,7 @@ class UnderwayWorkerTest {
     assertThat(worker.lifecycle.isStopped()).isTrue();
     assertThat(provider.closed).isTrue();
     assertThat(portIsFree(port)).as("port %d released", port).isTrue();
-    await().atMost(Duration.ofSeconds(20))
+    await().atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(temporalThreads(threadsBefore)).isEmpty());
 
     // What it served was logged, and the API key appears nowhere.
