@@ -16,6 +16,9 @@ public final class Failures {
   /** The target named in the request does not exist or is not what it should be. */
   public static final String TARGET_NOT_FOUND = "TargetNotFound";
 
+  /** The SQL user Underway connects as lacks a privilege the change needs. */
+  public static final String INSUFFICIENT_PRIVILEGE = "InsufficientPrivilege";
+
   /** Credentials are missing or wrong. */
   public static final String CREDENTIALS = "CredentialsProblem";
 

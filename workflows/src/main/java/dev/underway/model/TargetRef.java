@@ -3,6 +3,9 @@ package dev.underway.model;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +28,11 @@ import java.util.Map;
  * @param sqlHost host the worker connects to; default {@code <publicService>.<namespace>.svc}
  * @param sqlPort SQL port; default 26257
  * @param sslMode JDBC {@code sslmode}; default {@code verify-full}
+ * @param tableOwners SQL roles that create tables in {@code database} (the application's or its
+ *     migrations' role): tables they create later are readable by the reader too ({@code ALTER
+ *     DEFAULT PRIVILEGES FOR ROLE ...}); the SQL admin Underway connects as is always covered.
+ *     Each must exist, and the admin must be allowed to act for it (a member of it, or a
+ *     superuser/admin)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetRef(
@@ -38,6 +46,7 @@ public record TargetRef(
     String sqlHost,
     Integer sqlPort,
     String sslMode,
+    List<String> tableOwners,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   public static final int DEFAULT_SQL_PORT = 26257;
@@ -46,23 +55,38 @@ public record TargetRef(
 
   public TargetRef {
     unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
+    // null entries are kept (validation names them); List.copyOf would throw
+    tableOwners = tableOwners == null ? null
+        : Collections.unmodifiableList(new ArrayList<>(tableOwners));
   }
 
   /** The usual shape: required fields only, defaults for the rest. */
   public static TargetRef of(
       String namespace, String statefulSet, String publicService, String database) {
     return new TargetRef(
-        namespace, statefulSet, publicService, null, null, database, null, null, null, null, null);
+        namespace, statefulSet, publicService, null, null, database, null, null, null, null, null,
+        null);
   }
 
   public TargetRef withCredentialsSecret(String secret) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, secret, database,
-        readerUser, sqlHost, sqlPort, sslMode, unknownFields);
+        readerUser, sqlHost, sqlPort, sslMode, tableOwners, unknownFields);
   }
 
   public TargetRef withSql(String host, Integer port, String mode) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
-        database, readerUser, host, port, mode, unknownFields);
+        database, readerUser, host, port, mode, tableOwners, unknownFields);
+  }
+
+  public TargetRef withTableOwners(List<String> owners) {
+    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+        database, readerUser, sqlHost, sqlPort, sslMode, owners, unknownFields);
+  }
+
+  /** {@link #tableOwners()}, empty when not given. */
+  @JsonIgnore
+  public List<String> tableOwnersOrEmpty() {
+    return tableOwners == null ? List.of() : tableOwners;
   }
 
   @JsonIgnore

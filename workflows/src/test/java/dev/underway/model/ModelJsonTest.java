@@ -17,12 +17,14 @@ class ModelJsonTest {
   void requestRoundTripsThroughTemporalsMapper() throws Exception {
     EvolutionRequest original = new EvolutionRequest(
         TargetRef.of("db", "crdb", "crdb-public", "app").withCredentialsSecret("creds")
-            .withSql("localhost", 26257, "disable"),
+            .withSql("localhost", 26257, "disable").withTableOwners(List.of("app_owner")),
         Phase.DEFAULTS, new ApprovalPolicy(List.of("bob"), false, "P3D", null), true, "alice");
     String json = JSON.writeValueAsString(original);
     EvolutionRequest back = JSON.readValue(json, EvolutionRequest.class);
     assertThat(back).isEqualTo(original);
-    assertThat(json).doesNotContain("unknownFields").doesNotContain("OrDefault");
+    assertThat(back.target().tableOwners()).containsExactly("app_owner");
+    assertThat(json).doesNotContain("unknownFields").doesNotContain("OrDefault")
+        .contains("\"tableOwners\":[\"app_owner\"]");
   }
 
   @Test
@@ -36,9 +38,11 @@ class ModelJsonTest {
     assertThat(r.target().readerServiceOrDefault()).isEqualTo("crdb-read");
     assertThat(r.target().sqlHostOrDefault()).isEqualTo("p.db.svc");
     assertThat(r.target().sqlPortOrDefault()).isEqualTo(26257);
+    assertThat(r.target().tableOwnersOrEmpty()).isEmpty();
     JsonNode written = JSON.readTree(JSON.writeValueAsString(r));
     assertThat(written.has("phases")).isFalse();
     assertThat(written.get("target").has("readerService")).isFalse();
+    assertThat(written.get("target").has("tableOwners")).isFalse();
   }
 
   @Test

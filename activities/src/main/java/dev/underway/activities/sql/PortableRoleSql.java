@@ -117,16 +117,20 @@ public class PortableRoleSql {
   }
 
   /**
-   * Whether tables the current user creates in the schema from now on are readable by the role
-   * ({@code pg_default_acl} holds an entry {@code role=r/...} for tables).
+   * Whether tables {@code owner} creates in the schema from now on are readable by the role
+   * ({@code pg_default_acl} holds an entry {@code role=r/...} for tables of that owner).
+   *
+   * @param owner the role that will create the tables; null for the current user
    */
-  public boolean hasDefaultSelect(Connection c, String role) throws SQLException {
+  public boolean hasDefaultSelect(Connection c, String role, String owner) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT d.defaclacl::text FROM pg_catalog.pg_default_acl d"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace"
             + " WHERE n.nspname = ? AND d.defaclobjtype = 'r'"
-            + " AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)")) {
+            + " AND d.defaclrole = (SELECT oid FROM pg_catalog.pg_roles"
+            + " WHERE rolname = coalesce(?, current_user))")) {
       ps.setString(1, SCHEMA);
+      ps.setString(2, owner);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (aclGrantsSelect(rs.getString(1), role)) {
@@ -138,8 +142,24 @@ public class PortableRoleSql {
     }
   }
 
-  public void grantDefaultSelect(Connection c, String role) throws SQLException {
-    execute(c, "ALTER DEFAULT PRIVILEGES IN SCHEMA " + SqlQuoting.identifier(SCHEMA)
+  /**
+   * Whether the current user may act for {@code owner} (a member with its privileges, or a
+   * superuser): what {@code ALTER DEFAULT PRIVILEGES FOR ROLE owner} requires.
+   */
+  public boolean canActFor(Connection c, String owner) throws SQLException {
+    return queryBoolean(c, "SELECT pg_has_role(current_user, ?, 'USAGE')", owner);
+  }
+
+  /**
+   * {@code ALTER DEFAULT PRIVILEGES [FOR ROLE owner] IN SCHEMA public GRANT SELECT ON TABLES TO
+   * role}. For another owner the current user must be a member of it (or a superuser/admin).
+   *
+   * @param owner the role that will create the tables; null for the current user
+   */
+  public void grantDefaultSelect(Connection c, String role, String owner) throws SQLException {
+    execute(c, "ALTER DEFAULT PRIVILEGES"
+        + (owner == null ? "" : " FOR ROLE " + SqlQuoting.identifier(owner))
+        + " IN SCHEMA " + SqlQuoting.identifier(SCHEMA)
         + " GRANT SELECT ON TABLES TO " + SqlQuoting.identifier(role));
   }
 

@@ -217,6 +217,24 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     String object = "SQL user " + role + " on " + target.key();
     PortableRoleSql roles = dialect.roles();
     return withConnection(target, "ensureReadOnlyUser", (c, creds) -> {
+      // checked before any change: a role that is not there is a typo or a missing migration
+      List<String> missing = new ArrayList<>();
+      List<String> notMine = new ArrayList<>();
+      for (String owner : target.tableOwnersOrEmpty()) {
+        if (!roles.roleExists(c, owner)) {
+          missing.add(owner);
+        } else if (!roles.canActFor(c, owner)) {
+          notMine.add(owner);
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw invalid("target.tableOwners names " + String.join(", ", missing) + ": no such SQL"
+            + " role on " + target.key() + "; nothing was changed. Create the role(s) or remove"
+            + " them from target.tableOwners.");
+      }
+      if (!notMine.isEmpty()) {
+        throw insufficientPrivilege(creds.user(), notMine, target, List.of());
+      }
       List<String> done = new ArrayList<>();
       boolean created = false;
       PortableRoleSql.RoleInfo info = roles.role(c, role);
@@ -249,9 +267,23 @@ public class SqlDatabaseActivities implements DatabaseActivities {
         roles.grantSelectOnAllTables(c, role);
         done.add("granted SELECT on " + unreadable + " table(s)");
       }
-      if (!roles.hasDefaultSelect(c, role)) {
-        roles.grantDefaultSelect(c, role);
+      if (!roles.hasDefaultSelect(c, role, null)) {
+        roles.grantDefaultSelect(c, role, null);
         done.add("granted SELECT on future tables");
+      }
+      for (String owner : target.tableOwnersOrEmpty()) {
+        if (!roles.hasDefaultSelect(c, role, owner)) {
+          try {
+            roles.grantDefaultSelect(c, role, owner);
+          } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+              // checked above; a database that answers pg_has_role differently lands here
+              throw insufficientPrivilege(creds.user(), List.of(owner), target, done);
+            }
+            throw e;
+          }
+          done.add("granted SELECT on future tables of " + owner);
+        }
       }
       if (!roles.hasReadOnlyDefault(c, role)) {
         roles.setReadOnlyDefault(c, role);
@@ -320,6 +352,20 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       }
     }
     return out;
+  }
+
+  /** SQLSTATE insufficient_privilege. */
+  static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+  private static ApplicationFailure insufficientPrivilege(
+      String user, List<String> owners, TargetRef target, List<String> done) {
+    String names = String.join(", ", owners);
+    return ApplicationFailure.newNonRetryableFailure("the SQL user " + user + " may not set"
+        + " default privileges for " + names + " on " + target.key() + ": make it a member ("
+        + owners.stream().map(o -> "GRANT " + o + " TO " + user).reduce((x, y) -> x + "; " + y)
+            .orElse("") + ") or remove them from target.tableOwners; "
+        + (done.isEmpty() ? "nothing was changed" : "done so far: " + String.join(", ", done)),
+        Failures.INSUFFICIENT_PRIVILEGE);
   }
 
   private static ApplicationFailure invalid(String message) {

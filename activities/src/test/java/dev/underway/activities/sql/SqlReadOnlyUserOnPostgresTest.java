@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +87,7 @@ class SqlReadOnlyUserOnPostgresTest {
 
   private static TargetRef target(String readerUser) {
     return new TargetRef("db", "cockroachdb", "cockroachdb-public", null, null, DB, readerUser,
-        pg.host(), pg.port(), "disable", null);
+        pg.host(), pg.port(), "disable", null, null);
   }
 
   @Test
@@ -158,6 +159,84 @@ class SqlReadOnlyUserOnPostgresTest {
     }
   }
 
+  /**
+   * The application creates its tables with its own role, not with the admin Underway connects
+   * as: default privileges set by the admin do not cover them, {@code tableOwners} does.
+   */
+  @Test
+  void futureTablesOfTheNamedTableOwnersAreReadableToo() throws Exception {
+    try (Connection c = pg.connect(DB); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE app_owner NOLOGIN");
+      s.execute("GRANT CREATE ON SCHEMA public TO app_owner");
+    }
+    TargetRef covered = target("reader_owned").withTableOwners(List.of("app_owner"));
+    ChangeResult first = activities.ensureReadOnlyUser(covered);
+    assertThat(first.detail()).contains("SELECT on future tables of app_owner");
+    assertThat(activities.ensureReadOnlyUser(covered).outcome()).isEqualTo(Outcome.UNCHANGED);
+    // the same without tableOwners: only the admin's future tables
+    activities.ensureReadOnlyUser(target("reader_plain"));
+
+    try (Connection c = pg.connect(DB); Statement s = c.createStatement()) {
+      s.execute("SET ROLE app_owner");
+      s.execute("CREATE TABLE public.app_later (v text)");
+      s.execute("INSERT INTO public.app_later VALUES ('from the app')");
+      s.execute("RESET ROLE");
+    }
+    try (Connection r = pg.connect(DB, "reader_owned", READER_PASSWORD);
+         Statement s = r.createStatement()) {
+      assertThat(scalar(s, "SELECT v FROM public.app_later")).isEqualTo("from the app");
+      s.execute("SET default_transaction_read_only = off");
+      assertSqlState(s, "INSERT INTO public.app_later VALUES ('no')", "42501");
+    }
+    try (Connection r = pg.connect(DB, "reader_plain", READER_PASSWORD);
+         Statement s = r.createStatement()) {
+      assertSqlState(s, "SELECT v FROM public.app_later", "42501");
+    }
+  }
+
+  @Test
+  void anUnknownTableOwnerIsRefusedBeforeAnyChange() throws Exception {
+    TargetRef typo = target("reader_typo").withTableOwners(List.of("app_ownr"));
+    assertThatThrownBy(() -> activities.ensureReadOnlyUser(typo))
+        .isInstanceOf(ActivityFailure.class)
+        .satisfies(e -> {
+          ApplicationFailure cause = (ApplicationFailure) e.getCause();
+          assertThat(cause.getType()).isEqualTo(Failures.INVALID_REQUEST);
+          assertThat(cause.isNonRetryable()).isTrue();
+          assertThat(cause.getOriginalMessage()).contains("app_ownr", "no such SQL role",
+              "nothing was changed");
+        });
+    try (Connection c = pg.connect(DB)) {
+      assertThat(new PortableRoleSql().roleExists(c, "reader_typo")).isFalse();
+    }
+  }
+
+  @Test
+  void anOwnerTheAdminMayNotActForIsRefusedBeforeAnyChange() throws Exception {
+    try (Connection c = pg.connect(DB); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE other_owner NOLOGIN");
+      s.execute("CREATE ROLE limited_admin LOGIN CREATEROLE PASSWORD 'limited-Pa55'");
+    }
+    env.close();
+    env = TestActivityEnvironment.newInstance();
+    DatabaseActivities limited =
+        stubFor(new SqlCredentials("limited_admin", "limited-Pa55", READER_PASSWORD));
+    TargetRef target = target("reader_limited").withTableOwners(List.of("other_owner"));
+    assertThatThrownBy(() -> limited.ensureReadOnlyUser(target))
+        .isInstanceOf(ActivityFailure.class)
+        .satisfies(e -> {
+          ApplicationFailure cause = (ApplicationFailure) e.getCause();
+          assertThat(cause.getType()).isEqualTo(Failures.INSUFFICIENT_PRIVILEGE);
+          assertThat(cause.isNonRetryable()).isTrue();
+          assertThat(cause.getOriginalMessage())
+              .contains("GRANT other_owner TO limited_admin", "nothing was changed")
+              .doesNotContain("limited-Pa55");
+        });
+    try (Connection c = pg.connect(DB)) {
+      assertThat(new PortableRoleSql().roleExists(c, "reader_limited")).isFalse();
+    }
+  }
+
   @Test
   void aConcurrentCreationCountsAsExisting() throws Exception {
     PortableRoleSql roles = new PortableRoleSql();
@@ -201,7 +280,7 @@ class SqlReadOnlyUserOnPostgresTest {
   @Test
   void anUnreachableServerIsRetryable() {
     TargetRef nowhere = new TargetRef("db", "cockroachdb", "svc", null, null, DB, null,
-        "127.0.0.1", 1, "disable", null);
+        "127.0.0.1", 1, "disable", null, null);
     assertThatThrownBy(() -> activities.ensureReadOnlyUser(nowhere))
         .isInstanceOf(ActivityFailure.class)
         .satisfies(e -> {

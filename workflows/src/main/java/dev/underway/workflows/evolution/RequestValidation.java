@@ -65,6 +65,7 @@ public final class RequestValidation {
     optional("target.credentialsSecret", t.credentialsSecret(), DNS_SUBDOMAIN, "a Secret name",
         problems);
     optional("target.readerUser", t.readerUser(), SQL_NAME, "a SQL user name", problems);
+    tableOwners(t, problems);
     optional("target.sqlHost", t.sqlHost(), Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}"),
         "a host name or address", problems);
     if (t.sqlPort() != null && (t.sqlPort() < 1 || t.sqlPort() > 65535)) {
@@ -183,6 +184,32 @@ public final class RequestValidation {
     if (!unknown.isEmpty()) {
       problems.add(where + " has unknown field(s) " + sorted(unknown.keySet())
           + ": check the spelling (see runbooks/cluster-evolution.md for the fields)");
+    }
+  }
+
+  /** At most this many {@code target.tableOwners}. */
+  static final int MAX_TABLE_OWNERS = 32;
+
+  private static void tableOwners(TargetRef t, List<String> problems) {
+    List<String> owners = t.tableOwnersOrEmpty();
+    if (owners.size() > MAX_TABLE_OWNERS) {
+      problems.add("target.tableOwners names " + owners.size() + " roles; at most "
+          + MAX_TABLE_OWNERS);
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < owners.size(); i++) {
+      String owner = owners.get(i);
+      required("target.tableOwners[" + i + "]", owner, SQL_NAME, "a SQL role name", problems);
+      if (owner == null) {
+        continue;
+      }
+      if (!seen.add(owner)) {
+        problems.add("target.tableOwners names '" + owner + "' twice");
+      } else if (owner.equals(t.readerUserOrDefault())) {
+        problems.add("target.tableOwners names the reader user '" + owner
+            + "': the reader must not own tables");
+      }
     }
   }
 

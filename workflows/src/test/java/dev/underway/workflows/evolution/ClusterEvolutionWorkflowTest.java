@@ -438,7 +438,7 @@ class ClusterEvolutionWorkflowTest {
   void refusesMissingAndMalformedTargetFields() {
     with(InMemoryCluster.atPhase0());
     TargetRef bad = new TargetRef("Underway_Demo", "cockroachdb", null, null, null, "app",
-        null, null, 70000, "sometimes", null);
+        null, null, 70000, "sometimes", null, null);
     assertRefused(new EvolutionRequest(bad, null, null, false, "alice"),
         Failures.INVALID_REQUEST,
         "target.namespace 'Underway_Demo' is not a Kubernetes namespace",

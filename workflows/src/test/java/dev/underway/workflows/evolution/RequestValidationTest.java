@@ -6,6 +6,7 @@ import dev.underway.model.ApprovalPolicy;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.Phase;
 import dev.underway.model.TargetRef;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class RequestValidationTest {
   @Test
   void reportsEveryProblemAtOnce() {
     TargetRef t = new TargetRef("ns", "", "svc", "svc", "Bad_Secret", "App", "Reader", null, 0,
-        null, null);
+        null, Arrays.asList("app_owner", "App Owner", null, "app_owner", "Reader"), null);
     List<String> problems = RequestValidation.problems(new EvolutionRequest(t,
         List.of(new Phase("p", 2, 2, true), new Phase("p", 1, 1, false)),
         new ApprovalPolicy(List.of(""), null, "three days", null), false, " "));
@@ -33,6 +34,11 @@ class RequestValidationTest {
         "target.credentialsSecret 'Bad_Secret' is not a Secret name",
         "target.readerUser 'Reader' is not a SQL user name",
         "target.sqlPort 0 is not a TCP port (1-65535)",
+        "target.tableOwners[1] 'App Owner' is not a SQL role name",
+        "target.tableOwners[2] is missing: it must name a SQL role name",
+        "target.tableOwners names 'app_owner' twice",
+        "target.tableOwners[4] 'Reader' is not a SQL role name",
+        "target.tableOwners names the reader user 'Reader': the reader must not own tables",
         "target.readerService must differ from target.publicService: the reader path is a"
             + " separate Service",
         "phase 'p' appears twice: phase names are gate ids and must be unique",
