@@ -144,11 +144,25 @@ public class PortableRoleSql {
 
   /**
    * Whether the current user may act for {@code owner} (a member with its privileges, or a
-   * superuser): what {@code ALTER DEFAULT PRIVILEGES FOR ROLE owner} requires.
+   * superuser; CockroachDB reports its admins as {@code rolsuper}): what {@code ALTER DEFAULT
+   * PRIVILEGES FOR ROLE owner} requires. A database without {@code pg_has_role} answers true
+   * here and lets the statement itself decide.
    */
   public boolean canActFor(Connection c, String owner) throws SQLException {
-    return queryBoolean(c, "SELECT pg_has_role(current_user, ?, 'USAGE')", owner);
+    try {
+      return queryBoolean(c, "SELECT pg_has_role(current_user, ?, 'USAGE') OR coalesce("
+          + "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), false)",
+          owner);
+    } catch (SQLException e) {
+      if (UNDEFINED_FUNCTION.equals(e.getSQLState())) {
+        return true;
+      }
+      throw e;
+    }
   }
+
+  /** SQLSTATE undefined_function. */
+  static final String UNDEFINED_FUNCTION = "42883";
 
   /**
    * {@code ALTER DEFAULT PRIVILEGES [FOR ROLE owner] IN SCHEMA public GRANT SELECT ON TABLES TO

@@ -24,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +157,28 @@ class CockroachRealClusterTest {
       assertThat(db.ensureReadOnlyUser(target()).outcome()).isEqualTo(Outcome.CREATED);
       assertThat(db.ensureReadOnlyUser(target()).outcome()).isEqualTo(Outcome.UNCHANGED);
       assertThat(db.observe(target()).readerUserExists()).isTrue();
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
+  void readOnlyUserCoversTheTablesOfTheNamedOwners() throws Exception {
+    try (Connection c = connect("app"); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE IF NOT EXISTS app_owner");
+    }
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      DatabaseActivities db = activities(env);
+      TargetRef target = target().withTableOwners(List.of("app_owner"));
+      assertThat(db.ensureReadOnlyUser(target).detail())
+          .contains("SELECT on future tables of app_owner");
+      assertThat(db.ensureReadOnlyUser(target).outcome()).isEqualTo(Outcome.UNCHANGED);
+      assertThatThrownBy(() -> db.ensureReadOnlyUser(
+          target().withTableOwners(List.of("no_such_owner"))))
+          .isInstanceOf(ActivityFailure.class)
+          .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getType())
+              .isEqualTo(Failures.INVALID_REQUEST));
     } finally {
       env.close();
     }
