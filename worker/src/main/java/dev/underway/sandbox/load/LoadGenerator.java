@@ -19,7 +19,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -102,6 +107,8 @@ public final class LoadGenerator implements AutoCloseable {
   private String initialStep = "";
   private Aggregator aggregator;
   private ScheduledExecutorService scheduler;
+  /** Opens connections for moved endpoints, off the operation path. */
+  private ExecutorService warmer;
   private Thread pacer;
   private long startNanos;
   private long stopNanos;
@@ -138,6 +145,11 @@ public final class LoadGenerator implements AutoCloseable {
       running = true;
       started = true;
     }
+    warmer = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "underway-load-warmer");
+      t.setDaemon(true);
+      return t;
+    });
     for (int i = 0; i < options.threads(); i++) {
       Thread t = new Thread(new Worker(i)::run, "underway-load-" + i);
       t.setDaemon(true);
@@ -213,6 +225,8 @@ public final class LoadGenerator implements AutoCloseable {
               JOIN_TIMEOUT_MS);
         }
       }
+      // after the workers: a warm-up still running completes, and its connection is closed
+      warmer.shutdown();
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -396,8 +410,11 @@ public final class LoadGenerator implements AutoCloseable {
 
     private void read(Targets t, long dueNanos) {
       boolean onReader = t.readerUrl() != null;
+      if (onReader && !reader.readyFor(t.readerUrl(), t.properties())) {
+        onReader = false; // its connection is opening off the operation path: the writer serves
+      }
       Slot slot = onReader ? reader : writer;
-      if (!onReader) {
+      if (t.readerUrl() == null) {
         reader.close();
       }
       try {
@@ -480,7 +497,47 @@ public final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  /** One connection of a worker, replaced when it fails; reconnects back off exponentially. */
+  /** A connection opened for a URL, with the kind of server it reached. */
+  private record Opened(Connection connection, ServerRole role) {
+    void closeQuietly() {
+      LoadGenerator.closeQuietly(connection);
+    }
+  }
+
+  /**
+   * Opens a connection as the application would: creates the table once per writer endpoint,
+   * samples the server's role. Called on a worker thread or, for a moved endpoint, on the warm-up executor.
+   */
+  private Opened open(String url, Properties props, boolean writer) throws SQLException {
+    Connection c = null;
+    try {
+      c = DriverManager.getConnection(url, props);
+      c.setAutoCommit(true);
+      if (writer && !schemaReady.contains(url)) {
+        // One thread creates the table per server; the others wait for it instead of racing.
+        synchronized (schemaReady) {
+          if (!schemaReady.contains(url)) {
+            ensureSchema(c);
+            schemaReady.add(url);
+          }
+        }
+      }
+      return new Opened(c, sampleRole(c));
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /**
+   * One connection of a worker, replaced when it fails; reconnects back off exponentially.
+   *
+   * <p>When the endpoint moves while this connection is healthy (a node added to a multi-host
+   * URL, the reader path appearing), the new connection is opened off the operation path, as a
+   * pool would, and the old one keeps serving until it is ready: the report measures the
+   * database, not this client's reconnects. A connection that failed is replaced on the
+   * operation path, and that cost is measured.
+   */
   private final class Slot {
     final String name;
     final boolean writer;
@@ -491,15 +548,41 @@ public final class LoadGenerator implements AutoCloseable {
     long backoffNanos;
     long nextAttemptNanos;
     boolean failing;
+    /** The connection opening for {@link #warmingUrl}, off the operation path. */
+    CompletableFuture<Opened> warming;
+    String warmingUrl;
 
     Slot(String name, boolean writer) {
       this.name = name;
       this.writer = writer;
     }
 
+    /**
+     * Whether an operation may use this slot for {@code targetUrl} now without waiting for a
+     * connection to open: it has a connection (for this or a previous URL), or the warm-up for
+     * this URL is over (done or failed: a failure then shows up on the operation path). Starts
+     * the warm-up otherwise.
+     */
+    boolean readyFor(String targetUrl, Properties props) {
+      if (connection != null || targetUrl.equals(url)) {
+        return true;
+      }
+      warm(targetUrl, props);
+      return warming.isDone();
+    }
+
     Connection connection(String targetUrl, Properties props) throws SQLException {
       if (!targetUrl.equals(url)) {
-        // the endpoint moved: new connections to the new one, tried at once
+        if (connection != null || warmingUrl != null && warmingUrl.equals(targetUrl)) {
+          Connection moved = adoptWarm(targetUrl, props);
+          if (moved != null) {
+            return moved;
+          }
+          if (connection != null) {
+            return connection; // the old endpoint serves until the new connection is ready
+          }
+        }
+        // nothing to serve with meanwhile: connect on the operation path, at once
         close();
         url = targetUrl;
         backoffNanos = 0;
@@ -512,30 +595,16 @@ public final class LoadGenerator implements AutoCloseable {
       if (now < nextAttemptNanos) {
         throw new NotConnected(name);
       }
-      Connection c = null;
       try {
-        c = DriverManager.getConnection(targetUrl, props);
-        c.setAutoCommit(true);
-        if (writer && !schemaReady.contains(targetUrl)) {
-          // One thread creates the table per server; the others wait for it instead of racing.
-          synchronized (schemaReady) {
-            if (!schemaReady.contains(targetUrl)) {
-              ensureSchema(c);
-              schemaReady.add(targetUrl);
-            }
-          }
-        }
-        role = sampleRole(c);
-        connection = c;
+        adopt(open(targetUrl, props, writer));
         backoffNanos = 0;
         nextAttemptNanos = 0;
         if (failing) {
           log.info("Load {} connection to {} restored", name, redact(targetUrl));
           failing = false;
         }
-        return c;
+        return connection;
       } catch (SQLException | RuntimeException e) {
-        closeQuietly(c);
         long min = options.minBackoff().toNanos();
         backoffNanos = backoffNanos == 0 ? min
             : Math.min(options.maxBackoff().toNanos(), backoffNanos * 2);
@@ -548,6 +617,60 @@ public final class LoadGenerator implements AutoCloseable {
         }
         throw e;
       }
+    }
+
+    /** Starts opening a connection to {@code targetUrl} off the operation path, once. */
+    void warm(String targetUrl, Properties props) {
+      if (warming != null && targetUrl.equals(warmingUrl)) {
+        return;
+      }
+      dropWarm();
+      warmingUrl = targetUrl;
+      try {
+        warming = CompletableFuture.supplyAsync(() -> {
+          try {
+            return open(targetUrl, props, writer);
+          } catch (SQLException e) {
+            throw new CompletionException(e);
+          }
+        }, warmer);
+      } catch (RejectedExecutionException stopping) {
+        warming = CompletableFuture.failedFuture(stopping);
+      }
+    }
+
+    /**
+     * The warmed connection to {@code targetUrl} once it is ready (the old one is closed), else
+     * null while it opens. A warm-up that failed is forgotten: the operation path tries next.
+     */
+    private Connection adoptWarm(String targetUrl, Properties props) {
+      warm(targetUrl, props);
+      if (!warming.isDone()) {
+        return null;
+      }
+      CompletableFuture<Opened> done = warming;
+      warming = null;
+      warmingUrl = null;
+      try {
+        Opened opened = done.join();
+        closeConnection();
+        url = targetUrl;
+        adopt(opened);
+        log.debug("Load {} connection moved to {}", name, redact(targetUrl));
+        return connection;
+      } catch (CompletionException | CancellationException e) {
+        log.info("Load {} could not open a connection to {} ahead of time ({}); the next"
+            + " operation connects itself", name, redact(targetUrl),
+            ErrorLog.sanitize(String.valueOf(e.getCause()), props.getProperty("password")));
+        closeConnection();
+        url = targetUrl;
+        return null;
+      }
+    }
+
+    private void adopt(Opened opened) {
+      connection = opened.connection();
+      role = opened.role();
     }
 
     PreparedStatement statement(Connection c, String sql) throws SQLException {
@@ -565,13 +688,27 @@ public final class LoadGenerator implements AutoCloseable {
         log.warn("Load {} connection failed ({}); replacing it", name, e.getClass().getSimpleName());
         failing = true;
       }
-      close();
+      closeConnection();
     }
 
-    void close() {
+    private void closeConnection() {
       statements.clear();
       closeQuietly(connection);
       connection = null;
+    }
+
+    /** Closes the connection and any warm-up (closed when it completes, if it still runs). */
+    void close() {
+      closeConnection();
+      dropWarm();
+    }
+
+    private void dropWarm() {
+      if (warming != null) {
+        warming.thenAccept(Opened::closeQuietly);
+        warming = null;
+        warmingUrl = null;
+      }
     }
   }
 

@@ -224,6 +224,45 @@ class LoadGeneratorTest {
     }
   }
 
+  /**
+   * Endpoints move (a node added to the multi-host writer URL, the reader path appearing): the
+   * new connections open off the operation path while the old ones serve, as a pool would. Both
+   * new endpoints here are behind a proxy that holds each new connection for 3 s; an operation
+   * that connected itself would take at least that long (they did, before: every node added to
+   * the sandbox showed up as a p99 spike of connection set-ups, not of the database).
+   */
+  @Test
+  void movedEndpointsConnectOffTheOperationPath() throws Exception {
+    Duration setup = Duration.ofSeconds(3);
+    TestEndpoints endpoints = new TestEndpoints(pg);
+    LoadOptions options = LoadOptions.of(100, 4, 50)
+        .withEndpointCheckInterval(Duration.ofMillis(200));
+    try (SlowProxy slow = new SlowProxy(pg.port(), setup);
+         LoadGenerator gen = new LoadGenerator(endpoints, options)) {
+      gen.mark("before", "");
+      gen.start();
+      waiting().until(() -> phaseOk(gen, "before") >= 50);
+
+      String viaProxy = "jdbc:postgresql://127.0.0.1:" + slow.port() + "/postgres?sslmode=disable";
+      gen.mark("moved", "");
+      endpoints.writer(viaProxy, pg);
+      endpoints.reader(viaProxy + "&ApplicationName=underway-load-reader");
+      // every worker's writer and reader connection went through the slow set-up...
+      waiting().until(() -> slow.accepted() >= 2 * options.threads());
+      // ...and then carried operations
+      waiting().until(() -> gen.report().phase("moved")
+          .map(PhaseReport::readsOnReaderPath).orElse(0L) >= 20);
+      gen.stop();
+      LoadReport report = gen.report();
+      PhaseReport moved = report.phase("moved").orElseThrow();
+      assertThat(report.total().all().failed()).as("errors: %s", report.errors()).isZero();
+      assertThat(moved.all().ok()).isPositive();
+      assertThat(moved.all().maxMs())
+          .as("no operation waited for a connection to be set up")
+          .isLessThan((double) setup.toMillis());
+    }
+  }
+
   @Test
   void readsMoveToTheReaderPathOnceItExists() {
     TestEndpoints endpoints = new TestEndpoints(pg);

@@ -18,10 +18,15 @@ final class TestEndpoints implements LoadEndpoints {
   }
 
   void writer(LocalPostgres pg) {
+    writer(pg.jdbcUrl("postgres"), pg);
+  }
+
+  /** The writer moves to {@code url}, with {@code pg}'s credentials. */
+  void writer(String url, LocalPostgres pg) {
     Properties p = new Properties();
     p.setProperty("user", pg.superuser());
     p.setProperty("password", pg.superuserPassword());
-    writer.set(new Target(pg.jdbcUrl("postgres"), p));
+    writer.set(new Target(url, p));
   }
 
   void reader(String url) {
