@@ -587,6 +587,8 @@ public final class LoadGenerator implements AutoCloseable {
         url = targetUrl;
         backoffNanos = 0;
         nextAttemptNanos = 0;
+      } else if (warming != null) {
+        dropWarm(); // the endpoint moved back before the warm-up finished
       }
       if (connection != null) {
         return connection;
