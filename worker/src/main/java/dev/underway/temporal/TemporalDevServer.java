@@ -1,5 +1,6 @@
 package dev.underway.temporal;
 
+import dev.underway.activities.support.LogTail;
 import dev.underway.workflows.evolution.SearchAttributes;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,15 +198,7 @@ public final class TemporalDevServer implements AutoCloseable {
 
   /** The last lines this launch wrote (the log file also holds earlier launches). */
   private String tail() {
-    try {
-      byte[] all = Files.readAllBytes(logFile);
-      int from = (int) Math.min(logOffset, all.length);
-      List<String> lines = new String(all, from, all.length - from, StandardCharsets.UTF_8)
-          .lines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    } catch (IOException e) {
-      return "(log unreadable: " + e.getMessage() + ")";
-    }
+    return LogTail.of(logFile, logOffset, 15);
   }
 
   /** {@code 127.0.0.1:PORT}. */

@@ -179,6 +179,16 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
     boolean isAlive() {
       return process != null ? process.isAlive() : handle.isAlive();
     }
+
+    /** Waits at most {@code d} for the node to exit: the pause between probes of it. */
+    void pauseUnlessExited(Duration d) throws IOException {
+      try {
+        LocalPostgres.awaitExit(handle, process, d);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for CockroachDB", e);
+      }
+    }
   }
 
   private final Options options;
@@ -697,7 +707,7 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
         throw new IOException("cockroach init against " + first.address() + " kept failing for "
             + options.startupTimeout() + "; last output: " + last);
       }
-      pause(Duration.ofMillis(500));
+      p.pauseUnlessExited(Duration.ofMillis(500));
     }
   }
 
@@ -712,22 +722,13 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
         throw new IOException(node.name() + " not ready (/health?ready=1 on " + node.httpAddress()
             + ") within " + options.startupTimeout());
       }
-      pause(Duration.ofMillis(250));
+      p.pauseUnlessExited(Duration.ofMillis(250));
     }
   }
 
   private boolean isReadyLocked(Node node) {
     NodeProcess p = processes.get(node.name());
     return p != null && p.isAlive() && healthReady(node, Duration.ofSeconds(2));
-  }
-
-  private static void pause(Duration d) throws IOException {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for CockroachDB", e);
-    }
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 package dev.underway.activities.local;
 
+import dev.underway.activities.support.LogTail;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
@@ -508,6 +508,17 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   private boolean awaitExit(Duration timeout) throws InterruptedException {
+    return awaitExit(handle, process, timeout);
+  }
+
+  /**
+   * Waits at most {@code timeout} for a server process to exit; true when it did. Also the pause
+   * between two readiness probes: it ends early when the server dies.
+   *
+   * @param process the process when it is a child of this JVM, else null ({@code handle} only)
+   */
+  static boolean awaitExit(ProcessHandle handle, Process process, Duration timeout)
+      throws InterruptedException {
     if (process != null) {
       return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -542,7 +553,12 @@ public final class LocalPostgres implements AutoCloseable {
       } catch (SQLException e) {
         last = e;
       }
-      sleep(Duration.ofMillis(100));
+      try {
+        awaitExit(Duration.ofMillis(100)); // the next round reports an exit
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for PostgreSQL", e);
+      }
     }
     throw new IOException("PostgreSQL on port " + port + " did not accept connections within "
         + timeout + " (last error: " + (last == null ? "none" : last.getMessage())
@@ -752,26 +768,8 @@ public final class LocalPostgres implements AutoCloseable {
     return tail(file, 0);
   }
 
-  /** The last lines of {@code file} after byte {@code offset}. */
   static String tail(Path file, long offset) {
-    try {
-      byte[] all = Files.readAllBytes(file);
-      int from = (int) Math.min(offset, all.length);
-      List<String> lines = new String(all, from, all.length - from, StandardCharsets.UTF_8)
-          .lines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void sleep(Duration d) throws IOException {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for PostgreSQL", e);
-    }
+    return LogTail.of(file, offset, 20);
   }
 
   static void deleteRecursively(Path dir) throws IOException {

@@ -362,8 +362,8 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     String names = String.join(", ", owners);
     return ApplicationFailure.newNonRetryableFailure("the SQL user " + user + " may not set"
         + " default privileges for " + names + " on " + target.key() + ": make it a member ("
-        + owners.stream().map(o -> "GRANT " + o + " TO " + user).reduce((x, y) -> x + "; " + y)
-            .orElse("") + ") or remove them from target.tableOwners; "
+        + owners.stream().map(o -> "GRANT " + o + " TO " + user).collect(Collectors.joining("; "))
+        + ") or remove them from target.tableOwners; "
         + (done.isEmpty() ? "nothing was changed" : "done so far: " + String.join(", ", done)),
         Failures.INSUFFICIENT_PRIVILEGE);
   }

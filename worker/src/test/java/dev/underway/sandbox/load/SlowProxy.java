@@ -9,6 +9,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +26,12 @@ final class SlowProxy implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  /** Starts forwarding each connection once its delay is over (the slowness under test). */
+  private final ScheduledExecutorService forwarder = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "slow-proxy-forward");
+    t.setDaemon(true);
+    return t;
+  });
 
   SlowProxy(int targetPort, Duration delay) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -48,25 +57,24 @@ final class SlowProxy implements AutoCloseable {
         Socket client = server.accept();
         accepted.incrementAndGet();
         sockets.add(client);
-        Thread t = new Thread(() -> serve(client), "slow-proxy-conn");
-        t.setDaemon(true);
-        t.start();
+        forwarder.schedule(() -> forward(client), delay.toMillis(), TimeUnit.MILLISECONDS);
       } catch (IOException closed) {
         return;
       }
     }
   }
 
-  private void serve(Socket client) {
+  private void forward(Socket client) {
     try {
-      Thread.sleep(delay.toMillis()); // the slowness under test, on the proxy's own thread
       Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
       sockets.add(upstream);
-      Thread back = new Thread(() -> pump(upstream, client), "slow-proxy-back");
-      back.setDaemon(true);
-      back.start();
-      pump(client, upstream);
-    } catch (IOException | InterruptedException e) {
+      for (Runnable pump : List.<Runnable>of(() -> pump(client, upstream),
+          () -> pump(upstream, client))) {
+        Thread t = new Thread(pump, "slow-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+      }
+    } catch (IOException e) {
       closeQuietly(client);
     }
   }
@@ -98,6 +106,7 @@ final class SlowProxy implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
+    forwarder.shutdownNow();
     sockets.forEach(SlowProxy::closeQuietly);
   }
 }
