@@ -513,17 +513,8 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
    * target's SQL host and port are ignored: the nodes are here.
    */
   public ConnectionFactory connectionFactory() {
-    return (target, credentials) -> {
-      Properties props = new Properties();
-      props.setProperty("user", credentials.user());
-      credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
-      props.setProperty("ApplicationName", "underway");
-      props.setProperty("connectTimeout", "5");
-      props.setProperty("loginTimeout", "10");
-      props.setProperty("socketTimeout", "120");
-      List<Node> current = nodes();
-      return DriverManager.getConnection(jdbcUrl(current, target.database(), false), props);
-    };
+    return (target, credentials) -> DriverManager.getConnection(
+        jdbcUrl(nodes(), target.database(), false), ConnectionFactory.properties(credentials));
   }
 
   /** An admin connection to {@code database}. */

@@ -26,16 +26,23 @@ public interface ConnectionFactory {
    * Properties}, never in the URL, so they cannot leak through a logged URL.
    */
   static ConnectionFactory jdbc() {
-    return (target, credentials) -> {
-      Properties props = new Properties();
-      props.setProperty("user", credentials.user());
-      credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
-      props.setProperty("ApplicationName", "underway");
-      props.setProperty("connectTimeout", "10");
-      props.setProperty("loginTimeout", "20");
-      props.setProperty("socketTimeout", "120");
-      return DriverManager.getConnection(jdbcUrl(target), props);
-    };
+    return (target, credentials) ->
+        DriverManager.getConnection(jdbcUrl(target), properties(credentials));
+  }
+
+  /**
+   * The driver properties of an Underway connection: the credentials, its application name, and
+   * a bound on every stage (connect, login, each read), so no activity waits forever.
+   */
+  static Properties properties(SqlCredentials credentials) {
+    Properties props = new Properties();
+    props.setProperty("user", credentials.user());
+    credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
+    props.setProperty("ApplicationName", "underway");
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("loginTimeout", "20");
+    props.setProperty("socketTimeout", "120");
+    return props;
   }
 
   static String jdbcUrl(TargetRef target) {
