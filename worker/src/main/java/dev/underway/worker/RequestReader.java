@@ -1,15 +1,19 @@
 package dev.underway.worker;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.AnnotatedParameter;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import dev.underway.model.EvolutionRequest;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
@@ -36,6 +40,7 @@ public final class RequestReader {
   /** Temporal's own mapper settings (so what parses here decodes the same in the workflow). */
   static final ObjectMapper STRICT = JacksonJsonPayloadConverter.newDefaultObjectMapper()
       .setAnnotationIntrospector(new NoAnySetter())
+      .setInjectableValues(new InjectableValues.Std().addValue(NoAnySetter.NOTHING, null))
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -211,13 +216,26 @@ public final class RequestReader {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  /** Ignores {@code @JsonAnySetter}, so unknown fields are errors instead of being collected. */
+  /**
+   * Ignores {@code @JsonAnySetter}, so unknown fields are errors instead of being collected. A
+   * JSON factory's any-setter parameter (the records that check whole numbers have one) is
+   * given null instead.
+   */
   private static final class NoAnySetter extends JacksonAnnotationIntrospector {
     private static final long serialVersionUID = 1L;
+    static final String NOTHING = "underway.no-unknown-fields";
 
     @Override
     public Boolean hasAnySetter(Annotated a) {
       return Boolean.FALSE;
+    }
+
+    @Override
+    public JacksonInject.Value findInjectableValue(AnnotatedMember m) {
+      if (m instanceof AnnotatedParameter && Boolean.TRUE.equals(super.hasAnySetter(m))) {
+        return JacksonInject.Value.forId(NOTHING);
+      }
+      return super.findInjectableValue(m);
     }
   }
 }

@@ -9,9 +9,12 @@ package dev.underway.model;
  * @param at when the workflow received it (ISO-8601, workflow time)
  * @param comment why
  * @param accepted false when the decision was received but not acted on (a signal for a gate that
- *     was not open, or from someone the policy does not allow); {@code note} says why
+ *     was not open, from someone the policy does not allow, stale, or for a plan that changed);
+ *     {@code note} says why
  * @param note why a decision was not acted on; null when accepted
  * @param via {@code signal} or {@code update}
+ * @param plan the plan digest the decision named, or null
+ * @param issuedAt when the decider says it was made, or null
  */
 public record Decision(
     String gate,
@@ -21,4 +24,12 @@ public record Decision(
     String comment,
     boolean accepted,
     String note,
-    String via) {}
+    String via,
+    String plan,
+    String issuedAt) {
+
+  public Decision(String gate, DecisionKind kind, String by, String at, String comment,
+      boolean accepted, String note, String via) {
+    this(gate, kind, by, at, comment, accepted, note, via, null, null);
+  }
+}

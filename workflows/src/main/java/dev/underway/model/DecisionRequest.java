@@ -10,6 +10,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param decision {@code approve}, {@code reject} or {@code abort}
  * @param by who decides (required)
  * @param comment why
+ * @param plan the digest of the plan decided (see {@link DecisionSignal#plan()})
+ * @param issuedAt when the decision was made (see {@link DecisionSignal#issuedAt()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DecisionRequest(String gate, String decision, String by, String comment) {}
+public record DecisionRequest(
+    String gate, String decision, String by, String comment, String plan, String issuedAt) {
+
+  public DecisionRequest(String gate, String decision, String by, String comment) {
+    this(gate, decision, by, comment, null, null);
+  }
+
+  /** The same decision as a signal's payload. */
+  public DecisionSignal asSignal() {
+    return new DecisionSignal(gate, by, comment, plan, issuedAt);
+  }
+}

@@ -10,6 +10,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     against approving a gate you have not read.
  * @param by who decides
  * @param comment why
+ * @param plan the digest of the plan the decision is for (the gate shows it); when given, a
+ *     decision for a plan that has changed since is refused
+ * @param issuedAt when the decision was made (ISO-8601 instant, e.g. {@code
+ *     2026-11-29T10:15:30Z}); when given, a decision that reaches the run after the policy's
+ *     {@code decisionValidity}, or that was made before its gate opened, is refused. The
+ *     {@code underway} commands always set it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DecisionSignal(String gate, String by, String comment) {}
+public record DecisionSignal(
+    String gate, String by, String comment, String plan, String issuedAt) {
+
+  public DecisionSignal(String gate, String by, String comment) {
+    this(gate, by, comment, null, null);
+  }
+}

@@ -4,6 +4,8 @@ package dev.underway.model;
 public enum RunState {
   RUNNING,
   WAITING_FOR_APPROVAL,
+  /** Not going on: the cluster is unhealthy; re-checked until it is healthy, or aborted. */
+  HOLDING,
   COMPLETED,
   DRY_RUN_COMPLETED,
   REJECTED,
@@ -12,6 +14,6 @@ public enum RunState {
   FAILED;
 
   public boolean terminal() {
-    return this != RUNNING && this != WAITING_FOR_APPROVAL;
+    return this != RUNNING && this != WAITING_FOR_APPROVAL && this != HOLDING;
   }
 }

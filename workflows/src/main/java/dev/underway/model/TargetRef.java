@@ -1,8 +1,10 @@
 package dev.underway.model;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,6 +35,8 @@ import java.util.Map;
  *     DEFAULT PRIVILEGES FOR ROLE ...}); the SQL admin Underway connects as is always covered.
  *     Each must exist, and the admin must be allowed to act for it (a member of it, or a
  *     superuser/admin)
+ * @param unknownFields what JSON gave that this record could not take: unknown field names, and
+ *     a {@code sqlPort} that is not a whole number (kept as given, never truncated)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetRef(
@@ -58,6 +62,27 @@ public record TargetRef(
     // null entries are kept (validation names them); List.copyOf would throw
     tableOwners = tableOwners == null ? null
         : Collections.unmodifiableList(new ArrayList<>(tableOwners));
+  }
+
+  /** How JSON becomes a target: {@code sqlPort} is checked, never truncated. */
+  @JsonCreator
+  static TargetRef fromJson(
+      @JsonProperty("namespace") String namespace,
+      @JsonProperty("statefulSet") String statefulSet,
+      @JsonProperty("publicService") String publicService,
+      @JsonProperty("readerService") String readerService,
+      @JsonProperty("credentialsSecret") String credentialsSecret,
+      @JsonProperty("database") String database,
+      @JsonProperty("readerUser") String readerUser,
+      @JsonProperty("sqlHost") String sqlHost,
+      @JsonProperty("sqlPort") Object sqlPort,
+      @JsonProperty("sslMode") String sslMode,
+      @JsonProperty("tableOwners") List<String> tableOwners,
+      @JsonAnySetter Map<String, Object> unknown) {
+    Map<String, Object> rejected = WholeNumbers.copy(unknown);
+    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+        database, readerUser, sqlHost, WholeNumbers.take("sqlPort", sqlPort, rejected), sslMode,
+        tableOwners, rejected);
   }
 
   /** The usual shape: required fields only, defaults for the rest. */

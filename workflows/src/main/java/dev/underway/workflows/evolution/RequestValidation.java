@@ -34,8 +34,33 @@ public final class RequestValidation {
   private static final Set<String> SSL_MODES =
       Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
+  /** More nodes than this in one phase is refused as a probable typo. */
+  public static final int MAX_NODES = 100;
+
+  /** The longest a gate may wait (AWS Systems Manager's approval step allows the same). */
+  public static final Duration MAX_GATE_EXPIRY = Duration.ofDays(30);
+
+  /** The longest a decision may stay good between being issued and reaching the run. */
+  public static final Duration MAX_DECISION_VALIDITY = Duration.ofHours(24);
+
+  /**
+   * The rules in force. Runs started before a rule existed replay with the rules they started
+   * under ({@link #problems(EvolutionRequest, int)}), so their recorded histories stay valid.
+   */
+  public static final int CURRENT_RULES = 1;
+
   /** Every problem with the request, in words an operator understands; empty when it is fine. */
   public static List<String> problems(EvolutionRequest request) {
+    return problems(request, CURRENT_RULES);
+  }
+
+  /**
+   * Every problem under the rules of version {@code rules}: 0 is the first release's; 1 adds the
+   * refusal of an explicit empty {@code approvers} list, a {@code gateExpiry} beyond {@link
+   * #MAX_GATE_EXPIRY}, a {@code decisionValidity} that is not a positive duration up to {@link
+   * #MAX_DECISION_VALIDITY}, and more than {@link #MAX_NODES} nodes.
+   */
+  public static List<String> problems(EvolutionRequest request, int rules) {
     List<String> problems = new ArrayList<>();
     if (request == null) {
       problems.add("the request is empty: give at least a target");
@@ -43,8 +68,8 @@ public final class RequestValidation {
     }
     unknown("request", request.unknownFields(), problems);
     target(request.target(), problems);
-    phases(request.phases(), problems);
-    approval(request.approval(), problems);
+    phases(request.phases(), rules, problems);
+    approval(request.approval(), rules, problems);
     if (request.requestedBy() != null && request.requestedBy().isBlank()) {
       problems.add("requestedBy is blank: name who asks for this run, or leave it out");
     }
@@ -56,7 +81,7 @@ public final class RequestValidation {
       problems.add("target is missing: name namespace, statefulSet, publicService and database");
       return;
     }
-    unknown("target", t.unknownFields(), problems);
+    unknown("target", t.unknownFields(), problems, "sqlPort");
     required("target.namespace", t.namespace(), DNS_LABEL, "a Kubernetes namespace", problems);
     required("target.statefulSet", t.statefulSet(), DNS_LABEL, "a StatefulSet name", problems);
     required("target.publicService", t.publicService(), DNS_LABEL, "a Service name", problems);
@@ -80,7 +105,7 @@ public final class RequestValidation {
     }
   }
 
-  private static void phases(List<Phase> phases, List<String> problems) {
+  private static void phases(List<Phase> phases, int rules, List<String> problems) {
     if (phases == null) {
       return; // the defaults
     }
@@ -97,11 +122,14 @@ public final class RequestValidation {
         problems.add(where + " is empty");
         continue;
       }
-      unknown(where, p.unknownFields(), problems);
+      String listed = where;
+      if (p.name() != null && !p.name().isBlank()) {
+        where = "phase '" + p.name() + "'";
+      }
+      unknown(listed, p.unknownFields(), problems, "nodes", "replicationFactor");
       if (p.name() == null || p.name().isBlank()) {
         problems.add(where + ".name is missing");
       } else {
-        where = "phase '" + p.name() + "'";
         if (!PHASE_NAME.matcher(p.name()).matches()) {
           problems.add(where + ": name must be lower case letters, digits, '-', '_' or '.'"
               + " (it is the gate id operators type)");
@@ -112,14 +140,22 @@ public final class RequestValidation {
       }
       boolean complete = true;
       if (p.nodes() == null) {
-        problems.add(where + ": nodes is missing");
+        if (!p.unknownFields().containsKey("nodes")) {
+          problems.add(where + ": nodes is missing");
+        }
         complete = false;
       } else if (p.nodes() < 1) {
         problems.add(where + ": nodes is " + p.nodes() + ", must be at least 1");
         complete = false;
+      } else if (rules >= 1 && p.nodes() > MAX_NODES) {
+        problems.add(where + ": nodes is " + p.nodes() + ", more than Underway's limit of "
+            + MAX_NODES + " per phase: probably a typo");
+        complete = false;
       }
       if (p.replicationFactor() == null) {
-        problems.add(where + ": replicationFactor is missing");
+        if (!p.unknownFields().containsKey("replicationFactor")) {
+          problems.add(where + ": replicationFactor is missing");
+        }
         complete = false;
       } else if (p.replicationFactor() < 1) {
         problems.add(where + ": replicationFactor is " + p.replicationFactor()
@@ -152,27 +188,59 @@ public final class RequestValidation {
     }
   }
 
-  private static void approval(ApprovalPolicy a, List<String> problems) {
+  private static void approval(ApprovalPolicy a, int rules, List<String> problems) {
     if (a == null) {
       return;
     }
     unknown("approval", a.unknownFields(), problems);
-    for (String who : a.approvers()) {
+    if (rules >= 1 && a.approvers() != null && a.approvers().isEmpty()) {
+      problems.add("approval.approvers is an empty list: leave it out to let anyone approve, or"
+          + " name the approvers");
+    }
+    for (String who : a.approversOrEmpty()) {
       if (who == null || who.isBlank()) {
         problems.add("approval.approvers has a blank name");
       }
     }
-    if (a.gateExpiry() != null) {
-      try {
-        Duration d = Duration.parse(a.gateExpiry());
-        if (d.isNegative() || d.isZero()) {
-          problems.add("approval.gateExpiry " + a.gateExpiry() + " must be positive");
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("approval.gateExpiry '" + a.gateExpiry()
-            + "' is not an ISO-8601 duration such as PT72H or P3D");
+    Duration expiry = duration("approval.gateExpiry", a.gateExpiry(), "PT72H or P3D", problems);
+    if (rules >= 1 && expiry != null && expiry.compareTo(MAX_GATE_EXPIRY) > 0) {
+      problems.add("approval.gateExpiry " + a.gateExpiry() + " is longer than the maximum of "
+          + MAX_GATE_EXPIRY.toDays() + " days (P30D): a decision that old describes a cluster"
+          + " that has moved on");
+    }
+    if (rules >= 1) {
+      Duration validity = duration("approval.decisionValidity", a.decisionValidity(),
+          "PT5M or PT30M", problems);
+      if (validity != null && validity.compareTo(MAX_DECISION_VALIDITY) > 0) {
+        problems.add("approval.decisionValidity " + a.decisionValidity()
+            + " is longer than the maximum of " + MAX_DECISION_VALIDITY.toHours() + " hours");
       }
     }
+  }
+
+  /** A positive ISO-8601 duration, or null (absent, or a problem reported). */
+  private static Duration duration(
+      String field, String value, String examples, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Duration d = Duration.parse(value);
+      if (d.isNegative() || d.isZero()) {
+        problems.add(field + " " + value + " must be positive");
+        return null;
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      problems.add(field + " '" + value + "' is not an ISO-8601 duration such as " + examples);
+      return null;
+    }
+  }
+
+  /** The decision validity, default {@link ApprovalPolicy#DEFAULT_DECISION_VALIDITY}. */
+  public static Duration decisionValidity(ApprovalPolicy policy) {
+    return Duration.parse(policy == null ? ApprovalPolicy.DEFAULT_DECISION_VALIDITY
+        : policy.decisionValidityOrDefault());
   }
 
   /** The gate expiry, or null when gates wait indefinitely. Call after {@link #problems}. */
@@ -180,11 +248,23 @@ public final class RequestValidation {
     return policy == null || policy.gateExpiry() == null ? null : Duration.parse(policy.gateExpiry());
   }
 
-  private static void unknown(String where, Map<String, Object> unknown, List<String> problems) {
-    if (!unknown.isEmpty()) {
-      problems.add(where + " has unknown field(s) " + sorted(unknown.keySet())
+  private static void unknown(String where, Map<String, Object> unknown, List<String> problems,
+      String... wholeNumberFields) {
+    Set<String> names = new HashSet<>(unknown.keySet());
+    for (String field : wholeNumberFields) {
+      if (names.remove(field)) {
+        problems.add(where + "." + field + " is " + shown(unknown.get(field))
+            + ": it must be a whole number (it is never rounded)");
+      }
+    }
+    if (!names.isEmpty()) {
+      problems.add(where + " has unknown field(s) " + sorted(names)
           + ": check the spelling (see runbooks/cluster-evolution.md for the fields)");
     }
+  }
+
+  private static String shown(Object value) {
+    return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
   }
 
   /** At most this many {@code target.tableOwners}. */

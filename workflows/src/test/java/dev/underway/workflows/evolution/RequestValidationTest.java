@@ -70,7 +70,7 @@ class RequestValidationTest {
   @Test
   void expiryMustBePositive() {
     EvolutionRequest r = new EvolutionRequest(Requests.TARGET, null,
-        new ApprovalPolicy(List.of(), true, "PT0S", null), false, "a");
+        new ApprovalPolicy(null, true, "PT0S", null), false, "a");
     assertThat(RequestValidation.problems(r)).containsExactly(
         "approval.gateExpiry PT0S must be positive");
   }
@@ -79,5 +79,100 @@ class RequestValidationTest {
   void nullRequestIsExplained() {
     assertThat(RequestValidation.problems(null)).singleElement().asString()
         .contains("the request is empty");
+  }
+
+  // ---- refusals an operator can trust (rules v1) ----------------------------------------
+
+  private static EvolutionRequest json(String phasesAndApproval) throws Exception {
+    return Requests.TEMPORAL_JSON.readValue("""
+        {"target": {"namespace": "underway-demo", "statefulSet": "cockroachdb",
+                    "publicService": "cockroachdb-public", "database": "app"}, %s}"""
+        .formatted(phasesAndApproval), EvolutionRequest.class);
+  }
+
+  @Test
+  void aFractionIsRefusedNamingTheFieldNeverTruncated() throws Exception {
+    EvolutionRequest r = json("""
+        "phases": [{"name": "phase-1", "nodes": 2, "replicationFactor": 2.5, "readerPath": true},
+                   {"name": "phase-2", "nodes": 3.7, "replicationFactor": 3}]""");
+    assertThat(r.phases().get(0).replicationFactor()).as("not truncated to 2").isNull();
+    assertThat(RequestValidation.problems(r)).containsExactlyInAnyOrder(
+        "phases[0].replicationFactor is 2.5: it must be a whole number (it is never rounded)",
+        "phases[1].nodes is 3.7: it must be a whole number (it is never rounded)");
+  }
+
+  @Test
+  void textWhereANumberBelongsIsRefusedToo() throws Exception {
+    assertThat(RequestValidation.problems(json("""
+        "phases": [{"name": "p", "nodes": "two", "replicationFactor": 1}]""")))
+        .containsExactly("phases[0].nodes is \"two\": it must be a whole number (it is never"
+            + " rounded)");
+  }
+
+  @Test
+  void aWholeNumberWrittenAsTextOrWithAZeroFractionIsTheNumber() throws Exception {
+    EvolutionRequest r = json("""
+        "phases": [{"name": "p", "nodes": "2", "replicationFactor": 2.0, "readerPath": true}]""");
+    assertThat(r.phases().get(0).nodes()).isEqualTo(2);
+    assertThat(r.phases().get(0).replicationFactor()).isEqualTo(2);
+    assertThat(RequestValidation.problems(r)).isEmpty();
+  }
+
+  @Test
+  void aFractionalSqlPortIsRefused() throws Exception {
+    EvolutionRequest r = Requests.TEMPORAL_JSON.readValue("""
+        {"target": {"namespace": "ns", "statefulSet": "db", "publicService": "db-public",
+                    "database": "app", "sqlPort": 26257.5}}""", EvolutionRequest.class);
+    assertThat(RequestValidation.problems(r)).containsExactly(
+        "target.sqlPort is 26257.5: it must be a whole number (it is never rounded)");
+  }
+
+  @Test
+  void anExplicitEmptyApproverListIsRefused() throws Exception {
+    assertThat(RequestValidation.problems(json("\"approval\": {\"approvers\": []}")))
+        .containsExactly("approval.approvers is an empty list: leave it out to let anyone"
+            + " approve, or name the approvers");
+    assertThat(RequestValidation.problems(json("\"approval\": {\"allowSelfApproval\": true}")))
+        .isEmpty();
+  }
+
+  @Test
+  void aGateExpiryBeyondThirtyDaysIsRefused() throws Exception {
+    assertThat(RequestValidation.problems(json("\"approval\": {\"gateExpiry\": \"P30D\"}")))
+        .isEmpty();
+    assertThat(RequestValidation.problems(json("\"approval\": {\"gateExpiry\": \"P31D\"}")))
+        .containsExactly("approval.gateExpiry P31D is longer than the maximum of 30 days (P30D):"
+            + " a decision that old describes a cluster that has moved on");
+  }
+
+  @Test
+  void theDecisionValidityMustBeAPositiveDurationUpToADay() throws Exception {
+    assertThat(RequestValidation.problems(json(
+        "\"approval\": {\"decisionValidity\": \"PT30M\"}"))).isEmpty();
+    assertThat(RequestValidation.problems(json(
+        "\"approval\": {\"decisionValidity\": \"P2D\"}")))
+        .containsExactly("approval.decisionValidity P2D is longer than the maximum of 24 hours");
+    assertThat(RequestValidation.problems(json(
+        "\"approval\": {\"decisionValidity\": \"soon\"}")))
+        .containsExactly("approval.decisionValidity 'soon' is not an ISO-8601 duration such as"
+            + " PT5M or PT30M");
+  }
+
+  @Test
+  void aNodeCountBeyondTheSanityBoundIsRefusedAsAProbableTypo() {
+    assertThat(RequestValidation.problems(with(List.of(new Phase("big", 100, 3, true)))))
+        .isEmpty();
+    assertThat(RequestValidation.problems(with(List.of(new Phase("big", 300, 3, true)))))
+        .containsExactly("phase 'big': nodes is 300, more than Underway's limit of 100 per"
+            + " phase: probably a typo");
+  }
+
+  @Test
+  void runsStartedUnderTheFirstRulesKeepThem() throws Exception {
+    EvolutionRequest r = json("""
+        "phases": [{"name": "big", "nodes": 300, "replicationFactor": 3, "readerPath": true}],
+        "approval": {"approvers": [], "gateExpiry": "P60D"}""");
+    assertThat(RequestValidation.problems(r, 0)).isEmpty();
+    assertThat(RequestValidation.problems(r)).hasSize(3);
   }
 }

@@ -25,10 +25,12 @@ public final class Requests {
     return new EvolutionRequest(TARGET, null, null, false, "alice");
   }
 
+  /** An approval policy; an empty list of approvers means "anyone" (the field left out). */
   public static EvolutionRequest withApprovers(List<String> approvers, boolean allowSelf,
       String expiry) {
     return new EvolutionRequest(TARGET, null,
-        new ApprovalPolicy(approvers, allowSelf, expiry, null), false, "alice");
+        new ApprovalPolicy(approvers.isEmpty() ? null : approvers, allowSelf, expiry, null), false,
+        "alice");
   }
 
   /** Reads a file under runbooks/ (copied to the test classpath by the build). */
