@@ -6,6 +6,8 @@ import dev.underway.model.EvolutionStatus;
 import dev.underway.model.GateView;
 import dev.underway.model.PhasePlan;
 import dev.underway.model.TimelineEntry;
+import dev.underway.workflows.evolution.SearchAttributes;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.util.List;
 
 /** Human-readable text for status, plans and results. Pure: strings in, strings out. */
@@ -13,6 +15,14 @@ final class Views {
   private Views() {}
 
   static String status(String workflowId, EvolutionStatus s) {
+    return status(workflowId, s, null);
+  }
+
+  /**
+   * @param decideHere how this CLI itself would approve the open gate (its own address and
+   *     namespace), or null
+   */
+  static String status(String workflowId, EvolutionStatus s, String decideHere) {
     StringBuilder b = new StringBuilder();
     b.append("Run ").append(workflowId).append('\n');
     line(b, "state", s.state() + (s.dryRun() ? " (dry run: changes nothing)" : ""));
@@ -31,10 +41,12 @@ final class Views {
           .append(g.expiresAt() == null ? ", no expiry" : ", expires " + g.expiresAt())
           .append(")\n");
       indent(b, g.text(), "  ");
-      b.append("  Or with this command: underway approve ").append(workflowId)
-          .append(" --gate ").append(g.gate()).append(" --by YOUR-NAME --comment 'why'\n");
-      b.append("                        underway reject ").append(workflowId)
-          .append(" --gate ").append(g.gate()).append(" --by YOUR-NAME --comment 'why'\n");
+      if (g.plan() != null) {
+        b.append("  Plan digest: ").append(g.plan()).append('\n');
+      }
+      if (decideHere != null) {
+        b.append("  From here: ").append(decideHere).append('\n');
+      }
       b.append('\n');
     } else {
       b.append("No gate is open.\n\n");
@@ -68,6 +80,24 @@ final class Views {
         b.append('\n');
       }
     }
+    return b.toString();
+  }
+
+  /** What the server knows of a run when no worker can answer its status query. */
+  static String serverSide(String workflowId, WorkflowExecutionDescription d, String why) {
+    StringBuilder b = new StringBuilder();
+    b.append("Run ").append(workflowId).append(" (as the Temporal server sees it: ")
+        .append(why).append(")\n");
+    line(b, "status", d.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+    line(b, "type", d.getWorkflowType());
+    line(b, "task queue", d.getTaskQueue());
+    line(b, "started", String.valueOf(d.getStartTime()));
+    for (var key : SearchAttributes.ALL) {
+      String value = d.getTypedSearchAttributes().get(key);
+      line(b, key.getName(), value == null || value.isEmpty() ? "-" : value);
+    }
+    b.append("The run's own status (gate text, plan, decisions, timeline) is answered by a"
+        + " worker: start one and run status again.\n");
     return b.toString();
   }
 

@@ -75,13 +75,16 @@ class UnderwayCliTest {
         .contains("requested by: alice")
         .contains("Open gate: phase-1")
         .contains("Gate phase-1 for underway-demo/cockroachdb")
-        .contains("temporal workflow signal --workflow-id " + ID)
-        .contains("underway approve " + ID + " --gate phase-1");
+        .contains("temporal workflow update execute --workflow-id " + ID + " --name decide")
+        .contains("underway approve " + ID + " --gate phase-1 --plan ")
+        .containsPattern("Plan digest: [0-9a-f]{8}")
+        .contains("From here: underway approve " + ID + " --gate phase-1 --plan ");
 
     Cli.Result approved = cli.run("approve", ID, "--gate", "phase-1", "--by", "bob",
         "--comment", "dashboards green");
     assertThat(approved.exitCode()).as(approved.toString()).isZero();
-    assertThat(approved.out()).contains("Approved gate phase-1 of " + ID + " as bob");
+    assertThat(approved.out()).contains("Approved gate phase-1 of " + ID + " as bob")
+        .containsPattern("For its plan [0-9a-f]{8} \\(as the gate shows it now\\)");
 
     awaitGate(stub, "phase-2");
     // no --gate: the open gate is used, and named
@@ -302,7 +305,17 @@ class UnderwayCliTest {
     startAt(InMemoryCluster.atPhase0());
     assertRefusedBeforeTemporal(cli.run("start", "--input",
             "{\"target\": {}, \"phases\": [{\"name\": \"p\", \"nodes\": \"two\"}]}"),
-        "field 'phases[0].nodes'");
+        "phases[0].nodes is \"two\": it must be a whole number");
+  }
+
+  @Test
+  void aFractionIsRefusedByTheCliNotTruncated() {
+    startAt(InMemoryCluster.atPhase0());
+    assertRefusedBeforeTemporal(cli.run("start", "--input", "{\"target\": {\"namespace\":"
+            + " \"underway-demo\", \"statefulSet\": \"cockroachdb\", \"publicService\":"
+            + " \"cockroachdb-public\", \"database\": \"app\"}, \"phases\": [{\"name\":"
+            + " \"phase-1\", \"nodes\": 2, \"replicationFactor\": 2.5}]}"),
+        "phases[0].replicationFactor is 2.5: it must be a whole number (it is never rounded)");
   }
 
   @Test

@@ -231,8 +231,11 @@ public final class Planner {
     return new ClusterObservation(platform, database);
   }
 
-  /** What an approver reads at the gate. */
-  public static String gateText(TargetRef target, PhasePlan plan, String workflowId) {
+  /**
+   * What an approver reads at the gate: the numbers, the changes in order, the warnings. How to
+   * decide is added by {@link DecideCommands}.
+   */
+  public static String gateText(TargetRef target, PhasePlan plan) {
     StringBuilder s = new StringBuilder();
     s.append("Gate ").append(plan.phase()).append(" for ").append(target.key()).append('\n');
     s.append("  nodes:               ").append(plan.nodesBefore()).append(" -> ")
@@ -252,12 +255,6 @@ public final class Planner {
       }
     }
     s.append("Nothing is rolled back automatically if a later step fails.\n");
-    s.append("Decide (replace YOUR-NAME and the comment):\n");
-    for (String kind : List.of("approve", "reject")) {
-      s.append("  temporal workflow signal --workflow-id ").append(workflowId)
-          .append(" --name ").append(kind).append(" --input '{\"gate\":\"")
-          .append(plan.phase()).append("\",\"by\":\"YOUR-NAME\",\"comment\":\"why\"}'\n");
-    }
     return s.toString();
   }
 }

@@ -1,10 +1,12 @@
 package dev.underway.workflows.evolution;
 
 import io.temporal.common.SearchAttributeKey;
+import java.util.List;
 
 /**
  * Custom search attributes, so the UI can list runs waiting for approval: {@code
- * UnderwayOpenGate != ""}. They must be registered on the namespace (the worker checks at start).
+ * UnderwayOpenGate != ""}, or holding: {@code UnderwayState = "HOLDING"}. They must be
+ * registered on the namespace (the worker checks at start).
  */
 public final class SearchAttributes {
   private SearchAttributes() {}
@@ -21,6 +23,10 @@ public final class SearchAttributes {
   public static final SearchAttributeKey<String> TARGET =
       SearchAttributeKey.forKeyword("UnderwayTarget");
 
-  public static final java.util.List<SearchAttributeKey<String>> ALL =
-      java.util.List.of(PHASE, OPEN_GATE, TARGET);
+  /** Where the run is: a {@code RunState} name (RUNNING, WAITING_FOR_APPROVAL, HOLDING, ...). */
+  public static final SearchAttributeKey<String> STATE =
+      SearchAttributeKey.forKeyword("UnderwayState");
+
+  public static final List<SearchAttributeKey<String>> ALL =
+      List.of(PHASE, OPEN_GATE, TARGET, STATE);
 }

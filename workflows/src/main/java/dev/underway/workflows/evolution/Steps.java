@@ -8,6 +8,10 @@ public final class Steps {
   public static final String OBSERVE = "observe";
   public static final String PLAN = "plan";
   public static final String GATE = "gate";
+  /** After an approval: is the cluster still the one the approved plan was computed from? */
+  public static final String RECHECK = "recheck";
+  /** Not going on while the cluster is unhealthy; re-checked until healthy or aborted. */
+  public static final String HOLD = "hold";
   public static final String LOCK_CONSTRAINTS = "lock-constraints";
   public static final String SCALE = "scale";
   public static final String AWAIT_PODS_READY = "await-pods-ready";
@@ -27,4 +31,8 @@ public final class Steps {
   public static final String FAILED = "failed";
   /** Gate states: {@code approved}, {@code rejected}, {@code aborted}, or this. */
   public static final String EXPIRED = "expired";
+  /** Recheck state: the cluster moved since the plan was computed; the gate reopens. */
+  public static final String CHANGED = "changed";
+  /** A step an abort stopped. */
+  public static final String ABORTED = "aborted";
 }

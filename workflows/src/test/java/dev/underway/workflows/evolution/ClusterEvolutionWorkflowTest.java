@@ -74,7 +74,9 @@ class ClusterEvolutionWorkflowTest {
         .contains("failures tolerated:  0 -> 0")
         .contains("RF 2 tolerates ZERO node failures")
         .contains("RANGE default").contains("RANGE liveness").contains("DATABASE system")
-        .contains("--name approve");
+        .contains("--name decide --input '{\"gate\":\"phase-1\",\"decision\":\"approve\"")
+        .contains("\"plan\":\"" + gate1.plan() + "\"");
+    assertThat(gate1.plan()).matches("[0-9a-f]{8}");
     assertThat(cluster.mutatingCalls()).as("nothing changes before the gate is approved").isEmpty();
     wf.approve(by("phase-1", "bob"));
 

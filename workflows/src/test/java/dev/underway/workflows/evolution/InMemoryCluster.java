@@ -48,6 +48,11 @@ public class InMemoryCluster {
   private boolean licensed;
   /** When false, SetReplicationFactor reports success but changes nothing (a broken cluster). */
   private volatile boolean zoneChangesTakeEffect = true;
+  /** Pods not Ready and nodes not live (an unhealthy cluster: a run holds). */
+  private int podsNotReady;
+  private int nodesNotLive;
+  /** When set, ScaleNodes fails with a retryable error, as with the Kubernetes API down. */
+  private volatile boolean scaleUnreachable;
   /** When set, AwaitReplicated heartbeats until this latch opens (or it is cancelled). */
   private volatile CountDownLatch replicationGate;
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
@@ -79,6 +84,22 @@ public class InMemoryCluster {
   public InMemoryCluster withoutDisruptionBudget() {
     this.budget = null;
     return this;
+  }
+
+  /** Makes {@code pods} pods not Ready and {@code nodes} nodes not live; 0, 0 heals. */
+  public synchronized void unhealthy(int pods, int nodes) {
+    this.podsNotReady = pods;
+    this.nodesNotLive = nodes;
+  }
+
+  /** Someone else scales the cluster (behind Underway's back). */
+  public synchronized void scaledElsewhere(int nodes) {
+    this.nodes = nodes;
+  }
+
+  /** ScaleNodes fails (retryably) until {@code false} again: the API is unreachable. */
+  public void scaleUnreachable(boolean value) {
+    scaleUnreachable = value;
   }
 
   public void breakZoneChanges() {
@@ -197,11 +218,14 @@ public class InMemoryCluster {
 
   synchronized PlatformState observePlatform(TargetRef target) {
     record("Platform.Observe");
-    return new PlatformState(nodes, nodes, readerService, budget);
+    return new PlatformState(nodes, nodes - podsNotReady, readerService, budget);
   }
 
   synchronized ChangeResult scaleNodes(TargetRef target, int wanted) {
     record("Platform.ScaleNodes(" + wanted + ")");
+    if (scaleUnreachable) {
+      throw new IllegalStateException("the Kubernetes API is unreachable (in-memory stand-in)");
+    }
     if (wanted < nodes) {
       throw ApplicationFailure.newNonRetryableFailure(
           "would scale down from " + nodes + " to " + wanted, Failures.SCALE_DOWN_REFUSED);
@@ -241,8 +265,8 @@ public class InMemoryCluster {
     record("Database.Observe");
     List<ZoneReplication> list = zones.entrySet().stream()
         .map(e -> new ZoneReplication(e.getKey(), e.getValue())).toList();
-    return new DatabaseState("CockroachDB CCL v25.4.0 (in-memory stand-in)", nodes, list,
-        readerUser, licensed);
+    return new DatabaseState("CockroachDB CCL v25.4.0 (in-memory stand-in)", nodes - nodesNotLive,
+        list, readerUser, licensed);
   }
 
   synchronized NodesReady awaitLiveNodes(TargetRef target, int wanted) {

@@ -1,0 +1,57 @@
+package dev.underway.workflows.evolution;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The commands a gate prints for deciding it, ready to paste: they name the server and namespace
+ * the run lives on whenever those are not the CLI's defaults (a sandbox's Temporal runs on a
+ * random port), and the digest of the plan shown, so that a decision for a plan that has changed
+ * since is refused. Pure: the worker tells the workflow the address it was started with.
+ *
+ * @param address the Temporal frontend address operators use, or null for the default
+ * @param namespace the run's namespace
+ */
+public record DecideCommands(String address, String namespace) {
+
+  /** The {@code temporal} CLI's and {@code underway}'s default address. */
+  public static final String DEFAULT_ADDRESS = "localhost:7233";
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /** The lines that end a gate's text: {@code underway} and {@code temporal} forms. */
+  public String text(String workflowId, String gate, String plan) {
+    StringBuilder s = new StringBuilder("Decide (replace YOUR-NAME and the comment):\n");
+    for (String kind : List.of("approve", "reject")) {
+      s.append("  underway ").append(kind).append(' ').append(workflowId)
+          .append(" --gate ").append(gate).append(plan == null ? "" : " --plan " + plan)
+          .append(" --by YOUR-NAME --comment 'why'").append(options())
+          .append('\n');
+    }
+    for (String kind : List.of("approve", "reject")) {
+      s.append("  temporal workflow update execute").append(options())
+          .append(" --workflow-id ").append(workflowId).append(" --name decide --input '")
+          .append(json(gate, kind, plan)).append("'\n");
+    }
+    s.append("A refused decision is answered at once by both; the same JSON without \"decision\""
+        + " is also accepted by the signals approve and reject (no answer: check the status).\n");
+    return s.toString();
+  }
+
+  /** The {@code decide} update's input, as typed into the UI's Send an Update dialog. */
+  public static String json(String gate, String decision, String plan) {
+    return "{\"gate\":\"" + gate + "\",\"decision\":\"" + decision + "\""
+        + (plan == null ? "" : ",\"plan\":\"" + plan + "\"")
+        + ",\"by\":\"YOUR-NAME\",\"comment\":\"why\"}";
+  }
+
+  private String options() {
+    List<String> o = new ArrayList<>();
+    if (address != null && !address.isBlank() && !DEFAULT_ADDRESS.equals(address)) {
+      o.add("--address " + address);
+    }
+    if (namespace != null && !namespace.isBlank() && !DEFAULT_NAMESPACE.equals(namespace)) {
+      o.add("--namespace " + namespace);
+    }
+    return o.isEmpty() ? "" : " " + String.join(" ", o);
+  }
+}

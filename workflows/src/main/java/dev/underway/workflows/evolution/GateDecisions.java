@@ -1,0 +1,176 @@
+package dev.underway.workflows.evolution;
+
+import dev.underway.model.ApprovalPolicy;
+import dev.underway.model.Decision;
+import dev.underway.model.DecisionKind;
+import dev.underway.model.DecisionSignal;
+import dev.underway.model.GateView;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decisions a run receives, and which of them it acts on. Every decision is recorded, the
+ * refused ones with the reason; only an accepted one moves the run. Used by the signal handlers
+ * and by the {@code decide} update (whose validator asks {@link #refusal} and changes nothing).
+ *
+ * <p>Besides the policy (approvers, self-approval) a decision must be for the gate open now and,
+ * when it says so, for the plan that gate shows ({@code plan}) and recent ({@code issuedAt}
+ * within the policy's {@code decisionValidity}, and not before the gate opened): a decision that
+ * waited somewhere (no worker was polling, a signal queued) must not start changes nobody
+ * confirmed. An abort is always taken: stopping is always safe.
+ */
+final class GateDecisions {
+
+  /** Where the run is, for the refusal messages. */
+  record Position(boolean ended, String state, String at, String phase) {}
+
+  private final List<Decision> all = new ArrayList<>();
+  private ApprovalPolicy policy = ApprovalPolicy.ANYONE;
+  private String requester;
+  private boolean checkFreshness;
+  private GateView open;
+  private Decision pending;
+  private Decision abort;
+
+  /**
+   * @param freshness whether plan digests and issue times are checked (runs started before
+   *     they existed replay without)
+   */
+  void configure(ApprovalPolicy policy, String requester, boolean freshness) {
+    this.policy = policy == null ? ApprovalPolicy.ANYONE : policy;
+    this.requester = requester;
+    this.checkFreshness = freshness;
+  }
+
+  void opened(GateView gate) {
+    open = gate;
+    pending = null;
+  }
+
+  void closed() {
+    open = null;
+  }
+
+  GateView open() {
+    return open;
+  }
+
+  /** The accepted approve or reject for the open gate, or null. */
+  Decision pending() {
+    return pending;
+  }
+
+  /** The accepted abort, or null. */
+  Decision abort() {
+    return abort;
+  }
+
+  List<Decision> all() {
+    return List.copyOf(all);
+  }
+
+  /** Records a decision; acts on it (pending or abort) only when it is not refused. */
+  Decision receive(DecisionKind kind, DecisionSignal s, String via, Position where, long now) {
+    DecisionSignal d = s == null ? new DecisionSignal(null, null, null) : s;
+    String refusal = refusal(kind, d, where, now);
+    String gate = !blank(d.gate()) ? d.gate() : open != null ? open.gate() : where.phase();
+    Decision decision = new Decision(gate, kind, d.by(), Instant.ofEpochMilli(now).toString(),
+        d.comment(), refusal == null, refusal, via, d.plan(), d.issuedAt());
+    all.add(decision);
+    if (refusal == null) {
+      if (kind == DecisionKind.ABORT) {
+        abort = decision;
+      } else {
+        pending = decision;
+      }
+    }
+    return decision;
+  }
+
+  /** Why a decision cannot be accepted now, or null when it can. Changes nothing. */
+  String refusal(DecisionKind kind, DecisionSignal d, Position where, long now) {
+    if (kind == null) {
+      return "the decision is not one of approve, reject, abort";
+    }
+    if (where.ended()) {
+      return "the run has already ended (" + where.state() + ")";
+    }
+    if (blank(d.by())) {
+      return "say who decides: 'by' is missing";
+    }
+    if (!policy.mayDecide(d.by())) {
+      return d.by() + " is not an approver of this run (approvers: " + policy.approversOrEmpty()
+          + ")";
+    }
+    if (kind == DecisionKind.ABORT) {
+      if (abort != null) {
+        return "an abort was already accepted from " + abort.by();
+      }
+      if (!blank(d.gate()) && open != null && !d.gate().equals(open.gate())) {
+        return "gate '" + d.gate() + "' is not open (open now: " + open.gate() + ")";
+      }
+      return null;
+    }
+    if (open == null) {
+      return "no gate is open" + (where.at() == null ? "" : " (the run is at " + where.at() + ")")
+          + (d.gate() == null ? "" : ": gate '" + d.gate() + "' is not open");
+    }
+    if (!blank(d.gate()) && !d.gate().equals(open.gate())) {
+      return "gate '" + d.gate() + "' is not open (open now: " + open.gate() + ")";
+    }
+    if (pending != null) {
+      return "gate " + open.gate() + " was already decided by " + pending.by();
+    }
+    if (kind == DecisionKind.APPROVE && !policy.selfApprovalAllowed()
+        && d.by().equals(requester)) {
+      return d.by() + " requested this run and may not approve it (allowSelfApproval is false)";
+    }
+    return checkFreshness ? staleness(d, now) : null;
+  }
+
+  /** Why a decision is for another plan or too old, or null. */
+  private String staleness(DecisionSignal d, long now) {
+    if (!blank(d.plan()) && open.plan() != null && !d.plan().equals(open.plan())) {
+      return "this decision is for plan " + d.plan() + " but gate " + open.gate()
+          + " now shows plan " + open.plan() + ": the cluster changed since that plan was read;"
+          + " read the gate again and decide on what it shows";
+    }
+    if (blank(d.issuedAt())) {
+      return null;
+    }
+    Instant issued;
+    try {
+      issued = Instant.parse(d.issuedAt());
+    } catch (DateTimeParseException e) {
+      return "issuedAt '" + d.issuedAt() + "' is not an ISO-8601 instant such as"
+          + " 2026-11-29T10:15:30Z";
+    }
+    Instant received = Instant.ofEpochMilli(now);
+    Duration validity = RequestValidation.decisionValidity(policy);
+    Duration age = Duration.between(issued, received);
+    if (age.compareTo(validity) > 0) {
+      return "this decision was issued at " + issued + " and reached the run at " + received
+          + ", later than the decision validity of " + validity + " (approval.decisionValidity):"
+          + " it is stale; read the gate again and decide anew";
+    }
+    if (age.negated().compareTo(validity) > 0) {
+      return "this decision says it was issued at " + issued + ", more than " + validity
+          + " after the run's clock (" + received + "): check the clock of the machine that sent"
+          + " it";
+    }
+    Instant openedAt = Instant.parse(open.openedAt());
+    if (issued.isBefore(openedAt)) {
+      return "this decision was issued at " + issued + ", before gate " + open.gate()
+          + " opened (at " + openedAt + ") with the plan it shows now: read the gate and decide"
+          + " again (if the sending machine's clock is behind, correct it)";
+    }
+    return null;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
