@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <p>Providers are found with {@link java.util.ServiceLoader}: a provider class with a public
  * no-argument constructor, listed in {@code
- * META-INF/services/dev.underway.worker.ActivitiesProvider}. The worker uses the only provider on
- * the classpath, or the one named with {@code --activities NAME} when there are several.
+ * META-INF/services/dev.underway.worker.ActivitiesProvider}. The worker uses the one named with
+ * {@code --activities NAME}, else the only provider on the classpath, else the {@link
+ * #production()} one.
  *
  * <p>The worker calls {@link #activities} once at start, and {@link #close()} after the worker
  * has stopped polling and running activities have finished (or the shutdown bound passed):
@@ -19,6 +20,15 @@ public interface ActivitiesProvider extends AutoCloseable {
 
   /** Short name used by {@code --activities}, e.g. {@code kubernetes}. */
   String name();
+
+  /**
+   * Whether this is the production provider, the one {@code underway worker} uses when {@code
+   * --activities} is not given and several are on the classpath (the sandbox's local provider
+   * ships in the same jar). Exactly one provider may say so.
+   */
+  default boolean production() {
+    return false;
+  }
 
   /** One line for the worker's log: what the activities talk to. */
   default String description() {

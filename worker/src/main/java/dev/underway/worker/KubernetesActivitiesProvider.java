@@ -43,6 +43,12 @@ public final class KubernetesActivitiesProvider implements ActivitiesProvider {
     return "kubernetes";
   }
 
+  /** What {@code underway worker} runs without {@code --activities}. */
+  @Override
+  public boolean production() {
+    return true;
+  }
+
   @Override
   public String description() {
     return "Kubernetes API" + (client == null ? "" : " at " + client.getMasterUrl())

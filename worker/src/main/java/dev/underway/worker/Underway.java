@@ -86,6 +86,7 @@ public class Underway implements Runnable {
   /** The configured command line: exit codes, error messages without stack traces. */
   public static CommandLine commandLine(Underway app) {
     CommandLine cl = new CommandLine(app);
+    cl.setDefaultValueProvider(new EnvironmentDefaults(app.environment));
     cl.setParameterExceptionHandler(Underway::usageError);
     cl.setExecutionExceptionHandler(Underway::executionError);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -10,6 +10,10 @@ import dev.underway.workflows.evolution.InMemoryCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -150,6 +154,47 @@ class UnderwayWorkerTest {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains("ActivitiesProvider");
     assertThat(worker.connects.get()).isZero();
+  }
+
+  /**
+   * The Deployment in manifests/worker runs {@code args: ["worker"]} with its env: the production
+   * (Kubernetes + SQL) activities must start although the sandbox's local provider ships in the
+   * same jar. Only TEMPORAL_ADDRESS is changed, to an in-process server on this machine.
+   */
+  @Test
+  void theWorkerDeploymentsOwnArgsStartTheProductionActivities() throws Exception {
+    logs.start();
+    root.addAppender(logs);
+    Container container;
+    try (var in = Files.newInputStream(Path.of("..", "manifests", "worker", "deployment.yaml"))) {
+      container = Serialization.unmarshal(in, Deployment.class).getSpec().getTemplate()
+          .getSpec().getContainers().get(0);
+    }
+    Map<String, String> env = new java.util.HashMap<>();
+    container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    int port = freePort();
+    env.put("TEMPORAL_ADDRESS", "localhost:" + port);
+    // no Kubernetes here: building the fabric8 client connects nowhere until an activity runs
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(port)) {
+      try (TemporalConnection c = new GrpcTemporalConnector().connect(
+          new ConnectionOptions().forEmbeddedServer("localhost:" + port))) {
+        EmbeddedTemporal.registerSearchAttributes(c.operator(), "default");
+      }
+      Cli worker = new Cli(new GrpcTemporalConnector(), Underway::loadProviders, env);
+      assertThat(Underway.loadProviders()).as("several providers on this classpath").hasSize(3);
+      Future<Cli.Result> running = executor.submit(
+          () -> worker.run(container.getArgs().toArray(String[]::new)));
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> worker.lifecycle.isRunning() || running.isDone());
+      assertThat(running.isDone()).as("worker ended early: %s",
+          running.isDone() ? running.get() : "").isFalse();
+      worker.lifecycle.requestStop();
+      Cli.Result ended = running.get(60, TimeUnit.SECONDS);
+      assertThat(ended.exitCode()).as(ended.toString()).isZero();
+    }
+    String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .collect(Collectors.joining("\n"));
+    assertThat(logged).contains("activities 'kubernetes'").contains("task queue underway");
   }
 
   @Test
