@@ -16,9 +16,9 @@ import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
+import dev.underway.worker.Workflows;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
-import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
-import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
+import dev.underway.workflows.evolution.DecideCommands;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -28,6 +28,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkflowImplementationOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -215,8 +216,8 @@ public final class Sandbox implements AutoCloseable {
   private void startWorker() {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class,
-        DriftCheckWorkflowImpl.class);
+    Workflows.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
+        temporalAddress);
     worker.registerActivitiesImplementations(
         database.activities().apply(options.pollInterval()).toArray());
     factory.start();
@@ -265,13 +266,13 @@ public final class Sandbox implements AutoCloseable {
         lastStep = step;
       }
       GateView gate = s.openGate();
-      if (gate != null && !gate.gate().equals(announcedGate)) {
-        announcedGate = gate.gate();
+      // a gate reopens (same name, new plan) when the cluster moved after an approval
+      if (gate != null && !(gate.gate() + "@" + gate.openedAt()).equals(announcedGate)) {
+        announcedGate = gate.gate() + "@" + gate.openedAt();
         progress.interrupt();
         announce(id, gate);
         if (options.autoApprove()) {
-          run.decide(new DecisionRequest(gate.gate(), "approve", AUTO_APPROVER,
-              "--auto-approve"));
+          run.decide(decision(gate, "approve", AUTO_APPROVER, "--auto-approve"));
           out.println("Approved " + gate.gate() + " (--auto-approve)");
         }
       }
@@ -313,11 +314,10 @@ public final class Sandbox implements AutoCloseable {
     out.println();
     out.println(gate.text().stripTrailing());
     if (!options.autoApprove()) {
-      out.println("Decide: type y (approve) or n (reject) and Enter here; or");
-      out.println("  ./underway approve " + id + " --gate " + gate.gate()
-          + " --address " + temporalAddress + " --by YOUR-NAME");
+      out.println("Or type y (approve) or n (reject) and Enter here.");
       if (uiUrl != null) {
-        out.println("  or in the Web UI: " + runUrl(id) + " -> Send a Signal -> approve");
+        out.println("Or in the Web UI: " + runUrl(id) + " -> Send an Update -> decide, with "
+            + DecideCommands.json(gate.gate(), "approve", gate.plan()));
       }
     }
   }
@@ -326,14 +326,21 @@ public final class Sandbox implements AutoCloseable {
     String a = answer.trim().toLowerCase(Locale.ROOT);
     String who = System.getProperty("user.name", "sandbox");
     if (a.equals("y") || a.equals("yes")) {
-      run.decide(new DecisionRequest(gate.gate(), "approve", who, "approved at the prompt"));
+      run.decide(decision(gate, "approve", who, "approved at the prompt"));
       out.println("Approved " + gate.gate());
     } else if (a.equals("n") || a.equals("no")) {
-      run.decide(new DecisionRequest(gate.gate(), "reject", who, "rejected at the prompt"));
+      run.decide(decision(gate, "reject", who, "rejected at the prompt"));
       out.println("Rejected " + gate.gate());
     } else if (!a.isEmpty()) {
       out.println("Answer y or n (gate " + gate.gate() + " is open)");
     }
+  }
+
+  /** A decision for the plan the gate shows, issued now. */
+  private static DecisionRequest decision(GateView gate, String kind, String who,
+      String comment) {
+    return new DecisionRequest(gate.gate(), kind, who, comment, gate.plan(),
+        Instant.now().toString());
   }
 
   /**

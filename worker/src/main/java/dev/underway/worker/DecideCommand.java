@@ -3,20 +3,31 @@ package dev.underway.worker;
 import dev.underway.model.Decision;
 import dev.underway.model.DecisionKind;
 import dev.underway.model.DecisionRequest;
-import dev.underway.model.DecisionSignal;
 import dev.underway.model.EvolutionStatus;
+import dev.underway.model.GateView;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * approve / reject / abort. By default a validated Update, so a refusal (wrong gate, not an
- * approver, self-approval) is heard at once; {@code --signal} sends the plain signal instead, as
- * the UI and {@code temporal workflow signal} do.
+ * approver, self-approval, a plan that changed, a stale decision) is heard at once; {@code
+ * --signal} sends the plain signal instead, as {@code temporal workflow signal} does. Every
+ * decision says when it was issued and, unless told otherwise, is for the plan the gate shows
+ * now. The command first asks the server whether a worker polls the run's task queue, and
+ * refuses to send an update nobody would answer.
  */
 abstract class DecideCommand extends ConnectedCommand {
 
@@ -34,9 +45,20 @@ abstract class DecideCommand extends ConnectedCommand {
   @Option(names = "--comment", paramLabel = "TEXT", description = "Why; kept in the audit trail.")
   String comment;
 
+  @Option(names = "--plan", paramLabel = "DIGEST",
+      description = "The digest of the plan you read (the gate shows it): a decision for a plan"
+          + " that has changed since is refused. Default: the plan the gate shows now.")
+  String plan;
+
   @Option(names = "--signal", description = "Send a signal (not validated, no answer) instead of"
       + " the validated update.")
   boolean signal;
+
+  /** How long to wait for the run's answer to an update before giving up. */
+  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+
+  /** After this long without an answer, say what the command is waiting for. */
+  static final Duration QUIET_WAIT = Duration.ofSeconds(5);
 
   abstract DecisionKind kind();
 
@@ -49,58 +71,100 @@ abstract class DecideCommand extends ConnectedCommand {
     DecisionKind kind = kind();
     try (TemporalConnection c = connect()) {
       WorkflowStub stub = c.client().newUntypedWorkflowStub(workflowId);
+      RunOnServer run = RunOnServer.of(c, stub, workflowId);
+      if (!run.open()) {
+        throw CommandFailure.failed("run " + workflowId + " has already ended ("
+            + Runs.howItEnded(stub) + ")");
+      }
+      if (run.unpolled() && !signal) {
+        throw CommandFailure.failed(run.noWorker() + ": the decision cannot be checked or"
+            + " applied now (it would wait, and be applied whenever a worker came back)."
+            + " Start a worker, then decide again.");
+      }
       String decidedGate = gate;
-      if ((decidedGate == null || decidedGate.isBlank()) && kind != DecisionKind.ABORT) {
-        EvolutionStatus s = Runs.status(stub, workflowId, c.namespace());
-        if (s.state() != null && s.state().terminal()) {
-          throw CommandFailure.failed("run " + workflowId + " has already ended (" + s.state()
-              + (s.message() == null ? "" : ": " + s.message()) + ")");
+      String decidedPlan = plan;
+      GateView open = null;
+      if (kind != DecisionKind.ABORT && !run.unpolled()
+          && (blank(decidedGate) || blank(decidedPlan))) {
+        try {
+          open = openGate(stub, kind, decidedGate);
+        } catch (CommandFailure e) {
+          if (!Runs.isNoPoller(e)) {
+            throw e;
+          }
+          run = run.withoutPollers(); // the server says so: a dead worker it still lists
+          if (!signal) {
+            throw CommandFailure.failed(run.noWorker() + ": the decision cannot be checked or"
+                + " applied now. Start a worker, then decide again.", e);
+          }
         }
-        if (s.openGate() == null) {
-          throw CommandFailure.failed("no gate is open on " + workflowId + " (state " + s.state()
-              + (s.currentStep() == null ? "" : ", at " + s.currentPhase() + "/"
-                  + s.currentStep()) + "): nothing to " + kind.json());
-        }
-        decidedGate = s.openGate().gate();
-        out().println("Deciding the open gate: " + decidedGate);
       }
+      if (run.unpolled() && kind != DecisionKind.ABORT && blank(decidedGate)) {
+        throw CommandFailure.badInput("name the gate (--gate GATE): " + run.noWorker()
+            + ", so the open gate cannot be read");
+      }
+      if (open != null) {
+        if (blank(decidedGate)) {
+          decidedGate = open.gate();
+          out().println("Deciding the open gate: " + decidedGate);
+        }
+        if (blank(decidedPlan) && decidedGate.equals(open.gate()) && open.plan() != null) {
+          decidedPlan = open.plan();
+          out().println("For its plan " + decidedPlan + " (as the gate shows it now)");
+        }
+      }
+      DecisionRequest request = new DecisionRequest(decidedGate, kind.json(), who, comment,
+          decidedPlan, Instant.now().toString());
       if (signal) {
-        return sendSignal(stub, kind, decidedGate, who);
+        return sendSignal(stub, kind, request, run);
       }
-      return sendUpdate(stub, kind, decidedGate, who);
+      return sendUpdate(stub, kind, request, run);
     }
   }
 
-  private int sendSignal(WorkflowStub stub, DecisionKind kind, String g, String who) {
+  /** The open gate; the run must be open and waiting at one unless a gate was named. */
+  private GateView openGate(WorkflowStub stub, DecisionKind kind, String named) {
+    EvolutionStatus s = Runs.status(stub, workflowId, connection.namespace());
+    if (s.state() != null && s.state().terminal()) {
+      throw CommandFailure.failed("run " + workflowId + " has already ended (" + s.state()
+          + (s.message() == null ? "" : ": " + s.message()) + ")");
+    }
+    if (s.openGate() == null) {
+      throw CommandFailure.failed("no gate is open on " + workflowId + " (state " + s.state()
+          + (s.currentStep() == null ? "" : ", at " + s.currentPhase() + "/"
+              + s.currentStep()) + "): nothing to " + kind.json()
+          + (blank(named) ? "" : " (gate " + named + " is not open)"));
+    }
+    return s.openGate();
+  }
+
+  private int sendSignal(WorkflowStub stub, DecisionKind kind, DecisionRequest r,
+      RunOnServer run) {
     try {
-      stub.signal(kind.json(), new DecisionSignal(g, who, comment));
+      stub.signal(kind.json(), r.asSignal());
     } catch (WorkflowException e) {
       if (Runs.isNotFound(e)) {
         throw ended(stub, e);
       }
       throw e;
     }
+    String g = r.gate();
     out().println("Sent signal " + kind.json() + (g == null ? "" : " for gate " + g) + " to "
-        + workflowId + " as " + who + ".");
+        + workflowId + " as " + r.by() + ".");
+    if (run.unpolled()) {
+      out().println("Note: " + run.noWorker() + ". The signal is kept and reaches the run when"
+          + " a worker starts; if that is later than the decision validity, the run refuses it"
+          + " as stale.");
+    }
     out().println("A signal gets no answer: check it was accepted with `"
         + underwayCommand("status " + workflowId) + "`.");
     out().flush();
     return ExitCodes.OK;
   }
 
-  private int sendUpdate(WorkflowStub stub, DecisionKind kind, String g, String who) {
-    Decision d;
-    try {
-      d = stub.update(ClusterEvolutionWorkflow.UPDATE_DECIDE, Decision.class,
-          new DecisionRequest(g, kind.json(), who, comment));
-    } catch (WorkflowUpdateException e) {
-      throw CommandFailure.failed("refused: " + Runs.failureMessage(e), e);
-    } catch (WorkflowException e) {
-      if (Runs.isNotFound(e)) {
-        throw ended(stub, e);
-      }
-      throw e;
-    }
+  private int sendUpdate(WorkflowStub stub, DecisionKind kind, DecisionRequest r,
+      RunOnServer run) {
+    Decision d = answer(stub, r, run);
     String verb = switch (kind) {
       case APPROVE -> "Approved";
       case REJECT -> "Rejected";
@@ -111,6 +175,57 @@ abstract class DecideCommand extends ConnectedCommand {
     out().println("Next: " + underwayCommand("status " + workflowId));
     out().flush();
     return ExitCodes.OK;
+  }
+
+  /** Sends the update and waits a bounded time for the run's answer, saying why it waits. */
+  private Decision answer(WorkflowStub stub, DecisionRequest r, RunOnServer run) {
+    ExecutorService sender = Executors.newSingleThreadExecutor(t -> {
+      Thread thread = new Thread(t, "underway-decide");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Future<Decision> f = sender.submit(() ->
+          stub.update(ClusterEvolutionWorkflow.UPDATE_DECIDE, Decision.class, r));
+      try {
+        return f.get(QUIET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        out().println("Waiting for the run's answer: a worker polling task queue "
+            + run.taskQueue() + " must pick the decision up (up to " + ANSWER_TIMEOUT + ")...");
+        out().flush();
+      }
+      try {
+        return f.get(ANSWER_TIMEOUT.minus(QUIET_WAIT).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw CommandFailure.failed("no answer from " + workflowId + " within "
+            + ANSWER_TIMEOUT + ": is a worker polling task queue " + run.taskQueue() + "? The"
+            + " decision may still reach the run later; it is refused there if it is older than"
+            + " the decision validity by then. Check with `"
+            + underwayCommand("status " + workflowId) + "`.");
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WorkflowUpdateException u) {
+        throw CommandFailure.failed("refused: " + Runs.failureMessage(u), u);
+      }
+      if (cause instanceof WorkflowException w && Runs.isNotFound(w)) {
+        throw ended(stub, w);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CommandFailure.failed("interrupted while waiting for the run's answer", e);
+    } finally {
+      sender.shutdownNow();
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   /** The run is not open: say how it ended, or that it never existed. */

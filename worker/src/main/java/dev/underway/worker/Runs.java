@@ -33,6 +33,16 @@ final class Runs {
     }
   }
 
+  /**
+   * Whether the server refused a query because no worker polls the run's task queue (it says
+   * FAILED_PRECONDITION "no poller seen for task queue recently" instead of waiting).
+   */
+  static boolean isNoPoller(Throwable e) {
+    StatusRuntimeException grpc = Underway.grpcCause(e);
+    return grpc != null && grpc.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+        && String.valueOf(grpc.getStatus().getDescription()).contains("poller");
+  }
+
   static CommandFailure notFound(String workflowId, String namespace, Throwable cause) {
     return CommandFailure.failed("no run with workflow id '" + workflowId + "' in namespace '"
         + namespace + "' (list runs in the Temporal UI, or: temporal workflow list --query"

@@ -3,6 +3,7 @@ package dev.underway.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.underway.model.EvolutionStatus;
+import dev.underway.model.GateView;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowStub;
 import java.util.List;
@@ -12,8 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
-    description = "Show a run: state, the open gate's text (with the commands to decide),"
-        + " decisions and the timeline.")
+    description = {"Show a run: state, the open gate's text (with the commands to decide),"
+        + " decisions and the timeline.",
+        "With no worker polling the run's task queue, shows what the Temporal server knows"
+            + " (its status, Underway's search attributes, the steps in flight) and says so."})
 class StatusCommand extends ConnectedCommand {
 
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper()
@@ -29,11 +32,37 @@ class StatusCommand extends ConnectedCommand {
   public Integer call() throws Exception {
     try (TemporalConnection c = connect()) {
       WorkflowStub stub = c.client().newUntypedWorkflowStub(workflowId);
-      EvolutionStatus s = Runs.status(stub, workflowId, c.namespace());
+      RunOnServer run = RunOnServer.of(c, stub, workflowId);
+      EvolutionStatus s = null;
+      if (!run.unpolled()) {
+        try {
+          s = Runs.status(stub, workflowId, c.namespace());
+        } catch (CommandFailure e) {
+          if (!Runs.isNoPoller(e)) {
+            throw e;
+          }
+          run = run.withoutPollers();
+        }
+      }
+      if (run.unpolled()) {
+        // The status query needs a worker; without one it would wait, then time out.
+        if (json) {
+          throw CommandFailure.failed(run.noWorker() + ": the status query needs one (without"
+              + " --json, status shows what the server knows)");
+        }
+        out().print(Views.serverSide(workflowId, run.description(), run.noWorker()));
+        out().print(Views.pendingActivities(
+            run.description().getRawDescription().getPendingActivitiesList()));
+        out().flush();
+        return ExitCodes.OK;
+      }
       if (json) {
         out().print(JSON.writeValueAsString(s) + "\n");
       } else {
-        out().print(Views.status(workflowId, s));
+        GateView g = s.openGate();
+        out().print(Views.status(workflowId, s, g == null ? null : underwayCommand("approve "
+            + workflowId + " --gate " + g.gate() + (g.plan() == null ? "" : " --plan " + g.plan())
+            + " --by YOUR-NAME --comment 'why'")));
         out().print(Views.pendingActivities(pendingActivities(stub)));
       }
       out().flush();

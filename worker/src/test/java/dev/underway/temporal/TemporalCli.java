@@ -118,7 +118,11 @@ final class TemporalCli {
 
   /** Runs the command line as typed, with {@code --address} appended. */
   Result run(String commandLine) {
-    String typed = commandLine + " --address " + address;
+    return runAsPrinted(commandLine + " --address " + address);
+  }
+
+  /** Runs the command line exactly as printed (it names its server itself). */
+  Result runAsPrinted(String typed) {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", typed).directory(
         workingDirectory.toFile());
     Map<String, String> env = pb.environment();

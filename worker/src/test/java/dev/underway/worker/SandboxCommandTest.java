@@ -109,8 +109,8 @@ class SandboxCommandTest {
         "--rate", "40", "--concurrency", "2", "--settle", "PT1S",
         "--report-dir", tmp.resolve("r").toString(), "--data-dir", tmp.resolve("d").toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("Decide: type y (approve) or n (reject)")
-        .contains("./underway approve cluster-evolution-local-sandbox --gate phase-1")
+    assertThat(r.out()).contains("Or type y (approve) or n (reject) and Enter here.")
+        .contains("underway approve cluster-evolution-local-sandbox --gate phase-1 --plan ")
         .contains("Approved phase-1").contains("Approved phase-2")
         .contains("Run ended COMPLETED")
         .contains("Stopped everything; removed " + tmp.resolve("d"));
