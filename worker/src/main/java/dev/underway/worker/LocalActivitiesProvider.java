@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Activities against a local sandbox cluster of PostgreSQL processes, for a worker of its own
@@ -20,6 +22,9 @@ import java.util.List;
 public final class LocalActivitiesProvider implements ActivitiesProvider {
 
   public static final String CLUSTER_ENV = "UNDERWAY_LOCAL_CLUSTER";
+
+  /** Bytes a second a base backup may read from the primary ({@code 20MiB}); default no limit. */
+  public static final String BASE_BACKUP_RATE_ENV = "UNDERWAY_BASE_BACKUP_MAX_RATE";
 
   private LocalCluster cluster;
   private LocalCockroachCluster cockroach;
@@ -54,11 +59,34 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
       return List.of(new LocalCockroachPlatformActivities(cockroach, poll),
           LocalCockroachPlatformActivities.databaseActivities(cockroach, poll));
     }
+    long rate = bytesPerSecond(context.environment().get(BASE_BACKUP_RATE_ENV));
     cluster = LocalCluster.attach(LocalCluster.Options.in(path).keepingDirectory(true)
         .stoppingOnJvmExit(false));
+    cluster.limitBaseBackupRate(rate);
     return List.of(new LocalPlatformActivities(cluster, poll),
         new LocalDatabaseActivities(cluster, poll));
   }
+
+  /** {@code 1048576}, {@code 512KiB}, {@code 20MiB}, {@code 1GiB}; blank: 0 (no limit). */
+  static long bytesPerSecond(String value) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    Matcher m = RATE.matcher(value.strip());
+    if (!m.matches()) {
+      throw CommandFailure.badInput(BASE_BACKUP_RATE_ENV + "=" + value + " is not a rate in bytes"
+          + " a second such as 1048576, 512KiB or 20MiB");
+    }
+    long unit = switch (m.group(2) == null ? "" : m.group(2)) {
+      case "KiB" -> 1024L;
+      case "MiB" -> 1024L * 1024;
+      case "GiB" -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    return Long.parseLong(m.group(1)) * unit;
+  }
+
+  private static final Pattern RATE = Pattern.compile("([0-9]{1,12})(KiB|MiB|GiB)?");
 
   @Override
   public void close() {

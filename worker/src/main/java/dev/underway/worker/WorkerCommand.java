@@ -1,16 +1,20 @@
 package dev.underway.worker;
 
+import dev.underway.activities.DatabaseActivities;
+import dev.underway.activities.PlatformActivities;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
-import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
-import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
+import io.temporal.activity.ActivityMethod;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -29,7 +33,8 @@ class WorkerCommand extends ConnectedCommand {
   boolean embeddedTemporal;
 
   @Option(names = "--activities", paramLabel = "NAME",
-      description = "Which ActivitiesProvider to use when several are on the classpath.")
+      description = "Which activities to run: kubernetes (the default: Kubernetes API and SQL),"
+          + " local (the sandbox's local database processes).")
   String activitiesName;
 
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "PT30S",
@@ -38,14 +43,21 @@ class WorkerCommand extends ConnectedCommand {
   Duration shutdownGrace;
 
   @Option(names = "--heartbeat-timeout", paramLabel = "DURATION",
-      description = "How long a waiting step may go without a heartbeat before Temporal retries"
-          + " it elsewhere, i.e. how fast a dead worker is noticed (ISO-8601). Applies to the"
-          + " runs whose steps this worker schedules. Default: the workflow's, PT2M.")
+      description = "How long any step (observe, change or wait) may go without a heartbeat"
+          + " before Temporal retries it elsewhere, i.e. how fast a dead worker is noticed"
+          + " (ISO-8601). Applies to the runs whose steps this worker schedules. Default: the"
+          + " workflow's, PT2M.")
   Duration heartbeatTimeout;
 
-  /** The waiting activities: the ones that heartbeat. */
-  static final List<String> WAITS = List.of("Platform.AwaitNodesReady",
-      "Database.AwaitLiveNodes", "Database.AwaitReplicated");
+  /** Every activity type the workflows schedule: each one heartbeats or ends quickly. */
+  static final List<String> ACTIVITY_TYPES = Stream.of(PlatformActivities.class,
+          DatabaseActivities.class)
+      .flatMap(c -> Arrays.stream(c.getMethods()))
+      .map(m -> m.getAnnotation(ActivityMethod.class))
+      .filter(Objects::nonNull)
+      .map(ActivityMethod::name)
+      .sorted()
+      .toList();
 
   /** Per-type activity options the worker lays over the workflow's defaults. */
   WorkflowImplementationOptions implementationOptions() {
@@ -55,7 +67,7 @@ class WorkerCommand extends ConnectedCommand {
         throw CommandFailure.badInput("--heartbeat-timeout must be positive");
       }
       Map<String, ActivityOptions> perType = new java.util.LinkedHashMap<>();
-      for (String type : WAITS) {
+      for (String type : ACTIVITY_TYPES) {
         perType.put(type, ActivityOptions.newBuilder().setHeartbeatTimeout(heartbeatTimeout)
             .build());
       }
@@ -101,8 +113,7 @@ class WorkerCommand extends ConnectedCommand {
       }
       factory = WorkerFactory.newInstance(c.client());
       Worker worker = factory.newWorker(target.taskQueue());
-      worker.registerWorkflowImplementationTypes(implementation,
-          ClusterEvolutionWorkflowImpl.class, DriftCheckWorkflowImpl.class);
+      Workflows.register(worker, implementation, target.address());
       worker.registerActivitiesImplementations(activities.toArray());
       factory.start();
       if (underway.installShutdownHook()) {
@@ -173,10 +184,17 @@ class WorkerCommand extends ConnectedCommand {
           + " an ActivitiesProvider registered in"
           + " META-INF/services/dev.underway.worker.ActivitiesProvider (see its javadoc)");
     }
-    if (providers.size() > 1) {
+    if (providers.size() == 1) {
+      return providers.get(0);
+    }
+    List<ActivitiesProvider> production = providers.stream()
+        .filter(ActivitiesProvider::production).toList();
+    if (production.size() != 1) {
       throw CommandFailure.badInput("several activity providers are available " + names
           + ": choose one with --activities NAME");
     }
-    return providers.get(0);
+    log.info("Activities '{}' (the production ones; others on the classpath: {}; choose with"
+        + " --activities NAME)", production.get(0).name(), names);
+    return production.get(0);
   }
 }

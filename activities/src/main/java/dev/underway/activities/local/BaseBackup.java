@@ -1,6 +1,9 @@
 package dev.underway.activities.local;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +84,12 @@ final class BaseBackup {
    */
   static void takeInto(Connection primary, Path primaryData, Path targetData, String standbyName,
       Upstream upstream) throws SQLException, IOException {
+    takeInto(primary, primaryData, targetData, standbyName, upstream, new CopyMeter(0, b -> { }));
+  }
+
+  /** As above, the copy counted (and held to a rate) by {@code meter}. */
+  static void takeInto(Connection primary, Path primaryData, Path targetData, String standbyName,
+      Upstream upstream, CopyMeter meter) throws SQLException, IOException {
     ensureSlot(primary, standbyName);
     try (PreparedStatement start =
         primary.prepareStatement("SELECT pg_backup_start(?, fast => true)")) {
@@ -91,7 +102,7 @@ final class BaseBackup {
     String labelFile;
     String tablespaceMap;
     try {
-      copyDataDirectory(primaryData, targetData);
+      copyDataDirectory(primaryData, targetData, meter);
     } catch (IOException | RuntimeException e) {
       abortQuietly(primary);
       throw e;
@@ -145,8 +156,54 @@ final class BaseBackup {
     }
   }
 
+  /**
+   * Counts the bytes a copy has made, reports them, and holds the copy to at most {@code
+   * maxBytesPerSecond} (0: as fast as the disk goes), as {@code pg_basebackup --max-rate} does:
+   * the primary keeps serving while its files are read.
+   */
+  static final class CopyMeter {
+    private final long maxBytesPerSecond;
+    private final LongConsumer progress;
+    private final long startedNanos = System.nanoTime();
+    private long bytes;
+
+    CopyMeter(long maxBytesPerSecond, LongConsumer progress) {
+      if (maxBytesPerSecond < 0) {
+        throw new IllegalArgumentException("maxBytesPerSecond must be >= 0");
+      }
+      this.maxBytesPerSecond = maxBytesPerSecond;
+      this.progress = progress;
+    }
+
+    void copied(long n) throws InterruptedIOException {
+      bytes += n;
+      progress.accept(bytes);
+      if (maxBytesPerSecond > 0) {
+        long dueNanos = bytes * 1_000_000_000L / maxBytesPerSecond;
+        long aheadMillis = (dueNanos - (System.nanoTime() - startedNanos)) / 1_000_000L;
+        if (aheadMillis > 0) {
+          try {
+            Thread.sleep(aheadMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("base backup interrupted");
+          }
+        }
+      }
+    }
+
+    long bytes() {
+      return bytes;
+    }
+  }
+
   /** Copies {@code from} to {@code to} (which must not exist), leaving out what the docs say. */
   static void copyDataDirectory(Path from, Path to) throws IOException {
+    copyDataDirectory(from, to, new CopyMeter(0, b -> { }));
+  }
+
+  /** As above, counted by {@code meter}. */
+  static void copyDataDirectory(Path from, Path to, CopyMeter meter) throws IOException {
     Path source = from.toAbsolutePath();
     Path target = to.toAbsolutePath();
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -189,7 +246,11 @@ final class BaseBackup {
         }
         Path dest = target.resolve(source.relativize(file).toString());
         try {
-          Files.copy(file, dest, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+          if (attrs.isRegularFile()) {
+            copyFile(file, dest, attrs, meter);
+          } else {
+            Files.copy(file, dest, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+          }
         } catch (NoSuchFileException vanished) {
           log.debug("{} vanished during the base backup: skipped", file);
         }
@@ -205,6 +266,26 @@ final class BaseBackup {
       }
     });
   }
+
+  /** A file in chunks, so that the meter sees big files progress; mode and mtime kept. */
+  private static void copyFile(Path file, Path dest, BasicFileAttributes attrs, CopyMeter meter)
+      throws IOException {
+    byte[] buffer = new byte[CHUNK];
+    try (InputStream in = Files.newInputStream(file);
+         OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
+             StandardOpenOption.WRITE)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        meter.copied(n);
+      }
+    }
+    Files.setPosixFilePermissions(dest,
+        Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+    Files.setLastModifiedTime(dest, attrs.lastModifiedTime());
+  }
+
+  private static final int CHUNK = 1 << 20;
 
   private static boolean isTemporary(String name) {
     return name.startsWith("pgsql_tmp");

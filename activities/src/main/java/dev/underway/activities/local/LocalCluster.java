@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -422,6 +423,20 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
 
   // ---- scaling ----------------------------------------------------------------------------------
 
+  /** Bytes a second a base backup may read from the primary; 0: no limit. */
+  private volatile long baseBackupMaxRate;
+
+  /**
+   * Holds every later base backup to at most {@code bytesPerSecond} (0: no limit), as {@code
+   * pg_basebackup --max-rate} does, so that copying a big primary does not starve its clients.
+   */
+  public void limitBaseBackupRate(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("the base backup rate must be >= 0");
+    }
+    baseBackupMaxRate = bytesPerSecond;
+  }
+
   /**
    * Adds one streaming standby, named {@code node<N>} after the nodes already there, from a base
    * backup of the primary (see {@link BaseBackup}), on a free port, and starts it. A directory
@@ -430,6 +445,14 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
    * starts it rather than adding another.
    */
   public synchronized Node addStandby() throws IOException, SQLException {
+    return addStandby(bytes -> { });
+  }
+
+  /**
+   * As {@link #addStandby()}, reporting the bytes the base backup has copied so far to {@code
+   * progress} (a change step heartbeats them), at most {@link #baseBackupMaxRate} bytes a second.
+   */
+  public synchronized Node addStandby(LongConsumer progress) throws IOException, SQLException {
     ensureOpen();
     String name = "node" + nodes.size();
     Path instance = options.directory().resolve(name);
@@ -443,7 +466,8 @@ public final class LocalCluster implements AutoCloseable, LocalNodes {
     try (Connection c = primary.connect("postgres")) {
       BaseBackup.takeInto(c, primary.dataDirectory(), instance.resolve("data"), name,
           new BaseBackup.Upstream(primary.host(), primary.port(), REPLICATION_USER,
-              credentials.replicationPassword()));
+              credentials.replicationPassword()),
+          new BaseBackup.CopyMeter(baseBackupMaxRate, progress));
     }
     Node node = new Node(name, port, false);
     nodes.add(node);

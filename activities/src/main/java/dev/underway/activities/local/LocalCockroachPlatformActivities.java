@@ -6,13 +6,14 @@ import static dev.underway.activities.local.LocalPlatformActivities.name;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.support.Heartbeats;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.TargetRef;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,15 +76,21 @@ public class LocalCockroachPlatformActivities extends LocalPlatformBase {
         if (before == nodes) {
           return ChangeResult.unchanged(object, "already " + nodes + " node(s)");
         }
-        List<String> added = new ArrayList<>();
-        while (cluster.nodeCount() < nodes) {
-          added.add(cluster.addNode().name());
-        }
+        List<String> added = Heartbeats.during("starting a node", beat -> {
+          List<String> names = new ArrayList<>();
+          while (cluster.nodeCount() < nodes) {
+            names.add(cluster.addNode().name());
+            beat.report(names.get(names.size() - 1) + " started");
+          }
+          return names;
+        });
         String detail = "nodes " + before + " -> " + nodes + " (started " + String.join(", ", added)
             + " joining " + cluster.first().address() + ")";
         log.info("{}: {}", object, detail);
         return new ChangeResult(object, Outcome.UPDATED, detail);
-      } catch (IOException e) {
+      } catch (ActivityCompletionException e) {
+        throw e;
+      } catch (Exception e) {
         throw new LocalActivityException("scaling " + object + " to " + nodes + " failed: "
             + e.getMessage());
       }

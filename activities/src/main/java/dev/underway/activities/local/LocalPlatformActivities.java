@@ -2,12 +2,12 @@ package dev.underway.activities.local;
 
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.support.Heartbeats;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.TargetRef;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,15 +56,23 @@ public class LocalPlatformActivities extends LocalPlatformBase {
         if (before == nodes) {
           return ChangeResult.unchanged(object, "already " + nodes + " node(s)");
         }
-        List<String> added = new ArrayList<>();
-        while (cluster.nodeCount() < nodes) {
-          added.add(cluster.addStandby().name());
-        }
+        List<String> added = Heartbeats.during("base backup starting", beat -> {
+          List<String> names = new ArrayList<>();
+          while (cluster.nodeCount() < nodes) {
+            String next = "node" + cluster.nodeCount();
+            names.add(cluster.addStandby(bytes -> beat.report("base backup for " + next + ": "
+                + bytes / (1024 * 1024) + " MiB copied")).name());
+            beat.report(next + " started");
+          }
+          return names;
+        });
         String detail = "nodes " + before + " -> " + nodes + " (streaming standby(s) "
             + String.join(", ", added) + " from base backups of " + LocalCluster.PRIMARY + ")";
         log.info("{}: {}", object, detail);
         return new ChangeResult(object, Outcome.UPDATED, detail);
-      } catch (IOException | SQLException e) {
+      } catch (ActivityCompletionException e) {
+        throw e;
+      } catch (Exception e) {
         throw new LocalActivityException("scaling " + object + " to " + nodes + " failed: "
             + e.getMessage());
       }
