@@ -299,26 +299,45 @@ class ClusterEvolutionWorkflowTest {
     assertThat(cluster.calls()).containsExactly("Platform.Observe", "Database.Observe");
   }
 
+  /**
+   * Phase 2 is the phase with a step after its verification (the disruption budget relaxed to
+   * maxUnavailable 1 once RF 3 is verified): a failed verification must stop the phase right
+   * there, so the budget stays locked, and say what the cluster shows instead.
+   */
   @Test
   void verificationFailureStopsThePhaseAndSaysWhy() {
-    InMemoryCluster cluster = InMemoryCluster.atPhase0();
+    InMemoryCluster cluster = InMemoryCluster.atPhase1();
     cluster.breakZoneChanges();
     with(cluster);
-    ClusterEvolutionWorkflow wf = t.start(Requests.defaults());
-    awaitGate(wf, "phase-1");
-    wf.approve(by("phase-1", "bob"));
+    EvolutionRequest request = new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1), Phase.DEFAULTS.get(2)), null, false, "alice");
+    ClusterEvolutionWorkflow wf = t.start(request);
+    awaitGate(wf, "phase-2");
+    wf.approve(by("phase-2", "bob"));
     assertThatThrownBy(() -> result(wf))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause()
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
           assertThat(f.getType()).isEqualTo(Failures.VERIFICATION_FAILED);
-          assertThat(f.getOriginalMessage()).contains("phase-1/verify")
-              .contains("RANGE default has num_replicas 1, phase wants 2")
+          assertThat(f.getOriginalMessage()).contains("phase-2/verify")
+              .contains("RANGE default has num_replicas 2, phase wants 3")
               .contains("Nothing was rolled back automatically");
         });
-    assertThat(wf.status().state()).isEqualTo(RunState.FAILED);
-    assertThat(cluster.mutatingCalls()).doesNotContain("Platform.EnsureReaderService"
-        .substring(0, 0) + "Platform.ApplyDisruptionBudget(1)");
+
+    EvolutionStatus end = wf.status();
+    assertThat(end.state()).isEqualTo(RunState.FAILED);
+    assertThat(end.timeline().get(end.timeline().size() - 1))
+        .as("the verification is the last step of the run, and it failed")
+        .extracting(TimelineEntry::phase, TimelineEntry::step, TimelineEntry::state)
+        .containsExactly("phase-2", Steps.VERIFY, Steps.FAILED);
+    assertThat(cluster.mutatingCalls()).as("the phase's changes up to its verification, no more")
+        .containsExactly("Platform.ScaleNodes(3)", "Database.SetReplicationFactor(3)",
+            "Database.EnsureReadOnlyUser", "Platform.EnsureReaderService");
+    assertThat(cluster.budget()).as("not relaxed: RF 3 was never verified").isZero();
+    List<String> calls = cluster.calls();
+    assertThat(calls.subList(calls.size() - 2, calls.size()))
+        .as("nothing ran after the verification's observation")
+        .containsExactly("Platform.Observe", "Database.Observe");
   }
 
   @Test
