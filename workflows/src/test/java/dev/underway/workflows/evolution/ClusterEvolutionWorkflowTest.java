@@ -20,6 +20,8 @@ import dev.underway.model.RunState;
 import dev.underway.model.TargetRef;
 import dev.underway.model.TimelineEntry;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
@@ -359,6 +361,7 @@ class ClusterEvolutionWorkflowTest {
 
     // before any gate opens the run observes; wait until the gate is open for the real checks
     awaitGate(wf, "phase-1");
+    List<HistoryEvent> before = history(request);
     assertUpdateRejected(wf, new DecisionRequest("phase-2", "approve", "bob", null),
         "gate 'phase-2' is not open (open now: phase-1)");
     assertUpdateRejected(wf, new DecisionRequest("phase-1", "approve", "mallory", null),
@@ -371,16 +374,34 @@ class ClusterEvolutionWorkflowTest {
         "name the gate you decide (open now: phase-1)");
     assertUpdateRejected(wf, new DecisionRequest("phase-1", "approve", " ", null),
         "say who decides");
-    // rejected updates leave no trace in history or audit, and change nothing
+    // rejected updates leave no trace in history or audit, and change nothing. This test server
+    // runs each validator in a workflow task that it records (empty: no command, no update
+    // event); the real server drops those tasks, and RunbookCliTest checks there that a refused
+    // update leaves the history exactly as it was.
+    List<HistoryEvent> after = history(request);
+    assertThat(after.subList(0, before.size())).isEqualTo(before);
+    assertThat(after.subList(before.size(), after.size())).extracting(HistoryEvent::getEventType)
+        .as("only workflow-task bookkeeping after six rejected updates")
+        .containsOnly(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     assertThat(wf.status().decisions()).isEmpty();
     assertThat(wf.status().openGate().gate()).isEqualTo("phase-1");
     // alice may still reject her own run
     Decision d = wf.decide(new DecisionRequest("phase-1", "reject", "alice", "changed my mind"));
     assertThat(d.accepted()).isTrue();
     assertThat(result(wf).state()).isEqualTo(RunState.REJECTED);
+    assertThat(history(request)).as("an accepted update is in the history: the check above sees")
+        .extracting(HistoryEvent::getEventType)
+        .containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
     // the server itself refuses updates to a closed run; the CLI turns this into words
     assertThatThrownBy(() -> wf.decide(new DecisionRequest("phase-1", "approve", "bob", null)))
         .isInstanceOf(io.temporal.client.WorkflowNotFoundException.class);
+  }
+
+  private List<HistoryEvent> history(EvolutionRequest request) {
+    return t.client.fetchHistory(ClusterEvolutionWorkflow.workflowId(request.target()))
+        .getEvents();
   }
 
   private static void assertUpdateRejected(
