@@ -13,6 +13,10 @@ import dev.underway.temporal.TemporalDevServer;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.worker.LocalActivitiesProvider;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -35,8 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash and resume: the worker runs as its own process ({@code underway worker --activities
- * local}) against the real Temporal dev server, is killed with SIGKILL while a step is waiting, and a new worker process finishes the
- * run. Each change is then verified AT THE DATABASE to have been made exactly once.
+ * local}) against the real Temporal dev server, is killed with SIGKILL while a step is waiting
+ * (the replication wait, started on it and reporting progress), and a new worker process
+ * resumes that step (the history shows a retried attempt, after a heartbeat timeout, run by the
+ * new worker, which picked up the first one's progress) and finishes the run. Each change is
+ * then verified AT THE DATABASE to have been made exactly once.
  */
 class WorkerCrashResumeTest {
 
@@ -87,17 +94,30 @@ class WorkerCrashResumeTest {
       approve(running, "phase-1");
 
       WorkflowStub untyped = client.newUntypedWorkflowStub(id);
-      await().atMost(Duration.ofSeconds(90)).until(() -> pendingTypes(untyped)
-          .contains("Database.AwaitReplicated"));
+      // The kill must land mid-step: the replication wait started on the first worker and
+      // reported progress (a heartbeat), so there is a step in flight to resume.
+      PendingActivityInfo inFlight = await().atMost(Duration.ofSeconds(90))
+          .until(() -> pending(untyped, "Database.AwaitReplicated"), a -> a != null
+              && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+              && a.hasHeartbeatDetails());
+      assertThat(inFlight.getLastWorkerIdentity()).as("started by the first worker")
+          .startsWith(first.pid() + "@");
       first.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
       assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(pending(untyped, "Database.AwaitReplicated"))
+          .as("the step was still in flight when its worker died").isNotNull()
+          .extracting(PendingActivityInfo::getActivityId).isEqualTo(inFlight.getActivityId());
 
       Process second = worker(address, dir, tmp.resolve("worker-2.log"), "PT0.2S");
       try {
         approve(running, "phase-2");
         EvolutionResult result = untyped.getResult(120, TimeUnit.SECONDS, EvolutionResult.class);
-        assertThat(result.state()).as(Files.readString(tmp.resolve("worker-2.log")))
-            .isEqualTo(RunState.COMPLETED);
+        String secondLog = Files.readString(tmp.resolve("worker-2.log"));
+        assertThat(result.state()).as(secondLog).isEqualTo(RunState.COMPLETED);
+        assertResumedBy(client.fetchHistory(id).getEvents(), inFlight.getActivityId(),
+            second.pid());
+        assertThat(secondLog).as("the second worker carried on from the first one's progress")
+            .contains("Resuming the replication wait of");
       } finally {
         second.destroy();
         second.waitFor(30, TimeUnit.SECONDS);
@@ -140,9 +160,38 @@ class WorkerCrashResumeTest {
     run.decide(new DecisionRequest(gate, "approve", "test", "crash test"));
   }
 
-  private static List<String> pendingTypes(WorkflowStub stub) {
+  /** The pending activity of that type, or null. */
+  private static PendingActivityInfo pending(WorkflowStub stub, String type) {
     return stub.describe().getRawDescription().getPendingActivitiesList().stream()
-        .map(PendingActivityInfo::getActivityType).map(t -> t.getName()).toList();
+        .filter(a -> a.getActivityType().getName().equals(type)).findFirst().orElse(null);
+  }
+
+  /**
+   * The step the first worker was running is in the history as one activity whose attempt
+   * that counted was a retry (the first one timed out on its heartbeat when its worker died),
+   * run and completed by the second worker.
+   */
+  private static void assertResumedBy(List<HistoryEvent> history, String activityId,
+      long secondPid) {
+    long scheduled = history.stream().filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityId()
+            .equals(activityId))
+        .map(HistoryEvent::getEventId).findFirst().orElseThrow();
+    ActivityTaskStartedEventAttributes started = history.stream()
+        .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
+        .map(HistoryEvent::getActivityTaskStartedEventAttributes)
+        .filter(a -> a.getScheduledEventId() == scheduled).findFirst().orElseThrow();
+    assertThat(started.getAttempt()).as("a retried attempt").isGreaterThanOrEqualTo(2);
+    assertThat(started.getLastFailure().getTimeoutFailureInfo().getTimeoutType())
+        .as("the attempt before it: " + started.getLastFailure())
+        .isEqualTo(TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
+    assertThat(started.getIdentity()).as("run by the second worker")
+        .startsWith(secondPid + "@");
+    assertThat(history.stream().filter(HistoryEvent::hasActivityTaskCompletedEventAttributes)
+        .map(HistoryEvent::getActivityTaskCompletedEventAttributes)
+        .filter(c -> c.getScheduledEventId() == scheduled).map(c -> c.getIdentity()))
+        .as("completed once, by the second worker").singleElement().asString()
+        .startsWith(secondPid + "@");
   }
 
   /** {@code underway worker} in a JVM of its own, on this test's classpath. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import dev.underway.workflows.evolution.InMemoryCluster;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -57,7 +58,8 @@ class RunbookCliTest {
         false, Duration.ofSeconds(90))) {
       WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
           WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-      WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
+      WorkflowClient client = WorkflowClient.newInstance(service);
+      WorkerFactory factory = WorkerFactory.newInstance(client);
       try {
         Worker worker = factory.newWorker(TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
@@ -97,11 +99,16 @@ class RunbookCliTest {
               assertThat(listed.stdout()).as(listed.toString()).contains(ID);
             });
 
-        // A decision for a gate that is not open is refused to the operator, at once.
+        // A decision for a gate that is not open is refused to the operator, at once, and
+        // leaves no trace in the run's history (the validator refused it before it was
+        // accepted: the server recorded nothing).
+        List<HistoryEvent> beforeRefusal = client.fetchHistory(ID).getEvents();
         TemporalCli.Result early = cli.run(decidePhase2);
         assertThat(early.exitCode()).as(early.toString()).isEqualTo(1);
         assertThat(early.output()).as(early.toString())
             .contains("gate 'phase-2' is not open (open now: phase-1)");
+        assertThat(client.fetchHistory(ID).getEvents()).as("the history after a refused update")
+            .isEqualTo(beforeRefusal);
         assertThat(cluster.mutatingCalls()).as("nothing changes before an approval").isEmpty();
 
         // Approve phase-1 with the runbook's signal (bob: alice may not approve her own run).
@@ -137,8 +144,12 @@ class RunbookCliTest {
         assertThat(described.exitCode()).as(described.toString()).isZero();
         assertThat(described.stdout()).as(described.toString()).containsPattern("Results:\\s+RunTime.*\\s+Status\\s+COMPLETED\\s");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-            .untilAsserted(() -> assertThat(cli.run(list).stdout())
-                .as("no longer waiting at a gate").doesNotContain(ID));
+            .untilAsserted(() -> {
+              TemporalCli.Result listed = cli.run(list);
+              assertThat(listed.exitCode()).as(listed.toString()).isZero();
+              assertThat(listed.stdout()).as("no longer waiting at a gate: " + listed)
+                  .doesNotContain(ID);
+            });
 
         assertThat(cluster.nodes()).isEqualTo(3);
         assertThat(cluster.zones().values()).containsOnly(3);

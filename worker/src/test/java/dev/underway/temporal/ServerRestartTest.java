@@ -78,15 +78,20 @@ class ServerRestartTest {
         run.decide(new DecisionRequest("phase-1", "approve", "bob", "before the outages"));
         await().atMost(UP).until(() -> pendingActivities(untyped)
             .contains("Database.AwaitReplicated"));
-        int eventsBeforeFirstKill = history(client, id).size();
+        List<HistoryEvent> beforeFirstKill = history(client, id);
 
         // Outage 1: the server dies while the replication wait is in flight.
         killAndRestart(server, service);
+        assertThat(history(client, id)).as("the history the server had before outage 1")
+            .startsWith(beforeFirstKill.toArray(HistoryEvent[]::new));
         cluster.finishReplication();
         awaitGate(run, "phase-2"); // the worker reconnected; the wait's result reached the run
+        List<HistoryEvent> beforeSecondKill = history(client, id);
 
         // Outage 2: the server dies while the run waits at a gate.
         killAndRestart(server, service);
+        assertThat(history(client, id)).as("the history the server had before outage 2")
+            .startsWith(beforeSecondKill.toArray(HistoryEvent[]::new));
         EvolutionStatus atGate = awaitGate(run, "phase-2");
         assertThat(atGate.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
         run.decide(new DecisionRequest("phase-2", "approve", "bob", "after the outages"));
@@ -110,9 +115,12 @@ class ServerRestartTest {
             .contains("phase-1/await-replication", "phase-2/await-replication",
                 "phase-2/relax-constraints");
 
-        // History kept: what was there before the first kill is still there, unchanged.
+        // History kept: what was there before each kill is still there, event for event
+        // (ids, times, attributes), and the run went on after it.
         List<HistoryEvent> history = history(client, id);
-        assertThat(history.size()).isGreaterThan(eventsBeforeFirstKill);
+        assertThat(history).hasSizeGreaterThan(beforeSecondKill.size());
+        assertThat(history.subList(0, beforeFirstKill.size())).isEqualTo(beforeFirstKill);
+        assertThat(history.subList(0, beforeSecondKill.size())).isEqualTo(beforeSecondKill);
         assertThat(history.get(0).getEventType())
             .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
         assertThat(history).filteredOn(e -> e.getEventType()

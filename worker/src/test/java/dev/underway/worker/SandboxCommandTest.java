@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import dev.underway.sandbox.SandboxOptions;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +24,33 @@ class SandboxCommandTest {
     }, List::of, env);
   }
 
-  /** Processes this JVM has started and that still run. */
-  private static long children() {
-    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+  /** A process told apart from a later one that reuses its pid. */
+  private static String identity(ProcessHandle p) {
+    return p.pid() + "@" + p.info().startInstant().map(Object::toString).orElse("?");
+  }
+
+  /** Processes under this JVM now (other tests' processes among them). */
+  private static Set<String> descendants() {
+    return ProcessHandle.current().descendants().map(SandboxCommandTest::identity)
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * The processes the command started that still run: under this JVM, alive, and not there
+   * before it ran (another test's process that ends meanwhile changes nothing here).
+   */
+  private static List<String> startedAndRunning(Set<String> before) {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.isAlive() && !before.contains(identity(p)))
+        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
   }
 
   private static Cli.Result refused(Map<String, String> env, String... args) {
-    long before = children();
+    Set<String> before = descendants();
     Cli.Result r = cli(env).run(args);
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err()).contains("Nothing was started.").doesNotContain("\tat ");
-    assertThat(children()).as("nothing left running").isEqualTo(before);
+    assertThat(startedAndRunning(before)).as("nothing left running").isEmpty();
     return r;
   }
 

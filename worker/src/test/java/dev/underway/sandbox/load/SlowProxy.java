@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +25,8 @@ final class SlowProxy implements AutoCloseable {
   private final int targetPort;
   private final Duration delay;
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicBoolean released = new AtomicBoolean();
+  private volatile Runnable beforeFirstRelease = () -> { };
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
   /** Starts forwarding each connection once its delay is over (the slowness under test). */
@@ -46,6 +49,14 @@ final class SlowProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /**
+   * Runs {@code hook} once, on the proxy's thread, just before the first held connection is
+   * forwarded: what it sees happened while every connection accepted so far was still held.
+   */
+  void beforeFirstRelease(Runnable hook) {
+    beforeFirstRelease = hook;
+  }
+
   /** Connections accepted so far. */
   int accepted() {
     return accepted.get();
@@ -65,6 +76,9 @@ final class SlowProxy implements AutoCloseable {
   }
 
   private void forward(Socket client) {
+    if (released.compareAndSet(false, true)) {
+      beforeFirstRelease.run();
+    }
     try {
       Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
       sockets.add(upstream);

@@ -20,6 +20,8 @@ import dev.underway.model.RunState;
 import dev.underway.model.TargetRef;
 import dev.underway.model.TimelineEntry;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
@@ -301,26 +303,45 @@ class ClusterEvolutionWorkflowTest {
     assertThat(cluster.calls()).containsExactly("Platform.Observe", "Database.Observe");
   }
 
+  /**
+   * Phase 2 is the phase with a step after its verification (the disruption budget relaxed to
+   * maxUnavailable 1 once RF 3 is verified): a failed verification must stop the phase right
+   * there, so the budget stays locked, and say what the cluster shows instead.
+   */
   @Test
   void verificationFailureStopsThePhaseAndSaysWhy() {
-    InMemoryCluster cluster = InMemoryCluster.atPhase0();
+    InMemoryCluster cluster = InMemoryCluster.atPhase1();
     cluster.breakZoneChanges();
     with(cluster);
-    ClusterEvolutionWorkflow wf = t.start(Requests.defaults());
-    awaitGate(wf, "phase-1");
-    wf.approve(by("phase-1", "bob"));
+    EvolutionRequest request = new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1), Phase.DEFAULTS.get(2)), null, false, "alice");
+    ClusterEvolutionWorkflow wf = t.start(request);
+    awaitGate(wf, "phase-2");
+    wf.approve(by("phase-2", "bob"));
     assertThatThrownBy(() -> result(wf))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause()
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
           assertThat(f.getType()).isEqualTo(Failures.VERIFICATION_FAILED);
-          assertThat(f.getOriginalMessage()).contains("phase-1/verify")
-              .contains("RANGE default has num_replicas 1, phase wants 2")
+          assertThat(f.getOriginalMessage()).contains("phase-2/verify")
+              .contains("RANGE default has num_replicas 2, phase wants 3")
               .contains("Nothing was rolled back automatically");
         });
-    assertThat(wf.status().state()).isEqualTo(RunState.FAILED);
-    assertThat(cluster.mutatingCalls()).doesNotContain("Platform.EnsureReaderService"
-        .substring(0, 0) + "Platform.ApplyDisruptionBudget(1)");
+
+    EvolutionStatus end = wf.status();
+    assertThat(end.state()).isEqualTo(RunState.FAILED);
+    assertThat(end.timeline().get(end.timeline().size() - 1))
+        .as("the verification is the last step of the run, and it failed")
+        .extracting(TimelineEntry::phase, TimelineEntry::step, TimelineEntry::state)
+        .containsExactly("phase-2", Steps.VERIFY, Steps.FAILED);
+    assertThat(cluster.mutatingCalls()).as("the phase's changes up to its verification, no more")
+        .containsExactly("Platform.ScaleNodes(3)", "Database.SetReplicationFactor(3)",
+            "Database.EnsureReadOnlyUser", "Platform.EnsureReaderService");
+    assertThat(cluster.budget()).as("not relaxed: RF 3 was never verified").isZero();
+    List<String> calls = cluster.calls();
+    assertThat(calls.subList(calls.size() - 2, calls.size()))
+        .as("nothing ran after the verification's observation")
+        .containsExactly("Platform.Observe", "Database.Observe");
   }
 
   @Test
@@ -342,6 +363,7 @@ class ClusterEvolutionWorkflowTest {
 
     // before any gate opens the run observes; wait until the gate is open for the real checks
     awaitGate(wf, "phase-1");
+    List<HistoryEvent> before = history(request);
     assertUpdateRejected(wf, new DecisionRequest("phase-2", "approve", "bob", null),
         "gate 'phase-2' is not open (open now: phase-1)");
     assertUpdateRejected(wf, new DecisionRequest("phase-1", "approve", "mallory", null),
@@ -354,16 +376,34 @@ class ClusterEvolutionWorkflowTest {
         "name the gate you decide (open now: phase-1)");
     assertUpdateRejected(wf, new DecisionRequest("phase-1", "approve", " ", null),
         "say who decides");
-    // rejected updates leave no trace in history or audit, and change nothing
+    // rejected updates leave no trace in history or audit, and change nothing. This test server
+    // runs each validator in a workflow task that it records (empty: no command, no update
+    // event); the real server drops those tasks, and RunbookCliTest checks there that a refused
+    // update leaves the history exactly as it was.
+    List<HistoryEvent> after = history(request);
+    assertThat(after.subList(0, before.size())).isEqualTo(before);
+    assertThat(after.subList(before.size(), after.size())).extracting(HistoryEvent::getEventType)
+        .as("only workflow-task bookkeeping after six rejected updates")
+        .containsOnly(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     assertThat(wf.status().decisions()).isEmpty();
     assertThat(wf.status().openGate().gate()).isEqualTo("phase-1");
     // alice may still reject her own run
     Decision d = wf.decide(new DecisionRequest("phase-1", "reject", "alice", "changed my mind"));
     assertThat(d.accepted()).isTrue();
     assertThat(result(wf).state()).isEqualTo(RunState.REJECTED);
+    assertThat(history(request)).as("an accepted update is in the history: the check above sees")
+        .extracting(HistoryEvent::getEventType)
+        .containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
     // the server itself refuses updates to a closed run; the CLI turns this into words
     assertThatThrownBy(() -> wf.decide(new DecisionRequest("phase-1", "approve", "bob", null)))
         .isInstanceOf(io.temporal.client.WorkflowNotFoundException.class);
+  }
+
+  private List<HistoryEvent> history(EvolutionRequest request) {
+    return t.client.fetchHistory(ClusterEvolutionWorkflow.workflowId(request.target()))
+        .getEvents();
   }
 
   private static void assertUpdateRejected(

@@ -2,66 +2,235 @@ package dev.underway.workflows.evolution;
 
 import static dev.underway.workflows.evolution.WorkflowTestSupport.awaitGate;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.model.DecisionRequest;
 import dev.underway.model.DecisionSignal;
+import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
+import dev.underway.model.Phase;
 import dev.underway.model.RunState;
+import dev.underway.workflows.drift.DriftCheckRequest;
+import dev.underway.workflows.drift.DriftCheckWorkflow;
+import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
+import dev.underway.workflows.drift.DriftReport;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Function;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Histories of complete runs, recorded once and committed, are replayed against the current
+ * Histories of real runs, recorded once and committed, are replayed against the current
  * workflow code: a change that would break running workflows (non-determinism) fails the build.
+ * Together they take every path a run can take: through the gates by signal and by update, a
+ * gate with an expiry (its timer) decided in time and left to expire, a rejection, an abort
+ * during a wait, a failed verification, a phase already reached (skipped, no gate), and the
+ * drift check with and without drift.
  *
- * <p>To record them again after an intentional, versioned change: {@code ./mvnw -pl workflows
- * test -Dtest=ReplayTest -Dunderway.recordHistories=true}, then commit the files under {@code
- * workflows/src/test/resources/histories/}.
+ * <p>A committed history is never recorded again: it stands for the runs that were started by
+ * the code of its day. To add one, add its recording below and run {@code ./mvnw -pl workflows
+ * test -Dtest=ReplayTest -Dunderway.recordHistories=true}: only histories missing from {@code
+ * workflows/src/test/resources/histories/} are written; commit them.
  */
 class ReplayTest {
 
   static final Path FIXTURES = Path.of("src/test/resources/histories");
 
-  /** The id the recorded runs had: the workflow checks that its id derives from the target. */
+  /** The id the recorded evolutions had: the workflow checks that it derives from the target. */
   static final String WORKFLOW_ID = ClusterEvolutionWorkflow.workflowId(Requests.TARGET);
 
-  @ParameterizedTest
-  @ValueSource(strings = {"completed", "rejected", "aborted-during-wait"})
-  void recordedHistoryReplaysAgainstCurrentCode(String name) throws Exception {
-    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(fixture(name), WORKFLOW_ID);
-    assertThat(history.getEvents()).as("a real history").hasSizeGreaterThan(20);
-    WorkflowReplayer.replayWorkflowExecution(history, ClusterEvolutionWorkflowImpl.class);
-  }
+  /** A scheduled drift check's id: the schedule's, with the scheduled time appended. */
+  static final String DRIFT_CHECK_ID =
+      DriftCheckWorkflow.scheduleId(Requests.TARGET) + "-2026-11-29T00:00:00Z";
 
-  @Test
-  void replayFailsForCodeThatMadeDifferentDecisions() throws Exception {
-    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(fixture("completed"), WORKFLOW_ID);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-            WorkflowReplayer.replayWorkflowExecution(history, SkipsVerification.class))
-        .hasMessageContaining("NonDeterministicException")
-        .hasMessageContaining("does not match command type COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK");
-  }
-
-  /** The same workflow with one activity call fewer: must not replay. */
-  public static class SkipsVerification extends ClusterEvolutionWorkflowImpl {
+  /** A recorded history, the workflow that made it, and the id it ran under. */
+  record Fixture(String name, Class<?> workflow, String workflowId) {
     @Override
-    public EvolutionResult evolve(dev.underway.model.EvolutionRequest input) {
-      io.temporal.workflow.Workflow.newActivityStub(
-          dev.underway.activities.DatabaseActivities.class, OBSERVE).observe(input.target());
-      return super.evolve(input);
+    public String toString() {
+      return name;
     }
+  }
+
+  static Stream<Fixture> fixtures() {
+    return Stream.of(
+        evolution("completed"), evolution("rejected"), evolution("aborted-during-wait"),
+        evolution("gate-expiry-approved"), evolution("gate-expired"),
+        evolution("verification-failed"), evolution("phase-already-reached"),
+        new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
+        new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID));
+  }
+
+  private static Fixture evolution(String name) {
+    return new Fixture(name, ClusterEvolutionWorkflowImpl.class, WORKFLOW_ID);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void recordedHistoryReplaysAgainstCurrentCode(Fixture f) throws Exception {
+    WorkflowExecutionHistory history = history(f);
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(events.get(0).getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+    assertThat(events.get(events.size() - 1).getEventType()).as("a run that ended")
+        .isIn(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(events).as("a real history").hasSizeGreaterThan(10);
+    WorkflowReplayer.replayWorkflowExecution(history, f.workflow());
+  }
+
+  /** What each new fixture was recorded for is in it: the path it stands for is covered. */
+  @Test
+  void fixturesHoldThePathsTheyAreNamedFor() throws Exception {
+    // Workflow.await with a timeout leaves its timer running when the condition comes true.
+    assertThat(types("gate-expiry-approved")).as("a gate timer, decided before it fired")
+        .contains(EventType.EVENT_TYPE_TIMER_STARTED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .doesNotContain(EventType.EVENT_TYPE_TIMER_FIRED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(types("gate-expired")).as("a gate timer that fired")
+        .contains(EventType.EVENT_TYPE_TIMER_STARTED, EventType.EVENT_TYPE_TIMER_FIRED)
+        .doesNotContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(types("verification-failed"))
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(fixture("verification-failed")).contains(
+        "\"type\": \"" + dev.underway.activities.Failures.VERIFICATION_FAILED + "\"");
+    assertThat(types("phase-already-reached")).as("one gate: the phase reached has none")
+        .containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
+      assertThat(types(drift)).as(drift + ": the two observations, nothing else")
+          .filteredOn(type -> type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(2);
+      assertThat(types(drift)).endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    }
+  }
+
+  /**
+   * The negative control: the workflow with one activity call fewer (phase-1's verification
+   * observation left out, its result trusted) must not replay a history of the real one.
+   */
+  @Test
+  void replayFailsForCodeThatSkipsACall() throws Exception {
+    SkipsVerification variant = new SkipsVerification();
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(
+            WorkerFactoryOptions.newBuilder().setWorkerInterceptors(variant).build()).build());
+    try {
+      WorkflowExecutionHistory history = history(evolution("completed"));
+      long verification = verificationObservation(history.getEvents());
+      assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(history, env,
+              ClusterEvolutionWorkflowImpl.class))
+          .hasMessageContaining("NonDeterministicException")
+          .as("the history's verification observation, where the variant went on to phase-2")
+          .hasMessageContaining("Event " + verification + " of type"
+              + " EVENT_TYPE_ACTIVITY_TASK_SCHEDULED does not match command type"
+              + " COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES");
+      assertThat(variant.skipped.get()).as("the verification's two observations, skipped")
+          .isEqualTo(2);
+    } finally {
+      env.close();
+    }
+  }
+
+  /** The event that scheduled phase-1's verification observation (after the reader path). */
+  private static long verificationObservation(List<HistoryEvent> events) {
+    boolean readerPathMade = false;
+    for (HistoryEvent e : events) {
+      if (!e.hasActivityTaskScheduledEventAttributes()) {
+        continue;
+      }
+      String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+      if (type.equals("Platform.EnsureReaderService")) {
+        readerPathMade = true;
+      } else if (readerPathMade && type.equals("Platform.Observe")) {
+        return e.getEventId();
+      }
+    }
+    throw new AssertionError("no verification observation in the history");
+  }
+
+  /**
+   * Turns {@link ClusterEvolutionWorkflowImpl} into a variant without phase-1's verification:
+   * the two observations after the first reader Service change are not scheduled; the variant
+   * takes phase-1's shape as observed instead.
+   */
+  static final class SkipsVerification extends WorkerInterceptorBase {
+    final AtomicInteger skipped = new AtomicInteger();
+
+    @Override
+    public WorkflowInboundCallsInterceptor interceptWorkflow(
+        WorkflowInboundCallsInterceptor next) {
+      return new WorkflowInboundCallsInterceptorBase(next) {
+        @Override
+        public void init(WorkflowOutboundCallsInterceptor outbound) {
+          super.init(new Outbound(outbound));
+        }
+      };
+    }
+
+    private final class Outbound extends WorkflowOutboundCallsInterceptorBase {
+      private final InMemoryCluster phase1 = InMemoryCluster.atPhase1();
+      private boolean readerPathMade;
+      private int toSkip = 2;
+
+      Outbound(WorkflowOutboundCallsInterceptor next) {
+        super(next);
+      }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public <R> ActivityOutput<R> executeActivity(ActivityInput<R> input) {
+        String type = input.getActivityName();
+        if (type.equals("Platform.EnsureReaderService")) {
+          readerPathMade = true;
+        } else if (readerPathMade && toSkip > 0 && type.endsWith(".Observe")) {
+          toSkip--;
+          skipped.incrementAndGet();
+          Object trusted = type.startsWith("Platform.")
+              ? phase1.observePlatform(Requests.TARGET) : phase1.observeDatabase(Requests.TARGET);
+          return new ActivityOutput<>("skipped", Workflow.newPromise((R) trusted));
+        }
+        return super.executeActivity(input);
+      }
+    }
+  }
+
+  // ---- fixtures ------------------------------------------------------------------------------
+
+  private static WorkflowExecutionHistory history(Fixture f) throws IOException {
+    return WorkflowExecutionHistory.fromJson(fixture(f.name()), f.workflowId());
+  }
+
+  private static List<EventType> types(String name) throws IOException {
+    return WorkflowExecutionHistory.fromJson(fixture(name), "any").getEvents().stream()
+        .map(HistoryEvent::getEventType).toList();
   }
 
   private static String fixture(String name) throws IOException {
@@ -74,45 +243,104 @@ class ReplayTest {
     }
   }
 
+  // ---- recording -----------------------------------------------------------------------------
+
+  private static final EvolutionRequest WITH_EXPIRY = new EvolutionRequest(Requests.TARGET,
+      List.of(Phase.DEFAULTS.get(1)),
+      new dev.underway.model.ApprovalPolicy(List.of("bob", "carol"), false, "PT72H", null),
+      false, "alice");
+
   @Test
   @EnabledIfSystemProperty(named = "underway.recordHistories", matches = "true")
   void recordHistories() throws IOException {
-    record("completed", wf -> {
+    recordEvolution("completed", InMemoryCluster.atPhase0(), Requests.defaults(), wf -> {
       awaitGate(wf, "phase-1");
       wf.approve(new DecisionSignal("phase-1", "bob", "dashboards green"));
       awaitGate(wf, "phase-2");
       wf.decide(new DecisionRequest("phase-2", "approve", "carol", "go"));
-      return RunState.COMPLETED;
-    }, InMemoryCluster.atPhase0());
-    record("rejected", wf -> {
+    }, RunState.COMPLETED);
+    recordEvolution("rejected", InMemoryCluster.atPhase0(), Requests.defaults(), wf -> {
       awaitGate(wf, "phase-1");
       wf.approve(new DecisionSignal("phase-2", "mallory", "wrong gate"));
       wf.reject(new DecisionSignal("phase-1", "bob", "not today"));
-      return RunState.REJECTED;
-    }, InMemoryCluster.atPhase0());
+    }, RunState.REJECTED);
     InMemoryCluster holding = InMemoryCluster.atPhase0();
     holding.holdReplication();
-    record("aborted-during-wait", wf -> {
+    recordEvolution("aborted-during-wait", holding, Requests.defaults(), wf -> {
       awaitGate(wf, "phase-1");
       wf.approve(new DecisionSignal("phase-1", "bob", "go"));
       await().until(() -> Steps.AWAIT_REPLICATION.equals(wf.status().currentStep()));
       wf.abort(new DecisionSignal(null, "bob", "p99 too high"));
-      return RunState.ABORTED;
-    }, holding);
+    }, RunState.ABORTED);
+    // An approval policy with an expiry: the gate waits on a timer. Decided in time (a refused
+    // self-approval by signal, then an approval by update), and left to expire.
+    recordEvolution("gate-expiry-approved", InMemoryCluster.atPhase0(), WITH_EXPIRY, wf -> {
+      awaitGate(wf, "phase-1");
+      wf.approve(new DecisionSignal("phase-1", "alice", "my own run"));
+      await().until(() -> wf.status().decisions().size() == 1);
+      wf.decide(new DecisionRequest("phase-1", "approve", "bob", "before it expires"));
+    }, RunState.COMPLETED);
+    recordEvolution("gate-expired", InMemoryCluster.atPhase0(), WITH_EXPIRY,
+        wf -> awaitGate(wf, "phase-1"), RunState.EXPIRED);
+    InMemoryCluster broken = InMemoryCluster.atPhase0();
+    broken.breakZoneChanges();
+    recordEvolution("verification-failed", broken, new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1)), null, false, "alice"), wf -> {
+          awaitGate(wf, "phase-1");
+          wf.approve(new DecisionSignal("phase-1", "bob", "go"));
+        }, RunState.FAILED);
+    recordEvolution("phase-already-reached", InMemoryCluster.atPhase1(),
+        new EvolutionRequest(Requests.TARGET, Phase.DEFAULTS.subList(1, 3), null, false, "alice"),
+        wf -> {
+          awaitGate(wf, "phase-2");
+          wf.decide(new DecisionRequest("phase-2", "approve", "bob", "phase-1 was there"));
+        }, RunState.COMPLETED);
+    recordDriftCheck("drift-check-no-drift", Phase.DEFAULTS.get(1), false);
+    recordDriftCheck("drift-check-drifted", Phase.DEFAULTS.get(0), true);
   }
 
-  private static void record(String name, Function<ClusterEvolutionWorkflow, RunState> drive,
-      InMemoryCluster cluster) throws IOException {
-    try (WorkflowTestSupport t = new WorkflowTestSupport(cluster)) {
-      var request = Requests.defaults();
-      ClusterEvolutionWorkflow wf = t.start(request);
-      RunState expected = drive.apply(wf);
-      EvolutionResult result = WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class);
-      assertThat(result.state()).isEqualTo(expected);
-      String json = t.client.fetchHistory(ClusterEvolutionWorkflow.workflowId(request.target()))
-          .toJson(true);
-      Files.createDirectories(FIXTURES);
-      Files.writeString(FIXTURES.resolve(name + ".json"), json);
+  private static void recordEvolution(String name, InMemoryCluster cluster,
+      EvolutionRequest request, Consumer<ClusterEvolutionWorkflow> drive, RunState expected)
+      throws IOException {
+    if (recorded(name)) {
+      return;
     }
+    try (WorkflowTestSupport t = new WorkflowTestSupport(cluster)) {
+      ClusterEvolutionWorkflow wf = t.start(request);
+      drive.accept(wf);
+      if (expected == RunState.FAILED) {
+        assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class))
+            .isInstanceOf(WorkflowFailedException.class);
+      } else {
+        assertThat(WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class).state())
+            .isEqualTo(expected);
+      }
+      assertThat(wf.status().state()).isEqualTo(expected);
+      write(name, t.client.fetchHistory(WORKFLOW_ID));
+    }
+  }
+
+  private static void recordDriftCheck(String name, Phase declared, boolean drifted)
+      throws IOException {
+    if (recorded(name)) {
+      return;
+    }
+    try (WorkflowTestSupport t = new WorkflowTestSupport(InMemoryCluster.atPhase1())) {
+      DriftCheckWorkflow check = t.client.newWorkflowStub(DriftCheckWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(WorkflowTestSupport.TASK_QUEUE)
+              .setWorkflowId(DRIFT_CHECK_ID).build());
+      DriftReport report = check.check(new DriftCheckRequest(Requests.TARGET, declared));
+      assertThat(report.drifted()).isEqualTo(drifted);
+      write(name, t.client.fetchHistory(DRIFT_CHECK_ID));
+    }
+  }
+
+  private static boolean recorded(String name) {
+    return Files.exists(FIXTURES.resolve(name + ".json"));
+  }
+
+  private static void write(String name, WorkflowExecutionHistory history) throws IOException {
+    Files.createDirectories(FIXTURES);
+    Files.writeString(FIXTURES.resolve(name + ".json"), history.toJson(true));
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionStatus;
 import dev.underway.model.GateView;
+import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -14,8 +15,9 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 
 /**
- * A time-skipping test environment with the workflow, the search attributes registered as an
- * operator would register them, and an {@link InMemoryCluster} standing in for the activities.
+ * A time-skipping test environment with the workflows (ClusterEvolution, DriftCheck), the search
+ * attributes registered as an operator would register them, and an {@link InMemoryCluster}
+ * standing in for the activities.
  */
 public final class WorkflowTestSupport implements AutoCloseable {
   public static final String TASK_QUEUE = "underway-test";
@@ -40,7 +42,8 @@ public final class WorkflowTestSupport implements AutoCloseable {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class,
+        DriftCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(cluster.activities());
     env.start();
     this.client = env.getWorkflowClient();
