@@ -9,6 +9,7 @@ import dev.underway.model.DecisionRequest;
 import dev.underway.model.DecisionSignal;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
+import dev.underway.model.GateView;
 import dev.underway.model.Phase;
 import dev.underway.model.RunState;
 import dev.underway.workflows.drift.DriftCheckRequest;
@@ -82,6 +83,8 @@ class ReplayTest {
         evolution("completed"), evolution("rejected"), evolution("aborted-during-wait"),
         evolution("gate-expiry-approved"), evolution("gate-expired"),
         evolution("verification-failed"), evolution("phase-already-reached"),
+        evolution("held-then-approved"), evolution("gate-reopened"),
+        evolution("aborted-while-retrying"), evolution("refused-empty-approvers"),
         new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID));
   }
@@ -100,7 +103,7 @@ class ReplayTest {
     assertThat(events.get(events.size() - 1).getEventType()).as("a run that ended")
         .isIn(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
-    assertThat(events).as("a real history").hasSizeGreaterThan(10);
+    assertThat(events).as("a real history").hasSizeGreaterThan(5);
     WorkflowReplayer.replayWorkflowExecution(history, f.workflow());
   }
 
@@ -125,6 +128,32 @@ class ReplayTest {
     assertThat(types("phase-already-reached")).as("one gate: the phase reached has none")
         .containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    // the second command sequence (version marker 'operator-safety')
+    for (String v1 : List.of("held-then-approved", "gate-reopened", "aborted-while-retrying",
+        "refused-empty-approvers")) {
+      assertThat(types(v1)).as(v1 + ": recorded under the operator-safety version")
+          .contains(EventType.EVENT_TYPE_MARKER_RECORDED);
+      assertThat(versionMarkers(v1)).containsExactly("\"operator-safety\"");
+    }
+    assertThat(types("held-then-approved")).as("a hold: re-checks on a timer, then the gate")
+        .contains(EventType.EVENT_TYPE_TIMER_FIRED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(upserted("held-then-approved", SearchAttributes.STATE.getName()))
+        .containsSubsequence("\"RUNNING\"", "\"HOLDING\"", "\"RUNNING\"",
+            "\"WAITING_FOR_APPROVAL\"", "\"COMPLETED\"");
+    assertThat(types("gate-reopened")).as("two approvals: the first for a plan that moved")
+        .filteredOn(t -> t == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+            || t == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .hasSize(3);
+    assertThat(types("gate-reopened")).endsWith(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(types("aborted-while-retrying")).as("the retried scale cancelled by the abort")
+        .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(types("refused-empty-approvers")).as("refused: no activity")
+        .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).as(drift + ": the two observations, nothing else")
           .filteredOn(type -> type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(2);
@@ -228,6 +257,27 @@ class ReplayTest {
     return WorkflowExecutionHistory.fromJson(fixture(f.name()), f.workflowId());
   }
 
+  /** The change ids of the version markers in a fixture, as JSON. */
+  private static List<String> versionMarkers(String name) throws IOException {
+    return events(name).stream().filter(HistoryEvent::hasMarkerRecordedEventAttributes)
+        .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId")
+            .getPayloads(0).getData().toStringUtf8()).toList();
+  }
+
+  /** The values a fixture's run upserted for a search attribute, in order, as JSON. */
+  private static List<String> upserted(String name, String attribute) throws IOException {
+    return events(name).stream()
+        .filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
+        .map(e -> e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes()
+            .getIndexedFieldsMap().get(attribute))
+        .filter(java.util.Objects::nonNull)
+        .map(p -> p.getData().toStringUtf8()).toList();
+  }
+
+  private static List<HistoryEvent> events(String name) throws IOException {
+    return WorkflowExecutionHistory.fromJson(fixture(name), "any").getEvents();
+  }
+
   private static List<EventType> types(String name) throws IOException {
     return WorkflowExecutionHistory.fromJson(fixture(name), "any").getEvents().stream()
         .map(HistoryEvent::getEventType).toList();
@@ -295,19 +345,70 @@ class ReplayTest {
           awaitGate(wf, "phase-2");
           wf.decide(new DecisionRequest("phase-2", "approve", "bob", "phase-1 was there"));
         }, RunState.COMPLETED);
+    recordOperatorSafetyHistories();
     recordDriftCheck("drift-check-no-drift", Phase.DEFAULTS.get(1), false);
     recordDriftCheck("drift-check-drifted", Phase.DEFAULTS.get(0), true);
+  }
+
+  /** Runs of the second command sequence ('operator-safety'), one phase each. */
+  private static void recordOperatorSafetyHistories() throws IOException {
+    EvolutionRequest phase1 = new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1)), null, false, "alice");
+    InMemoryCluster sick = InMemoryCluster.atPhase0().licensed(true);
+    sick.unhealthy(1, 1);
+    recordEvolution("held-then-approved", sick, phase1, (t, wf) -> {
+      await().until(() -> wf.status().state() == RunState.HOLDING);
+      t.env.sleep(java.time.Duration.ofSeconds(20)); // one re-check, still unhealthy
+      sick.unhealthy(0, 0);
+      t.env.sleep(java.time.Duration.ofMinutes(1));
+      GateView gate = awaitGate(wf, "phase-1");
+      wf.decide(new DecisionRequest("phase-1", "approve", "bob", "healthy again", gate.plan(),
+          gate.openedAt()));
+    }, RunState.COMPLETED);
+    InMemoryCluster moved = InMemoryCluster.atPhase0().licensed(true);
+    recordEvolution("gate-reopened", moved, phase1, (t, wf) -> {
+      GateView first = awaitGate(wf, "phase-1");
+      moved.scaledElsewhere(2);
+      wf.approve(new DecisionSignal("phase-1", "bob", "approved 1 -> 2", first.plan(),
+          first.openedAt()));
+      GateView second = await().until(() -> wf.status().openGate(),
+          g -> g != null && !g.plan().equals(first.plan()));
+      wf.approve(new DecisionSignal("phase-1", "bob", "stale", second.plan(),
+          "2020-01-01T00:00:00Z"));
+      await().until(() -> wf.status().decisions().size() == 2);
+      wf.decide(new DecisionRequest("phase-1", "approve", "bob", "read the new plan",
+          second.plan(), second.openedAt()));
+    }, RunState.COMPLETED);
+    InMemoryCluster unreachable = InMemoryCluster.atPhase0().licensed(true);
+    unreachable.scaleUnreachable(true);
+    recordEvolution("aborted-while-retrying", unreachable, phase1, (t, wf) -> {
+      awaitGate(wf, "phase-1");
+      wf.approve(new DecisionSignal("phase-1", "bob", "go"));
+      await().until(() -> unreachable.calls().contains("Platform.ScaleNodes(2)"));
+      wf.abort(new DecisionSignal(null, "bob", "the API is down"));
+    }, RunState.ABORTED);
+    recordEvolution("refused-empty-approvers", InMemoryCluster.atPhase0(), new EvolutionRequest(
+        Requests.TARGET, List.of(new Phase("phase-1", 2, 2, true)), new
+            dev.underway.model.ApprovalPolicy(List.of(), true, "P45D", null), false, "alice"),
+        (t, wf) -> { }, RunState.FAILED);
   }
 
   private static void recordEvolution(String name, InMemoryCluster cluster,
       EvolutionRequest request, Consumer<ClusterEvolutionWorkflow> drive, RunState expected)
       throws IOException {
+    recordEvolution(name, cluster, request, (t, wf) -> drive.accept(wf), expected);
+  }
+
+  private static void recordEvolution(String name, InMemoryCluster cluster,
+      EvolutionRequest request,
+      java.util.function.BiConsumer<WorkflowTestSupport, ClusterEvolutionWorkflow> drive,
+      RunState expected) throws IOException {
     if (recorded(name)) {
       return;
     }
     try (WorkflowTestSupport t = new WorkflowTestSupport(cluster)) {
       ClusterEvolutionWorkflow wf = t.start(request);
-      drive.accept(wf);
+      drive.accept(t, wf);
       if (expected == RunState.FAILED) {
         assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class))
             .isInstanceOf(WorkflowFailedException.class);
