@@ -2,12 +2,12 @@ package dev.underway.sandbox;
 
 import dev.underway.activities.local.LocalCluster;
 import dev.underway.activities.local.LocalNodes;
-import dev.underway.model.DecisionRequest;
+import dev.underway.kernel.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
+import dev.underway.kernel.RunState;
 import dev.underway.model.TargetRef;
 import dev.underway.sandbox.load.LoadEndpoints;
 import dev.underway.sandbox.load.LoadGenerator;
@@ -18,7 +18,7 @@ import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
 import dev.underway.worker.Workflows;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
-import dev.underway.workflows.evolution.DecideCommands;
+import dev.underway.kernel.DecideCommands;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -256,7 +256,7 @@ public final class Sandbox implements AutoCloseable {
     String announcedGate = null;
     Progress progress = new Progress(out, options.liveProgress());
     while (true) {
-      EvolutionStatus s = run.status();
+      RunStatus s = run.status();
       String phase = s.currentPhase() == null ? lastPhase : s.currentPhase();
       String step = s.currentStep() == null ? lastStep : s.currentStep();
       if (phase != null && step != null
@@ -292,7 +292,7 @@ public final class Sandbox implements AutoCloseable {
           return untyped.getResult(EvolutionResult.class);
         } catch (RuntimeException e) {
           return new EvolutionResult(RunState.FAILED, phase + "/" + step, s.message(),
-              List.of(), s.plans(), s.decisions());
+              List.of(), List.of(), s.decisions());
         }
       }
       progress.maybePrint(load.snapshot().progressLine());

@@ -1,7 +1,7 @@
 package dev.underway.temporal;
 
 import dev.underway.activities.support.LogTail;
-import dev.underway.workflows.evolution.SearchAttributes;
+import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;

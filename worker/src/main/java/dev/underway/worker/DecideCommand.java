@@ -1,10 +1,10 @@
 package dev.underway.worker;
 
-import dev.underway.model.Decision;
-import dev.underway.model.DecisionKind;
-import dev.underway.model.DecisionRequest;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.DecisionKind;
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
@@ -124,7 +124,7 @@ abstract class DecideCommand extends ConnectedCommand {
 
   /** The open gate; the run must be open and waiting at one unless a gate was named. */
   private GateView openGate(WorkflowStub stub, DecisionKind kind, String named) {
-    EvolutionStatus s = Runs.status(stub, workflowId, connection.namespace());
+    RunStatus s = Runs.status(stub, workflowId, connection.namespace());
     if (s.state() != null && s.state().terminal()) {
       throw CommandFailure.failed("run " + workflowId + " has already ended (" + s.state()
           + (s.message() == null ? "" : ": " + s.message()) + ")");

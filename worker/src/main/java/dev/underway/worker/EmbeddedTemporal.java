@@ -1,6 +1,6 @@
 package dev.underway.worker;
 
-import dev.underway.workflows.evolution.SearchAttributes;
+import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;

@@ -1,6 +1,6 @@
 package dev.underway.worker;
 
-import dev.underway.model.EvolutionStatus;
+import dev.underway.kernel.RunStatus;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,9 +19,9 @@ final class Runs {
   private Runs() {}
 
   /** Queries {@code status}; an unknown id becomes a clear exit-1 message. */
-  static EvolutionStatus status(WorkflowStub stub, String workflowId, String namespace) {
+  static RunStatus status(WorkflowStub stub, String workflowId, String namespace) {
     try {
-      return stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class);
+      return stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, RunStatus.class);
     } catch (WorkflowNotFoundException e) {
       throw notFound(workflowId, namespace, e);
     } catch (WorkflowException e) {
@@ -70,7 +70,7 @@ final class Runs {
       s.append("state unknown");
     }
     try {
-      EvolutionStatus st = stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class);
+      RunStatus st = stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, RunStatus.class);
       s.append(", ").append(st.state());
       if (st.message() != null) {
         s.append(": ").append(st.message());

@@ -1,6 +1,6 @@
 package dev.underway.worker;
 
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunState;
 import dev.underway.sandbox.Benchmark;
 import dev.underway.sandbox.Sandbox;
 import dev.underway.sandbox.SandboxOptions;

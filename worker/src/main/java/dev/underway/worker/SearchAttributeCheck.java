@@ -1,6 +1,6 @@
 package dev.underway.worker;
 
-import dev.underway.workflows.evolution.SearchAttributes;
+import dev.underway.kernel.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;

@@ -2,8 +2,8 @@ package dev.underway.worker;
 
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.RunState;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
@@ -94,7 +94,7 @@ class StartCommand extends ConnectedCommand {
         throw CommandFailure.failed("the run failed: " + Runs.failureMessage(
             cause instanceof WorkflowFailedException ? cause : e), e);
       }
-      EvolutionStatus s = Runs.status(stub, execution.getWorkflowId(),
+      RunStatus s = Runs.status(stub, execution.getWorkflowId(),
           connection.namespace());
       if (s.openGate() != null) {
         out().println("Gate " + s.openGate().gate() + " is open:");

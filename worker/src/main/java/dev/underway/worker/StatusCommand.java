@@ -2,8 +2,8 @@ package dev.underway.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowStub;
 import java.util.List;
@@ -33,7 +33,7 @@ class StatusCommand extends ConnectedCommand {
     try (TemporalConnection c = connect()) {
       WorkflowStub stub = c.client().newUntypedWorkflowStub(workflowId);
       RunOnServer run = RunOnServer.of(c, stub, workflowId);
-      EvolutionStatus s = null;
+      RunStatus s = null;
       if (!run.unpolled()) {
         try {
           s = Runs.status(stub, workflowId, c.namespace());

@@ -1,12 +1,12 @@
 package dev.underway.worker;
 
-import dev.underway.model.Decision;
+import dev.underway.kernel.Decision;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
 import dev.underway.model.PhasePlan;
-import dev.underway.model.TimelineEntry;
-import dev.underway.workflows.evolution.SearchAttributes;
+import dev.underway.kernel.TimelineEntry;
+import dev.underway.kernel.SearchAttributes;
 import io.temporal.client.WorkflowExecutionDescription;
 import java.util.List;
 
@@ -14,7 +14,7 @@ import java.util.List;
 final class Views {
   private Views() {}
 
-  static String status(String workflowId, EvolutionStatus s) {
+  static String status(String workflowId, RunStatus s) {
     return status(workflowId, s, null);
   }
 
@@ -22,7 +22,7 @@ final class Views {
    * @param decideHere how this CLI itself would approve the open gate (its own address and
    *     namespace), or null
    */
-  static String status(String workflowId, EvolutionStatus s, String decideHere) {
+  static String status(String workflowId, RunStatus s, String decideHere) {
     StringBuilder b = new StringBuilder();
     b.append("Run ").append(workflowId).append('\n');
     line(b, "state", s.state() + (s.dryRun() ? " (dry run: changes nothing)" : ""));

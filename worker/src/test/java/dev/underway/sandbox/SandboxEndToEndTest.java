@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.activities.local.LocalCluster;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunState;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import java.io.PrintWriter;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.activities.local.LocalCluster;
-import dev.underway.model.DecisionRequest;
-import dev.underway.model.DecisionSignal;
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.DecisionSignal;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.RunState;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.LocalActivitiesProvider;
@@ -210,7 +210,7 @@ class WorkerCrashMidChangeTest {
 
   private static void awaitGate(ClusterEvolutionWorkflow run, String gate) {
     await().atMost(Duration.ofSeconds(120)).until(() -> {
-      EvolutionStatus s = run.status();
+      RunStatus s = run.status();
       return s.openGate() != null && s.openGate().gate().equals(gate);
     });
   }

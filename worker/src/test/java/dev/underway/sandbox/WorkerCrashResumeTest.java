@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.activities.local.LocalCluster;
-import dev.underway.model.DecisionRequest;
+import dev.underway.kernel.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.RunState;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.worker.LocalActivitiesProvider;
@@ -154,7 +154,7 @@ class WorkerCrashResumeTest {
 
   private static void approve(ClusterEvolutionWorkflow run, String gate) {
     await().atMost(Duration.ofSeconds(90)).until(() -> {
-      EvolutionStatus s = run.status();
+      RunStatus s = run.status();
       return s.openGate() != null && s.openGate().gate().equals(gate);
     });
     run.decide(new DecisionRequest(gate, "approve", "test", "crash test"));

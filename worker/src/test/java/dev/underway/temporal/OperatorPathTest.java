@@ -3,10 +3,10 @@ package dev.underway.temporal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.model.ApprovalPolicy;
+import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
 import dev.underway.worker.GrpcTemporalConnector;
 import dev.underway.worker.Underway;
 import dev.underway.worker.WorkerLifecycle;
@@ -117,7 +117,7 @@ class OperatorPathTest {
         await().atMost(Duration.ofSeconds(10))
             .until(() -> java.time.Instant.now().isAfter(sent.plusSeconds(4)));
         factory = worker(client, address, cluster);
-        EvolutionStatus after = await().atMost(Duration.ofSeconds(60)).until(running::status,
+        RunStatus after = await().atMost(Duration.ofSeconds(60)).until(running::status,
             s -> s.decisions().stream().anyMatch(d -> d.gate().equals("phase-2")));
         assertThat(after.decisions()).filteredOn(d -> d.gate().equals("phase-2"))
             .singleElement().satisfies(d -> {

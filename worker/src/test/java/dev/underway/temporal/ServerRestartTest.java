@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.model.Decision;
-import dev.underway.model.DecisionRequest;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.RunState;
 import dev.underway.model.TargetRef;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
@@ -92,7 +92,7 @@ class ServerRestartTest {
         killAndRestart(server, service);
         assertThat(history(client, id)).as("the history the server had before outage 2")
             .startsWith(beforeSecondKill.toArray(HistoryEvent[]::new));
-        EvolutionStatus atGate = awaitGate(run, "phase-2");
+        RunStatus atGate = awaitGate(run, "phase-2");
         assertThat(atGate.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
         run.decide(new DecisionRequest("phase-2", "approve", "bob", "after the outages"));
 
@@ -102,7 +102,7 @@ class ServerRestartTest {
         assertThat(untyped.describe().getRawDescription().getWorkflowExecutionInfo()
             .getExecution().getRunId()).as("the same run, not a new one").isEqualTo(runId);
 
-        EvolutionStatus status = run.status();
+        RunStatus status = run.status();
         assertThat(status.state()).isEqualTo(RunState.COMPLETED);
         assertThat(status.decisions()).extracting(Decision::gate, d -> d.kind().name(),
                 Decision::by, Decision::comment, Decision::accepted)
@@ -160,8 +160,8 @@ class ServerRestartTest {
     assertThat(server.pid()).isNotEqualTo(pid);
   }
 
-  private static EvolutionStatus awaitGate(ClusterEvolutionWorkflow run, String gate) {
-    EvolutionStatus[] last = new EvolutionStatus[1];
+  private static RunStatus awaitGate(ClusterEvolutionWorkflow run, String gate) {
+    RunStatus[] last = new RunStatus[1];
     // Queries fail while the worker's pollers are still reconnecting: ignored until it is back.
     await().atMost(UP).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
       last[0] = run.status();

@@ -3,7 +3,7 @@ package dev.underway.temporal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.workflows.evolution.SearchAttributes;
+import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;

@@ -3,8 +3,8 @@ package dev.underway.webui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.model.DecisionKind;
-import dev.underway.model.EvolutionStatus;
+import dev.underway.kernel.DecisionKind;
+import dev.underway.kernel.RunStatus;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
@@ -95,7 +95,7 @@ class WebUiApprovalTest {
           awaitElementReloading("exactly('body *', 'No Results')");
 
           // the same, through the SDK
-          EvolutionStatus status = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+          RunStatus status = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
               WORKFLOW_ID).status();
           assertThat(status.openGate().gate()).isEqualTo("phase-2");
           assertThat(status.decisions()).anySatisfy(d -> {

@@ -11,7 +11,9 @@ import dev.underway.temporal.TemporalDevServer;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import dev.underway.workflows.drift.DriftReport;
-import dev.underway.workflows.drift.DriftStatus;
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.workflows.evolution.Requests;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -146,9 +148,10 @@ class ScheduleDriftCheckTest {
     assertThat(workflowId).startsWith(SCHEDULE_ID + "-");
     DriftReport report = client.newUntypedWorkflowStub(workflowId)
         .getResult(WAIT.toSeconds(), TimeUnit.SECONDS, DriftReport.class);
-    DriftStatus status = client.newWorkflowStub(DriftCheckWorkflow.class, workflowId).status();
-    assertThat(status.step()).isEqualTo("done");
-    assertThat(status.report()).isEqualTo(report);
+    RunStatus status = client.newWorkflowStub(DriftCheckWorkflow.class, workflowId).status();
+    assertThat(status.state()).isEqualTo(RunState.COMPLETED);
+    assertThat(Requests.TEMPORAL_JSON.convertValue(status.result(), DriftReport.class))
+        .isEqualTo(report);
     return report;
   }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.RunState;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
@@ -51,9 +51,9 @@ class UnderwayCliTest {
     return cli.run("start", "--input-file", runbook(file).toString(), "--task-queue", TQ);
   }
 
-  static EvolutionStatus awaitGate(WorkflowStub stub, String gate) {
+  static RunStatus awaitGate(WorkflowStub stub, String gate) {
     return await().atMost(Duration.ofSeconds(60)).until(
-        () -> stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class),
+        () -> stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, RunStatus.class),
         s -> s.openGate() != null && s.openGate().gate().equals(gate));
   }
 
@@ -109,7 +109,7 @@ class UnderwayCliTest {
 
     Cli.Result json = cli.run("status", ID, "--json");
     assertThat(json.exitCode()).isZero();
-    EvolutionStatus parsed = Requests.TEMPORAL_JSON.readValue(json.out(), EvolutionStatus.class);
+    RunStatus parsed = Requests.TEMPORAL_JSON.readValue(json.out(), RunStatus.class);
     assertThat(parsed.state()).isEqualTo(RunState.COMPLETED);
     assertThat(parsed.decisions()).hasSize(2);
 
@@ -184,7 +184,7 @@ class UnderwayCliTest {
     awaitGate(stub, "phase-1");
     assertThat(cli.run("approve", ID, "--gate", "phase-1", "--by", "bob").exitCode()).isZero();
     await().atMost(Duration.ofSeconds(60)).until(() -> "await-replication".equals(
-        stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, EvolutionStatus.class).currentStep()));
+        stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, RunStatus.class).currentStep()));
 
     Cli.Result status = await().atMost(Duration.ofSeconds(60))
         .until(() -> cli.run("status", ID), r -> r.out().contains("progress:"));

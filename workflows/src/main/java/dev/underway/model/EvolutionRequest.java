@@ -1,5 +1,6 @@
 package dev.underway.model;
 
+import dev.underway.kernel.ApprovalPolicy;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,5 +1,7 @@
 package dev.underway.model;
 
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.RunState;
 import java.util.List;
 
 /**

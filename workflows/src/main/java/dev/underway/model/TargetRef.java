@@ -1,5 +1,6 @@
 package dev.underway.model;
 
+import dev.underway.kernel.WholeNumbers;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;

@@ -1,7 +1,7 @@
 package dev.underway.architecture;
 
 import dev.underway.model.Phase;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunState;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,13 @@ package dev.underway.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.DecisionKind;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.GateView;
+import dev.underway.kernel.TimelineEntry;
+import dev.underway.kernel.ApprovalPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.underway.workflows.evolution.Requests;
@@ -56,16 +63,16 @@ class ModelJsonTest {
 
   @Test
   void statusAndResultRoundTrip() throws Exception {
-    EvolutionStatus status = new EvolutionStatus(RunState.WAITING_FOR_APPROVAL, "db/crdb",
-        "alice", false, "phase-1", "gate",
+    RunStatus status = new RunStatus("cluster-evolution", RunState.WAITING_FOR_APPROVAL,
+        "db/crdb", "alice", false, "phase-1", "gate",
         new GateView("phase-1", "phase-1", "text", "2026-01-01T00:00:00Z", null),
         List.of(), List.of(new Decision("phase-1", DecisionKind.APPROVE, "bob",
             "2026-01-01T00:00:00Z", "ok", true, null, "signal")),
         List.of(new TimelineEntry("phase-1", "gate", "started", "2026-01-01T00:00:00Z", null)),
-        null);
+        null, null);
     String json = JSON.writeValueAsString(status);
     assertThat(json).contains("\"kind\":\"approve\"");
-    assertThat(JSON.readValue(json, EvolutionStatus.class)).isEqualTo(status);
+    assertThat(JSON.readValue(json, RunStatus.class)).isEqualTo(status);
   }
 
   @Test

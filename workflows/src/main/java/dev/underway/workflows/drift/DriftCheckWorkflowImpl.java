@@ -1,31 +1,35 @@
 package dev.underway.workflows.drift;
 
 import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
+import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.Run;
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.Timeline;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.PlatformState;
-import dev.underway.workflows.evolution.SearchAttributes;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
 
 /**
- * Validate, observe (platform, then database), compare, report. Only the read-only {@code
- * observe} activities are called: a drift check never changes the target.
+ * Validate, observe (platform, then database), compare, report, on the runbook kernel ({@link
+ * Run}: timeline, status, refusal). Only the read-only {@code observe} activities are called: a
+ * drift check never changes the target. It keeps its first command sequence (no UnderwayState
+ * search attribute), so its recorded histories replay.
  */
 public class DriftCheckWorkflowImpl implements DriftCheckWorkflow {
 
-  private static final Logger log = Workflow.getLogger(DriftCheckWorkflowImpl.class);
-
   /** How a refusal starts. */
   static final String REFUSED = "DriftCheck refused its input, nothing was observed";
+
+  static final String OBSERVE_STEP = "observe";
+  static final String COMPARE_STEP = "compare";
 
   /**
    * Observations: read-only and quick. Fewer retries than an evolution's: the next scheduled
@@ -45,40 +49,46 @@ public class DriftCheckWorkflowImpl implements DriftCheckWorkflow {
   private final DatabaseActivities database =
       Workflow.newActivityStub(DatabaseActivities.class, OBSERVE);
 
-  private DriftStatus status = new DriftStatus("validating", "checking the request", null);
+  private final Run run = new Run(RUNBOOK, null);
+  private DriftReport report;
 
   @Override
   public DriftReport check(DriftCheckRequest request) {
+    var target = request == null ? null : request.target();
+    run.configure(target == null ? null : target.key(), null,
+        null, false, false);
+    run.timeline().step(Timeline.RUN, Run.VALIDATE);
     List<String> problems = DriftRules.problems(request);
     if (!problems.isEmpty()) {
-      String text = REFUSED + ": " + String.join("; ", problems);
-      status = new DriftStatus("refused", text, null);
-      throw ApplicationFailure.newNonRetryableFailure(text, Failures.INVALID_REQUEST);
+      throw run.refuseWith(REFUSED + ": " + String.join("; ", problems),
+          FailureKind.INVALID_REQUEST);
     }
-    var target = request.target();
+    run.timeline().done("request is valid");
     var declared = request.declared();
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.TARGET.valueSet(target.key()));
+    run.startedWithoutGates(target.key());
 
-    status = new DriftStatus("observing", "observing " + target.key() + " to compare with "
-        + declared.name(), null);
+    run.timeline().step(declared.name(), OBSERVE_STEP);
     PlatformState p = platform.observe(target);
     DatabaseState d = database.observe(target);
     ClusterObservation observed = new ClusterObservation(p, d);
+    run.timeline().done(DriftRules.summary(observed));
 
+    run.timeline().step(declared.name(), COMPARE_STEP);
     List<String> drift = DriftRules.drift(target, observed, declared);
     String checkedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
-    DriftReport report = new DriftReport(target, declared, !drift.isEmpty(), drift, observed,
+    report = new DriftReport(target, declared, !drift.isEmpty(), drift, observed,
         DriftRules.summary(observed), checkedAt);
     String message = drift.isEmpty()
         ? target.key() + " matches " + declared.name() + ": no drift"
         : target.key() + " drifted from " + declared.name() + ": " + String.join("; ", drift);
-    status = new DriftStatus("done", message, report);
-    log.info("{} ({})", message, report.summary());
+    run.timeline().done(message);
+    run.timeline().leave();
+    run.finish(RunState.COMPLETED, message);
     return report;
   }
 
   @Override
-  public DriftStatus status() {
-    return status;
+  public RunStatus status() {
+    return run.status(List.of(), report);
   }
 }

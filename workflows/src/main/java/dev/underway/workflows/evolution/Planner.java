@@ -1,5 +1,6 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.DecideCommands;
 import dev.underway.activities.Failures;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;

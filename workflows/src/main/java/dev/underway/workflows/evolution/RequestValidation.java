@@ -1,11 +1,11 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.ApprovalPolicy;
+import dev.underway.kernel.ApprovalPolicy;
+import dev.underway.kernel.ApprovalRules;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.Phase;
 import dev.underway.model.TargetRef;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,12 +37,6 @@ public final class RequestValidation {
   /** More nodes than this in one phase is refused as a probable typo. */
   public static final int MAX_NODES = 100;
 
-  /** The longest a gate may wait (AWS Systems Manager's approval step allows the same). */
-  public static final Duration MAX_GATE_EXPIRY = Duration.ofDays(30);
-
-  /** The longest a decision may stay good between being issued and reaching the run. */
-  public static final Duration MAX_DECISION_VALIDITY = Duration.ofHours(24);
-
   /**
    * The rules in force. Runs started before a rule existed replay with the rules they started
    * under ({@link #problems(EvolutionRequest, int)}), so their recorded histories stay valid.
@@ -57,8 +51,9 @@ public final class RequestValidation {
   /**
    * Every problem under the rules of version {@code rules}: 0 is the first release's; 1 adds the
    * refusal of an explicit empty {@code approvers} list, a {@code gateExpiry} beyond {@link
-   * #MAX_GATE_EXPIRY}, a {@code decisionValidity} that is not a positive duration up to {@link
-   * #MAX_DECISION_VALIDITY}, and more than {@link #MAX_NODES} nodes.
+   * ApprovalRules#MAX_GATE_EXPIRY}, a {@code decisionValidity} that is not a positive duration
+   * up to {@link ApprovalRules#MAX_DECISION_VALIDITY}, an impossible {@code requiredApprovals},
+   * and more than {@link #MAX_NODES} nodes.
    */
   public static List<String> problems(EvolutionRequest request, int rules) {
     List<String> problems = new ArrayList<>();
@@ -69,7 +64,7 @@ public final class RequestValidation {
     unknown("request", request.unknownFields(), problems);
     target(request.target(), problems);
     phases(request.phases(), rules, problems);
-    approval(request.approval(), rules, problems);
+    approval(request.approval(), request.requestedBy(), rules, problems);
     if (request.requestedBy() != null && request.requestedBy().isBlank()) {
       problems.add("requestedBy is blank: name who asks for this run, or leave it out");
     }
@@ -188,64 +183,18 @@ public final class RequestValidation {
     }
   }
 
-  private static void approval(ApprovalPolicy a, int rules, List<String> problems) {
+  private static void approval(ApprovalPolicy a, String requestedBy, int rules,
+      List<String> problems) {
     if (a == null) {
       return;
     }
-    unknown("approval", a.unknownFields(), problems);
-    if (rules >= 1 && a.approvers() != null && a.approvers().isEmpty()) {
-      problems.add("approval.approvers is an empty list: leave it out to let anyone approve, or"
-          + " name the approvers");
-    }
-    for (String who : a.approversOrEmpty()) {
-      if (who == null || who.isBlank()) {
-        problems.add("approval.approvers has a blank name");
-      }
-    }
-    Duration expiry = duration("approval.gateExpiry", a.gateExpiry(), "PT72H or P3D", problems);
-    if (rules >= 1 && expiry != null && expiry.compareTo(MAX_GATE_EXPIRY) > 0) {
-      problems.add("approval.gateExpiry " + a.gateExpiry() + " is longer than the maximum of "
-          + MAX_GATE_EXPIRY.toDays() + " days (P30D): a decision that old describes a cluster"
-          + " that has moved on");
-    }
-    if (rules >= 1) {
-      Duration validity = duration("approval.decisionValidity", a.decisionValidity(),
-          "PT5M or PT30M", problems);
-      if (validity != null && validity.compareTo(MAX_DECISION_VALIDITY) > 0) {
-        problems.add("approval.decisionValidity " + a.decisionValidity()
-            + " is longer than the maximum of " + MAX_DECISION_VALIDITY.toHours() + " hours");
-      }
-    }
-  }
-
-  /** A positive ISO-8601 duration, or null (absent, or a problem reported). */
-  private static Duration duration(
-      String field, String value, String examples, List<String> problems) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      Duration d = Duration.parse(value);
-      if (d.isNegative() || d.isZero()) {
-        problems.add(field + " " + value + " must be positive");
-        return null;
-      }
-      return d;
-    } catch (DateTimeParseException e) {
-      problems.add(field + " '" + value + "' is not an ISO-8601 duration such as " + examples);
-      return null;
-    }
-  }
-
-  /** The decision validity, default {@link ApprovalPolicy#DEFAULT_DECISION_VALIDITY}. */
-  public static Duration decisionValidity(ApprovalPolicy policy) {
-    return Duration.parse(policy == null ? ApprovalPolicy.DEFAULT_DECISION_VALIDITY
-        : policy.decisionValidityOrDefault());
+    unknown("approval", a.unknownFields(), problems, "requiredApprovals");
+    ApprovalRules.check(a, requestedBy, rules, problems);
   }
 
   /** The gate expiry, or null when gates wait indefinitely. Call after {@link #problems}. */
   public static Duration gateExpiry(ApprovalPolicy policy) {
-    return policy == null || policy.gateExpiry() == null ? null : Duration.parse(policy.gateExpiry());
+    return ApprovalRules.gateExpiry(policy);
   }
 
   private static void unknown(String where, Map<String, Object> unknown, List<String> problems,

@@ -1,17 +1,20 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.Run;
+import dev.underway.kernel.Timeline;
+
 /** Step names, as the status query and timeline show them. Stable: runbooks refer to them. */
 public final class Steps {
   private Steps() {}
 
-  public static final String VALIDATE = "validate";
+  public static final String VALIDATE = Run.VALIDATE;
   public static final String OBSERVE = "observe";
   public static final String PLAN = "plan";
-  public static final String GATE = "gate";
+  public static final String GATE = Run.GATE;
   /** After an approval: is the cluster still the one the approved plan was computed from? */
-  public static final String RECHECK = "recheck";
+  public static final String RECHECK = Run.RECHECK;
   /** Not going on while the cluster is unhealthy; re-checked until healthy or aborted. */
-  public static final String HOLD = "hold";
+  public static final String HOLD = Run.HOLD;
   public static final String LOCK_CONSTRAINTS = "lock-constraints";
   public static final String SCALE = "scale";
   public static final String AWAIT_PODS_READY = "await-pods-ready";
@@ -24,15 +27,15 @@ public final class Steps {
   public static final String RELAX_CONSTRAINTS = "relax-constraints";
   public static final String DONE = "done";
 
-  /** Timeline states. */
-  public static final String STARTED = "started";
-  public static final String COMPLETED = "done";
-  public static final String SKIPPED = "skipped";
-  public static final String FAILED = "failed";
+  /** Timeline states (the kernel's). */
+  public static final String STARTED = Timeline.STARTED;
+  public static final String COMPLETED = Timeline.COMPLETED;
+  public static final String SKIPPED = Timeline.SKIPPED;
+  public static final String FAILED = Timeline.FAILED;
   /** Gate states: {@code approved}, {@code rejected}, {@code aborted}, or this. */
-  public static final String EXPIRED = "expired";
+  public static final String EXPIRED = Timeline.EXPIRED;
   /** Recheck state: the cluster moved since the plan was computed; the gate reopens. */
-  public static final String CHANGED = "changed";
+  public static final String CHANGED = Timeline.CHANGED;
   /** A step an abort stopped. */
-  public static final String ABORTED = "aborted";
+  public static final String ABORTED = Timeline.ABORTED;
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.activities.Failures;
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.TimelineEntry;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.Phase;
@@ -12,7 +15,7 @@ import dev.underway.model.ZoneReplication;
 import dev.underway.model.TargetRef;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
-import dev.underway.workflows.evolution.SearchAttributes;
+import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -80,11 +83,15 @@ class DriftCheckWorkflowTest {
         + " maxUnavailable 0");
     assertThat(report.checkedAt()).isNotBlank();
     assertThat(cluster.calls()).containsExactly("Platform.Observe", "Database.Observe");
-    DriftStatus status = client.newWorkflowStub(DriftCheckWorkflow.class,
+    RunStatus status = client.newWorkflowStub(DriftCheckWorkflow.class,
         WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).status();
-    assertThat(status.step()).isEqualTo("done");
+    assertThat(status.runbook()).isEqualTo(DriftCheckWorkflow.RUNBOOK);
+    assertThat(status.state()).isEqualTo(RunState.COMPLETED);
+    assertThat(status.timeline()).extracting(TimelineEntry::step)
+        .containsExactly("validate", "observe", "compare");
     assertThat(status.message()).contains("matches phase-1: no drift");
-    assertThat(status.report()).isEqualTo(report);
+    assertThat(Requests.TEMPORAL_JSON.convertValue(status.result(), DriftReport.class))
+        .isEqualTo(report);
   }
 
   @Test
@@ -105,7 +112,7 @@ class DriftCheckWorkflowTest {
         "reader Service cockroachdb-read exists but phase-0 declares no reader path",
         "read-only user underway_reader exists but phase-0 declares no reader path");
     assertThat(cluster.mutatingCalls()).as("a drift check changes nothing").isEmpty();
-    DriftStatus status = client.newWorkflowStub(DriftCheckWorkflow.class,
+    RunStatus status = client.newWorkflowStub(DriftCheckWorkflow.class,
         WorkflowStub.fromTyped(wf).getExecution().getWorkflowId()).status();
     assertThat(status.message()).contains("drifted from phase-0", "StatefulSet has 2 replicas");
   }

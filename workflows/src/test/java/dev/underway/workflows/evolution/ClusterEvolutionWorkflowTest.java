@@ -6,19 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.activities.Failures;
-import dev.underway.model.ApprovalPolicy;
-import dev.underway.model.Decision;
-import dev.underway.model.DecisionKind;
-import dev.underway.model.DecisionRequest;
-import dev.underway.model.DecisionSignal;
+import dev.underway.kernel.ApprovalPolicy;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.DecisionKind;
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.DecisionSignal;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
 import dev.underway.model.Phase;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunState;
 import dev.underway.model.TargetRef;
-import dev.underway.model.TimelineEntry;
+import dev.underway.kernel.TimelineEntry;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -147,7 +147,7 @@ class ClusterEvolutionWorkflowTest {
     wf.approve(new DecisionSignal("phase-1", null, "who am I?"));
     await().until(() -> wf.status().decisions().size() == 4);
 
-    EvolutionStatus waiting = wf.status();
+    RunStatus waiting = wf.status();
     assertThat(waiting.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
     assertThat(waiting.currentPhase()).isEqualTo("phase-1");
     assertThat(waiting.currentStep()).isEqualTo(Steps.GATE);
@@ -166,7 +166,7 @@ class ClusterEvolutionWorkflowTest {
     EvolutionResult result = result(wf);
     assertThat(result.state()).isEqualTo(RunState.REJECTED);
 
-    EvolutionStatus end = wf.status();
+    RunStatus end = wf.status();
     assertThat(end.state()).isEqualTo(RunState.REJECTED);
     assertThat(end.openGate()).isNull();
     List<Decision> accepted = end.decisions().stream().filter(Decision::accepted).toList();
@@ -189,7 +189,8 @@ class ClusterEvolutionWorkflowTest {
     assertThat(end.timeline()).noneMatch(e -> Steps.STARTED.equals(e.state()));
     assertThat(end.timeline()).filteredOn(e -> e.step().equals(Steps.GATE))
         .extracting(TimelineEntry::state).containsExactly("approved", "rejected");
-    assertThat(end.plans()).extracting(p -> p.phase())
+    assertThat(end.plans()).as("the status carries every phase's plan, as JSON objects")
+        .extracting(p -> (Object) ((java.util.Map<?, ?>) p).get("phase"))
         .containsExactly("phase-0", "phase-1", "phase-2");
   }
 
@@ -272,7 +273,7 @@ class ClusterEvolutionWorkflowTest {
         null, false, "alice");
     ClusterEvolutionWorkflow wf = t.start(request);
     awaitGate(wf, "phase-2");
-    EvolutionStatus s = wf.status();
+    RunStatus s = wf.status();
     assertThat(s.timeline()).anyMatch(e -> e.phase().equals("phase-1")
         && e.state().equals(Steps.SKIPPED) && e.detail().startsWith("already there"));
     assertThat(s.timeline()).noneMatch(e -> e.phase().equals("phase-1")
@@ -328,7 +329,7 @@ class ClusterEvolutionWorkflowTest {
               .contains("Nothing was rolled back automatically");
         });
 
-    EvolutionStatus end = wf.status();
+    RunStatus end = wf.status();
     assertThat(end.state()).isEqualTo(RunState.FAILED);
     assertThat(end.timeline().get(end.timeline().size() - 1))
         .as("the verification is the last step of the run, and it failed")

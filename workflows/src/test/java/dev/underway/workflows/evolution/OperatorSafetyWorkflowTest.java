@@ -1,5 +1,6 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.SearchAttributes;
 import static dev.underway.workflows.evolution.WorkflowTestSupport.awaitGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,15 +8,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.activities.Failures;
-import dev.underway.model.Decision;
-import dev.underway.model.DecisionRequest;
-import dev.underway.model.DecisionSignal;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.DecisionSignal;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
-import dev.underway.model.RunState;
-import dev.underway.model.TimelineEntry;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.TimelineEntry;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -58,7 +59,7 @@ class OperatorSafetyWorkflowTest {
         .get(SearchAttributes.STATE);
   }
 
-  private static EvolutionStatus awaitState(ClusterEvolutionWorkflow wf, RunState state) {
+  private static RunStatus awaitState(ClusterEvolutionWorkflow wf, RunState state) {
     return await().atMost(Duration.ofSeconds(20)).until(wf::status, s -> s.state() == state);
   }
 
@@ -70,7 +71,7 @@ class OperatorSafetyWorkflowTest {
     cluster.unhealthy(1, 1);
     ClusterEvolutionWorkflow wf = start(cluster, Requests.defaults());
 
-    EvolutionStatus holding = awaitState(wf, RunState.HOLDING);
+    RunStatus holding = awaitState(wf, RunState.HOLDING);
     assertThat(holding.openGate()).as("no gate opens on an unhealthy cluster").isNull();
     assertThat(holding.currentStep()).isEqualTo(Steps.HOLD);
     assertThat(holding.message()).contains("Holding at phase-0")
@@ -195,7 +196,7 @@ class OperatorSafetyWorkflowTest {
     assertThatThrownBy(() -> wf.decide(new DecisionRequest("phase-1", "approve", "bob", "x",
         gate.plan(), "yesterday"))).hasStackTraceContaining("not an ISO-8601 instant");
 
-    EvolutionStatus s = wf.status();
+    RunStatus s = wf.status();
     assertThat(s.openGate()).as("still waiting: nothing was accepted").isNotNull();
     assertThat(s.decisions()).singleElement().satisfies(d -> {
       assertThat(d.accepted()).isFalse();
@@ -214,7 +215,7 @@ class OperatorSafetyWorkflowTest {
   void theDecisionValidityIsThePolicys() {
     InMemoryCluster cluster = InMemoryCluster.atPhase0().licensed(true);
     EvolutionRequest request = new EvolutionRequest(Requests.TARGET, null,
-        new dev.underway.model.ApprovalPolicy(null, true, null, "PT1H", null), false, "alice");
+        new dev.underway.kernel.ApprovalPolicy(null, true, null, "PT1H", null), false, "alice");
     ClusterEvolutionWorkflow wf = start(cluster, request);
     GateView gate = awaitGate(wf, "phase-1");
     Instant opened = Instant.parse(gate.openedAt());
@@ -278,7 +279,7 @@ class OperatorSafetyWorkflowTest {
   void theNewRequestRulesRunInTheWorkflow() {
     InMemoryCluster cluster = InMemoryCluster.atPhase0();
     EvolutionRequest request = new EvolutionRequest(Requests.TARGET, null,
-        new dev.underway.model.ApprovalPolicy(List.of(), true, "P45D", null), false, "alice");
+        new dev.underway.kernel.ApprovalPolicy(List.of(), true, "P45D", null), false, "alice");
     ClusterEvolutionWorkflow wf = start(cluster, request);
     assertThatThrownBy(() -> result(wf)).rootCause()
         .hasMessageContaining("approval.approvers is an empty list")

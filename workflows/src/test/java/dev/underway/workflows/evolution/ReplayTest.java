@@ -1,17 +1,18 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.SearchAttributes;
 import static dev.underway.workflows.evolution.WorkflowTestSupport.awaitGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.model.DecisionRequest;
-import dev.underway.model.DecisionSignal;
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.DecisionSignal;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.model.GateView;
+import dev.underway.kernel.GateView;
 import dev.underway.model.Phase;
-import dev.underway.model.RunState;
+import dev.underway.kernel.RunState;
 import dev.underway.workflows.drift.DriftCheckRequest;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
@@ -297,7 +298,7 @@ class ReplayTest {
 
   private static final EvolutionRequest WITH_EXPIRY = new EvolutionRequest(Requests.TARGET,
       List.of(Phase.DEFAULTS.get(1)),
-      new dev.underway.model.ApprovalPolicy(List.of("bob", "carol"), false, "PT72H", null),
+      new dev.underway.kernel.ApprovalPolicy(List.of("bob", "carol"), false, "PT72H", null),
       false, "alice");
 
   @Test
@@ -389,7 +390,7 @@ class ReplayTest {
     }, RunState.ABORTED);
     recordEvolution("refused-empty-approvers", InMemoryCluster.atPhase0(), new EvolutionRequest(
         Requests.TARGET, List.of(new Phase("phase-1", 2, 2, true)), new
-            dev.underway.model.ApprovalPolicy(List.of(), true, "P45D", null), false, "alice"),
+            dev.underway.kernel.ApprovalPolicy(List.of(), true, "P45D", null), false, "alice"),
         (t, wf) -> { }, RunState.FAILED);
   }
 

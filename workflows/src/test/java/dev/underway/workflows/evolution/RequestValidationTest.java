@@ -2,7 +2,7 @@ package dev.underway.workflows.evolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.model.ApprovalPolicy;
+import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.Phase;
 import dev.underway.model.TargetRef;
@@ -174,5 +174,23 @@ class RequestValidationTest {
         "approval": {"approvers": [], "gateExpiry": "P60D"}""");
     assertThat(RequestValidation.problems(r, 0)).isEmpty();
     assertThat(RequestValidation.problems(r)).hasSize(3);
+  }
+
+  @Test
+  void requiredApprovalsMustBeAWholeNumberThatEnoughApproversCanReach() throws Exception {
+    assertThat(RequestValidation.problems(json("""
+        "approval": {"approvers": ["bob", "carol"], "requiredApprovals": 2}"""))).isEmpty();
+    assertThat(RequestValidation.problems(json("""
+        "requestedBy": "bob",
+        "approval": {"approvers": ["bob", "carol"], "allowSelfApproval": false,
+                     "requiredApprovals": 2}""")))
+        .containsExactly("approval.requiredApprovals is 2 but only 1 distinct approver(s) may"
+            + " approve (the requester may not: allowSelfApproval is false): no gate could ever"
+            + " open");
+    assertThat(RequestValidation.problems(json("\"approval\": {\"requiredApprovals\": 0}")))
+        .containsExactly("approval.requiredApprovals is 0: at least 1 approval is needed");
+    assertThat(RequestValidation.problems(json("\"approval\": {\"requiredApprovals\": 1.5}")))
+        .containsExactly("approval.requiredApprovals is 1.5: it must be a whole number (it is"
+            + " never rounded)");
   }
 }

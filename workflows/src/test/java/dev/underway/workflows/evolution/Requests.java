@@ -1,7 +1,7 @@
 package dev.underway.workflows.evolution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.underway.model.ApprovalPolicy;
+import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.TargetRef;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;

@@ -1,5 +1,6 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.SearchAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,10 +1,11 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.SearchAttributes;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionStatus;
-import dev.underway.model.GateView;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.GateView;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -74,7 +75,7 @@ public final class WorkflowTestSupport implements AutoCloseable {
   /** Waits (real time, no time skipping) until the given gate is open and returns it. */
   public static GateView awaitGate(ClusterEvolutionWorkflow wf, String gate) {
     return await().atMost(Duration.ofSeconds(20)).until(() -> {
-      EvolutionStatus s = wf.status();
+      RunStatus s = wf.status();
       return s.openGate() != null && s.openGate().gate().equals(gate) ? s.openGate() : null;
     }, g -> g != null);
   }

@@ -1,4 +1,4 @@
-package dev.underway.workflows.evolution;
+package dev.underway.kernel;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.underway.workflows.evolution;
+package dev.underway.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

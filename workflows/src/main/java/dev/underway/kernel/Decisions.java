@@ -1,10 +1,10 @@
-package dev.underway.workflows.evolution;
+package dev.underway.kernel;
 
-import dev.underway.model.ApprovalPolicy;
-import dev.underway.model.Decision;
-import dev.underway.model.DecisionKind;
-import dev.underway.model.DecisionSignal;
-import dev.underway.model.GateView;
+import dev.underway.kernel.ApprovalPolicy;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.DecisionKind;
+import dev.underway.kernel.DecisionSignal;
+import dev.underway.kernel.GateView;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,13 +16,17 @@ import java.util.List;
  * refused ones with the reason; only an accepted one moves the run. Used by the signal handlers
  * and by the {@code decide} update (whose validator asks {@link #refusal} and changes nothing).
  *
+ * <p>A gate opens once {@code requiredApprovals} distinct allowed people approved it (the
+ * two-person rule); each approval before that is accepted and recorded as "1 of 2"; one
+ * rejection ends the run.
+ *
  * <p>Besides the policy (approvers, self-approval) a decision must be for the gate open now and,
  * when it says so, for the plan that gate shows ({@code plan}) and recent ({@code issuedAt}
  * within the policy's {@code decisionValidity}, and not before the gate opened): a decision that
  * waited somewhere (no worker was polling, a signal queued) must not start changes nobody
  * confirmed. An abort is always taken: stopping is always safe.
  */
-final class GateDecisions {
+final class Decisions {
 
   /** Where the run is, for the refusal messages. */
   record Position(boolean ended, String state, String at, String phase) {}
@@ -32,6 +36,7 @@ final class GateDecisions {
   private String requester;
   private boolean checkFreshness;
   private GateView open;
+  private final List<Decision> approvals = new ArrayList<>();
   private Decision pending;
   private Decision abort;
 
@@ -39,18 +44,19 @@ final class GateDecisions {
    * @param freshness whether plan digests and issue times are checked (runs started before
    *     they existed replay without)
    */
-  void configure(ApprovalPolicy policy, String requester, boolean freshness) {
+  public void configure(ApprovalPolicy policy, String requester, boolean freshness) {
     this.policy = policy == null ? ApprovalPolicy.ANYONE : policy;
     this.requester = requester;
     this.checkFreshness = freshness;
   }
 
-  void opened(GateView gate) {
+  public void opened(GateView gate) {
     open = gate;
     pending = null;
+    approvals.clear();
   }
 
-  void closed() {
+  public void closed() {
     open = null;
   }
 
@@ -72,17 +78,36 @@ final class GateDecisions {
     return List.copyOf(all);
   }
 
+  /** Who made {@code decision}: every approver of the gate when it opened on approvals. */
+  String deciders(Decision decision) {
+    if (decision.kind() == DecisionKind.APPROVE && approvals.size() > 1) {
+      return String.join(" and ", approvals.stream().map(Decision::by).toList());
+    }
+    return decision.by();
+  }
+
   /** Records a decision; acts on it (pending or abort) only when it is not refused. */
   Decision receive(DecisionKind kind, DecisionSignal s, String via, Position where, long now) {
     DecisionSignal d = s == null ? new DecisionSignal(null, null, null) : s;
     String refusal = refusal(kind, d, where, now);
     String gate = !blank(d.gate()) ? d.gate() : open != null ? open.gate() : where.phase();
+    int required = policy.requiredApprovalsOrDefault();
+    String note = refusal;
+    if (refusal == null && kind == DecisionKind.APPROVE && required > 1) {
+      note = "approval " + (approvals.size() + 1) + " of " + required
+          + (approvals.size() + 1 < required ? ": the gate waits for more" : ": the gate opens");
+    }
     Decision decision = new Decision(gate, kind, d.by(), Instant.ofEpochMilli(now).toString(),
-        d.comment(), refusal == null, refusal, via, d.plan(), d.issuedAt());
+        d.comment(), refusal == null, note, via, d.plan(), d.issuedAt());
     all.add(decision);
     if (refusal == null) {
       if (kind == DecisionKind.ABORT) {
         abort = decision;
+      } else if (kind == DecisionKind.APPROVE) {
+        approvals.add(decision);
+        if (approvals.size() >= required) {
+          pending = decision;
+        }
       } else {
         pending = decision;
       }
@@ -124,6 +149,11 @@ final class GateDecisions {
     if (pending != null) {
       return "gate " + open.gate() + " was already decided by " + pending.by();
     }
+    if (kind == DecisionKind.APPROVE
+        && approvals.stream().anyMatch(a -> a.by().equals(d.by()))) {
+      return d.by() + " already approved gate " + open.gate() + " (" + approvals.size() + " of "
+          + policy.requiredApprovalsOrDefault() + " approvals): another approver must approve";
+    }
     if (kind == DecisionKind.APPROVE && !policy.selfApprovalAllowed()
         && d.by().equals(requester)) {
       return d.by() + " requested this run and may not approve it (allowSelfApproval is false)";
@@ -149,7 +179,7 @@ final class GateDecisions {
           + " 2026-11-29T10:15:30Z";
     }
     Instant received = Instant.ofEpochMilli(now);
-    Duration validity = RequestValidation.decisionValidity(policy);
+    Duration validity = Duration.parse(policy.decisionValidityOrDefault());
     Duration age = Duration.between(issued, received);
     if (age.compareTo(validity) > 0) {
       return "this decision was issued at " + issued + " and reached the run at " + received

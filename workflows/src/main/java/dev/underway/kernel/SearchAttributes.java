@@ -1,4 +1,4 @@
-package dev.underway.workflows.evolution;
+package dev.underway.kernel;
 
 import io.temporal.common.SearchAttributeKey;
 import java.util.List;

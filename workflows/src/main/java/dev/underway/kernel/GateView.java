@@ -1,4 +1,4 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 /**
  * An open approval gate.

@@ -1,8 +1,10 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +21,10 @@ import java.util.Map;
  * @param decisionValidity ISO-8601 duration: a decision that says when it was issued ({@code
  *     issuedAt}) and reaches the run later than this is refused as stale; default {@link
  *     #DEFAULT_DECISION_VALIDITY}
+ * @param requiredApprovals how many distinct allowed people must approve a gate before it opens
+ *     (the two-person rule: 2); default 1. A single rejection ends the run
+ * @param unknownFields what JSON gave that this record could not take (unknown names, a
+ *     {@code requiredApprovals} that is not a whole number), so that validation refuses it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApprovalPolicy(
@@ -26,12 +32,14 @@ public record ApprovalPolicy(
     Boolean allowSelfApproval,
     String gateExpiry,
     String decisionValidity,
+    Integer requiredApprovals,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   /** How long a decision stays good between being issued and reaching the run. */
   public static final String DEFAULT_DECISION_VALIDITY = "PT5M";
 
-  public static final ApprovalPolicy ANYONE = new ApprovalPolicy(null, true, null, null, null);
+  public static final ApprovalPolicy ANYONE =
+      new ApprovalPolicy(null, true, null, null, null, null);
 
   public ApprovalPolicy {
     // null means "anyone"; an empty list is kept so validation can refuse it
@@ -41,7 +49,32 @@ public record ApprovalPolicy(
 
   public ApprovalPolicy(List<String> approvers, Boolean allowSelfApproval, String gateExpiry,
       Map<String, Object> unknownFields) {
-    this(approvers, allowSelfApproval, gateExpiry, null, unknownFields);
+    this(approvers, allowSelfApproval, gateExpiry, null, null, unknownFields);
+  }
+
+  public ApprovalPolicy(List<String> approvers, Boolean allowSelfApproval, String gateExpiry,
+      String decisionValidity, Map<String, Object> unknownFields) {
+    this(approvers, allowSelfApproval, gateExpiry, decisionValidity, null, unknownFields);
+  }
+
+  /** How JSON becomes a policy: {@code requiredApprovals} is checked, never truncated. */
+  @JsonCreator
+  static ApprovalPolicy fromJson(
+      @JsonProperty("approvers") List<String> approvers,
+      @JsonProperty("allowSelfApproval") Boolean allowSelfApproval,
+      @JsonProperty("gateExpiry") String gateExpiry,
+      @JsonProperty("decisionValidity") String decisionValidity,
+      @JsonProperty("requiredApprovals") Object requiredApprovals,
+      @JsonAnySetter Map<String, Object> unknown) {
+    Map<String, Object> rejected = WholeNumbers.copy(unknown);
+    return new ApprovalPolicy(approvers, allowSelfApproval, gateExpiry, decisionValidity,
+        WholeNumbers.take("requiredApprovals", requiredApprovals, rejected), rejected);
+  }
+
+  /** {@link #requiredApprovals()}, 1 when not given. */
+  @JsonIgnore
+  public int requiredApprovalsOrDefault() {
+    return requiredApprovals == null ? 1 : requiredApprovals;
   }
 
   /** {@link #approvers()}, empty when not given. */

@@ -1,4 +1,4 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -12,14 +12,14 @@ import java.util.Map;
  * rejected fields, so that request validation refuses it naming the field. Pure and
  * deterministic: workflow code decodes requests with it.
  */
-final class WholeNumbers {
+public final class WholeNumbers {
   private WholeNumbers() {}
 
   /**
    * The value of field {@code name} as an {@code Integer}, or null when it is absent or not a
    * whole number; in the latter case {@code rejected} gets {@code name -> raw}.
    */
-  static Integer take(String name, Object raw, Map<String, Object> rejected) {
+  public static Integer take(String name, Object raw, Map<String, Object> rejected) {
     if (raw == null) {
       return null;
     }
@@ -31,7 +31,7 @@ final class WholeNumbers {
   }
 
   /** A mutable copy of what the any-setter collected, to add rejected fields to. */
-  static Map<String, Object> copy(Map<String, Object> unknown) {
+  public static Map<String, Object> copy(Map<String, Object> unknown) {
     return unknown == null ? new LinkedHashMap<>() : new LinkedHashMap<>(unknown);
   }
 

@@ -1,4 +1,4 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 /** Where a run is. The terminal states say how it ended. */
 public enum RunState {

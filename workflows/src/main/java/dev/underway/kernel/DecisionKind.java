@@ -1,4 +1,4 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,4 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 /**
  * A recorded human decision, kept in the status for audit.

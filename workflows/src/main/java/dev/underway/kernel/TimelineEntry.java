@@ -1,4 +1,4 @@
-package dev.underway.model;
+package dev.underway.kernel;
 
 /**
  * One step of a run, as the status query shows it.

@@ -1,0 +1,500 @@
+package dev.underway.kernel;
+
+import dev.underway.model.ChangeResult;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * The kernel every runbook's workflow uses: its state and timeline, its gates and the decisions
+ * they receive, steps that an abort cancels, holding while a target is unhealthy, compensation,
+ * and how the run ends. The workflow owns one {@code Run}, writes its body as the business
+ * sequence (observe, plan, gate, act, verify), and delegates the signal, update and query
+ * handlers of {@link GatedWorkflow} to it. Deterministic: workflow code only.
+ *
+ * <p>Runs that follow the first command sequence ({@code current} false: ClusterEvolution
+ * histories recorded before its 'operator-safety' version) replay as they ran: no UnderwayState
+ * search attribute, decisions without freshness checks, only waits cancelled by an abort, no
+ * holding.
+ */
+public final class Run {
+
+  private static final Logger log = Workflow.getLogger(Run.class);
+
+  /** Kernel step names, shared by every runbook. */
+  public static final String VALIDATE = "validate";
+  public static final String GATE = "gate";
+  public static final String HOLD = "hold";
+  public static final String RECHECK = "recheck";
+  public static final String ABORT = "abort";
+  public static final String UNDO = "undo";
+
+  /** The first re-check of a holding run; the interval doubles up to the maximum. */
+  public static final Duration HOLD_FIRST_RECHECK = Duration.ofSeconds(15);
+  public static final Duration HOLD_MAX_RECHECK = Duration.ofMinutes(5);
+
+  private final String runbook;
+  private final String temporalAddress;
+  private final Timeline timeline = new Timeline();
+  private final Decisions decisions = new Decisions();
+  private final Deque<Compensation> compensations = new ArrayDeque<>();
+  private RunState state = RunState.RUNNING;
+  private boolean current = true;
+  private String target;
+  private String requestedBy;
+  private boolean dryRun;
+  private String message;
+  /** The scope of the step in progress, cancelled by an abort. */
+  private CancellationScope stepScope;
+
+  /**
+   * @param runbook the runbook's name, e.g. {@code cluster-evolution}
+   * @param temporalAddress the address operators reach this run's Temporal at, printed in the
+   *     gates' commands when it is not the default; null when unknown
+   */
+  public Run(String runbook, String temporalAddress) {
+    this.runbook = runbook;
+    this.temporalAddress = temporalAddress;
+  }
+
+  // ---- beginning --------------------------------------------------------------------------
+
+  /**
+   * Before anything else: the target as the request names it (null if it names none), who may
+   * decide, who asked, and which command sequence the run follows ({@code current} false only
+   * for runs recorded before the kernel's second sequence).
+   */
+  public void configure(String targetKey, ApprovalPolicy policy, String requester,
+      boolean isDryRun, boolean currentSequence) {
+    this.target = targetKey;
+    this.requestedBy = requester;
+    this.dryRun = isDryRun;
+    this.current = currentSequence;
+    decisions.configure(policy, requester, currentSequence);
+  }
+
+  /** The request is valid: the run is for {@code targetKey}; the UI lists it by that. */
+  public void started(String targetKey) {
+    if (current) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.TARGET.valueSet(targetKey),
+          SearchAttributes.OPEN_GATE.valueSet(""),
+          SearchAttributes.STATE.valueSet(RunState.RUNNING.name()));
+    } else {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.TARGET.valueSet(targetKey),
+          SearchAttributes.OPEN_GATE.valueSet(""));
+    }
+  }
+
+  /**
+   * The request is valid, for a runbook without gates (a drift check): the UI lists it by
+   * {@code targetKey}.
+   */
+  public void startedWithoutGates(String targetKey) {
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.TARGET.valueSet(targetKey));
+  }
+
+  /** A stage (a phase, a table, a tenant) begins: the UI's UnderwayPhase says which. */
+  public void enterStage(String stage) {
+    timeline.enter(stage);
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(stage));
+  }
+
+  /** Whether this run follows the kernel's current command sequence. */
+  public boolean current() {
+    return current;
+  }
+
+  public Timeline timeline() {
+    return timeline;
+  }
+
+  // ---- gates ------------------------------------------------------------------------------
+
+  /**
+   * Opens gate {@code gate} showing {@code planText} and the commands to decide it, and waits
+   * for a decision: the accepted one (approve once enough approvals came, reject, abort), or
+   * null when {@code expiry} passed first (never taken as an approval).
+   *
+   * @param digest a short digest of the plan (a cluster evolution's {@code PlanDigest}); decisions
+   *     naming another are refused
+   */
+  public Decision gate(String stage, String gate, String planText, String digest,
+      Duration expiry) {
+    timeline.step(stage, GATE);
+    String opened = Timeline.now();
+    String expires = expiry == null ? null
+        : Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(expiry).toString();
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    String shown = current ? digest : null;
+    String text = planText + new DecideCommands(temporalAddress,
+        Workflow.getInfo().getNamespace()).text(workflowId, gate, shown);
+    decisions.opened(new GateView(gate, stage, text, opened, expires, shown));
+    state = RunState.WAITING_FOR_APPROVAL;
+    if (current) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(gate),
+          SearchAttributes.STATE.valueSet(state.name()));
+    } else {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(gate));
+    }
+    log.info("Gate {} open for {}; waiting for a decision", gate, target);
+
+    boolean decided;
+    if (expiry == null) {
+      Workflow.await(() -> decisions.pending() != null || decisions.abort() != null);
+      decided = true;
+    } else {
+      decided = Workflow.await(expiry,
+          () -> decisions.pending() != null || decisions.abort() != null);
+    }
+    decisions.closed();
+    state = RunState.RUNNING;
+    if (current) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(""),
+          SearchAttributes.STATE.valueSet(state.name()));
+    } else {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(""));
+    }
+    if (!decided) {
+      timeline.finish(Timeline.EXPIRED, "no decision within " + expiry
+          + "; recorded as expired, not approved");
+      return null;
+    }
+    Decision d = decisions.abort() != null ? decisions.abort() : decisions.pending();
+    String verb = switch (d.kind()) {
+      case APPROVE -> "approved";
+      case REJECT -> "rejected";
+      case ABORT -> "aborted";
+    };
+    timeline.finish(verb, verb + " by " + decisions.deciders(d) + " at " + d.at()
+        + (d.comment() == null ? "" : ": " + d.comment()));
+    return d;
+  }
+
+  // ---- decisions (the handlers of GatedWorkflow delegate here) ------------------------------
+
+  /** A decision by signal: recorded, acted on only when accepted. */
+  public void signal(DecisionKind kind, DecisionSignal s) {
+    receive(kind, s, "signal");
+  }
+
+  /** The {@code decide} update's validator: refuses with one sentence, changes nothing. */
+  public void validate(DecisionRequest r) {
+    if (r == null) {
+      throw new IllegalArgumentException("empty decision: send {\"gate\": ..., \"decision\":"
+          + " \"approve|reject|abort\", \"by\": ...}");
+    }
+    DecisionKind kind = DecisionKind.parse(r.decision());
+    if (kind == null) {
+      throw new IllegalArgumentException("decision '" + r.decision()
+          + "' is not one of approve, reject, abort");
+    }
+    GateView open = decisions.open();
+    if (kind != DecisionKind.ABORT && (r.gate() == null || r.gate().isBlank())) {
+      throw new IllegalArgumentException("name the gate you decide"
+          + (open == null ? " (no gate is open now)" : " (open now: " + open.gate() + ")"));
+    }
+    String refusal = decisions.refusal(kind, r.asSignal(), position(),
+        Workflow.currentTimeMillis());
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal);
+    }
+  }
+
+  /** The {@code decide} update, once validated. */
+  public Decision decide(DecisionRequest r) {
+    return receive(DecisionKind.parse(r.decision()), r.asSignal(), "update");
+  }
+
+  private Decision receive(DecisionKind kind, DecisionSignal s, String via) {
+    Decision d = decisions.receive(kind, s, via, position(), Workflow.currentTimeMillis());
+    if (!d.accepted()) {
+      log.warn("Ignored {} {} from {}: {}", via, kind == null ? "?" : kind.json(), d.by(),
+          d.note());
+    } else if (kind == DecisionKind.ABORT && stepScope != null) {
+      stepScope.cancel("aborted by " + d.by());
+    }
+    return d;
+  }
+
+  private Decisions.Position position() {
+    return new Decisions.Position(state.terminal(), state.name(),
+        timeline.step() == null ? null : timeline.position(), timeline.stage());
+  }
+
+  /** Whether an abort was accepted: the run stops at once. */
+  public boolean abortRequested() {
+    return decisions.abort() != null;
+  }
+
+  /** The {@code status} query's answer. */
+  public RunStatus status(List<?> plans, Object result) {
+    return status(plans, result, message);
+  }
+
+  /** The {@code status} query's answer, with the runbook's own sentence about the run. */
+  public RunStatus status(List<?> plans, Object result, String sentence) {
+    return new RunStatus(runbook, state, target, requestedBy, dryRun, timeline.stage(),
+        timeline.step(), decisions.open(), plans, decisions.all(), timeline.entries(),
+        sentence == null ? message : sentence, result);
+  }
+
+  // ---- steps ------------------------------------------------------------------------------
+
+  /**
+   * Runs a step's activities in a scope an abort cancels, so an abort takes effect at once even
+   * while the step is being retried. Null when an abort stopped it (or had already been
+   * accepted). An attempt already running may still finish its (idempotent) change. Runs of the
+   * first sequence run the step uncancelled, as they did.
+   */
+  public <T> T cancellable(Supplier<T> call) {
+    if (abortRequested()) {
+      return null;
+    }
+    if (!current) {
+      return call.get();
+    }
+    List<T> result = new ArrayList<>(1);
+    return inScope(() -> result.add(call.get())) ? result.get(0) : null;
+  }
+
+  /** A mutating step. Returns false when an abort was accepted before or during it. */
+  public boolean change(String stage, String step, Supplier<ChangeResult> action) {
+    if (abortRequested()) {
+      return false;
+    }
+    timeline.step(stage, step);
+    ChangeResult r = cancellable(action);
+    if (r == null) {
+      timeline.finish(Timeline.ABORTED, "aborted: the step was cancelled; an attempt already"
+          + " running may still complete its change (it is idempotent: a new run converges)");
+      return false;
+    }
+    timeline.done(r.object() + ": " + r.outcome().name().toLowerCase() + " (" + r.detail()
+        + ")");
+    return true;
+  }
+
+  /** A wait; an abort cancels it (in every sequence). Returns false when aborted. */
+  public boolean await(String stage, String step, Supplier<String> wait) {
+    if (abortRequested()) {
+      return false;
+    }
+    timeline.step(stage, step);
+    String[] detail = new String[1];
+    if (!inScope(() -> detail[0] = wait.get())) {
+      return false;
+    }
+    timeline.done(detail[0]);
+    return true;
+  }
+
+  /** Runs {@code body} in {@link #stepScope}; false when an abort cancelled it. */
+  private boolean inScope(Runnable body) {
+    stepScope = Workflow.newCancellationScope(body);
+    try {
+      stepScope.run();
+      return true;
+    } catch (ActivityFailure e) {
+      if (abortRequested() && e.getCause() instanceof CanceledFailure) {
+        return false;
+      }
+      throw e;
+    } catch (CanceledFailure e) {
+      if (abortRequested()) {
+        return false;
+      }
+      throw e;
+    } finally {
+      stepScope = null;
+    }
+  }
+
+  /**
+   * Holds while {@code problems} finds the target unhealthy: state HOLDING (search attribute
+   * too), the reasons in the status, {@code observe} again at growing intervals. Returns the
+   * first healthy observation ({@code observed} when it is healthy already), or null when an
+   * abort stopped the hold. Nothing else happens while holding. Runs of the first sequence go
+   * on at once.
+   */
+  public <T> T holdWhileUnhealthy(String stage, T observed, Function<T, List<String>> problems,
+      Supplier<T> observe) {
+    List<String> found = current ? problems.apply(observed) : List.of();
+    if (found.isEmpty()) {
+      return observed;
+    }
+    timeline.step(stage, HOLD);
+    setState(RunState.HOLDING);
+    long since = Workflow.currentTimeMillis();
+    Duration interval = HOLD_FIRST_RECHECK;
+    T now = observed;
+    while (!found.isEmpty()) {
+      String reasons = String.join("; ", found);
+      message = "Holding at " + stage + " because the target is unhealthy: " + reasons
+          + ". Nothing is changed while holding; re-checking every " + interval
+          + " (up to " + HOLD_MAX_RECHECK + "). Fix it, or abort the run.";
+      timeline.progress(reasons + "; next check at "
+          + Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(interval));
+      log.warn("Holding {} at {}: {}", target, stage, reasons);
+      now = Workflow.await(interval, this::abortRequested) ? null : cancellable(observe);
+      if (now == null) {
+        message = null;
+        timeline.finish(Timeline.ABORTED, "aborted while holding: " + reasons);
+        return null;
+      }
+      found = problems.apply(now);
+      interval = interval.multipliedBy(2).compareTo(HOLD_MAX_RECHECK) > 0 ? HOLD_MAX_RECHECK
+          : interval.multipliedBy(2);
+    }
+    message = null;
+    timeline.done("healthy again after "
+        + Duration.ofMillis(Workflow.currentTimeMillis() - since).toSeconds() + " s");
+    setState(RunState.RUNNING);
+    return now;
+  }
+
+  // ---- compensation -----------------------------------------------------------------------
+
+  /**
+   * Registers an undo before the step that needs it: it runs, in a detached cancellation scope
+   * (an abort cannot cancel it), when the run is rejected, aborted, expires or fails later.
+   */
+  public void addCompensation(String name, Runnable undo) {
+    compensations.push(new Compensation(name, undo));
+  }
+
+  /** The undo of the last step is no longer needed (the step closed what it opened). */
+  public void dropCompensation(String name) {
+    compensations.removeIf(c -> c.name().equals(name));
+  }
+
+  /** Runs every registered undo, newest first, each recorded in the timeline. */
+  private void compensate() {
+    if (compensations.isEmpty()) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      while (!compensations.isEmpty()) {
+        Compensation c = compensations.pop();
+        timeline.step(Timeline.RUN, UNDO);
+        try {
+          c.undo().run();
+          timeline.finish(Timeline.UNDONE, c.name());
+        } catch (ActivityFailure | ApplicationFailure e) {
+          timeline.finish(Timeline.FAILED, c.name() + ": " + e.getMessage()
+              + " (undo it by hand: see the runbook)");
+          log.error("Undo '{}' failed for {}", c.name(), target, e);
+        }
+      }
+    }).run();
+  }
+
+  // ---- endings ----------------------------------------------------------------------------
+
+  /**
+   * Ends the run as {@code end} with {@code text}; a run that did not complete (rejected,
+   * aborted, expired) first runs its compensations.
+   */
+  public void finish(RunState end, String text) {
+    if (end != RunState.COMPLETED && end != RunState.DRY_RUN_COMPLETED) {
+      compensate();
+    }
+    setState(end);
+    message = text;
+    decisions.closed();
+    log.info("Run for {} ended {}: {}", target == null ? "?" : target, end, text);
+  }
+
+  /** The run was aborted: records where, finishes, returns the message. */
+  public String aborted(String afterwards) {
+    Decision abort = decisions.abort();
+    String text = "Aborted by " + abort.by()
+        + (abort.comment() == null ? "" : " (" + abort.comment() + ")")
+        + " at " + timeline.position() + ". " + afterwards;
+    timeline.record(timeline.stage() == null ? Timeline.RUN : timeline.stage(), ABORT,
+        Timeline.COMPLETED, text);
+    finish(RunState.ABORTED, text);
+    return text;
+  }
+
+  /**
+   * Ends the run refused, before anything was changed, with a message that starts with {@link
+   * FailureKind#REFUSED}; never returns (it throws).
+   *
+   * @param kind a refusal kind
+   */
+  public ApplicationFailure refuse(String why, FailureKind kind) {
+    return refuseWith(FailureKind.REFUSED + ": " + why, kind);
+  }
+
+  /** Ends the run refused with {@code text} as it is; never returns (it throws). */
+  public ApplicationFailure refuseWith(String text, FailureKind kind) {
+    return fail(text, kind.type(), true);
+  }
+
+  /**
+   * Ends the run as failed; never returns (it throws). A refusal raised before anything was
+   * changed says so; any other failure first runs the compensations and says nothing else was
+   * rolled back.
+   */
+  private ApplicationFailure fail(String text, String type, boolean nothingChanged) {
+    timeline.failInProgress(text);
+    if (!nothingChanged) {
+      compensate();
+    }
+    message = text + (nothingChanged ? "" : " Nothing was rolled back automatically.");
+    decisions.closed();
+    if (target != null) {
+      setState(RunState.FAILED);
+    } else {
+      state = RunState.FAILED;
+    }
+    throw ApplicationFailure.newNonRetryableFailure(message, type);
+  }
+
+  /**
+   * Ends the run for a failure raised in the workflow code (a refusal, a failed verification) or
+   * by a step that failed for good; never returns.
+   */
+  public ApplicationFailure failed(RuntimeException e) {
+    if (e instanceof ApplicationFailure af) {
+      // raised by the workflow's own code: a plan's refusal, or a failed verification
+      String why = af.getOriginalMessage();
+      boolean refusal = FailureKind.of(af.getType()).refusal();
+      return fail(refusal ? why : timeline.position() + ": " + why, af.getType(), refusal);
+    }
+    if (e instanceof ActivityFailure af) {
+      Throwable cause = af.getCause();
+      String type = cause instanceof ApplicationFailure app ? app.getType() : "ActivityFailed";
+      String why = cause instanceof ApplicationFailure app ? app.getOriginalMessage()
+          : cause == null ? af.getMessage() : cause.getMessage();
+      return fail(timeline.position() + " failed: " + why, type, false);
+    }
+    throw e;
+  }
+
+  public void setState(RunState next) {
+    state = next;
+    if (current && target != null) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.STATE.valueSet(next.name()));
+    }
+  }
+
+  public RunState state() {
+    return state;
+  }
+
+  public List<Decision> decisions() {
+    return decisions.all();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.underway.kernel;
+
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every step of a run, in order, as the status shows it: where the run is (its stage and step),
+ * when each step started and how it ended. Workflow-side bookkeeping only: no commands.
+ */
+public final class Timeline {
+
+  /** Step states. Gates end {@code approved}, {@code rejected}, {@code aborted} or expired. */
+  public static final String STARTED = "started";
+  public static final String COMPLETED = "done";
+  public static final String SKIPPED = "skipped";
+  public static final String FAILED = "failed";
+  public static final String EXPIRED = "expired";
+  /** A recheck that found the target moved since its plan was computed: the gate reopens. */
+  public static final String CHANGED = "changed";
+  /** A step an abort stopped. */
+  public static final String ABORTED = "aborted";
+  /** Compensation steps: an undo that ran. */
+  public static final String UNDONE = "undone";
+
+  /** The stage name of run-level steps (validate, the abort, compensation). */
+  public static final String RUN = "run";
+
+  private final List<TimelineEntry> entries = new ArrayList<>();
+  private String stage;
+  private String step;
+
+  /** The run moves on to {@code stageName}; its first step has not started yet. */
+  public void enter(String stageName) {
+    stage = stageName;
+  }
+
+  /** Starts a step; a {@link #RUN}-level step keeps the current stage. */
+  public void step(String stageName, String stepName) {
+    stage = RUN.equals(stageName) ? stage : stageName;
+    step = stepName;
+    entries.add(new TimelineEntry(stageName, stepName, STARTED, now(), null));
+  }
+
+  public void done(String detail) {
+    finish(COMPLETED, detail);
+  }
+
+  public void skipped(String detail) {
+    finish(SKIPPED, detail);
+  }
+
+  /** Ends the last step with {@code state}. */
+  public void finish(String state, String detail) {
+    TimelineEntry last = entries.get(entries.size() - 1);
+    entries.set(entries.size() - 1,
+        new TimelineEntry(last.phase(), last.step(), state, last.at(), detail));
+  }
+
+  /** Says how the step in progress is going, without ending it. */
+  public void progress(String detail) {
+    finish(STARTED, detail);
+  }
+
+  /** Adds a step that is already over (an abort, an undo). */
+  public void record(String stageName, String stepName, String state, String detail) {
+    entries.add(new TimelineEntry(stageName, stepName, state, now(), detail));
+  }
+
+  /** Marks the step in progress failed, if one is. */
+  public void failInProgress(String detail) {
+    if (!entries.isEmpty() && STARTED.equals(entries.get(entries.size() - 1).state())) {
+      finish(FAILED, detail);
+    }
+  }
+
+  /** Leaves the last stage: the run is between stages (or done). */
+  public void leave() {
+    stage = null;
+    step = null;
+  }
+
+  public String stage() {
+    return stage;
+  }
+
+  public String step() {
+    return step;
+  }
+
+  /** {@code stage/step}, e.g. {@code phase-1/scale}: where a run stopped. */
+  public String position() {
+    return (stage == null ? RUN : stage) + "/" + (step == null ? "start" : step);
+  }
+
+  public List<TimelineEntry> entries() {
+    return List.copyOf(entries);
+  }
+
+  static String now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+  }
+}

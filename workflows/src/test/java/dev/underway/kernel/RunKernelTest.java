@@ -1,0 +1,271 @@
+package dev.underway.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel on its own, through a tiny runbook made for this test: open something (registering
+ * its undo first), a gate, then close it. N-of-M approvals, compensation on reject, abort and
+ * failure, typed refusals.
+ */
+class RunKernelTest {
+
+  @ActivityInterface
+  public interface Window {
+    @ActivityMethod(name = "Test.Open")
+    String open();
+
+    @ActivityMethod(name = "Test.Close")
+    String close();
+
+    @ActivityMethod(name = "Test.Fail")
+    String fail();
+  }
+
+  /** Records what was opened and closed; "Fail" fails for good. */
+  static final class RecordingWindow implements Window {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String open() {
+      calls.add("open");
+      return "opened";
+    }
+
+    @Override
+    public String close() {
+      calls.add("close");
+      return "closed";
+    }
+
+    @Override
+    public String fail() {
+      calls.add("fail");
+      throw ApplicationFailure.newNonRetryableFailure("the step broke", "Broken");
+    }
+  }
+
+  /** What the test runbook is asked to do. */
+  public record Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse) {}
+
+  @WorkflowInterface
+  public interface WindowRunbook extends GatedWorkflow {
+    @WorkflowMethod(name = "TestWindow")
+    String run(Ask ask);
+  }
+
+  /** Opens a window (undo registered first), asks at a gate, then closes it or fails. */
+  public static class WindowRunbookImpl implements WindowRunbook {
+    private final Window window = Workflow.newActivityStub(Window.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    private final Run run = new Run("test-window", null);
+
+    @Override
+    public String run(Ask ask) {
+      run.configure("test/window", ask.approval(), "alice", false, true);
+      run.timeline().step(Timeline.RUN, Run.VALIDATE);
+      if (ask.refuse()) {
+        throw run.refuse("the window is not ours", FailureKind.INVALID_REQUEST);
+      }
+      run.timeline().done("ok");
+      run.started("test/window");
+      try {
+        run.addCompensation("close the window", window::close);
+        run.change("window", "open", () -> new dev.underway.model.ChangeResult("window",
+            dev.underway.model.ChangeResult.Outcome.CREATED, window.open()));
+        Decision d = run.gate("window", "go", "Close the window after the gate\n", "0000abcd",
+            null);
+        if (d.kind() == DecisionKind.ABORT) {
+          return run.aborted("closed again by its undo");
+        }
+        if (d.kind() == DecisionKind.REJECT) {
+          run.finish(RunState.REJECTED, "rejected");
+          return "rejected";
+        }
+        if (ask.failAfterGate()) {
+          run.change("window", "break", () -> {
+            window.fail();
+            return null;
+          });
+        }
+        run.dropCompensation("close the window");
+        run.change("window", "close", () -> new dev.underway.model.ChangeResult("window",
+            dev.underway.model.ChangeResult.Outcome.UPDATED, window.close()));
+        run.finish(RunState.COMPLETED, "done");
+        return "done";
+      } catch (ApplicationFailure | io.temporal.failure.ActivityFailure e) {
+        throw run.failed(e);
+      }
+    }
+
+    @Override
+    public void approve(DecisionSignal s) {
+      run.signal(DecisionKind.APPROVE, s);
+    }
+
+    @Override
+    public void reject(DecisionSignal s) {
+      run.signal(DecisionKind.REJECT, s);
+    }
+
+    @Override
+    public void abort(DecisionSignal s) {
+      run.signal(DecisionKind.ABORT, s);
+    }
+
+    @Override
+    public Decision decide(DecisionRequest r) {
+      return run.decide(r);
+    }
+
+    @Override
+    public void validateDecide(DecisionRequest r) {
+      run.validate(r);
+    }
+
+    @Override
+    public RunStatus status() {
+      return run.status(List.of(), null);
+    }
+  }
+
+  private TestWorkflowEnvironment env;
+  private RecordingWindow window;
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    for (var key : SearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    Worker worker = env.newWorker("kernel");
+    worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
+    window = new RecordingWindow();
+    worker.registerActivitiesImplementations(window);
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  private WindowRunbook begin(Ask ask) {
+    WindowRunbook wf = env.getWorkflowClient().newWorkflowStub(WindowRunbook.class,
+        WorkflowOptions.newBuilder().setTaskQueue("kernel").setWorkflowId("window").build());
+    WorkflowClient.start(wf::run, ask);
+    WindowRunbook running = env.getWorkflowClient().newWorkflowStub(WindowRunbook.class,
+        "window");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+        || running.status().state().terminal());
+    return running;
+  }
+
+  private static String result(WindowRunbook wf) {
+    return WorkflowStub.fromTyped(wf).getResult(String.class);
+  }
+
+  private static ApprovalPolicy twoOf(String... approvers) {
+    return new ApprovalPolicy(List.of(approvers), false, null, null, 2, null);
+  }
+
+  @Test
+  void aGateWithTwoRequiredApprovalsOpensOnTheSecondDistinctApprover() {
+    WindowRunbook wf = begin(new Ask(twoOf("bob", "carol", "dave"), false, false));
+    Decision first = wf.decide(new DecisionRequest("go", "approve", "bob", "one"));
+    assertThat(first.accepted()).isTrue();
+    assertThat(first.note()).isEqualTo("approval 1 of 2: the gate waits for more");
+    assertThat(wf.status().openGate()).as("one approval does not open it").isNotNull();
+
+    assertThatThrownBy(() -> wf.decide(new DecisionRequest("go", "approve", "bob", "again")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .hasStackTraceContaining("bob already approved gate go (1 of 2 approvals)");
+    wf.approve(new DecisionSignal("go", "alice", "mine")); // the requester: refused, recorded
+    wf.decide(new DecisionRequest("go", "approve", "carol", "two"));
+
+    assertThat(result(wf)).isEqualTo("done");
+    RunStatus s = wf.status();
+    assertThat(s.timeline()).filteredOn(e -> e.step().equals(Run.GATE)).singleElement()
+        .satisfies(e -> assertThat(e.detail()).startsWith("approved by bob and carol"));
+    assertThat(s.decisions()).extracting(Decision::by, Decision::accepted)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("bob", true),
+            org.assertj.core.groups.Tuple.tuple("alice", false),
+            org.assertj.core.groups.Tuple.tuple("carol", true));
+    assertThat(window.calls).containsExactly("open", "close");
+  }
+
+  @Test
+  void oneRejectionEndsATwoApproverGateAndTheUndoRuns() {
+    WindowRunbook wf = begin(new Ask(twoOf("bob", "carol"), false, false));
+    wf.decide(new DecisionRequest("go", "approve", "bob", "one"));
+    wf.decide(new DecisionRequest("go", "reject", "carol", "no"));
+    assertThat(result(wf)).isEqualTo("rejected");
+    assertThat(window.calls).as("the window was closed by its undo").containsExactly("open",
+        "close");
+    assertThat(wf.status().timeline()).anyMatch(e -> e.step().equals(Run.UNDO)
+        && e.state().equals(Timeline.UNDONE) && e.detail().equals("close the window"));
+  }
+
+  @Test
+  void anAbortRunsTheUndoInADetachedScope() {
+    WindowRunbook wf = begin(new Ask(null, false, false));
+    wf.abort(new DecisionSignal(null, "bob", "stop"));
+    assertThat(result(wf)).startsWith("Aborted by bob (stop) at window/gate.");
+    assertThat(window.calls).containsExactly("open", "close");
+    assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void aFailureAfterTheOpeningRunsTheUndoAndSaysNothingElseWasRolledBack() {
+    WindowRunbook wf = begin(new Ask(null, true, false));
+    wf.approve(new DecisionSignal("go", "bob", "go"));
+    assertThatThrownBy(() -> result(wf)).isInstanceOf(WorkflowFailedException.class)
+        .rootCause().hasMessageContaining("window/break failed: the step broke")
+        .hasMessageContaining("Nothing was rolled back automatically");
+    assertThat(window.calls).containsExactly("open", "fail", "close");
+  }
+
+  @Test
+  void aRefusalSaysNothingChangedAndRunsNoUndo() {
+    WindowRunbook wf = env.getWorkflowClient().newWorkflowStub(WindowRunbook.class,
+        WorkflowOptions.newBuilder().setTaskQueue("kernel").setWorkflowId("window").build());
+    assertThatThrownBy(() -> wf.run(new Ask(null, false, true)))
+        .rootCause().hasMessage("message='" + FailureKind.REFUSED
+            + ": the window is not ours', type='InvalidRequest', nonRetryable=true");
+    assertThat(window.calls).isEmpty();
+  }
+
+  @Test
+  void failureKindsSayWhichAreRefusals() {
+    assertThat(FailureKind.of("ScaleDownRefused").refusal()).isTrue();
+    assertThat(FailureKind.of("VerificationFailed").refusal()).isFalse();
+    assertThat(FailureKind.of("SomethingNew")).isEqualTo(FailureKind.STEP_FAILED);
+    assertThat(FailureKind.INVALID_REQUEST.refuse("x").getOriginalMessage())
+        .isEqualTo(FailureKind.REFUSED + ": x");
+  }
+}
