@@ -16,7 +16,7 @@ import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
-import dev.underway.worker.Workflows;
+import dev.underway.runbooks.Runbooks;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.kernel.DecideCommands;
 import io.temporal.client.WorkflowClient;
@@ -216,10 +216,10 @@ public final class Sandbox implements AutoCloseable {
   private void startWorker() {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(TASK_QUEUE);
-    Workflows.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
-        temporalAddress);
-    worker.registerActivitiesImplementations(
-        database.activities().apply(options.pollInterval()).toArray());
+    List<Object> activities = database.activities().apply(options.pollInterval());
+    Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(), temporalAddress,
+        activities);
+    worker.registerActivitiesImplementations(activities.toArray());
     factory.start();
     started.push(() -> {
       factory.shutdown();

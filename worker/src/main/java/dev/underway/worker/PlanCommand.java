@@ -1,8 +1,7 @@
 package dev.underway.worker;
 
-import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.runbooks.Runbook;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -34,12 +33,15 @@ class PlanCommand extends ConnectedCommand {
 
   @Override
   public Integer call() throws Exception {
-    EvolutionRequest request = input.read(underway.stdin(), underway.currentUser())
-        .withDryRun(true);
-    String workflowId = planId(ClusterEvolutionWorkflow.workflowId(request.target()));
+    RequestInput.Read read = input.read(underway.stdin(), underway.currentUser());
+    Runbook runbook = read.runbook();
+    Object request = runbook.dryRun(read.request()).orElseThrow(() -> CommandFailure.badInput(
+        "runbook " + runbook.name() + " has no dry run (a drift check only observes anyway:"
+            + " start it)"));
+    String workflowId = planId(runbook.workflowId(request));
     try (TemporalConnection c = connect()) {
       WorkflowClient client = c.client();
-      WorkflowStub stub = client.newUntypedWorkflowStub(ClusterEvolutionWorkflow.TYPE,
+      WorkflowStub stub = client.newUntypedWorkflowStub(runbook.workflowType(),
           WorkflowOptions.newBuilder()
               .setWorkflowId(workflowId)
               .setTaskQueue(connection.taskQueue())
@@ -60,7 +62,7 @@ class PlanCommand extends ConnectedCommand {
       } catch (WorkflowFailedException e) {
         throw CommandFailure.failed(Runs.failureMessage(e), e);
       }
-      out().println("Plan for " + request.target().key() + " (dry run " + workflowId
+      out().println("Plan for " + runbook.targetKey(request) + " (dry run " + workflowId
           + "; nothing was changed)");
       out().println();
       out().print(Views.plans(result.plans()));

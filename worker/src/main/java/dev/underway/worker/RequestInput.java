@@ -1,14 +1,23 @@
 package dev.underway.worker;
 
-import dev.underway.model.EvolutionRequest;
-import dev.underway.workflows.evolution.RequestValidation;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.underway.runbooks.Runbook;
+import dev.underway.runbooks.Runbooks;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The request options of {@code start} and {@code plan}: read strictly, validated, or exit 2. */
+/**
+ * The request options of {@code start} and {@code plan}: which runbook ({@code --runbook}, or
+ * recognised from the request), the request read strictly and validated, or exit 2.
+ */
 class RequestInput {
+
+  @Option(names = "--runbook", paramLabel = "NAME",
+      description = "The runbook (see `underway runbooks`). Default: recognised from the"
+          + " request (a drift check's has `declared`; otherwise cluster-evolution).")
+  String runbook;
 
   @Option(names = {"-f", "--input-file"}, paramLabel = "FILE",
       description = "The request as a JSON file ('-' reads standard input), e.g."
@@ -22,28 +31,43 @@ class RequestInput {
       description = "Who asks for this run. Default: the request's requestedBy, else $USER.")
   String requestedBy;
 
+  /** A request and the runbook it is for. */
+  record Read(Runbook runbook, Object request) {}
+
   /** Reads and validates; every problem is reported at once, before Temporal is contacted. */
-  EvolutionRequest read(InputStream stdin, String currentUser) {
+  Read read(InputStream stdin, String currentUser) {
     if ((file == null) == (json == null)) {
       throw CommandFailure.badInput(
           "give the request with exactly one of --input-file FILE or --input JSON");
     }
-    EvolutionRequest r = file != null
-        ? RequestReader.fromFile(file, stdin)
-        : RequestReader.parse(json, "--input");
-    String who = requestedBy != null ? requestedBy
-        : r.requestedBy() != null ? r.requestedBy() : currentUser;
-    if (r.target() != null || who != null) {
-      r = new EvolutionRequest(r.target(), r.phases(), r.approval(), r.dryRun(), who,
-          r.unknownFields());
-    }
-    List<String> problems = RequestValidation.problems(r);
+    String text = file != null ? RequestReader.text(file, stdin) : json;
+    String source = file != null ? RequestReader.source(file) : "--input";
+    JsonNode tree = RequestReader.parse(text, source, JsonNode.class);
+    Runbook rb = runbook(tree);
+    Object request = RequestReader.parse(text, source, rb.requestType());
+    request = rb.withRequester(request, requestedBy, currentUser);
+    List<String> problems = rb.problems(request);
     if (!problems.isEmpty()) {
       StringBuilder m = new StringBuilder("the request has " + problems.size()
           + " problem(s); nothing was started:");
       problems.forEach(p -> m.append("\n  - ").append(p));
       throw CommandFailure.badInput(m.toString());
     }
-    return r;
+    return new Read(rb, request);
+  }
+
+  private Runbook runbook(JsonNode tree) {
+    if (runbook != null) {
+      return Runbooks.named(runbook).orElseThrow(() -> CommandFailure.badInput("--runbook "
+          + runbook + ": no such runbook (runbooks: " + Runbooks.names() + ")"));
+    }
+    List<Runbook> candidates = Runbooks.recognizing(tree);
+    if (candidates.size() != 1) {
+      throw CommandFailure.badInput("cannot tell which runbook this request is for"
+          + (candidates.isEmpty() ? "" : " (it could be " + candidates.stream()
+              .map(Runbook::name).toList() + ")") + ": name it with --runbook NAME (runbooks: "
+          + Runbooks.names() + ")");
+    }
+    return candidates.get(0);
   }
 }

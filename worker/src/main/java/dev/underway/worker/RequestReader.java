@@ -56,21 +56,24 @@ public final class RequestReader {
 
   /** Reads a file as {@code type}, as strictly; {@code -} reads standard input. */
   public static <T> T fromFile(Path file, InputStream stdin, Class<T> type) {
-    String json;
-    String source = file.toString();
+    return parse(text(file, stdin), source(file), type);
+  }
+
+  /** The text of a request file; {@code -} reads standard input. */
+  static String text(Path file, InputStream stdin) {
     try {
-      if ("-".equals(source)) {
-        source = "standard input";
-        json = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
-      } else {
-        json = Files.readString(file);
-      }
+      return "-".equals(file.toString())
+          ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(file);
     } catch (NoSuchFileException e) {
       throw CommandFailure.badInput("input file " + file + " does not exist", e);
     } catch (IOException e) {
       throw CommandFailure.badInput("cannot read input file " + file + ": " + e.getMessage(), e);
     }
-    return parse(json, source, type);
+  }
+
+  /** How messages name a request file. */
+  static String source(Path file) {
+    return "-".equals(file.toString()) ? "standard input" : file.toString();
   }
 
   /** Parses JSON text; {@code source} names it in messages (a file name, or "--input"). */

@@ -1,10 +1,10 @@
 package dev.underway.worker;
 
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
-import dev.underway.kernel.RunStatus;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunState;
-import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.kernel.RunStatus;
+import dev.underway.model.EvolutionRequest;
+import dev.underway.runbooks.Runbook;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -22,8 +22,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", sortOptions = false, mixinStandardHelpOptions = true,
-    description = {"Start a ClusterEvolution run for a target. One run per target: its workflow id"
-        + " is derived from the target.",
+    description = {"Start a run of a runbook (cluster-evolution unless the request or --runbook"
+        + " says otherwise). One run per target: its workflow id is derived from the target.",
         "The request is checked first; every problem is printed and nothing is started."})
 class StartCommand extends ConnectedCommand {
 
@@ -39,27 +39,32 @@ class StartCommand extends ConnectedCommand {
 
   @Override
   public Integer call() throws Exception {
-    EvolutionRequest request = input.read(underway.stdin(), underway.currentUser());
-    String workflowId = ClusterEvolutionWorkflow.workflowId(request.target());
+    RequestInput.Read read = input.read(underway.stdin(), underway.currentUser());
+    Runbook runbook = read.runbook();
+    Object request = read.request();
+    String workflowId = runbook.workflowId(request);
+    String target = runbook.targetKey(request);
     try (TemporalConnection c = connect()) {
       WorkflowClient client = c.client();
-      ClusterEvolutionWorkflow wf = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+      WorkflowStub wf = client.newUntypedWorkflowStub(runbook.workflowType(),
           WorkflowOptions.newBuilder()
               .setWorkflowId(workflowId)
               .setTaskQueue(connection.taskQueue())
               .build());
       WorkflowExecution execution;
       try {
-        execution = WorkflowClient.start(wf::evolve, request);
+        execution = wf.start(request);
       } catch (WorkflowExecutionAlreadyStarted e) {
         String runId = e.getExecution() == null ? "?" : e.getExecution().getRunId();
-        throw CommandFailure.failed("a run for " + request.target().key()
+        throw CommandFailure.failed("a run for " + target
             + " is already running: " + workflowId + " (run " + runId + ") - see `"
             + underwayCommand("status " + workflowId) + "`");
       }
-      out().println("Started " + ClusterEvolutionWorkflow.TYPE + " for "
-          + request.target().key() + (request.isDryRun() ? " (dry run: changes nothing)" : "")
-          + " requested by " + request.requestedBy());
+      boolean dryRun = request instanceof EvolutionRequest r && r.isDryRun();
+      String requester = request instanceof EvolutionRequest r ? r.requestedBy() : null;
+      out().println("Started " + runbook.workflowType() + " for " + target
+          + (dryRun ? " (dry run: changes nothing)" : "")
+          + (requester == null ? "" : " requested by " + requester));
       out().println("  workflow id: " + execution.getWorkflowId());
       out().println("  run id:      " + execution.getRunId());
       out().println("  task queue:  " + connection.taskQueue());
@@ -76,16 +81,18 @@ class StartCommand extends ConnectedCommand {
       throws InterruptedException {
     WorkflowStub stub = client.newUntypedWorkflowStub(execution.getWorkflowId(),
         Optional.of(execution.getRunId()), Optional.empty());
-    CompletableFuture<EvolutionResult> result = stub.getResultAsync(EvolutionResult.class);
+    CompletableFuture<JsonNode> result = stub.getResultAsync(JsonNode.class);
     long deadline = System.nanoTime() + waitTimeout.toNanos();
     out().println("Waiting for the first gate or the end of the run...");
     out().flush();
     while (System.nanoTime() < deadline) {
       try {
-        EvolutionResult r = result.get(500, TimeUnit.MILLISECONDS);
+        JsonNode r = result.get(500, TimeUnit.MILLISECONDS);
         out().print(Views.result(r));
         out().flush();
-        return r.state() == RunState.COMPLETED || r.state() == RunState.DRY_RUN_COMPLETED
+        String state = r.path("state").asText("");
+        return state.equals(RunState.COMPLETED.name())
+            || state.equals(RunState.DRY_RUN_COMPLETED.name()) || r.has("drifted")
             ? ExitCodes.OK : ExitCodes.FAILED;
       } catch (TimeoutException e) {
         // not ended: is a gate open?

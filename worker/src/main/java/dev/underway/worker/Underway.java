@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         DecideCommand.Reject.class,
         DecideCommand.Abort.class,
         StatusCommand.class,
+        RunbooksCommand.class,
         ScheduleCommand.class,
         SandboxCommand.class,
         CommandLine.HelpCommand.class

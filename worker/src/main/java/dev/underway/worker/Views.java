@@ -1,7 +1,7 @@
 package dev.underway.worker;
 
 import dev.underway.kernel.Decision;
-import dev.underway.model.EvolutionResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.model.PhasePlan;
@@ -158,13 +158,18 @@ final class Views {
     return b.toString();
   }
 
-  static String result(EvolutionResult r) {
-    StringBuilder b = new StringBuilder();
-    b.append("Ended ").append(r.state());
-    if (r.stoppedAt() != null) {
-      b.append(" at ").append(r.stoppedAt());
+  /** A run's result, whatever its runbook: its state, where it stopped and its message. */
+  static String result(JsonNode r) {
+    if (r.has("drifted")) {
+      return (r.path("drifted").asBoolean() ? "Drifted: " + r.path("drift") : "No drift")
+          + " (" + r.path("summary").asText() + ")\n";
     }
-    b.append(": ").append(r.message()).append('\n');
+    StringBuilder b = new StringBuilder();
+    b.append("Ended ").append(r.path("state").asText("?"));
+    if (r.hasNonNull("stoppedAt")) {
+      b.append(" at ").append(r.path("stoppedAt").asText());
+    }
+    b.append(": ").append(r.path("message").asText()).append('\n');
     return b.toString();
   }
 

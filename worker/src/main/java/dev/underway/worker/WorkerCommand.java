@@ -2,7 +2,7 @@ package dev.underway.worker;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.PlatformActivities;
-import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
+import dev.underway.runbooks.Runbooks;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -21,8 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "worker", sortOptions = false, mixinStandardHelpOptions = true,
-    description = {"Run the worker: polls the task queue for ClusterEvolution workflows and their"
-        + " activities until SIGTERM or Ctrl-C, then stops gracefully.",
+    description = {"Run the worker: polls the task queue for the workflows of every runbook its"
+        + " activities serve (see `underway runbooks`) and their activities until SIGTERM or"
+        + " Ctrl-C, then stops gracefully.",
         "Activities come from the ActivitiesProvider on the classpath (see --activities)."})
 class WorkerCommand extends ConnectedCommand {
   private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
@@ -113,16 +114,21 @@ class WorkerCommand extends ConnectedCommand {
       }
       factory = WorkerFactory.newInstance(c.client());
       Worker worker = factory.newWorker(target.taskQueue());
-      Workflows.register(worker, implementation, target.address());
+      List<String> runbooks = Runbooks.register(worker, implementation, target.address(),
+          activities);
+      if (runbooks.isEmpty()) {
+        throw CommandFailure.failed("activities '" + provider.name() + "' serve no runbook (each"
+            + " needs " + Runbooks.ALL.get(0).activityInterfaces() + ")");
+      }
       worker.registerActivitiesImplementations(activities.toArray());
       factory.start();
       if (underway.installShutdownHook()) {
         hook = lifecycle.shutdownHook(shutdownGrace.plusSeconds(15));
         Runtime.getRuntime().addShutdownHook(hook);
       }
-      log.info("Worker started: namespace {}, task queue {}, Temporal at {}{}; workflow {},"
+      log.info("Worker started: namespace {}, task queue {}, Temporal at {}{}; runbooks {},"
               + " activities '{}' ({}): {}", target.namespace(), target.taskQueue(),
-          target.address(), target.useTls() ? " (TLS)" : "", ClusterEvolutionWorkflow.TYPE,
+          target.address(), target.useTls() ? " (TLS)" : "", runbooks,
           provider.name(), provider.description(),
           activities.stream().map(a -> a.getClass().getName()).toList());
       lifecycle.markRunning();

@@ -10,7 +10,7 @@ import dev.underway.kernel.GateView;
 import dev.underway.worker.GrpcTemporalConnector;
 import dev.underway.worker.Underway;
 import dev.underway.worker.WorkerLifecycle;
-import dev.underway.worker.Workflows;
+import dev.underway.runbooks.Runbooks;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
@@ -65,7 +65,8 @@ class OperatorPathTest {
       InMemoryCluster cluster) {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     var worker = factory.newWorker(TQ);
-    Workflows.register(worker, WorkflowImplementationOptions.getDefaultInstance(), address);
+    Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(), address,
+        List.of(cluster.activities()));
     worker.registerActivitiesImplementations(cluster.activities());
     factory.start();
     return factory;
