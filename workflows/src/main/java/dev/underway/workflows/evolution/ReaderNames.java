@@ -22,7 +22,7 @@ public final class ReaderNames {
   private ReaderNames() {}
 
   static final String RESERVED_LIST = "root, admin, node, public, postgres, none, current_user,"
-      + " session_user, current_role, user, underway";
+      + " session_user, current_role, user";
   static final String SYSTEM_DATABASE_LIST = "system, crdb_internal, pg_catalog,"
       + " information_schema, pg_extension, template0, template1";
 
