@@ -95,7 +95,7 @@ class SqlReadOnlyUserOnPostgresTest {
     TargetRef target = target(null);
     ChangeResult first = activities.ensureReadOnlyUser(target);
     assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
-    assertThat(first.detail()).contains("created user", "set its password",
+    assertThat(first.detail()).contains("created user with its password",
         "SELECT on future tables", "default_transaction_read_only");
     assertThat(first.toString()).doesNotContain(READER_PASSWORD);
 
