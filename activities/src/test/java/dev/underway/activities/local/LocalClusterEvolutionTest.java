@@ -13,6 +13,7 @@ import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.Phase;
 import dev.underway.model.PlatformState;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
@@ -130,6 +131,10 @@ class LocalClusterEvolutionTest {
       ClusterObservation phase2 = observe(platform, database);
       assertThat(Planner.discrepancies(TARGET, phase2, Phase.DEFAULTS.get(2))).isEmpty();
       assertThat(phase2.effectiveReplicationFactor()).isEqualTo(3);
+      assertThat(phase2.database().ranges()).as("both standbys in the synchronous set")
+          .isEqualTo(new RangeHealth(1, 0, 0, 0));
+      assertThat(phase2.database().readerUserProblems()).as("the reader Underway made").isEmpty();
+      assertThat(phase2.database().publicCanCreate()).as("PostgreSQL 15+").isFalse();
       assertThat(phase2.platform()).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
       cluster.nodes().forEach(n -> everyPid.add(cluster.pid(n.name())));
       long loadRows = load.stop();
