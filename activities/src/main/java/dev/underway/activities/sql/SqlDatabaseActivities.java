@@ -118,6 +118,11 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     this.readings = readings != null ? readings : new SqlReadings();
   }
 
+  /** How long after the replication wait begins its readings start to count. */
+  public Duration settle() {
+    return settle;
+  }
+
   // ---- observe --------------------------------------------------------------------------------
 
   @Override
