@@ -11,6 +11,7 @@ import dev.underway.model.PlatformState;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
+import dev.underway.model.ZoneRules;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -256,9 +257,10 @@ public class InMemoryCluster {
       throw ApplicationFailure.newNonRetryableFailure(
           "RF " + rf + " > " + nodes + " live nodes", Failures.INVALID_REQUEST);
     }
-    long changed = zones.values().stream().filter(v -> v != rf).count();
+    long changed = zones.entrySet().stream()
+        .filter(e -> !ZoneRules.satisfied(e.getKey(), e.getValue(), rf)).count();
     if (zoneChangesTakeEffect) {
-      zones.replaceAll((k, v) -> rf);
+      zones.replaceAll((k, v) -> ZoneRules.satisfied(k, v, rf) ? v : ZoneRules.wanted(k, rf));
     }
     return new ChangeResult("zone configurations", changed == 0 ? Outcome.UNCHANGED
         : Outcome.UPDATED, changed + " zone(s) set to num_replicas " + rf);
