@@ -309,7 +309,7 @@ public class PortableRoleSql {
     return s;
   }
 
-  private static boolean queryBoolean(Connection c, String sql, String... args)
+  static boolean queryBoolean(Connection c, String sql, String... args)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {

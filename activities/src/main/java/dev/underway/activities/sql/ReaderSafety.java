@@ -130,14 +130,9 @@ public class ReaderSafety {
 
   /** Whether PUBLIC (every role) may CREATE in schema {@code public} of the connected database. */
   public boolean publicCanCreate(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT coalesce(has_schema_privilege(?, ?, 'CREATE'), false)")) {
-      ps.setString(1, PUBLIC);
-      ps.setString(2, PortableRoleSql.SCHEMA);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
-      }
-    }
+    return PortableRoleSql.queryBoolean(c,
+        "SELECT coalesce(has_schema_privilege(?, ?, 'CREATE'), false)", PUBLIC,
+        PortableRoleSql.SCHEMA);
   }
 
   /** The write that PUBLIC's CREATE on schema public gives every role, as {@link #writes} names it. */

@@ -19,7 +19,6 @@ import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
 import dev.underway.workflows.evolution.Planner;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -49,13 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalClusterEvolutionTest {
 
-  private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCluster.DEFAULT_DATABASE);
-  private static final Duration POLL = Duration.ofMillis(100);
-  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-      .build();
+  private static final TargetRef TARGET = LocalTargets.TARGET;
+  private static final Duration POLL = LocalTargets.POLL;
+  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
 
   @TempDir Path tmp;
 

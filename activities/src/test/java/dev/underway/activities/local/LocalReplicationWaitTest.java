@@ -9,7 +9,6 @@ import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,13 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalReplicationWaitTest {
 
-  private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCluster.DEFAULT_DATABASE);
-  private static final Duration POLL = Duration.ofMillis(100);
-  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-      .build();
+  private static final TargetRef TARGET = LocalTargets.TARGET;
+  private static final Duration POLL = LocalTargets.POLL;
+  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
   /** How long a wait that must not end is watched. */
   private static final Duration HOLDS = Duration.ofSeconds(3);
 

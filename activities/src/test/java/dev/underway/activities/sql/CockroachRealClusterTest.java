@@ -120,6 +120,11 @@ class CockroachRealClusterTest {
         .withSql("127.0.0.1", sqlPort, "disable");
   }
 
+  private static TargetRef target(String database, String readerUser) {
+    return new TargetRef("local", "cockroach", "cockroach-public", null, null, database,
+        readerUser, "127.0.0.1", sqlPort, "disable", null, null);
+  }
+
   @Test
   void observesZonesNodesAndLicence() {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
@@ -151,8 +156,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env);
-      TargetRef target = new TargetRef("local", "cockroach", "cockroach-public", null, null,
-          "app", "app_admin", "127.0.0.1", sqlPort, "disable", null, null);
+      TargetRef target = target("app", "app_admin");
       assertThat(String.join("; ", db.observe(target).readerUserProblems()))
           .contains("superuser or admin");
       assertThatThrownBy(() -> db.ensureReadOnlyUser(target))
@@ -169,8 +173,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env, new SqlCredentials("root", null, "reader-Pa55"));
-      TargetRef target = new TargetRef("local", "cockroach", "cockroach-public", null, null,
-          "app", "pw_reader", "127.0.0.1", sqlPort, "disable", null, null);
+      TargetRef target = target("app", "pw_reader");
       assertThatThrownBy(() -> db.ensureReadOnlyUser(target))
           .isInstanceOf(ActivityFailure.class)
           .satisfies(e -> {
@@ -193,8 +196,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env);
-      TargetRef target = new TargetRef("local", "cockroach", "cockroach-public", null, null,
-          "app2", "closed_reader", "127.0.0.1", sqlPort, "disable", null, null)
+      TargetRef target = target("app2", "closed_reader")
           .withRevokePublicCreate(true);
       assertThat(db.ensureReadOnlyUser(target).detail())
           .contains("revoked CREATE on schema public from PUBLIC",

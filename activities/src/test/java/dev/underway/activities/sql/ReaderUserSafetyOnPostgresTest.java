@@ -2,6 +2,7 @@ package dev.underway.activities.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.underway.activities.sql.PostgresSqlSupport.assertSqlState;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
@@ -10,17 +11,13 @@ import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.TargetRef;
 import dev.underway.workflows.evolution.Planner;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -79,17 +76,11 @@ class ReaderUserSafetyOnPostgresTest {
   }
 
   private DatabaseActivities stubFor(SqlCredentials credentials, ConnectionFactory connections) {
-    env.registerActivitiesImplementations(new SqlDatabaseActivities(connections,
-        target -> credentials, new CockroachDialect(), Duration.ofMillis(50)));
-    return env.newActivityStub(DatabaseActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    return PostgresSqlSupport.activities(env, credentials, connections);
   }
 
   private static TargetRef target(String db, String readerUser) {
-    return new TargetRef("db", "cockroachdb", "cockroachdb-public", null, null, db, readerUser,
-        pg.host(), pg.port(), "disable", null, null);
+    return PostgresSqlSupport.target(pg, db, readerUser);
   }
 
   // ---- roles someone else uses --------------------------------------------------------------
@@ -299,17 +290,8 @@ class ReaderUserSafetyOnPostgresTest {
   }
 
   private static String scalar(String db, String sql) throws SQLException {
-    try (Connection c = pg.connect(db); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(sql)) {
-      assertThat(rs.next()).isTrue();
-      return rs.getString(1);
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      return PostgresSqlSupport.scalar(s, sql);
     }
-  }
-
-  private static void assertSqlState(Statement s, String sql, String state) {
-    assertThatThrownBy(() -> s.execute(sql))
-        .as(sql)
-        .isInstanceOf(SQLException.class)
-        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(state);
   }
 }
