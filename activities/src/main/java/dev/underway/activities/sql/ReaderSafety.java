@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Whether a role may become (or still is) the read-only user, in SQL that PostgreSQL and
@@ -39,8 +38,11 @@ public class ReaderSafety {
   private static final List<String> TABLE_WRITES = List.of("INSERT", "UPDATE", "DELETE",
       "TRUNCATE");
 
-  /** SQLSTATEs for a privilege or role name a database does not know (CockroachDB variants). */
-  private static final Set<String> UNKNOWN_NAME = Set.of("22023", "42704");
+  /** SQLSTATE invalid_parameter_value: a privilege name the database does not know. */
+  private static final String UNKNOWN_PRIVILEGE = "22023";
+
+  /** SQLSTATE undefined_object: here, a role name the privilege functions do not know. */
+  private static final String UNDEFINED_ROLE = "42704";
 
   /** The pseudo-role every role belongs to, as the privilege functions name it. */
   static final String PUBLIC = "public";
@@ -96,33 +98,32 @@ public class ReaderSafety {
    */
   public List<String> writes(Connection c, String role, boolean ownOnly) throws SQLException {
     List<String> found = new ArrayList<>();
-    String publicFilter = ownOnly ? " AND NOT coalesce(%s(?, %s, ?), false)" : "";
     for (String privilege : TABLE_WRITES) {
       String sql = "SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c"
           + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
           + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
           + " AND n.nspname NOT IN " + SYSTEM_SCHEMAS
-          + " AND coalesce(has_table_privilege(?, " + TABLE + ", ?), false)"
-          + publicFilter.formatted("has_table_privilege", TABLE)
+          + " AND coalesce(has_table_privilege(?, " + TABLE + ", ?), false)%s"
           + " ORDER BY 1 LIMIT 3";
-      for (String table : names(c, sql, role, privilege, ownOnly)) {
+      for (String table : names(c, sql, "has_table_privilege", TABLE, role, privilege,
+          ownOnly)) {
         found.add(privilege + " on " + table);
       }
     }
     String schemas = "SELECT n.nspname FROM pg_catalog.pg_namespace n"
-        + " WHERE n.nspname NOT IN " + SYSTEM_SCHEMAS + " AND n.nspname NOT LIKE 'pg\\_%'"
-        + " AND coalesce(has_schema_privilege(?, n.nspname, ?), false)"
-        + publicFilter.formatted("has_schema_privilege", "n.nspname")
+        + " WHERE n.nspname NOT IN " + SYSTEM_SCHEMAS + " AND n.nspname NOT LIKE 'pg\\_%%'"
+        + " AND coalesce(has_schema_privilege(?, n.nspname, ?), false)%s"
         + " ORDER BY 1 LIMIT 3";
-    for (String schema : names(c, schemas, role, "CREATE", ownOnly)) {
+    for (String schema : names(c, schemas, "has_schema_privilege", "n.nspname", role, "CREATE",
+        ownOnly)) {
       found.add("CREATE on schema " + schema);
     }
     String databases = "SELECT d.datname FROM pg_catalog.pg_database d"
         + " WHERE NOT d.datistemplate"
-        + " AND coalesce(has_database_privilege(?, d.datname, ?), false)"
-        + publicFilter.formatted("has_database_privilege", "d.datname")
+        + " AND coalesce(has_database_privilege(?, d.datname, ?), false)%s"
         + " ORDER BY 1 LIMIT 3";
-    for (String database : names(c, databases, role, "CREATE", ownOnly)) {
+    for (String database : names(c, databases, "has_database_privilege", "d.datname", role,
+        "CREATE", ownOnly)) {
       found.add("CREATE on database " + database);
     }
     return found;
@@ -222,18 +223,33 @@ public class ReaderSafety {
   }
 
   /**
-   * Runs a query with (role, privilege[, PUBLIC, privilege]) parameters. A privilege or role name
-   * the database does not know (an older CockroachDB) counts as not held.
+   * The objects a query finds for (role, privilege). With {@code ownOnly}, those PUBLIC holds the
+   * privilege on are left out ({@code %s} in {@code sql} becomes that filter over {@code
+   * function} and {@code object}). A CockroachDB patch release older than the fix for
+   * cockroachdb#122205 does not know the role {@code public} in these functions (SQLSTATE
+   * 42704): then nothing is left out, so a check finds more, never less. A privilege the
+   * database does not know (SQLSTATE 22023) cannot be held.
    */
-  private static List<String> names(Connection c, String sql, String role, String privilege,
-      boolean ownOnly) throws SQLException {
+  private static List<String> names(Connection c, String sql, String function, String object,
+      String role, String privilege, boolean ownOnly) throws SQLException {
+    if (ownOnly) {
+      try {
+        return run(c, sql.formatted(" AND NOT coalesce(" + function + "(?, " + object
+            + ", ?), false)"), role, privilege, PUBLIC, privilege);
+      } catch (SQLException e) {
+        if (!UNDEFINED_ROLE.equals(e.getSQLState())) {
+          throw e;
+        }
+      }
+    }
+    return run(c, sql.formatted(""), role, privilege);
+  }
+
+  private static List<String> run(Connection c, String sql, String... args) throws SQLException {
     List<String> names = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, role);
-      ps.setString(2, privilege);
-      if (ownOnly) {
-        ps.setString(3, PUBLIC);
-        ps.setString(4, privilege);
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -241,7 +257,7 @@ public class ReaderSafety {
         }
       }
     } catch (SQLException e) {
-      if (!UNKNOWN_NAME.contains(e.getSQLState())) {
+      if (!UNKNOWN_PRIVILEGE.equals(e.getSQLState())) {
         throw e;
       }
     }

@@ -237,6 +237,29 @@ class ReaderUserSafetyOnPostgresTest {
         });
   }
 
+  @Test
+  void withoutThePublicRoleInPrivilegeFunctionsTheCheckFindsMoreNeverLess() throws Exception {
+    // STAND-IN for a CockroachDB patch release before the fix of cockroachdb#122205:
+    // has_*_privilege('public', ...) answers "role 'public' does not exist" (42704)
+    admin(OPEN_DB, "CREATE ROLE plain_role", "CREATE ROLE open_writer",
+        "GRANT DELETE ON public.items TO open_writer");
+    try (Connection real = pg.connect(OPEN_DB)) {
+      Connection older = (Connection) java.lang.reflect.Proxy.newProxyInstance(
+          Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> {
+            if (m.getName().equals("prepareStatement") && ((String) a[0]).contains("AND NOT")) {
+              throw new SQLException("role 'public' does not exist", "42704");
+            }
+            return m.invoke(real, a);
+          });
+      assertThat(safety.problems(older, "open_writer", pg.superuser(), List.of()))
+          .anySatisfy(p -> assertThat(p).contains("DELETE on public.items"));
+      assertThat(safety.problems(older, "plain_role", pg.superuser(), List.of()))
+          .as("PUBLIC's CREATE cannot be told apart: counted")
+          .anySatisfy(p -> assertThat(p).contains("CREATE on schema public"));
+      assertThat(safety.problems(real, "plain_role", pg.superuser(), List.of())).isEmpty();
+    }
+  }
+
   // ---- an insecure cluster -------------------------------------------------------------------
 
   @Test
