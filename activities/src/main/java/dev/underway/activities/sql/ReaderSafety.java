@@ -65,9 +65,8 @@ public class ReaderSafety {
     }
     for (RoleFlags r : withMemberships(c, role)) {
       String who = r.name().equals(role) ? "it" : "its role " + r.name();
-      String is = r.name().equals(role) ? " is " : " (a member) is ";
       if (r.superuser()) {
-        found.add(who + is + "a superuser or admin");
+        found.add(who + " is a superuser or admin");
       }
       if (r.createRole()) {
         found.add(who + " can create roles");
@@ -129,11 +128,22 @@ public class ReaderSafety {
     return found;
   }
 
-  /** Whether PUBLIC (every role) may CREATE in schema {@code public} of the connected database. */
-  public boolean publicCanCreate(Connection c) throws SQLException {
-    return PortableRoleSql.queryBoolean(c,
-        "SELECT coalesce(has_schema_privilege(?, ?, 'CREATE'), false)", PUBLIC,
-        PortableRoleSql.SCHEMA);
+  /**
+   * Whether PUBLIC (every role) may CREATE in schema {@code public} of the connected database;
+   * null when the database cannot say (a CockroachDB patch release before the fix of
+   * cockroachdb#122205 does not know the role {@code public} in has_schema_privilege).
+   */
+  public Boolean publicCanCreate(Connection c) throws SQLException {
+    try {
+      return PortableRoleSql.queryBoolean(c,
+          "SELECT coalesce(has_schema_privilege(?, ?, 'CREATE'), false)", PUBLIC,
+          PortableRoleSql.SCHEMA);
+    } catch (SQLException e) {
+      if (UNDEFINED_ROLE.equals(e.getSQLState())) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** The write that PUBLIC's CREATE on schema public gives every role, as {@link #writes} names it. */

@@ -377,7 +377,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
         roles.setReadOnlyDefault(c, role);
         done.add("set default_transaction_read_only = true");
       }
-      if (target.revokesPublicCreate() && safety.publicCanCreate(c)) {
+      if (target.revokesPublicCreate() && !Boolean.FALSE.equals(safety.publicCanCreate(c))) {
         done.addAll(safety.revokePublicCreate(c, target.tableOwnersOrEmpty()));
       }
       String note = verifyReadOnly(c, role, target, done);
@@ -423,8 +423,13 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   private String verifyReadOnly(Connection c, String role, TargetRef target, List<String> done)
       throws SQLException {
     List<String> writes = new ArrayList<>(safety.writes(c, role, false));
-    boolean publicCreate = writes.remove(ReaderSafety.PUBLIC_SCHEMA_CREATE)
-        && safety.publicCanCreate(c);
+    // CREATE on schema public is excused only when it comes from PUBLIC, not the role's own
+    boolean publicCreate = writes.contains(ReaderSafety.PUBLIC_SCHEMA_CREATE)
+        && !Boolean.FALSE.equals(safety.publicCanCreate(c))
+        && !safety.writes(c, role, true).contains(ReaderSafety.PUBLIC_SCHEMA_CREATE);
+    if (publicCreate) {
+      writes.remove(ReaderSafety.PUBLIC_SCHEMA_CREATE);
+    }
     if (!writes.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure("the read-only user " + role + " on "
           + target.key() + " can still write: " + String.join(", ", writes) + ". Done so far: "

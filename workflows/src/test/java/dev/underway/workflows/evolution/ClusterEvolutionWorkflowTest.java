@@ -89,9 +89,7 @@ class ClusterEvolutionWorkflowTest {
     assertThat(result.state()).isEqualTo(RunState.COMPLETED);
     assertThat(result.phasesDone()).containsExactly("phase-0", "phase-1", "phase-2");
     assertThat(cluster.nodes()).isEqualTo(3);
-    // the data at RF 3; the system ranges back at CockroachDB's default 5, not pinned at 3
-    assertThat(cluster.zones()).allSatisfy((zone, replicas) -> assertThat(replicas)
-        .as(zone).isEqualTo(zone.equals("RANGE default") ? 3 : 5));
+    assertThat(cluster.zones()).isEqualTo(InMemoryCluster.zonesAt(3));
     assertThat(cluster.zones()).hasSize(InMemoryCluster.ZONES.size());
     assertThat(cluster.hasReaderUser()).isTrue();
     assertThat(cluster.hasReaderService()).isTrue();

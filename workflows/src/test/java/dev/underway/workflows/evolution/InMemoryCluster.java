@@ -113,6 +113,16 @@ public class InMemoryCluster {
     return Map.copyOf(zones);
   }
 
+  /**
+   * Every zone as a cluster evolved to {@code rf} has it ({@link ZoneRules}): the factor, and
+   * from 3 the system zones at CockroachDB's default 5.
+   */
+  public static Map<String, Integer> zonesAt(int rf) {
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    ZONES.forEach(z -> expected.put(z, ZoneRules.wanted(z, rf)));
+    return Map.copyOf(expected);
+  }
+
   public synchronized boolean hasReaderUser() {
     return readerUser;
   }
