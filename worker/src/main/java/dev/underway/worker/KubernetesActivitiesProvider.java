@@ -9,6 +9,7 @@ import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.activities.sql.TargetCredentialSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * environment.
  *
  * <p>{@code UNDERWAY_POLL_INTERVAL} (ISO-8601, default {@code PT5S}) sets how often the waits
- * look again.
+ * look again; {@code UNDERWAY_REPLICATION_SETTLE} (ISO-8601, default {@code PT20S}: two range
+ * metric intervals) how long after the replication wait begins its readings start to count.
  */
 public final class KubernetesActivitiesProvider implements ActivitiesProvider {
 
@@ -58,30 +60,44 @@ public final class KubernetesActivitiesProvider implements ActivitiesProvider {
   @Override
   public List<Object> activities(WorkerContext context) {
     Duration poll = pollInterval(context.environment().get("UNDERWAY_POLL_INTERVAL"));
+    Duration settle = replicationSettle(context.environment().get(REPLICATION_SETTLE));
     client = clients.get();
     TargetCredentialSource credentials = new TargetCredentialSource(
         new SecretCredentialSource(client), new EnvironmentCredentialSource(context.environment()));
     return List.of(
         new KubernetesPlatformActivities(client, poll),
         new SqlDatabaseActivities(ConnectionFactory.jdbc(), credentials, new CockroachDialect(),
-            poll));
+            poll, null, settle, Clock.systemUTC()));
   }
 
+  static final String REPLICATION_SETTLE = "UNDERWAY_REPLICATION_SETTLE";
+
   static Duration pollInterval(String value) {
+    return duration("UNDERWAY_POLL_INTERVAL", value, DEFAULT_POLL_INTERVAL, false, "PT5S");
+  }
+
+  static Duration replicationSettle(String value) {
+    return duration(REPLICATION_SETTLE, value, SqlDatabaseActivities.DEFAULT_SETTLE, true,
+        "PT20S");
+  }
+
+  private static Duration duration(String variable, String value, Duration fallback,
+      boolean zeroAllowed, String example) {
     if (value == null || value.isBlank()) {
-      return DEFAULT_POLL_INTERVAL;
+      return fallback;
     }
+    Duration d;
     try {
-      Duration d = Duration.parse(value.trim());
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(
-            "UNDERWAY_POLL_INTERVAL must be positive, got " + value);
-      }
-      return d;
+      d = Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("UNDERWAY_POLL_INTERVAL '" + value
-          + "' is not an ISO-8601 duration such as PT5S", e);
+      throw new IllegalArgumentException(variable + " '" + value
+          + "' is not an ISO-8601 duration such as " + example, e);
     }
+    if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
+      throw new IllegalArgumentException(variable + " must be " + (zeroAllowed
+          ? "zero or more" : "positive") + ", got " + value);
+    }
+    return d;
   }
 
   @Override

@@ -152,7 +152,7 @@ class RunbookCliTest {
             });
 
         assertThat(cluster.nodes()).isEqualTo(3);
-        assertThat(cluster.zones().values()).containsOnly(3);
+        assertThat(cluster.zones()).isEqualTo(InMemoryCluster.zonesAt(3));
         assertThat(cluster.hasReaderUser()).isTrue();
         assertThat(cluster.budget()).isEqualTo(1);
       } finally {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -44,6 +45,23 @@ class KubernetesActivitiesProviderTest {
     assertThat(state.desiredNodes()).isEqualTo(2);
     assertThat(provider.name()).isEqualTo("kubernetes");
     assertThat(provider.description()).contains("Kubernetes API at ");
+  }
+
+  @Test
+  void theReplicationSettleTimeComesFromTheEnvironmentAndIsChecked() {
+    KubernetesActivitiesProvider provider = new KubernetesActivitiesProvider(() -> client);
+    SqlDatabaseActivities db = provider.activities(new WorkerContext("default", "underway",
+            Map.of("UNDERWAY_REPLICATION_SETTLE", "PT45S"))).stream()
+        .filter(SqlDatabaseActivities.class::isInstance).map(SqlDatabaseActivities.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(db.settle()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(KubernetesActivitiesProvider.replicationSettle(null))
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(KubernetesActivitiesProvider.replicationSettle("PT0S")).isZero();
+    assertThatThrownBy(() -> KubernetesActivitiesProvider.replicationSettle("-PT1S"))
+        .hasMessageContaining("UNDERWAY_REPLICATION_SETTLE must be zero or more");
+    assertThatThrownBy(() -> KubernetesActivitiesProvider.replicationSettle("20"))
+        .hasMessageContaining("not an ISO-8601 duration such as PT20S");
   }
 
   @Test

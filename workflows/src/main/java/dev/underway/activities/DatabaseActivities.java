@@ -18,7 +18,11 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface DatabaseActivities {
 
-  /** Version, live nodes, every zone's replication factor, reader user, licence. Changes nothing. */
+  /**
+   * Version, live nodes, every zone's replication factor, the ranges' replicas, whether the
+   * reader user exists and whether it may become the read-only user, PUBLIC's CREATE on schema
+   * public, what the licence key states. Changes nothing.
+   */
   @ActivityMethod(name = "Database.Observe")
   DatabaseState observe(TargetRef target);
 
@@ -27,24 +31,33 @@ public interface DatabaseActivities {
   NodesReady awaitLiveNodes(TargetRef target, int nodes);
 
   /**
-   * Sets {@code num_replicas} to {@code replicationFactor} on every zone configuration ({@code
-   * SHOW ALL ZONE CONFIGURATIONS}), not only {@code RANGE default}. Zones already there are left
-   * alone. Refuses (non-retryable) a factor larger than the live nodes.
+   * Sets {@code num_replicas} on every zone configuration ({@code SHOW ALL ZONE CONFIGURATIONS}),
+   * not only {@code RANGE default}, as {@link dev.underway.model.ZoneRules} says: the factor on
+   * every zone for 1 and 2; from 3 on, the factor on data zones and CockroachDB's default of 5
+   * (at least the factor) on system zones below the factor. Zones already there are left alone.
+   * Refuses (non-retryable) a factor larger than the live nodes.
    */
   @ActivityMethod(name = "Database.SetReplicationFactor")
   ChangeResult setReplicationFactor(TargetRef target, int replicationFactor);
 
   /**
-   * Waits until under-replicated and unavailable ranges are both 0 on {@code readingsRequired}
-   * consecutive readings. Heartbeats {@link ReplicationProgress} and resumes from it.
+   * Waits until the ranges really moved, on {@code readingsRequired} consecutive readings: each
+   * taken at least the worker's settle time after the wait began (range metrics lag by up to two
+   * 10-second intervals), each with no under-replicated or unavailable range in the metrics and
+   * every range with the voting replicas its zone needs and no learner ({@code SHOW CLUSTER
+   * RANGES}). Heartbeats {@link ReplicationProgress} and resumes from it, keeping the settle
+   * start of its first attempt.
    */
   @ActivityMethod(name = "Database.AwaitReplicated")
   ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired);
 
   /**
-   * Creates the read-only user if missing, grants it SELECT on the target database's tables, and
-   * sets {@code default_transaction_read_only = true} for it. The grants are the real
-   * enforcement; the default only makes a mistaken write fail early.
+   * Creates the read-only user if missing (with its password in the same statement), grants it
+   * SELECT on the target database's tables, and sets {@code default_transaction_read_only =
+   * true} for it. The grants are the real enforcement; the default only makes a mistaken write
+   * fail early. An existing role someone else uses is refused before it is touched; afterwards
+   * the user's effective privileges are checked (it cannot write); PUBLIC's CREATE on schema
+   * public is revoked only when {@code target.revokePublicCreate} asks for it.
    */
   @ActivityMethod(name = "Database.EnsureReadOnlyUser")
   ChangeResult ensureReadOnlyUser(TargetRef target);

@@ -36,6 +36,11 @@ import java.util.Map;
  *     DEFAULT PRIVILEGES FOR ROLE ...}); the SQL admin Underway connects as is always covered.
  *     Each must exist, and the admin must be allowed to act for it (a member of it, or a
  *     superuser/admin)
+ * @param revokePublicCreate when true, and the pseudo-role PUBLIC may CREATE in schema {@code
+ *     public} (CockroachDB's default), the reader-user step runs {@code REVOKE CREATE ON SCHEMA
+ *     public FROM PUBLIC} so the reader cannot create tables; every {@code tableOwners} role that
+ *     could create there is first granted CREATE explicitly. Shown at the gate as a change of its
+ *     own. Default false: the gate only warns, naming the statement
  * @param unknownFields what JSON gave that this record could not take: unknown field names, and
  *     a {@code sqlPort} that is not a whole number (kept as given, never truncated)
  */
@@ -52,6 +57,7 @@ public record TargetRef(
     Integer sqlPort,
     String sslMode,
     List<String> tableOwners,
+    Boolean revokePublicCreate,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   public static final int DEFAULT_SQL_PORT = 26257;
@@ -63,6 +69,15 @@ public record TargetRef(
     // null entries are kept (validation names them); List.copyOf would throw
     tableOwners = tableOwners == null ? null
         : Collections.unmodifiableList(new ArrayList<>(tableOwners));
+  }
+
+  /** Without {@code revokePublicCreate} (the field added last). */
+  public TargetRef(String namespace, String statefulSet, String publicService,
+      String readerService, String credentialsSecret, String database, String readerUser,
+      String sqlHost, Integer sqlPort, String sslMode, List<String> tableOwners,
+      Map<String, Object> unknownFields) {
+    this(namespace, statefulSet, publicService, readerService, credentialsSecret, database,
+        readerUser, sqlHost, sqlPort, sslMode, tableOwners, null, unknownFields);
   }
 
   /** How JSON becomes a target: {@code sqlPort} is checked, never truncated. */
@@ -79,11 +94,12 @@ public record TargetRef(
       @JsonProperty("sqlPort") Object sqlPort,
       @JsonProperty("sslMode") String sslMode,
       @JsonProperty("tableOwners") List<String> tableOwners,
+      @JsonProperty("revokePublicCreate") Boolean revokePublicCreate,
       @JsonAnySetter Map<String, Object> unknown) {
     Map<String, Object> rejected = WholeNumbers.copy(unknown);
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
         database, readerUser, sqlHost, WholeNumbers.take("sqlPort", sqlPort, rejected), sslMode,
-        tableOwners, rejected);
+        tableOwners, revokePublicCreate, rejected);
   }
 
   /** The usual shape: required fields only, defaults for the rest. */
@@ -96,17 +112,28 @@ public record TargetRef(
 
   public TargetRef withCredentialsSecret(String secret) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, secret, database,
-        readerUser, sqlHost, sqlPort, sslMode, tableOwners, unknownFields);
+        readerUser, sqlHost, sqlPort, sslMode, tableOwners, revokePublicCreate, unknownFields);
   }
 
   public TargetRef withSql(String host, Integer port, String mode) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
-        database, readerUser, host, port, mode, tableOwners, unknownFields);
+        database, readerUser, host, port, mode, tableOwners, revokePublicCreate, unknownFields);
   }
 
   public TargetRef withTableOwners(List<String> owners) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
-        database, readerUser, sqlHost, sqlPort, sslMode, owners, unknownFields);
+        database, readerUser, sqlHost, sqlPort, sslMode, owners, revokePublicCreate, unknownFields);
+  }
+
+  public TargetRef withRevokePublicCreate(Boolean value) {
+    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+        database, readerUser, sqlHost, sqlPort, sslMode, tableOwners, value, unknownFields);
+  }
+
+  /** Whether {@link #revokePublicCreate()} was asked for. */
+  @JsonIgnore
+  public boolean revokesPublicCreate() {
+    return Boolean.TRUE.equals(revokePublicCreate);
   }
 
   /** {@link #tableOwners()}, empty when not given. */

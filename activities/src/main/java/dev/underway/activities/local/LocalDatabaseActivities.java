@@ -8,11 +8,13 @@ import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.PortableRoleSql;
+import dev.underway.activities.sql.ReaderSafety;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.NodesReady;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>replication factor: one "zone", {@code synchronous_standby_names} (see {@link
  *       SyncStandbys}), changed with {@code ALTER SYSTEM} and {@code pg_reload_conf()}, never a
  *       restart;
- *   <li>replicated: every listed standby streaming, in the quorum, and its replay position at or
- *       past the primary's WAL position of the reading before (one poll interval of lag at most,
- *       so a steady write load cannot hold the wait forever);
+ *   <li>replicated: the setting in the configuration file is the one in effect (the reload took
+ *       effect), and every listed standby is streaming, in the synchronous set ({@code
+ *       pg_stat_replication.sync_state} quorum or sync: its WAL sender has the reload too) and has
+ *       replayed past the primary's WAL position when the wait began (kept in the heartbeat, so a
+ *       retried wait keeps it); on consecutive readings;
  *   <li>read-only user: the same code as for CockroachDB ({@link SqlDatabaseActivities} with
  *       {@link PortableRoleSql}), connected through the writer path.
  * </ul>
@@ -59,6 +64,7 @@ public class LocalDatabaseActivities implements DatabaseActivities {
   private final LocalCluster cluster;
   private final Duration pollInterval;
   private final PortableRoleSql roles = new PortableRoleSql();
+  private final ReaderSafety safety = new ReaderSafety();
   private final SqlDatabaseActivities readOnlyUser;
 
   public LocalDatabaseActivities(LocalCluster cluster, Duration pollInterval) {
@@ -81,10 +87,14 @@ public class LocalDatabaseActivities implements DatabaseActivities {
     return withWriter(target, "observe", c -> {
       String version = show(c, "server_version");
       Reading r = read(c, null);
-      boolean reader = roles.roleExists(c, target.readerUserOrDefault());
+      String readerName = target.readerUserOrDefault();
+      boolean reader = roles.roleExists(c, readerName);
+      List<String> problems = reader ? safety.problems(c, readerName,
+          cluster.sqlCredentials().user(), target.tableOwnersOrEmpty()) : List.of();
       DatabaseState state = new DatabaseState("PostgreSQL " + version, r.liveNodes(),
           List.of(new ZoneReplication(ZONE, r.sync().replicationFactor())), reader, true,
-          DatabaseState.POSTGRESQL);
+          DatabaseState.POSTGRESQL, r.health(false), null, problems,
+          safety.publicCanCreate(c));
       log.info("Observed {}: {} live node(s), {} = '{}' (RF {}), reader user {}", name(target),
           r.liveNodes(), ZONE, r.sync().toSetting(), r.sync().replicationFactor(),
           reader ? "present" : "absent");
@@ -183,33 +193,30 @@ public class LocalDatabaseActivities implements DatabaseActivities {
       throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
     }
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    int clean = ctx.getHeartbeatDetails(ReplicationProgress.class)
-        .map(p -> {
-          log.info("Resuming the replication wait of {} at {} clean reading(s)", name(target),
-              p.consecutiveCleanReadings());
-          return p.consecutiveCleanReadings();
-        })
-        .orElse(0);
-    String mark = null;
+    Optional<ReplicationProgress> previous = ctx.getHeartbeatDetails(ReplicationProgress.class);
+    previous.ifPresent(p -> log.info("Resuming the replication wait of {} at {} clean"
+        + " reading(s), replay mark {}", name(target), p.consecutiveCleanReadings(),
+        p.replayMark()));
+    int clean = previous.map(ReplicationProgress::consecutiveCleanReadings).orElse(0);
+    // the primary's position when the wait first began: every listed standby must replay it
+    String mark = previous.map(ReplicationProgress::replayMark).orElse(null);
     while (true) {
-      String previousMark = mark;
-      Reading r = withWriter(target, "read replication", c -> read(c, previousMark));
-      mark = r.currentLsn();
-      long behind = r.sync().names().stream().filter(n -> !r.caughtUp(n)).count();
-      long streaming = r.sync().names().stream().filter(r::streaming).count();
-      long unavailable = streaming < r.sync().required() ? 1 : 0;
-      clean = behind == 0 && unavailable == 0 ? clean + 1 : 0;
-      ReplicationProgress progress =
-          new ReplicationProgress(behind, unavailable, clean, readingsRequired);
+      String fixedMark = mark;
+      Reading r = withWriter(target, "read replication", c -> read(c, fixedMark));
+      mark = r.mark();
+      RangeHealth health = r.health(true);
+      clean = health.healthy() ? clean + 1 : 0;
+      ReplicationProgress progress = new ReplicationProgress(health.underReplicated(),
+          health.unavailable(), clean, readingsRequired, null, null, null, mark);
       ctx.heartbeat(progress);
       if (progress.done()) {
-        log.info("{}: every standby in '{}' caught up on {} consecutive readings", name(target),
-            r.sync().toSetting(), clean);
+        log.info("{}: every standby in '{}' in the synchronous set and past {} on {}"
+            + " consecutive readings", name(target), r.sync().toSetting(), mark, clean);
         return progress;
       }
-      log.debug("{}: {} standby(s) behind, quorum {}, {}/{} clean readings; {}", name(target),
-          behind, unavailable == 0 ? "possible" : "NOT possible", clean, readingsRequired,
-          r.standbys());
+      log.debug("{}: {}{}, {}/{} clean readings; {}", name(target), health.summary(),
+          r.reloadPending() ? ", configuration file says '" + r.fileSetting() + "' (not yet"
+              + " in effect)" : "", clean, readingsRequired, r.standbys());
       pause(pollInterval);
     }
   }
@@ -235,10 +242,13 @@ public class LocalDatabaseActivities implements DatabaseActivities {
   /**
    * One look at the primary.
    *
-   * @param currentLsn the primary's {@code pg_current_wal_lsn()}
+   * @param mark the WAL position the standbys' replay is compared with
+   * @param fileSetting {@code synchronous_standby_names} as the configuration files say it now
+   *     (null when they do not set it)
    * @param standbys by {@code application_name}
    */
-  record Reading(SyncStandbys sync, String currentLsn, Map<String, StandbyStatus> standbys) {
+  record Reading(SyncStandbys sync, String mark, String fileSetting,
+      Map<String, StandbyStatus> standbys) {
     int liveNodes() {
       return 1 + (int) standbys.values().stream().filter(s -> "streaming".equals(s.state()))
           .count();
@@ -249,12 +259,38 @@ public class LocalDatabaseActivities implements DatabaseActivities {
       return s != null && "streaming".equals(s.state());
     }
 
-    /** Streaming, counted by the primary for synchronous commit, and replayed up to the mark. */
-    boolean caughtUp(String name) {
+    /** In the synchronous set: the primary counts it for synchronous commit. */
+    boolean synchronous(String name) {
       StandbyStatus s = standbys.get(name);
-      return s != null && "streaming".equals(s.state())
-          && ("quorum".equals(s.syncState()) || "sync".equals(s.syncState()))
-          && s.caughtUp();
+      return streaming(name)
+          && ("quorum".equals(s.syncState()) || "sync".equals(s.syncState()));
+    }
+
+    /** In the synchronous set and replayed up to the mark. */
+    boolean caughtUp(String name) {
+      return synchronous(name) && standbys.get(name).caughtUp();
+    }
+
+    /** The configuration files name other standbys than the setting in effect: not reloaded. */
+    boolean reloadPending() {
+      return fileSetting != null && !SyncStandbys.parse(fileSetting).equals(sync);
+    }
+
+    /**
+     * The database as one range whose replicas are the primary and the listed standbys:
+     * under-replicated while a listed standby is not in the synchronous set (or, with {@code
+     * replayed}, has not replayed up to the mark), or the setting is not yet in effect;
+     * unavailable while fewer are in the synchronous set than a commit waits for.
+     *
+     * @param replayed whether replay up to the mark counts (the wait: yes; an observation under
+     *     a write load: no, a standby is always a little behind the current position)
+     */
+    RangeHealth health(boolean replayed) {
+      long behind = sync.names().stream()
+          .filter(n -> !(replayed ? caughtUp(n) : synchronous(n))).count();
+      long synchronous = sync.names().stream().filter(this::synchronous).count();
+      boolean under = behind > 0 || reloadPending();
+      return new RangeHealth(1, under ? 1 : 0, synchronous < sync.required() ? 1 : 0, 0);
     }
   }
 
@@ -267,12 +303,13 @@ public class LocalDatabaseActivities implements DatabaseActivities {
       rs.next();
       current = rs.getString(1);
     }
+    String replayMark = mark != null ? mark : current;
     Map<String, StandbyStatus> standbys = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT application_name, state, sync_state,"
             + " coalesce(replay_lsn >= ?::pg_lsn, false)"
             + " FROM pg_stat_replication ORDER BY application_name")) {
-      ps.setString(1, mark != null ? mark : current);
+      ps.setString(1, replayMark);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           standbys.put(rs.getString(1),
@@ -280,7 +317,22 @@ public class LocalDatabaseActivities implements DatabaseActivities {
         }
       }
     }
-    return new Reading(sync, current, standbys);
+    return new Reading(sync, replayMark, fileSetting(c), standbys);
+  }
+
+  /**
+   * {@code synchronous_standby_names} as the configuration files say it now (the last entry
+   * wins: {@code postgresql.auto.conf} after {@code postgresql.conf}); null when no file sets it.
+   * {@code pg_file_settings} reads the files when asked, whatever the server has applied.
+   */
+  private static String fileSetting(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT setting FROM pg_file_settings"
+        + " WHERE name = ? AND error IS NULL ORDER BY seqno DESC LIMIT 1")) {
+      ps.setString(1, ZONE);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   private static String show(Connection c, String setting) throws SQLException {

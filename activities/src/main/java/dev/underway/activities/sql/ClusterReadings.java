@@ -1,6 +1,7 @@
 package dev.underway.activities.sql;
 
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.TargetRef;
 
 /**
@@ -11,5 +12,9 @@ public interface ClusterReadings {
 
   int liveNodes(TargetRef target);
 
+  /** The range metrics: recomputed and published every 10 s, so they lag the cluster. */
   RangeCounts rangeCounts(TargetRef target);
+
+  /** The replicas themselves ({@code SHOW CLUSTER RANGES}). */
+  RangeHealth rangeHealth(TargetRef target);
 }

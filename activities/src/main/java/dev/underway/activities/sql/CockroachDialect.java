@@ -1,12 +1,19 @@
 package dev.underway.activities.sql;
 
+import dev.underway.activities.sql.RangeChecks.RangeReplicas;
+import dev.underway.model.Licence;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.ZoneReplication;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -133,15 +140,87 @@ public class CockroachDialect {
     }
   }
 
+  /** Node ids whose liveness record is current. */
+  public Set<Integer> liveNodeIds(Connection c) throws SQLException {
+    Set<Integer> ids = new LinkedHashSet<>();
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(
+             "SELECT node_id FROM crdb_internal.gossip_nodes WHERE is_live")) {
+      while (rs.next()) {
+        ids.add(rs.getInt(1));
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Every range with its voting and learner replicas: {@code SHOW CLUSTER RANGES} (v23.1+; needs
+   * admin or the ZONECONFIG privilege; exempt from {@code allow_unsafe_internals}).
+   */
+  public List<RangeReplicas> clusterRanges(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW CLUSTER RANGES")) {
+      return readRanges(rs);
+    }
+  }
+
+  /**
+   * The ranges' replicas against what their zones need on the live nodes (see {@link
+   * RangeChecks#health}).
+   */
+  public RangeHealth rangeHealth(Connection c) throws SQLException {
+    int smallest = zones(c).stream().mapToInt(ZoneReplication::numReplicas).min()
+        .orElse(DEFAULT_NUM_REPLICAS);
+    return RangeChecks.health(clusterRanges(c), smallest, liveNodeIds(c));
+  }
+
+  /** CockroachDB's {@code num_replicas} of {@code RANGE default} in a fresh cluster. */
+  static final int DEFAULT_NUM_REPLICAS = 3;
+
   /** Whether an enterprise licence key is set ({@code SHOW CLUSTER SETTING enterprise.license}). */
   public boolean licensed(Connection c) throws SQLException {
+    return licence(c, Instant.now()).keySet();
+  }
+
+  /**
+   * What the licence key states ({@code SHOW CLUSTER SETTING enterprise.license}, decoded here;
+   * see {@link LicenceKey}). Whether CockroachDB's enforcement accepts it, or whether telemetry
+   * reaches Cockroach Labs, is not readable over SQL.
+   */
+  public Licence licence(Connection c, Instant now) throws SQLException {
     try (Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SHOW CLUSTER SETTING enterprise.license")) {
-      return rs.next() && isLicenceKey(rs.getString(1));
+      return LicenceKey.read(rs.next() ? rs.getString(1) : null, now);
     }
   }
 
   // ---- parsing and validation (no I/O) --------------------------------------------------------
+
+  /**
+   * Rows with the columns {@code SHOW CLUSTER RANGES} documents: {@code range_id}, {@code
+   * voting_replicas} and {@code learner_replicas} (arrays of node ids).
+   */
+  static List<RangeReplicas> readRanges(ResultSet rs) throws SQLException {
+    List<RangeReplicas> ranges = new ArrayList<>();
+    while (rs.next()) {
+      ranges.add(new RangeReplicas(rs.getLong("range_id"), nodeIds(rs.getArray("voting_replicas")),
+          nodeIds(rs.getArray("learner_replicas"))));
+    }
+    return ranges;
+  }
+
+  private static List<Integer> nodeIds(Array array) throws SQLException {
+    if (array == null) {
+      return List.of();
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (Object o : (Object[]) array.getArray()) {
+      if (o != null) {
+        ids.add(((Number) o).intValue());
+      }
+    }
+    return ids;
+  }
 
   private static final Pattern VERSION = Pattern.compile("\\bv(\\d+)\\.(\\d+)");
 
@@ -217,9 +296,5 @@ public class CockroachDialect {
       throw new IllegalArgumentException("num_replicas must be at least 1: " + numReplicas);
     }
     return "ALTER " + target + " CONFIGURE ZONE USING num_replicas = " + numReplicas;
-  }
-
-  static boolean isLicenceKey(String value) {
-    return value != null && !value.isBlank();
   }
 }

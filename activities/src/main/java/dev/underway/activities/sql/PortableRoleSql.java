@@ -48,33 +48,41 @@ public class PortableRoleSql {
    * {@link #roleExists} first). Returns false when a concurrent creation won (SQLSTATE 42710).
    */
   public boolean createLoginRole(Connection c, String role) throws SQLException {
+    return createLoginRole(c, role, Optional.empty());
+  }
+
+  /**
+   * {@code CREATE ROLE ... WITH LOGIN [PASSWORD '...']}: the role and its password in one
+   * statement, so no role without its password is ever left for a retry to skip. Returns false
+   * when a concurrent creation won (SQLSTATE 42710). Any other error is rethrown with its
+   * SQLSTATE and a fixed message: the password must not travel in an exception. (An insecure
+   * CockroachDB cluster rejects any password with SQLSTATE 28P01.)
+   */
+  public boolean createLoginRole(Connection c, String role, Optional<String> password)
+      throws SQLException {
+    String sql;
+    try {
+      sql = "CREATE ROLE " + SqlQuoting.identifier(role) + " WITH LOGIN"
+          + (password.isPresent() ? " PASSWORD " + SqlQuoting.literal(c, password.get()) : "");
+    } catch (RuntimeException e) {
+      // the messages name the problem (NUL, backslash), never the value
+      throw new SQLException("role " + role + " cannot be created: " + e.getMessage(), "22023");
+    }
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE ROLE " + SqlQuoting.identifier(role) + " WITH LOGIN");
+      s.execute(sql);
       return true;
     } catch (SQLException e) {
       if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
         return false;
       }
-      throw e;
+      throw new SQLException("creating role " + role + " failed"
+          + (password.isPresent() ? " (the statement set its password)" : ": " + e.getMessage()),
+          e.getSQLState());
     }
   }
 
   public void allowLogin(Connection c, String role) throws SQLException {
     execute(c, "ALTER ROLE " + SqlQuoting.identifier(role) + " WITH LOGIN");
-  }
-
-  /**
-   * {@code ALTER USER ... WITH PASSWORD '...'}. An error is rethrown with only its SQLSTATE and a
-   * fixed message: the password must not travel in an exception.
-   */
-  public void setPassword(Connection c, String role, String password) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("ALTER USER " + SqlQuoting.identifier(role) + " WITH PASSWORD "
-          + SqlQuoting.literal(c, password));
-    } catch (SQLException | RuntimeException e) {
-      String state = e instanceof SQLException se ? se.getSQLState() : null;
-      throw new SQLException("setting the password of role " + role + " failed", state);
-    }
   }
 
   public boolean hasConnect(Connection c, String role, String database) throws SQLException {
@@ -301,7 +309,7 @@ public class PortableRoleSql {
     return s;
   }
 
-  private static boolean queryBoolean(Connection c, String sql, String... args)
+  static boolean queryBoolean(Connection c, String sql, String... args)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {

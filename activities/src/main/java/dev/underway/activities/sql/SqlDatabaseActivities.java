@@ -2,20 +2,25 @@ package dev.underway.activities.sql;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
+import dev.underway.workflows.evolution.Planner;
 import dev.underway.activities.support.Polling;
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.DatabaseState;
+import dev.underway.model.Licence;
 import dev.underway.model.NodesReady;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
+import dev.underway.model.ZoneRules;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * authentication failures (SQLSTATE 28P01, 28000), which are non-retryable {@code
  * CredentialsProblem}s; bad requests are non-retryable {@code InvalidRequest}s raised before
  * anything changes.
+ *
+ * <p>Replication is done only when the replicas themselves show it: {@link #awaitReplicated}
+ * counts a reading only once the settle time has passed since the wait began (range metrics are
+ * recomputed every 10 s and published every 10 s, so right after {@code ALTER ... CONFIGURE ZONE}
+ * they still describe the cluster before it), and a reading is clean only when the metrics show
+ * no under-replicated or unavailable range <em>and</em> {@code SHOW CLUSTER RANGES} shows every
+ * range with the voting replicas its zone needs and no learner.
  */
 public class SqlDatabaseActivities implements DatabaseActivities {
 
@@ -47,6 +59,12 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   private final CockroachDialect dialect;
   private final Duration pollInterval;
   private final ClusterReadings readings;
+  private final Duration settle;
+  private final Clock clock;
+  private final ReaderSafety safety = new ReaderSafety();
+
+  /** Two range-metric intervals: readings taken sooner after the change do not count. */
+  public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(20);
 
   public SqlDatabaseActivities(
       ConnectionFactory connections,
@@ -66,6 +84,30 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       CockroachDialect dialect,
       Duration pollInterval,
       ClusterReadings readings) {
+    this(connections, credentials, dialect, pollInterval, readings, DEFAULT_SETTLE,
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param readings where the waiting activities read live nodes and ranges; null: from the
+   *     database through the dialect
+   * @param settle how long after the replication wait begins its readings start to count
+   *     (default {@link #DEFAULT_SETTLE}; zero only where readings cannot be stale)
+   * @param clock the clock the settle time is measured with
+   */
+  public SqlDatabaseActivities(
+      ConnectionFactory connections,
+      CredentialSource credentials,
+      CockroachDialect dialect,
+      Duration pollInterval,
+      ClusterReadings readings,
+      Duration settle,
+      Clock clock) {
+    this.settle = Objects.requireNonNull(settle, "settle");
+    if (settle.isNegative()) {
+      throw new IllegalArgumentException("settle must not be negative: " + settle);
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.connections = Objects.requireNonNull(connections, "connections");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -76,30 +118,59 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     this.readings = readings != null ? readings : new SqlReadings();
   }
 
+  /** How long after the replication wait begins its readings start to count. */
+  public Duration settle() {
+    return settle;
+  }
+
   // ---- observe --------------------------------------------------------------------------------
 
   @Override
   public DatabaseState observe(TargetRef target) {
+    String readerName = target.readerUserOrDefault();
     return withConnection(target, "observe", (c, creds) -> {
       String version = dialect.serverVersion(c);
       dialect.allowInternals(c, version);
       int live = dialect.liveNodes(c);
       List<ZoneReplication> zones = dialect.zones(c);
-      boolean reader = dialect.roles().roleExists(c, target.readerUserOrDefault());
-      boolean licensed = licensed(c);
-      log.info("Observed {}: {} live nodes, {} zones, reader user {}, licensed {}",
-          target.key(), live, zones.size(), reader ? "present" : "absent", licensed);
-      return new DatabaseState(version, live, zones, reader, licensed);
+      boolean reader = dialect.roles().roleExists(c, readerName);
+      Licence licence = licence(c);
+      RangeHealth ranges = orNullWithoutPrivilege("SHOW CLUSTER RANGES",
+          () -> dialect.rangeHealth(c));
+      List<String> problems = reader
+          ? safety.problems(c, readerName, creds.user(), target.tableOwnersOrEmpty())
+          : List.of();
+      Boolean publicCreate = safety.publicCanCreate(c);
+      log.info("Observed {}: {} live nodes, {} zones, {}, reader user {}{}, licence key {}",
+          target.key(), live, zones.size(), ranges == null ? "ranges not readable"
+              : ranges.summary(), reader ? "present" : "absent",
+          problems.isEmpty() ? "" : " (must not become the reader: " + problems + ")",
+          licence == null ? "not readable" : licence.keySet() ? "set" : "not set");
+      return new DatabaseState(version, live, zones, reader, licence != null && licence.keySet(),
+          null, ranges, licence, problems, publicCreate);
     });
   }
 
-  private boolean licensed(Connection c) throws SQLException {
+  /** What the licence key states; null when the admin may not read it. */
+  private Licence licence(Connection c) throws SQLException {
+    return orNullWithoutPrivilege("enterprise.license",
+        () -> dialect.licence(c, clock.instant()));
+  }
+
+  @FunctionalInterface
+  private interface SqlRead<T> {
+    T read() throws SQLException;
+  }
+
+  /** A reading the SQL user may lack the privilege for: null then, and a warning. */
+  private static <T> T orNullWithoutPrivilege(String what, SqlRead<T> read)
+      throws SQLException {
     try {
-      return dialect.licensed(c);
+      return read.read();
     } catch (SQLException e) {
-      if ("42501".equals(e.getSQLState())) {
-        log.warn("Cannot read enterprise.license (insufficient privilege): reporting unlicensed");
-        return false;
+      if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+        log.warn("Cannot read {} (insufficient privilege): not reported", what);
+        return null;
       }
       throw e;
     }
@@ -147,7 +218,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       List<ZoneReplication> toChange = new ArrayList<>();
       List<ZoneReplication> zones = dialect.zones(c);
       for (ZoneReplication zone : zones) {
-        if (zone.numReplicas() != replicationFactor) {
+        if (!ZoneRules.satisfied(zone, replicationFactor)) {
           if (!CockroachDialect.isValidZoneTarget(zone.target())) {
             throw ApplicationFailure.newNonRetryableFailure(
                 "the database listed a zone target of unexpected form, refusing to change any"
@@ -157,21 +228,23 @@ public class SqlDatabaseActivities implements DatabaseActivities {
         }
       }
       if (toChange.isEmpty()) {
-        return ChangeResult.unchanged(object,
-            "all " + zones.size() + " zones already have num_replicas = " + replicationFactor);
+        return ChangeResult.unchanged(object, "all " + zones.size() + " zones already have"
+            + " what replication factor " + replicationFactor + " asks (system ranges at least"
+            + " that)");
       }
+      List<String> changed = new ArrayList<>();
       for (ZoneReplication zone : toChange) {
-        if (zone.numReplicas() > replicationFactor) {
+        int value = ZoneRules.wanted(zone.target(), replicationFactor);
+        if (zone.numReplicas() > value) {
           log.warn("{}: lowering num_replicas of {} from {} to {}",
-              target.key(), zone.target(), zone.numReplicas(), replicationFactor);
+              target.key(), zone.target(), zone.numReplicas(), value);
         }
-        dialect.setNumReplicas(c, zone.target(), replicationFactor);
+        dialect.setNumReplicas(c, zone.target(), value);
         log.info("{}: {} num_replicas {} -> {}", target.key(), zone.target(),
-            zone.numReplicas(), replicationFactor);
+            zone.numReplicas(), value);
+        changed.add(zone.target() + " " + zone.numReplicas() + " -> " + value);
       }
-      String detail = "num_replicas -> " + replicationFactor + " on " + toChange.stream()
-          .map(z -> z.target() + " (was " + z.numReplicas() + ")")
-          .collect(Collectors.joining(", "));
+      String detail = "num_replicas on " + String.join(", ", changed);
       return new ChangeResult(object, Outcome.UPDATED, detail);
     });
   }
@@ -184,26 +257,33 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
     }
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    int clean = ctx.getHeartbeatDetails(ReplicationProgress.class)
-        .map(p -> {
-          log.info("Resuming the replication wait of {} at {} clean reading(s)",
-              target.key(), p.consecutiveCleanReadings());
-          return p.consecutiveCleanReadings();
-        })
-        .orElse(0);
+    Optional<ReplicationProgress> previous = ctx.getHeartbeatDetails(ReplicationProgress.class);
+    previous.ifPresent(p -> log.info("Resuming the replication wait of {} at {} clean"
+        + " reading(s)", target.key(), p.consecutiveCleanReadings()));
+    int clean = previous.map(ReplicationProgress::consecutiveCleanReadings).orElse(0);
+    // measured from the wait's first attempt: a retry does not start the settle time again
+    long countFrom = previous.map(ReplicationProgress::countFromMillis)
+        .orElseGet(() -> clock.millis() + settle.toMillis());
     while (true) {
+      long readAt = clock.millis();
       RangeCounts counts = readings.rangeCounts(target);
-      clean = counts.clean() ? clean + 1 : 0;
+      RangeHealth ranges = readings.rangeHealth(target);
+      boolean counted = readAt >= countFrom;
+      clean = counted && counts.clean() && ranges.healthy() ? clean + 1 : 0;
       ReplicationProgress progress = new ReplicationProgress(
-          counts.underReplicated(), counts.unavailable(), clean, readingsRequired);
+          Math.max(counts.underReplicated(), ranges.underReplicated()),
+          Math.max(counts.unavailable(), ranges.unavailable()), clean, readingsRequired,
+          countFrom, ranges.total(), ranges.withLearners(), null);
       ctx.heartbeat(progress);
       if (progress.done()) {
-        log.info("{}: no under-replicated or unavailable ranges on {} consecutive readings",
-            target.key(), clean);
+        log.info("{}: {} and no under-replicated or unavailable range in the metrics, on {}"
+            + " consecutive settled readings", target.key(), ranges.summary(), clean);
         return progress;
       }
-      log.debug("{}: {} under-replicated, {} unavailable, {}/{} clean readings", target.key(),
-          counts.underReplicated(), counts.unavailable(), clean, readingsRequired);
+      log.debug("{}: {}; metrics {} under-replicated, {} unavailable; {}; {}/{} clean readings",
+          target.key(), ranges.summary(), counts.underReplicated(), counts.unavailable(),
+          counted ? "settled" : "settling for " + (countFrom - readAt) + " ms more", clean,
+          readingsRequired);
       pause();
     }
   }
@@ -239,20 +319,28 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       boolean created = false;
       PortableRoleSql.RoleInfo info = roles.role(c, role);
       if (!info.exists()) {
-        created = roles.createLoginRole(c, role);
+        created = createReader(c, role, creds, target);
         if (created) {
-          done.add("created user");
-          Optional<String> password = creds.readerPasswordIfAny();
-          if (password.isPresent()) {
-            roles.setPassword(c, role, password.get());
-            done.add("set its password");
-          }
+          done.add(creds.readerPasswordIfAny().isPresent() ? "created user with its password"
+              : "created user");
         } else {
           log.info("{}: user {} was created concurrently", target.key(), role);
+          info = roles.role(c, role);
         }
-      } else if (!info.canLogin()) {
-        roles.allowLogin(c, role);
-        done.add("allowed login");
+      }
+      if (!created) {
+        // an existing role: checked again here, right before it is touched
+        List<String> problems = safety.problems(c, role, creds.user(),
+            target.tableOwnersOrEmpty());
+        if (!problems.isEmpty()) {
+          throw invalid(Planner.REFUSED + ": the existing role " + role + " on " + target.key()
+              + " must not become the read-only user: " + String.join("; ", problems)
+              + ". Name a role of its own in target.readerUser.");
+        }
+        if (!info.canLogin()) {
+          roles.allowLogin(c, role);
+          done.add("allowed login");
+        }
       }
       if (!roles.hasConnect(c, role, database)) {
         roles.grantConnect(c, role, database);
@@ -289,13 +377,70 @@ public class SqlDatabaseActivities implements DatabaseActivities {
         roles.setReadOnlyDefault(c, role);
         done.add("set default_transaction_read_only = true");
       }
-      if (done.isEmpty()) {
-        return ChangeResult.unchanged(object, "read-only user already in place");
+      if (target.revokesPublicCreate() && !Boolean.FALSE.equals(safety.publicCanCreate(c))) {
+        done.addAll(safety.revokePublicCreate(c, target.tableOwnersOrEmpty()));
       }
-      log.info("{}: {}", object, String.join(", ", done));
+      String note = verifyReadOnly(c, role, target, done);
+      if (done.isEmpty()) {
+        return ChangeResult.unchanged(object, "read-only user already in place" + note);
+      }
+      log.info("{}: {}{}", object, String.join(", ", done), note);
       return new ChangeResult(object, created ? Outcome.CREATED : Outcome.UPDATED,
-          String.join(", ", done));
+          String.join(", ", done) + note);
     });
+  }
+
+  /**
+   * {@code CREATE ROLE ... WITH LOGIN [PASSWORD ...]} in one statement. An insecure CockroachDB
+   * cluster rejects the password (SQLSTATE 28P01): then nothing was created and the run stops with
+   * a configuration error instead of an authentication failure.
+   */
+  private boolean createReader(Connection c, String role, SqlCredentials creds,
+      TargetRef target) throws SQLException {
+    try {
+      return dialect.roles().createLoginRole(c, role, creds.readerPasswordIfAny());
+    } catch (SQLException e) {
+      if (INVALID_PASSWORD.equals(e.getSQLState()) && creds.readerPasswordIfAny().isPresent()) {
+        String where = target.credentialsSecret() == null || target.credentialsSecret().isBlank()
+            ? "unset " + EnvironmentCredentialSource.READER_PASSWORD + " in the worker's"
+                + " environment"
+            : "delete the key readerPassword from Secret " + target.namespace() + "/"
+                + target.credentialsSecret();
+        throw ApplicationFailure.newNonRetryableFailure("an insecure cluster cannot set"
+            + " passwords: remove readerPassword (" + where + ") and run again; user " + role
+            + " was not created (SQLSTATE 28P01 on CREATE ROLE ... PASSWORD)",
+            Failures.CREDENTIALS);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Checks the reader's effective privileges (PUBLIC's included): it must not be able to write.
+   * The one exception is PUBLIC's CREATE on schema public when the operator left it (the gate
+   * said so): reported in the result. Anything else fails the step.
+   */
+  private String verifyReadOnly(Connection c, String role, TargetRef target, List<String> done)
+      throws SQLException {
+    List<String> writes = new ArrayList<>(safety.writes(c, role, false));
+    // CREATE on schema public is excused only when it comes from PUBLIC, not the role's own
+    boolean publicCreate = writes.contains(ReaderSafety.PUBLIC_SCHEMA_CREATE)
+        && !Boolean.FALSE.equals(safety.publicCanCreate(c))
+        && !safety.writes(c, role, true).contains(ReaderSafety.PUBLIC_SCHEMA_CREATE);
+    if (publicCreate) {
+      writes.remove(ReaderSafety.PUBLIC_SCHEMA_CREATE);
+    }
+    if (!writes.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("the read-only user " + role + " on "
+          + target.key() + " can still write: " + String.join(", ", writes) + ". Done so far: "
+          + (done.isEmpty() ? "nothing" : String.join(", ", done)) + ". Revoke those"
+          + " privileges (from the role or the roles it belongs to) and run again.",
+          Failures.VERIFICATION_FAILED);
+    }
+    return publicCreate ? "; it cannot INSERT, UPDATE, DELETE or TRUNCATE, but it CAN CREATE"
+        + " in schema public through PUBLIC (as the gate said): close it with "
+        + Planner.revokePublicCreateSql() + ", or run with target.revokePublicCreate: true"
+        : "; checked: it cannot INSERT, UPDATE, DELETE, TRUNCATE or CREATE";
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
@@ -357,6 +502,9 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   /** SQLSTATE insufficient_privilege. */
   static final String INSUFFICIENT_PRIVILEGE = "42501";
 
+  /** SQLSTATE invalid_password: what an insecure CockroachDB cluster answers to any password. */
+  static final String INVALID_PASSWORD = "28P01";
+
   private static ApplicationFailure insufficientPrivilege(
       String user, List<String> owners, TargetRef target, List<String> done) {
     String names = String.join(", ", owners);
@@ -400,6 +548,14 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       return withConnection(target, "read range counts", (c, creds) -> {
         dialect.allowInternals(c, dialect.serverVersion(c));
         return dialect.rangeCounts(c);
+      });
+    }
+
+    @Override
+    public RangeHealth rangeHealth(TargetRef target) {
+      return withConnection(target, "read the ranges' replicas", (c, creds) -> {
+        dialect.allowInternals(c, dialect.serverVersion(c));
+        return dialect.rangeHealth(c);
       });
     }
   }

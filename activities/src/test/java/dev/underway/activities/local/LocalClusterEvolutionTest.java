@@ -13,12 +13,12 @@ import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.Phase;
 import dev.underway.model.PlatformState;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
 import dev.underway.workflows.evolution.Planner;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -48,13 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalClusterEvolutionTest {
 
-  private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCluster.DEFAULT_DATABASE);
-  private static final Duration POLL = Duration.ofMillis(100);
-  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-      .build();
+  private static final TargetRef TARGET = LocalTargets.TARGET;
+  private static final Duration POLL = LocalTargets.POLL;
+  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
 
   @TempDir Path tmp;
 
@@ -130,6 +126,10 @@ class LocalClusterEvolutionTest {
       ClusterObservation phase2 = observe(platform, database);
       assertThat(Planner.discrepancies(TARGET, phase2, Phase.DEFAULTS.get(2))).isEmpty();
       assertThat(phase2.effectiveReplicationFactor()).isEqualTo(3);
+      assertThat(phase2.database().ranges()).as("both standbys in the synchronous set")
+          .isEqualTo(new RangeHealth(1, 0, 0, 0));
+      assertThat(phase2.database().readerUserProblems()).as("the reader Underway made").isEmpty();
+      assertThat(phase2.database().publicCanCreate()).as("PostgreSQL 15+").isFalse();
       assertThat(phase2.platform()).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
       cluster.nodes().forEach(n -> everyPid.add(cluster.pid(n.name())));
       long loadRows = load.stop();

@@ -11,7 +11,6 @@ import dev.underway.model.NodesReady;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -35,13 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalClusterRecoveryTest {
 
-  private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCluster.DEFAULT_DATABASE);
-  private static final Duration POLL = Duration.ofMillis(100);
-  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(2))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-      .build();
+  private static final TargetRef TARGET = LocalTargets.TARGET;
+  private static final Duration POLL = LocalTargets.POLL;
+  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
 
   @TempDir Path tmp;
 

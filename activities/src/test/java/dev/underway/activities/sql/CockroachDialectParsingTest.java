@@ -126,13 +126,6 @@ class CockroachDialectParsingTest {
   }
 
   @Test
-  void aLicenceIsANonEmptyKey() {
-    assertThat(CockroachDialect.isLicenceKey("crl-0-ChB1bmRlcndheQ")).isTrue();
-    assertThat(CockroachDialect.isLicenceKey("")).isFalse();
-    assertThat(CockroachDialect.isLicenceKey(null)).isFalse();
-  }
-
-  @Test
   void readsAclTextAndRoleSettings() {
     assertThat(PortableRoleSql.aclGrantsSelect("{underway_reader=r/postgres}", "underway_reader"))
         .isTrue();

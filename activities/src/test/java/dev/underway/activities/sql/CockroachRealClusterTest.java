@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
+import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.DatabaseState;
+import dev.underway.model.Licence;
 import dev.underway.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -100,9 +102,13 @@ class CockroachRealClusterTest {
   }
 
   private static DatabaseActivities activities(TestActivityEnvironment env) {
+    return activities(env, new SqlCredentials("root", null, null));
+  }
+
+  private static DatabaseActivities activities(TestActivityEnvironment env,
+      SqlCredentials credentials) {
     env.registerActivitiesImplementations(new SqlDatabaseActivities(ConnectionFactory.jdbc(),
-        t -> new SqlCredentials("root", null, null), new CockroachDialect(),
-        Duration.ofMillis(200)));
+        t -> credentials, new CockroachDialect(), Duration.ofMillis(200)));
     return env.newActivityStub(DatabaseActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(2))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
@@ -112,6 +118,11 @@ class CockroachRealClusterTest {
   private static TargetRef target() {
     return TargetRef.of("local", "cockroach", "cockroach-public", "app")
         .withSql("127.0.0.1", sqlPort, "disable");
+  }
+
+  private static TargetRef target(String database, String readerUser) {
+    return new TargetRef("local", "cockroach", "cockroach-public", null, null, database,
+        readerUser, "127.0.0.1", sqlPort, "disable", null, null);
   }
 
   @Test
@@ -124,8 +135,84 @@ class CockroachRealClusterTest {
       assertThat(state.zones()).extracting(z -> z.target()).contains("RANGE default");
       assertThat(state.zones()).allSatisfy(z -> assertThat(z.numReplicas()).isPositive());
       assertThat(state.licensed()).isFalse();
+      assertThat(state.licence()).isEqualTo(Licence.NONE);
+      // SHOW CLUSTER RANGES on one node: every range has its one voter, no learner
+      assertThat(state.ranges()).isNotNull();
+      assertThat(state.ranges().total()).isPositive();
+      assertThat(state.ranges().healthy()).as(state.ranges().summary()).isTrue();
+      assertThat(state.publicCanCreate()).as("CockroachDB's default").isTrue();
+      assertThat(state.readerUserProblems()).isEmpty();
     } finally {
       env.close();
+    }
+  }
+
+  @Test
+  void anAdminIsRefusedAsTheReaderAndLeftAlone() throws Exception {
+    try (Connection c = connect("app"); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE IF NOT EXISTS app_admin");
+      s.execute("GRANT admin TO app_admin");
+    }
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      DatabaseActivities db = activities(env);
+      TargetRef target = target("app", "app_admin");
+      assertThat(String.join("; ", db.observe(target).readerUserProblems()))
+          .contains("superuser or admin");
+      assertThatThrownBy(() -> db.ensureReadOnlyUser(target))
+          .isInstanceOf(ActivityFailure.class)
+          .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getType())
+              .isEqualTo(Failures.INVALID_REQUEST));
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
+  void anInsecureClusterCannotSetTheReadersPasswordAndNoUserIsLeft() throws Exception {
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      DatabaseActivities db = activities(env, new SqlCredentials("root", null, "reader-Pa55"));
+      TargetRef target = target("app", "pw_reader");
+      assertThatThrownBy(() -> db.ensureReadOnlyUser(target))
+          .isInstanceOf(ActivityFailure.class)
+          .satisfies(e -> {
+            ApplicationFailure cause = (ApplicationFailure) e.getCause();
+            assertThat(cause.getType()).isEqualTo(Failures.CREDENTIALS);
+            assertThat(cause.getOriginalMessage())
+                .startsWith("an insecure cluster cannot set passwords: remove readerPassword");
+          });
+      assertThat(db.observe(target).readerUserExists()).isFalse();
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
+  void publicCreateIsRevokedOnRequestAndTheReaderCannotCreateTables() throws Exception {
+    try (Connection c = connect("defaultdb"); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE IF NOT EXISTS app2");
+    }
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      DatabaseActivities db = activities(env);
+      TargetRef target = target("app2", "closed_reader")
+          .withRevokePublicCreate(true);
+      assertThat(db.ensureReadOnlyUser(target).detail())
+          .contains("revoked CREATE on schema public from PUBLIC",
+              "checked: it cannot INSERT, UPDATE, DELETE, TRUNCATE or CREATE");
+      assertThat(db.observe(target).publicCanCreate()).isFalse();
+    } finally {
+      env.close();
+    }
+    Properties p = new Properties();
+    p.setProperty("user", "closed_reader");
+    try (Connection r = DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + sqlPort + "/app2?sslmode=disable", p);
+         Statement s = r.createStatement()) {
+      s.execute("SET default_transaction_read_only = off");
+      assertThatThrownBy(() -> s.execute("CREATE TABLE public.sneaky (v INT)"))
+          .isInstanceOf(java.sql.SQLException.class);
     }
   }
 
@@ -154,7 +241,11 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env);
-      assertThat(db.ensureReadOnlyUser(target()).outcome()).isEqualTo(Outcome.CREATED);
+      ChangeResult first = db.ensureReadOnlyUser(target());
+      assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
+      assertThat(first.detail())
+          .as("PUBLIC's CREATE on schema public, CockroachDB's default, is left and said")
+          .contains("CAN CREATE in schema public through PUBLIC");
       assertThat(db.ensureReadOnlyUser(target()).outcome()).isEqualTo(Outcome.UNCHANGED);
       assertThat(db.observe(target()).readerUserExists()).isTrue();
     } finally {

@@ -2,6 +2,8 @@ package dev.underway.activities.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.underway.activities.sql.PostgresSqlSupport.assertSqlState;
+import static dev.underway.activities.sql.PostgresSqlSupport.scalar;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
@@ -9,17 +11,13 @@ import dev.underway.activities.local.LocalPostgres;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.TargetRef;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,18 +74,11 @@ class SqlReadOnlyUserOnPostgresTest {
   }
 
   private DatabaseActivities stubFor(SqlCredentials credentials) {
-    env.registerActivitiesImplementations(new SqlDatabaseActivities(
-        ConnectionFactory.jdbc(), target -> credentials, new CockroachDialect(),
-        Duration.ofMillis(50)));
-    return env.newActivityStub(DatabaseActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    return PostgresSqlSupport.activities(env, credentials, ConnectionFactory.jdbc());
   }
 
   private static TargetRef target(String readerUser) {
-    return new TargetRef("db", "cockroachdb", "cockroachdb-public", null, null, DB, readerUser,
-        pg.host(), pg.port(), "disable", null, null);
+    return PostgresSqlSupport.target(pg, DB, readerUser);
   }
 
   @Test
@@ -95,7 +86,7 @@ class SqlReadOnlyUserOnPostgresTest {
     TargetRef target = target(null);
     ChangeResult first = activities.ensureReadOnlyUser(target);
     assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
-    assertThat(first.detail()).contains("created user", "set its password",
+    assertThat(first.detail()).contains("created user with its password",
         "SELECT on future tables", "default_transaction_read_only");
     assertThat(first.toString()).doesNotContain(READER_PASSWORD);
 
@@ -290,17 +281,4 @@ class SqlReadOnlyUserOnPostgresTest {
         });
   }
 
-  private static String scalar(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      assertThat(rs.next()).isTrue();
-      return rs.getString(1);
-    }
-  }
-
-  private static void assertSqlState(Statement s, String sql, String state) {
-    assertThatThrownBy(() -> s.execute(sql))
-        .as(sql)
-        .isInstanceOf(SQLException.class)
-        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(state);
-  }
 }

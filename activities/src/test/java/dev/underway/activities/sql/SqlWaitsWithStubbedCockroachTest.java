@@ -9,6 +9,7 @@ import dev.underway.activities.sql.CockroachDialect.RangeCounts;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.NodesReady;
+import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
@@ -19,11 +20,14 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Activity logic with a STUB standing in for CockroachDB (no cockroach binary here): scripted
- * readings for the waits, a scripted dialect for the replication factor. What the real SQL does
- * is covered by CockroachRealClusterTest when a cockroach binary is on PATH.
+ * readings for the waits (with no settle time: the readings here are not stale; the settle time
+ * and stale metrics are ReplicationWaitWithStandInCockroachTest's), a scripted dialect for the
+ * replication factor that keeps and reports every number it is given. What the real SQL does is
+ * covered by CockroachRealClusterTest when a cockroach binary is on PATH.
  */
 class SqlWaitsWithStubbedCockroachTest {
 
@@ -53,7 +59,8 @@ class SqlWaitsWithStubbedCockroachTest {
     ConnectionFactory noDatabase = (t, c) -> (Connection) Proxy.newProxyInstance(
         getClass().getClassLoader(), new Class<?>[] {Connection.class}, (p, m, a) -> null);
     env.registerActivitiesImplementations(new SqlDatabaseActivities(
-        noDatabase, t -> CREDS, dialect, Duration.ofMillis(5), readings));
+        noDatabase, t -> CREDS, dialect, Duration.ofMillis(5), readings, Duration.ZERO,
+        Clock.systemUTC()));
     activities = env.newActivityStub(DatabaseActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
@@ -79,6 +86,12 @@ class SqlWaitsWithStubbedCockroachTest {
     return new RangeCounts(0, 0);
   }
 
+  /** The counts a progress reports, without the settle time and range details. */
+  private static ReplicationProgress counts(ReplicationProgress p) {
+    return new ReplicationProgress(p.underReplicatedRanges(), p.unavailableRanges(),
+        p.consecutiveCleanReadings(), p.readingsRequired());
+  }
+
   @Test
   void replicatedNeedsConsecutiveCleanReadingsAndADirtyOneResetsTheCount() {
     readings.ranges(new RangeCounts(12, 0), clean(), clean(), new RangeCounts(0, 1), clean(),
@@ -87,10 +100,10 @@ class SqlWaitsWithStubbedCockroachTest {
 
     ReplicationProgress done = activities.awaitReplicated(TARGET, 3);
 
-    assertThat(done).isEqualTo(new ReplicationProgress(0, 0, 3, 3));
+    assertThat(counts(done)).isEqualTo(new ReplicationProgress(0, 0, 3, 3));
     // without the reset the 5th reading would have been the 3rd clean one: 3 readings left
     assertThat(readings.rangesLeft()).as("readings not consumed").isEqualTo(1);
-    assertThat(replicationBeats).first().isEqualTo(new ReplicationProgress(12, 0, 0, 3));
+    assertThat(counts(replicationBeats.get(0))).isEqualTo(new ReplicationProgress(12, 0, 0, 3));
   }
 
   @Test
@@ -103,7 +116,8 @@ class SqlWaitsWithStubbedCockroachTest {
 
     assertThat(done.consecutiveCleanReadings()).isEqualTo(3);
     assertThat(readings.rangesLeft()).isEqualTo(1);
-    assertThat(replicationBeats).containsExactly(new ReplicationProgress(0, 0, 3, 3));
+    assertThat(replicationBeats).extracting(SqlWaitsWithStubbedCockroachTest::counts)
+        .containsExactly(new ReplicationProgress(0, 0, 3, 3));
   }
 
   @Test
@@ -115,7 +129,7 @@ class SqlWaitsWithStubbedCockroachTest {
     assertThat(activities.awaitReplicated(TARGET, 3).consecutiveCleanReadings()).isEqualTo(3);
 
     assertThat(readings.rangesLeft()).isEqualTo(1);
-    assertThat(replicationBeats).first().isEqualTo(new ReplicationProgress(1, 0, 0, 3));
+    assertThat(counts(replicationBeats.get(0))).isEqualTo(new ReplicationProgress(1, 0, 0, 3));
   }
 
   @Test
@@ -158,14 +172,35 @@ class SqlWaitsWithStubbedCockroachTest {
     ChangeResult first = activities.setReplicationFactor(TARGET, 2);
 
     assertThat(first.outcome()).isEqualTo(Outcome.UPDATED);
-    assertThat(dialect.altered)
-        .containsExactly("RANGE default", "DATABASE system", "RANGE meta", "RANGE system");
-    assertThat(first.detail()).contains("RANGE default (was 1)", "RANGE system (was 1)")
+    assertThat(dialect.altered).containsExactly(Map.entry("RANGE default", 2),
+        Map.entry("DATABASE system", 2), Map.entry("RANGE meta", 2), Map.entry("RANGE system", 2));
+    assertThat(first.detail()).contains("RANGE default 1 -> 2", "RANGE system 1 -> 2")
         .doesNotContain("liveness");
+    assertThat(dialect.zones(null)).extracting(ZoneReplication::numReplicas).containsOnly(2);
 
     ChangeResult second = activities.setReplicationFactor(TARGET, 2);
     assertThat(second.outcome()).isEqualTo(Outcome.UNCHANGED);
     assertThat(dialect.altered).hasSize(4);
+  }
+
+  @Test
+  void replicationFactor3IsSentAs3AndTheSystemRangesGoBackToTheirDefault5() {
+    dialect.live = 3;
+    dialect.zones.addAll(List.of(new ZoneReplication("RANGE default", 2),
+        new ZoneReplication("DATABASE system", 2), new ZoneReplication("RANGE meta", 2),
+        new ZoneReplication("RANGE liveness", 2), new ZoneReplication("RANGE system", 2),
+        new ZoneReplication("TABLE app.public.items", 2)));
+
+    ChangeResult result = activities.setReplicationFactor(TARGET, 3);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.UPDATED);
+    assertThat(dialect.zones(null)).containsExactly(new ZoneReplication("RANGE default", 3),
+        new ZoneReplication("DATABASE system", 5), new ZoneReplication("RANGE meta", 5),
+        new ZoneReplication("RANGE liveness", 5), new ZoneReplication("RANGE system", 5),
+        new ZoneReplication("TABLE app.public.items", 3));
+    assertThat(result.detail()).contains("RANGE default 2 -> 3", "RANGE meta 2 -> 5");
+    assertThat(activities.setReplicationFactor(TARGET, 3).outcome())
+        .isEqualTo(Outcome.UNCHANGED);
   }
 
   @Test
@@ -212,6 +247,9 @@ class SqlWaitsWithStubbedCockroachTest {
       ranges.addAll(List.of(values));
     }
 
+    /** What SHOW CLUSTER RANGES says in these tests: every range right. */
+    volatile RangeHealth replicas = new RangeHealth(10, 0, 0, 0);
+
     int nodesLeft() {
       return nodes.size();
     }
@@ -239,13 +277,23 @@ class SqlWaitsWithStubbedCockroachTest {
       }
       return next;
     }
+
+    @Override
+    public RangeHealth rangeHealth(TargetRef target) {
+      return replicas;
+    }
   }
 
-  /** The dialect's CockroachDB statements replaced by a scripted cluster; validation stays real. */
+  /**
+   * The dialect's CockroachDB statements replaced by a scripted cluster that keeps the number
+   * each ALTER ... CONFIGURE ZONE sent and reports it back; validation stays real.
+   */
   static final class ScriptedDialect extends CockroachDialect {
     volatile int live;
     final List<ZoneReplication> zones = new ArrayList<>();
-    final List<String> altered = new CopyOnWriteArrayList<>();
+    /** target -> num_replicas, in the order they were set. */
+    final Map<String, Integer> altered = java.util.Collections.synchronizedMap(
+        new LinkedHashMap<>());
 
     @Override
     public String serverVersion(Connection c) {
@@ -264,7 +312,8 @@ class SqlWaitsWithStubbedCockroachTest {
     public synchronized List<ZoneReplication> zones(Connection c) {
       List<ZoneReplication> now = new ArrayList<>();
       for (ZoneReplication z : zones) {
-        now.add(altered.contains(z.target()) ? new ZoneReplication(z.target(), 2) : z);
+        Integer set = altered.get(z.target());
+        now.add(set == null ? z : new ZoneReplication(z.target(), set));
       }
       return now;
     }
@@ -272,7 +321,7 @@ class SqlWaitsWithStubbedCockroachTest {
     @Override
     public void setNumReplicas(Connection c, String target, int numReplicas) {
       alterZoneSql(target, numReplicas); // the real validation
-      altered.add(target);
+      altered.put(target, numReplicas);
     }
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Whether a cluster is healthy enough to open a gate on or to change: every node it should have
- * Ready and live. A run holds (state HOLDING) while this lists anything, re-checking, and goes on
+ * Ready and live, and every range fully replicated (as the replicas themselves show it, when the
+ * database reports them). A run holds (state HOLDING) while this lists anything, re-checking, and goes on
  * only once it is empty, or stops when an operator aborts. Pure.
  */
 public final class Health {
@@ -26,6 +27,9 @@ public final class Health {
     if (database.liveNodes() < platform.desiredNodes()) {
       found.add("only " + database.liveNodes() + " of " + platform.desiredNodes()
           + " nodes are live");
+    }
+    if (database.ranges() != null && !database.ranges().healthy()) {
+      found.add(database.ranges().summary());
     }
     return found;
   }

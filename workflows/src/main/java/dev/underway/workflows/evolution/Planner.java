@@ -4,14 +4,17 @@ import dev.underway.kernel.DecideCommands;
 import dev.underway.activities.Failures;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
+import dev.underway.model.Licence;
 import dev.underway.model.Phase;
 import dev.underway.model.PhasePlan;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
+import dev.underway.model.ZoneRules;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Compares what was observed with what a phase wants and says what must change. Pure and
@@ -65,10 +68,20 @@ public final class Planner {
           Failures.SCALE_DOWN_REFUSED);
     }
 
+    if (!database.readerUserProblems().isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          REFUSED + ": target.readerUser names the existing role " + target.readerUserOrDefault()
+              + " on " + target.key() + ", which must not become the read-only user: "
+              + String.join("; ", database.readerUserProblems()) + ". Making it read-only by"
+              + " default would take writes away from whoever uses it. Name a role of its own in"
+              + " target.readerUser (Underway creates it).",
+          Failures.INVALID_REQUEST);
+    }
+
     Integer scaleTo = nodesBefore < nodesAfter ? nodesAfter : null;
     List<String> zones = new ArrayList<>();
     for (ZoneReplication z : database.zones()) {
-      if (z.numReplicas() != rfAfter) {
+      if (!ZoneRules.satisfied(z, rfAfter)) {
         zones.add(z.target());
       }
     }
@@ -113,16 +126,26 @@ public final class Planner {
           ? "make every commit wait for a majority of " + rfAfter + " copies (" + String.join(", ",
               zones) + " = ANY " + (rfAfter / 2) + " of the " + (rfAfter - 1) + " standby(s),"
               + " set with a configuration reload, never a restart), then wait until every"
-              + " listed standby has caught up on " + CLEAN_READINGS_REQUIRED
-              + " consecutive readings"
-          : "set num_replicas = " + rfAfter + " on " + zones.size()
-              + " zone configuration(s) (" + String.join(", ", zones) + "), then wait until no"
-              + " range is under-replicated or unavailable on " + CLEAN_READINGS_REQUIRED
-              + " consecutive readings");
+              + " listed standby is in the synchronous set after the reload took effect and has"
+              + " replayed the primary's WAL position of that moment, on "
+              + CLEAN_READINGS_REQUIRED + " consecutive readings"
+          : zoneChange(zones, rfAfter));
     }
+    boolean revokePublic = wantsReader && Boolean.TRUE.equals(database.publicCanCreate())
+        && target.revokesPublicCreate();
     if (createUser) {
-      changes.add("create read-only SQL user " + target.readerUserOrDefault() + " (SELECT on"
-          + " database " + target.database() + ", default_transaction_read_only = true)");
+      changes.add("create read-only SQL user " + target.readerUserOrDefault() + " (LOGIN and"
+          + " its password in one statement; SELECT on database " + target.database()
+          + ", default_transaction_read_only = true), then check that it cannot INSERT, UPDATE,"
+          + " DELETE, TRUNCATE or CREATE anywhere in " + target.database());
+    }
+    if (revokePublic) {
+      List<String> owners = target.tableOwnersOrEmpty();
+      changes.add(REVOKE_PUBLIC_CREATE_CHANGE + " in database " + target.database() + " ("
+          + revokePublicCreateSql() + ")" + (owners.isEmpty() ? ""
+              : ", after granting CREATE on schema public explicitly to "
+                  + String.join(", ", owners) + " where they have it only through PUBLIC")
+          + ": any other role that creates tables in schema public through PUBLIC loses that");
     }
     if (createService) {
       changes.add(local
@@ -156,17 +179,23 @@ public final class Planner {
       warnings.add("While this phase runs the cluster tolerates no node failure: avoid node"
           + " maintenance until it is done.");
     }
-    if (nodesAfter > 1 && !database.licensed()) {
-      warnings.add("No licence key is set: CockroachDB throttles multi-node clusters without one"
-          + " after 7 days. Set one (SET CLUSTER SETTING enterprise.license) before then.");
+    if (!postgres) {
+      warnings.add(licenceWarning(database));
     }
-    if (platform.readyNodes() < platform.desiredNodes()) {
-      warnings.add("Only " + platform.readyNodes() + " of " + platform.desiredNodes()
-          + " pods are Ready now: find out why before approving.");
+    if (wantsReader && Boolean.TRUE.equals(database.publicCanCreate()) && !revokePublic) {
+      warnings.add("PUBLIC (every role) may CREATE in schema public of database "
+          + target.database() + ", so the read-only user " + target.readerUserOrDefault()
+          + " could create tables there: its default_transaction_read_only is a session default"
+          + " it can switch off, and its grants do not matter for what PUBLIC holds. To close"
+          + " it, run in database " + target.database() + ": " + revokePublicCreateSql()
+          + "; (first GRANT CREATE ON SCHEMA public to the roles that create tables), or set"
+          + " target.revokePublicCreate: true to let this run do it as a change of its own.");
     }
-    if (database.liveNodes() < platform.desiredNodes()) {
-      warnings.add("Only " + database.liveNodes() + " of " + platform.desiredNodes()
-          + " nodes are live now: find out why before approving.");
+    // a run holds instead of opening a gate on an unhealthy cluster; a dry run (and a run of the
+    // first command sequence) shows the same facts as warnings
+    for (String problem : Health.problems(observed)) {
+      warnings.add(Character.toUpperCase(problem.charAt(0)) + problem.substring(1)
+          + " now: find out why before approving.");
     }
     return new PhasePlan(phase.name(), nodesBefore, nodesAfter, rfBefore, rfAfter, tolBefore,
         tolAfter, scaleTo, zones, createUser, createService, budgetDuring, budgetAfter, changes,
@@ -193,13 +222,20 @@ public final class Planner {
       found.add(database.liveNodes() + " of " + phase.nodes() + " nodes are live");
     }
     for (ZoneReplication z : database.zones()) {
-      if (z.numReplicas() != phase.replicationFactor()) {
+      if (!ZoneRules.satisfied(z, phase.replicationFactor())) {
         found.add(z.target() + " has num_replicas " + z.numReplicas() + ", phase wants "
-            + phase.replicationFactor());
+            + ZoneRules.describeWanted(z.target(), phase.replicationFactor()));
       }
+    }
+    if (database.ranges() != null && !database.ranges().healthy()) {
+      found.add("the ranges are not fully replicated: " + database.ranges().summary());
     }
     if (phase.wantsReaderPath() && !database.readerUserExists()) {
       found.add("read-only user " + target.readerUserOrDefault() + " is missing");
+    }
+    if (phase.wantsReaderPath() && !database.readerUserProblems().isEmpty()) {
+      found.add("read-only user " + target.readerUserOrDefault() + " is not read-only: "
+          + String.join("; ", database.readerUserProblems()));
     }
     if (phase.wantsReaderPath() && !platform.readerServiceExists()) {
       found.add("reader Service " + target.readerServiceOrDefault() + " is missing");
@@ -224,17 +260,85 @@ public final class Planner {
         : p.disruptionBudgetMaxUnavailable();
     PlatformState platform = new PlatformState(plan.nodesAfter(), plan.nodesAfter(),
         p.readerServiceExists() || plan.createReaderService(), budget, p.kind());
+    int rf = plan.replicationAfter();
     List<ZoneReplication> zones = d.zones().stream()
-        .map(z -> new ZoneReplication(z.target(), plan.replicationAfter()))
+        .map(z -> ZoneRules.satisfied(z, rf) ? z
+            : new ZoneReplication(z.target(), ZoneRules.wanted(z.target(), rf)))
         .toList();
+    boolean revoked = plan.changes().stream().anyMatch(c -> c.startsWith(
+        REVOKE_PUBLIC_CREATE_CHANGE));
     DatabaseState database = new DatabaseState(d.version(), plan.nodesAfter(), zones,
-        d.readerUserExists() || plan.createReaderUser(), d.licensed(), d.engine());
+        d.readerUserExists() || plan.createReaderUser(), d.licensed(), d.engine(), null,
+        d.licence(), d.readerUserProblems(), revoked ? Boolean.FALSE : d.publicCanCreate());
     return new ClusterObservation(platform, database);
   }
 
+  /** How the plan names the opt-in revocation of PUBLIC's CREATE on schema public. */
+  static final String REVOKE_PUBLIC_CREATE_CHANGE = "revoke CREATE on schema public from PUBLIC";
+
+  /** The statement that takes CREATE on schema public away from PUBLIC. */
+  public static String revokePublicCreateSql() {
+    return "REVOKE CREATE ON SCHEMA public FROM PUBLIC";
+  }
+
+  /** The zone change in words: data zones to the factor, system zones to their own default. */
+  private static String zoneChange(List<String> zones, int rf) {
+    java.util.Map<Integer, List<String>> byValue = zones.stream().collect(Collectors.groupingBy(
+        z -> ZoneRules.wanted(z, rf), java.util.TreeMap::new, Collectors.toList()));
+    List<String> parts = new ArrayList<>();
+    byValue.forEach((value, targets) -> parts.add("num_replicas = " + value
+        + (value != rf ? " (CockroachDB's default for system ranges: not pinned to the factor)"
+            : "")
+        + " on " + targets.size() + " zone configuration(s) (" + String.join(", ", targets)
+        + ")"));
+    return "set " + String.join(" and ", parts) + ", then wait until the replicas themselves"
+        + " show it: readings count only from the settle time after the change (range metrics"
+        + " lag by up to two 10 s intervals); every range has the voting replicas its zone needs"
+        + " and no learner (SHOW CLUSTER RANGES), and the metrics show no under-replicated or"
+        + " unavailable range, on " + CLEAN_READINGS_REQUIRED + " consecutive readings";
+  }
+
+  /**
+   * The licence line every CockroachDB gate carries: what the key states, and why a set key is
+   * no proof that the cluster will not be throttled.
+   */
+  static String licenceWarning(DatabaseState database) {
+    Licence l = database.licence() != null ? database.licence()
+        : new Licence(database.licensed(), null, null, null);
+    if (!l.keySet()) {
+      return "No licence key is set (enterprise.license is empty). " + LICENCE_RULE + " The"
+          + " clock started when this cluster was initialised, not when it grows. Set a key (SET"
+          + " CLUSTER SETTING enterprise.license = '...') unless the cluster will be gone before"
+          + " then.";
+    }
+    String what = "A licence key" + (l.type() == null ? "" : " of type " + l.type())
+        + " is set" + (l.validUntil() == null ? "" : ", valid until " + l.validUntil()
+            + (l.daysLeft() == null ? "" : l.expired()
+                ? " (EXPIRED " + -l.daysLeft() + " day(s) before this observation)"
+                : " (" + l.daysLeft() + " day(s) left when observed)"));
+    if (l.expired()) {
+      return what + ". " + LICENCE_RULE + " Renew the key now.";
+    }
+    if (l.needsTelemetry()) {
+      return what + ". " + l.type() + " keys also need telemetry: a cluster whose telemetry has"
+          + " not reached Cockroach Labs for 7 days is throttled (more than 5 concurrent open"
+          + " transactions rejected). Check that diagnostics reporting is on and can reach the"
+          + " internet, and renew the key before it expires.";
+    }
+    return what + ". A set key is no proof that it is valid: Underway reads what the key"
+        + " states, not what CockroachDB's enforcement decided (check the DB Console's licence"
+        + " notice). " + LICENCE_RULE;
+  }
+
+  /** CockroachDB's licence enforcement in one sentence. */
+  static final String LICENCE_RULE = "CockroachDB throttles a cluster without a valid licence 7"
+      + " days after the cluster was initialised (cockroach start + init; only start-single-node"
+      + " and cockroach demo are exempt), whatever its size: more than 5 concurrent open"
+      + " transactions are then rejected.";
+
   /**
    * What an approver reads at the gate: the numbers, the changes in order, the warnings. How to
-   * decide is added by {@link DecideCommands}.
+   * decide is added by the kernel ({@code DecideCommands}).
    */
   public static String gateText(TargetRef target, PhasePlan plan) {
     StringBuilder s = new StringBuilder();

@@ -86,6 +86,7 @@ public final class RequestValidation {
         problems);
     optional("target.readerUser", t.readerUser(), SQL_NAME, "a SQL user name", problems);
     tableOwners(t, problems);
+    ReaderNames.check(t, problems);
     optional("target.sqlHost", t.sqlHost(), Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}"),
         "a host name or address", problems);
     if (t.sqlPort() != null && (t.sqlPort() < 1 || t.sqlPort() > 65535)) {

@@ -93,7 +93,7 @@ class ClusterEvolutionWorkflowTest {
     assertThat(result.state()).isEqualTo(RunState.COMPLETED);
     assertThat(result.phasesDone()).containsExactly("phase-0", "phase-1", "phase-2");
     assertThat(cluster.nodes()).isEqualTo(3);
-    assertThat(cluster.zones().values()).containsOnly(3);
+    assertThat(cluster.zones()).isEqualTo(InMemoryCluster.zonesAt(3));
     assertThat(cluster.zones()).hasSize(InMemoryCluster.ZONES.size());
     assertThat(cluster.hasReaderUser()).isTrue();
     assertThat(cluster.hasReaderService()).isTrue();

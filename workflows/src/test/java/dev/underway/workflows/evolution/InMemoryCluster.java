@@ -11,6 +11,7 @@ import dev.underway.model.PlatformState;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
+import dev.underway.model.ZoneRules;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -131,6 +132,16 @@ public class InMemoryCluster {
 
   public synchronized Map<String, Integer> zones() {
     return Map.copyOf(zones);
+  }
+
+  /**
+   * Every zone as a cluster evolved to {@code rf} has it ({@link ZoneRules}): the factor, and
+   * from 3 the system zones at CockroachDB's default 5.
+   */
+  public static Map<String, Integer> zonesAt(int rf) {
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    ZONES.forEach(z -> expected.put(z, ZoneRules.wanted(z, rf)));
+    return Map.copyOf(expected);
   }
 
   public synchronized boolean hasReaderUser() {
@@ -280,9 +291,10 @@ public class InMemoryCluster {
       throw ApplicationFailure.newNonRetryableFailure(
           "RF " + rf + " > " + nodes + " live nodes", Failures.INVALID_REQUEST);
     }
-    long changed = zones.values().stream().filter(v -> v != rf).count();
+    long changed = zones.entrySet().stream()
+        .filter(e -> !ZoneRules.satisfied(e.getKey(), e.getValue(), rf)).count();
     if (zoneChangesTakeEffect) {
-      zones.replaceAll((k, v) -> rf);
+      zones.replaceAll((k, v) -> ZoneRules.satisfied(k, v, rf) ? v : ZoneRules.wanted(k, rf));
     }
     return new ChangeResult("zone configurations", changed == 0 ? Outcome.UNCHANGED
         : Outcome.UPDATED, changed + " zone(s) set to num_replicas " + rf);

@@ -63,7 +63,8 @@ class PlannerTest {
     assertThat(plan.disruptionBudgetAfter()).isEqualTo(1);
     assertThat(plan.failuresToleratedAfter()).isEqualTo(1);
     assertThat(plan.changes().get(plan.changes().size() - 1)).startsWith("once verified");
-    assertThat(plan.warnings()).noneMatch(w -> w.contains("licence"));
+    assertThat(plan.warnings()).noneMatch(w -> w.contains("No licence key"))
+        .anyMatch(w -> w.startsWith("A licence key is set. A set key is no proof"));
   }
 
   @Test
