@@ -24,7 +24,12 @@ final class CockroachStandIn implements DatabaseActivities {
 
   /** At Phase 0 of the reference story: RF 1 on every zone, no read-only user. */
   CockroachStandIn(KubernetesClient admin) {
-    this.memory = InMemoryCluster.atPhase0().licensed(true);
+    this(admin, InMemoryCluster.atPhase0().licensed(true));
+  }
+
+  /** With the in-memory database in the state {@code memory} is in. */
+  CockroachStandIn(KubernetesClient admin, InMemoryCluster memory) {
+    this.memory = memory;
     this.database = memory.database();
     this.admin = admin;
   }
