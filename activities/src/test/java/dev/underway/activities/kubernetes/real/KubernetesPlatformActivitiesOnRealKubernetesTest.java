@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kubernetes platform activities against the real API server, as the worker's ServiceAccount
@@ -139,6 +143,9 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
     assertThat(failure.getOriginalMessage()).contains("3 to 2").contains("never scales down");
     assertThat(ns.statefulSet().getSpec().getReplicas()).isEqualTo(3);
     assertThat(ns.statefulSet().getMetadata().getGeneration()).isEqualTo(generation);
+    ApplicationFailure zero = applicationFailure(() -> activities.scaleNodes(target, 0));
+    assertThat(zero.getType()).isEqualTo(Failures.INVALID_REQUEST);
+    assertThat(ns.statefulSet().getSpec().getReplicas()).isEqualTo(3);
     ns.awaitReady(3);
   }
 
@@ -202,6 +209,62 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
       assertThat(plane.admin().policy().v1().podDisruptionBudget().inNamespace(name).list()
           .getItems()).isEmpty();
     }
+  }
+
+  @Test
+  void aTargetOutsideTheWorkersNamespaceIsRefusedAtOnceNamingThePermission() {
+    at(0);
+    TargetRef elsewhere = TargetRef.of("underway-elsewhere", DemoNamespace.STATEFUL_SET,
+        "cockroachdb-public", "app");
+    List<ThrowingCallable> calls = List.of(
+        () -> activities.observe(elsewhere),
+        () -> activities.scaleNodes(elsewhere, 2),
+        () -> activities.awaitNodesReady(elsewhere, 1),
+        () -> activities.applyDisruptionBudget(elsewhere, 0),
+        () -> activities.ensureReaderService(elsewhere));
+    for (ThrowingCallable call : calls) {
+      ApplicationFailure failure = applicationFailure(call);
+      assertThat(failure.getType()).isEqualTo(Failures.INSUFFICIENT_PRIVILEGE);
+      assertThat(failure.isNonRetryable()).as("retrying cannot grant a permission").isTrue();
+      assertThat(failure.getOriginalMessage())
+          .contains("system:serviceaccount:" + ns.name() + ":underway-worker")
+          .contains("cannot get resource \"statefulsets\"")
+          .contains("apply it in namespace underway-elsewhere");
+    }
+  }
+
+  @Test
+  void aMissingNamespaceIsTargetNotFoundForAWorkerThatMayLookThere() {
+    // a worker bound cluster-wide (here: the administrator) sees 404, not 403
+    testEnv = TestActivityEnvironment.newInstance();
+    testEnv.registerActivitiesImplementations(
+        new KubernetesPlatformActivities(plane.admin(), Duration.ofMillis(100)));
+    activities = testEnv.newActivityStub(PlatformActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    TargetRef nowhere = TargetRef.of("no-such-namespace", "cockroachdb", "cockroachdb-public",
+        "app");
+    ApplicationFailure failure = applicationFailure(() -> activities.observe(nowhere));
+    assertThat(failure.getType()).isEqualTo(Failures.TARGET_NOT_FOUND);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("no-such-namespace/cockroachdb");
+  }
+
+  @Test
+  void awaitNodesReadyResumesFromTheLastHeartbeatOnARetry() {
+    TargetRef target = at(0);
+    testEnv.setHeartbeatDetails(new NodesReady(0, 1)); // what the previous attempt reported
+    Logger logger = (Logger) LoggerFactory.getLogger(KubernetesPlatformActivities.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      assertThat(activities.awaitNodesReady(target, 1)).isEqualTo(new NodesReady(1, 1));
+    } finally {
+      logger.detachAppender(logs);
+    }
+    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(line -> assertThat(line).contains("Resuming").contains("0/1"));
   }
 
   // ---- the disruption budget -----------------------------------------------------------------

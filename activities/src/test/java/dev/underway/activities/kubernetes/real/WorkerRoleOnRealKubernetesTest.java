@@ -2,8 +2,10 @@ package dev.underway.activities.kubernetes.real;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
 import dev.underway.activities.kubernetes.SecretCredentialSource;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -146,6 +149,24 @@ class WorkerRoleOnRealKubernetesTest {
         .requestsBy(AuditLog.serviceAccountUser(NS, DemoNamespace.WORKER_ACCOUNT)))
         .filteredOn(r -> r.decision().equals("forbid")).extracting(AuditLog.Request::verb)
         .contains("patch", "delete", "get", "list", "create");
+  }
+
+  @Test
+  void aCredentialsSecretTheRoleDoesNotNameIsACredentialsProblemNotARetry() {
+    TargetRef misnamed = ns.target().withCredentialsSecret("someone-elses");
+    ns.admin().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+        .withName("someone-elses").endMetadata().withStringData(Map.of("username", "x",
+            "password", "hidden-value")).build()).serverSideApply();
+
+    Throwable thrown = catchThrowable(
+        () -> new SecretCredentialSource(ns.worker()).credentialsFor(misnamed));
+
+    assertThat(thrown).isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+      assertThat(f.getType()).isEqualTo(Failures.CREDENTIALS);
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).contains("may not read Secret " + NS + "/someone-elses")
+          .contains("cockroachdb-underway").doesNotContain("hidden-value");
+    });
   }
 
   private static Role liveRole() {
