@@ -15,18 +15,14 @@ import dev.underway.model.RunState;
 import dev.underway.model.TargetRef;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
-import dev.underway.workflows.evolution.SearchAttributes;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -64,16 +60,8 @@ class ClusterEvolutionOnRealKubernetesTest {
       ControlPlane plane) {
     ns = DemoNamespace.create(plane, "underway-evolve", 0);
     CockroachStandIn cockroach = new CockroachStandIn(plane.admin());
-    // real time: the activities poll a real server, which a skipping clock would outrun
-    env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    SearchAttributes.ALL.forEach(key ->
-        env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    Worker worker = env.newWorker(TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
+    env = RealTimeWorkflows.start(TASK_QUEUE, ClusterEvolutionWorkflowImpl.class,
         new KubernetesPlatformActivities(ns.worker(), Duration.ofMillis(200)), cockroach);
-    env.start();
     TargetRef target = ns.target();
     EvolutionRequest request = new EvolutionRequest(target, null, null, false, "alice");
 

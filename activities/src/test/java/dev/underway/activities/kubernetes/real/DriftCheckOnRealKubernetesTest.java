@@ -9,12 +9,8 @@ import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import dev.underway.workflows.drift.DriftReport;
 import dev.underway.workflows.evolution.InMemoryCluster;
-import dev.underway.workflows.evolution.SearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,16 +43,9 @@ class DriftCheckOnRealKubernetesTest {
   @Test
   void aStatefulSetScaledBehindUnderwaysBackIsReported(ControlPlane plane) {
     ns = DemoNamespace.create(plane, "underway-drift", 1);
-    env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    SearchAttributes.ALL.forEach(key ->
-        env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    Worker worker = env.newWorker(TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DriftCheckWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
+    env = RealTimeWorkflows.start(TASK_QUEUE, DriftCheckWorkflowImpl.class,
         new KubernetesPlatformActivities(ns.worker(), Duration.ofMillis(200)),
         new CockroachStandIn(plane.admin(), InMemoryCluster.atPhase1().licensed(true)));
-    env.start();
     DriftCheckRequest request = new DriftCheckRequest(ns.target(), PHASE_1);
 
     DriftReport clean = check(request, "drift-1");
