@@ -8,11 +8,13 @@ import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,10 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   @Override
   public PlatformState observe(TargetRef target) {
     Refusals.requireTarget(target);
+    return permitted(target, () -> observeAllowed(target));
+  }
+
+  private PlatformState observeAllowed(TargetRef target) {
     StatefulSet sts = statefulSets.require(target);
     int desiredNodes = StatefulSetOperator.desiredReplicas(sts);
     int readyNodes = statefulSets.readyNodes(target, sts);
@@ -70,7 +76,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
       throw Refusals.invalid("cannot scale " + target.key() + " to " + nodes
           + " nodes: a cluster needs at least 1");
     }
-    return statefulSets.scaleTo(target, nodes);
+    return permitted(target, () -> statefulSets.scaleTo(target, nodes));
   }
 
   @Override
@@ -79,6 +85,10 @@ public class KubernetesPlatformActivities implements PlatformActivities {
     if (nodes < 1) {
       throw Refusals.invalid("cannot wait for " + nodes + " Ready nodes: at least 1 is needed");
     }
+    return permitted(target, () -> awaitAllowed(target, nodes));
+  }
+
+  private NodesReady awaitAllowed(TargetRef target, int nodes) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     Optional<NodesReady> last = context.getHeartbeatDetails(NodesReady.class);
     last.ifPresentOrElse(
@@ -117,16 +127,31 @@ public class KubernetesPlatformActivities implements PlatformActivities {
     if (maxUnavailable < 0) {
       throw Refusals.invalid("maxUnavailable must be 0 or more, got " + maxUnavailable);
     }
-    StatefulSet sts = statefulSets.require(target);
-    return budgets.reconcile(desired.disruptionBudget(
-        target, StatefulSetOperator.podSelector(target, sts), maxUnavailable));
+    return permitted(target, () -> budgets.reconcile(desired.disruptionBudget(target,
+        StatefulSetOperator.podSelector(target, statefulSets.require(target)), maxUnavailable)));
   }
 
   @Override
   public ChangeResult ensureReaderService(TargetRef target) {
     Refusals.requireTarget(target);
-    StatefulSet sts = statefulSets.require(target);
-    return services.reconcile(
-        desired.readerService(target, StatefulSetOperator.podSelector(target, sts)));
+    return permitted(target, () -> services.reconcile(desired.readerService(target,
+        StatefulSetOperator.podSelector(target, statefulSets.require(target)))));
+  }
+
+  /**
+   * Runs one activity's requests; the API server's 403 becomes a non-retryable refusal naming
+   * what was refused, since retrying cannot grant a permission (the worker's Role is namespaced:
+   * a target in another namespace is the usual cause). Other API errors stay retryable.
+   */
+  private static <T> T permitted(TargetRef target, Supplier<T> requests) {
+    try {
+      return requests.get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        log.warn("{}: the API server refused a request: {}", target.key(), e.getMessage());
+        throw Refusals.forbidden(target, e);
+      }
+      throw e;
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.underway.activities.kubernetes;
 
 import dev.underway.activities.Failures;
 import dev.underway.model.TargetRef;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
 
 /** The non-retryable failures of the Kubernetes activities, with operator-readable messages. */
@@ -26,6 +27,17 @@ final class Refusals {
             + "`cockroach node decommission` first (and a replication factor the remaining nodes "
             + "can hold); nothing was changed.",
         Failures.SCALE_DOWN_REFUSED);
+  }
+
+  /** The API server answered 403: the worker's identity lacks a permission this step needs. */
+  static ApplicationFailure forbidden(TargetRef target, KubernetesClientException e) {
+    String refused = e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage() : e.getMessage();
+    return ApplicationFailure.newNonRetryableFailure("The Kubernetes API refused the worker a"
+        + " request for " + target.key() + ": " + refused + ". The worker's Role"
+        + " (manifests/worker) is namespaced: apply it in namespace " + target.namespace()
+        + " (or bind its rules there) and start again; this step changed nothing.",
+        Failures.INSUFFICIENT_PRIVILEGE);
   }
 
   /** Checks the fields every Kubernetes activity needs. */

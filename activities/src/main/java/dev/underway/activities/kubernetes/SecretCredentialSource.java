@@ -6,6 +6,7 @@ import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.model.TargetRef;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -39,8 +40,19 @@ public class SecretCredentialSource implements CredentialSource {
       throw failure("no credentials Secret named in target.credentialsSecret");
     }
     String where = "Secret " + target.namespace() + "/" + target.credentialsSecret();
-    Secret secret = client.secrets().inNamespace(target.namespace())
-        .withName(target.credentialsSecret()).get();
+    Secret secret;
+    try {
+      secret = client.secrets().inNamespace(target.namespace())
+          .withName(target.credentialsSecret()).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        // the worker's Role reads one Secret by name: another name is refused, not missing
+        throw failure("the worker may not read " + where + " (its Role in manifests/worker"
+            + " grants get on one Secret by name, cockroachdb-underway, in its own namespace):"
+            + " name that Secret in target.credentialsSecret, or add this one to the Role");
+      }
+      throw e;
+    }
     if (secret == null) {
       throw failure(where + " not found (create it with keys username, password"
           + " and optionally readerPassword)");

@@ -5,9 +5,8 @@ import dev.underway.model.TargetRef;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -51,14 +50,20 @@ final class StatefulSetOperator {
   }
 
   /**
-   * Makes {@code spec.replicas} equal {@code wanted}. Refuses to lower it. The patch carries the
-   * resourceVersion that was read, so a concurrent change makes it fail (409, retried) instead
-   * of being overwritten: a retry reads again and decides again.
+   * Makes the StatefulSet's replicas equal {@code wanted} through its {@code scale} subresource,
+   * so the worker's Role needs no write access to the StatefulSet itself (a patch there could
+   * change the pod template: the image, the command). Refuses to lower it. The update carries
+   * the resourceVersion that was read, so a concurrent change makes it fail (409, retried)
+   * instead of being overwritten: a retry reads again and decides again.
    */
   ChangeResult scaleTo(TargetRef target, int wanted) {
     String object = "StatefulSet " + target.key();
-    StatefulSet sts = require(target);
-    int current = desiredReplicas(sts);
+    require(target);
+    var statefulSet = client.apps().statefulSets().inNamespace(target.namespace())
+        .withName(target.statefulSet());
+    Scale scale = statefulSet.scale();
+    int current = scale.getSpec() == null || scale.getSpec().getReplicas() == null
+        ? 1 : scale.getSpec().getReplicas();
     if (wanted == current) {
       log.info("{} already has replicas {}; nothing to do", object, current);
       return ChangeResult.unchanged(object, "replicas already " + current);
@@ -67,10 +72,8 @@ final class StatefulSetOperator {
       log.warn("{}: refusing to scale down from {} to {}", object, current, wanted);
       throw Refusals.scaleDown(target, current, wanted);
     }
-    String patch = "{\"metadata\":{\"resourceVersion\":\""
-        + sts.getMetadata().getResourceVersion() + "\"},\"spec\":{\"replicas\":" + wanted + "}}";
-    client.apps().statefulSets().inNamespace(target.namespace()).withName(target.statefulSet())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    scale.getSpec().setReplicas(wanted);
+    statefulSet.scale(scale);
     log.info("{}: replicas {} -> {} (not waiting for readiness here)", object, current, wanted);
     return new ChangeResult(object, ChangeResult.Outcome.UPDATED,
         "replicas " + current + " -> " + wanted);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -18,8 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The YAML under {@code manifests/} (read from the source folder, {@code ../manifests} relative to
@@ -173,12 +177,10 @@ class ManifestFilesTest {
         .containsAllEntriesOf(sts.getSpec().getSelector().getMatchLabels());
     Container db = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(db.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health?ready=1");
-    assertThat(db.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
-    assertThat(List.of(db.getReadinessProbe().getHttpGet().getPort(),
-        db.getLivenessProbe().getHttpGet().getPort()))
-        .allSatisfy(port -> assertThat(port.getIntVal() != null ? port.getIntVal()
-            : db.getPorts().stream().filter(p -> p.getName().equals(port.getStrVal()))
-                .findFirst().orElseThrow().getContainerPort()).isEqualTo(8080));
+    IntOrString port = db.getReadinessProbe().getHttpGet().getPort();
+    assertThat(port.getIntVal() != null ? port.getIntVal()
+        : db.getPorts().stream().filter(p -> p.getName().equals(port.getStrVal()))
+            .findFirst().orElseThrow().getContainerPort()).isEqualTo(8080);
     assertThat(db.getCommand()).contains("--join=cockroachdb-0.cockroachdb:26257,"
         + "cockroachdb-1.cockroachdb:26257,cockroachdb-2.cockroachdb:26257");
     assertThat(db.getResources().getRequests()).containsKeys("cpu", "memory");
@@ -186,6 +188,84 @@ class ManifestFilesTest {
     assertThat(db.getVolumeMounts()).anySatisfy(
         m -> assertThat(m.getName()).isEqualTo(sts.getSpec().getVolumeClaimTemplates().get(0)
             .getMetadata().getName()));
+  }
+
+  /** Issue 7, item 7: the database pods as CockroachDB's reference StatefulSet and Helm chart. */
+  @Test
+  void theDatabasePodsFollowCockroachDbsKubernetesGuidance() throws IOException {
+    StatefulSet sts = YAML.unmarshal(
+        Files.readString(ROOT.resolve("cockroachdb/base/statefulset.yaml")), StatefulSet.class);
+    PodSpec pod = sts.getSpec().getTemplate().getSpec();
+    assertThat(pod.getTerminationGracePeriodSeconds())
+        .as("time to drain before SIGKILL").isGreaterThanOrEqualTo(300L);
+    Container db = pod.getContainers().get(0);
+    assertThat(db.getLivenessProbe())
+        .as("a liveness probe can kill a busy node: readiness only").isNull();
+    assertThat(db.getCommand()).noneMatch(arg -> arg.startsWith("--advertise-host"))
+        .contains("--advertise-addr=$(POD_NAME)." + sts.getSpec().getServiceName()
+            + ".$(POD_NAMESPACE).svc.cluster.local");
+    assertThat(db.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
+      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    });
+    assertThat(db.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("POD_NAME");
+      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+    });
+    Map<String, Quantity> requests = db.getResources().getRequests();
+    Map<String, Quantity> limits = db.getResources().getLimits();
+    assertThat(requests).containsOnlyKeys("cpu", "memory");
+    assertThat(limits).as("requests equal to limits (Guaranteed QoS)").isEqualTo(requests);
+    assertThat(Quantity.getAmountInBytes(requests.get("cpu")))
+        .as("a whole number of CPUs").matches(cpu -> cpu.stripTrailingZeros().scale() <= 0);
+  }
+
+  /**
+   * The init Job's script, run here by bash with a stand-in for the {@code cockroach} binary
+   * (the script's only dependency) that answers as CockroachDB does.
+   */
+  @Test
+  void theInitJobCountsAnAlreadyInitializedClusterAsSuccess(@TempDir Path dir) throws Exception {
+    Job job = YAML.unmarshal(
+        Files.readString(ROOT.resolve("cockroachdb/base/init-job.yaml")), Job.class);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished())
+        .as("a finished Job goes away, so a changed one can be applied again").isNotNull();
+    assertThat(job.getSpec().getBackoffLimit()).isNotNull();
+    Container init = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(init.getResources().getLimits()).isEqualTo(init.getResources().getRequests());
+    List<String> command = init.getCommand();
+    assertThat(command.subList(0, 2)).containsExactly("/bin/bash", "-c");
+    String script = command.get(2);
+    assertThat(script).contains("/cockroach/cockroach init --insecure")
+        .contains("cluster has already been initialized");
+
+    // a fresh cluster: init succeeds at once
+    assertThat(runInit(dir, script, "echo 'Cluster successfully initialized'; exit 0"))
+        .isEqualTo(0);
+    // an initialised one: CockroachDB's error, counted as success
+    assertThat(runInit(dir, script,
+        "echo 'ERROR: cluster has already been initialized'; exit 1")).isEqualTo(0);
+    // the first node not up yet, then initialised by someone else meanwhile
+    Path calls = dir.resolve("calls");
+    assertThat(runInit(dir, script, "echo x >> " + calls + "; if [ $(wc -l < " + calls
+        + ") -lt 3 ]; then echo 'ERROR: connection refused'; exit 1; fi;"
+        + " echo 'ERROR: cluster has already been initialized'; exit 1")).isEqualTo(0);
+    assertThat(Files.readAllLines(calls)).hasSize(3);
+    // any other error is a failure once the retries are spent
+    assertThat(runInit(dir, script, "echo 'ERROR: permission denied'; exit 1")).isEqualTo(1);
+  }
+
+  /** Runs the init script with {@code cockroach} replaced by {@code stub} and no pause. */
+  private static int runInit(Path dir, String script, String stub) throws Exception {
+    Path cockroach = dir.resolve("cockroach");
+    Files.writeString(cockroach, "#!/bin/bash\n" + stub + "\n");
+    assertThat(cockroach.toFile().setExecutable(true)).isTrue();
+    String runnable = script.replace("/cockroach/cockroach", cockroach.toString())
+        .replaceAll("sleep \\d+", "sleep 0");
+    Process p = new ProcessBuilder("/bin/bash", "-c", runnable).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("init.log").toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("script finished").isTrue();
+    return p.exitValue();
   }
 
   @Test

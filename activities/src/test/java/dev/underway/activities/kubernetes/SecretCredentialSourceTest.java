@@ -26,7 +26,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Credentials from a Secret in the CRUD mock; no secret value may leak into failures or logs. */
+/**
+ * Credentials from a Secret in the CRUD mock; no secret value may leak into failures or logs.
+ * These cases are about the Secret's content, some in shapes only a mock can serve (stringData
+ * on a read, data that is not base64: a real API server refuses to store it). Reading the Secret
+ * as the worker's ServiceAccount, and being refused any other, is tested against a real API
+ * server in {@code real.WorkerRoleOnRealKubernetesTest}.
+ */
 @EnableKubernetesMockClient(crud = true)
 class SecretCredentialSourceTest {
 
