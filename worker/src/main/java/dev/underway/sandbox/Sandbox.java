@@ -69,7 +69,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** The target as the workflow sees it; the local activities know which cluster it is. */
   public static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-primary", LocalCluster.DEFAULT_DATABASE);
+      TargetRef.local("sandbox", LocalCluster.DEFAULT_DATABASE);
 
   /** Who the sandbox says approved when {@code --auto-approve} is on. */
   public static final String AUTO_APPROVER = "sandbox-auto-approve";

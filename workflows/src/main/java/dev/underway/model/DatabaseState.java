@@ -1,6 +1,5 @@
 package dev.underway.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
@@ -12,8 +11,8 @@ import java.util.List;
  * @param readerUserExists whether the read-only user exists
  * @param licensed whether an enterprise licence key is set (see {@link Licence}: a key being set
  *     is no proof the cluster will not be throttled)
- * @param engine {@link #COCKROACHDB} or {@link #POSTGRESQL}; null means CockroachDB. It chooses
- *     the words the plan uses, nothing else.
+ * @param engine the engine (absent in JSON, as from activities that predate it: CockroachDB). It
+ *     chooses the words the plan uses and which warnings apply
  * @param ranges the replicas of every range as the database shows them; null when not observed
  *     (histories recorded before it was)
  * @param licence what the licence key states; null when not observed
@@ -30,17 +29,18 @@ public record DatabaseState(
     List<ZoneReplication> zones,
     boolean readerUserExists,
     boolean licensed,
-    String engine,
+    Engine engine,
     RangeHealth ranges,
     Licence licence,
     List<String> readerUserProblems,
     Boolean publicCanCreate) {
 
-  public static final String COCKROACHDB = "cockroachdb";
+  public static final Engine COCKROACHDB = Engine.COCKROACHDB;
   /** Replication factor is a synchronous-standby quorum (the sandbox's PostgreSQL target). */
-  public static final String POSTGRESQL = "postgresql";
+  public static final Engine POSTGRESQL = Engine.POSTGRESQL;
 
   public DatabaseState {
+    engine = engine == null ? Engine.COCKROACHDB : engine;
     zones = zones == null ? List.of() : List.copyOf(zones);
     readerUserProblems = readerUserProblems == null ? List.of() : List.copyOf(readerUserProblems);
   }
@@ -52,7 +52,7 @@ public record DatabaseState(
   }
 
   public DatabaseState(String version, int liveNodes, List<ZoneReplication> zones,
-      boolean readerUserExists, boolean licensed, String engine) {
+      boolean readerUserExists, boolean licensed, Engine engine) {
     this(version, liveNodes, zones, readerUserExists, licensed, engine, null, null, null, null);
   }
 
@@ -74,10 +74,5 @@ public record DatabaseState(
   public DatabaseState withPublicCanCreate(Boolean value) {
     return new DatabaseState(version, liveNodes, zones, readerUserExists, licensed, engine,
         ranges, licence, readerUserProblems, value);
-  }
-
-  @JsonIgnore
-  public boolean isPostgresql() {
-    return POSTGRESQL.equals(engine);
   }
 }

@@ -1,7 +1,5 @@
 package dev.underway.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-
 /**
  * What the platform (Kubernetes, or the local sandbox) reports about the cluster's nodes.
  *
@@ -10,27 +8,26 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *     accepting connections)
  * @param readerServiceExists whether the reader Service (local: the reader endpoint) exists
  * @param disruptionBudgetMaxUnavailable the managed PDB's {@code maxUnavailable}, null if absent
- * @param kind {@link #KUBERNETES} or {@link #LOCAL}; null means Kubernetes. It chooses the words
- *     the plan uses, nothing else.
+ * @param kind where the nodes run (absent in JSON, as from activities that predate it: Kubernetes).
+ *     It chooses the words the plan uses, nothing else
  */
 public record PlatformState(
     int desiredNodes,
     int readyNodes,
     boolean readerServiceExists,
     Integer disruptionBudgetMaxUnavailable,
-    String kind) {
+    PlatformKind kind) {
 
-  public static final String KUBERNETES = "kubernetes";
-  public static final String LOCAL = "local";
+  public static final PlatformKind KUBERNETES = PlatformKind.KUBERNETES;
+  public static final PlatformKind LOCAL = PlatformKind.LOCAL;
+
+  public PlatformState {
+    kind = kind == null ? PlatformKind.KUBERNETES : kind;
+  }
 
   /** A Kubernetes platform. */
   public PlatformState(int desiredNodes, int readyNodes, boolean readerServiceExists,
       Integer disruptionBudgetMaxUnavailable) {
     this(desiredNodes, readyNodes, readerServiceExists, disruptionBudgetMaxUnavailable, null);
-  }
-
-  @JsonIgnore
-  public boolean isLocal() {
-    return LOCAL.equals(kind);
   }
 }

@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which database cluster a run changes: a CockroachDB StatefulSet in a Kubernetes namespace.
+ * Which database cluster a run changes: a CockroachDB StatefulSet in a Kubernetes namespace
+ * ({@code kind} absent or {@code kubernetes}), or a local cluster of the sandbox ({@code kind}
+ * {@code local}, named by {@code name}; the worker's local activities know where it is).
  *
- * <p>Only {@code namespace}, {@code statefulSet}, {@code publicService} and {@code database} are
- * required; the rest have defaults (see the accessors ending in {@code OrDefault}). Unknown JSON
+ * <p>On Kubernetes only {@code namespace}, {@code statefulSet}, {@code publicService} and {@code
+ * database} are required; a local target needs {@code name} and {@code database}. The rest have
+ * defaults (see the accessors ending in {@code OrDefault}). Unknown JSON
  * fields are collected in {@link #unknownFields()} so the workflow can refuse them with a clear
  * message instead of silently ignoring a typo.
  *
@@ -41,6 +44,8 @@ import java.util.Map;
  *     public FROM PUBLIC} so the reader cannot create tables; every {@code tableOwners} role that
  *     could create there is first granted CREATE explicitly. Shown at the gate as a change of its
  *     own. Default false: the gate only warns, naming the statement
+ * @param kind where the cluster runs; absent means Kubernetes
+ * @param name a local cluster's name (local targets only)
  * @param unknownFields what JSON gave that this record could not take: unknown field names, and
  *     a {@code sqlPort} that is not a whole number (kept as given, never truncated)
  */
@@ -58,6 +63,8 @@ public record TargetRef(
     String sslMode,
     List<String> tableOwners,
     Boolean revokePublicCreate,
+    PlatformKind kind,
+    String name,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   public static final int DEFAULT_SQL_PORT = 26257;
@@ -71,13 +78,29 @@ public record TargetRef(
         : Collections.unmodifiableList(new ArrayList<>(tableOwners));
   }
 
-  /** Without {@code revokePublicCreate} (the field added last). */
+  /** A Kubernetes target without {@code revokePublicCreate}. */
   public TargetRef(String namespace, String statefulSet, String publicService,
       String readerService, String credentialsSecret, String database, String readerUser,
       String sqlHost, Integer sqlPort, String sslMode, List<String> tableOwners,
       Map<String, Object> unknownFields) {
     this(namespace, statefulSet, publicService, readerService, credentialsSecret, database,
         readerUser, sqlHost, sqlPort, sslMode, tableOwners, null, unknownFields);
+  }
+
+  /** A Kubernetes target. */
+  public TargetRef(String namespace, String statefulSet, String publicService,
+      String readerService, String credentialsSecret, String database, String readerUser,
+      String sqlHost, Integer sqlPort, String sslMode, List<String> tableOwners,
+      Boolean revokePublicCreate, Map<String, Object> unknownFields) {
+    this(namespace, statefulSet, publicService, readerService, credentialsSecret, database,
+        readerUser, sqlHost, sqlPort, sslMode, tableOwners, revokePublicCreate, null, null,
+        unknownFields);
+  }
+
+  /** A local cluster of the sandbox, named {@code name}. */
+  public static TargetRef local(String name, String database) {
+    return new TargetRef(null, null, null, null, null, database, null, null, null, null, null,
+        null, PlatformKind.LOCAL, name, null);
   }
 
   /** How JSON becomes a target: {@code sqlPort} is checked, never truncated. */
@@ -95,11 +118,17 @@ public record TargetRef(
       @JsonProperty("sslMode") String sslMode,
       @JsonProperty("tableOwners") List<String> tableOwners,
       @JsonProperty("revokePublicCreate") Boolean revokePublicCreate,
+      @JsonProperty("kind") String kind,
+      @JsonProperty("name") String name,
       @JsonAnySetter Map<String, Object> unknown) {
     Map<String, Object> rejected = WholeNumbers.copy(unknown);
+    PlatformKind platform = kind == null ? null : PlatformKind.parse(kind);
+    if (kind != null && platform == null) {
+      rejected.put("kind", kind); // validation names it
+    }
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
         database, readerUser, sqlHost, WholeNumbers.take("sqlPort", sqlPort, rejected), sslMode,
-        tableOwners, revokePublicCreate, rejected);
+        tableOwners, revokePublicCreate, platform, name, rejected);
   }
 
   /** The usual shape: required fields only, defaults for the rest. */
@@ -112,22 +141,26 @@ public record TargetRef(
 
   public TargetRef withCredentialsSecret(String secret) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, secret, database,
-        readerUser, sqlHost, sqlPort, sslMode, tableOwners, revokePublicCreate, unknownFields);
+        readerUser, sqlHost, sqlPort, sslMode, tableOwners, revokePublicCreate, kind, name,
+        unknownFields);
   }
 
   public TargetRef withSql(String host, Integer port, String mode) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
-        database, readerUser, host, port, mode, tableOwners, revokePublicCreate, unknownFields);
+        database, readerUser, host, port, mode, tableOwners, revokePublicCreate, kind, name,
+        unknownFields);
   }
 
   public TargetRef withTableOwners(List<String> owners) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
-        database, readerUser, sqlHost, sqlPort, sslMode, owners, revokePublicCreate, unknownFields);
+        database, readerUser, sqlHost, sqlPort, sslMode, owners, revokePublicCreate, kind, name,
+        unknownFields);
   }
 
   public TargetRef withRevokePublicCreate(Boolean value) {
     return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
-        database, readerUser, sqlHost, sqlPort, sslMode, tableOwners, value, unknownFields);
+        database, readerUser, sqlHost, sqlPort, sslMode, tableOwners, value, kind, name,
+        unknownFields);
   }
 
   /** Whether {@link #revokePublicCreate()} was asked for. */
@@ -175,9 +208,24 @@ public record TargetRef(
     return statefulSet + "-budget";
   }
 
-  /** "namespace/statefulSet": how operators and search attributes name a target. */
+  /** Whether this is a local cluster of the sandbox. */
+  @JsonIgnore
+  public boolean isLocal() {
+    return kind == PlatformKind.LOCAL;
+  }
+
+  /**
+   * "namespace/statefulSet" (a local cluster: "local/name"): how operators and search attributes
+   * name a target.
+   */
   @JsonIgnore
   public String key() {
-    return namespace + "/" + statefulSet;
+    return isLocal() ? "local/" + name : namespace + "/" + statefulSet;
+  }
+
+  /** The key as a workflow id's part: {@code namespace-statefulSet}, {@code local-name}. */
+  @JsonIgnore
+  public String idPart() {
+    return key().replace('/', '-');
   }
 }

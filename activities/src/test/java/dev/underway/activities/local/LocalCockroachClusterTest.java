@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalCockroachClusterTest {
 
   private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCockroachCluster.DEFAULT_DATABASE);
+      TargetRef.local("sandbox", LocalCockroachCluster.DEFAULT_DATABASE);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(30))

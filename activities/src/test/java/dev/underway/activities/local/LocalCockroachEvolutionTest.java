@@ -52,7 +52,7 @@ class LocalCockroachEvolutionTest {
   private static final Optional<Path> BINARY =
       LocalCockroachCluster.onPath("cockroach", System.getenv("PATH"));
   private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCockroachCluster.DEFAULT_DATABASE);
+      TargetRef.local("sandbox", LocalCockroachCluster.DEFAULT_DATABASE);
   private static final Duration POLL = Duration.ofMillis(250);
   private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(5))

@@ -10,7 +10,7 @@ final class LocalTargets {
   private LocalTargets() {}
 
   static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCluster.DEFAULT_DATABASE);
+      TargetRef.local("sandbox", LocalCluster.DEFAULT_DATABASE);
   static final Duration POLL = Duration.ofMillis(100);
   /** One attempt: a failure shows at once instead of being retried. */
   static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()

@@ -27,7 +27,7 @@ public interface DriftCheckWorkflow extends RunbookWorkflow {
    * schedule appends the scheduled time to the workflow id of each run it starts.
    */
   static String scheduleId(TargetRef target) {
-    return RUNBOOK + "-" + target.namespace() + "-" + target.statefulSet();
+    return RUNBOOK + "-" + target.idPart();
   }
 
   @WorkflowMethod(name = TYPE)

@@ -23,7 +23,7 @@ public interface ClusterEvolutionWorkflow extends GatedWorkflow {
 
   /** Only one run per target: its workflow id is derived from the target. */
   static String workflowId(TargetRef target) {
-    return RUNBOOK + "-" + target.namespace() + "-" + target.statefulSet();
+    return RUNBOOK + "-" + target.idPart();
   }
 
   @WorkflowMethod(name = TYPE)

@@ -14,7 +14,6 @@ import dev.underway.model.ZoneRules;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Compares what was observed with what a phase wants and says what must change. Pure and
@@ -97,39 +96,18 @@ public final class Planner {
     int budgetFinal = rfAfter >= 3 ? BUDGET_RELAXED : BUDGET_LOCKED;
     Integer budgetAfter = Integer.valueOf(budgetFinal).equals(budgetHeld) ? null : budgetFinal;
 
-    boolean local = platform.isLocal();
-    boolean postgres = database.isPostgresql();
+    TargetWords words = TargetWords.of(observed);
     List<String> changes = new ArrayList<>();
-    String budgetName = local ? "the disruption budget of " + target.key()
-        : "PodDisruptionBudget " + target.namespace() + "/" + target.disruptionBudgetName();
+    String budgetName = words.budget(target);
     if (budgetDuring != null) {
       changes.add("hold " + budgetName + " at maxUnavailable 0 while the replication factor is 2"
-          + " or less, so no voluntary " + (local ? "node maintenance" : "eviction")
-          + " can take a replica away");
+          + " or less, so no voluntary " + words.disruption() + " can take a replica away");
     }
     if (scaleTo != null) {
-      changes.add(local && postgres
-          ? "add " + (nodesAfter - nodesBefore) + " streaming standby node(s) to " + target.key()
-              + " (" + nodesBefore + " -> " + nodesAfter + " nodes, each from a base backup of"
-              + " the primary), then wait until " + nodesAfter + " nodes accept connections and"
-              + " stream"
-          : local
-          ? "start " + (nodesAfter - nodesBefore) + " more local node(s) joining " + target.key()
-              + " (" + nodesBefore + " -> " + nodesAfter + " nodes), then wait until "
-              + nodesAfter + " nodes are ready and live"
-          : "scale StatefulSet " + target.key() + " from " + nodesBefore + " to " + nodesAfter
-              + " nodes, then wait until " + nodesAfter + " pods are Ready and " + nodesAfter
-              + " nodes are live");
+      changes.add(words.scale(target, nodesBefore, nodesAfter));
     }
     if (!zones.isEmpty()) {
-      changes.add(postgres
-          ? "make every commit wait for a majority of " + rfAfter + " copies (" + String.join(", ",
-              zones) + " = ANY " + (rfAfter / 2) + " of the " + (rfAfter - 1) + " standby(s),"
-              + " set with a configuration reload, never a restart), then wait until every"
-              + " listed standby is in the synchronous set after the reload took effect and has"
-              + " replayed the primary's WAL position of that moment, on "
-              + CLEAN_READINGS_REQUIRED + " consecutive readings"
-          : zoneChange(zones, rfAfter));
+      changes.add(words.replication(zones, rfAfter));
     }
     boolean revokePublic = wantsReader && Boolean.TRUE.equals(database.publicCanCreate())
         && target.revokesPublicCreate();
@@ -148,10 +126,7 @@ public final class Planner {
           + ": any other role that creates tables in schema public through PUBLIC loses that");
     }
     if (createService) {
-      changes.add(local
-          ? "publish the reader endpoint of " + target.key() + " (connections that prefer"
-              + " standbys)"
-          : "create reader Service " + target.namespace() + "/" + target.readerServiceOrDefault());
+      changes.add(words.readerPath(target));
     }
     if (budgetAfter != null) {
       changes.add("once verified, set " + budgetName + " to maxUnavailable " + budgetAfter
@@ -179,7 +154,7 @@ public final class Planner {
       warnings.add("While this phase runs the cluster tolerates no node failure: avoid node"
           + " maintenance until it is done.");
     }
-    if (!postgres) {
+    if (words.licensed()) {
       warnings.add(licenceWarning(database));
     }
     if (wantsReader && Boolean.TRUE.equals(database.publicCanCreate()) && !revokePublic) {
@@ -279,23 +254,6 @@ public final class Planner {
   /** The statement that takes CREATE on schema public away from PUBLIC. */
   public static String revokePublicCreateSql() {
     return "REVOKE CREATE ON SCHEMA public FROM PUBLIC";
-  }
-
-  /** The zone change in words: data zones to the factor, system zones to their own default. */
-  private static String zoneChange(List<String> zones, int rf) {
-    java.util.Map<Integer, List<String>> byValue = zones.stream().collect(Collectors.groupingBy(
-        z -> ZoneRules.wanted(z, rf), java.util.TreeMap::new, Collectors.toList()));
-    List<String> parts = new ArrayList<>();
-    byValue.forEach((value, targets) -> parts.add("num_replicas = " + value
-        + (value != rf ? " (CockroachDB's default for system ranges: not pinned to the factor)"
-            : "")
-        + " on " + targets.size() + " zone configuration(s) (" + String.join(", ", targets)
-        + ")"));
-    return "set " + String.join(" and ", parts) + ", then wait until the replicas themselves"
-        + " show it: readings count only from the settle time after the change (range metrics"
-        + " lag by up to two 10 s intervals); every range has the voting replicas its zone needs"
-        + " and no learner (SHOW CLUSTER RANGES), and the metrics show no under-replicated or"
-        + " unavailable range, on " + CLEAN_READINGS_REQUIRED + " consecutive readings";
   }
 
   /**

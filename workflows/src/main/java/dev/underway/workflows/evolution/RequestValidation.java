@@ -76,14 +76,36 @@ public final class RequestValidation {
       problems.add("target is missing: name namespace, statefulSet, publicService and database");
       return;
     }
-    unknown("target", t.unknownFields(), problems, "sqlPort");
-    required("target.namespace", t.namespace(), DNS_LABEL, "a Kubernetes namespace", problems);
-    required("target.statefulSet", t.statefulSet(), DNS_LABEL, "a StatefulSet name", problems);
-    required("target.publicService", t.publicService(), DNS_LABEL, "a Service name", problems);
+    if (t.unknownFields().containsKey("kind")) {
+      problems.add("target.kind '" + t.unknownFields().get("kind") + "' is not one of kubernetes,"
+          + " local");
+    }
+    Map<String, Object> unknown = new java.util.LinkedHashMap<>(t.unknownFields());
+    unknown.remove("kind");
+    unknown("target", unknown, problems, "sqlPort");
+    if (t.isLocal()) {
+      required("target.name", t.name(), DNS_LABEL, "a local cluster's name", problems);
+      for (var k8s : new String[][] {{"namespace", t.namespace()},
+          {"statefulSet", t.statefulSet()}, {"publicService", t.publicService()},
+          {"readerService", t.readerService()}, {"credentialsSecret", t.credentialsSecret()}}) {
+        if (k8s[1] != null) {
+          problems.add("target." + k8s[0] + " does not apply to a local target (kind local): leave"
+              + " it out");
+        }
+      }
+    } else {
+      required("target.namespace", t.namespace(), DNS_LABEL, "a Kubernetes namespace", problems);
+      required("target.statefulSet", t.statefulSet(), DNS_LABEL, "a StatefulSet name", problems);
+      required("target.publicService", t.publicService(), DNS_LABEL, "a Service name", problems);
+      optional("target.readerService", t.readerService(), DNS_LABEL, "a Service name", problems);
+      optional("target.credentialsSecret", t.credentialsSecret(), DNS_SUBDOMAIN, "a Secret name",
+          problems);
+      if (t.name() != null) {
+        problems.add("target.name names a local cluster: a Kubernetes target is named by"
+            + " namespace and statefulSet (or set kind: local)");
+      }
+    }
     required("target.database", t.database(), SQL_NAME, "a SQL database name", problems);
-    optional("target.readerService", t.readerService(), DNS_LABEL, "a Service name", problems);
-    optional("target.credentialsSecret", t.credentialsSecret(), DNS_SUBDOMAIN, "a Secret name",
-        problems);
     optional("target.readerUser", t.readerUser(), SQL_NAME, "a SQL user name", problems);
     tableOwners(t, problems);
     ReaderNames.check(t, problems);

@@ -7,7 +7,9 @@ import dev.underway.activities.Failures;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.Phase;
+import dev.underway.model.Engine;
 import dev.underway.model.PhasePlan;
+import dev.underway.model.PlatformKind;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
@@ -146,13 +148,32 @@ class PlannerTest {
         .contains("publish the reader endpoint")
         .doesNotContain("StatefulSet").doesNotContain("pods").doesNotContain("zone configuration");
     ClusterObservation after = Planner.project(local, plan);
-    assertThat(after.platform().isLocal()).isTrue();
-    assertThat(after.database().isPostgresql()).isTrue();
+    assertThat(after.platform().kind()).isEqualTo(PlatformKind.LOCAL);
+    assertThat(after.database().engine()).isEqualTo(Engine.POSTGRESQL);
   }
 
   @Test
   void failuresToleratedIsHalfOfRfMinusOneRoundedDown() {
     assertThat(List.of(1, 2, 3, 4, 5, 7).stream().map(Phase::failuresTolerated))
         .containsExactly(0, 0, 1, 1, 2, 3);
+  }
+
+  @Test
+  void eachKindOfTargetWordsTheSameDecisionsItsOwnWay() {
+    Phase p1 = Phase.DEFAULTS.get(1);
+    ClusterObservation k8s = cluster(1, false, 0, false, 1, 1);
+    ClusterObservation localCockroach = new ClusterObservation(
+        new PlatformState(1, 1, false, 0, PlatformKind.LOCAL), k8s.database());
+    PhasePlan onKubernetes = Planner.plan(T, k8s, p1);
+    PhasePlan onLocal = Planner.plan(TargetRef.local("sandbox", "app"), localCockroach, p1);
+    assertThat(onLocal.scaleTo()).as("the same decisions").isEqualTo(onKubernetes.scaleTo());
+    assertThat(onLocal.zonesToChange()).isEqualTo(onKubernetes.zonesToChange());
+    assertThat(onKubernetes.changes()).anyMatch(c -> c.startsWith("scale StatefulSet"))
+        .anyMatch(c -> c.startsWith("create reader Service"));
+    assertThat(onLocal.changes()).anyMatch(c -> c.startsWith("start 1 more local node(s)"))
+        .anyMatch(c -> c.startsWith("publish the reader endpoint of local/sandbox"))
+        .noneMatch(c -> c.contains("StatefulSet"));
+    assertThat(onLocal.warnings()).as("CockroachDB's licence applies locally too")
+        .anyMatch(w -> w.contains("licence"));
   }
 }

@@ -193,4 +193,30 @@ class RequestValidationTest {
         .containsExactly("approval.requiredApprovals is 1.5: it must be a whole number (it is"
             + " never rounded)");
   }
+
+  @Test
+  void aLocalTargetIsNamedByItsNameAndRefusesKubernetesFields() throws Exception {
+    EvolutionRequest local = Requests.TEMPORAL_JSON.readValue("""
+        {"target": {"kind": "local", "name": "sandbox", "database": "app"}}""",
+        EvolutionRequest.class);
+    assertThat(RequestValidation.problems(local)).isEmpty();
+    assertThat(local.target().key()).isEqualTo("local/sandbox");
+    assertThat(ClusterEvolutionWorkflow.workflowId(local.target()))
+        .isEqualTo("cluster-evolution-local-sandbox");
+
+    EvolutionRequest mixed = Requests.TEMPORAL_JSON.readValue("""
+        {"target": {"kind": "local", "database": "app", "namespace": "db",
+                    "statefulSet": "crdb"}}""", EvolutionRequest.class);
+    assertThat(RequestValidation.problems(mixed)).containsExactlyInAnyOrder(
+        "target.name is missing: it must name a local cluster's name",
+        "target.namespace does not apply to a local target (kind local): leave it out",
+        "target.statefulSet does not apply to a local target (kind local): leave it out");
+
+    EvolutionRequest unknownKind = Requests.TEMPORAL_JSON.readValue("""
+        {"target": {"kind": "nomad", "namespace": "db", "statefulSet": "crdb",
+                    "publicService": "crdb-public", "database": "app"}}""",
+        EvolutionRequest.class);
+    assertThat(RequestValidation.problems(unknownKind))
+        .containsExactly("target.kind 'nomad' is not one of kubernetes, local");
+  }
 }
