@@ -25,7 +25,6 @@ public final class Steps {
   public static final String READER_SERVICE = "reader-service";
   public static final String VERIFY = "verify";
   public static final String RELAX_CONSTRAINTS = "relax-constraints";
-  public static final String DONE = "done";
 
   /** Timeline states (the kernel's). */
   public static final String STARTED = Timeline.STARTED;
