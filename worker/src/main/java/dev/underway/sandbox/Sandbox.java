@@ -16,6 +16,7 @@ import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
+import dev.underway.worker.Outcomes;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.kernel.DecideCommands;
@@ -289,7 +290,7 @@ public final class Sandbox implements AutoCloseable {
         }
         WorkflowStub untyped = WorkflowStub.fromTyped(run);
         try {
-          return untyped.getResult(EvolutionResult.class);
+          return Outcomes.of(untyped, EvolutionResult.class);
         } catch (RuntimeException e) {
           return new EvolutionResult(RunState.FAILED, phase + "/" + step, s.message(),
               List.of(), List.of(), s.decisions());

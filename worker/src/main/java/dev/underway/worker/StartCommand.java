@@ -50,6 +50,11 @@ class StartCommand extends ConnectedCommand {
           WorkflowOptions.newBuilder()
               .setWorkflowId(workflowId)
               .setTaskQueue(connection.taskQueue())
+              // what the run's page in the UI says it is, before any query
+              .setStaticSummary(runbook.name() + " · " + target)
+              .setStaticDetails("Started with `underway start` as runbook **" + runbook.name()
+                  + "** for **" + target + "**. The run's page shows where it is and, while a"
+                  + " gate is open, the gate card (Current Details).")
               .build());
       WorkflowExecution execution;
       try {
@@ -98,8 +103,18 @@ class StartCommand extends ConnectedCommand {
         // not ended: is a gate open?
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        throw CommandFailure.failed("the run failed: " + Runs.failureMessage(
-            cause instanceof WorkflowFailedException ? cause : e), e);
+        if (cause instanceof WorkflowFailedException failed) {
+          JsonNode ended;
+          try {
+            ended = Outcomes.carried(failed, JsonNode.class);
+          } catch (WorkflowFailedException notAnEnding) {
+            throw CommandFailure.failed("the run failed: " + Runs.failureMessage(failed), e);
+          }
+          out().print(Views.result(ended));
+          out().flush();
+          return ExitCodes.FAILED;
+        }
+        throw CommandFailure.failed("the run failed: " + Runs.failureMessage(e), e);
       }
       RunStatus s = Runs.status(stub, execution.getWorkflowId(),
           connection.namespace());

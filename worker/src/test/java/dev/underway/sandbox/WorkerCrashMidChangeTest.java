@@ -13,6 +13,7 @@ import dev.underway.kernel.RunState;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.LocalActivitiesProvider;
+import dev.underway.worker.Outcomes;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -124,7 +125,8 @@ class WorkerCrashMidChangeTest {
           .isLessThan(Duration.ofSeconds(90).toMillis());
 
       running.abort(new DecisionSignal(null, "test", "phase 1 is what this test needs"));
-      EvolutionResult result = untyped.getResult(60, TimeUnit.SECONDS, EvolutionResult.class);
+      EvolutionResult result = Outcomes.of(untyped, 60, TimeUnit.SECONDS,
+          EvolutionResult.class);
       assertThat(result.state()).as(Files.readString(tmp.resolve("worker-2.log")))
           .isEqualTo(RunState.ABORTED);
       assertThat(result.phasesDone()).contains("phase-1");

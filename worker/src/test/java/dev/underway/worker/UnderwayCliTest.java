@@ -147,7 +147,8 @@ class UnderwayCliTest {
     Cli.Result rejected = cli.run("reject", ID, "--gate", "phase-1", "--by", "bob",
         "--comment", "not today");
     assertThat(rejected.exitCode()).as(rejected.toString()).isZero();
-    assertThat(stub.getResult(EvolutionResult.class).state()).isEqualTo(RunState.REJECTED);
+    assertThat(Outcomes.of(stub, EvolutionResult.class).state())
+        .isEqualTo(RunState.REJECTED);
     assertThat(support.cluster.mutatingCalls()).isEmpty();
   }
 
@@ -203,7 +204,8 @@ class UnderwayCliTest {
     Cli.Result r = cli.run("abort", ID, "--by", "bob", "--comment", "wrong cluster");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("Aborted");
-    assertThat(stub.getResult(EvolutionResult.class).state()).isEqualTo(RunState.ABORTED);
+    assertThat(Outcomes.of(stub, EvolutionResult.class).state())
+        .isEqualTo(RunState.ABORTED);
   }
 
   @Test

@@ -21,20 +21,27 @@ public record DecideCommands(String address, String namespace) {
   /** The lines that end a gate's text: {@code underway} and {@code temporal} forms. */
   public String text(String workflowId, String gate, String plan) {
     StringBuilder s = new StringBuilder("Decide (replace YOUR-NAME and the comment):\n");
-    for (String kind : List.of("approve", "reject")) {
-      s.append("  underway ").append(kind).append(' ').append(workflowId)
-          .append(" --gate ").append(gate).append(plan == null ? "" : " --plan " + plan)
-          .append(" --by YOUR-NAME --comment 'why'").append(options())
-          .append('\n');
-    }
-    for (String kind : List.of("approve", "reject")) {
-      s.append("  temporal workflow update execute").append(options())
-          .append(" --workflow-id ").append(workflowId).append(" --name decide --input '")
-          .append(json(gate, kind, plan)).append("'\n");
+    for (String line : lines(workflowId, gate, plan)) {
+      s.append("  ").append(line).append('\n');
     }
     s.append("A refused decision is answered at once by both; the same JSON without \"decision\""
         + " is also accepted by the signals approve and reject (no answer: check the status).\n");
     return s.toString();
+  }
+
+  /** The commands alone, one per line: approve and reject, with underway and with temporal. */
+  public List<String> lines(String workflowId, String gate, String plan) {
+    List<String> lines = new ArrayList<>();
+    for (String kind : List.of("approve", "reject")) {
+      lines.add("underway " + kind + " " + workflowId + " --gate " + gate
+          + (plan == null ? "" : " --plan " + plan) + " --by YOUR-NAME --comment 'why'"
+          + options());
+    }
+    for (String kind : List.of("approve", "reject")) {
+      lines.add("temporal workflow update execute" + options() + " --workflow-id " + workflowId
+          + " --name decide --input '" + json(gate, kind, plan) + "'");
+    }
+    return lines;
   }
 
   /** The {@code decide} update's input, as typed into the UI's Send an Update dialog. */

@@ -78,6 +78,15 @@ final class Decisions {
     return List.copyOf(all);
   }
 
+  ApprovalPolicy policy() {
+    return policy;
+  }
+
+  /** The approvals the open gate has so far (N-of-M gates wait for more). */
+  List<Decision> approvalsSoFar() {
+    return List.copyOf(approvals);
+  }
+
   /** Who made {@code decision}: every approver of the gate when it opened on approvals. */
   String deciders(Decision decision) {
     if (decision.kind() == DecisionKind.APPROVE && approvals.size() > 1) {

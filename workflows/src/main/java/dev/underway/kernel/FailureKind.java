@@ -16,7 +16,13 @@ public enum FailureKind {
   CREDENTIALS(Failures.CREDENTIALS, true),
   VERIFICATION_FAILED(Failures.VERIFICATION_FAILED, false),
   /** Anything else: a step failed after retrying. */
-  STEP_FAILED("StepFailed", false);
+  STEP_FAILED("StepFailed", false),
+  /** Endings that are not failures of a step: a gate rejected (the run ends Failed with it). */
+  REJECTED("Rejected", false),
+  /** An operator's abort. */
+  ABORTED("Aborted", false),
+  /** A gate that expired without a decision. */
+  EXPIRED("Expired", false);
 
   /** How every refusal's message starts: the operator reads that nothing was changed. */
   public static final String REFUSED = "Refused before any change";
@@ -32,6 +38,11 @@ public enum FailureKind {
   /** The Temporal failure type. */
   public String type() {
     return type;
+  }
+
+  /** Whether this kind is how a run ends without completing (not a failure of a step). */
+  public boolean ending() {
+    return this == REJECTED || this == ABORTED || this == EXPIRED;
   }
 
   /** Whether this kind is raised before anything was changed. */

@@ -5,6 +5,8 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +25,8 @@ import org.slf4j.Logger;
  * sequence (observe, plan, gate, act, verify), and delegates the signal, update and query
  * handlers of {@link GatedWorkflow} to it. Deterministic: workflow code only.
  *
- * <p>Runs that follow the first command sequence ({@code current} false: ClusterEvolution
- * histories recorded before its 'operator-safety' version) replay as they ran: no UnderwayState
- * search attribute, decisions without freshness checks, only waits cancelled by an abort, no
- * holding.
+ * <p>A run follows one {@link Sequence} of commands: runs recorded under an older one replay as
+ * they ran (see there what each adds).
  */
 public final class Run {
 
@@ -50,7 +50,8 @@ public final class Run {
   private final Decisions decisions = new Decisions();
   private final Deque<Compensation> compensations = new ArrayDeque<>();
   private RunState state = RunState.RUNNING;
-  private boolean current = true;
+  private Sequence sequence = Sequence.VIEW;
+  private PlanCard openCard;
   private String target;
   private String requestedBy;
   private boolean dryRun;
@@ -72,21 +73,25 @@ public final class Run {
 
   /**
    * Before anything else: the target as the request names it (null if it names none), who may
-   * decide, who asked, and which command sequence the run follows ({@code current} false only
-   * for runs recorded before the kernel's second sequence).
+   * decide, who asked, and which command sequence the run follows.
    */
   public void configure(String targetKey, ApprovalPolicy policy, String requester,
-      boolean isDryRun, boolean currentSequence) {
+      boolean isDryRun, Sequence followed) {
     this.target = targetKey;
     this.requestedBy = requester;
     this.dryRun = isDryRun;
-    this.current = currentSequence;
-    decisions.configure(policy, requester, currentSequence);
+    this.sequence = followed;
+    decisions.configure(policy, requester, followed.atLeast(Sequence.SAFETY));
+    timeline.onChange(this::refreshDetails);
+    refreshDetails();
   }
 
   /** The request is valid: the run is for {@code targetKey}; the UI lists it by that. */
   public void started(String targetKey) {
-    if (current) {
+    if (sequence.atLeast(Sequence.VIEW)) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.TARGET.valueSet(targetKey),
+          SearchAttributes.STATE.valueSet(RunState.RUNNING.name()));
+    } else if (current()) {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.TARGET.valueSet(targetKey),
           SearchAttributes.OPEN_GATE.valueSet(""),
           SearchAttributes.STATE.valueSet(RunState.RUNNING.name()));
@@ -110,9 +115,13 @@ public final class Run {
     Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(stage));
   }
 
-  /** Whether this run follows the kernel's current command sequence. */
+  /** Whether this run follows at least the SAFETY sequence (see {@link Sequence}). */
   public boolean current() {
-    return current;
+    return sequence.atLeast(Sequence.SAFETY);
+  }
+
+  public Sequence sequence() {
+    return sequence;
   }
 
   public Timeline timeline() {
@@ -121,45 +130,48 @@ public final class Run {
 
   // ---- gates ------------------------------------------------------------------------------
 
+  /** How long one gate timer runs before it is started again, when a gate has no expiry. */
+  public static final Duration GATE_WINDOW = ApprovalRules.MAX_GATE_EXPIRY;
+
   /**
-   * Opens gate {@code gate} showing {@code planText} and the commands to decide it, and waits
-   * for a decision: the accepted one (approve once enough approvals came, reject, abort), or
-   * null when {@code expiry} passed first (never taken as an approval).
+   * Opens gate {@code gate} showing {@code planText} (and, on the run's page, {@code card}) with
+   * the commands to decide it, and waits for a decision: the accepted one (approve once enough
+   * approvals came, reject, abort), or null when {@code expiry} passed first (never taken as an
+   * approval).
    *
-   * @param digest a short digest of the plan (a cluster evolution's {@code PlanDigest}); decisions
-   *     naming another are refused
+   * @param digest a short digest of the plan (a cluster evolution's {@code PlanDigest});
+   *     decisions naming another are refused
    */
-  public Decision gate(String stage, String gate, String planText, String digest,
+  public Decision gate(String stage, String gate, String planText, PlanCard card, String digest,
       Duration expiry) {
     timeline.step(stage, GATE);
     String opened = Timeline.now();
     String expires = expiry == null ? null
         : Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(expiry).toString();
     String workflowId = Workflow.getInfo().getWorkflowId();
-    String shown = current ? digest : null;
-    String text = planText + new DecideCommands(temporalAddress,
-        Workflow.getInfo().getNamespace()).text(workflowId, gate, shown);
+    String shown = current() ? digest : null;
+    String text = planText + commands().text(workflowId, gate, shown);
+    openCard = card;
     decisions.opened(new GateView(gate, stage, text, opened, expires, shown));
     state = RunState.WAITING_FOR_APPROVAL;
-    if (current) {
+    if (current()) {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(gate),
           SearchAttributes.STATE.valueSet(state.name()));
     } else {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(gate));
     }
+    refreshDetails();
     log.info("Gate {} open for {}; waiting for a decision", gate, target);
 
-    boolean decided;
-    if (expiry == null) {
-      Workflow.await(() -> decisions.pending() != null || decisions.abort() != null);
-      decided = true;
-    } else {
-      decided = Workflow.await(expiry,
-          () -> decisions.pending() != null || decisions.abort() != null);
-    }
+    boolean decided = sequence.atLeast(Sequence.VIEW) ? waitOnTimers(stage, gate, expiry)
+        : waitAsFirst(expiry);
     decisions.closed();
+    openCard = null;
     state = RunState.RUNNING;
-    if (current) {
+    if (sequence.atLeast(Sequence.VIEW)) {
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueUnset(),
+          SearchAttributes.STATE.valueSet(state.name()));
+    } else if (current()) {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(""),
           SearchAttributes.STATE.valueSet(state.name()));
     } else {
@@ -181,6 +193,55 @@ public final class Run {
     return d;
   }
 
+  private boolean decidedOrAborted() {
+    return decisions.pending() != null || decisions.abort() != null;
+  }
+
+  /** The first sequences: a timer only when the gate expires. */
+  private boolean waitAsFirst(Duration expiry) {
+    if (expiry == null) {
+      Workflow.await(this::decidedOrAborted);
+      return true;
+    }
+    return Workflow.await(expiry, this::decidedOrAborted);
+  }
+
+  /**
+   * VIEW: the wait is a named timer the run's page shows as a bar, until the expiry, or in
+   * windows of {@link #GATE_WINDOW} started again when the gate has none.
+   */
+  private boolean waitOnTimers(String stage, String gate, Duration expiry) {
+    while (true) {
+      Duration window = expiry != null ? expiry : GATE_WINDOW;
+      Promise<Void> timer = Workflow.newTimer(window, TimerOptions.newBuilder()
+          .setSummary(stage + " · gate " + gate + ": waiting for a decision"
+              + (expiry == null ? " (no expiry)" : " until it expires"))
+          .build());
+      Workflow.await(() -> decidedOrAborted() || timer.isCompleted());
+      if (decidedOrAborted()) {
+        return true;
+      }
+      if (expiry != null) {
+        return false;
+      }
+    }
+  }
+
+  private DecideCommands commands() {
+    return new DecideCommands(temporalAddress, Workflow.getInfo().getNamespace());
+  }
+
+  /** The run's page (the workflow's current details): what it is, where, the gate card. */
+  private void refreshDetails() {
+    GateView open = decisions.open();
+    RunDetails.Gate gate = open == null ? null : new RunDetails.Gate(open, openCard,
+        decisions.policy(), decisions.approvalsSoFar());
+    Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
+        timeline.step() == null ? null : timeline.position(), message, gate,
+        open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
+            open.gate(), open.plan())));
+  }
+
   // ---- decisions (the handlers of GatedWorkflow delegate here) ------------------------------
 
   /** A decision by signal: recorded, acted on only when accepted. */
@@ -191,24 +252,31 @@ public final class Run {
   /** The {@code decide} update's validator: refuses with one sentence, changes nothing. */
   public void validate(DecisionRequest r) {
     if (r == null) {
-      throw new IllegalArgumentException("empty decision: send {\"gate\": ..., \"decision\":"
+      throw refused("empty decision: send {\"gate\": ..., \"decision\":"
           + " \"approve|reject|abort\", \"by\": ...}");
     }
     DecisionKind kind = DecisionKind.parse(r.decision());
     if (kind == null) {
-      throw new IllegalArgumentException("decision '" + r.decision()
-          + "' is not one of approve, reject, abort");
+      throw refused("decision '" + r.decision() + "' is not one of approve, reject, abort");
     }
     GateView open = decisions.open();
     if (kind != DecisionKind.ABORT && (r.gate() == null || r.gate().isBlank())) {
-      throw new IllegalArgumentException("name the gate you decide"
+      throw refused("name the gate you decide"
           + (open == null ? " (no gate is open now)" : " (open now: " + open.gate() + ")"));
     }
     String refusal = decisions.refusal(kind, r.asSignal(), position(),
         Workflow.currentTimeMillis());
     if (refusal != null) {
-      throw new IllegalArgumentException(refusal);
+      throw refused(refusal);
     }
+  }
+
+  /** A validator's refusal: one sentence for the UI's dialog and the CLI, no stack trace. */
+  private static ApplicationFailure refused(String sentence) {
+    ApplicationFailure f = ApplicationFailure.newNonRetryableFailure(sentence,
+        "DecisionRefused");
+    f.setStackTrace(new StackTraceElement[0]);
+    return f;
   }
 
   /** The {@code decide} update, once validated. */
@@ -261,7 +329,7 @@ public final class Run {
     if (abortRequested()) {
       return null;
     }
-    if (!current) {
+    if (!current()) {
       return call.get();
     }
     List<T> result = new ArrayList<>(1);
@@ -329,7 +397,7 @@ public final class Run {
    */
   public <T> T holdWhileUnhealthy(String stage, T observed, Function<T, List<String>> problems,
       Supplier<T> observe) {
-    List<String> found = current ? problems.apply(observed) : List.of();
+    List<String> found = current() ? problems.apply(observed) : List.of();
     if (found.isEmpty()) {
       return observed;
     }
@@ -346,7 +414,7 @@ public final class Run {
       timeline.progress(reasons + "; next check at "
           + Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(interval));
       log.warn("Holding {} at {}: {}", target, stage, reasons);
-      now = Workflow.await(interval, this::abortRequested) ? null : cancellable(observe);
+      now = holdTimer(stage, interval, reasons) ? null : cancellable(observe);
       if (now == null) {
         message = null;
         timeline.finish(Timeline.ABORTED, "aborted while holding: " + reasons);
@@ -361,6 +429,17 @@ public final class Run {
         + Duration.ofMillis(Workflow.currentTimeMillis() - since).toSeconds() + " s");
     setState(RunState.RUNNING);
     return now;
+  }
+
+  /** Waits {@code interval} (a named timer in VIEW runs); true when an abort came first. */
+  private boolean holdTimer(String stage, Duration interval, String reasons) {
+    if (!sequence.atLeast(Sequence.VIEW)) {
+      return Workflow.await(interval, this::abortRequested);
+    }
+    Promise<Void> timer = Workflow.newTimer(interval, TimerOptions.newBuilder()
+        .setSummary(stage + " · hold: " + reasons).build());
+    Workflow.await(() -> abortRequested() || timer.isCompleted());
+    return abortRequested();
   }
 
   // ---- compensation -----------------------------------------------------------------------
@@ -409,13 +488,67 @@ public final class Run {
     if (end != RunState.COMPLETED && end != RunState.DRY_RUN_COMPLETED) {
       compensate();
     }
-    setState(end);
     message = text;
     decisions.closed();
+    openCard = null;
+    setState(end);
     log.info("Run for {} ended {}: {}", target == null ? "?" : target, end, text);
   }
 
-  /** The run was aborted: records where, finishes, returns the message. */
+  /**
+   * How a run ends: a completed run (or dry run) returns {@code result}. In VIEW runs, one that
+   * did not complete (rejected, aborted, expired) ends as Failed with that failure type and
+   * {@code result} as its details, so that the UI and lists filtered on the execution status show
+   * it for what it is (Temporal's Completed means "reached its goal" to an operator).
+   */
+  public <R> R end(RunState end, String text, R result) {
+    finish(end, text);
+    if (!sequence.atLeast(Sequence.VIEW) || end == RunState.COMPLETED
+        || end == RunState.DRY_RUN_COMPLETED) {
+      return result;
+    }
+    FailureKind kind = end == RunState.REJECTED ? FailureKind.REJECTED
+        : end == RunState.ABORTED ? FailureKind.ABORTED : FailureKind.EXPIRED;
+    throw ApplicationFailure.newNonRetryableFailure(text, kind.type(), result);
+  }
+
+  /**
+   * Whether {@code e} is a Temporal cancellation of the run (the UI's Request Cancellation,
+   * {@code temporal workflow cancel}) that VIEW runs take as an abort.
+   */
+  public boolean cancelledByTemporal(RuntimeException e) {
+    boolean canceled = e instanceof CanceledFailure
+        || (e instanceof ActivityFailure af && af.getCause() instanceof CanceledFailure);
+    return canceled && sequence.atLeast(Sequence.VIEW)
+        && CancellationScope.current().isCancelRequested();
+  }
+
+  /**
+   * The run was cancelled through Temporal: recorded as an abort, compensations run (in a
+   * detached scope: the cancellation cannot stop them); returns the failure that ends the run
+   * Canceled.
+   */
+  public CanceledFailure cancelled(String afterwards) {
+    String text = "Cancelled through Temporal at " + timeline.position() + ": taken as an abort. "
+        + afterwards;
+    Workflow.newDetachedCancellationScope(() -> {
+      timeline.failInProgress("cancelled through Temporal");
+      timeline.record(timeline.stage() == null ? Timeline.RUN : timeline.stage(), ABORT,
+          Timeline.COMPLETED, text);
+      compensate();
+      decisions.closed();
+      openCard = null;
+      message = text;
+      setState(RunState.ABORTED);
+    }).run();
+    log.info("Run for {} cancelled through Temporal: {}", target, text);
+    return new CanceledFailure(text);
+  }
+
+  /**
+   * The run was aborted: records where in the timeline and returns the message; end the run with
+   * {@link #end} (state ABORTED) and it.
+   */
   public String aborted(String afterwards) {
     Decision abort = decisions.abort();
     String text = "Aborted by " + abort.by()
@@ -423,7 +556,6 @@ public final class Run {
         + " at " + timeline.position() + ". " + afterwards;
     timeline.record(timeline.stage() == null ? Timeline.RUN : timeline.stage(), ABORT,
         Timeline.COMPLETED, text);
-    finish(RunState.ABORTED, text);
     return text;
   }
 
@@ -454,6 +586,7 @@ public final class Run {
     }
     message = text + (nothingChanged ? "" : " Nothing was rolled back automatically.");
     decisions.closed();
+    openCard = null;
     if (target != null) {
       setState(RunState.FAILED);
     } else {
@@ -467,6 +600,9 @@ public final class Run {
    * by a step that failed for good; never returns.
    */
   public ApplicationFailure failed(RuntimeException e) {
+    if (e instanceof ApplicationFailure af && FailureKind.of(af.getType()).ending()) {
+      throw af; // how the run ends (see end): not a failure to report again
+    }
     if (e instanceof ApplicationFailure af) {
       // raised by the workflow's own code: a plan's refusal, or a failed verification
       String why = af.getOriginalMessage();
@@ -485,7 +621,8 @@ public final class Run {
 
   public void setState(RunState next) {
     state = next;
-    if (current && target != null) {
+    refreshDetails();
+    if (current() && target != null) {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.STATE.valueSet(next.name()));
     }
   }

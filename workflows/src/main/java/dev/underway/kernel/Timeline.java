@@ -30,10 +30,17 @@ public final class Timeline {
   private final List<TimelineEntry> entries = new ArrayList<>();
   private String stage;
   private String step;
+  private Runnable onChange = () -> { };
+
+  /** Called after every change (the run refreshes its page). */
+  void onChange(Runnable listener) {
+    onChange = listener;
+  }
 
   /** The run moves on to {@code stageName}; its first step has not started yet. */
   public void enter(String stageName) {
     stage = stageName;
+    onChange.run();
   }
 
   /** Starts a step; a {@link #RUN}-level step keeps the current stage. */
@@ -41,6 +48,7 @@ public final class Timeline {
     stage = RUN.equals(stageName) ? stage : stageName;
     step = stepName;
     entries.add(new TimelineEntry(stageName, stepName, STARTED, now(), null));
+    onChange.run();
   }
 
   public void done(String detail) {
@@ -56,6 +64,7 @@ public final class Timeline {
     TimelineEntry last = entries.get(entries.size() - 1);
     entries.set(entries.size() - 1,
         new TimelineEntry(last.phase(), last.step(), state, last.at(), detail));
+    onChange.run();
   }
 
   /** Says how the step in progress is going, without ending it. */
@@ -66,6 +75,7 @@ public final class Timeline {
   /** Adds a step that is already over (an abort, an undo). */
   public void record(String stageName, String stepName, String state, String detail) {
     entries.add(new TimelineEntry(stageName, stepName, state, now(), detail));
+    onChange.run();
   }
 
   /** Marks the step in progress failed, if one is. */
@@ -79,6 +89,7 @@ public final class Timeline {
   public void leave() {
     stage = null;
     step = null;
+    onChange.run();
   }
 
   public String stage() {

@@ -87,7 +87,7 @@ class RunKernelTest {
 
     @Override
     public String run(Ask ask) {
-      run.configure("test/window", ask.approval(), "alice", false, true);
+      run.configure("test/window", ask.approval(), "alice", false, Sequence.VIEW);
       run.timeline().step(Timeline.RUN, Run.VALIDATE);
       if (ask.refuse()) {
         throw run.refuse("the window is not ours", FailureKind.INVALID_REQUEST);
@@ -98,14 +98,14 @@ class RunKernelTest {
         run.addCompensation("close the window", window::close);
         run.change("window", "open", () -> new dev.underway.model.ChangeResult("window",
             dev.underway.model.ChangeResult.Outcome.CREATED, window.open()));
-        Decision d = run.gate("window", "go", "Close the window after the gate\n", "0000abcd",
-            null);
+        Decision d = run.gate("window", "go", "Close the window after the gate\n",
+            new PlanCard("Gate go", List.of(new PlanCard.Row("window", "open", "closed")),
+                List.of("close the window"), List.of("the room gets warm")), "0000abcd", null);
         if (d.kind() == DecisionKind.ABORT) {
-          return run.aborted("closed again by its undo");
+          return run.end(RunState.ABORTED, run.aborted("closed again by its undo"), "aborted");
         }
         if (d.kind() == DecisionKind.REJECT) {
-          run.finish(RunState.REJECTED, "rejected");
-          return "rejected";
+          return run.end(RunState.REJECTED, "rejected", "rejected");
         }
         if (ask.failAfterGate()) {
           run.change("window", "break", () -> {
@@ -118,7 +118,11 @@ class RunKernelTest {
             dev.underway.model.ChangeResult.Outcome.UPDATED, window.close()));
         run.finish(RunState.COMPLETED, "done");
         return "done";
-      } catch (ApplicationFailure | io.temporal.failure.ActivityFailure e) {
+      } catch (ApplicationFailure | io.temporal.failure.ActivityFailure
+          | io.temporal.failure.CanceledFailure e) {
+        if (run.cancelledByTemporal(e)) {
+          throw run.cancelled("closed again by its undo");
+        }
         throw run.failed(e);
       }
     }
@@ -224,7 +228,10 @@ class RunKernelTest {
     WindowRunbook wf = begin(new Ask(twoOf("bob", "carol"), false, false));
     wf.decide(new DecisionRequest("go", "approve", "bob", "one"));
     wf.decide(new DecisionRequest("go", "reject", "carol", "no"));
-    assertThat(result(wf)).isEqualTo("rejected");
+    assertThatThrownBy(() -> result(wf)).as("a run that does not complete ends Failed")
+        .isInstanceOf(WorkflowFailedException.class).cause()
+        .isInstanceOf(ApplicationFailure.class).hasMessageContaining("rejected")
+        .satisfies(e -> assertThat(((ApplicationFailure) e).getType()).isEqualTo("Rejected"));
     assertThat(window.calls).as("the window was closed by its undo").containsExactly("open",
         "close");
     assertThat(wf.status().timeline()).anyMatch(e -> e.step().equals(Run.UNDO)
@@ -235,9 +242,25 @@ class RunKernelTest {
   void anAbortRunsTheUndoInADetachedScope() {
     WindowRunbook wf = begin(new Ask(null, false, false));
     wf.abort(new DecisionSignal(null, "bob", "stop"));
-    assertThat(result(wf)).startsWith("Aborted by bob (stop) at window/gate.");
+    assertThatThrownBy(() -> result(wf)).cause()
+        .hasMessageContaining("Aborted by bob (stop) at window/gate.")
+        .satisfies(e -> assertThat(((ApplicationFailure) e).getType()).isEqualTo("Aborted"));
     assertThat(window.calls).containsExactly("open", "close");
     assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void aTemporalCancellationIsAnAbortThatEndsTheRunCanceledAfterItsUndo() {
+    WindowRunbook wf = begin(new Ask(null, false, false));
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThatThrownBy(() -> result(wf)).isInstanceOf(WorkflowFailedException.class)
+        .cause().isInstanceOf(io.temporal.failure.CanceledFailure.class);
+    assertThat(window.calls).as("the undo ran although the run was cancelled")
+        .containsExactly("open", "close");
+    RunStatus s = wf.status();
+    assertThat(s.state()).isEqualTo(RunState.ABORTED);
+    assertThat(s.timeline()).anyMatch(e -> e.step().equals(Run.ABORT)
+        && e.detail().startsWith("Cancelled through Temporal"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
@@ -56,7 +57,7 @@ public class DriftCheckWorkflowImpl implements DriftCheckWorkflow {
   public DriftReport check(DriftCheckRequest request) {
     var target = request == null ? null : request.target();
     run.configure(target == null ? null : target.key(), null,
-        null, false, false);
+        null, false, Sequence.FIRST);
     run.timeline().step(Timeline.RUN, Run.VALIDATE);
     List<String> problems = DriftRules.problems(request);
     if (!problems.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.EvolutionRequest;
@@ -17,6 +18,7 @@ import dev.underway.model.PhasePlan;
 import dev.underway.model.TargetRef;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +34,16 @@ import java.util.List;
 public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
 
   /**
-   * The change id of the second command sequence: request rules v1, the UnderwayState search
-   * attribute, holding on an unhealthy cluster, re-checking after approval, fresh decisions, an
-   * abort that cancels any step.
+   * The change id of the kernel's command sequences after the first (see {@link Sequence}):
+   * version 1 is SAFETY (request rules v1, UnderwayState, holding, re-checking after approval,
+   * fresh decisions, an abort that cancels any step), version 2 VIEW (gates and holds on named
+   * timers, UnderwayOpenGate unset, runs that do not complete end Failed, a Temporal cancellation
+   * taken as an abort).
    */
   static final String SAFETY_CHANGE = "operator-safety";
   static final int SAFETY = 1;
+  static final int VIEW = 2;
 
-  private final EvolutionActivities activities = new EvolutionActivities();
   private final Run run;
   private EvolutionRequest request;
   private TargetRef target;
@@ -62,11 +66,13 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
   public EvolutionResult evolve(EvolutionRequest input) {
     request = input;
     target = input == null ? null : input.target();
-    boolean current = Workflow.getVersion(SAFETY_CHANGE, Workflow.DEFAULT_VERSION, SAFETY)
-        >= SAFETY;
+    int version = Workflow.getVersion(SAFETY_CHANGE, Workflow.DEFAULT_VERSION, VIEW);
+    Sequence sequence = version >= VIEW ? Sequence.VIEW
+        : version >= SAFETY ? Sequence.SAFETY : Sequence.FIRST;
+    boolean current = sequence.atLeast(Sequence.SAFETY);
     run.configure(target == null ? null : target.key(),
         input == null ? null : input.approvalOrDefault(),
-        input == null ? null : input.requestedBy(), input != null && input.isDryRun(), current);
+        input == null ? null : input.requestedBy(), input != null && input.isDryRun(), sequence);
     run.timeline().step(Timeline.RUN, Steps.VALIDATE);
     List<String> problems = RequestValidation.problems(input,
         current ? RequestValidation.CURRENT_RULES : 0);
@@ -83,7 +89,11 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
     run.started(target.key());
     try {
       return input.isDryRun() ? dryRun(input.phasesOrDefault()) : evolve(input.phasesOrDefault());
-    } catch (ApplicationFailure | ActivityFailure e) {
+    } catch (ApplicationFailure | ActivityFailure | CanceledFailure e) {
+      if (run.cancelledByTemporal(e)) {
+        throw run.cancelled("Phases done: " + phasesDone + ". Steps already done stay done;"
+            + " nothing else was rolled back.");
+      }
       throw run.failed(e);
     }
   }
@@ -119,7 +129,7 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
             + phase.replicationFactor() + (phase.wantsReaderPath() ? ", reader path" : "")
             + "; no gate needed");
       } else if (!PhaseSteps.run(run, phase, target,
-          PhaseSteps.of(phase, plan, target, activities), activities)) {
+          PhaseSteps.of(phase, plan, target))) {
         return aborted();
       }
       phasesDone.add(phase.name());
@@ -153,7 +163,8 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
       }
       run.timeline().done(plan.changes().size() + " change(s)");
       Decision decision = run.gate(p, p, Planner.gateText(target, plan),
-          PlanDigest.of(target, plan), RequestValidation.gateExpiry(request.approvalOrDefault()));
+          Planner.card(target, plan), PlanDigest.of(target, plan),
+          RequestValidation.gateExpiry(request.approvalOrDefault()));
       if (decision == null) {
         return new Approved(null, end(RunState.EXPIRED, p + "/" + Steps.GATE,
             "Gate " + p + " expired after " + request.approvalOrDefault().gateExpiry()
@@ -192,13 +203,14 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
 
   private ClusterObservation hold(String phase, ClusterObservation observed) {
     return run.holdWhileUnhealthy(phase, observed, Health::problems,
-        () -> activities.observe(target));
+        () -> EvolutionActivities.observe(target, phase + " · hold: observe"));
   }
 
   /** Observes as a step of its own; null when an abort stopped it. */
   private ClusterObservation observe(String phase) {
     run.timeline().step(phase, Steps.OBSERVE);
-    ClusterObservation o = run.cancellable(() -> activities.observe(target));
+    ClusterObservation o = run.cancellable(
+        () -> EvolutionActivities.observe(target, phase + " · observe"));
     if (o == null) {
       run.timeline().finish(Timeline.ABORTED, "aborted while observing");
       return null;
@@ -215,14 +227,12 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
     String text = run.aborted("Phases done: " + phasesDone + ". Steps already done stay done;"
         + " nothing was rolled back automatically. Check the status timeline before starting a"
         + " new run.");
-    return new EvolutionResult(RunState.ABORTED, where, text, List.copyOf(phasesDone),
-        List.copyOf(plans), run.decisions());
+    return end(RunState.ABORTED, where, text);
   }
 
   private EvolutionResult end(RunState state, String stoppedAt, String text) {
-    run.finish(state, text);
-    return new EvolutionResult(state, stoppedAt, text, List.copyOf(phasesDone),
-        List.copyOf(plans), run.decisions());
+    return run.end(state, text, new EvolutionResult(state, stoppedAt, text,
+        List.copyOf(phasesDone), List.copyOf(plans), run.decisions()));
   }
 
   // ---- the kernel's handlers ----------------------------------------------------------------

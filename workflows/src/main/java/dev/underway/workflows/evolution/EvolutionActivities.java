@@ -11,10 +11,12 @@ import java.time.Duration;
 
 /**
  * The activity stubs of a cluster evolution, by kind of step: observations (quick, read-only),
- * changes (idempotent; long ones heartbeat) and waits (long, heartbeating). A worker may lay a
- * shorter heartbeat timeout over all of them ({@code underway worker --heartbeat-timeout}).
+ * changes (idempotent; long ones heartbeat) and waits (long, heartbeating), each call named for
+ * the run's page. A worker may lay a shorter heartbeat timeout over all of them ({@code underway
+ * worker --heartbeat-timeout}).
  */
 final class EvolutionActivities {
+  private EvolutionActivities() {}
 
   /** A dead worker's step moves to another worker after this long without a heartbeat. */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
@@ -55,22 +57,25 @@ final class EvolutionActivities {
           .build())
       .build();
 
-  final PlatformActivities observePlatform =
-      Workflow.newActivityStub(PlatformActivities.class, OBSERVE);
-  final DatabaseActivities observeDatabase =
-      Workflow.newActivityStub(DatabaseActivities.class, OBSERVE);
-  final PlatformActivities changePlatform =
-      Workflow.newActivityStub(PlatformActivities.class, CHANGE);
-  final DatabaseActivities changeDatabase =
-      Workflow.newActivityStub(DatabaseActivities.class, CHANGE);
-  final PlatformActivities waitPlatform =
-      Workflow.newActivityStub(PlatformActivities.class, WAIT);
-  final DatabaseActivities waitDatabase =
-      Workflow.newActivityStub(DatabaseActivities.class, WAIT);
+  /**
+   * The platform's, then the database's view, read together; each call named on the run's page
+   * ({@code phase-1 · observe (platform)}).
+   */
+  static ClusterObservation observe(TargetRef target, String summary) {
+    return new ClusterObservation(
+        platform(OBSERVE, summary + " (platform)").observe(target),
+        database(OBSERVE, summary + " (database)").observe(target));
+  }
 
-  /** The platform's, then the database's view, read together. */
-  ClusterObservation observe(TargetRef target) {
-    return new ClusterObservation(observePlatform.observe(target),
-        observeDatabase.observe(target));
+  /** A platform stub of a kind of step whose calls the run's page names {@code summary}. */
+  static PlatformActivities platform(ActivityOptions kind, String summary) {
+    return Workflow.newActivityStub(PlatformActivities.class,
+        ActivityOptions.newBuilder(kind).setSummary(summary).build());
+  }
+
+  /** A database stub of a kind of step whose calls the run's page names {@code summary}. */
+  static DatabaseActivities database(ActivityOptions kind, String summary) {
+    return Workflow.newActivityStub(DatabaseActivities.class,
+        ActivityOptions.newBuilder(kind).setSummary(summary).build());
   }
 }

@@ -7,6 +7,7 @@ import dev.underway.model.ClusterObservation;
 import dev.underway.model.Phase;
 import dev.underway.model.PhasePlan;
 import dev.underway.model.TargetRef;
+import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,6 +19,16 @@ import java.util.function.Supplier;
  * relax the budget. Steps the plan does not need are left out.
  */
 final class PhaseSteps {
+
+  private static dev.underway.activities.PlatformActivities platform(ActivityOptions kind,
+      String summary) {
+    return EvolutionActivities.platform(kind, summary);
+  }
+
+  private static dev.underway.activities.DatabaseActivities database(ActivityOptions kind,
+      String summary) {
+    return EvolutionActivities.database(kind, summary);
+  }
 
   /** One named step: a change, a wait, or the verification. */
   sealed interface Step permits Change, Wait, Verify {
@@ -33,48 +44,58 @@ final class PhaseSteps {
   private PhaseSteps() {}
 
   /** The steps that take the cluster from {@code plan}'s "before" to {@code phase}. */
-  static List<Step> of(Phase phase, PhasePlan plan, TargetRef target, EvolutionActivities a) {
+  static List<Step> of(Phase phase, PhasePlan plan, TargetRef target) {
+    String p = phase.name() + " · ";
+    ActivityOptions change = EvolutionActivities.CHANGE;
+    ActivityOptions wait = EvolutionActivities.WAIT;
     List<Step> steps = new ArrayList<>();
     if (plan.disruptionBudgetDuring() != null) {
-      steps.add(new Change(Steps.LOCK_CONSTRAINTS,
-          () -> a.changePlatform.applyDisruptionBudget(target, plan.disruptionBudgetDuring())));
+      steps.add(new Change(Steps.LOCK_CONSTRAINTS, () -> platform(change, p + "lock budget "
+          + plan.disruptionBudgetDuring()).applyDisruptionBudget(target,
+              plan.disruptionBudgetDuring())));
     }
     if (plan.scaleTo() != null) {
-      steps.add(new Change(Steps.SCALE, () -> a.changePlatform.scaleNodes(target, plan.scaleTo())));
+      steps.add(new Change(Steps.SCALE, () -> platform(change, p + "scale "
+          + plan.nodesBefore() + "→" + plan.scaleTo()).scaleNodes(target, plan.scaleTo())));
     }
     steps.add(new Wait(Steps.AWAIT_PODS_READY, () -> {
-      var r = a.waitPlatform.awaitNodesReady(target, phase.nodes());
+      var r = platform(wait, p + "await " + phase.nodes() + " pods Ready")
+          .awaitNodesReady(target, phase.nodes());
       return r.ready() + " of " + r.wanted() + " pods Ready";
     }));
     steps.add(new Wait(Steps.AWAIT_NODES_LIVE, () -> {
-      var r = a.waitDatabase.awaitLiveNodes(target, phase.nodes());
+      var r = database(wait, p + "await " + phase.nodes() + " nodes live")
+          .awaitLiveNodes(target, phase.nodes());
       return r.ready() + " of " + r.wanted() + " nodes live";
     }));
     if (!plan.zonesToChange().isEmpty()) {
-      steps.add(new Change(Steps.SET_REPLICATION,
-          () -> a.changeDatabase.setReplicationFactor(target, phase.replicationFactor())));
+      steps.add(new Change(Steps.SET_REPLICATION, () -> database(change, p + "replication "
+          + plan.replicationBefore() + "→" + plan.replicationAfter())
+          .setReplicationFactor(target, phase.replicationFactor())));
       steps.add(new Wait(Steps.AWAIT_REPLICATION, () -> {
-        var r = a.waitDatabase.awaitReplicated(target, Planner.CLEAN_READINGS_REQUIRED);
+        var r = database(wait, p + "await the ranges at RF " + phase.replicationFactor())
+            .awaitReplicated(target, Planner.CLEAN_READINGS_REQUIRED);
         return "no under-replicated or unavailable ranges on " + r.consecutiveCleanReadings()
             + " consecutive readings";
       }));
     }
     if (phase.wantsReaderPath()) {
-      steps.add(new Change(Steps.READER_USER, () -> a.changeDatabase.ensureReadOnlyUser(target)));
-      steps.add(new Change(Steps.READER_SERVICE,
-          () -> a.changePlatform.ensureReaderService(target)));
+      steps.add(new Change(Steps.READER_USER, () -> database(change, p + "reader user")
+          .ensureReadOnlyUser(target)));
+      steps.add(new Change(Steps.READER_SERVICE, () -> platform(change, p + "reader path")
+          .ensureReaderService(target)));
     }
     steps.add(new Verify(Steps.VERIFY));
     if (plan.disruptionBudgetAfter() != null) {
-      steps.add(new Change(Steps.RELAX_CONSTRAINTS,
-          () -> a.changePlatform.applyDisruptionBudget(target, plan.disruptionBudgetAfter())));
+      steps.add(new Change(Steps.RELAX_CONSTRAINTS, () -> platform(change, p + "relax budget "
+          + plan.disruptionBudgetAfter()).applyDisruptionBudget(target,
+              plan.disruptionBudgetAfter())));
     }
     return steps;
   }
 
   /** Runs the steps. Returns false when an abort stopped them. */
-  static boolean run(Run run, Phase phase, TargetRef target, List<Step> steps,
-      EvolutionActivities a) {
+  static boolean run(Run run, Phase phase, TargetRef target, List<Step> steps) {
     String p = phase.name();
     for (Step step : steps) {
       boolean went;
@@ -83,7 +104,7 @@ final class PhaseSteps {
       } else if (step instanceof Wait w) {
         went = run.await(p, w.name(), w.until());
       } else {
-        went = verify(run, phase, target, a);
+        went = verify(run, phase, target);
       }
       if (!went) {
         return false;
@@ -93,9 +114,10 @@ final class PhaseSteps {
   }
 
   /** Observes again; throws a non-retryable VerificationFailed when the phase does not show. */
-  private static boolean verify(Run run, Phase phase, TargetRef target, EvolutionActivities a) {
+  private static boolean verify(Run run, Phase phase, TargetRef target) {
     run.timeline().step(phase.name(), Steps.VERIFY);
-    ClusterObservation verified = run.cancellable(() -> a.observe(target));
+    ClusterObservation verified = run.cancellable(
+        () -> EvolutionActivities.observe(target, phase.name() + " · verify"));
     if (verified == null) {
       return false;
     }

@@ -2,6 +2,7 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.DecideCommands;
 import dev.underway.activities.Failures;
+import dev.underway.kernel.PlanCard;
 import dev.underway.model.ClusterObservation;
 import dev.underway.model.DatabaseState;
 import dev.underway.model.Licence;
@@ -293,6 +294,19 @@ public final class Planner {
       + " days after the cluster was initialised (cockroach start + init; only start-single-node"
       + " and cockroach demo are exempt), whatever its size: more than 5 concurrent open"
       + " transactions are then rejected.";
+
+  /** The same plan as a gate card on the run's page (the kernel adds how to decide). */
+  public static PlanCard card(TargetRef target, PhasePlan plan) {
+    return new PlanCard("Gate " + plan.phase() + " for " + target.key(), List.of(
+        new PlanCard.Row("nodes", String.valueOf(plan.nodesBefore()),
+            String.valueOf(plan.nodesAfter())),
+        new PlanCard.Row("replication factor", String.valueOf(plan.replicationBefore()),
+            String.valueOf(plan.replicationAfter())),
+        new PlanCard.Row("failures tolerated ((RF - 1) / 2)",
+            String.valueOf(plan.failuresToleratedBefore()),
+            String.valueOf(plan.failuresToleratedAfter()))),
+        plan.changes(), plan.warnings());
+  }
 
   /**
    * What an approver reads at the gate: the numbers, the changes in order, the warnings. How to

@@ -50,8 +50,9 @@ class OperatorSafetyWorkflowTest {
     return t.start(request);
   }
 
+  /** The result, or the one a run that did not complete ends Failed with. */
   private static EvolutionResult result(ClusterEvolutionWorkflow wf) {
-    return WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class);
+    return WorkflowTestSupport.outcome(wf);
   }
 
   private String searchAttribute(ClusterEvolutionWorkflow wf) {

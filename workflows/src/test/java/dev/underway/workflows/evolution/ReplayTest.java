@@ -86,6 +86,8 @@ class ReplayTest {
         evolution("verification-failed"), evolution("phase-already-reached"),
         evolution("held-then-approved"), evolution("gate-reopened"),
         evolution("aborted-while-retrying"), evolution("refused-empty-approvers"),
+        evolution("view-two-approvers"), evolution("view-rejected"),
+        evolution("view-cancelled"),
         new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID));
   }
@@ -103,7 +105,8 @@ class ReplayTest {
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
     assertThat(events.get(events.size() - 1).getEventType()).as("a run that ended")
         .isIn(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
     assertThat(events).as("a real history").hasSizeGreaterThan(5);
     WorkflowReplayer.replayWorkflowExecution(history, f.workflow());
   }
@@ -152,6 +155,18 @@ class ReplayTest {
     assertThat(types("aborted-while-retrying")).as("the retried scale cancelled by the abort")
         .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    for (String view : List.of("view-two-approvers", "view-rejected", "view-cancelled")) {
+      assertThat(versionMarkers(view)).as(view + ": the VIEW sequence").containsExactly(
+          "\"operator-safety\"");
+      assertThat(events(view).stream().filter(HistoryEvent::hasTimerStartedEventAttributes))
+          .as(view + ": the gate waits on a timer although it has no expiry").isNotEmpty();
+    }
+    assertThat(types("view-two-approvers")).endsWith(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(types("view-rejected")).as("a rejected run ends Failed")
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(types("view-cancelled")).as("a Temporal cancellation ends it Canceled")
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
     assertThat(types("refused-empty-approvers")).as("refused: no activity")
         .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
@@ -347,6 +362,7 @@ class ReplayTest {
           wf.decide(new DecisionRequest("phase-2", "approve", "bob", "phase-1 was there"));
         }, RunState.COMPLETED);
     recordOperatorSafetyHistories();
+    recordViewHistories();
     recordDriftCheck("drift-check-no-drift", Phase.DEFAULTS.get(1), false);
     recordDriftCheck("drift-check-drifted", Phase.DEFAULTS.get(0), true);
   }
@@ -394,6 +410,38 @@ class ReplayTest {
         (t, wf) -> { }, RunState.FAILED);
   }
 
+  /** Runs of the VIEW sequence (operator-safety version 2). */
+  private static void recordViewHistories() throws IOException {
+    EvolutionRequest twoApprovers = new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1)), new dev.underway.kernel.ApprovalPolicy(
+            List.of("bob", "carol"), false, null, null, 2, null), false, "alice");
+    recordEvolution("view-two-approvers", InMemoryCluster.atPhase0().licensed(true),
+        twoApprovers, wf -> {
+          GateView gate = awaitGate(wf, "phase-1");
+          wf.decide(new DecisionRequest("phase-1", "approve", "bob", "one", gate.plan(),
+              gate.openedAt()));
+          wf.approve(new DecisionSignal("phase-1", "carol", "two", gate.plan(),
+              gate.openedAt()));
+        }, RunState.COMPLETED);
+    EvolutionRequest phase1 = new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1)), null, false, "alice");
+    recordEvolution("view-rejected", InMemoryCluster.atPhase0(), phase1, wf -> {
+      awaitGate(wf, "phase-1");
+      wf.reject(new DecisionSignal("phase-1", "bob", "not today"));
+    }, RunState.REJECTED);
+    if (!recorded("view-cancelled")) {
+      try (WorkflowTestSupport t = new WorkflowTestSupport(InMemoryCluster.atPhase0())) {
+        ClusterEvolutionWorkflow wf = t.start(phase1);
+        awaitGate(wf, "phase-1");
+        WorkflowStub.fromTyped(wf).cancel();
+        assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class))
+            .isInstanceOf(WorkflowFailedException.class)
+            .hasCauseInstanceOf(io.temporal.failure.CanceledFailure.class);
+        write("view-cancelled", t.client.fetchHistory(WORKFLOW_ID));
+      }
+    }
+  }
+
   private static void recordEvolution(String name, InMemoryCluster cluster,
       EvolutionRequest request, Consumer<ClusterEvolutionWorkflow> drive, RunState expected)
       throws IOException {
@@ -414,8 +462,7 @@ class ReplayTest {
         assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class))
             .isInstanceOf(WorkflowFailedException.class);
       } else {
-        assertThat(WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class).state())
-            .isEqualTo(expected);
+        assertThat(WorkflowTestSupport.outcome(wf).state()).isEqualTo(expected);
       }
       assertThat(wf.status().state()).isEqualTo(expected);
       write(name, t.client.fetchHistory(WORKFLOW_ID));

@@ -3,7 +3,12 @@ package dev.underway.workflows.evolution;
 import dev.underway.kernel.SearchAttributes;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.kernel.FailureKind;
 import dev.underway.model.EvolutionRequest;
+import dev.underway.model.EvolutionResult;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
@@ -78,6 +83,23 @@ public final class WorkflowTestSupport implements AutoCloseable {
       RunStatus s = wf.status();
       return s.openGate() != null && s.openGate().gate().equals(gate) ? s.openGate() : null;
     }, g -> g != null);
+  }
+
+  /**
+   * How a run ended: its result, or, for a run that did not complete (rejected, aborted,
+   * expired: it ends Failed with that type), the result its failure carries.
+   */
+  public static EvolutionResult outcome(ClusterEvolutionWorkflow wf) {
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    try {
+      return stub.getResult(EvolutionResult.class);
+    } catch (WorkflowFailedException e) {
+      if (e.getCause() instanceof ApplicationFailure af
+          && FailureKind.of(af.getType()).ending()) {
+        return af.getDetails().get(EvolutionResult.class);
+      }
+      throw e;
+    }
   }
 
   @Override
