@@ -272,11 +272,8 @@ public final class Run {
   }
 
   /** A validator's refusal: one sentence for the UI's dialog and the CLI, no stack trace. */
-  private static ApplicationFailure refused(String sentence) {
-    ApplicationFailure f = ApplicationFailure.newNonRetryableFailure(sentence,
-        "DecisionRefused");
-    f.setStackTrace(new StackTraceElement[0]);
-    return f;
+  private static DecisionRefused refused(String sentence) {
+    return new DecisionRefused(sentence);
   }
 
   /** The {@code decide} update, once validated. */

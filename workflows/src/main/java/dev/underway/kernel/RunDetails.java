@@ -27,7 +27,7 @@ final class RunDetails {
     }
     b.append("\n");
     if (message != null) {
-      b.append("\n").append(message).append("\n");
+      b.append("\n").append(text(message)).append("\n");
     }
     return b.toString();
   }
@@ -40,7 +40,7 @@ final class RunDetails {
         .append("\n\n");
     PlanCard card = g.card();
     if (card != null) {
-      b.append("**").append(card.title()).append("**\n\n");
+      b.append("**").append(text(card.title())).append("**\n\n");
       if (!card.table().isEmpty()) {
         b.append("| | before | after |\n|---|---|---|\n");
         for (PlanCard.Row r : card.table()) {
@@ -51,12 +51,12 @@ final class RunDetails {
       }
       b.append("**Changes, in order**\n\n");
       for (int i = 0; i < card.changes().size(); i++) {
-        b.append(i + 1).append(". ").append(card.changes().get(i)).append('\n');
+        b.append(i + 1).append(". ").append(text(card.changes().get(i))).append('\n');
       }
       if (!card.warnings().isEmpty()) {
         b.append("\n**Warnings**\n\n");
         for (String w : card.warnings()) {
-          b.append("- **").append(w).append("**\n");
+          b.append("- **").append(text(w)).append("**\n");
         }
       }
       b.append('\n');
@@ -78,6 +78,11 @@ final class RunDetails {
         .append(DecideCommands.json(v.gate(), "approve", v.plan())).append("\n```\n\n")
         .append("To reject, `\"decision\":\"reject\"`. From a shell:\n\n```\n")
         .append(String.join("\n", commands)).append("\n```\n");
+  }
+
+  /** Free text as Markdown shows it literally: its brackets, stars and the like escaped. */
+  static String text(String s) {
+    return s.replaceAll("([\\\\`*_\\[\\]<>|#])", "\\\\$1");
   }
 
   private static String words(RunState state) {
