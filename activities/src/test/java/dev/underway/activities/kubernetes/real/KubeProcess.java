@@ -1,6 +1,6 @@
 package dev.underway.activities.kubernetes.real;
 
-import dev.underway.activities.support.LogTail;
+import dev.underway.local.LogTail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

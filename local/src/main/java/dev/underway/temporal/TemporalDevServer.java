@@ -1,0 +1,264 @@
+package dev.underway.temporal;
+
+import dev.underway.local.LogTail;
+import dev.underway.kernel.SearchAttributes;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real Temporal dev server ({@code temporal server start-dev}, from the {@code temporal}
+ * CLI), run as a child process on loopback with its Web UI, a SQLite database file and
+ * Underway's search attributes registered. Used by the sandbox and by the end-to-end tests.
+ *
+ * <p>It can be killed ({@link #kill()}) and started again on the same database file ({@link
+ * #restart()}): runs survive, as with any Temporal server.
+ */
+public final class TemporalDevServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalDevServer.class);
+
+  /** Environment variable naming the {@code temporal} binary, when it is not on PATH. */
+  public static final String BINARY_ENV = "UNDERWAY_TEMPORAL_BINARY";
+
+  private final Path binary;
+  private final Path databaseFile;
+  private final Path logFile;
+  private final int port;
+  private final int uiPort;
+  private final boolean ui;
+  private Process process;
+  private long logOffset;
+
+  private TemporalDevServer(Path binary, Path databaseFile, Path logFile, int port, int uiPort,
+      boolean ui) {
+    this.binary = binary;
+    this.databaseFile = databaseFile;
+    this.logFile = logFile;
+    this.port = port;
+    this.uiPort = uiPort;
+    this.ui = ui;
+  }
+
+  /**
+   * The {@code temporal} binary: {@code explicit} if given, else {@code UNDERWAY_TEMPORAL_BINARY},
+   * else the first on {@code PATH}, else {@code $GOPATH/bin} or {@code ~/go/bin} (where {@code go
+   * install} puts it).
+   */
+  public static Optional<Path> findBinary(Path explicit, Map<String, String> env) {
+    if (explicit != null) {
+      return Optional.of(explicit).filter(Files::isExecutable);
+    }
+    String named = env.get(BINARY_ENV);
+    if (named != null && !named.isBlank()) {
+      return Optional.of(Path.of(named)).filter(Files::isExecutable);
+    }
+    List<Path> candidates = new ArrayList<>();
+    for (String dir : env.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!dir.isBlank()) {
+        candidates.add(Path.of(dir, "temporal"));
+      }
+    }
+    if (env.get("GOPATH") != null) {
+      candidates.add(Path.of(env.get("GOPATH"), "bin", "temporal"));
+    }
+    if (env.get("HOME") != null) {
+      candidates.add(Path.of(env.get("HOME"), "go", "bin", "temporal"));
+    }
+    return candidates.stream().filter(Files::isExecutable).findFirst();
+  }
+
+  /** How many times {@link #start} tries new ports when the ones it chose were taken. */
+  static final int PORT_ATTEMPTS = 3;
+
+  /**
+   * Starts a dev server on free loopback ports with its database in {@code dir}. A port is free
+   * when looked up but another process can bind it before the server does; when the server says
+   * so ("address already in use"), it is started again on other ports.
+   *
+   * @param ui whether to serve the Web UI
+   */
+  public static TemporalDevServer start(Path binary, Path dir, boolean ui, Duration timeout)
+      throws IOException {
+    return start(binary, dir, ui, timeout, TemporalDevServer::freePort);
+  }
+
+  /** {@link #start(Path, Path, boolean, Duration)} with the ports from {@code ports}. */
+  static TemporalDevServer start(Path binary, Path dir, boolean ui, Duration timeout,
+      PortSource ports) throws IOException {
+    Files.createDirectories(dir);
+    for (int attempt = 1; ; attempt++) {
+      int port = ports.next();
+      int uiPort = ui ? ports.next() : -1;
+      TemporalDevServer server = new TemporalDevServer(binary, dir.resolve("temporal.db"),
+          dir.resolve("temporal-server.log"), port, uiPort, ui);
+      try {
+        server.launch(timeout);
+        return server;
+      } catch (PortTakenException e) {
+        if (attempt >= PORT_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("{}; starting the dev server again on other ports", e.getMessage());
+      }
+    }
+  }
+
+  /** Where {@link #start} takes its ports from. */
+  @FunctionalInterface
+  interface PortSource {
+    int next() throws IOException;
+  }
+
+  /** The server exited because one of its ports was taken. */
+  static final class PortTakenException extends IOException {
+    PortTakenException(String message) {
+      super(message);
+    }
+  }
+
+  /** A free TCP port on 127.0.0.1 (free when asked; another process could take it after). */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  private void launch(Duration timeout) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "server", "start-dev",
+        "--ip", "127.0.0.1", "--port", Integer.toString(port),
+        "--db-filename", databaseFile.toString(), "--log-level", "warn"));
+    if (ui) {
+      cmd.addAll(List.of("--ui-port", Integer.toString(uiPort)));
+    } else {
+      cmd.add("--headless");
+    }
+    for (var key : SearchAttributes.ALL) {
+      cmd.addAll(List.of("--search-attribute", key.getName() + "=Keyword"));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+    process = pb.start();
+    log.info("Started Temporal dev server (pid {}) on {}{}", process.pid(), address(),
+        ui ? ", Web UI " + uiUrl() : "");
+    awaitReachable(timeout);
+  }
+
+  private void awaitReachable(Duration timeout) throws IOException {
+    Instant deadline = Instant.now().plus(timeout);
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+    try {
+      while (true) {
+        if (!process.isAlive()) {
+          String tail = tail();
+          String message = "the Temporal dev server exited with code " + process.exitValue()
+              + " before it was reachable; its log: " + logFile + "\n" + tail;
+          throw tail.contains("address already in use")
+              ? new PortTakenException(message) : new IOException(message);
+        }
+        try {
+          stubs.blockingStub().withDeadlineAfter(1, TimeUnit.SECONDS)
+              .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+          return;
+        } catch (RuntimeException notYet) {
+          if (Instant.now().isAfter(deadline)) {
+            kill();
+            throw new IOException("the Temporal dev server was not reachable on " + address()
+                + " within " + timeout + "; its log: " + logFile + "\n" + tail());
+          }
+          process.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+      throw new IOException("interrupted while starting the Temporal dev server", e);
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  /** The last lines this launch wrote (the log file also holds earlier launches). */
+  private String tail() {
+    return LogTail.of(logFile, logOffset, 15);
+  }
+
+  /** {@code 127.0.0.1:PORT}. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The Web UI, or null when started without it. */
+  public String uiUrl() {
+    return ui ? "http://127.0.0.1:" + uiPort : null;
+  }
+
+  public Path databaseFile() {
+    return databaseFile;
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL, as a crash would: nothing is flushed or closed gracefully. */
+  public void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      waitForExit(Duration.ofSeconds(30));
+    }
+  }
+
+  /** Starts the server again on the same ports and database file. */
+  public void restart(Duration timeout) throws IOException {
+    if (isAlive()) {
+      throw new IllegalStateException("the dev server is still running (pid " + pid() + ")");
+    }
+    launch(timeout);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within 15 s. */
+  @Override
+  public void close() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    if (!waitForExit(Duration.ofSeconds(15))) {
+      process.destroyForcibly();
+      waitForExit(Duration.ofSeconds(15));
+    }
+    log.info("Stopped Temporal dev server on {}", address());
+  }
+
+  private boolean waitForExit(Duration d) {
+    try {
+      return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new IOException("interrupted while stopping", e));
+    }
+  }
+}
