@@ -16,6 +16,7 @@ import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
+import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.kernel.DecideCommands;
@@ -83,6 +84,7 @@ public final class Sandbox implements AutoCloseable {
 
   private String temporalAddress;
   private String uiUrl;
+  private String runId;
   private WorkflowClient client;
   private LocalTarget database;
   private LoadGenerator load;
@@ -227,16 +229,18 @@ public final class Sandbox implements AutoCloseable {
     });
   }
 
+  /** Starts the run of {@link SandboxOptions#runbook()}: the only scenario is the evolution's. */
   private ClusterEvolutionWorkflow startRun() {
+    Runbook runbook = Runbooks.named(options.runbook()).orElseThrow();
     EvolutionRequest request = new EvolutionRequest(TARGET, null, null, false,
         System.getProperty("user.name", "sandbox"));
-    String id = ClusterEvolutionWorkflow.workflowId(TARGET);
+    runId = runbook.workflowId(request);
     ClusterEvolutionWorkflow stub = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(runId).build());
     WorkflowClient.start(stub::evolve, request);
-    out.println("Run: " + ClusterEvolutionWorkflow.TYPE + " " + id + (uiUrl == null ? ""
-        : "  " + runUrl(id)));
-    return client.newWorkflowStub(ClusterEvolutionWorkflow.class, id);
+    out.println("Run: " + runbook.workflowType() + " " + runId + (uiUrl == null ? ""
+        : "  " + runUrl(runId)));
+    return client.newWorkflowStub(ClusterEvolutionWorkflow.class, runId);
   }
 
   private String runUrl(String id) {
@@ -248,7 +252,7 @@ public final class Sandbox implements AutoCloseable {
 
   private EvolutionResult watch(ClusterEvolutionWorkflow run, BufferedReader answers)
       throws InterruptedException {
-    String id = ClusterEvolutionWorkflow.workflowId(TARGET);
+    String id = runId;
     GateAnswers prompt = answers == null || options.autoApprove() ? null
         : GateAnswers.start(answers);
     String lastPhase = null;

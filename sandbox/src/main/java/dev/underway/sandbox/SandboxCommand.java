@@ -3,6 +3,7 @@ package dev.underway.sandbox;
 import dev.underway.kernel.RunState;
 import dev.underway.worker.ExitCodes;
 import dev.underway.worker.Underway;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -31,6 +32,11 @@ class SandboxCommand implements Callable<Integer> {
 
   @ParentCommand Underway underway;
   @Spec CommandSpec spec;
+
+  @Option(names = "--runbook", paramLabel = "NAME", defaultValue = ClusterEvolutionWorkflow.RUNBOOK,
+      description = "Which runbook to run (see underway runbooks). Default: ${DEFAULT-VALUE},"
+          + " the only one the sandbox has a scenario for today.")
+  String runbook;
 
   @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "postgres",
       description = "postgres (default) or cockroach (needs the cockroach binary on PATH).")
@@ -94,13 +100,11 @@ class SandboxCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path reports = reportDir != null ? reportDir : Path.of("underway-sandbox-report-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    SandboxOptions o = SandboxOptions.defaults(reports)
+    SandboxOptions o = SandboxOptions.defaults(reports).withRunbook(runbook)
         .withEngine(engine).withAutoApprove(autoApprove).withLoad(rate, concurrency)
-        .withData(dataDir, keepData).withTemporal(temporalBinary, embeddedTemporal, temporalPort)
+        .withWritePercent(writePercent).withData(dataDir, keepData)
+        .withTemporal(temporalBinary, embeddedTemporal, temporalPort)
         .withSettle(settle).withLiveProgress(System.console() != null);
-    o = new SandboxOptions(o.engine(), o.autoApprove(), o.rate(), o.concurrency(), writePercent,
-        o.dataDir(), o.keepData(), o.reportDir(), o.temporalBinary(), o.embeddedTemporal(),
-        o.temporalPort(), o.settle(), o.pollInterval(), o.statusInterval(), o.liveProgress());
     List<String> problems = o.problems(underway.environment());
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("underway sandbox: " + p));

@@ -1,5 +1,7 @@
 package dev.underway.sandbox;
 
+import dev.underway.runbooks.Runbook;
+import dev.underway.runbooks.Runbooks;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the sandbox runs with. {@link #check()} refuses bad options, each with a sentence saying
  * what to change, before anything is started.
  *
+ * @param runbook the runbook the sandbox runs (a name in {@link Runbooks}); one it has a scenario
+ *     for ({@link #RUNBOOKS})
  * @param engine {@code postgres} (default) or {@code cockroach}
  * @param autoApprove approve every gate without asking
  * @param rate target operations per second of the load
@@ -32,6 +37,7 @@ import java.util.Optional;
  * @param liveProgress rewrite one progress line in place (a terminal) instead of printing lines
  */
 public record SandboxOptions(
+    String runbook,
     String engine,
     boolean autoApprove,
     double rate,
@@ -50,57 +56,114 @@ public record SandboxOptions(
 
   public static final List<String> ENGINES = List.of("postgres", "cockroach");
 
+  /** The runbooks the sandbox has a scenario for; the first is the default. */
+  public static final List<String> RUNBOOKS = List.of(Runbooks.CLUSTER_EVOLUTION.name());
+
   /** Defaults for everything; the report goes to {@code reportDir}. */
   public static SandboxOptions defaults(Path reportDir) {
-    return new SandboxOptions("postgres", false, 200, 8, 50, null, false, reportDir, null, false,
-        null, Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMillis(250), false);
+    return new SandboxOptions(RUNBOOKS.get(0), "postgres", false, 200, 8, 50, null, false,
+        reportDir, null, false, null, Duration.ofSeconds(10), Duration.ofMillis(500),
+        Duration.ofMillis(250), false);
+  }
+
+  public SandboxOptions withRunbook(String value) {
+    return copy(b -> b.runbook = value);
   }
 
   public SandboxOptions withAutoApprove(boolean value) {
-    return new SandboxOptions(engine, value, rate, concurrency, writePercent, dataDir, keepData,
-        reportDir, temporalBinary, embeddedTemporal, temporalPort, settle, pollInterval,
-        statusInterval, liveProgress);
+    return copy(b -> b.autoApprove = value);
   }
 
   public SandboxOptions withLoad(double opsPerSecond, int threads) {
-    return new SandboxOptions(engine, autoApprove, opsPerSecond, threads, writePercent, dataDir,
-        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, settle,
-        pollInterval, statusInterval, liveProgress);
+    return copy(b -> {
+      b.rate = opsPerSecond;
+      b.concurrency = threads;
+    });
+  }
+
+  public SandboxOptions withWritePercent(int value) {
+    return copy(b -> b.writePercent = value);
   }
 
   public SandboxOptions withSettle(Duration value) {
-    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dataDir,
-        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, value, pollInterval,
-        statusInterval, liveProgress);
+    return copy(b -> b.settle = value);
   }
 
   public SandboxOptions withEngine(String value) {
-    return new SandboxOptions(value, autoApprove, rate, concurrency, writePercent, dataDir,
-        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, settle,
-        pollInterval, statusInterval, liveProgress);
+    return copy(b -> b.engine = value);
   }
 
   public SandboxOptions withData(Path dir, boolean keep) {
-    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dir, keep,
-        reportDir, temporalBinary, embeddedTemporal, temporalPort, settle, pollInterval,
-        statusInterval, liveProgress);
+    return copy(b -> {
+      b.dataDir = dir;
+      b.keepData = keep;
+    });
   }
 
   public SandboxOptions withTemporal(Path binary, boolean embedded, Integer port) {
-    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dataDir,
-        keepData, reportDir, binary, embedded, port, settle, pollInterval, statusInterval,
-        liveProgress);
+    return copy(b -> {
+      b.temporalBinary = binary;
+      b.embeddedTemporal = embedded;
+      b.temporalPort = port;
+    });
   }
 
   public SandboxOptions withLiveProgress(boolean value) {
-    return new SandboxOptions(engine, autoApprove, rate, concurrency, writePercent, dataDir,
-        keepData, reportDir, temporalBinary, embeddedTemporal, temporalPort, settle,
-        pollInterval, statusInterval, value);
+    return copy(b -> b.liveProgress = value);
+  }
+
+  /** These options with what {@code change} sets on a copy of their fields. */
+  private SandboxOptions copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new SandboxOptions(f.runbook, f.engine, f.autoApprove, f.rate, f.concurrency,
+        f.writePercent, f.dataDir, f.keepData, f.reportDir, f.temporalBinary, f.embeddedTemporal,
+        f.temporalPort, f.settle, f.pollInterval, f.statusInterval, f.liveProgress);
+  }
+
+  /** The fields, to change some of them: records have no copy-with. */
+  private static final class Fields {
+    String runbook;
+    String engine;
+    boolean autoApprove;
+    double rate;
+    int concurrency;
+    int writePercent;
+    Path dataDir;
+    boolean keepData;
+    Path reportDir;
+    Path temporalBinary;
+    boolean embeddedTemporal;
+    Integer temporalPort;
+    Duration settle;
+    Duration pollInterval;
+    Duration statusInterval;
+    boolean liveProgress;
+
+    Fields(SandboxOptions o) {
+      runbook = o.runbook;
+      engine = o.engine;
+      autoApprove = o.autoApprove;
+      rate = o.rate;
+      concurrency = o.concurrency;
+      writePercent = o.writePercent;
+      dataDir = o.dataDir;
+      keepData = o.keepData;
+      reportDir = o.reportDir;
+      temporalBinary = o.temporalBinary;
+      embeddedTemporal = o.embeddedTemporal;
+      temporalPort = o.temporalPort;
+      settle = o.settle;
+      pollInterval = o.pollInterval;
+      statusInterval = o.statusInterval;
+      liveProgress = o.liveProgress;
+    }
   }
 
   /** Every problem with these options; empty when they are fine. Starts nothing. */
   public List<String> problems(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
+    runbookProblem().ifPresent(problems::add);
     String e = engine == null ? "" : engine;
     if (!ENGINES.contains(e)) {
       problems.add("--engine '" + engine + "' is not one of " + ENGINES);
@@ -151,6 +214,20 @@ public record SandboxOptions(
       problems.add("--settle must be zero or positive");
     }
     return problems;
+  }
+
+  /** Why the sandbox cannot run {@link #runbook}: not a runbook, or one it has no scenario for. */
+  private Optional<String> runbookProblem() {
+    Optional<Runbook> named = Runbooks.named(runbook);
+    if (named.isEmpty()) {
+      return Optional.of("--runbook '" + runbook + "' is not a runbook: the runbooks are "
+          + Runbooks.names() + " (see underway runbooks)");
+    }
+    if (!RUNBOOKS.contains(runbook)) {
+      return Optional.of("--runbook " + runbook + ": the sandbox cannot run it yet (it has a"
+          + " scenario for " + String.join(", ", RUNBOOKS) + " only)");
+    }
+    return Optional.empty();
   }
 
   /** Throws {@link IllegalArgumentException} listing every problem. */

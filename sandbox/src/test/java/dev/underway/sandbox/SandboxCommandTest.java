@@ -63,6 +63,24 @@ class SandboxCommandTest {
   }
 
   @Test
+  void anUnknownRunbookIsRefused(@TempDir Path tmp) {
+    Cli.Result r = refused(Map.of(), "sandbox", "--runbook", "cluster-evolutoin",
+        "--report-dir", tmp.resolve("r").toString());
+    assertThat(r.err()).contains("--runbook 'cluster-evolutoin' is not a runbook: the runbooks"
+        + " are [cluster-evolution, drift-check]");
+  }
+
+  @Test
+  void aRunbookWithoutAScenarioIsRefused(@TempDir Path tmp) {
+    Cli.Result r = refused(Map.of(), "sandbox", "--runbook", "drift-check",
+        "--report-dir", tmp.resolve("r").toString());
+    assertThat(r.err()).contains("--runbook drift-check: the sandbox cannot run it yet (it has"
+        + " a scenario for cluster-evolution only)");
+    assertThat(SandboxOptions.defaults(tmp).runbook()).isEqualTo("cluster-evolution");
+    assertThat(SandboxOptions.defaults(tmp).problems(Map.of())).isEmpty();
+  }
+
+  @Test
   void cockroachEngineWithoutTheBinaryIsRefused(@TempDir Path tmp) {
     Cli.Result r = refused(Map.of("PATH", tmp.toString()), "sandbox", "--engine", "cockroach",
         "--report-dir", tmp.resolve("r").toString());
