@@ -29,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * worker is busy and a second's worth of operations is already queued, further operations are
  * counted as missed instead of piling up.
  *
- * <p>Writes are {@code INSERT}s into {@value #TABLE} (created if missing), some of them
- * {@code UPDATE}s of recently written rows; reads are point {@code SELECT}s of recent rows. Never
- * a {@code DELETE} or a {@code DROP}. Reads go over the reader path once
+ * <p>What the operations do is the {@link Workload}'s ({@link KeyValueWorkload} unless another is
+ * given): its schema is created once per writer endpoint, its writes go to the writer path, its
+ * reads over the reader path once
  * {@link LoadEndpoints#readerJdbcUrl()} offers one (asked again every
  * {@link LoadOptions#endpointCheckInterval()}); each connection samples
  * {@code pg_is_in_recovery()} when it is opened, so the report says which kind of server served
@@ -62,24 +60,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoadGenerator implements AutoCloseable {
 
-  /** The generator's own table. */
   /**
    * The phase name of the load's first seconds (connections opening, JIT): reported, but never
    * the baseline the other phases are compared with.
    */
   public static final String WARMUP = "warmup";
 
-  public static final String TABLE = "underway_load";
-
-  static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
-      + " (id bigserial PRIMARY KEY, k text NOT NULL, v text NOT NULL,"
-      + " at timestamptz NOT NULL DEFAULT now())";
-  static final String INSERT = "INSERT INTO " + TABLE + " (k, v, at) VALUES (?, ?, now()) RETURNING id";
-  static final String UPDATE = "UPDATE " + TABLE + " SET v = ?, at = now() WHERE id = ?";
-  static final String SELECT = "SELECT k, v, at FROM " + TABLE + " WHERE id = ?";
-
   private static final Logger log = LoggerFactory.getLogger(LoadGenerator.class);
-  private static final int RECENT_IDS = 1024;
   private static final long JOIN_TIMEOUT_MS = 15_000;
 
   private record Targets(String writerUrl, String readerUrl, Properties properties) {
@@ -90,12 +77,10 @@ public final class LoadGenerator implements AutoCloseable {
 
   private final LoadEndpoints endpoints;
   private final LoadOptions options;
+  private final Workload workload;
   private final IntervalRecorder recorder = new IntervalRecorder();
   private final ErrorLog errors = new ErrorLog();
   private final Set<String> schemaReady = ConcurrentHashMap.newKeySet();
-  private final AtomicLongArray recentIds = new AtomicLongArray(RECENT_IDS);
-  private final AtomicLong idsWritten = new AtomicLong();
-  private final AtomicLong keySeq = new AtomicLong();
   private final BlockingQueue<Long> queue;
   private final Object lock = new Object();
   private final List<Thread> workers = new ArrayList<>();
@@ -116,9 +101,15 @@ public final class LoadGenerator implements AutoCloseable {
   private boolean started;
   private boolean stopped;
 
+  /** The {@link KeyValueWorkload}, with the options' share of updates among the writes. */
   public LoadGenerator(LoadEndpoints endpoints, LoadOptions options) {
+    this(endpoints, options, new KeyValueWorkload(options.updatePercentOfWrites()));
+  }
+
+  public LoadGenerator(LoadEndpoints endpoints, LoadOptions options, Workload workload) {
     this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
     this.options = Objects.requireNonNull(options, "options");
+    this.workload = Objects.requireNonNull(workload, "workload");
     this.queue = new ArrayBlockingQueue<>(
         (int) Math.max(options.threads(), Math.ceil(options.opsPerSecond())));
   }
@@ -167,8 +158,9 @@ public final class LoadGenerator implements AutoCloseable {
     scheduler.scheduleAtFixedRate(this::collect, 1, 1, TimeUnit.SECONDS);
     long check = options.endpointCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEndpoints, check, check, TimeUnit.MILLISECONDS);
-    log.info("Load started: {} ops/s, {} threads, {}% writes, writer {}", options.opsPerSecond(),
-        options.threads(), options.writePercent(), redact(targets.writerUrl()));
+    log.info("Load started: {} workload, {} ops/s, {} threads, {}% writes, writer {}",
+        workload.name(), options.opsPerSecond(), options.threads(), options.writePercent(),
+        redact(targets.writerUrl()));
   }
 
   /**
@@ -321,21 +313,6 @@ public final class LoadGenerator implements AutoCloseable {
     return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
   }
 
-  private long recentId() {
-    long written = idsWritten.get();
-    if (written == 0) {
-      return 1;
-    }
-    int span = (int) Math.min(written, RECENT_IDS);
-    long index = written - 1 - ThreadLocalRandom.current().nextInt(span);
-    return recentIds.get((int) (index % RECENT_IDS));
-  }
-
-  private void rememberId(long id) {
-    long index = idsWritten.getAndIncrement();
-    recentIds.set((int) (index % RECENT_IDS), id);
-  }
-
   // ---- workers -------------------------------------------------------------------------------
 
   /** One worker thread with its own connections (thread-confined: no locking). */
@@ -371,44 +348,24 @@ public final class LoadGenerator implements AutoCloseable {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       Targets t = targets;
       if (random.nextInt(100) < options.writePercent()) {
-        write(t, dueNanos, random.nextInt(100) < options.updatePercentOfWrites()
-            && idsWritten.get() > 0);
+        write(t, dueNanos, workload.write(index, random));
       } else {
-        read(t, dueNanos);
+        read(t, dueNanos, workload.read(random));
       }
     }
 
-    private void write(Targets t, long dueNanos, boolean update) {
-      String operation = update ? "update" : "insert";
+    private void write(Targets t, long dueNanos, Workload.Operation operation) {
       try {
         Connection c = writer.connection(t.writerUrl(), t.properties());
-        String value = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        if (update) {
-          PreparedStatement ps = writer.statement(c, UPDATE);
-          ps.setString(1, value);
-          ps.setLong(2, recentId());
-          retrying(ps::executeUpdate);
-        } else {
-          PreparedStatement ps = writer.statement(c, INSERT);
-          ps.setString(1, "k-" + index + "-" + keySeq.incrementAndGet());
-          ps.setString(2, value);
-          long id = retrying(() -> {
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? rs.getLong(1) : -1L;
-            }
-          });
-          if (id >= 0) {
-            rememberId(id);
-          }
-        }
+        operation.body().run(writer.sql(c));
         recorder.recordWrite(true, micros(dueNanos));
       } catch (SQLException | RuntimeException e) {
         recorder.recordWrite(false, micros(dueNanos));
-        failed(writer, operation, e, t);
+        failed(writer, operation.name(), e, t);
       }
     }
 
-    private void read(Targets t, long dueNanos) {
+    private void read(Targets t, long dueNanos, Workload.Operation operation) {
       boolean onReader = t.readerUrl() != null;
       if (onReader && !reader.readyFor(t.readerUrl(), t.properties())) {
         onReader = false; // its connection is opening off the operation path: the writer serves
@@ -419,39 +376,11 @@ public final class LoadGenerator implements AutoCloseable {
       }
       try {
         Connection c = slot.connection(onReader ? t.readerUrl() : t.writerUrl(), t.properties());
-        PreparedStatement ps = slot.statement(c, SELECT);
-        ps.setLong(1, recentId());
-        boolean found = retrying(() -> {
-          try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-          }
-        });
+        boolean found = operation.body().run(slot.sql(c));
         recorder.recordRead(true, micros(dueNanos), slot.role, onReader, found);
       } catch (SQLException | RuntimeException e) {
         recorder.recordRead(false, micros(dueNanos), ServerRole.UNKNOWN, onReader, false);
-        failed(slot, onReader ? "read (reader path)" : "read", e, t);
-      }
-    }
-
-    /**
-     * Runs one autocommit statement, again when the database asks the client to retry it
-     * (serialization failure or deadlock: what CockroachDB, SERIALIZABLE by default, answers to
-     * contention, and what its documentation tells clients to retry), up to
-     * {@value #MAX_ATTEMPTS} attempts with a short, growing, jittered pause. Each retry is
-     * counted; the operation's latency includes them.
-     */
-    private <T> T retrying(Attempt<T> statement) throws SQLException {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          return statement.run();
-        } catch (SQLException e) {
-          if (attempt >= MAX_ATTEMPTS || !RETRY_STATES.contains(e.getSQLState())) {
-            throw e;
-          }
-          recorder.recordRetry();
-          long pauseNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_PAUSE_MS, 1L << attempt));
-          LockSupport.parkNanos(pauseNanos + ThreadLocalRandom.current().nextLong(pauseNanos));
-        }
+        failed(slot, onReader ? operation.name() + " (reader path)" : operation.name(), e, t);
       }
     }
 
@@ -480,10 +409,26 @@ public final class LoadGenerator implements AutoCloseable {
   /** Upper bound of the pause before a retry (before jitter). */
   private static final long MAX_PAUSE_MS = 50;
 
-  /** One execution of a JDBC statement. */
-  @FunctionalInterface
-  private interface Attempt<T> {
-    T run() throws SQLException;
+  /**
+   * Runs one autocommit statement, again when the database asks the client to retry it
+   * (serialization failure or deadlock: what CockroachDB, SERIALIZABLE by default, answers to
+   * contention, and what its documentation tells clients to retry), up to {@value #MAX_ATTEMPTS}
+   * attempts with a short, growing, jittered pause. Each retry is counted; the operation's latency
+   * includes them.
+   */
+  private <T> T retrying(Workload.Attempt<T> statement) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return statement.run();
+      } catch (SQLException e) {
+        if (attempt >= MAX_ATTEMPTS || !RETRY_STATES.contains(e.getSQLState())) {
+          throw e;
+        }
+        recorder.recordRetry();
+        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_PAUSE_MS, 1L << attempt));
+        LockSupport.parkNanos(pauseNanos + ThreadLocalRandom.current().nextLong(pauseNanos));
+      }
+    }
   }
 
   private long offsetMs() {
@@ -517,7 +462,7 @@ public final class LoadGenerator implements AutoCloseable {
         // One thread creates the table per server; the others wait for it instead of racing.
         synchronized (schemaReady) {
           if (!schemaReady.contains(url)) {
-            ensureSchema(c);
+            ensureSchema(c, workload.schema());
             schemaReady.add(url);
           }
         }
@@ -675,13 +620,24 @@ public final class LoadGenerator implements AutoCloseable {
       role = opened.role();
     }
 
-    PreparedStatement statement(Connection c, String sql) throws SQLException {
-      PreparedStatement ps = statements.get(sql);
-      if (ps == null) {
-        ps = c.prepareStatement(sql);
-        statements.put(sql, ps);
-      }
-      return ps;
+    /** What an operation runs its SQL through on {@code c}, this slot's connection. */
+    Workload.Sql sql(Connection c) {
+      return new Workload.Sql() {
+        @Override
+        public PreparedStatement prepare(String statement) throws SQLException {
+          PreparedStatement ps = statements.get(statement);
+          if (ps == null) {
+            ps = c.prepareStatement(statement);
+            statements.put(statement, ps);
+          }
+          return ps;
+        }
+
+        @Override
+        public <T> T retrying(Workload.Attempt<T> statement) throws SQLException {
+          return LoadGenerator.this.retrying(statement);
+        }
+      };
     }
 
     /** The operation failed on this connection: drop it; the next operation reconnects. */
@@ -716,14 +672,16 @@ public final class LoadGenerator implements AutoCloseable {
 
   private static final Set<String> ALREADY_CREATED = Set.of("42P07", "42710", "23505");
 
-  private static void ensureSchema(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(CREATE_TABLE);
-    } catch (SQLException e) {
-      // another process created it at the same moment: PostgreSQL's IF NOT EXISTS still fails
-      // the loser, as a duplicate table (42P07), type (42710) or catalog row (23505)
-      if (!ALREADY_CREATED.contains(e.getSQLState())) {
-        throw e;
+  private static void ensureSchema(Connection c, List<String> schema) throws SQLException {
+    for (String statement : schema) {
+      try (Statement s = c.createStatement()) {
+        s.execute(statement);
+      } catch (SQLException e) {
+        // another process created it at the same moment: PostgreSQL's IF NOT EXISTS still fails
+        // the loser, as a duplicate table (42P07), type (42710) or catalog row (23505)
+        if (!ALREADY_CREATED.contains(e.getSQLState())) {
+          throw e;
+        }
       }
     }
   }

@@ -51,6 +51,75 @@ class LoadGeneratorTest {
     return gen.report().phase(phase).map(p -> p.all().ok()).orElse(0L);
   }
 
+  /**
+   * A workload of its own, as a later runbook adds one: one counter row per tenant, written by
+   * upserts and read by tenant. The generator runs its schema, its writes on the writer path and
+   * its reads, and counts them, without knowing what they do.
+   */
+  static final class TenantCounters implements Workload {
+    static final String TABLE = "underway_test_tenant_counters";
+
+    @Override
+    public String name() {
+      return "tenant-counters";
+    }
+
+    @Override
+    public List<String> schema() {
+      return List.of("CREATE TABLE IF NOT EXISTS " + TABLE
+          + " (tenant int PRIMARY KEY, n bigint NOT NULL)");
+    }
+
+    @Override
+    public Operation write(int thread, java.util.concurrent.ThreadLocalRandom random) {
+      int tenant = random.nextInt(5);
+      return new Operation("count", sql -> {
+        var ps = sql.prepare("INSERT INTO " + TABLE + " VALUES (?, 1)"
+            + " ON CONFLICT (tenant) DO UPDATE SET n = " + TABLE + ".n + 1");
+        ps.setInt(1, tenant);
+        return sql.retrying(ps::executeUpdate) == 1;
+      });
+    }
+
+    @Override
+    public Operation read(java.util.concurrent.ThreadLocalRandom random) {
+      int tenant = random.nextInt(5);
+      return new Operation("tenant read", sql -> {
+        var ps = sql.prepare("SELECT n FROM " + TABLE + " WHERE tenant = ?");
+        ps.setInt(1, tenant);
+        return sql.retrying(() -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+          }
+        });
+      });
+    }
+  }
+
+  @Test
+  void runsAnyWorkloadItIsGiven() throws Exception {
+    LoadReport report;
+    try (LoadGenerator gen = new LoadGenerator(new TestEndpoints(pg), LoadOptions.of(100, 2, 50),
+        new TenantCounters())) {
+      gen.mark("phase-0", "steady");
+      gen.start();
+      waiting().until(() -> phaseOk(gen, "phase-0") >= 60);
+      gen.stop();
+      report = gen.report();
+    }
+    PhaseReport p = report.phase("phase-0").orElseThrow();
+    assertThat(p.all().failed()).as("errors: %s", report.errors()).isZero();
+    assertThat(p.writes().ok()).isPositive();
+    assertThat(p.reads().ok()).isPositive();
+    try (Connection c = pg.connect("postgres");
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT sum(n) FROM " + TenantCounters.TABLE)) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("every counted write is in the table")
+          .isEqualTo(p.writes().ok());
+    }
+  }
+
   @Test
   void measuresEachPhaseAndWritesAReport(@TempDir Path out) throws Exception {
     double rate = 100;
@@ -128,7 +197,7 @@ class LoadGeneratorTest {
     // the rows are really there, and nothing was deleted
     try (Connection c = pg.connect("postgres");
          Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + LoadGenerator.TABLE)) {
+         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + KeyValueWorkload.TABLE)) {
       rs.next();
       assertThat(rs.getLong(1)).isPositive();
     }
@@ -189,7 +258,7 @@ class LoadGeneratorTest {
       waiting().until(() -> gen.report().total().writes().ok() >= 20);
       try (Connection holder = pg.connect(db); Statement st = holder.createStatement()) {
         holder.setAutoCommit(false);
-        st.executeUpdate("UPDATE " + LoadGenerator.TABLE + " SET v = v || ''");
+        st.executeUpdate("UPDATE " + KeyValueWorkload.TABLE + " SET v = v || ''");
         waiting().atMost(Duration.ofSeconds(8)).until(() -> waitingForLocks(db) >= 2);
         holder.commit();
       }
