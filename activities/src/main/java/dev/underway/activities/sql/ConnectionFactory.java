@@ -30,19 +30,9 @@ public interface ConnectionFactory {
         DriverManager.getConnection(jdbcUrl(target), properties(credentials));
   }
 
-  /**
-   * The driver properties of an Underway connection: the credentials, its application name, and
-   * a bound on every stage (connect, login, each read), so no activity waits forever.
-   */
+  /** The driver properties of a production connection: {@link JdbcProperties.Timeouts#REMOTE}. */
   static Properties properties(SqlCredentials credentials) {
-    Properties props = new Properties();
-    props.setProperty("user", credentials.user());
-    credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "underway");
-    props.setProperty("connectTimeout", "10");
-    props.setProperty("loginTimeout", "20");
-    props.setProperty("socketTimeout", "120");
-    return props;
+    return JdbcProperties.of(credentials, "underway", JdbcProperties.Timeouts.REMOTE);
   }
 
   static String jdbcUrl(TargetRef target) {
