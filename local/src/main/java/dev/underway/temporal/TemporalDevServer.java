@@ -1,18 +1,17 @@
 package dev.underway.temporal;
 
+import dev.underway.local.LocalProcess;
 import dev.underway.local.LogTail;
+import dev.underway.local.PortTakenException;
+import dev.underway.local.Ports;
 import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class TemporalDevServer implements AutoCloseable {
   private final int port;
   private final int uiPort;
   private final boolean ui;
-  private Process process;
+  private LocalProcess process;
   private long logOffset;
 
   private TemporalDevServer(Path binary, Path databaseFile, Path logFile, int port, int uiPort,
@@ -83,61 +82,37 @@ public final class TemporalDevServer implements AutoCloseable {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
-  /** How many times {@link #start} tries new ports when the ones it chose were taken. */
-  static final int PORT_ATTEMPTS = 3;
-
   /**
    * Starts a dev server on free loopback ports with its database in {@code dir}. A port is free
    * when looked up but another process can bind it before the server does; when the server says
-   * so ("address already in use"), it is started again on other ports.
+   * so ("address already in use"), it is started again on other ports ({@link
+   * Ports#retryingTakenPorts}).
    *
    * @param ui whether to serve the Web UI
    */
   public static TemporalDevServer start(Path binary, Path dir, boolean ui, Duration timeout)
       throws IOException {
-    return start(binary, dir, ui, timeout, TemporalDevServer::freePort);
+    return start(binary, dir, ui, timeout, Ports::freeLoopbackPort);
   }
 
   /** {@link #start(Path, Path, boolean, Duration)} with the ports from {@code ports}. */
   static TemporalDevServer start(Path binary, Path dir, boolean ui, Duration timeout,
       PortSource ports) throws IOException {
     Files.createDirectories(dir);
-    for (int attempt = 1; ; attempt++) {
+    return Ports.retryingTakenPorts("the Temporal dev server", attempt -> {
       int port = ports.next();
       int uiPort = ui ? ports.next() : -1;
       TemporalDevServer server = new TemporalDevServer(binary, dir.resolve("temporal.db"),
           dir.resolve("temporal-server.log"), port, uiPort, ui);
-      try {
-        server.launch(timeout);
-        return server;
-      } catch (PortTakenException e) {
-        if (attempt >= PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.warn("{}; starting the dev server again on other ports", e.getMessage());
-      }
-    }
+      server.launch(timeout);
+      return server;
+    });
   }
 
   /** Where {@link #start} takes its ports from. */
   @FunctionalInterface
   interface PortSource {
     int next() throws IOException;
-  }
-
-  /** The server exited because one of its ports was taken. */
-  static final class PortTakenException extends IOException {
-    PortTakenException(String message) {
-      super(message);
-    }
-  }
-
-  /** A free TCP port on 127.0.0.1 (free when asked; another process could take it after). */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
   }
 
   private void launch(Duration timeout) throws IOException {
@@ -152,45 +127,44 @@ public final class TemporalDevServer implements AutoCloseable {
     for (var key : SearchAttributes.ALL) {
       cmd.addAll(List.of("--search-attribute", key.getName() + "=Keyword"));
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-    process = pb.start();
+    // SIGTERM, then SIGKILL if it has not exited within 15 s
+    process = LocalProcess.start("Temporal dev server on " + address(), new ProcessBuilder(cmd)
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                logFile.toFile())), LocalProcess.SIGTERM, Duration.ofSeconds(15), false);
     log.info("Started Temporal dev server (pid {}) on {}{}", process.pid(), address(),
         ui ? ", Web UI " + uiUrl() : "");
     awaitReachable(timeout);
   }
 
   private void awaitReachable(Duration timeout) throws IOException {
-    Instant deadline = Instant.now().plus(timeout);
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
     try {
-      while (true) {
-        if (!process.isAlive()) {
-          String tail = tail();
-          String message = "the Temporal dev server exited with code " + process.exitValue()
-              + " before it was reachable; its log: " + logFile + "\n" + tail;
-          throw tail.contains("address already in use")
-              ? new PortTakenException(message) : new IOException(message);
-        }
+      process.awaitReady(timeout, Duration.ofMillis(200), () -> {
         try {
           stubs.blockingStub().withDeadlineAfter(1, TimeUnit.SECONDS)
               .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
-          return;
+          return null;
         } catch (RuntimeException notYet) {
-          if (Instant.now().isAfter(deadline)) {
-            kill();
-            throw new IOException("the Temporal dev server was not reachable on " + address()
-                + " within " + timeout + "; its log: " + logFile + "\n" + tail());
-          }
-          process.waitFor(200, TimeUnit.MILLISECONDS);
+          return notYet.getMessage();
         }
+      }, last -> {
+        String tail = tail();
+        String message = "the Temporal dev server exited" + process.exitCode()
+            + " before it was reachable; its log: " + logFile + "\n" + tail;
+        return tail.contains("address already in use")
+            ? new PortTakenException(message) : new IOException(message);
+      }, last -> {
+        kill();
+        return new IOException("the Temporal dev server was not reachable on " + address()
+            + " within " + timeout + "; its log: " + logFile + "\n" + tail());
+      });
+    } catch (IOException e) {
+      if (!(e instanceof PortTakenException) && process.isAlive()) {
+        kill(); // interrupted
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      kill();
-      throw new IOException("interrupted while starting the Temporal dev server", e);
+      throw e;
     } finally {
       stubs.shutdownNow();
     }
@@ -226,8 +200,7 @@ public final class TemporalDevServer implements AutoCloseable {
   /** SIGKILL, as a crash would: nothing is flushed or closed gracefully. */
   public void kill() {
     if (process != null && process.isAlive()) {
-      process.destroyForcibly();
-      waitForExit(Duration.ofSeconds(30));
+      process.kill();
     }
   }
 
@@ -242,23 +215,8 @@ public final class TemporalDevServer implements AutoCloseable {
   /** SIGTERM, then SIGKILL if it has not exited within 15 s. */
   @Override
   public void close() {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    if (!waitForExit(Duration.ofSeconds(15))) {
-      process.destroyForcibly();
-      waitForExit(Duration.ofSeconds(15));
-    }
-    log.info("Stopped Temporal dev server on {}", address());
-  }
-
-  private boolean waitForExit(Duration d) {
-    try {
-      return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new IOException("interrupted while stopping", e));
+    if (process != null) {
+      process.stop();
     }
   }
 }

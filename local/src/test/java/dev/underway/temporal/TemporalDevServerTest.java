@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.kernel.SearchAttributes;
+import dev.underway.local.PortTakenException;
+import dev.underway.local.Ports;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
@@ -60,7 +62,7 @@ class TemporalDevServerTest {
       // the first port handed out is taken by someone else by the time the server starts
       Deque<Integer> ports = new ArrayDeque<>(List.of(squatter.getLocalPort()));
       TemporalDevServer.PortSource source =
-          () -> ports.isEmpty() ? TemporalDevServer.freePort() : ports.pop();
+          () -> ports.isEmpty() ? Ports.freeLoopbackPort() : ports.pop();
       try (TemporalDevServer server = TemporalDevServer.start(binary, dir, false,
           Duration.ofSeconds(60), source)) {
         assertThat(server.isAlive()).isTrue();
@@ -77,7 +79,7 @@ class TemporalDevServerTest {
     try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> TemporalDevServer.start(binary, dir, false,
           Duration.ofSeconds(60), squatter::getLocalPort))
-          .isInstanceOf(TemporalDevServer.PortTakenException.class)
+          .isInstanceOf(PortTakenException.class)
           .hasMessageContaining("address already in use");
     }
   }

@@ -1,10 +1,12 @@
 package dev.underway.sandbox;
 
-import dev.underway.activities.local.LocalCluster;
-import dev.underway.activities.local.LocalCockroachCluster;
-import dev.underway.activities.local.LocalCockroachPlatformActivities;
-import dev.underway.activities.local.LocalDatabaseActivities;
-import dev.underway.activities.local.LocalPlatformActivities;
+import dev.underway.sandbox.engine.ClusterState;
+import dev.underway.sandbox.engine.LocalCluster;
+import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster;
+import dev.underway.sandbox.engine.cockroach.LocalCockroachPlatformActivities;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresDatabaseActivities;
+import dev.underway.sandbox.engine.postgres.LocalPostgresPlatformActivities;
 import dev.underway.worker.ActivitiesProvider;
 import dev.underway.worker.CommandFailure;
 import dev.underway.worker.WorkerContext;
@@ -16,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Activities against a local sandbox cluster of PostgreSQL processes, for a worker of its own
+ * Activities against a local sandbox cluster (PostgreSQL or CockroachDB processes, as its state
+ * file says), for a worker of its own
  * (e.g. one that replaces a crashed sandbox worker): {@code underway worker --activities local}
  * with {@code UNDERWAY_LOCAL_CLUSTER} naming the cluster's directory. The worker attaches to the
  * running servers and leaves them running when it stops: the cluster belongs to whoever created
@@ -29,8 +32,7 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
   /** Bytes a second a base backup may read from the primary ({@code 20MiB}); default no limit. */
   public static final String BASE_BACKUP_RATE_ENV = "UNDERWAY_BASE_BACKUP_MAX_RATE";
 
-  private LocalCluster cluster;
-  private LocalCockroachCluster cockroach;
+  private LocalCluster<?> cluster;
 
   @Override
   public String name() {
@@ -39,8 +41,8 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
 
   @Override
   public String description() {
-    return cockroach != null ? "local CockroachDB cluster in " + cockroach.directory()
-        : "local PostgreSQL cluster" + (cluster == null ? "" : " in " + cluster.directory());
+    return cluster == null ? "local cluster"
+        : "local " + cluster.engine().displayName() + " cluster in " + cluster.directory();
   }
 
   @Override
@@ -55,18 +57,24 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
       throw CommandFailure.badInput(CLUSTER_ENV + "=" + dir + " is not a directory");
     }
     Duration poll = context.pollInterval();
-    if (LocalCockroachCluster.isClusterDirectory(path)) {
-      cockroach = LocalCockroachCluster.attach(LocalCockroachCluster.Options.in(path)
-          .keepingDirectory(true).stoppingOnJvmExit(false));
-      return List.of(new LocalCockroachPlatformActivities(cockroach, poll),
-          LocalCockroachPlatformActivities.databaseActivities(cockroach, poll));
-    }
-    long rate = bytesPerSecond(context.environment().get(BASE_BACKUP_RATE_ENV));
-    cluster = LocalCluster.attach(LocalCluster.Options.in(path).keepingDirectory(true)
-        .stoppingOnJvmExit(false));
-    cluster.limitBaseBackupRate(rate);
-    return List.of(new LocalPlatformActivities(cluster, poll),
-        new LocalDatabaseActivities(cluster, poll));
+    return switch (ClusterState.engineOf(path)) {
+      case COCKROACH -> {
+        LocalCockroachCluster c = LocalCockroachCluster.attach(
+            LocalCockroachCluster.Options.in(path).keepingDirectory(true).stoppingOnJvmExit(false));
+        cluster = c;
+        yield List.of(new LocalCockroachPlatformActivities(c, poll),
+            LocalCockroachPlatformActivities.databaseActivities(c, poll));
+      }
+      case POSTGRES -> {
+        long rate = bytesPerSecond(context.environment().get(BASE_BACKUP_RATE_ENV));
+        LocalPostgresCluster c = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(path)
+            .keepingDirectory(true).stoppingOnJvmExit(false));
+        c.limitBaseBackupRate(rate);
+        cluster = c;
+        yield List.of(new LocalPostgresPlatformActivities(c, poll),
+            new LocalPostgresDatabaseActivities(c, poll));
+      }
+    };
   }
 
   /** {@code 1048576}, {@code 512KiB}, {@code 20MiB}, {@code 1GiB}; blank: 0 (no limit). */
@@ -94,9 +102,6 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
   public void close() {
     if (cluster != null) {
       cluster.detach();
-    }
-    if (cockroach != null) {
-      cockroach.detach();
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.underway.sandbox;
 
-import dev.underway.activities.local.LocalCluster;
-import dev.underway.activities.local.LocalCockroachCluster;
-import dev.underway.activities.local.LocalCockroachPlatformActivities;
-import dev.underway.activities.local.LocalDatabaseActivities;
-import dev.underway.activities.local.LocalNodes;
-import dev.underway.activities.local.LocalPlatformActivities;
+import dev.underway.sandbox.engine.LocalCluster;
+import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster;
+import dev.underway.sandbox.engine.cockroach.LocalCockroachPlatformActivities;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresDatabaseActivities;
+import dev.underway.sandbox.engine.postgres.LocalPostgresPlatformActivities;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * @param describe one line: the nodes and where they listen
  * @param activities the platform and database activities, given a poll interval
  */
-record LocalTarget(String engineName, LocalNodes nodes, Supplier<String> describe,
+record LocalTarget(String engineName, LocalCluster<?> nodes, Supplier<String> describe,
     Function<Duration, List<Object>> activities) implements AutoCloseable {
 
   /**
@@ -37,15 +37,16 @@ record LocalTarget(String engineName, LocalNodes nodes, Supplier<String> describ
           poll -> List.of(new LocalCockroachPlatformActivities(c, poll),
               LocalCockroachPlatformActivities.databaseActivities(c, poll)));
     }
-    LocalCluster c = LocalCluster.create(LocalCluster.Options.in(dir).keepingDirectory(true)
-        .stoppingOnJvmExit(false));
+    LocalPostgresCluster c = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
+        .keepingDirectory(true).stoppingOnJvmExit(false));
     return new LocalTarget("PostgreSQL", c, () -> describe(c),
-        poll -> List.of(new LocalPlatformActivities(c, poll), new LocalDatabaseActivities(c, poll)));
+        poll -> List.of(new LocalPostgresPlatformActivities(c, poll),
+            new LocalPostgresDatabaseActivities(c, poll)));
   }
 
-  private static String describe(LocalCluster cluster) {
+  private static String describe(LocalPostgresCluster cluster) {
     StringBuilder b = new StringBuilder();
-    for (LocalCluster.Node n : cluster.nodes()) {
+    for (LocalPostgresCluster.Node n : cluster.nodes()) {
       b.append(b.length() == 0 ? "" : ", ").append(n.name())
           .append(n.primary() ? " (primary)" : " (standby)").append(" on 127.0.0.1:")
           .append(n.port());

@@ -1,7 +1,7 @@
 package dev.underway.sandbox;
 
-import dev.underway.activities.local.LocalCluster;
-import dev.underway.activities.local.LocalNodes;
+import dev.underway.sandbox.engine.LocalCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
@@ -14,6 +14,8 @@ import dev.underway.sandbox.load.LoadGenerator;
 import dev.underway.sandbox.load.LoadOptions;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
+import dev.underway.local.Directories;
+import dev.underway.local.Ports;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
 import dev.underway.runbooks.Runbook;
@@ -155,7 +157,7 @@ public final class Sandbox implements AutoCloseable {
           + ", Web UI " + uiUrl);
     } else {
       int port = options.temporalPort() != null ? options.temporalPort()
-          : TemporalDevServer.freePort();
+          : Ports.freeLoopbackPort();
       EmbeddedTemporal embedded = EmbeddedTemporal.start(port);
       started.push(embedded);
       temporalAddress = "localhost:" + port;
@@ -189,7 +191,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void startLoad() {
-    LocalNodes c = database.nodes();
+    LocalCluster<?> c = database.nodes();
     Properties properties = c.adminProperties();
     load = new LoadGenerator(new LoadEndpoints() {
       @Override
@@ -398,8 +400,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** The PostgreSQL cluster, for inspection; null with another engine. */
-  public LocalCluster cluster() {
-    return database != null && database.nodes() instanceof LocalCluster c ? c : null;
+  public LocalPostgresCluster cluster() {
+    return database != null && database.nodes() instanceof LocalPostgresCluster c ? c : null;
   }
 
   public WorkflowClient client() {
@@ -423,8 +425,12 @@ public final class Sandbox implements AutoCloseable {
     }
     if (dataDir != null) {
       if (deleteDataDir) {
-        Files2.deleteRecursively(dataDir);
-        out.println("Stopped everything; removed " + dataDir);
+        try {
+          Directories.deleteRecursively(dataDir);
+          out.println("Stopped everything; removed " + dataDir);
+        } catch (IOException e) {
+          out.println("Stopped everything; could not remove " + dataDir + ": " + e.getMessage());
+        }
       } else {
         out.println("Stopped everything; data kept in " + dataDir);
       }

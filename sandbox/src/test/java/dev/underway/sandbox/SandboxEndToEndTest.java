@@ -3,7 +3,7 @@ package dev.underway.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.local.LocalCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.RunState;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
@@ -71,7 +71,7 @@ class SandboxEndToEndTest {
           .contains("\"p99Ratio\"");
       assertThat(benchmark.text()).contains("Evolution wall time");
 
-      LocalCluster cluster = sandbox.cluster();
+      LocalPostgresCluster cluster = sandbox.cluster();
       assertThat(cluster.nodeCount()).isEqualTo(3);
       cluster.nodes().forEach(n -> pids.add(cluster.pid(n.name())));
       try (Connection primary = DriverManager.getConnection(cluster.writerJdbcUrl(),

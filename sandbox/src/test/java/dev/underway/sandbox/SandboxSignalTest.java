@@ -24,7 +24,7 @@ class SandboxSignalTest {
     Path log = tmp.resolve("sandbox.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process sandbox = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.underway.worker.Underway", "sandbox", "--embedded-temporal", "--settle", "PT1S",
+        SandboxMain.class.getName(), "sandbox", "--embedded-temporal", "--settle", "PT1S",
         "--rate", "40", "--concurrency", "2", "--data-dir", data.toString(),
         "--report-dir", tmp.resolve("report").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile())

@@ -3,7 +3,7 @@ package dev.underway.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.local.LocalCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
 import dev.underway.model.EvolutionRequest;
@@ -54,7 +54,7 @@ class WorkerCrashMidChangeTest {
       throws Exception {
     Path temporalBinary = DevServerBinary.requireOrSkip();
     Path dir = tmp.resolve("cluster");
-    LocalCluster created = LocalCluster.create(LocalCluster.Options.in(dir)
+    LocalPostgresCluster created = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
         .keepingDirectory(true).stoppingOnJvmExit(true));
     created.setDisruptionBudget(0); // Phase 0 as the reference story has it: no gate there
     created.detach(); // the servers keep running; the workers own the cluster from here
@@ -142,7 +142,7 @@ class WorkerCrashMidChangeTest {
     if (!Files.exists(dir.resolve("cluster.properties"))) {
       return;
     }
-    try (LocalCluster cluster = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+    try (LocalPostgresCluster cluster = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
       if (failing()) {
         return; // the failure above says what went wrong; only stop the servers
       }
@@ -219,7 +219,7 @@ class WorkerCrashMidChangeTest {
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.underway.worker.Underway", "worker", "--activities", "local",
+        SandboxMain.class.getName(), "worker", "--activities", "local",
         "--address", address, "--task-queue", TQ,
         "--heartbeat-timeout", HEARTBEAT_TIMEOUT.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());

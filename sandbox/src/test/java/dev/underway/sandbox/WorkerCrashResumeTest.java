@@ -3,7 +3,7 @@ package dev.underway.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.local.LocalCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
@@ -53,10 +53,10 @@ class WorkerCrashResumeTest {
       throws Exception {
     Path temporalBinary = DevServerBinary.requireOrSkip();
     Path dir = tmp.resolve("cluster");
-    LocalCluster created = LocalCluster.create(LocalCluster.Options.in(dir)
+    LocalPostgresCluster created = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
         .keepingDirectory(true).stoppingOnJvmExit(true));
     created.setDisruptionBudget(0);
-    long primaryPid = created.pid(LocalCluster.PRIMARY);
+    long primaryPid = created.pid(LocalPostgresCluster.PRIMARY);
     created.detach(); // the servers keep running; the workers own the cluster from here
     boolean verified = false;
     try {
@@ -66,7 +66,7 @@ class WorkerCrashResumeTest {
     } finally {
       // a failure above: stop the servers anyway (attach adopts them; close stops them)
       if (!verified && Files.exists(dir.resolve("cluster.properties"))) {
-        LocalCluster.attach(LocalCluster.Options.in(dir)).close();
+        LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir)).close();
       }
     }
   }
@@ -127,10 +127,10 @@ class WorkerCrashResumeTest {
   }
 
   private static void verifyEachChangeOnce(Path dir, long primaryPid) throws Exception {
-    try (LocalCluster cluster = LocalCluster.attach(LocalCluster.Options.in(dir)
+    try (LocalPostgresCluster cluster = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir)
         .keepingDirectory(true))) {
       assertThat(cluster.nodeCount()).isEqualTo(3);
-      assertThat(cluster.pid(LocalCluster.PRIMARY)).as("primary never restarted")
+      assertThat(cluster.pid(LocalPostgresCluster.PRIMARY)).as("primary never restarted")
           .isEqualTo(primaryPid);
       try (Stream<Path> nodes = Files.list(dir)) {
         assertThat(nodes.filter(Files::isDirectory).map(p -> p.getFileName().toString()))
@@ -198,7 +198,7 @@ class WorkerCrashResumeTest {
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.underway.worker.Underway", "worker", "--activities", "local",
+        SandboxMain.class.getName(), "worker", "--activities", "local",
         "--address", address, "--task-queue", TQ, "--heartbeat-timeout", "PT5S")
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put(LocalActivitiesProvider.CLUSTER_ENV, cluster.toString());

@@ -3,9 +3,9 @@ package dev.underway.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.local.LocalCluster;
-import dev.underway.activities.local.LocalDatabaseActivities;
-import dev.underway.activities.local.LocalPlatformActivities;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresDatabaseActivities;
+import dev.underway.sandbox.engine.postgres.LocalPostgresPlatformActivities;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
@@ -56,7 +56,7 @@ class ScheduleDriftCheckTest {
   void scheduledCheckFindsNoDriftThenReportsAChangeMadeBehindUnderwaysBack(@TempDir Path tmp)
       throws Exception {
     Path temporalBinary = DevServerBinary.requireOrSkip();
-    try (LocalCluster cluster = LocalCluster.create(LocalCluster.Options.in(tmp.resolve("db")));
+    try (LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(tmp.resolve("db")));
         TemporalDevServer temporal = TemporalDevServer.start(temporalBinary,
             tmp.resolve("temporal"), false, Duration.ofSeconds(90))) {
       cluster.setDisruptionBudget(0); // Phase 0 as an evolution leaves it: RF 1, budget 0
@@ -70,8 +70,8 @@ class ScheduleDriftCheckTest {
         Worker worker = factory.newWorker(TQ);
         worker.registerWorkflowImplementationTypes(DriftCheckWorkflowImpl.class);
         worker.registerActivitiesImplementations(
-            new LocalPlatformActivities(cluster, Duration.ofMillis(100)),
-            new LocalDatabaseActivities(cluster, Duration.ofMillis(100)));
+            new LocalPostgresPlatformActivities(cluster, Duration.ofMillis(100)),
+            new LocalPostgresDatabaseActivities(cluster, Duration.ofMillis(100)));
         factory.start();
         ScheduleClient schedules = ScheduleCommand.schedules(client);
         Cli underway = new Cli(new GrpcTemporalConnector(), List::of, Map.of("USER", "test"));

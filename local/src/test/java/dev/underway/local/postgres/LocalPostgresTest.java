@@ -37,7 +37,7 @@ class LocalPostgresTest {
       assertThatThrownBy(() -> pg.connect("postgres", "postgres", "wrong-password").close())
           .isInstanceOf(SQLException.class)
           .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
-      binaries = LocalPostgres.ensureBinaries(null);
+      binaries = PostgresBinaries.ensure(null);
       assertThat(Files.isExecutable(binaries.resolve("bin/postgres"))).isTrue();
     }
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
@@ -45,6 +45,6 @@ class LocalPostgresTest {
         .as("postgres process %d must be gone after close()", pid)
         .isFalse();
     // the unpacked binaries are reused: a second call returns the same directory at once
-    assertThat(LocalPostgres.ensureBinaries(null)).isEqualTo(binaries);
+    assertThat(PostgresBinaries.ensure(null)).isEqualTo(binaries);
   }
 }

@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.cockroach;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
-import dev.underway.activities.local.LocalCockroachCluster.Node;
+import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster.Node;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
+import dev.underway.sandbox.engine.ClusterState;
+import dev.underway.sandbox.engine.Engine;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -139,20 +141,20 @@ class LocalCockroachClusterTest {
 
   @Test
   void stateRoundTripsThroughTheDirectoryAndHoldsNoSecret() throws Exception {
-    LocalCockroachState state = new LocalCockroachState("app",
+    ClusterState state = state("app",
         List.of(new Node("node1", 26001, 8001), new Node("node2", 26002, 8002)),
         Map.of("node1", 4242L), true, true, 0);
     state.write(tmp);
-    assertThat(LocalCockroachCluster.isClusterDirectory(tmp)).isTrue();
-    assertThat(LocalCockroachState.read(tmp)).isEqualTo(state);
-    String text = Files.readString(tmp.resolve(LocalCockroachState.FILE));
+    assertThat(ClusterState.isClusterDirectory(tmp)).isTrue();
+    assertThat(ClusterState.read(tmp, Engine.COCKROACH)).isEqualTo(state);
+    String text = Files.readString(tmp.resolve(ClusterState.FILE));
     assertThat(text).contains("engine=cockroach").doesNotContainIgnoringCase("password");
-    assertThat(tmp.resolve(LocalCockroachState.FILE + ".tmp")).doesNotExist();
+    assertThat(tmp.resolve(ClusterState.FILE + ".tmp")).doesNotExist();
 
-    LocalCockroachState fresh = new LocalCockroachState("app",
+    ClusterState fresh = state("app",
         List.of(new Node("node1", 26001, 8001)), Map.of(), false, false, null);
     fresh.write(tmp);
-    assertThat(LocalCockroachState.read(tmp)).isEqualTo(fresh);
+    assertThat(ClusterState.read(tmp, Engine.COCKROACH)).isEqualTo(fresh);
   }
 
   @Test
@@ -180,17 +182,17 @@ class LocalCockroachClusterTest {
     Properties empty = valid();
     empty.setProperty("nodes", "");
     assertInvalid(empty, "no nodes");
-    assertThatThrownBy(() -> LocalCockroachState.read(tmp.resolve("nothing")))
+    assertThatThrownBy(() -> ClusterState.read(tmp.resolve("nothing"), Engine.COCKROACH))
         .isInstanceOf(IOException.class).hasMessageContaining("No local CockroachDB cluster");
   }
 
   @Test
   void createRefusesADirectoryThatAlreadyHoldsACluster() throws Exception {
-    new LocalCockroachState("app", List.of(new Node("node1", 26001, 8001)), Map.of(), true,
+    state("app", List.of(new Node("node1", 26001, 8001)), Map.of(), true,
         false, null).write(tmp);
     assertThatThrownBy(() -> LocalCockroachCluster.create(LocalCockroachCluster.Options.in(tmp)))
         .isInstanceOf(IOException.class).hasMessageContaining("attach to it instead");
-    assertThat(tmp.resolve(LocalCockroachState.FILE)).exists();
+    assertThat(tmp.resolve(ClusterState.FILE)).exists();
   }
 
   // ---- readiness ------------------------------------------------------------------------------
@@ -223,7 +225,7 @@ class LocalCockroachClusterTest {
         List.of(n1), "1", "1")).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     extraProcesses.add(previous);
-    new LocalCockroachState("app", List.of(n1, n2), Map.of("node1", previous.pid()), true, false,
+    state("app", List.of(n1, n2), Map.of("node1", previous.pid()), true, false,
         0).write(dir);
 
     List<Long> pids = new ArrayList<>();
@@ -238,7 +240,7 @@ class LocalCockroachClusterTest {
       assertThat(node2Pid).isNotEqualTo(previous.pid());
       assertThat(ProcessHandle.of(node2Pid).orElseThrow().info().arguments().orElseThrow())
           .contains("--join=" + n1.address() + "," + n2.address());
-      assertThat(LocalCockroachState.read(dir).pids())
+      assertThat(ClusterState.read(dir, Engine.COCKROACH).pids())
           .containsEntry("node1", previous.pid()).containsEntry("node2", node2Pid);
       pids.add(previous.pid());
       pids.add(node2Pid);
@@ -316,7 +318,7 @@ class LocalCockroachClusterTest {
     Node n1 = new Node("node1", freePort(), healthEndpoint(200).port());
     Process stranger = new ProcessBuilder("sleep", "60").start();
     extraProcesses.add(stranger);
-    new LocalCockroachState("app", List.of(n1), Map.of("node1", stranger.pid()), true, false,
+    state("app", List.of(n1), Map.of("node1", stranger.pid()), true, false,
         null).write(dir);
     try (LocalCockroachCluster cluster = LocalCockroachCluster.attach(
         LocalCockroachCluster.Options.in(dir).withBinary(fake)
@@ -374,6 +376,14 @@ class LocalCockroachClusterTest {
     }
   }
 
+  /** The state a cluster of these nodes records. */
+  private static ClusterState state(String database, List<Node> nodes, Map<String, Long> pids,
+      boolean initialized, boolean readerPublished, Integer budget) {
+    return new ClusterState(Engine.COCKROACH, database, nodes.stream()
+        .map(n -> new ClusterState.Node(n.name(), n.port(), n.httpPort())).toList(), pids,
+        initialized, readerPublished, budget);
+  }
+
   private static Properties valid() {
     return props("engine", "cockroach", "database", "app", "nodes", "node1,node2",
         "node.node1.port", "26001", "node.node1.httpPort", "8001",
@@ -398,7 +408,7 @@ class LocalCockroachClusterTest {
 
   private static Throwable catchingRead(Properties p) {
     try {
-      LocalCockroachState.fromProperties(p, Path.of("state"));
+      ClusterState.fromProperties(p, Path.of("state"), Engine.COCKROACH);
       return null;
     } catch (IOException e) {
       return e;

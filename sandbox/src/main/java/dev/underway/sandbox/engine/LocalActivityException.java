@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine;
 
 /**
  * A retryable failure of a local-sandbox activity (a server not reachable yet, an I/O error).

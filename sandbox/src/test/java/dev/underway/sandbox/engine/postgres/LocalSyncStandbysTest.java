@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

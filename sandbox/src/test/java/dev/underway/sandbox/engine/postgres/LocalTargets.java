@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
 import dev.underway.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
@@ -10,7 +10,7 @@ final class LocalTargets {
   private LocalTargets() {}
 
   static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCluster.DEFAULT_DATABASE);
+      TargetRef.of("local", "sandbox", "sandbox-writer", LocalPostgresCluster.DEFAULT_DATABASE);
   static final Duration POLL = Duration.ofMillis(100);
   /** One attempt: a failure shows at once instead of being retried. */
   static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()

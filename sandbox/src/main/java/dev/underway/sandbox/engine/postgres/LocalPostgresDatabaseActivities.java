@@ -1,8 +1,8 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
-import static dev.underway.activities.local.LocalPlatformActivities.invalid;
-import static dev.underway.activities.local.LocalPlatformActivities.name;
 import static dev.underway.activities.support.Polling.pause;
+import static dev.underway.sandbox.engine.LocalPlatformBase.invalid;
+import static dev.underway.sandbox.engine.LocalPlatformBase.name;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
@@ -10,6 +10,7 @@ import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.PortableRoleSql;
 import dev.underway.activities.sql.ReaderSafety;
 import dev.underway.activities.sql.SqlDatabaseActivities;
+import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.DatabaseState;
@@ -18,8 +19,7 @@ import dev.underway.model.RangeHealth;
 import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
+import dev.underway.sandbox.engine.LocalActivityException;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,22 +51,22 @@ import org.slf4j.LoggerFactory;
  *       {@link PortableRoleSql}), connected through the writer path.
  * </ul>
  */
-public class LocalDatabaseActivities implements DatabaseActivities {
+public class LocalPostgresDatabaseActivities implements DatabaseActivities {
 
-  private static final Logger log = LoggerFactory.getLogger(LocalDatabaseActivities.class);
+  private static final Logger log = LoggerFactory.getLogger(LocalPostgresDatabaseActivities.class);
 
   /** The one "zone" the local target has. */
   public static final String ZONE = "synchronous_standby_names";
 
   private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
 
-  private final LocalCluster cluster;
+  private final LocalPostgresCluster cluster;
   private final Duration pollInterval;
   private final PortableRoleSql roles = new PortableRoleSql();
   private final ReaderSafety safety = new ReaderSafety();
   private final SqlDatabaseActivities readOnlyUser;
 
-  public LocalDatabaseActivities(LocalCluster cluster, Duration pollInterval) {
+  public LocalPostgresDatabaseActivities(LocalPostgresCluster cluster, Duration pollInterval) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -109,22 +108,13 @@ public class LocalDatabaseActivities implements DatabaseActivities {
     if (nodes < 1) {
       throw invalid("nodes must be at least 1, got " + nodes);
     }
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
-    ctx.getHeartbeatDetails(NodesReady.class).ifPresent(p -> log.info(
-        "Resuming the wait for {} live nodes of {} at {}/{}", nodes, name(target), p.ready(),
-        p.wanted()));
-    while (true) {
-      int live = withWriter(target, "read live nodes", c -> read(c, null).liveNodes());
-      NodesReady progress = new NodesReady(live, nodes);
-      ctx.heartbeat(progress);
-      if (progress.done()) {
-        log.info("{}: {} of {} nodes live (primary + streaming standbys)", name(target), live,
-            nodes);
-        return progress;
-      }
-      log.debug("{}: {} of {} nodes live; waiting", name(target), live, nodes);
-      pause(pollInterval);
-    }
+    NodesReady live = HeartbeatWait.until("the wait for " + nodes + " live nodes of "
+            + name(target), NodesReady.class, pollInterval, NodesReady::done,
+        last -> new NodesReady(withWriter(target, "read live nodes",
+            c -> read(c, null).liveNodes()), nodes));
+    log.info("{}: {} of {} nodes live (primary + streaming standbys)", name(target),
+        live.ready(), nodes);
+    return live;
   }
 
   // ---- replication factor ---------------------------------------------------------------------
@@ -187,38 +177,33 @@ public class LocalDatabaseActivities implements DatabaseActivities {
 
   // ---- up-replication -------------------------------------------------------------------------
 
+  /**
+   * Until every standby in the setting is in the synchronous set and has replayed the primary's
+   * WAL position of when the wait first began (the heartbeat keeps it, with the clean readings in
+   * a row, so a retried wait carries on), on {@code readingsRequired} consecutive readings.
+   */
   @Override
   public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
     if (readingsRequired < 1) {
       throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
     }
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
-    Optional<ReplicationProgress> previous = ctx.getHeartbeatDetails(ReplicationProgress.class);
-    previous.ifPresent(p -> log.info("Resuming the replication wait of {} at {} clean"
-        + " reading(s), replay mark {}", name(target), p.consecutiveCleanReadings(),
-        p.replayMark()));
-    int clean = previous.map(ReplicationProgress::consecutiveCleanReadings).orElse(0);
-    // the primary's position when the wait first began: every listed standby must replay it
-    String mark = previous.map(ReplicationProgress::replayMark).orElse(null);
-    while (true) {
-      String fixedMark = mark;
-      Reading r = withWriter(target, "read replication", c -> read(c, fixedMark));
-      mark = r.mark();
-      RangeHealth health = r.health(true);
-      clean = health.healthy() ? clean + 1 : 0;
-      ReplicationProgress progress = new ReplicationProgress(health.underReplicated(),
-          health.unavailable(), clean, readingsRequired, null, null, null, mark);
-      ctx.heartbeat(progress);
-      if (progress.done()) {
-        log.info("{}: every standby in '{}' in the synchronous set and past {} on {}"
-            + " consecutive readings", name(target), r.sync().toSetting(), mark, clean);
-        return progress;
-      }
-      log.debug("{}: {}{}, {}/{} clean readings; {}", name(target), health.summary(),
-          r.reloadPending() ? ", configuration file says '" + r.fileSetting() + "' (not yet"
-              + " in effect)" : "", clean, readingsRequired, r.standbys());
-      pause(pollInterval);
-    }
+    ReplicationProgress done = HeartbeatWait.until("the replication wait of " + name(target),
+        ReplicationProgress.class, pollInterval, ReplicationProgress::done, last -> {
+          String mark = last == null ? null : last.replayMark();
+          Reading r = withWriter(target, "read replication", c -> read(c, mark));
+          RangeHealth health = r.health(true);
+          int clean = health.healthy() ? (last == null ? 0 : last.consecutiveCleanReadings()) + 1
+              : 0;
+          if (r.reloadPending()) {
+            log.debug("{}: the configuration file says '{}' (not yet in effect)", name(target),
+                r.fileSetting());
+          }
+          return new ReplicationProgress(health.underReplicated(), health.unavailable(), clean,
+              readingsRequired, null, null, null, r.mark());
+        });
+    log.info("{}: every standby in the synchronous set and past {} on {} consecutive readings",
+        name(target), done.replayMark(), done.consecutiveCleanReadings());
+    return done;
   }
 
   // ---- read-only user -------------------------------------------------------------------------
@@ -228,7 +213,7 @@ public class LocalDatabaseActivities implements DatabaseActivities {
     if (target == null) {
       throw invalid("target is required");
     }
-    LocalCluster.Node primary = cluster.primary();
+    LocalPostgresCluster.Node primary = cluster.primary();
     // so that messages name where the SQL really went
     return readOnlyUser.ensureReadOnlyUser(
         target.withSql(primary.host(), primary.port(), "disable"));

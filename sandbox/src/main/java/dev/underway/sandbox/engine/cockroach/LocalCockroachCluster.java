@@ -1,12 +1,18 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.cockroach;
 
-import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.model.TargetRef;
+import dev.underway.local.Commands;
+import dev.underway.local.LocalProcess;
+import dev.underway.local.LogTail;
+import dev.underway.local.Ports;
 import dev.underway.model.ZoneReplication;
+import dev.underway.sandbox.engine.ClusterState;
+import dev.underway.sandbox.engine.Engine;
+import dev.underway.sandbox.engine.LocalCluster;
+import dev.underway.sandbox.engine.LocalNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -23,16 +30,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -45,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * directory.
  *
  * <pre>
- * cockroach-cluster.properties   nodes with ports and pids, initialized, application database,
- *                                reader published, disruption budget (rewritten atomically)
+ * cluster.properties             the {@link ClusterState}: nodes with ports and pids, initialized,
+ *                                application database, reader published, disruption budget
  * init.log                       output of cockroach init
  * node1/store (and store/logs)   node1's store and CockroachDB's own logs
  * node1/cockroach.out            node1's stdout and stderr
@@ -59,20 +61,15 @@ import org.slf4j.LoggerFactory;
  * production {@link dev.underway.activities.sql.SqlDatabaseActivities} with {@link
  * CockroachDialect}, pointed here by {@link #connectionFactory()} and {@link
  * #credentialSource()}: insecure mode, user {@code root}, no password, {@code sslmode=disable}.
- *
- * <p>Methods are synchronized: activities of one worker may run concurrently. Two processes must
- * not own the same directory at once.
  */
-public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
+public final class LocalCockroachCluster extends LocalCluster<LocalCockroachCluster.Node> {
 
   private static final Logger log = LoggerFactory.getLogger(LocalCockroachCluster.class);
 
-  public static final String DEFAULT_DATABASE = "app";
   /** The admin user of an insecure cluster; it has no password. */
   public static final String ADMIN_USER = "root";
   /** The database every new CockroachDB cluster has; the admin connects there to create others. */
   static final String BOOTSTRAP_DATABASE = "defaultdb";
-  static final String HOST = "127.0.0.1";
   private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   /**
@@ -82,17 +79,9 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
    * @param port SQL and inter-node RPC ({@code --listen-addr})
    * @param httpPort DB Console and {@code /health} ({@code --http-addr})
    */
-  public record Node(String name, int port, int httpPort) {
-    public String host() {
-      return HOST;
-    }
-
-    public String address() {
-      return HOST + ":" + port;
-    }
-
+  public record Node(String name, int port, int httpPort) implements LocalNode {
     public String httpAddress() {
-      return HOST + ":" + httpPort;
+      return host() + ":" + httpPort;
     }
   }
 
@@ -155,67 +144,25 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
           startupTimeout, stopTimeout);
     }
 
-    public Options withMemory(String cacheSize, String sqlMemory) {
-      return new Options(directory, binary, database, keepDirectory, stopOnJvmExit, cacheSize,
-          sqlMemory, startupTimeout, stopTimeout);
-    }
-
     public Options withTimeouts(Duration startup, Duration stop) {
       return new Options(directory, binary, database, keepDirectory, stopOnJvmExit, cache,
           maxSqlMemory, startup, stop);
     }
   }
 
-  /** A node's process: a child of this JVM, or one attached to by pid. */
-  private static final class NodeProcess {
-    final ProcessHandle handle;
-    /** Null when attached (not a child of this JVM). */
-    final Process process;
-
-    NodeProcess(ProcessHandle handle, Process process) {
-      this.handle = handle;
-      this.process = process;
-    }
-
-    boolean isAlive() {
-      return process != null ? process.isAlive() : handle.isAlive();
-    }
-
-    /** Waits at most {@code d} for the node to exit: the pause between probes of it. */
-    void pauseUnlessExited(Duration d) throws IOException {
-      try {
-        LocalPostgres.awaitExit(handle, process, d);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for CockroachDB", e);
-      }
-    }
-  }
-
   private final Options options;
   private final Path binary;
-  private final List<Node> nodes = new ArrayList<>();
-  /** Concurrent: the JVM shutdown hook reads it without the lock. */
-  private final Map<String, NodeProcess> processes = new ConcurrentHashMap<>();
-  private final Thread shutdownHook;
+  /** Concurrent: readiness probes read it without the lock. */
+  private final Map<String, LocalProcess> processes = new ConcurrentHashMap<>();
   private boolean initialized;
-  private boolean readerPublished;
-  private Integer disruptionBudget;
-  private boolean closed;
 
   private LocalCockroachCluster(Options options, Path binary) {
+    super(Engine.COCKROACH, options.directory(), options.database(), options.keepDirectory());
     this.options = options;
     this.binary = binary;
-    this.shutdownHook = options.stopOnJvmExit()
-        ? new Thread(this::stopAll, "local-cockroach-stop") : null;
   }
 
   // ---- creating and attaching -----------------------------------------------------------------
-
-  /** Whether {@code directory} holds a local CockroachDB cluster (its state file). */
-  public static boolean isClusterDirectory(Path directory) {
-    return Files.exists(directory.resolve(LocalCockroachState.FILE));
-  }
 
   /**
    * A new Phase 0 cluster: node1 started, {@code cockroach init}, RF 1 on every zone, the
@@ -223,7 +170,7 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
    */
   public static LocalCockroachCluster create(Options options) throws IOException, SQLException {
     Path dir = options.directory();
-    if (isClusterDirectory(dir)) {
+    if (ClusterState.isClusterDirectory(dir)) {
       throw new IOException(dir + " already holds a local CockroachDB cluster: attach to it"
           + " instead");
     }
@@ -232,16 +179,15 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
     LocalCockroachCluster cluster = new LocalCockroachCluster(options, binary);
     try {
       synchronized (cluster) {
-        cluster.registerShutdownHook();
         Node first = cluster.newNode();
         cluster.nodes.add(first);
         cluster.save();
         cluster.start(first);
         cluster.ensureInitialized();
       }
+      Node first = cluster.first();
       log.info("Local CockroachDB cluster created in {}: node1 on {} (HTTP {}), database {}",
-          dir, cluster.nodes.get(0).address(), cluster.nodes.get(0).httpAddress(),
-          options.database());
+          dir, first.address(), first.httpAddress(), options.database());
       return cluster;
     } catch (IOException | SQLException | RuntimeException e) {
       cluster.close();
@@ -256,23 +202,21 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
    */
   public static LocalCockroachCluster attach(Options options) throws IOException, SQLException {
     Path dir = options.directory();
-    LocalCockroachState state = LocalCockroachState.read(dir);
+    ClusterState state = ClusterState.read(dir, Engine.COCKROACH);
     Options effective = options.withDatabase(state.database());
     LocalCockroachCluster cluster = new LocalCockroachCluster(effective, resolveBinary(options));
     try {
       synchronized (cluster) {
-        cluster.registerShutdownHook();
-        cluster.nodes.addAll(state.nodes());
+        state.nodes().forEach(n -> cluster.nodes.add(new Node(n.name(), n.port(), n.httpPort())));
         cluster.initialized = state.initialized();
-        cluster.readerPublished = state.readerPublished();
-        cluster.disruptionBudget = state.disruptionBudget();
-        for (Node node : state.nodes()) {
-          Optional<ProcessHandle> running = Optional.ofNullable(state.pids().get(node.name()))
-              .flatMap(ProcessHandle::of)
-              .filter(ProcessHandle::isAlive)
-              .filter(h -> isNodeProcess(h, cluster.storeArgument(node)));
+        cluster.restore(state);
+        for (Node node : cluster.nodes()) {
+          Optional<LocalProcess> running = Optional.ofNullable(state.pids().get(node.name()))
+              .flatMap(pid -> LocalProcess.attach(cluster.processName(node), pid,
+                  h -> isNodeProcess(h, cluster.storeArgument(node)), LocalProcess.SIGTERM,
+                  effective.stopTimeout(), effective.stopOnJvmExit()));
           if (running.isPresent()) {
-            cluster.processes.put(node.name(), new NodeProcess(running.get(), null));
+            cluster.processes.put(node.name(), running.get());
             log.info("Attached to {} of the local CockroachDB cluster in {} (pid {})",
                 node.name(), dir, running.get().pid());
           } else {
@@ -293,12 +237,6 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
     return cluster;
   }
 
-  /** {@link #attach} when the directory holds a cluster, {@link #create} otherwise. */
-  public static LocalCockroachCluster createOrAttach(Options options)
-      throws IOException, SQLException {
-    return isClusterDirectory(options.directory()) ? attach(options) : create(options);
-  }
-
   /** The binary the options name, or the first {@code cockroach} on PATH. */
   static Path resolveBinary(Options options) throws IOException {
     if (options.binary() != null) {
@@ -311,7 +249,7 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
         "cockroach binary not on PATH: install CockroachDB or use the PostgreSQL engine"));
   }
 
-  static Optional<Path> onPath(String name, String path) {
+  public static Optional<Path> onPath(String name, String path) {
     if (path == null || path.isBlank()) {
       return Optional.empty();
     }
@@ -369,35 +307,18 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
 
   /** pgjdbc URL over {@code nodes} in order, plain TCP (insecure cluster). */
   static String jdbcUrl(List<Node> nodes, String database, boolean loadBalance) {
-    String hosts = nodes.stream().map(Node::address).collect(Collectors.joining(","));
-    return "jdbc:postgresql://" + hosts + "/" + database + "?sslmode=disable&targetServerType=any"
-        + (loadBalance ? "&loadBalanceHosts=true" : "");
+    return jdbcUrl(nodes, database, "&targetServerType=any"
+        + (loadBalance ? "&loadBalanceHosts=true" : ""));
   }
 
   private String storeArgument(Node node) {
-    return "--store=path=" + options.directory().resolve(node.name()).resolve("store");
+    return "--store=path=" + directory().resolve(node.name()).resolve("store");
   }
 
   // ---- what the cluster is --------------------------------------------------------------------
 
-  public Path directory() {
-    return options.directory();
-  }
-
-  public String database() {
-    return options.database();
-  }
-
   public Path binary() {
     return binary;
-  }
-
-  public synchronized List<Node> nodes() {
-    return List.copyOf(nodes);
-  }
-
-  public synchronized int nodeCount() {
-    return nodes.size();
   }
 
   /** The node the others join, and the writer path's first host. */
@@ -406,31 +327,20 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
   }
 
   /** The pid of a node's {@code cockroach} process. */
+  @Override
   public synchronized long pid(String node) {
-    NodeProcess p = processes.get(node);
+    LocalProcess p = processes.get(node);
     if (p == null) {
-      throw new IllegalStateException("No process for " + node + " in " + options.directory());
+      throw new IllegalStateException("No process for " + node + " in " + directory());
     }
-    return p.handle.pid();
+    return p.pid();
   }
 
   /** Whether a node's process is alive and its {@code /health?ready=1} answers 200. */
+  @Override
   public boolean isReady(Node node) {
-    NodeProcess p;
-    synchronized (this) {
-      p = processes.get(node.name());
-    }
+    LocalProcess p = processes.get(node.name());
     return p != null && p.isAlive() && healthReady(node, Duration.ofSeconds(2));
-  }
-
-  public int readyNodeCount() {
-    int ready = 0;
-    for (Node node : nodes()) {
-      if (isReady(node)) {
-        ready++;
-      }
-    }
-    return ready;
   }
 
   /**
@@ -465,41 +375,30 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
   // ---- the writer and reader paths ------------------------------------------------------------
 
   /**
-   * The writer path for the application database: every node, node1 first, {@code
-   * targetServerType=any} without load balancing, so writes go to node1 while it is up (every
-   * CockroachDB node accepts writes) and to the next node otherwise.
+   * The writer path: every node, node1 first, {@code targetServerType=any} without load
+   * balancing, so writes go to node1 while it is up (every CockroachDB node accepts writes) and
+   * to the next node otherwise.
    */
-  public synchronized String writerJdbcUrl() {
-    return jdbcUrl(nodes, options.database(), false);
+  @Override
+  public synchronized String writerJdbcUrl(String database) {
+    return jdbcUrl(nodes, database, false);
   }
 
   /**
    * The reader path, once published ({@link #publishReader()}): every node with {@code
    * loadBalanceHosts=true}, as a Service spreads clients over its pods. Follows the node list.
    */
+  @Override
   public synchronized Optional<String> readerJdbcUrl() {
-    return readerPublished
-        ? Optional.of(jdbcUrl(nodes, options.database(), true)) : Optional.empty();
-  }
-
-  /** {@code user=root} and nothing else: an insecure cluster has no passwords. */
-  public Properties adminProperties() {
-    Properties props = new Properties();
-    props.setProperty("user", ADMIN_USER);
-    return props;
-  }
-
-  /** Login of the default read-only user ({@code underway_reader}), once it exists. */
-  public Properties readerProperties() {
-    Properties props = new Properties();
-    props.setProperty("user", TargetRef.DEFAULT_READER_USER);
-    return props;
+    return readerPublished()
+        ? Optional.of(jdbcUrl(nodes, database(), true)) : Optional.empty();
   }
 
   /**
    * What the SQL activities act with: {@code root}, no password, and no password for the reader
    * (an insecure cluster refuses to set one).
    */
+  @Override
   public SqlCredentials sqlCredentials() {
     return new SqlCredentials(ADMIN_USER, null, null);
   }
@@ -516,46 +415,6 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
   public ConnectionFactory connectionFactory() {
     return (target, credentials) -> DriverManager.getConnection(
         jdbcUrl(nodes(), target.database(), false), ConnectionFactory.properties(credentials));
-  }
-
-  /** An admin connection to {@code database}. */
-  public Connection openAdmin(String database) throws SQLException {
-    Properties props = adminProperties();
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("loginTimeout", "10");
-    props.setProperty("socketTimeout", "120");
-    props.setProperty("ApplicationName", "underway");
-    return DriverManager.getConnection(jdbcUrl(nodes(), database, false), props);
-  }
-
-  // ---- the sandbox's stand-ins for a reader Service and a PodDisruptionBudget -----------------
-
-  public synchronized boolean readerPublished() {
-    return readerPublished;
-  }
-
-  /** Publishes the reader path; true when it was not published before. Persisted. */
-  public synchronized boolean publishReader() throws IOException {
-    if (readerPublished) {
-      return false;
-    }
-    readerPublished = true;
-    save();
-    log.info("Reader path of the local CockroachDB cluster in {} published", directory());
-    return true;
-  }
-
-  /** The recorded disruption budget: nothing evicts local processes; plans read as on k8s. */
-  public synchronized Optional<Integer> disruptionBudget() {
-    return Optional.ofNullable(disruptionBudget);
-  }
-
-  public synchronized void setDisruptionBudget(int maxUnavailable) throws IOException {
-    if (maxUnavailable < 0) {
-      throw new IllegalArgumentException("maxUnavailable must not be negative: " + maxUnavailable);
-    }
-    disruptionBudget = maxUnavailable;
-    save();
   }
 
   // ---- scaling --------------------------------------------------------------------------------
@@ -579,7 +438,7 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
     ensureOpen();
     List<String> started = new ArrayList<>();
     for (Node node : nodes) {
-      NodeProcess p = processes.get(node.name());
+      LocalProcess p = processes.get(node.name());
       if (p == null || !p.isAlive()) {
         start(node);
         started.add(node.name());
@@ -594,42 +453,33 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
       taken.add(n.port());
       taken.add(n.httpPort());
     }
-    int port = freePort(taken);
+    int port = Ports.freeLoopbackPort(taken);
     taken.add(port);
-    int http = freePort(taken);
+    int http = Ports.freeLoopbackPort(taken);
     return new Node("node" + (nodes.size() + 1), port, http);
   }
 
-  private static int freePort(List<Integer> taken) throws IOException {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      int port = LocalPostgres.freeLoopbackPort();
-      if (!taken.contains(port)) {
-        return port;
-      }
-    }
-    throw new IOException("No free loopback port found");
-  }
-
-  private void start(Node node) throws IOException {
-    Path nodeDir = options.directory().resolve(node.name());
-    Files.createDirectories(nodeDir);
-    List<String> command = startCommand(binary, options.directory(), node, joinList(),
-        options.cache(), options.maxSqlMemory());
-    Process process = new ProcessBuilder(command)
-        .directory(nodeDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("cockroach.out").toFile()))
-        .start();
-    processes.put(node.name(), new NodeProcess(process.toHandle(), process));
-    save();
-    log.info("CockroachDB {} started on {} (HTTP {}, pid {})", node.name(), node.address(),
-        node.httpAddress(), process.pid());
+  private String processName(Node node) {
+    return "CockroachDB " + node.name() + " on " + node.address();
   }
 
   /** node1 first, then the others: a restarting node finds the cluster through any of them. */
-  private List<Node> joinList() {
-    return List.copyOf(nodes);
+  private void start(Node node) throws IOException {
+    Path nodeDir = directory().resolve(node.name());
+    Files.createDirectories(nodeDir);
+    List<String> command = startCommand(binary, directory(), node, List.copyOf(nodes),
+        options.cache(), options.maxSqlMemory());
+    LocalProcess process = LocalProcess.start(processName(node), new ProcessBuilder(command)
+            .directory(nodeDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                nodeDir.resolve("cockroach.out").toFile())),
+        LocalProcess.SIGTERM, options.stopTimeout(), options.stopOnJvmExit());
+    processes.put(node.name(), process);
+    save();
+    log.info("CockroachDB {} started on {} (HTTP {}, pid {})", node.name(), node.address(),
+        node.httpAddress(), process.pid());
   }
 
   /**
@@ -647,8 +497,8 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
     if (initialized) {
       return;
     }
-    try (Connection c = openAdmin(BOOTSTRAP_DATABASE); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS " + options.database());
+    try (Connection c = openWriter(BOOTSTRAP_DATABASE); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE IF NOT EXISTS " + database());
       CockroachDialect dialect = new CockroachDialect();
       for (ZoneReplication zone : dialect.zones(c)) {
         if (zone.numReplicas() != 1) {
@@ -662,183 +512,78 @@ public final class LocalCockroachCluster implements AutoCloseable, LocalNodes {
   }
 
   private void runInit(Node first, long deadline) throws IOException {
-    Path logFile = options.directory().resolve("init.log");
-    List<String> command = initCommand(binary, first);
-    String last = "";
-    while (true) {
-      NodeProcess p = processes.get(first.name());
-      if (p == null || !p.isAlive()) {
-        throw new IOException(first.name() + " exited before cockroach init; output:\n"
-            + LocalPostgres.tail(options.directory().resolve(first.name()).resolve("cockroach.out")));
-      }
-      Process init = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectErrorStream(true)
-          .start();
-      String output;
-      try (InputStream in = init.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (!init.waitFor(60, TimeUnit.SECONDS)) {
-          init.destroyForcibly();
-          throw new IOException("cockroach init did not finish within 60s");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        init.destroyForcibly();
-        throw new IOException("interrupted during cockroach init", e);
-      }
-      Files.writeString(logFile, output, StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      if (init.exitValue() == 0 || saysAlreadyInitialized(output)) {
+    Path logFile = directory().resolve("init.log");
+    process(first).awaitReady(left(deadline), Duration.ofMillis(500), () -> {
+      Commands.Result init = Commands.run(initCommand(binary, first), Duration.ofSeconds(60));
+      Files.writeString(logFile, init.output(), StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      if (init.ok() || saysAlreadyInitialized(init.output())) {
         log.info("Local CockroachDB cluster in {} initialized through {}", directory(),
             first.address());
-        return;
+        return null;
       }
-      last = output.strip();
-      if (System.nanoTime() > deadline) {
-        throw new IOException("cockroach init against " + first.address() + " kept failing for "
-            + options.startupTimeout() + "; last output: " + last);
-      }
-      p.pauseUnlessExited(Duration.ofMillis(500));
-    }
+      return init.output().strip();
+    }, last -> new IOException(first.name() + " exited before cockroach init; output:\n"
+        + output(first)), last -> new IOException("cockroach init against " + first.address()
+        + " kept failing for " + options.startupTimeout() + "; last output: " + last));
   }
 
   private void awaitReady(Node node, long deadline) throws IOException {
-    while (!isReadyLocked(node)) {
-      NodeProcess p = processes.get(node.name());
-      if (p == null || !p.isAlive()) {
-        throw new IOException(node.name() + " exited while starting; output:\n"
-            + LocalPostgres.tail(options.directory().resolve(node.name()).resolve("cockroach.out")));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException(node.name() + " not ready (/health?ready=1 on " + node.httpAddress()
-            + ") within " + options.startupTimeout());
-      }
-      p.pauseUnlessExited(Duration.ofMillis(250));
-    }
+    process(node).awaitReady(left(deadline), Duration.ofMillis(250),
+        () -> healthReady(node, Duration.ofSeconds(2)) ? null : "not ready",
+        last -> new IOException(node.name() + " exited while starting; output:\n" + output(node)),
+        last -> new IOException(node.name() + " not ready (/health?ready=1 on "
+            + node.httpAddress() + ") within " + options.startupTimeout()));
   }
 
-  private boolean isReadyLocked(Node node) {
-    NodeProcess p = processes.get(node.name());
-    return p != null && p.isAlive() && healthReady(node, Duration.ofSeconds(2));
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private String output(Node node) {
+    return LogTail.of(directory().resolve(node.name()).resolve("cockroach.out"), 0, 20);
+  }
+
+  private LocalProcess process(Node node) throws IOException {
+    LocalProcess p = processes.get(node.name());
+    if (p == null) {
+      throw new IOException(node.name() + " has no process: " + output(node));
+    }
+    return p;
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /**
-   * Forgets the nodes without stopping them: what a crashed worker leaves behind. A later
-   * {@link #attach} takes them over.
-   */
-  public synchronized void detach() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    removeShutdownHook();
-    processes.clear();
-  }
-
-  /**
-   * Stops every node (SIGTERM to all at once, the documented graceful shutdown; SIGKILL for any
-   * still running after {@link Options#stopTimeout()}) and removes the directory unless asked to
-   * keep it.
+   * SIGTERM to every node at once (the documented graceful shutdown), SIGKILL for any still
+   * running after {@link Options#stopTimeout()}.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    removeShutdownHook();
-    stopAll();
+  protected void stopNodes() {
+    LocalProcess.stopAll(processes.values());
     processes.clear();
-    if (!options.keepDirectory()) {
-      try {
-        LocalPostgres.deleteRecursively(options.directory());
-      } catch (IOException e) {
-        log.warn("Could not remove {}: {}", options.directory(), e.getMessage());
-      }
-    }
+    log.info("Local CockroachDB cluster in {} stopped", directory());
   }
 
-  private synchronized void stopKeepingDirectory() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    removeShutdownHook();
-    stopAll();
+  @Override
+  protected void releaseNodes() {
+    processes.values().forEach(LocalProcess::release);
     processes.clear();
   }
 
-  private void stopAll() {
-    List<NodeProcess> running = processes.values().stream().filter(NodeProcess::isAlive).toList();
-    if (running.isEmpty()) {
-      return;
-    }
-    running.forEach(p -> p.handle.destroy());
-    long deadline = System.nanoTime() + options.stopTimeout().toNanos();
-    for (NodeProcess p : running) {
-      long left = Math.max(0, deadline - System.nanoTime());
-      if (!awaitExit(p, Duration.ofNanos(left))) {
-        log.warn("CockroachDB pid {} did not stop within {}: killing it", p.handle.pid(),
-            options.stopTimeout());
-        p.handle.destroyForcibly();
-        awaitExit(p, Duration.ofSeconds(10));
-      }
-    }
-    log.info("Local CockroachDB cluster in {} stopped", options.directory());
+  @Override
+  protected boolean initialized() {
+    return initialized;
   }
 
-  private static boolean awaitExit(NodeProcess p, Duration timeout) {
-    try {
-      if (p.process != null) {
-        return p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      p.handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return !p.handle.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !p.handle.isAlive();
-    }
+  @Override
+  protected ClusterState.Node record(Node node) {
+    return new ClusterState.Node(node.name(), node.port(), node.httpPort());
   }
 
-  private void registerShutdownHook() {
-    if (shutdownHook != null) {
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-  }
-
-  private void removeShutdownHook() {
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException | IllegalArgumentException e) {
-        // shutting down (the hook runs or ran), or never registered
-      }
-    }
-  }
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("The local CockroachDB cluster in " + directory()
-          + " is closed");
-    }
-  }
-
-  private void save() throws IOException {
-    Map<String, Long> pids = new LinkedHashMap<>();
-    for (Node n : nodes) {
-      NodeProcess p = processes.get(n.name());
-      if (p != null) {
-        pids.put(n.name(), p.handle.pid());
-      }
-    }
-    new LocalCockroachState(options.database(), nodes, pids, initialized, readerPublished,
-        disruptionBudget).write(options.directory());
+  @Override
+  protected Long heldPid(Node node) {
+    LocalProcess p = processes.get(node.name());
+    return p == null ? null : p.pid();
   }
 }

@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +42,7 @@ class LocalReplicationWaitTest {
   private static final Duration HOLDS = Duration.ofSeconds(3);
 
   @TempDir static Path tmp;
-  private static LocalCluster cluster;
+  private static LocalPostgresCluster cluster;
   private static TestActivityEnvironment env;
   private static DatabaseActivities database;
   private static final List<ReplicationProgress> beats = new CopyOnWriteArrayList<>();
@@ -50,10 +50,10 @@ class LocalReplicationWaitTest {
 
   @BeforeAll
   static void threeNodesAtReplicationFactor2() throws Exception {
-    cluster = LocalCluster.create(LocalCluster.Options.in(tmp.resolve("cluster")));
+    cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(tmp.resolve("cluster")));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new LocalPlatformActivities(cluster, POLL),
-        new LocalDatabaseActivities(cluster, POLL));
+    env.registerActivitiesImplementations(new LocalPostgresPlatformActivities(cluster, POLL),
+        new LocalPostgresDatabaseActivities(cluster, POLL));
     env.setActivityHeartbeatListener(ReplicationProgress.class, beats::add);
     PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
     database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
@@ -88,7 +88,7 @@ class LocalReplicationWaitTest {
       assertThat(beats).last().satisfies(p -> assertThat(p.underReplicatedRanges()).isOne());
       // and verify's observation does not call this cluster RF 3 either (observe uses no
       // activity context: called directly, beside the wait running in the test environment)
-      assertThat(new LocalDatabaseActivities(cluster, POLL).observe(TARGET).ranges().healthy())
+      assertThat(new LocalPostgresDatabaseActivities(cluster, POLL).observe(TARGET).ranges().healthy())
           .isFalse();
 
       primary("SELECT pg_reload_conf()");
@@ -175,7 +175,7 @@ class LocalReplicationWaitTest {
   }
 
   private static Connection standby(String name) throws SQLException {
-    LocalCluster.Node node = cluster.nodes().stream().filter(n -> n.name().equals(name))
+    LocalPostgresCluster.Node node = cluster.nodes().stream().filter(n -> n.name().equals(name))
         .findFirst().orElseThrow();
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + node.port() + "/"
         + TARGET.database() + "?sslmode=disable", cluster.adminProperties());

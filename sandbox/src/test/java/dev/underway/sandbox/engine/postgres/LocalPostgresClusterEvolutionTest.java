@@ -1,10 +1,11 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.activities.DatabaseActivities;
+import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.model.ChangeResult;
@@ -43,10 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL processes, and every claim checked at the database: synchronous_standby_names,
  * pg_stat_replication, rows on the standbys, the reader path landing on a standby, the
  * read-only user refused writes, the primary never restarted and a writer connection opened at
- * the start still working at the end. Then a worker "crash": a new LocalCluster attaches to the
+ * the start still working at the end. Then a worker "crash": a new LocalPostgresCluster attaches to the
  * directory and sees the same cluster; closing it leaves no process.
  */
-class LocalClusterEvolutionTest {
+class LocalPostgresClusterEvolutionTest {
 
   private static final TargetRef TARGET = LocalTargets.TARGET;
   private static final Duration POLL = LocalTargets.POLL;
@@ -58,14 +59,14 @@ class LocalClusterEvolutionTest {
   void phase0ToPhase2WithoutRestartingThePrimaryThenAttachAndClose() throws Exception {
     Path dir = tmp.resolve("cluster");
     List<Long> everyPid = new ArrayList<>();
-    LocalCluster cluster = LocalCluster.create(LocalCluster.Options.in(dir));
+    LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir));
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
-      long primaryPid = cluster.pid(LocalCluster.PRIMARY);
+      long primaryPid = cluster.pid(LocalPostgresCluster.PRIMARY);
       everyPid.add(primaryPid);
-      assertThat(Files.getPosixFilePermissions(dir.resolve(LocalCluster.CREDENTIALS_FILE)))
+      assertThat(Files.getPosixFilePermissions(dir.resolve(LocalPostgresCluster.CREDENTIALS_FILE)))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-      assertThat(Files.readString(dir.resolve(LocalCluster.STATE_FILE)))
+      assertThat(Files.readString(dir.resolve(ClusterState.FILE)))
           .doesNotContain(cluster.adminProperties().getProperty("password"));
 
       // the application's writer connection, opened before anything changes
@@ -80,8 +81,8 @@ class LocalClusterEvolutionTest {
       BackgroundWriter load = new BackgroundWriter(
           DriverManager.getConnection(cluster.writerJdbcUrl(), cluster.adminProperties()));
 
-      env.registerActivitiesImplementations(new LocalPlatformActivities(cluster, POLL),
-          new LocalDatabaseActivities(cluster, POLL));
+      env.registerActivitiesImplementations(new LocalPostgresPlatformActivities(cluster, POLL),
+          new LocalPostgresDatabaseActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
       DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
 
@@ -140,7 +141,7 @@ class LocalClusterEvolutionTest {
 
       // a row written on the primary is readable on each standby
       w.execute("INSERT INTO public.items VALUES (3, 'phase 2')");
-      for (LocalCluster.Node standby : cluster.nodes().subList(1, 3)) {
+      for (LocalPostgresCluster.Node standby : cluster.nodes().subList(1, 3)) {
         String url = "jdbc:postgresql://127.0.0.1:" + standby.port() + "/app?sslmode=disable";
         try (Connection s = DriverManager.getConnection(url, cluster.adminProperties())) {
           assertThat(scalar(s, "SELECT pg_is_in_recovery()")).isEqualTo("t");
@@ -181,7 +182,7 @@ class LocalClusterEvolutionTest {
       assertThat(show(writer, "synchronous_standby_names")).isEqualTo("ANY 1 (node1, node2)");
 
       // the primary never restarted and the first writer connection still works
-      assertThat(cluster.pid(LocalCluster.PRIMARY)).isEqualTo(primaryPid);
+      assertThat(cluster.pid(LocalPostgresCluster.PRIMARY)).isEqualTo(primaryPid);
       assertThat(scalar(writer, "SELECT pg_postmaster_start_time()")).isEqualTo(startTime);
       w.execute("INSERT INTO public.items VALUES (4, 'same connection at the end')");
       assertThat(scalar(writer, "SELECT count(*) FROM public.items")).isEqualTo("4");
@@ -189,17 +190,17 @@ class LocalClusterEvolutionTest {
 
       // ---- a worker crash: the directory carries the cluster to the next worker ----
       String readerUrlBefore = cluster.readerJdbcUrl().orElseThrow();
-      List<LocalCluster.Node> nodesBefore = cluster.nodes();
+      List<LocalPostgresCluster.Node> nodesBefore = cluster.nodes();
       cluster.detach();
       assertThat(everyPid).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
       TestActivityEnvironment env2 = TestActivityEnvironment.newInstance();
-      try (LocalCluster again = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+      try (LocalPostgresCluster again = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
         assertThat(again.nodes()).isEqualTo(nodesBefore);
         assertThat(pids(again)).isEqualTo(pidsBefore);
         assertThat(again.readerJdbcUrl()).contains(readerUrlBefore);
         assertThat(again.disruptionBudget()).contains(1);
-        env2.registerActivitiesImplementations(new LocalPlatformActivities(again, POLL),
-            new LocalDatabaseActivities(again, POLL));
+        env2.registerActivitiesImplementations(new LocalPostgresPlatformActivities(again, POLL),
+            new LocalPostgresDatabaseActivities(again, POLL));
         PlatformActivities platform2 = env2.newActivityStub(PlatformActivities.class, OPTIONS);
         DatabaseActivities database2 = env2.newActivityStub(DatabaseActivities.class, OPTIONS);
         assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
@@ -207,7 +208,7 @@ class LocalClusterEvolutionTest {
         assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
             .isEqualTo(Outcome.UNCHANGED);
         assertThat(database2.ensureReadOnlyUser(TARGET).outcome()).isEqualTo(Outcome.UNCHANGED);
-        assertThat(again.pid(LocalCluster.PRIMARY)).isEqualTo(primaryPid);
+        assertThat(again.pid(LocalPostgresCluster.PRIMARY)).isEqualTo(primaryPid);
       } finally {
         env2.close();
       }
@@ -286,7 +287,7 @@ class LocalClusterEvolutionTest {
     return new ClusterObservation(p.observe(TARGET), d.observe(TARGET));
   }
 
-  private static Map<String, Long> pids(LocalCluster cluster) {
+  private static Map<String, Long> pids(LocalPostgresCluster cluster) {
     Map<String, Long> pids = new LinkedHashMap<>();
     cluster.nodes().forEach(n -> pids.put(n.name(), cluster.pid(n.name())));
     return pids;

@@ -1,4 +1,4 @@
-package dev.underway.activities.local;
+package dev.underway.sandbox.engine.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * worker that went away while a standby was down. The primary is never restarted, and no
  * replication factor is set that would make commits wait for a standby that is not there.
  */
-class LocalClusterRecoveryTest {
+class LocalPostgresClusterRecoveryTest {
 
   private static final TargetRef TARGET = LocalTargets.TARGET;
   private static final Duration POLL = LocalTargets.POLL;
@@ -44,13 +44,13 @@ class LocalClusterRecoveryTest {
   void interruptedAndStoppedStandbysAreRepairedWithoutTouchingThePrimary() throws Exception {
     Path dir = tmp.resolve("cluster");
     List<Long> everyPid = new ArrayList<>();
-    LocalCluster cluster = LocalCluster.create(LocalCluster.Options.in(dir));
+    LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir));
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
-      long primaryPid = cluster.pid(LocalCluster.PRIMARY);
+      long primaryPid = cluster.pid(LocalPostgresCluster.PRIMARY);
       everyPid.add(primaryPid);
-      env.registerActivitiesImplementations(new LocalPlatformActivities(cluster, POLL),
-          new LocalDatabaseActivities(cluster, POLL));
+      env.registerActivitiesImplementations(new LocalPostgresPlatformActivities(cluster, POLL),
+          new LocalPostgresDatabaseActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
       DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
 
@@ -92,9 +92,9 @@ class LocalClusterRecoveryTest {
       everyPid.add(cluster.pid("node1"));
       cluster.detach();
       stop(everyPid.get(1));
-      try (LocalCluster again = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+      try (LocalPostgresCluster again = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
         everyPid.add(again.pid("node1"));
-        assertThat(again.pid(LocalCluster.PRIMARY)).isEqualTo(primaryPid);
+        assertThat(again.pid(LocalPostgresCluster.PRIMARY)).isEqualTo(primaryPid);
         assertThat(again.pid("node1")).isNotEqualTo(everyPid.get(1));
         assertThat(again.readyNodeCount()).isEqualTo(2);
       }
@@ -111,11 +111,11 @@ class LocalClusterRecoveryTest {
   void aStandbyWhosePortWasTakenMovesToAnotherPortAndTheRecordFollows() throws Exception {
     Path dir = tmp.resolve("cluster");
     List<Long> everyPid = new ArrayList<>();
-    LocalCluster cluster = LocalCluster.create(LocalCluster.Options.in(dir));
+    LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir));
     try {
-      everyPid.add(cluster.pid(LocalCluster.PRIMARY));
+      everyPid.add(cluster.pid(LocalPostgresCluster.PRIMARY));
       int primaryPort = cluster.primary().port();
-      LocalCluster.Node standby = cluster.addStandby();
+      LocalPostgresCluster.Node standby = cluster.addStandby();
       cluster.publishReader();
       cluster.setDisruptionBudget(0);
       everyPid.add(cluster.pid(standby.name()));
@@ -125,9 +125,9 @@ class LocalClusterRecoveryTest {
       stop(everyPid.get(1));
       try (ServerSocket squatter =
                new ServerSocket(standby.port(), 1, InetAddress.getLoopbackAddress());
-           LocalCluster again = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+           LocalPostgresCluster again = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
         everyPid.add(again.pid(standby.name()));
-        LocalCluster.Node moved = again.nodes().get(1);
+        LocalPostgresCluster.Node moved = again.nodes().get(1);
         assertThat(moved.name()).isEqualTo(standby.name());
         assertThat(moved.port()).isNotEqualTo(squatter.getLocalPort());
         assertThat(again.primary().port()).as("the writer endpoint never moves")
@@ -137,7 +137,7 @@ class LocalClusterRecoveryTest {
             assertThat(url).contains(":" + moved.port()));
         // what was recorded before the move is still recorded, and the new port with it
         again.detach();
-        try (LocalCluster third = LocalCluster.attach(LocalCluster.Options.in(dir))) {
+        try (LocalPostgresCluster third = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
           assertThat(third.nodes()).containsExactlyElementsOf(List.of(again.primary(), moved));
           assertThat(third.pid(standby.name())).isEqualTo(everyPid.get(2));
           assertThat(third.readerPublished()).isTrue();

@@ -1,0 +1,176 @@
+package dev.underway.sandbox.engine;
+
+import dev.underway.activities.Failures;
+import dev.underway.activities.PlatformActivities;
+import dev.underway.activities.support.HeartbeatWait;
+import dev.underway.activities.support.Heartbeats;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.model.NodesReady;
+import dev.underway.model.PlatformState;
+import dev.underway.model.TargetRef;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform activities of a local cluster, whatever its engine: observing, scaling up (never
+ * down) with the stopped nodes started again first, waiting for ready nodes, the recorded
+ * disruption budget (no local meaning: recorded so plans and verification read as on Kubernetes)
+ * and the published reader endpoint. Each engine says how it adds a node. The {@link TargetRef}
+ * only names the target in messages.
+ */
+public abstract class LocalPlatformBase implements PlatformActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalPlatformBase.class);
+
+  private final LocalCluster<?> cluster;
+  protected final Duration pollInterval;
+
+  protected LocalPlatformBase(LocalCluster<?> cluster, Duration pollInterval) {
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
+    }
+  }
+
+  // ---- what each engine says -------------------------------------------------------------------
+
+  /** How the engine's cluster is named in messages, e.g. {@code local cluster}. */
+  protected abstract String kind();
+
+  /** What would have to happen before a node could leave, in the scale-down refusal. */
+  protected abstract String scaleDownNeeds();
+
+  /** Starts nodes that are recorded but not running; returns their names. */
+  protected abstract List<String> startStoppedNodes() throws Exception;
+
+  /** The first progress a scale reports, before the first node is being added. */
+  protected abstract String scaleStarting();
+
+  /** Adds one node, reporting its progress to {@code beat}; returns its name. */
+  protected abstract String addNode(Heartbeats beat) throws Exception;
+
+  /** The end of a scale's detail: what the new nodes are, e.g. {@code started node2 joining ...}. */
+  protected abstract String added(List<String> names);
+
+  // ---- the activities --------------------------------------------------------------------------
+
+  @Override
+  public PlatformState observe(TargetRef target) {
+    PlatformState state = new PlatformState(cluster.nodeCount(), cluster.readyNodeCount(),
+        cluster.readerPublished(), cluster.disruptionBudget().orElse(null), PlatformState.LOCAL);
+    log.info("Observed {} ({} in {}): {}", name(target), kind(), cluster.directory(), state);
+    return state;
+  }
+
+  @Override
+  public ChangeResult scaleNodes(TargetRef target, int nodes) {
+    if (nodes < 1) {
+      throw invalid("nodes must be at least 1, got " + nodes);
+    }
+    String object = kind() + " " + name(target);
+    synchronized (cluster) {
+      int before = cluster.nodeCount();
+      if (before > nodes) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "Refused: " + object + " has " + before + " nodes and " + nodes + " were asked for."
+                + " Underway never scales down (" + scaleDownNeeds() + "). Nothing was changed.",
+            Failures.SCALE_DOWN_REFUSED);
+      }
+      try {
+        List<String> restarted = startStoppedNodes();
+        if (!restarted.isEmpty()) {
+          log.warn("{}: started {} that were recorded but not running", object, restarted);
+        }
+        if (before == nodes) {
+          return ChangeResult.unchanged(object, "already " + nodes + " node(s)");
+        }
+        List<String> names = Heartbeats.during(scaleStarting(), beat -> {
+          List<String> started = new ArrayList<>();
+          while (cluster.nodeCount() < nodes) {
+            started.add(addNode(beat));
+            beat.report(started.get(started.size() - 1) + " started");
+          }
+          return started;
+        });
+        String detail = "nodes " + before + " -> " + nodes + " (" + added(names) + ")";
+        log.info("{}: {}", object, detail);
+        return new ChangeResult(object, Outcome.UPDATED, detail);
+      } catch (ActivityCompletionException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new LocalActivityException("scaling " + object + " to " + nodes + " failed: "
+            + e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public NodesReady awaitNodesReady(TargetRef target, int nodes) {
+    if (nodes < 1) {
+      throw invalid("nodes must be at least 1, got " + nodes);
+    }
+    NodesReady ready = HeartbeatWait.until("the wait for " + nodes + " ready nodes of "
+            + name(target), NodesReady.class, pollInterval, NodesReady::done,
+        last -> new NodesReady(cluster.readyNodeCount(), nodes));
+    log.info("{}: {} of {} nodes ready", name(target), ready.ready(), nodes);
+    return ready;
+  }
+
+  @Override
+  public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+    if (maxUnavailable < 0) {
+      throw invalid("maxUnavailable must not be negative, got " + maxUnavailable);
+    }
+    String object = "disruption budget of " + name(target) + " (recorded only: nothing evicts"
+        + " local processes)";
+    synchronized (cluster) {
+      Integer before = cluster.disruptionBudget().orElse(null);
+      if (Integer.valueOf(maxUnavailable).equals(before)) {
+        return ChangeResult.unchanged(object, "maxUnavailable already " + maxUnavailable);
+      }
+      try {
+        cluster.setDisruptionBudget(maxUnavailable);
+      } catch (IOException e) {
+        throw new LocalActivityException("recording the disruption budget failed: "
+            + e.getMessage());
+      }
+      return new ChangeResult(object, before == null ? Outcome.CREATED : Outcome.UPDATED,
+          "maxUnavailable " + (before == null ? "(none)" : before) + " -> " + maxUnavailable);
+    }
+  }
+
+  @Override
+  public ChangeResult ensureReaderService(TargetRef target) {
+    String object = "reader endpoint " + (target == null ? "" : target.readerServiceOrDefault())
+        + " of " + name(target);
+    try {
+      if (!cluster.publishReader()) {
+        return ChangeResult.unchanged(object, "already published: "
+            + cluster.readerJdbcUrl().orElseThrow());
+      }
+    } catch (IOException e) {
+      throw new LocalActivityException("publishing the reader path failed: " + e.getMessage());
+    }
+    return new ChangeResult(object, Outcome.CREATED,
+        "published " + cluster.readerJdbcUrl().orElseThrow());
+  }
+
+  /** The target in messages: its key, or {@code local}. */
+  public static String name(TargetRef target) {
+    return target == null ? "local" : target.key();
+  }
+
+  /** A request no retry can fix, refused before anything changes. */
+  public static ApplicationFailure invalid(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
+  }
+}
