@@ -1,12 +1,7 @@
 package dev.underway.sandbox;
 
-import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.sandbox.engine.LocalCluster;
-import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster;
-import dev.underway.sandbox.engine.cockroach.LocalCockroachPlatformActivities;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
-import dev.underway.sandbox.engine.postgres.LocalPostgresDatabaseActivities;
-import dev.underway.sandbox.engine.postgres.LocalPostgresPlatformActivities;
 import dev.underway.worker.ActivitiesProvider;
 import dev.underway.worker.CommandFailure;
 import dev.underway.worker.WorkerContext;
@@ -56,25 +51,14 @@ public final class LocalActivitiesProvider implements ActivitiesProvider {
     if (!Files.isDirectory(path)) {
       throw CommandFailure.badInput(CLUSTER_ENV + "=" + dir + " is not a directory");
     }
+    // the settings are checked before the cluster is touched
     Duration poll = context.pollInterval();
-    return switch (ClusterState.engineOf(path)) {
-      case COCKROACH -> {
-        LocalCockroachCluster c = LocalCockroachCluster.attach(
-            LocalCockroachCluster.Options.in(path).keepingDirectory(true).stoppingOnJvmExit(false));
-        cluster = c;
-        yield List.of(new LocalCockroachPlatformActivities(c, poll),
-            LocalCockroachPlatformActivities.databaseActivities(c, poll));
-      }
-      case POSTGRES -> {
-        long rate = bytesPerSecond(context.environment().get(BASE_BACKUP_RATE_ENV));
-        LocalPostgresCluster c = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(path)
-            .keepingDirectory(true).stoppingOnJvmExit(false));
-        c.limitBaseBackupRate(rate);
-        cluster = c;
-        yield List.of(new LocalPostgresPlatformActivities(c, poll),
-            new LocalPostgresDatabaseActivities(c, poll));
-      }
-    };
+    long rate = bytesPerSecond(context.environment().get(BASE_BACKUP_RATE_ENV));
+    cluster = LocalClusters.attach(path);
+    if (cluster instanceof LocalPostgresCluster postgres) {
+      postgres.limitBaseBackupRate(rate);
+    }
+    return cluster.activities(poll);
   }
 
   /** {@code 1048576}, {@code 512KiB}, {@code 20MiB}, {@code 1GiB}; blank: 0 (no limit). */

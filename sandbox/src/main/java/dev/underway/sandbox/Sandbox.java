@@ -1,5 +1,6 @@
 package dev.underway.sandbox;
 
+import dev.underway.sandbox.engine.Engine;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
@@ -88,7 +89,7 @@ public final class Sandbox implements AutoCloseable {
   private String uiUrl;
   private String runId;
   private WorkflowClient client;
-  private LocalTarget database;
+  private LocalCluster<?> database;
   private LoadGenerator load;
   private Path dataDir;
   private boolean deleteDataDir;
@@ -181,17 +182,17 @@ public final class Sandbox implements AutoCloseable {
 
   private void startDatabase() throws Exception {
     Path dir = dataDir().resolve("cluster");
-    database = LocalTarget.create(options.engine(), dir);
+    database = LocalClusters.create(Engine.byId(options.engine()), dir);
     started.push(database);
     // Phase 0 as the reference deployment has it (manifests/cockroachdb/base/pdb.yaml): one
     // node, RF 1, disruptions held at maxUnavailable 0. Phase 0 then needs no gate.
-    database.nodes().setDisruptionBudget(0);
-    out.println("Database: " + database.engineName() + " " + database.describe().get() + " in "
-        + dir);
+    database.setDisruptionBudget(0);
+    out.println("Database: " + database.engine().displayName() + " "
+        + database.describeNodes() + " in " + dir);
   }
 
   private void startLoad() {
-    LocalCluster<?> c = database.nodes();
+    LocalCluster<?> c = database;
     Properties properties = c.adminProperties();
     load = new LoadGenerator(new LoadEndpoints() {
       @Override
@@ -220,7 +221,7 @@ public final class Sandbox implements AutoCloseable {
   private void startWorker() {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(TASK_QUEUE);
-    List<Object> activities = database.activities().apply(options.pollInterval());
+    List<Object> activities = database.activities(options.pollInterval());
     Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(), temporalAddress,
         activities);
     worker.registerActivitiesImplementations(activities.toArray());
@@ -401,7 +402,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** The PostgreSQL cluster, for inspection; null with another engine. */
   public LocalPostgresCluster cluster() {
-    return database != null && database.nodes() instanceof LocalPostgresCluster c ? c : null;
+    return database instanceof LocalPostgresCluster c ? c : null;
   }
 
   public WorkflowClient client() {

@@ -11,7 +11,7 @@ import dev.underway.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
 import dev.underway.temporal.DevServerBinary;
-import dev.underway.temporal.TemporalDevServer;
+import dev.underway.temporal.DevServerFixture;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -19,8 +19,6 @@ import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,25 +50,20 @@ class WorkerCrashMidChangeTest {
   @Test
   void aWorkerKilledMidScaleIsReplacedWithinTheHeartbeatTimeout(@TempDir Path tmp)
       throws Exception {
-    Path temporalBinary = DevServerBinary.requireOrSkip();
+    DevServerBinary.requireOrSkip(); // before the cluster is made
     Path dir = tmp.resolve("cluster");
     LocalPostgresCluster created = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
         .keepingDirectory(true).stoppingOnJvmExit(true));
     created.setDisruptionBudget(0); // Phase 0 as the reference story has it: no gate there
     created.detach(); // the servers keep running; the workers own the cluster from here
-    try (TemporalDevServer temporal = TemporalDevServer.start(temporalBinary,
-        tmp.resolve("temporal"), false, Duration.ofSeconds(90))) {
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
-      WorkflowClient client = WorkflowClient.newInstance(service);
+    try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
+      WorkflowClient client = temporal.client();
       try {
         crashMidScale(client, temporal.address(), dir, tmp);
       } catch (Throwable e) {
         throw new AssertionError(e.getMessage() + "\n--- status ---\n" + status(client)
             + "\n--- worker 1 ---\n" + log(tmp.resolve("worker-1.log"))
             + "\n--- worker 2 ---\n" + log(tmp.resolve("worker-2.log")), e);
-      } finally {
-        service.shutdownNow();
       }
     } finally {
       verifyOneStandbyAndStop(dir); // stops the servers whatever happened

@@ -9,7 +9,7 @@ import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
-import dev.underway.temporal.TemporalDevServer;
+import dev.underway.temporal.DevServerFixture;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
@@ -20,8 +20,6 @@ import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +49,7 @@ class WorkerCrashResumeTest {
   @Test
   void workerKilledMidWaitIsReplacedAndEveryChangeIsMadeOnce(@TempDir Path tmp)
       throws Exception {
-    Path temporalBinary = DevServerBinary.requireOrSkip();
+    DevServerBinary.requireOrSkip(); // before the cluster is made
     Path dir = tmp.resolve("cluster");
     LocalPostgresCluster created = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
         .keepingDirectory(true).stoppingOnJvmExit(true));
@@ -60,7 +58,7 @@ class WorkerCrashResumeTest {
     created.detach(); // the servers keep running; the workers own the cluster from here
     boolean verified = false;
     try {
-      crashAndResume(temporalBinary, dir, tmp);
+      crashAndResume(dir, tmp);
       verifyEachChangeOnce(dir, primaryPid); // stops the servers when done
       verified = true;
     } finally {
@@ -71,15 +69,12 @@ class WorkerCrashResumeTest {
     }
   }
 
-  private void crashAndResume(Path temporalBinary, Path dir, Path tmp) throws Exception {
+  private void crashAndResume(Path dir, Path tmp) throws Exception {
     // The real dev server: a dead worker's sticky queue is given up after its timeout, as in
     // production. (The SDK's in-memory test server keeps routing to the dead worker.)
-    try (TemporalDevServer temporal = TemporalDevServer.start(temporalBinary,
-        tmp.resolve("temporal"), false, Duration.ofSeconds(90))) {
+    try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
       String address = temporal.address();
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-      WorkflowClient client = WorkflowClient.newInstance(service);
+      WorkflowClient client = temporal.client();
 
       // Slow polling makes the replication wait last several seconds: room to kill mid-wait.
       Process first = worker(address, dir, tmp.resolve("worker-1.log"), "PT2S");
@@ -120,7 +115,6 @@ class WorkerCrashResumeTest {
       } finally {
         second.destroy();
         second.waitFor(30, TimeUnit.SECONDS);
-        service.shutdownNow();
       }
     }
 

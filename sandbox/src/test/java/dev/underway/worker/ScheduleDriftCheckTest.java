@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
-import dev.underway.sandbox.engine.postgres.LocalPostgresDatabaseActivities;
-import dev.underway.sandbox.engine.postgres.LocalPostgresPlatformActivities;
 import dev.underway.temporal.DevServerBinary;
-import dev.underway.temporal.TemporalDevServer;
+import dev.underway.temporal.DevServerFixture;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import dev.underway.workflows.drift.DriftReport;
@@ -15,13 +13,9 @@ import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.workflows.evolution.Requests;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleHandle;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,83 +49,72 @@ class ScheduleDriftCheckTest {
   @Test
   void scheduledCheckFindsNoDriftThenReportsAChangeMadeBehindUnderwaysBack(@TempDir Path tmp)
       throws Exception {
-    Path temporalBinary = DevServerBinary.requireOrSkip();
-    try (LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(tmp.resolve("db")));
-        TemporalDevServer temporal = TemporalDevServer.start(temporalBinary,
-            tmp.resolve("temporal"), false, Duration.ofSeconds(90))) {
+    DevServerBinary.requireOrSkip(); // before the cluster is made
+    try (LocalPostgresCluster cluster = LocalPostgresCluster.create(
+            LocalPostgresCluster.Options.in(tmp.resolve("db")));
+        DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
       cluster.setDisruptionBudget(0); // Phase 0 as an evolution leaves it: RF 1, budget 0
       String address = temporal.address();
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-      WorkflowClient client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      try {
-        Worker worker = factory.newWorker(TQ);
-        worker.registerWorkflowImplementationTypes(DriftCheckWorkflowImpl.class);
-        worker.registerActivitiesImplementations(
-            new LocalPostgresPlatformActivities(cluster, Duration.ofMillis(100)),
-            new LocalPostgresDatabaseActivities(cluster, Duration.ofMillis(100)));
-        factory.start();
-        ScheduleClient schedules = ScheduleCommand.schedules(client);
-        Cli underway = new Cli(new GrpcTemporalConnector(), List::of, Map.of("USER", "test"));
+      WorkflowClient client = temporal.client();
+      Worker worker = temporal.newWorker(TQ);
+      worker.registerWorkflowImplementationTypes(DriftCheckWorkflowImpl.class);
+      worker.registerActivitiesImplementations(cluster.activities(Duration.ofMillis(100))
+          .toArray());
+      temporal.startWorkers();
+      ScheduleClient schedules = ScheduleCommand.schedules(client);
+      Cli underway = new Cli(new GrpcTemporalConnector(), List::of, Map.of("USER", "test"));
 
-        // 1. underway schedule create + trigger --wait: no drift
-        Cli.Result created = underway.run("schedule", "create", "--input-file",
-            REPO.resolve(INPUT).toString(), "--every", "1h", "--address", address);
-        assertThat(created.exitCode()).as(created.toString()).isZero();
-        assertThat(created.out()).contains("Created schedule " + SCHEDULE_ID,
-            "DriftCheck of local/sandbox against phase-0 every PT1H");
-        Cli.Result clean = underway.run("schedule", "trigger", SCHEDULE_ID, "--wait",
-            "--address", address);
-        assertThat(clean.exitCode()).as(clean.toString()).isZero();
-        assertThat(clean.out()).contains("local/sandbox matches phase-0: no drift",
-            "observed: 1 node(s) (1 ready, 1 live), num_replicas 1 on 1 zone(s)");
+      // 1. underway schedule create + trigger --wait: no drift
+      Cli.Result created = underway.run("schedule", "create", "--input-file",
+          REPO.resolve(INPUT).toString(), "--every", "1h", "--address", address);
+      assertThat(created.exitCode()).as(created.toString()).isZero();
+      assertThat(created.out()).contains("Created schedule " + SCHEDULE_ID,
+          "DriftCheck of local/sandbox against phase-0 every PT1H");
+      Cli.Result clean = underway.run("schedule", "trigger", SCHEDULE_ID, "--wait",
+          "--address", address);
+      assertThat(clean.exitCode()).as(clean.toString()).isZero();
+      assertThat(clean.out()).contains("local/sandbox matches phase-0: no drift",
+          "observed: 1 node(s) (1 ready, 1 live), num_replicas 1 on 1 zone(s)");
 
-        Cli.Result again = underway.run("schedule", "create", "--input-file",
-            REPO.resolve(INPUT).toString(), "--every", "1h", "--address", address);
-        assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(again.err()).contains("schedule '" + SCHEDULE_ID + "' already exists");
+      Cli.Result again = underway.run("schedule", "create", "--input-file",
+          REPO.resolve(INPUT).toString(), "--every", "1h", "--address", address);
+      assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.FAILED);
+      assertThat(again.err()).contains("schedule '" + SCHEDULE_ID + "' already exists");
 
-        Cli.Result deleted = underway.run("schedule", "delete", SCHEDULE_ID, "--address",
-            address);
-        assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
-        Cli.Result gone = underway.run("schedule", "trigger", SCHEDULE_ID, "--address",
-            address);
-        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(gone.err()).contains("no schedule '" + SCHEDULE_ID + "'");
+      Cli.Result deleted = underway.run("schedule", "delete", SCHEDULE_ID, "--address",
+          address);
+      assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+      Cli.Result gone = underway.run("schedule", "trigger", SCHEDULE_ID, "--address",
+          address);
+      assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(ExitCodes.FAILED);
+      assertThat(gone.err()).contains("no schedule '" + SCHEDULE_ID + "'");
 
-        // 2. temporal schedule create, exactly as the runbook shows; temporal schedule trigger
-        List<String> create = new ArrayList<>(runbookCommand("temporal schedule create"));
-        create.addAll(List.of("--address", address));
-        temporalCli(create, tmp);
-        ScheduleHandle handle = schedules.getHandle(SCHEDULE_ID);
-        DriftReport noDrift = triggerAndRead(client, handle, address, tmp);
-        assertThat(noDrift.drifted()).as(noDrift.toString()).isFalse();
-        assertThat(noDrift.drift()).isEmpty();
-        assertThat(noDrift.declaredPhase().name()).isEqualTo("phase-0");
-        assertThat(cluster.nodeCount()).as("the check changed nothing").isEqualTo(1);
+      // 2. temporal schedule create, exactly as the runbook shows; temporal schedule trigger
+      List<String> create = new ArrayList<>(runbookCommand("temporal schedule create"));
+      create.addAll(List.of("--address", address));
+      temporalCli(create, tmp);
+      ScheduleHandle handle = schedules.getHandle(SCHEDULE_ID);
+      DriftReport noDrift = triggerAndRead(client, handle, address, tmp);
+      assertThat(noDrift.drifted()).as(noDrift.toString()).isFalse();
+      assertThat(noDrift.drift()).isEmpty();
+      assertThat(noDrift.declaredPhase().name()).isEqualTo("phase-0");
+      assertThat(cluster.nodeCount()).as("the check changed nothing").isEqualTo(1);
 
-        // 3. behind Underway's back: a standby added by hand
-        cluster.addStandby();
-        await().atMost(WAIT).until(() -> cluster.readyNodeCount() == 2);
-        DriftReport drift = triggerAndRead(client, handle, address, tmp);
-        assertThat(drift.drifted()).isTrue();
-        assertThat(drift.drift()).contains("StatefulSet has 2 replicas, phase wants 1");
-        assertThat(drift.summary()).startsWith("2 node(s) (2 ready");
+      // 3. behind Underway's back: a standby added by hand
+      cluster.addStandby();
+      await().atMost(WAIT).until(() -> cluster.readyNodeCount() == 2);
+      DriftReport drift = triggerAndRead(client, handle, address, tmp);
+      assertThat(drift.drifted()).isTrue();
+      assertThat(drift.drift()).contains("StatefulSet has 2 replicas, phase wants 1");
+      assertThat(drift.summary()).startsWith("2 node(s) (2 ready");
 
-        Cli.Result reported = underway.run("schedule", "trigger", SCHEDULE_ID, "--wait",
-            "--address", address);
-        assertThat(reported.exitCode()).as(reported.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(reported.out()).as(reported.toString()).contains("local/sandbox DRIFTED from phase-0",
-            "- StatefulSet has 2 replicas, phase wants 1");
-        assertThat(cluster.nodeCount()).as("the checks changed nothing").isEqualTo(2);
-        handle.delete();
-      } finally {
-        factory.shutdownNow();
-        factory.awaitTermination(20, TimeUnit.SECONDS);
-        service.shutdownNow();
-      }
+      Cli.Result reported = underway.run("schedule", "trigger", SCHEDULE_ID, "--wait",
+          "--address", address);
+      assertThat(reported.exitCode()).as(reported.toString()).isEqualTo(ExitCodes.FAILED);
+      assertThat(reported.out()).as(reported.toString()).contains("local/sandbox DRIFTED from phase-0",
+          "- StatefulSet has 2 replicas, phase wants 1");
+      assertThat(cluster.nodeCount()).as("the checks changed nothing").isEqualTo(2);
+      handle.delete();
     }
   }
 

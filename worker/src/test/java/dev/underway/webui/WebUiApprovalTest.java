@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.DecisionKind;
 import dev.underway.kernel.RunStatus;
-import dev.underway.temporal.DevServerBinary;
-import dev.underway.temporal.TemporalDevServer;
+import dev.underway.temporal.DevServerFixture;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -22,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -58,69 +53,56 @@ class WebUiApprovalTest {
 
   @Test
   void operatorStartsFindsAndApprovesARunFromTheWebUi() throws Exception {
-    Path temporal = DevServerBinary.requireOrSkip();
     cleanScreenshots();
     Path chromium = HeadlessChromium.requireOrSkip();
     String input = exampleInput();
     InMemoryCluster cluster = InMemoryCluster.atPhase0();
-    try (TemporalDevServer server = TemporalDevServer.start(temporal, dir.resolve("temporal"),
-        true, Duration.ofSeconds(60))) {
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-      WorkerFactory factory = null;
-      try (HeadlessChromium browser = HeadlessChromium.start(chromium, dir.resolve("chromium"),
-          1440, 1000, Duration.ofSeconds(30))) {
-        WorkflowClient client = WorkflowClient.newInstance(service);
-        factory = WorkerFactory.newInstance(client);
-        Worker worker = factory.newWorker(TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
-        worker.registerActivitiesImplementations(cluster.activities());
-        factory.start();
-        page = browser.page();
-        ui = server.uiUrl();
+    try (DevServerFixture temporal = DevServerFixture.start(dir.resolve("temporal"), true);
+        HeadlessChromium browser = HeadlessChromium.start(chromium, dir.resolve("chromium"),
+            1440, 1000, Duration.ofSeconds(30))) {
+      WorkflowClient client = temporal.client();
+      Worker worker = temporal.newWorker(TASK_QUEUE);
+      worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+      worker.registerActivitiesImplementations(cluster.activities());
+      temporal.startWorkers();
+      page = browser.page();
+      ui = temporal.server().uiUrl();
 
-        try {
-          startFromStartWorkflowPage(input);
-          findInListFilteredByOpenGate("phase-1");
-          assertThat(openGateShownByStatusQuery("phase-1")).isEqualTo("phase-1");
-          shot("gate-phase-1");
-          approveFromSignalDialog(
-              "{\"gate\":\"phase-1\",\"by\":\"bob\",\"comment\":\"approved from the Web UI\"}");
-          assertThat(openGateShownByStatusQuery("phase-2")).isEqualTo("phase-2");
-          shot("approved-gate-phase-2");
-          findInListFilteredByOpenGate("phase-2");
-          // and it has left the list of runs waiting at phase-1
-          page.navigate(ui + "/namespaces/default/workflows?query="
-              + query("UnderwayOpenGate=\"phase-1\""));
-          awaitElementReloading("exactly('body *', 'No Results')");
+      try {
+        startFromStartWorkflowPage(input);
+        findInListFilteredByOpenGate("phase-1");
+        assertThat(openGateShownByStatusQuery("phase-1")).isEqualTo("phase-1");
+        shot("gate-phase-1");
+        approveFromSignalDialog(
+            "{\"gate\":\"phase-1\",\"by\":\"bob\",\"comment\":\"approved from the Web UI\"}");
+        assertThat(openGateShownByStatusQuery("phase-2")).isEqualTo("phase-2");
+        shot("approved-gate-phase-2");
+        findInListFilteredByOpenGate("phase-2");
+        // and it has left the list of runs waiting at phase-1
+        page.navigate(ui + "/namespaces/default/workflows?query="
+            + query("UnderwayOpenGate=\"phase-1\""));
+        awaitElementReloading("exactly('body *', 'No Results')");
 
-          // the same, through the SDK
-          RunStatus status = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-              WORKFLOW_ID).status();
-          assertThat(status.openGate().gate()).isEqualTo("phase-2");
-          assertThat(status.decisions()).anySatisfy(d -> {
-            assertThat(d.gate()).isEqualTo("phase-1");
-            assertThat(d.kind()).isEqualTo(DecisionKind.APPROVE);
-            assertThat(d.by()).isEqualTo("bob");
-            assertThat(d.accepted()).isTrue();
-            assertThat(d.via()).isEqualTo("signal");
-          });
-          assertThat(cluster.nodes()).isEqualTo(2);
-        } catch (RuntimeException | AssertionError e) {
-          try { // what the browser showed when it failed, next to the other screenshots
-            shot("failure");
-            System.out.println(page.url() + "\n" + page.text());
-          } catch (IOException | RuntimeException unavailable) {
-            e.addSuppressed(unavailable);
-          }
-          throw e;
+        // the same, through the SDK
+        RunStatus status = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+            WORKFLOW_ID).status();
+        assertThat(status.openGate().gate()).isEqualTo("phase-2");
+        assertThat(status.decisions()).anySatisfy(d -> {
+          assertThat(d.gate()).isEqualTo("phase-1");
+          assertThat(d.kind()).isEqualTo(DecisionKind.APPROVE);
+          assertThat(d.by()).isEqualTo("bob");
+          assertThat(d.accepted()).isTrue();
+          assertThat(d.via()).isEqualTo("signal");
+        });
+        assertThat(cluster.nodes()).isEqualTo(2);
+      } catch (RuntimeException | AssertionError e) {
+        try { // what the browser showed when it failed, next to the other screenshots
+          shot("failure");
+          System.out.println(page.url() + "\n" + page.text());
+        } catch (IOException | RuntimeException unavailable) {
+          e.addSuppressed(unavailable);
         }
-      } finally {
-        if (factory != null) {
-          factory.shutdownNow();
-          factory.awaitTermination(10, TimeUnit.SECONDS);
-        }
-        service.shutdownNow();
+        throw e;
       }
     }
   }

@@ -178,14 +178,8 @@ public class SqlDatabaseActivities implements DatabaseActivities {
 
   @Override
   public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
-    if (nodes < 1) {
-      throw invalid("nodes must be at least 1, got " + nodes);
-    }
-    NodesReady live = HeartbeatWait.until("the wait for " + nodes + " live nodes of "
-            + target.key(), NodesReady.class, pollInterval, NodesReady::done,
-        last -> new NodesReady(readings.liveNodes(target), nodes));
-    log.info("{}: {} of {} nodes live", target.key(), live.ready(), nodes);
-    return live;
+    return HeartbeatWait.forNodes("live", target.key(), nodes, pollInterval,
+        () -> readings.liveNodes(target));
   }
 
   // ---- replication factor ---------------------------------------------------------------------

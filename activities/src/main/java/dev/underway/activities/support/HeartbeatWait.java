@@ -1,9 +1,13 @@
 package dev.underway.activities.support;
 
+import dev.underway.activities.Failures;
+import dev.underway.model.NodesReady;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,5 +61,24 @@ public final class HeartbeatWait {
       last = next;
       Polling.pause(pollInterval);
     }
+  }
+
+  /**
+   * Until {@code count} says {@code nodes} nodes are {@code state} (ready, live): the node waits.
+   * Fewer than 1 node is refused before anything is read.
+   *
+   * @param target the target in the log
+   */
+  public static NodesReady forNodes(String state, String target, int nodes,
+      Duration pollInterval, IntSupplier count) {
+    if (nodes < 1) {
+      throw ApplicationFailure.newNonRetryableFailure("nodes must be at least 1, got " + nodes,
+          Failures.INVALID_REQUEST);
+    }
+    NodesReady done = until("the wait for " + nodes + " " + state + " nodes of " + target,
+        NodesReady.class, pollInterval, NodesReady::done,
+        last -> new NodesReady(count.getAsInt(), nodes));
+    log.info("{}: {} of {} nodes {}", target, done.ready(), nodes, state);
+    return done;
   }
 }

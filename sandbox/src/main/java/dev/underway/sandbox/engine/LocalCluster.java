@@ -1,5 +1,6 @@
 package dev.underway.sandbox.engine;
 
+import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.Directories;
@@ -9,12 +10,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +77,31 @@ public abstract class LocalCluster<N extends LocalNode> implements AutoCloseable
   /** What the SQL activities act with: the admin, and the password a new reader user gets. */
   public abstract SqlCredentials sqlCredentials();
 
+  /**
+   * Adds one node after the others and starts it; the node is recorded before it starts, so a
+   * retry after a crash starts it rather than adding another. A long copy reports its progress
+   * to {@code progress} (a change step heartbeats it).
+   */
+  public abstract N addNode(Consumer<String> progress) throws IOException, SQLException;
+
+  /** Starts nodes that are recorded but not running; returns their names. */
+  public abstract List<String> startStoppedNodes() throws IOException;
+
+  /** What would have to happen before a node could leave: said when a scale down is refused. */
+  protected abstract String scaleDownNeeds();
+
+  /** Nodes just added, for a scale's detail: what they are, e.g. joining which node. */
+  protected abstract String describeAdded(List<String> names);
+
+  /** The engine's database activities on this cluster. */
+  public abstract DatabaseActivities databaseActivities(Duration pollInterval);
+
+  /** What a worker registers for this cluster: its platform and database activities. */
+  public List<Object> activities(Duration pollInterval) {
+    return List.of(new LocalPlatformActivities(this, pollInterval),
+        databaseActivities(pollInterval));
+  }
+
   /** The state file's record of a node. */
   protected abstract ClusterState.Node record(N node);
 
@@ -111,6 +139,11 @@ public abstract class LocalCluster<N extends LocalNode> implements AutoCloseable
 
   public synchronized int nodeCount() {
     return nodes.size();
+  }
+
+  /** The nodes in one line, e.g. {@code node0 (primary) on 127.0.0.1:5432, ...}. */
+  public String describeNodes() {
+    return nodes().stream().map(LocalNode::describe).collect(Collectors.joining(", "));
   }
 
   /** Nodes whose process is alive and answers as ready. */

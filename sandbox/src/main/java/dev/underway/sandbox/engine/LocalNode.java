@@ -17,4 +17,9 @@ public interface LocalNode {
   default String address() {
     return host() + ":" + port();
   }
+
+  /** One line for people: {@code node1 on 127.0.0.1:5433} and what else the engine says. */
+  default String describe() {
+    return name() + " on " + address();
+  }
 }

@@ -6,7 +6,7 @@
  * dev.underway.sandbox.engine.LocalCluster}: nodes, readiness, writer and reader paths, the
  * recorded reader Service and disruption budget, detach and close), its state file ({@link
  * dev.underway.sandbox.engine.ClusterState}, one format for both), and the platform activities
- * ({@link dev.underway.sandbox.engine.LocalPlatformBase}). Processes, ports, the user a server
+ * ({@link dev.underway.sandbox.engine.LocalPlatformActivities}). Processes, ports, the user a server
  * runs as and log tails are {@code dev.underway.local}'s, shared with the Temporal dev server.
  *
  * <ul>

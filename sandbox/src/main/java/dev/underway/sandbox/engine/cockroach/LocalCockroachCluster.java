@@ -1,9 +1,11 @@
 package dev.underway.sandbox.engine.cockroach;
 
+import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
+import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.local.Commands;
 import dev.underway.local.LocalProcess;
 import dev.underway.local.LogTail;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -82,6 +85,11 @@ public final class LocalCockroachCluster extends LocalCluster<LocalCockroachClus
   public record Node(String name, int port, int httpPort) implements LocalNode {
     public String httpAddress() {
       return host() + ":" + httpPort;
+    }
+
+    @Override
+    public String describe() {
+      return name + " on " + address() + " (DB Console http://" + httpAddress() + ")";
     }
   }
 
@@ -433,7 +441,35 @@ public final class LocalCockroachCluster extends LocalCluster<LocalCockroachClus
     return node;
   }
 
-  /** Starts nodes that are recorded but not running; returns their names. */
+  /** A node joining the others; it reports nothing: starting it is quick. */
+  @Override
+  public Node addNode(Consumer<String> progress) throws IOException {
+    return addNode();
+  }
+
+  @Override
+  protected String scaleDownNeeds() {
+    return "a CockroachDB node has to be decommissioned with `cockroach node decommission`"
+        + " first";
+  }
+
+  @Override
+  protected String describeAdded(List<String> names) {
+    return "started " + String.join(", ", names) + " joining " + first().address();
+  }
+
+  /**
+   * The production {@link SqlDatabaseActivities} with {@link CockroachDialect} (zones, ranges,
+   * live nodes, read-only user, licence), connecting to the local nodes as {@code root} without a
+   * password.
+   */
+  @Override
+  public DatabaseActivities databaseActivities(Duration pollInterval) {
+    return new SqlDatabaseActivities(connectionFactory(), credentialSource(),
+        new CockroachDialect(), pollInterval);
+  }
+
+  @Override
   public synchronized List<String> startStoppedNodes() throws IOException {
     ensureOpen();
     List<String> started = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.underway.sandbox.engine.postgres;
 
+import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.Directories;
@@ -20,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +65,12 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
   static final String CREDENTIALS_FILE = "credentials.properties";
 
   /** One server of the cluster. */
-  public record Node(String name, int port, boolean primary) implements LocalNode {}
+  public record Node(String name, int port, boolean primary) implements LocalNode {
+    @Override
+    public String describe() {
+      return name + (primary ? " (primary)" : " (standby)") + " on " + address();
+    }
+  }
 
   /**
    * Where and how.
@@ -235,7 +243,7 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
         }
         cluster.restore(state);
         // only now: starting a standby saves the state, which must be complete by then
-        cluster.startStoppedStandbys();
+        cluster.startStoppedNodes();
         cluster.save();
       }
     } catch (IOException | RuntimeException e) {
@@ -370,11 +378,36 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
     return startStandby(node);
   }
 
+  /** A standby from a base backup, reporting the MiB copied. */
+  @Override
+  public synchronized Node addNode(Consumer<String> progress) throws IOException, SQLException {
+    String next = "node" + nodes.size();
+    return addStandby(bytes -> progress.accept("base backup for " + next + ": "
+        + bytes / (1024 * 1024) + " MiB copied"));
+  }
+
+  @Override
+  protected String scaleDownNeeds() {
+    return "a standby would have to leave synchronous_standby_names first";
+  }
+
+  @Override
+  protected String describeAdded(List<String> names) {
+    return "streaming standby(s) " + String.join(", ", names) + " from base backups of "
+        + PRIMARY;
+  }
+
+  @Override
+  public DatabaseActivities databaseActivities(Duration pollInterval) {
+    return new LocalPostgresDatabaseActivities(this, pollInterval);
+  }
+
   /**
    * Starts standbys that are recorded but not running (a crash between recording and starting,
    * or a standby that stopped). The primary is never started or restarted here.
    */
-  public synchronized List<String> startStoppedStandbys() throws IOException {
+  @Override
+  public synchronized List<String> startStoppedNodes() throws IOException {
     List<String> started = new ArrayList<>();
     for (Node node : List.copyOf(nodes)) {
       if (node.primary()) {

@@ -1,8 +1,8 @@
 package dev.underway.sandbox.engine.postgres;
 
 import static dev.underway.activities.support.Polling.pause;
-import static dev.underway.sandbox.engine.LocalPlatformBase.invalid;
-import static dev.underway.sandbox.engine.LocalPlatformBase.name;
+import static dev.underway.sandbox.engine.LocalPlatformActivities.invalid;
+import static dev.underway.sandbox.engine.LocalPlatformActivities.name;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
@@ -103,18 +103,11 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
 
   // ---- live nodes -----------------------------------------------------------------------------
 
+  /** Live: the primary and the standbys {@code pg_stat_replication} shows streaming. */
   @Override
   public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
-    if (nodes < 1) {
-      throw invalid("nodes must be at least 1, got " + nodes);
-    }
-    NodesReady live = HeartbeatWait.until("the wait for " + nodes + " live nodes of "
-            + name(target), NodesReady.class, pollInterval, NodesReady::done,
-        last -> new NodesReady(withWriter(target, "read live nodes",
-            c -> read(c, null).liveNodes()), nodes));
-    log.info("{}: {} of {} nodes live (primary + streaming standbys)", name(target),
-        live.ready(), nodes);
-    return live;
+    return HeartbeatWait.forNodes("live", name(target), nodes, pollInterval,
+        () -> withWriter(target, "read live nodes", c -> read(c, null).liveNodes()));
   }
 
   // ---- replication factor ---------------------------------------------------------------------

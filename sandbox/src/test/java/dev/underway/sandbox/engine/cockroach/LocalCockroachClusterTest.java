@@ -1,10 +1,14 @@
 package dev.underway.sandbox.engine.cockroach;
 
+import static dev.underway.sandbox.engine.EngineTests.assertTwice;
+import static dev.underway.sandbox.engine.EngineTests.assertRefused;
+import static dev.underway.sandbox.engine.EngineTests.alive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster.Node;
@@ -31,7 +35,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -137,54 +140,7 @@ class LocalCockroachClusterTest {
         .isInstanceOf(IOException.class).hasMessageContaining("not executable");
   }
 
-  // ---- the state file -------------------------------------------------------------------------
-
-  @Test
-  void stateRoundTripsThroughTheDirectoryAndHoldsNoSecret() throws Exception {
-    ClusterState state = state("app",
-        List.of(new Node("node1", 26001, 8001), new Node("node2", 26002, 8002)),
-        Map.of("node1", 4242L), true, true, 0);
-    state.write(tmp);
-    assertThat(ClusterState.isClusterDirectory(tmp)).isTrue();
-    assertThat(ClusterState.read(tmp, Engine.COCKROACH)).isEqualTo(state);
-    String text = Files.readString(tmp.resolve(ClusterState.FILE));
-    assertThat(text).contains("engine=cockroach").doesNotContainIgnoringCase("password");
-    assertThat(tmp.resolve(ClusterState.FILE + ".tmp")).doesNotExist();
-
-    ClusterState fresh = state("app",
-        List.of(new Node("node1", 26001, 8001)), Map.of(), false, false, null);
-    fresh.write(tmp);
-    assertThat(ClusterState.read(tmp, Engine.COCKROACH)).isEqualTo(fresh);
-  }
-
-  @Test
-  void stateValidationNamesTheProblem() {
-    assertInvalid(props("engine", "postgres"), "does not describe a local CockroachDB cluster");
-    assertInvalid(valid(), null);
-    Properties gap = valid();
-    gap.setProperty("nodes", "node1,node3");
-    assertInvalid(gap, "node1, node2, ... in order");
-    Properties twice = valid();
-    twice.setProperty("node.node2.port", "26001");
-    assertInvalid(twice, "port 26001 is used twice");
-    Properties range = valid();
-    range.setProperty("node.node1.httpPort", "70000");
-    assertInvalid(range, "node.node1.httpPort is not a TCP port");
-    Properties missing = valid();
-    missing.remove("node.node2.port");
-    assertInvalid(missing, "node.node2.port is not a TCP port");
-    Properties pid = valid();
-    pid.setProperty("node.node1.pid", "-1");
-    assertInvalid(pid, "node.node1.pid is not a pid");
-    Properties budget = valid();
-    budget.setProperty("budget.maxUnavailable", "-1");
-    assertInvalid(budget, "negative");
-    Properties empty = valid();
-    empty.setProperty("nodes", "");
-    assertInvalid(empty, "no nodes");
-    assertThatThrownBy(() -> ClusterState.read(tmp.resolve("nothing"), Engine.COCKROACH))
-        .isInstanceOf(IOException.class).hasMessageContaining("No local CockroachDB cluster");
-  }
+  // ---- an existing directory -------------------------------------------------------------------------
 
   @Test
   void createRefusesADirectoryThatAlreadyHoldsACluster() throws Exception {
@@ -256,7 +212,7 @@ class LocalCockroachClusterTest {
           + n2.address() + "/app?sslmode=disable").doesNotContain("password");
       assertThat(cluster.readerJdbcUrl()).isEmpty();
 
-      env.registerActivitiesImplementations(new LocalCockroachPlatformActivities(cluster, POLL));
+      env.registerActivitiesImplementations(new LocalPlatformActivities(cluster, POLL));
       PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
       assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(2, 1, false, 0, PlatformState.LOCAL));
       health2.answer(200);
@@ -382,51 +338,6 @@ class LocalCockroachClusterTest {
     return new ClusterState(Engine.COCKROACH, database, nodes.stream()
         .map(n -> new ClusterState.Node(n.name(), n.port(), n.httpPort())).toList(), pids,
         initialized, readerPublished, budget);
-  }
-
-  private static Properties valid() {
-    return props("engine", "cockroach", "database", "app", "nodes", "node1,node2",
-        "node.node1.port", "26001", "node.node1.httpPort", "8001",
-        "node.node2.port", "26002", "node.node2.httpPort", "8002", "initialized", "true");
-  }
-
-  private static Properties props(String... kv) {
-    Properties p = new Properties();
-    for (int i = 0; i < kv.length; i += 2) {
-      p.setProperty(kv[i], kv[i + 1]);
-    }
-    return p;
-  }
-
-  private static void assertInvalid(Properties p, String message) {
-    if (message == null) {
-      assertThat(catchingRead(p)).isNull();
-      return;
-    }
-    assertThat(catchingRead(p)).isInstanceOf(IOException.class).hasMessageContaining(message);
-  }
-
-  private static Throwable catchingRead(Properties p) {
-    try {
-      ClusterState.fromProperties(p, Path.of("state"), Engine.COCKROACH);
-      return null;
-    } catch (IOException e) {
-      return e;
-    }
-  }
-
-  private static void assertTwice(Supplier<ChangeResult> change, Outcome first) {
-    assertThat(change.get().outcome()).isEqualTo(first);
-    assertThat(change.get().outcome()).as("the same change again").isEqualTo(Outcome.UNCHANGED);
-  }
-
-  private static void assertRefused(Runnable call, String type) {
-    assertThatThrownBy(call::run).isInstanceOf(ActivityFailure.class)
-        .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getType()).isEqualTo(type));
-  }
-
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private static int freePort() throws IOException {

@@ -1,9 +1,15 @@
 package dev.underway.sandbox.engine.cockroach;
 
+import static dev.underway.sandbox.engine.EngineTests.assertTwice;
+import static dev.underway.sandbox.engine.EngineTests.assertRefused;
+import static dev.underway.sandbox.engine.EngineTests.pids;
+import static dev.underway.sandbox.engine.EngineTests.scalar;
+import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
@@ -96,10 +102,9 @@ class LocalCockroachEvolutionTest {
       }
       assertThat(cluster.readerJdbcUrl()).isEmpty();
 
-      env.registerActivitiesImplementations(new LocalCockroachPlatformActivities(cluster, POLL),
-          LocalCockroachPlatformActivities.databaseActivities(cluster, POLL));
-      PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
-      DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
+      EngineTests.Stubs stubs = EngineTests.register(env, cluster, POLL, OPTIONS);
+      PlatformActivities platform = stubs.platform();
+      DatabaseActivities database = stubs.database();
       assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null, PlatformState.LOCAL));
       DatabaseState db0 = database.observe(TARGET);
       assertThat(db0.version()).contains("CockroachDB");
@@ -144,8 +149,8 @@ class LocalCockroachEvolutionTest {
 
       // refusals change nothing
       Map<String, Long> pidsBefore = pids(cluster);
-      assertFailure(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
-      assertFailure(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
+      assertRefused(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
+      assertRefused(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
       assertThat(pids(cluster)).isEqualTo(pidsBefore);
       assertEveryZone(writer, 3);
 
@@ -162,10 +167,9 @@ class LocalCockroachEvolutionTest {
       try (LocalCockroachCluster again = LocalCockroachCluster.attach(options)) {
         assertThat(pids(again)).isEqualTo(pidsBefore);
         assertThat(again.readerJdbcUrl()).contains(readerUrl);
-        env2.registerActivitiesImplementations(new LocalCockroachPlatformActivities(again, POLL),
-            LocalCockroachPlatformActivities.databaseActivities(again, POLL));
-        PlatformActivities platform2 = env2.newActivityStub(PlatformActivities.class, OPTIONS);
-        DatabaseActivities database2 = env2.newActivityStub(DatabaseActivities.class, OPTIONS);
+        EngineTests.Stubs stubs2 = EngineTests.register(env2, again, POLL, OPTIONS);
+        PlatformActivities platform2 = stubs2.platform();
+        DatabaseActivities database2 = stubs2.database();
         assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
         assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
         assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
@@ -177,7 +181,7 @@ class LocalCockroachEvolutionTest {
 
       // close() stopped every node and removed the directory
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-          () -> everyPid.stream().noneMatch(LocalCockroachEvolutionTest::alive));
+          () -> everyPid.stream().noneMatch(EngineTests::alive));
       assertThat(dir).doesNotExist();
     } finally {
       env.close();
@@ -205,30 +209,8 @@ class LocalCockroachEvolutionTest {
     return dialect.liveNodes(c);
   }
 
-  private static String scalar(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
 
-  private static Map<String, Long> pids(LocalCockroachCluster cluster) {
-    Map<String, Long> pids = new LinkedHashMap<>();
-    cluster.nodes().forEach(n -> pids.put(n.name(), cluster.pid(n.name())));
-    return pids;
-  }
 
-  private static void assertTwice(Supplier<ChangeResult> change, Outcome first) {
-    assertThat(change.get().outcome()).isEqualTo(first);
-    assertThat(change.get().outcome()).as("the same change again").isEqualTo(Outcome.UNCHANGED);
-  }
 
-  private static void assertFailure(Runnable call, String type) {
-    assertThatThrownBy(call::run).isInstanceOf(ActivityFailure.class)
-        .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getType()).isEqualTo(type));
-  }
 
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
 }

@@ -1,9 +1,16 @@
 package dev.underway.sandbox.engine.postgres;
 
+import static dev.underway.sandbox.engine.EngineTests.assertTwice;
+import static dev.underway.sandbox.engine.EngineTests.assertRefused;
+import static dev.underway.sandbox.engine.EngineTests.pids;
+import static dev.underway.sandbox.engine.EngineTests.alive;
+import static dev.underway.sandbox.engine.EngineTests.scalar;
+import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.activities.Failures;
@@ -49,9 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalPostgresClusterEvolutionTest {
 
-  private static final TargetRef TARGET = LocalTargets.TARGET;
-  private static final Duration POLL = LocalTargets.POLL;
-  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
+  private static final TargetRef TARGET = EngineTests.TARGET;
+  private static final Duration POLL = EngineTests.POLL;
+  private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
 
   @TempDir Path tmp;
 
@@ -81,10 +88,9 @@ class LocalPostgresClusterEvolutionTest {
       BackgroundWriter load = new BackgroundWriter(
           DriverManager.getConnection(cluster.writerJdbcUrl(), cluster.adminProperties()));
 
-      env.registerActivitiesImplementations(new LocalPostgresPlatformActivities(cluster, POLL),
-          new LocalPostgresDatabaseActivities(cluster, POLL));
-      PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
-      DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
+      EngineTests.Stubs stubs = EngineTests.register(env, cluster, POLL, OPTIONS);
+      PlatformActivities platform = stubs.platform();
+      DatabaseActivities database = stubs.database();
 
       // ---- Phase 0 as observed ----
       assertThat(platform.observe(TARGET)).isEqualTo(new PlatformState(1, 1, false, null, PlatformState.LOCAL));
@@ -175,8 +181,8 @@ class LocalPostgresClusterEvolutionTest {
 
       // refusals change nothing
       Map<String, Long> pidsBefore = pids(cluster);
-      assertFailure(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
-      assertFailure(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
+      assertRefused(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
+      assertRefused(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
       assertThat(cluster.nodeCount()).isEqualTo(3);
       assertThat(pids(cluster)).isEqualTo(pidsBefore);
       assertThat(show(writer, "synchronous_standby_names")).isEqualTo("ANY 1 (node1, node2)");
@@ -199,10 +205,9 @@ class LocalPostgresClusterEvolutionTest {
         assertThat(pids(again)).isEqualTo(pidsBefore);
         assertThat(again.readerJdbcUrl()).contains(readerUrlBefore);
         assertThat(again.disruptionBudget()).contains(1);
-        env2.registerActivitiesImplementations(new LocalPostgresPlatformActivities(again, POLL),
-            new LocalPostgresDatabaseActivities(again, POLL));
-        PlatformActivities platform2 = env2.newActivityStub(PlatformActivities.class, OPTIONS);
-        DatabaseActivities database2 = env2.newActivityStub(DatabaseActivities.class, OPTIONS);
+        EngineTests.Stubs stubs2 = EngineTests.register(env2, again, POLL, OPTIONS);
+        PlatformActivities platform2 = stubs2.platform();
+        DatabaseActivities database2 = stubs2.database();
         assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
         assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
         assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
@@ -265,37 +270,13 @@ class LocalPostgresClusterEvolutionTest {
     }
   }
 
-  /** A mutating activity run twice: the first as expected, the second UNCHANGED. */
-  private static void assertTwice(java.util.function.Supplier<ChangeResult> activity,
-      Outcome first) {
-    assertThat(activity.get().outcome()).isEqualTo(first);
-    ChangeResult second = activity.get();
-    assertThat(second.outcome()).as("second run: %s", second).isEqualTo(Outcome.UNCHANGED);
-  }
 
-  private static void assertFailure(Runnable activity, String type) {
-    assertThatThrownBy(activity::run)
-        .isInstanceOf(ActivityFailure.class)
-        .extracting(Throwable::getCause)
-        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-          assertThat(f.getType()).isEqualTo(type);
-          assertThat(f.isNonRetryable()).isTrue();
-        });
-  }
 
   private static ClusterObservation observe(PlatformActivities p, DatabaseActivities d) {
     return new ClusterObservation(p.observe(TARGET), d.observe(TARGET));
   }
 
-  private static Map<String, Long> pids(LocalPostgresCluster cluster) {
-    Map<String, Long> pids = new LinkedHashMap<>();
-    cluster.nodes().forEach(n -> pids.put(n.name(), cluster.pid(n.name())));
-    return pids;
-  }
 
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
 
   /** application_name -> state/sync_state, as the primary reports its standbys. */
   private static Map<String, String> replicationView(Connection c) throws SQLException {
@@ -314,12 +295,6 @@ class LocalPostgresClusterEvolutionTest {
     return scalar(c, "SHOW " + setting);
   }
 
-  private static String scalar(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      assertThat(rs.next()).isTrue();
-      return rs.getString(1);
-    }
-  }
 
   private static void assertSqlState(Connection c, String sql, String state) {
     assertThatThrownBy(() -> {

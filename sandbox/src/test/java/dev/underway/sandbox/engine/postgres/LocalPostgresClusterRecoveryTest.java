@@ -1,9 +1,11 @@
 package dev.underway.sandbox.engine.postgres;
 
+import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.model.ChangeResult.Outcome;
@@ -34,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalPostgresClusterRecoveryTest {
 
-  private static final TargetRef TARGET = LocalTargets.TARGET;
-  private static final Duration POLL = LocalTargets.POLL;
-  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
+  private static final TargetRef TARGET = EngineTests.TARGET;
+  private static final Duration POLL = EngineTests.POLL;
+  private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
 
   @TempDir Path tmp;
 
@@ -49,10 +51,9 @@ class LocalPostgresClusterRecoveryTest {
     try {
       long primaryPid = cluster.pid(LocalPostgresCluster.PRIMARY);
       everyPid.add(primaryPid);
-      env.registerActivitiesImplementations(new LocalPostgresPlatformActivities(cluster, POLL),
-          new LocalPostgresDatabaseActivities(cluster, POLL));
-      PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);
-      DatabaseActivities database = env.newActivityStub(DatabaseActivities.class, OPTIONS);
+      EngineTests.Stubs stubs = EngineTests.register(env, cluster, POLL, OPTIONS);
+      PlatformActivities platform = stubs.platform();
+      DatabaseActivities database = stubs.database();
 
       // a copy interrupted by a crash: a directory that was never recorded as a node
       Files.createDirectories(dir.resolve("node1/data"));

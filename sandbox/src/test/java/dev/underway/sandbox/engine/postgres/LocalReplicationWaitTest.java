@@ -1,8 +1,10 @@
 package dev.underway.sandbox.engine.postgres;
 
+import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.model.RangeHealth;
@@ -35,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalReplicationWaitTest {
 
-  private static final TargetRef TARGET = LocalTargets.TARGET;
-  private static final Duration POLL = LocalTargets.POLL;
-  private static final ActivityOptions OPTIONS = LocalTargets.OPTIONS;
+  private static final TargetRef TARGET = EngineTests.TARGET;
+  private static final Duration POLL = EngineTests.POLL;
+  private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
   /** How long a wait that must not end is watched. */
   private static final Duration HOLDS = Duration.ofSeconds(3);
 
@@ -52,7 +54,7 @@ class LocalReplicationWaitTest {
   static void threeNodesAtReplicationFactor2() throws Exception {
     cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(tmp.resolve("cluster")));
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new LocalPostgresPlatformActivities(cluster, POLL),
+    env.registerActivitiesImplementations(new LocalPlatformActivities(cluster, POLL),
         new LocalPostgresDatabaseActivities(cluster, POLL));
     env.setActivityHeartbeatListener(ReplicationProgress.class, beats::add);
     PlatformActivities platform = env.newActivityStub(PlatformActivities.class, OPTIONS);

@@ -20,20 +20,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform activities of a local cluster, whatever its engine: observing, scaling up (never
- * down) with the stopped nodes started again first, waiting for ready nodes, the recorded
- * disruption budget (no local meaning: recorded so plans and verification read as on Kubernetes)
- * and the published reader endpoint. Each engine says how it adds a node. The {@link TargetRef}
- * only names the target in messages.
+ * {@link PlatformActivities} on a local cluster, whatever its engine: the nodes are the cluster's
+ * server processes. Observing; scaling up (never down) with the stopped nodes started again
+ * first, each new node added the engine's way ({@link LocalCluster#addNode}: a standby from a base
+ * backup of the primary that heartbeats the MiB copied, or a CockroachDB node joining the
+ * others); waiting for Ready nodes (the engine's readiness: accepts a connection, or {@code
+ * /health?ready=1} answers 200); the reader Service is the cluster's published reader endpoint;
+ * the PodDisruptionBudget has no local meaning and is only recorded, so plans and verification
+ * read as on Kubernetes. The {@link TargetRef} only names the target in messages.
  */
-public abstract class LocalPlatformBase implements PlatformActivities {
+public class LocalPlatformActivities implements PlatformActivities {
 
-  private static final Logger log = LoggerFactory.getLogger(LocalPlatformBase.class);
+  private static final Logger log = LoggerFactory.getLogger(LocalPlatformActivities.class);
 
   private final LocalCluster<?> cluster;
-  protected final Duration pollInterval;
+  private final Duration pollInterval;
 
-  protected LocalPlatformBase(LocalCluster<?> cluster, Duration pollInterval) {
+  public LocalPlatformActivities(LocalCluster<?> cluster, Duration pollInterval) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
     if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -41,27 +44,10 @@ public abstract class LocalPlatformBase implements PlatformActivities {
     }
   }
 
-  // ---- what each engine says -------------------------------------------------------------------
-
-  /** How the engine's cluster is named in messages, e.g. {@code local cluster}. */
-  protected abstract String kind();
-
-  /** What would have to happen before a node could leave, in the scale-down refusal. */
-  protected abstract String scaleDownNeeds();
-
-  /** Starts nodes that are recorded but not running; returns their names. */
-  protected abstract List<String> startStoppedNodes() throws Exception;
-
-  /** The first progress a scale reports, before the first node is being added. */
-  protected abstract String scaleStarting();
-
-  /** Adds one node, reporting its progress to {@code beat}; returns its name. */
-  protected abstract String addNode(Heartbeats beat) throws Exception;
-
-  /** The end of a scale's detail: what the new nodes are, e.g. {@code started node2 joining ...}. */
-  protected abstract String added(List<String> names);
-
-  // ---- the activities --------------------------------------------------------------------------
+  /** The cluster in messages, e.g. {@code local PostgreSQL cluster}. */
+  private String kind() {
+    return "local " + cluster.engine().displayName() + " cluster";
+  }
 
   @Override
   public PlatformState observe(TargetRef target) {
@@ -82,26 +68,28 @@ public abstract class LocalPlatformBase implements PlatformActivities {
       if (before > nodes) {
         throw ApplicationFailure.newNonRetryableFailure(
             "Refused: " + object + " has " + before + " nodes and " + nodes + " were asked for."
-                + " Underway never scales down (" + scaleDownNeeds() + "). Nothing was changed.",
+                + " Underway never scales down (" + cluster.scaleDownNeeds() + "). Nothing was"
+                + " changed.",
             Failures.SCALE_DOWN_REFUSED);
       }
       try {
-        List<String> restarted = startStoppedNodes();
+        List<String> restarted = cluster.startStoppedNodes();
         if (!restarted.isEmpty()) {
           log.warn("{}: started {} that were recorded but not running", object, restarted);
         }
         if (before == nodes) {
           return ChangeResult.unchanged(object, "already " + nodes + " node(s)");
         }
-        List<String> names = Heartbeats.during(scaleStarting(), beat -> {
+        List<String> names = Heartbeats.during("adding node(s)", beat -> {
           List<String> started = new ArrayList<>();
           while (cluster.nodeCount() < nodes) {
-            started.add(addNode(beat));
+            started.add(cluster.addNode(beat::report).name());
             beat.report(started.get(started.size() - 1) + " started");
           }
           return started;
         });
-        String detail = "nodes " + before + " -> " + nodes + " (" + added(names) + ")";
+        String detail = "nodes " + before + " -> " + nodes + " ("
+            + cluster.describeAdded(names) + ")";
         log.info("{}: {}", object, detail);
         return new ChangeResult(object, Outcome.UPDATED, detail);
       } catch (ActivityCompletionException e) {
@@ -115,14 +103,8 @@ public abstract class LocalPlatformBase implements PlatformActivities {
 
   @Override
   public NodesReady awaitNodesReady(TargetRef target, int nodes) {
-    if (nodes < 1) {
-      throw invalid("nodes must be at least 1, got " + nodes);
-    }
-    NodesReady ready = HeartbeatWait.until("the wait for " + nodes + " ready nodes of "
-            + name(target), NodesReady.class, pollInterval, NodesReady::done,
-        last -> new NodesReady(cluster.readyNodeCount(), nodes));
-    log.info("{}: {} of {} nodes ready", name(target), ready.ready(), nodes);
-    return ready;
+    return HeartbeatWait.forNodes("ready", name(target), nodes, pollInterval,
+        cluster::readyNodeCount);
   }
 
   @Override
