@@ -35,23 +35,27 @@ public final class TemporalDevServer implements AutoCloseable {
   /** Environment variable naming the {@code temporal} binary, when it is not on PATH. */
   public static final String BINARY_ENV = "UNDERWAY_TEMPORAL_BINARY";
 
-  private final Path binary;
-  private final Path databaseFile;
-  private final Path logFile;
-  private final int port;
-  private final int uiPort;
-  private final boolean ui;
+  /**
+   * What a launch runs: the binary, the directory of the database file and the log, the ports.
+   *
+   * @param uiPort the Web UI's port, or null for none
+   */
+  private record Setup(Path binary, Path dir, int port, Integer uiPort) {
+    Path databaseFile() {
+      return dir.resolve("temporal.db");
+    }
+
+    Path logFile() {
+      return dir.resolve("temporal-server.log");
+    }
+  }
+
+  private final Setup setup;
   private LocalProcess process;
   private long logOffset;
 
-  private TemporalDevServer(Path binary, Path databaseFile, Path logFile, int port, int uiPort,
-      boolean ui) {
-    this.binary = binary;
-    this.databaseFile = databaseFile;
-    this.logFile = logFile;
-    this.port = port;
-    this.uiPort = uiPort;
-    this.ui = ui;
+  private TemporalDevServer(Setup setup) {
+    this.setup = setup;
   }
 
   /**
@@ -101,9 +105,8 @@ public final class TemporalDevServer implements AutoCloseable {
     Files.createDirectories(dir);
     return Ports.retryingTakenPorts("the Temporal dev server", attempt -> {
       int port = ports.next();
-      int uiPort = ui ? ports.next() : -1;
-      TemporalDevServer server = new TemporalDevServer(binary, dir.resolve("temporal.db"),
-          dir.resolve("temporal-server.log"), port, uiPort, ui);
+      TemporalDevServer server = new TemporalDevServer(
+          new Setup(binary, dir, port, ui ? ports.next() : null));
       server.launch(timeout);
       return server;
     });
@@ -116,24 +119,25 @@ public final class TemporalDevServer implements AutoCloseable {
   }
 
   private void launch(Duration timeout) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "server", "start-dev",
-        "--ip", "127.0.0.1", "--port", Integer.toString(port),
-        "--db-filename", databaseFile.toString(), "--log-level", "warn"));
-    if (ui) {
-      cmd.addAll(List.of("--ui-port", Integer.toString(uiPort)));
+    List<String> cmd = new ArrayList<>(List.of(setup.binary().toString(), "server", "start-dev",
+        "--ip", "127.0.0.1", "--port", Integer.toString(setup.port()),
+        "--db-filename", setup.databaseFile().toString(), "--log-level", "warn"));
+    if (setup.uiPort() != null) {
+      cmd.addAll(List.of("--ui-port", Integer.toString(setup.uiPort())));
     } else {
       cmd.add("--headless");
     }
     for (var key : SearchAttributes.ALL) {
       cmd.addAll(List.of("--search-attribute", key.getName() + "=Keyword"));
     }
+    Path logFile = setup.logFile();
     logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
     // SIGTERM, then SIGKILL if it has not exited within 15 s
     process = LocalProcess.start("Temporal dev server on " + address(), new ProcessBuilder(cmd)
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                 logFile.toFile())), LocalProcess.SIGTERM, Duration.ofSeconds(15), false);
     log.info("Started Temporal dev server (pid {}) on {}{}", process.pid(), address(),
-        ui ? ", Web UI " + uiUrl() : "");
+        setup.uiPort() != null ? ", Web UI " + uiUrl() : "");
     awaitReachable(timeout);
   }
 
@@ -152,13 +156,13 @@ public final class TemporalDevServer implements AutoCloseable {
       }, last -> {
         String tail = tail();
         String message = "the Temporal dev server exited" + process.exitCode()
-            + " before it was reachable; its log: " + logFile + "\n" + tail;
+            + " before it was reachable; its log: " + setup.logFile() + "\n" + tail;
         return tail.contains("address already in use")
             ? new PortTakenException(message) : new IOException(message);
       }, last -> {
         kill();
         return new IOException("the Temporal dev server was not reachable on " + address()
-            + " within " + timeout + "; its log: " + logFile + "\n" + tail());
+            + " within " + timeout + "; its log: " + setup.logFile() + "\n" + tail());
       });
     } catch (IOException e) {
       if (!(e instanceof PortTakenException) && process.isAlive()) {
@@ -172,21 +176,21 @@ public final class TemporalDevServer implements AutoCloseable {
 
   /** The last lines this launch wrote (the log file also holds earlier launches). */
   private String tail() {
-    return LogTail.of(logFile, logOffset, 15);
+    return LogTail.of(setup.logFile(), logOffset, 15);
   }
 
   /** {@code 127.0.0.1:PORT}. */
   public String address() {
-    return "127.0.0.1:" + port;
+    return "127.0.0.1:" + setup.port();
   }
 
   /** The Web UI, or null when started without it. */
   public String uiUrl() {
-    return ui ? "http://127.0.0.1:" + uiPort : null;
+    return setup.uiPort() != null ? "http://127.0.0.1:" + setup.uiPort() : null;
   }
 
   public Path databaseFile() {
-    return databaseFile;
+    return setup.databaseFile();
   }
 
   public boolean isAlive() {

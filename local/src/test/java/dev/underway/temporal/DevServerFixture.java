@@ -48,14 +48,6 @@ public final class DevServerFixture implements AutoCloseable {
     return server;
   }
 
-  public String address() {
-    return server.address();
-  }
-
-  public WorkflowServiceStubs service() {
-    return service;
-  }
-
   public WorkflowClient client() {
     return client;
   }

@@ -85,10 +85,8 @@ public final class Sandbox implements AutoCloseable {
   /** Opened by {@link #close()}: every wait of the sandbox ends at once. */
   private final CountDownLatch closing = new CountDownLatch(1);
 
-  private String temporalAddress;
-  private String uiUrl;
+  private Temporal temporal;
   private String runId;
-  private WorkflowClient client;
   private LocalCluster<?> database;
   private LoadGenerator load;
   private Path dataDir;
@@ -145,31 +143,38 @@ public final class Sandbox implements AutoCloseable {
 
   // ---- start-up ------------------------------------------------------------------------------
 
+  /**
+   * The Temporal the sandbox runs on: where it is, its Web UI (null without one) and a client.
+   */
+  private record Temporal(String address, String uiUrl, WorkflowClient client) {}
+
   private void startTemporal() throws IOException {
     Optional<Path> binary = options.embeddedTemporal() ? Optional.empty()
         : TemporalDevServer.findBinary(options.temporalBinary(), System.getenv());
+    String address;
+    String uiUrl = null;
     if (binary.isPresent()) {
       TemporalDevServer server = TemporalDevServer.start(binary.get(),
           dataDir().resolve("temporal"), true, Duration.ofSeconds(90));
       started.push(server);
-      temporalAddress = server.address();
+      address = server.address();
       uiUrl = server.uiUrl();
-      out.println("Temporal: dev server (" + binary.get() + ") at " + temporalAddress
-          + ", Web UI " + uiUrl);
+      out.println("Temporal: dev server (" + binary.get() + ") at " + address + ", Web UI "
+          + uiUrl);
     } else {
       int port = options.temporalPort() != null ? options.temporalPort()
           : Ports.freeLoopbackPort();
       EmbeddedTemporal embedded = EmbeddedTemporal.start(port);
       started.push(embedded);
-      temporalAddress = "localhost:" + port;
-      out.println("Temporal: embedded in-process server at " + temporalAddress
+      address = "localhost:" + port;
+      out.println("Temporal: embedded in-process server at " + address
           + " (no Web UI; " + (options.embeddedTemporal() ? "--embedded-temporal given"
           : "no temporal binary found: install it with `go install"
               + " github.com/temporalio/cli/cmd/temporal@v1.5.1` for the dev server and its UI")
           + ")");
     }
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress).build());
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
     started.push(service::shutdownNow);
     if (binary.isEmpty()) {
       OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
@@ -177,7 +182,7 @@ public final class Sandbox implements AutoCloseable {
               .validateAndBuildWithDefaults());
       EmbeddedTemporal.registerSearchAttributes(operator, "default");
     }
-    client = WorkflowClient.newInstance(service);
+    temporal = new Temporal(address, uiUrl, WorkflowClient.newInstance(service));
   }
 
   private void startDatabase() throws Exception {
@@ -194,22 +199,8 @@ public final class Sandbox implements AutoCloseable {
   private void startLoad() {
     LocalCluster<?> c = database;
     Properties properties = c.adminProperties();
-    load = new LoadGenerator(new LoadEndpoints() {
-      @Override
-      public String writerJdbcUrl() {
-        return c.writerJdbcUrl();
-      }
-
-      @Override
-      public Optional<String> readerJdbcUrl() {
-        return c.readerJdbcUrl();
-      }
-
-      @Override
-      public Properties connectionProperties() {
-        return properties;
-      }
-    }, LoadOptions.of(options.rate(), options.concurrency(), options.writePercent()));
+    load = new LoadGenerator(LoadEndpoints.of(c::writerJdbcUrl, c::readerJdbcUrl, properties),
+        LoadOptions.of(options.rate(), options.concurrency(), options.writePercent()));
     started.push(load);
     load.mark(LoadGenerator.WARMUP, LoadGenerator.WARMUP);
     load.start();
@@ -219,11 +210,11 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void startWorker() {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
     Worker worker = factory.newWorker(TASK_QUEUE);
     List<Object> activities = database.activities(options.pollInterval());
-    Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(), temporalAddress,
-        activities);
+    Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
+        temporal.address(), activities);
     worker.registerActivitiesImplementations(activities.toArray());
     factory.start();
     started.push(() -> {
@@ -238,16 +229,17 @@ public final class Sandbox implements AutoCloseable {
     EvolutionRequest request = new EvolutionRequest(TARGET, null, null, false,
         System.getProperty("user.name", "sandbox"));
     runId = runbook.workflowId(request);
+    WorkflowClient client = temporal.client();
     ClusterEvolutionWorkflow stub = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(runId).build());
     WorkflowClient.start(stub::evolve, request);
-    out.println("Run: " + runbook.workflowType() + " " + runId + (uiUrl == null ? ""
+    out.println("Run: " + runbook.workflowType() + " " + runId + (temporal.uiUrl() == null ? ""
         : "  " + runUrl(runId)));
     return client.newWorkflowStub(ClusterEvolutionWorkflow.class, runId);
   }
 
   private String runUrl(String id) {
-    return uiUrl + "/namespaces/default/workflows/"
+    return temporal.uiUrl() + "/namespaces/default/workflows/"
         + URLEncoder.encode(id, StandardCharsets.UTF_8);
   }
 
@@ -322,7 +314,7 @@ public final class Sandbox implements AutoCloseable {
     out.println(gate.text().stripTrailing());
     if (!options.autoApprove()) {
       out.println("Or type y (approve) or n (reject) and Enter here.");
-      if (uiUrl != null) {
+      if (temporal.uiUrl() != null) {
         out.println("Or in the Web UI: " + runUrl(id) + " -> Send an Update -> decide, with "
             + DecideCommands.json(gate.gate(), "approve", gate.plan()));
       }
@@ -406,7 +398,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   public WorkflowClient client() {
-    return client;
+    return temporal == null ? null : temporal.client();
   }
 
   /** Stops everything started, in reverse order; safe to call twice and from a shutdown hook. */

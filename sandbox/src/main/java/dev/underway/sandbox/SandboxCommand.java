@@ -100,11 +100,10 @@ class SandboxCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path reports = reportDir != null ? reportDir : Path.of("underway-sandbox-report-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    SandboxOptions o = SandboxOptions.defaults(reports).withRunbook(runbook)
-        .withEngine(engine).withAutoApprove(autoApprove).withLoad(rate, concurrency)
-        .withWritePercent(writePercent).withData(dataDir, keepData)
-        .withTemporal(temporalBinary, embeddedTemporal, temporalPort)
-        .withSettle(settle).withLiveProgress(System.console() != null);
+    SandboxOptions defaults = SandboxOptions.defaults(reports);
+    SandboxOptions o = new SandboxOptions(runbook, engine, autoApprove, rate, concurrency,
+        writePercent, dataDir, keepData, reports, temporalBinary, embeddedTemporal, temporalPort,
+        settle, defaults.pollInterval(), defaults.statusInterval(), System.console() != null);
     List<String> problems = o.problems(underway.environment());
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("underway sandbox: " + p));

@@ -1,6 +1,7 @@
 package dev.underway.sandbox;
 
 import dev.underway.runbooks.Runbook;
+import dev.underway.sandbox.engine.Engine;
 import dev.underway.runbooks.Runbooks;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +56,8 @@ public record SandboxOptions(
     Duration statusInterval,
     boolean liveProgress) {
 
-  public static final List<String> ENGINES = List.of("postgres", "cockroach");
+  public static final List<String> ENGINES = Arrays.stream(Engine.values()).map(Engine::id)
+      .toList();
 
   /** The runbooks the sandbox has a scenario for; the first is the default. */
   public static final List<String> RUNBOOKS = List.of(Runbooks.CLUSTER_EVOLUTION.name());
@@ -66,54 +69,11 @@ public record SandboxOptions(
         Duration.ofMillis(250), false);
   }
 
-  public SandboxOptions withRunbook(String value) {
-    return copy(b -> b.runbook = value);
-  }
-
-  public SandboxOptions withAutoApprove(boolean value) {
-    return copy(b -> b.autoApprove = value);
-  }
-
-  public SandboxOptions withLoad(double opsPerSecond, int threads) {
-    return copy(b -> {
-      b.rate = opsPerSecond;
-      b.concurrency = threads;
-    });
-  }
-
-  public SandboxOptions withWritePercent(int value) {
-    return copy(b -> b.writePercent = value);
-  }
-
-  public SandboxOptions withSettle(Duration value) {
-    return copy(b -> b.settle = value);
-  }
-
-  public SandboxOptions withEngine(String value) {
-    return copy(b -> b.engine = value);
-  }
-
-  public SandboxOptions withData(Path dir, boolean keep) {
-    return copy(b -> {
-      b.dataDir = dir;
-      b.keepData = keep;
-    });
-  }
-
-  public SandboxOptions withTemporal(Path binary, boolean embedded, Integer port) {
-    return copy(b -> {
-      b.temporalBinary = binary;
-      b.embeddedTemporal = embedded;
-      b.temporalPort = port;
-    });
-  }
-
-  public SandboxOptions withLiveProgress(boolean value) {
-    return copy(b -> b.liveProgress = value);
-  }
-
-  /** These options with what {@code change} sets on a copy of their fields. */
-  private SandboxOptions copy(Consumer<Fields> change) {
+  /**
+   * These options with what {@code change} sets on a copy of their fields, e.g. {@code
+   * defaults(dir).with(o -> o.autoApprove = true)}.
+   */
+  public SandboxOptions with(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new SandboxOptions(f.runbook, f.engine, f.autoApprove, f.rate, f.concurrency,
@@ -121,26 +81,26 @@ public record SandboxOptions(
         f.temporalPort, f.settle, f.pollInterval, f.statusInterval, f.liveProgress);
   }
 
-  /** The fields, to change some of them: records have no copy-with. */
-  private static final class Fields {
-    String runbook;
-    String engine;
-    boolean autoApprove;
-    double rate;
-    int concurrency;
-    int writePercent;
-    Path dataDir;
-    boolean keepData;
-    Path reportDir;
-    Path temporalBinary;
-    boolean embeddedTemporal;
-    Integer temporalPort;
-    Duration settle;
-    Duration pollInterval;
-    Duration statusInterval;
-    boolean liveProgress;
+  /** The fields, to change some of them ({@link #with}): records have no copy-with. */
+  public static final class Fields {
+    public String runbook;
+    public String engine;
+    public boolean autoApprove;
+    public double rate;
+    public int concurrency;
+    public int writePercent;
+    public Path dataDir;
+    public boolean keepData;
+    public Path reportDir;
+    public Path temporalBinary;
+    public boolean embeddedTemporal;
+    public Integer temporalPort;
+    public Duration settle;
+    public Duration pollInterval;
+    public Duration statusInterval;
+    public boolean liveProgress;
 
-    Fields(SandboxOptions o) {
+    private Fields(SandboxOptions o) {
       runbook = o.runbook;
       engine = o.engine;
       autoApprove = o.autoApprove;

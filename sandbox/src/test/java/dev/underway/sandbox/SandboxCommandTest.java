@@ -56,35 +56,26 @@ class SandboxCommandTest {
   }
 
   @Test
-  void unknownEngineIsRefused(@TempDir Path tmp) {
-    Cli.Result r = refused(Map.of("PATH", tmp.toString()), "sandbox", "--engine", "mysql",
-        "--report-dir", tmp.resolve("r").toString());
-    assertThat(r.err()).contains("--engine 'mysql' is not one of [postgres, cockroach]");
+  void anEngineTheSandboxCannotRunIsRefused(@TempDir Path tmp) {
+    Map<String, String> noCockroach = Map.of("PATH", tmp.toString());
+    String reports = tmp.resolve("r").toString();
+    assertThat(refused(noCockroach, "sandbox", "--engine", "mysql", "--report-dir", reports)
+        .err()).contains("--engine 'mysql' is not one of [postgres, cockroach]");
+    assertThat(refused(noCockroach, "sandbox", "--engine", "cockroach", "--report-dir", reports)
+        .err()).contains("--engine cockroach needs the cockroach binary on PATH");
   }
 
   @Test
-  void anUnknownRunbookIsRefused(@TempDir Path tmp) {
-    Cli.Result r = refused(Map.of(), "sandbox", "--runbook", "cluster-evolutoin",
-        "--report-dir", tmp.resolve("r").toString());
-    assertThat(r.err()).contains("--runbook 'cluster-evolutoin' is not a runbook: the runbooks"
+  void aRunbookTheSandboxCannotRunIsRefused(@TempDir Path tmp) {
+    String reports = tmp.resolve("r").toString();
+    assertThat(refused(Map.of(), "sandbox", "--runbook", "cluster-evolutoin", "--report-dir",
+        reports).err()).contains("--runbook 'cluster-evolutoin' is not a runbook: the runbooks"
         + " are [cluster-evolution, drift-check]");
-  }
-
-  @Test
-  void aRunbookWithoutAScenarioIsRefused(@TempDir Path tmp) {
-    Cli.Result r = refused(Map.of(), "sandbox", "--runbook", "drift-check",
-        "--report-dir", tmp.resolve("r").toString());
-    assertThat(r.err()).contains("--runbook drift-check: the sandbox cannot run it yet (it has"
+    assertThat(refused(Map.of(), "sandbox", "--runbook", "drift-check", "--report-dir",
+        reports).err()).contains("--runbook drift-check: the sandbox cannot run it yet (it has"
         + " a scenario for cluster-evolution only)");
     assertThat(SandboxOptions.defaults(tmp).runbook()).isEqualTo("cluster-evolution");
     assertThat(SandboxOptions.defaults(tmp).problems(Map.of())).isEmpty();
-  }
-
-  @Test
-  void cockroachEngineWithoutTheBinaryIsRefused(@TempDir Path tmp) {
-    Cli.Result r = refused(Map.of("PATH", tmp.toString()), "sandbox", "--engine", "cockroach",
-        "--report-dir", tmp.resolve("r").toString());
-    assertThat(r.err()).contains("--engine cockroach needs the cockroach binary on PATH");
   }
 
   @Test
@@ -92,9 +83,9 @@ class SandboxCommandTest {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path cockroach = Files.writeString(bin.resolve("cockroach"), "#!/bin/sh\nexit 0\n");
     cockroach.toFile().setExecutable(true);
-    SandboxOptions o = SandboxOptions.defaults(tmp.resolve("r")).withEngine("cockroach");
+    SandboxOptions o = SandboxOptions.defaults(tmp.resolve("r")).with(f -> f.engine = "cockroach");
     assertThat(o.problems(Map.of("PATH", bin.toString()))).isEmpty();
-    assertThat(o.withEngine("Cockroach").problems(Map.of("PATH", bin.toString())))
+    assertThat(o.with(f -> f.engine = "Cockroach").problems(Map.of("PATH", bin.toString())))
         .as("engine names are exact").containsExactly(
             "--engine 'Cockroach' is not one of [postgres, cockroach]");
   }

@@ -33,9 +33,14 @@ class SandboxEndToEndTest {
   @Test
   void wholeEvolutionUnderLoadWithNoFailedOperation(@TempDir Path tmp) throws Exception {
     Path reports = tmp.resolve("report");
-    SandboxOptions options = SandboxOptions.defaults(reports)
-        .withAutoApprove(true).withLoad(80, 4).withSettle(Duration.ofSeconds(3))
-        .withData(tmp.resolve("data"), false).withTemporal(null, true, null);
+    SandboxOptions options = SandboxOptions.defaults(reports).with(o -> {
+      o.autoApprove = true;
+      o.rate = 80;
+      o.concurrency = 4;
+      o.settle = Duration.ofSeconds(3);
+      o.dataDir = tmp.resolve("data");
+      o.embeddedTemporal = true;
+    });
     StringWriter printed = new StringWriter();
     List<Long> pids = new ArrayList<>();
     Path dataDir;

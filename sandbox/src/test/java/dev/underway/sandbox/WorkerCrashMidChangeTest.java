@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
-import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
-import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
-import dev.underway.temporal.DevServerBinary;
 import dev.underway.temporal.DevServerFixture;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -50,16 +46,12 @@ class WorkerCrashMidChangeTest {
   @Test
   void aWorkerKilledMidScaleIsReplacedWithinTheHeartbeatTimeout(@TempDir Path tmp)
       throws Exception {
-    DevServerBinary.requireOrSkip(); // before the cluster is made
     Path dir = tmp.resolve("cluster");
-    LocalPostgresCluster created = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
-        .keepingDirectory(true).stoppingOnJvmExit(true));
-    created.setDisruptionBudget(0); // Phase 0 as the reference story has it: no gate there
-    created.detach(); // the servers keep running; the workers own the cluster from here
+    CrashTests.phase0Cluster(dir);
     try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
       WorkflowClient client = temporal.client();
       try {
-        crashMidScale(client, temporal.address(), dir, tmp);
+        crashMidScale(client, temporal.server().address(), dir, tmp);
       } catch (Throwable e) {
         throw new AssertionError(e.getMessage() + "\n--- status ---\n" + status(client)
             + "\n--- worker 1 ---\n" + log(tmp.resolve("worker-1.log"))
@@ -78,13 +70,8 @@ class WorkerCrashMidChangeTest {
     Process second = null;
     try {
       String id = ClusterEvolutionWorkflow.workflowId(Sandbox.TARGET);
-      ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(TQ).setWorkflowId(id).build());
-      WorkflowClient.start(run::evolve,
-          new EvolutionRequest(Sandbox.TARGET, null, null, false, "test"));
-      ClusterEvolutionWorkflow running = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-          id);
-      approve(running, "phase-1");
+      ClusterEvolutionWorkflow running = CrashTests.startRun(client, TQ);
+      CrashTests.approve(running, "phase-1");
 
       WorkflowStub untyped = client.newUntypedWorkflowStub(id);
       PendingActivityInfo copying = await().atMost(Duration.ofSeconds(90))
@@ -99,7 +86,7 @@ class WorkerCrashMidChangeTest {
       assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
       second = worker(address, dir, tmp.resolve("worker-2.log"), "");
 
-      awaitGate(running, "phase-2"); // phase 1 finished, on the second worker
+      CrashTests.awaitGate(running, "phase-2"); // phase 1 finished, on the second worker
       HistoryEvent started = scaleStarted(client, id);
       long movedAfterMillis = Instant.ofEpochSecond(started.getEventTime().getSeconds(),
           started.getEventTime().getNanos()).toEpochMilli() - killed.toEpochMilli();
@@ -135,7 +122,8 @@ class WorkerCrashMidChangeTest {
     if (!Files.exists(dir.resolve("cluster.properties"))) {
       return;
     }
-    try (LocalPostgresCluster cluster = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
+    try (LocalPostgresCluster cluster = LocalPostgresCluster.attach(
+        LocalPostgresCluster.Options.in(dir))) {
       if (failing()) {
         return; // the failure above says what went wrong; only stop the servers
       }
@@ -195,32 +183,13 @@ class WorkerCrashMidChangeTest {
         .findFirst().orElseThrow();
   }
 
-  private static void approve(ClusterEvolutionWorkflow run, String gate) {
-    awaitGate(run, gate);
-    run.decide(new DecisionRequest(gate, "approve", "test", "crash test"));
-  }
-
-  private static void awaitGate(ClusterEvolutionWorkflow run, String gate) {
-    await().atMost(Duration.ofSeconds(120)).until(() -> {
-      RunStatus s = run.status();
-      return s.openGate() != null && s.openGate().gate().equals(gate);
-    });
-  }
-
-  /** {@code underway worker --activities local} in a JVM of its own. */
+  /** A worker whose base backups read at most {@code rate} a second (blank: no limit). */
   private static Process worker(String address, Path cluster, Path log, String rate)
       throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        SandboxMain.class.getName(), "worker", "--activities", "local",
-        "--address", address, "--task-queue", TQ,
-        "--heartbeat-timeout", HEARTBEAT_TIMEOUT.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put(LocalActivitiesProvider.CLUSTER_ENV, cluster.toString());
-    pb.environment().put(LocalActivitiesProvider.BASE_BACKUP_RATE_ENV, rate);
-    pb.environment().put("UNDERWAY_POLL_INTERVAL", "PT0.2S");
-    return pb.start();
+    return CrashTests.worker(address, TQ, HEARTBEAT_TIMEOUT, cluster, log, Map.of(
+        LocalActivitiesProvider.BASE_BACKUP_RATE_ENV, rate, "UNDERWAY_POLL_INTERVAL", "PT0.2S"));
   }
+
 
   private static String one(Statement st, String sql) throws java.sql.SQLException {
     try (ResultSet rs = st.executeQuery(sql)) {

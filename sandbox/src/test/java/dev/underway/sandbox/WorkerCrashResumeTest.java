@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
-import dev.underway.kernel.DecisionRequest;
-import dev.underway.model.EvolutionRequest;
 import dev.underway.model.EvolutionResult;
-import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
 import dev.underway.temporal.DevServerFixture;
-import dev.underway.temporal.DevServerBinary;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.TimeoutType;
@@ -18,7 +14,6 @@ import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -49,13 +45,8 @@ class WorkerCrashResumeTest {
   @Test
   void workerKilledMidWaitIsReplacedAndEveryChangeIsMadeOnce(@TempDir Path tmp)
       throws Exception {
-    DevServerBinary.requireOrSkip(); // before the cluster is made
     Path dir = tmp.resolve("cluster");
-    LocalPostgresCluster created = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir)
-        .keepingDirectory(true).stoppingOnJvmExit(true));
-    created.setDisruptionBudget(0);
-    long primaryPid = created.pid(LocalPostgresCluster.PRIMARY);
-    created.detach(); // the servers keep running; the workers own the cluster from here
+    long primaryPid = CrashTests.phase0Cluster(dir);
     boolean verified = false;
     try {
       crashAndResume(dir, tmp);
@@ -73,19 +64,14 @@ class WorkerCrashResumeTest {
     // The real dev server: a dead worker's sticky queue is given up after its timeout, as in
     // production. (The SDK's in-memory test server keeps routing to the dead worker.)
     try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
-      String address = temporal.address();
+      String address = temporal.server().address();
       WorkflowClient client = temporal.client();
 
       // Slow polling makes the replication wait last several seconds: room to kill mid-wait.
       Process first = worker(address, dir, tmp.resolve("worker-1.log"), "PT2S");
       String id = ClusterEvolutionWorkflow.workflowId(Sandbox.TARGET);
-      ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(TQ).setWorkflowId(id).build());
-      WorkflowClient.start(run::evolve,
-          new EvolutionRequest(Sandbox.TARGET, null, null, false, "test"));
-      ClusterEvolutionWorkflow running = client.newWorkflowStub(
-          ClusterEvolutionWorkflow.class, id);
-      approve(running, "phase-1");
+      ClusterEvolutionWorkflow running = CrashTests.startRun(client, TQ);
+      CrashTests.approve(running, "phase-1");
 
       WorkflowStub untyped = client.newUntypedWorkflowStub(id);
       // The kill must land mid-step: the replication wait started on the first worker and
@@ -104,7 +90,7 @@ class WorkerCrashResumeTest {
 
       Process second = worker(address, dir, tmp.resolve("worker-2.log"), "PT0.2S");
       try {
-        approve(running, "phase-2");
+        CrashTests.approve(running, "phase-2");
         EvolutionResult result = untyped.getResult(120, TimeUnit.SECONDS, EvolutionResult.class);
         String secondLog = Files.readString(tmp.resolve("worker-2.log"));
         assertThat(result.state()).as(secondLog).isEqualTo(RunState.COMPLETED);
@@ -121,7 +107,8 @@ class WorkerCrashResumeTest {
   }
 
   private static void verifyEachChangeOnce(Path dir, long primaryPid) throws Exception {
-    try (LocalPostgresCluster cluster = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir)
+    try (LocalPostgresCluster cluster = LocalPostgresCluster.attach(
+        LocalPostgresCluster.Options.in(dir)
         .keepingDirectory(true))) {
       assertThat(cluster.nodeCount()).isEqualTo(3);
       assertThat(cluster.pid(LocalPostgresCluster.PRIMARY)).as("primary never restarted")
@@ -143,14 +130,6 @@ class WorkerCrashResumeTest {
             .isEqualTo("1");
       }
     }
-  }
-
-  private static void approve(ClusterEvolutionWorkflow run, String gate) {
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
-      RunStatus s = run.status();
-      return s.openGate() != null && s.openGate().gate().equals(gate);
-    });
-    run.decide(new DecisionRequest(gate, "approve", "test", "crash test"));
   }
 
   /** The pending activity of that type, or null. */
@@ -187,18 +166,13 @@ class WorkerCrashResumeTest {
         .startsWith(secondPid + "@");
   }
 
-  /** {@code underway worker} in a JVM of its own, on this test's classpath. */
+  /** A worker that looks again every {@code poll} while it waits. */
   private static Process worker(String address, Path cluster, Path log, String poll)
       throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        SandboxMain.class.getName(), "worker", "--activities", "local",
-        "--address", address, "--task-queue", TQ, "--heartbeat-timeout", "PT5S")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put(LocalActivitiesProvider.CLUSTER_ENV, cluster.toString());
-    pb.environment().put("UNDERWAY_POLL_INTERVAL", poll);
-    return pb.start();
+    return CrashTests.worker(address, TQ, Duration.ofSeconds(5), cluster, log,
+        Map.of("UNDERWAY_POLL_INTERVAL", poll));
   }
+
 
   private static String one(Statement st, String sql) throws java.sql.SQLException {
     try (ResultSet rs = st.executeQuery(sql)) {

@@ -51,10 +51,10 @@ class ScheduleDriftCheckTest {
       throws Exception {
     DevServerBinary.requireOrSkip(); // before the cluster is made
     try (LocalPostgresCluster cluster = LocalPostgresCluster.create(
-            LocalPostgresCluster.Options.in(tmp.resolve("db")));
+        LocalPostgresCluster.Options.in(tmp.resolve("db")));
         DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
       cluster.setDisruptionBudget(0); // Phase 0 as an evolution leaves it: RF 1, budget 0
-      String address = temporal.address();
+      String address = temporal.server().address();
       WorkflowClient client = temporal.client();
       Worker worker = temporal.newWorker(TQ);
       worker.registerWorkflowImplementationTypes(DriftCheckWorkflowImpl.class);

@@ -75,7 +75,7 @@ class OperatorPathTest {
       throws Exception {
     InMemoryCluster cluster = InMemoryCluster.atPhase0().licensed(true);
     try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
-      String address = temporal.address();
+      String address = temporal.server().address();
       assertThat(address).isNotEqualTo("localhost:7233");
       WorkflowClient client = temporal.client();
       WorkerFactory factory = worker(client, address, cluster);

@@ -56,7 +56,7 @@ class RunbookCliTest {
       worker.registerActivitiesImplementations(cluster.activities());
       temporal.startWorkers();
       TemporalCli cli = new TemporalCli(temporal.binary(), TemporalCli.repositoryRoot(),
-          temporal.address(), tmp);
+          temporal.server().address(), tmp);
 
       // §2: the dry run plans every phase and changes nothing.
       TemporalCli.Result planned = cli.run(dryRun);

@@ -53,7 +53,7 @@ class ServerRestartTest {
     cluster.holdReplication();
     try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
       TemporalDevServer server = temporal.server();
-      WorkflowServiceStubs service = temporal.service();
+      WorkflowServiceStubs service = temporal.client().getWorkflowServiceStubs();
       WorkflowClient client = temporal.client();
       Worker worker = temporal.newWorker(TQ);
       worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);

@@ -325,11 +325,6 @@ public final class LocalPostgres implements AutoCloseable {
     return superuserPassword;
   }
 
-  /** The server's directory: {@code data/}, {@code postgres.log}. */
-  public Path instanceDirectory() {
-    return instanceDir;
-  }
-
   public Path dataDirectory() {
     return instanceDir.resolve("data");
   }

@@ -1,52 +1,35 @@
 package dev.underway.sandbox.engine;
 
-/**
- * The database a local cluster runs, as its state file names it.
- *
- * @param id how the state file and {@code --engine} name it
- * @param displayName how messages name it
- * @param firstNode the number of its first node ({@code node0} or {@code node1})
- * @param httpPorts whether its nodes have an HTTP port besides the SQL one
- */
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The database a local cluster runs, as its state file and {@code --engine} name it. */
 public enum Engine {
-  POSTGRES("postgres", "PostgreSQL", 0, false),
-  COCKROACH("cockroach", "CockroachDB", 1, true);
+  POSTGRES,
+  COCKROACH;
 
-  private final String id;
-  private final String displayName;
-  private final int firstNode;
-  private final boolean httpPorts;
-
-  Engine(String id, String displayName, int firstNode, boolean httpPorts) {
-    this.id = id;
-    this.displayName = displayName;
-    this.firstNode = firstNode;
-    this.httpPorts = httpPorts;
-  }
-
+  /** {@code postgres}, {@code cockroach}. */
   public String id() {
-    return id;
+    return name().toLowerCase(Locale.ROOT);
   }
 
+  /** How messages name it. */
   public String displayName() {
-    return displayName;
+    return this == POSTGRES ? "PostgreSQL" : "CockroachDB";
   }
 
+  /** The number of its first node: {@code node0} (the primary) or {@code node1}. */
   public int firstNode() {
-    return firstNode;
+    return this == POSTGRES ? 0 : 1;
   }
 
+  /** Whether its nodes have an HTTP port besides the SQL one (CockroachDB's DB Console). */
   public boolean httpPorts() {
-    return httpPorts;
+    return this == COCKROACH;
   }
 
   /** The engine named {@code id}, or null. */
   public static Engine byId(String id) {
-    for (Engine e : values()) {
-      if (e.id.equals(id)) {
-        return e;
-      }
-    }
-    return null;
+    return Arrays.stream(values()).filter(e -> e.id().equals(id)).findFirst().orElse(null);
   }
 }

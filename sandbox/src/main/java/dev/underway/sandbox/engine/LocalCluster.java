@@ -60,6 +60,17 @@ public abstract class LocalCluster<N extends LocalNode> implements AutoCloseable
     this.keepDirectory = keepDirectory;
   }
 
+  /**
+   * {@code directory} for a new cluster: refused when it already holds one (a new cluster there
+   * would lose the one that runs: attach to it instead).
+   */
+  protected static Path newClusterDirectory(Path directory) throws IOException {
+    if (ClusterState.isClusterDirectory(directory)) {
+      throw new IOException(directory + " already holds a local cluster: attach to it instead");
+    }
+    return directory;
+  }
+
   // ---- what each engine says -------------------------------------------------------------------
 
   /** The pid of a running node's server process. */

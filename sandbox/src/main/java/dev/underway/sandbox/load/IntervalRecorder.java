@@ -1,6 +1,7 @@
 package dev.underway.sandbox.load;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.WriterReaderPhaser;
@@ -48,59 +49,51 @@ final class IntervalRecorder {
 
   void recordRead(boolean ok, long latencyMicros, ServerRole role, boolean onReaderPath,
       boolean found) {
-    long c = phaser.writerCriticalSectionEnter();
-    try {
-      Interval i = active;
-      if (ok) {
-        i.readLatency.recordValue(Math.max(1, latencyMicros));
-        i.readsOk.increment();
-        if (!found) {
-          i.readsNotFound.increment();
-        }
-        switch (role) {
-          case STANDBY -> i.readsStandby.increment();
-          case PRIMARY -> i.readsPrimary.increment();
-          default -> i.readsUnknown.increment();
-        }
-        if (onReaderPath) {
-          i.readsOnReaderPath.increment();
-        }
-      } else {
+    record(i -> {
+      if (!ok) {
         i.readsFailed.increment();
+        return;
       }
-    } finally {
-      phaser.writerCriticalSectionExit(c);
-    }
+      i.readLatency.recordValue(Math.max(1, latencyMicros));
+      i.readsOk.increment();
+      if (!found) {
+        i.readsNotFound.increment();
+      }
+      switch (role) {
+        case STANDBY -> i.readsStandby.increment();
+        case PRIMARY -> i.readsPrimary.increment();
+        default -> i.readsUnknown.increment();
+      }
+      if (onReaderPath) {
+        i.readsOnReaderPath.increment();
+      }
+    });
   }
 
   void recordWrite(boolean ok, long latencyMicros) {
-    long c = phaser.writerCriticalSectionEnter();
-    try {
-      Interval i = active;
+    record(i -> {
       if (ok) {
         i.writeLatency.recordValue(Math.max(1, latencyMicros));
         i.writesOk.increment();
       } else {
         i.writesFailed.increment();
       }
-    } finally {
-      phaser.writerCriticalSectionExit(c);
-    }
+    });
   }
 
   void recordRetry() {
-    long c = phaser.writerCriticalSectionEnter();
-    try {
-      active.retries.increment();
-    } finally {
-      phaser.writerCriticalSectionExit(c);
-    }
+    record(i -> i.retries.increment());
   }
 
   void recordMissed() {
+    record(i -> i.missed.increment());
+  }
+
+  /** Updates the active interval inside the phaser's critical section (wait-free for writers). */
+  private void record(Consumer<Interval> update) {
     long c = phaser.writerCriticalSectionEnter();
     try {
-      active.missed.increment();
+      update.accept(active);
     } finally {
       phaser.writerCriticalSectionExit(c);
     }

@@ -2,6 +2,7 @@ package dev.underway.sandbox.load;
 
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Where the load goes, supplied by the sandbox. The generator asks again every
@@ -25,15 +26,21 @@ public interface LoadEndpoints {
 
   /** One server that never moves and no reader path: reads and writes all go to {@code url}. */
   static LoadEndpoints writerOnly(String url, Properties properties) {
+    return of(() -> url, Optional::empty, properties);
+  }
+
+  /** The endpoints {@code writer} and {@code reader} say when asked, with {@code properties}. */
+  static LoadEndpoints of(Supplier<String> writer, Supplier<Optional<String>> reader,
+      Properties properties) {
     return new LoadEndpoints() {
       @Override
       public String writerJdbcUrl() {
-        return url;
+        return writer.get();
       }
 
       @Override
       public Optional<String> readerJdbcUrl() {
-        return Optional.empty();
+        return reader.get();
       }
 
       @Override

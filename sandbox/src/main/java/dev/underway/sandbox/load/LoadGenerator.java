@@ -1,5 +1,6 @@
 package dev.underway.sandbox.load;
 
+import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.sandbox.report.LoadReport;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -297,17 +298,13 @@ public final class LoadGenerator implements AutoCloseable {
   private Targets readTargets() {
     String writer = Objects.requireNonNull(endpoints.writerJdbcUrl(), "writerJdbcUrl");
     Optional<String> reader = endpoints.readerJdbcUrl();
-    Properties props = new Properties();
-    Properties given = endpoints.connectionProperties();
-    if (given != null) {
-      given.stringPropertyNames().forEach(k -> props.setProperty(k, given.getProperty(k)));
-    }
-    props.putIfAbsent("connectTimeout", "5");
-    props.putIfAbsent("socketTimeout", "10");
-    props.putIfAbsent("loginTimeout", "10");
-    props.putIfAbsent("ApplicationName", "underway-load");
+    Properties props = JdbcProperties.withDefaults(endpoints.connectionProperties(),
+        "underway-load", TIMEOUTS);
     return new Targets(writer, reader == null ? null : reader.orElse(null), props);
   }
+
+  /** Unless the endpoints give their own: a read that takes 10 s is a failed operation. */
+  private static final JdbcProperties.Timeouts TIMEOUTS = new JdbcProperties.Timeouts(5, 10, 10);
 
   static String redact(String url) {
     return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");

@@ -7,6 +7,7 @@ import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -44,6 +45,34 @@ public final class EngineTests {
     env.registerActivitiesImplementations(cluster.activities(poll).toArray());
     return new Stubs(env.newActivityStub(PlatformActivities.class, options),
         env.newActivityStub(DatabaseActivities.class, options));
+  }
+
+  /**
+   * A phase's shape through the activities, each change run twice: {@code nodes} nodes, Ready
+   * and live, then replication factor {@code rf} set (not yet waited for).
+   */
+  public static void scaleThenSetReplication(PlatformActivities platform,
+      DatabaseActivities database, int nodes, int rf) {
+    assertTwice(() -> platform.scaleNodes(TARGET, nodes), Outcome.UPDATED);
+    assertThat(platform.awaitNodesReady(TARGET, nodes).ready()).isEqualTo(nodes);
+    assertThat(database.awaitLiveNodes(TARGET, nodes).ready()).isEqualTo(nodes);
+    assertTwice(() -> database.setReplicationFactor(TARGET, rf), Outcome.UPDATED);
+  }
+
+  /**
+   * What a worker that attached after a crash finds: Phase 2 (3 nodes Ready, the reader path
+   * and a budget of 1) observed, and every change of the phase again changing nothing.
+   */
+  public static void assertPhase2Done(TestActivityEnvironment env, LocalCluster<?> cluster,
+      Duration poll, ActivityOptions options) {
+    Stubs again = register(env, cluster, poll, options);
+    assertThat(again.platform().observe(TARGET))
+        .isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
+    assertThat(again.platform().scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
+    assertThat(again.database().setReplicationFactor(TARGET, 3).outcome())
+        .isEqualTo(Outcome.UNCHANGED);
+    assertThat(again.database().ensureReadOnlyUser(TARGET).outcome())
+        .isEqualTo(Outcome.UNCHANGED);
   }
 
   /** A mutating activity run twice: the first as expected, the second UNCHANGED. */

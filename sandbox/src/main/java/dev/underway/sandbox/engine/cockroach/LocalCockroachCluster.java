@@ -177,11 +177,7 @@ public final class LocalCockroachCluster extends LocalCluster<LocalCockroachClus
    * application database. Refuses a directory that already holds a cluster.
    */
   public static LocalCockroachCluster create(Options options) throws IOException, SQLException {
-    Path dir = options.directory();
-    if (ClusterState.isClusterDirectory(dir)) {
-      throw new IOException(dir + " already holds a local CockroachDB cluster: attach to it"
-          + " instead");
-    }
+    Path dir = newClusterDirectory(options.directory());
     Path binary = resolveBinary(options);
     Files.createDirectories(dir);
     LocalCockroachCluster cluster = new LocalCockroachCluster(options, binary);

@@ -175,11 +175,7 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
 
   /** A new Phase 0 cluster: one primary. Refuses a directory that already holds a cluster. */
   public static LocalPostgresCluster create(Options options) throws IOException, SQLException {
-    Path dir = options.directory();
-    if (ClusterState.isClusterDirectory(dir)) {
-      throw new IOException(dir + " already holds a local cluster: attach to it instead");
-    }
-    Files.createDirectories(dir);
+    Path dir = Files.createDirectories(newClusterDirectory(options.directory()));
     LocalPostgres primary = LocalPostgres.start(options.server(PRIMARY));
     LocalPostgresCluster cluster = null;
     try {

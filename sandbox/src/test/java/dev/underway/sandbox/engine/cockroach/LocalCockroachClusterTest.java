@@ -8,20 +8,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.underway.sandbox.engine.EngineTests;
 import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster.Node;
-import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.sandbox.engine.Engine;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,13 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalCockroachClusterTest {
 
-  private static final TargetRef TARGET =
-      TargetRef.of("local", "sandbox", "sandbox-writer", LocalCockroachCluster.DEFAULT_DATABASE);
+  private static final TargetRef TARGET = EngineTests.TARGET;
   private static final Duration POLL = Duration.ofMillis(50);
-  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-      .build();
+  private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
 
   @TempDir Path tmp;
 

@@ -4,6 +4,7 @@ import static dev.underway.sandbox.engine.EngineTests.assertTwice;
 import static dev.underway.sandbox.engine.EngineTests.assertRefused;
 import static dev.underway.sandbox.engine.EngineTests.pids;
 import static dev.underway.sandbox.engine.EngineTests.scalar;
+import static dev.underway.sandbox.engine.EngineTests.scaleThenSetReplication;
 import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,10 +115,7 @@ class LocalCockroachEvolutionTest {
 
       // ---- Phase 1: 2 nodes, RF 2, read-only user, reader path ----
       assertTwice(() -> platform.applyDisruptionBudget(TARGET, 0), Outcome.CREATED);
-      assertTwice(() -> platform.scaleNodes(TARGET, 2), Outcome.UPDATED);
-      assertThat(platform.awaitNodesReady(TARGET, 2).ready()).isEqualTo(2);
-      assertThat(database.awaitLiveNodes(TARGET, 2).ready()).isEqualTo(2);
-      assertTwice(() -> database.setReplicationFactor(TARGET, 2), Outcome.UPDATED);
+      scaleThenSetReplication(platform, database, 2, 2);
       assertThat(database.awaitReplicated(TARGET, 3).done()).isTrue();
       assertEveryZone(writer, 2);
       assertThat(liveNodes(writer)).isEqualTo(2);
@@ -135,10 +133,7 @@ class LocalCockroachEvolutionTest {
       }
 
       // ---- Phase 2: 3 nodes, RF 3 ----
-      assertTwice(() -> platform.scaleNodes(TARGET, 3), Outcome.UPDATED);
-      assertThat(platform.awaitNodesReady(TARGET, 3).ready()).isEqualTo(3);
-      assertThat(database.awaitLiveNodes(TARGET, 3).ready()).isEqualTo(3);
-      assertTwice(() -> database.setReplicationFactor(TARGET, 3), Outcome.UPDATED);
+      scaleThenSetReplication(platform, database, 3, 3);
       assertThat(database.awaitReplicated(TARGET, 3).done()).isTrue();
       assertTwice(() -> platform.applyDisruptionBudget(TARGET, 1), Outcome.UPDATED);
       assertEveryZone(writer, 3);
@@ -167,14 +162,7 @@ class LocalCockroachEvolutionTest {
       try (LocalCockroachCluster again = LocalCockroachCluster.attach(options)) {
         assertThat(pids(again)).isEqualTo(pidsBefore);
         assertThat(again.readerJdbcUrl()).contains(readerUrl);
-        EngineTests.Stubs stubs2 = EngineTests.register(env2, again, POLL, OPTIONS);
-        PlatformActivities platform2 = stubs2.platform();
-        DatabaseActivities database2 = stubs2.database();
-        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
-        assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
-        assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
-            .isEqualTo(Outcome.UNCHANGED);
-        assertThat(database2.ensureReadOnlyUser(TARGET).outcome()).isEqualTo(Outcome.UNCHANGED);
+        EngineTests.assertPhase2Done(env2, again, POLL, OPTIONS);
       } finally {
         env2.close();
       }

@@ -5,6 +5,7 @@ import static dev.underway.sandbox.engine.EngineTests.assertRefused;
 import static dev.underway.sandbox.engine.EngineTests.pids;
 import static dev.underway.sandbox.engine.EngineTests.alive;
 import static dev.underway.sandbox.engine.EngineTests.scalar;
+import static dev.underway.sandbox.engine.EngineTests.scaleThenSetReplication;
 import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,8 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL processes, and every claim checked at the database: synchronous_standby_names,
  * pg_stat_replication, rows on the standbys, the reader path landing on a standby, the
  * read-only user refused writes, the primary never restarted and a writer connection opened at
- * the start still working at the end. Then a worker "crash": a new LocalPostgresCluster attaches to the
- * directory and sees the same cluster; closing it leaves no process.
+ * the start still working at the end. Then a worker "crash": a new LocalPostgresCluster
+ * attaches to the directory and sees the same cluster; closing it leaves no process.
  */
 class LocalPostgresClusterEvolutionTest {
 
@@ -66,7 +67,8 @@ class LocalPostgresClusterEvolutionTest {
   void phase0ToPhase2WithoutRestartingThePrimaryThenAttachAndClose() throws Exception {
     Path dir = tmp.resolve("cluster");
     List<Long> everyPid = new ArrayList<>();
-    LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir));
+    LocalPostgresCluster cluster = LocalPostgresCluster.create(
+        LocalPostgresCluster.Options.in(dir));
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       long primaryPid = cluster.pid(LocalPostgresCluster.PRIMARY);
@@ -104,10 +106,7 @@ class LocalPostgresClusterEvolutionTest {
 
       // ---- Phase 1: 2 nodes, RF 2, reader path ----
       assertTwice(() -> platform.applyDisruptionBudget(TARGET, 0), Outcome.CREATED);
-      assertTwice(() -> platform.scaleNodes(TARGET, 2), Outcome.UPDATED);
-      assertThat(platform.awaitNodesReady(TARGET, 2).ready()).isEqualTo(2);
-      assertThat(database.awaitLiveNodes(TARGET, 2).ready()).isEqualTo(2);
-      assertTwice(() -> database.setReplicationFactor(TARGET, 2), Outcome.UPDATED);
+      scaleThenSetReplication(platform, database, 2, 2);
       assertThat(show(writer, "synchronous_standby_names")).isEqualTo("ANY 1 (node1)");
       ReplicationProgress replicated = database.awaitReplicated(TARGET, 3);
       assertThat(replicated.done()).isTrue();
@@ -121,10 +120,7 @@ class LocalPostgresClusterEvolutionTest {
           .isEmpty();
 
       // ---- Phase 2: 3 nodes, RF 3 ----
-      assertTwice(() -> platform.scaleNodes(TARGET, 3), Outcome.UPDATED);
-      assertThat(platform.awaitNodesReady(TARGET, 3).ready()).isEqualTo(3);
-      assertThat(database.awaitLiveNodes(TARGET, 3).ready()).isEqualTo(3);
-      assertTwice(() -> database.setReplicationFactor(TARGET, 3), Outcome.UPDATED);
+      scaleThenSetReplication(platform, database, 3, 3);
       assertThat(show(writer, "synchronous_standby_names")).isEqualTo("ANY 1 (node1, node2)");
       assertThat(database.awaitReplicated(TARGET, 3).done()).isTrue();
       assertThat(replicationView(writer)).containsExactly(
@@ -200,19 +196,13 @@ class LocalPostgresClusterEvolutionTest {
       cluster.detach();
       assertThat(everyPid).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
       TestActivityEnvironment env2 = TestActivityEnvironment.newInstance();
-      try (LocalPostgresCluster again = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
+      try (LocalPostgresCluster again = LocalPostgresCluster.attach(
+              LocalPostgresCluster.Options.in(dir))) {
         assertThat(again.nodes()).isEqualTo(nodesBefore);
         assertThat(pids(again)).isEqualTo(pidsBefore);
         assertThat(again.readerJdbcUrl()).contains(readerUrlBefore);
         assertThat(again.disruptionBudget()).contains(1);
-        EngineTests.Stubs stubs2 = EngineTests.register(env2, again, POLL, OPTIONS);
-        PlatformActivities platform2 = stubs2.platform();
-        DatabaseActivities database2 = stubs2.database();
-        assertThat(platform2.observe(TARGET)).isEqualTo(new PlatformState(3, 3, true, 1, PlatformState.LOCAL));
-        assertThat(platform2.scaleNodes(TARGET, 3).outcome()).isEqualTo(Outcome.UNCHANGED);
-        assertThat(database2.setReplicationFactor(TARGET, 3).outcome())
-            .isEqualTo(Outcome.UNCHANGED);
-        assertThat(database2.ensureReadOnlyUser(TARGET).outcome()).isEqualTo(Outcome.UNCHANGED);
+        EngineTests.assertPhase2Done(env2, again, POLL, OPTIONS);
         assertThat(again.pid(LocalPostgresCluster.PRIMARY)).isEqualTo(primaryPid);
       } finally {
         env2.close();

@@ -1,18 +1,18 @@
 package dev.underway.sandbox.engine.postgres;
 
+import static dev.underway.sandbox.engine.EngineTests.OPTIONS;
+import static dev.underway.sandbox.engine.EngineTests.POLL;
+import static dev.underway.sandbox.engine.EngineTests.TARGET;
 import dev.underway.sandbox.engine.EngineTests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.NodesReady;
 import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -36,21 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalPostgresClusterRecoveryTest {
 
-  private static final TargetRef TARGET = EngineTests.TARGET;
-  private static final Duration POLL = EngineTests.POLL;
-  private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
-
   @TempDir Path tmp;
 
   @Test
   void interruptedAndStoppedStandbysAreRepairedWithoutTouchingThePrimary() throws Exception {
     Path dir = tmp.resolve("cluster");
-    List<Long> everyPid = new ArrayList<>();
-    LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir));
+    LocalPostgresCluster cluster = LocalPostgresCluster.create(
+        LocalPostgresCluster.Options.in(dir));
+    long primaryPid = cluster.pid(LocalPostgresCluster.PRIMARY);
+    List<Long> everyPid = new ArrayList<>(List.of(primaryPid));
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
-      long primaryPid = cluster.pid(LocalPostgresCluster.PRIMARY);
-      everyPid.add(primaryPid);
       EngineTests.Stubs stubs = EngineTests.register(env, cluster, POLL, OPTIONS);
       PlatformActivities platform = stubs.platform();
       DatabaseActivities database = stubs.database();
@@ -93,7 +89,8 @@ class LocalPostgresClusterRecoveryTest {
       everyPid.add(cluster.pid("node1"));
       cluster.detach();
       stop(everyPid.get(1));
-      try (LocalPostgresCluster again = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
+      try (LocalPostgresCluster again = LocalPostgresCluster.attach(
+              LocalPostgresCluster.Options.in(dir))) {
         everyPid.add(again.pid("node1"));
         assertThat(again.pid(LocalPostgresCluster.PRIMARY)).isEqualTo(primaryPid);
         assertThat(again.pid("node1")).isNotEqualTo(everyPid.get(1));
@@ -111,10 +108,10 @@ class LocalPostgresClusterRecoveryTest {
   @Test
   void aStandbyWhosePortWasTakenMovesToAnotherPortAndTheRecordFollows() throws Exception {
     Path dir = tmp.resolve("cluster");
-    List<Long> everyPid = new ArrayList<>();
-    LocalPostgresCluster cluster = LocalPostgresCluster.create(LocalPostgresCluster.Options.in(dir));
+    LocalPostgresCluster cluster = LocalPostgresCluster.create(
+        LocalPostgresCluster.Options.in(dir));
+    List<Long> everyPid = new ArrayList<>(List.of(cluster.pid(LocalPostgresCluster.PRIMARY)));
     try {
-      everyPid.add(cluster.pid(LocalPostgresCluster.PRIMARY));
       int primaryPort = cluster.primary().port();
       LocalPostgresCluster.Node standby = cluster.addStandby();
       cluster.publishReader();
@@ -126,7 +123,8 @@ class LocalPostgresClusterRecoveryTest {
       stop(everyPid.get(1));
       try (ServerSocket squatter =
                new ServerSocket(standby.port(), 1, InetAddress.getLoopbackAddress());
-           LocalPostgresCluster again = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
+           LocalPostgresCluster again = LocalPostgresCluster.attach(
+                   LocalPostgresCluster.Options.in(dir))) {
         everyPid.add(again.pid(standby.name()));
         LocalPostgresCluster.Node moved = again.nodes().get(1);
         assertThat(moved.name()).isEqualTo(standby.name());
@@ -138,7 +136,8 @@ class LocalPostgresClusterRecoveryTest {
             assertThat(url).contains(":" + moved.port()));
         // what was recorded before the move is still recorded, and the new port with it
         again.detach();
-        try (LocalPostgresCluster third = LocalPostgresCluster.attach(LocalPostgresCluster.Options.in(dir))) {
+        try (LocalPostgresCluster third = LocalPostgresCluster.attach(
+                LocalPostgresCluster.Options.in(dir))) {
           assertThat(third.nodes()).containsExactlyElementsOf(List.of(again.primary(), moved));
           assertThat(third.pid(standby.name())).isEqualTo(everyPid.get(2));
           assertThat(third.readerPublished()).isTrue();
