@@ -2,6 +2,7 @@ package dev.underway.activities.sql;
 
 import dev.underway.activities.Failures;
 import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.RequestValidation;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,8 @@ public interface ConnectionFactory {
 
   Connection open(TargetRef target, SqlCredentials credentials) throws SQLException;
 
-  Set<String> SSL_MODES =
-      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  /** The one list of {@code sslmode}s, the request validation's. */
+  Set<String> SSL_MODES = RequestValidation.SSL_MODES;
 
   /**
    * pgjdbc (CockroachDB speaks the PostgreSQL wire protocol): {@code
