@@ -40,7 +40,7 @@ public final class LocalProcess {
   private final StopRequest stopRequest;
   private final Duration stopTimeout;
   private final Thread shutdownHook;
-  private boolean let;
+  private boolean letGo;
 
   private LocalProcess(String name, ProcessHandle handle, Process process, StopRequest stop,
       Duration stopTimeout, boolean stopOnJvmExit) {
@@ -147,10 +147,10 @@ public final class LocalProcess {
    * Does nothing when it is not running or was let go of; removes the shutdown hook.
    */
   public synchronized void stop() {
-    if (let) {
+    if (letGo) {
       return;
     }
-    let = true;
+    letGo = true;
     removeShutdownHook();
     stopNow();
   }
@@ -172,8 +172,8 @@ public final class LocalProcess {
    * later {@link #attach}.
    */
   public synchronized void release() {
-    if (!let) {
-      let = true;
+    if (!letGo) {
+      letGo = true;
       removeShutdownHook();
       log.info("Released {} (pid {}): left running", name, pid());
     }
@@ -190,10 +190,10 @@ public final class LocalProcess {
   }
 
   private synchronized boolean take() {
-    if (let) {
+    if (letGo) {
       return false;
     }
-    let = true;
+    letGo = true;
     removeShutdownHook();
     return true;
   }
