@@ -23,8 +23,8 @@ public interface ActivitiesProvider extends AutoCloseable {
 
   /**
    * Whether this is the production provider, the one {@code underway worker} uses when {@code
-   * --activities} is not given and several are on the classpath (the sandbox's local provider
-   * ships in the same jar). Exactly one provider may say so.
+   * --activities} is not given and several are on the classpath (the sandbox jar has the local
+   * provider next to it). Exactly one provider may say so.
    */
   default boolean production() {
     return false;

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -26,8 +25,6 @@ import java.util.function.Supplier;
  * metric intervals) how long after the replication wait begins its readings start to count.
  */
 public final class KubernetesActivitiesProvider implements ActivitiesProvider {
-
-  static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
 
   private final Supplier<KubernetesClient> clients;
   private KubernetesClient client;
@@ -59,8 +56,8 @@ public final class KubernetesActivitiesProvider implements ActivitiesProvider {
 
   @Override
   public List<Object> activities(WorkerContext context) {
-    Duration poll = pollInterval(context.environment().get("UNDERWAY_POLL_INTERVAL"));
-    Duration settle = replicationSettle(context.environment().get(REPLICATION_SETTLE));
+    Duration poll = context.pollInterval();
+    Duration settle = replicationSettle(context);
     client = clients.get();
     TargetCredentialSource credentials = new TargetCredentialSource(
         new SecretCredentialSource(client), new EnvironmentCredentialSource(context.environment()));
@@ -72,32 +69,10 @@ public final class KubernetesActivitiesProvider implements ActivitiesProvider {
 
   static final String REPLICATION_SETTLE = "UNDERWAY_REPLICATION_SETTLE";
 
-  static Duration pollInterval(String value) {
-    return duration("UNDERWAY_POLL_INTERVAL", value, DEFAULT_POLL_INTERVAL, false, "PT5S");
-  }
-
-  static Duration replicationSettle(String value) {
-    return duration(REPLICATION_SETTLE, value, SqlDatabaseActivities.DEFAULT_SETTLE, true,
+  /** {@code UNDERWAY_REPLICATION_SETTLE} (ISO-8601), default {@code PT20S}; zero allowed. */
+  static Duration replicationSettle(WorkerContext context) {
+    return context.duration(REPLICATION_SETTLE, SqlDatabaseActivities.DEFAULT_SETTLE, true,
         "PT20S");
-  }
-
-  private static Duration duration(String variable, String value, Duration fallback,
-      boolean zeroAllowed, String example) {
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    Duration d;
-    try {
-      d = Duration.parse(value.trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(variable + " '" + value
-          + "' is not an ISO-8601 duration such as " + example, e);
-    }
-    if (d.isNegative() || (d.isZero() && !zeroAllowed)) {
-      throw new IllegalArgumentException(variable + " must be " + (zeroAllowed
-          ? "zero or more" : "positive") + ", got " + value);
-    }
-    return d;
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
         StatusCommand.class,
         RunbooksCommand.class,
         ScheduleCommand.class,
-        SandboxCommand.class,
+        SandboxNotInThisJar.class,
         CommandLine.HelpCommand.class
     })
 public class Underway implements Runnable {
@@ -76,8 +77,16 @@ public class Underway implements Runnable {
   }
 
   public static void main(String[] args) {
+    run(args, Underway::commandLine);
+  }
+
+  /**
+   * Runs the command line {@code commandLine} makes for the production {@code Underway} and exits
+   * with its code: the production jar's main, and the sandbox jar's with the sandbox added.
+   */
+  public static void run(String[] args, Function<Underway, CommandLine> commandLine) {
     Underway app = new Underway();
-    int code = commandLine(app).execute(args);
+    int code = commandLine.apply(app).execute(args);
     // During a JVM shutdown (SIGTERM, Ctrl-C) System.exit would block: the JVM is exiting anyway.
     if (!app.lifecycle.stoppedByJvmShutdown()) {
       System.exit(code);
@@ -86,7 +95,30 @@ public class Underway implements Runnable {
 
   /** The configured command line: exit codes, error messages without stack traces. */
   public static CommandLine commandLine(Underway app) {
+    return commandLine(app, List.of());
+  }
+
+  /**
+   * The configured command line with {@code replacements} (annotated command objects) in place of
+   * the subcommands of the same names, in the same places: how the sandbox jar puts its {@code
+   * sandbox} where the production jar says the sandbox is not in it.
+   */
+  public static CommandLine commandLine(Underway app, List<Object> replacements) {
     CommandLine cl = new CommandLine(app);
+    Map<String, CommandLine> replacing = new java.util.HashMap<>();
+    for (Object command : replacements) {
+      CommandLine sub = new CommandLine(command);
+      if (!cl.getSubcommands().containsKey(sub.getCommandName())) {
+        throw new IllegalArgumentException("no subcommand " + sub.getCommandName() + " to replace");
+      }
+      replacing.put(sub.getCommandName(), sub);
+    }
+    if (!replacing.isEmpty()) {
+      for (String name : new ArrayList<>(cl.getSubcommands().keySet())) {
+        CommandLine sub = cl.getCommandSpec().removeSubcommand(name);
+        cl.addSubcommand(name, replacing.getOrDefault(name, sub));
+      }
+    }
     cl.setDefaultValueProvider(new EnvironmentDefaults(app.environment));
     cl.setParameterExceptionHandler(Underway::usageError);
     cl.setExecutionExceptionHandler(Underway::executionError);
@@ -118,15 +150,18 @@ public class Underway implements Runnable {
     return lifecycle;
   }
 
-  Map<String, String> environment() {
+  /** The process environment (or the one a test gives). */
+  public Map<String, String> environment() {
     return environment;
   }
 
-  InputStream stdin() {
+  /** Where answers typed at a prompt come from. */
+  public InputStream stdin() {
     return stdin;
   }
 
-  boolean installShutdownHook() {
+  /** Whether a command that starts things should stop them from a JVM shutdown hook too. */
+  public boolean installShutdownHook() {
     return installShutdownHook;
   }
 

@@ -35,7 +35,8 @@ class WorkerCommand extends ConnectedCommand {
 
   @Option(names = "--activities", paramLabel = "NAME",
       description = "Which activities to run: kubernetes (the default: Kubernetes API and SQL),"
-          + " local (the sandbox's local database processes).")
+          + " local (the sandbox's local database processes; only in the sandbox jar that"
+          + " ./underway runs).")
   String activitiesName;
 
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "PT30S",

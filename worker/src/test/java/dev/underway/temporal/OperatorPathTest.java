@@ -16,8 +16,6 @@ import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.io.ByteArrayInputStream;
@@ -75,15 +73,11 @@ class OperatorPathTest {
   @Test
   void gateCommandsWorkAsPrintedAndNoWorkerIsSaidNotWaitedFor(@TempDir Path tmp)
       throws Exception {
-    Path binary = DevServerBinary.requireOrSkip();
     InMemoryCluster cluster = InMemoryCluster.atPhase0().licensed(true);
-    try (TemporalDevServer server = TemporalDevServer.start(binary, tmp.resolve("temporal"),
-        false, Duration.ofSeconds(90))) {
-      String address = server.address();
+    try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
+      String address = temporal.server().address();
       assertThat(address).isNotEqualTo("localhost:7233");
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-      WorkflowClient client = WorkflowClient.newInstance(service);
+      WorkflowClient client = temporal.client();
       WorkerFactory factory = worker(client, address, cluster);
       try {
         ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
@@ -100,7 +94,8 @@ class OperatorPathTest {
                 && l.contains("\"decision\":\"approve\"")).findFirst().orElseThrow();
         assertThat(printed).contains("--address " + address)
             .contains("\"plan\":\"" + gate1.plan() + "\"");
-        TemporalCli cli = new TemporalCli(binary, TemporalCli.repositoryRoot(), address, tmp);
+        TemporalCli cli = new TemporalCli(temporal.binary(), TemporalCli.repositoryRoot(), address,
+            tmp);
         TemporalCli.Result pasted = cli.runAsPrinted(printed.replace("YOUR-NAME", "bob"));
         assertThat(pasted.exitCode()).as(pasted.toString()).isZero();
         awaitGate(running, "phase-2");
@@ -151,7 +146,6 @@ class OperatorPathTest {
       } finally {
         factory.shutdownNow();
         factory.awaitTermination(30, TimeUnit.SECONDS);
-        service.shutdownNow();
       }
     }
   }

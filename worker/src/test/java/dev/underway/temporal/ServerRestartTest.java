@@ -23,9 +23,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,97 +49,88 @@ class ServerRestartTest {
 
   @Test
   void runSurvivesServerKilledMidStepAndAtAGate(@TempDir Path tmp) throws Exception {
-    Path binary = DevServerBinary.requireOrSkip();
     InMemoryCluster cluster = InMemoryCluster.atPhase0();
     cluster.holdReplication();
-    try (TemporalDevServer server = TemporalDevServer.start(binary, tmp.resolve("temporal"),
-        false, UP)) {
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-      WorkflowClient client = WorkflowClient.newInstance(service);
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      try {
-        Worker worker = factory.newWorker(TQ);
-        worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
-        worker.registerActivitiesImplementations(cluster.activities());
-        factory.start();
+    try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
+      TemporalDevServer server = temporal.server();
+      WorkflowServiceStubs service = temporal.client().getWorkflowServiceStubs();
+      WorkflowClient client = temporal.client();
+      Worker worker = temporal.newWorker(TQ);
+      worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
+      worker.registerActivitiesImplementations(cluster.activities());
+      temporal.startWorkers();
 
-        String id = ClusterEvolutionWorkflow.workflowId(TARGET);
-        ClusterEvolutionWorkflow start = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(TQ).setWorkflowId(id).build());
-        String runId = WorkflowClient.start(start::evolve,
-            new EvolutionRequest(TARGET, null, null, false, "alice")).getRunId();
-        ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class, id);
-        WorkflowStub untyped = client.newUntypedWorkflowStub(id);
+      String id = ClusterEvolutionWorkflow.workflowId(TARGET);
+      ClusterEvolutionWorkflow start = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(TQ).setWorkflowId(id).build());
+      String runId = WorkflowClient.start(start::evolve,
+          new EvolutionRequest(TARGET, null, null, false, "alice")).getRunId();
+      ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class, id);
+      WorkflowStub untyped = client.newUntypedWorkflowStub(id);
 
-        awaitGate(run, "phase-1");
-        run.decide(new DecisionRequest("phase-1", "approve", "bob", "before the outages"));
-        await().atMost(UP).until(() -> pendingActivities(untyped)
-            .contains("Database.AwaitReplicated"));
-        List<HistoryEvent> beforeFirstKill = history(client, id);
+      awaitGate(run, "phase-1");
+      run.decide(new DecisionRequest("phase-1", "approve", "bob", "before the outages"));
+      await().atMost(UP).until(() -> pendingActivities(untyped)
+          .contains("Database.AwaitReplicated"));
+      List<HistoryEvent> beforeFirstKill = history(client, id);
 
-        // Outage 1: the server dies while the replication wait is in flight.
-        killAndRestart(server, service);
-        assertThat(history(client, id)).as("the history the server had before outage 1")
-            .startsWith(beforeFirstKill.toArray(HistoryEvent[]::new));
-        cluster.finishReplication();
-        awaitGate(run, "phase-2"); // the worker reconnected; the wait's result reached the run
-        List<HistoryEvent> beforeSecondKill = history(client, id);
+      // Outage 1: the server dies while the replication wait is in flight.
+      killAndRestart(server, service);
+      assertThat(history(client, id)).as("the history the server had before outage 1")
+          .startsWith(beforeFirstKill.toArray(HistoryEvent[]::new));
+      cluster.finishReplication();
+      awaitGate(run, "phase-2"); // the worker reconnected; the wait's result reached the run
+      List<HistoryEvent> beforeSecondKill = history(client, id);
 
-        // Outage 2: the server dies while the run waits at a gate.
-        killAndRestart(server, service);
-        assertThat(history(client, id)).as("the history the server had before outage 2")
-            .startsWith(beforeSecondKill.toArray(HistoryEvent[]::new));
-        RunStatus atGate = awaitGate(run, "phase-2");
-        assertThat(atGate.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
-        run.decide(new DecisionRequest("phase-2", "approve", "bob", "after the outages"));
+      // Outage 2: the server dies while the run waits at a gate.
+      killAndRestart(server, service);
+      assertThat(history(client, id)).as("the history the server had before outage 2")
+          .startsWith(beforeSecondKill.toArray(HistoryEvent[]::new));
+      RunStatus atGate = awaitGate(run, "phase-2");
+      assertThat(atGate.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
+      run.decide(new DecisionRequest("phase-2", "approve", "bob", "after the outages"));
 
-        EvolutionResult result = untyped.getResult(UP.toSeconds(), TimeUnit.SECONDS,
-            EvolutionResult.class);
-        assertThat(result.state()).as(serverLog(server)).isEqualTo(RunState.COMPLETED);
-        assertThat(untyped.describe().getRawDescription().getWorkflowExecutionInfo()
-            .getExecution().getRunId()).as("the same run, not a new one").isEqualTo(runId);
+      EvolutionResult result = untyped.getResult(UP.toSeconds(), TimeUnit.SECONDS,
+          EvolutionResult.class);
+      assertThat(result.state()).as(serverLog(server)).isEqualTo(RunState.COMPLETED);
+      assertThat(untyped.describe().getRawDescription().getWorkflowExecutionInfo()
+          .getExecution().getRunId()).as("the same run, not a new one").isEqualTo(runId);
 
-        RunStatus status = run.status();
-        assertThat(status.state()).isEqualTo(RunState.COMPLETED);
-        assertThat(status.decisions()).extracting(Decision::gate, d -> d.kind().name(),
-                Decision::by, Decision::comment, Decision::accepted)
-            .containsExactly(
-                org.assertj.core.groups.Tuple.tuple("phase-1", "APPROVE", "bob",
-                    "before the outages", true),
-                org.assertj.core.groups.Tuple.tuple("phase-2", "APPROVE", "bob",
-                    "after the outages", true));
-        assertThat(status.timeline()).extracting(t -> t.phase() + "/" + t.step())
-            .contains("phase-1/await-replication", "phase-2/await-replication",
-                "phase-2/relax-constraints");
+      RunStatus status = run.status();
+      assertThat(status.state()).isEqualTo(RunState.COMPLETED);
+      assertThat(status.decisions()).extracting(Decision::gate, d -> d.kind().name(),
+              Decision::by, Decision::comment, Decision::accepted)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("phase-1", "APPROVE", "bob",
+                  "before the outages", true),
+              org.assertj.core.groups.Tuple.tuple("phase-2", "APPROVE", "bob",
+                  "after the outages", true));
+      assertThat(status.timeline()).extracting(t -> t.phase() + "/" + t.step())
+          .contains("phase-1/await-replication", "phase-2/await-replication",
+              "phase-2/relax-constraints");
 
-        // History kept: what was there before each kill is still there, event for event
-        // (ids, times, attributes), and the run went on after it.
-        List<HistoryEvent> history = history(client, id);
-        assertThat(history).hasSizeGreaterThan(beforeSecondKill.size());
-        assertThat(history.subList(0, beforeFirstKill.size())).isEqualTo(beforeFirstKill);
-        assertThat(history.subList(0, beforeSecondKill.size())).isEqualTo(beforeSecondKill);
-        assertThat(history.get(0).getEventType())
-            .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
-        assertThat(history).filteredOn(e -> e.getEventType()
-                == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).hasSize(2);
-        assertThat(history.get(history.size() - 1).getEventType())
-            .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+      // History kept: what was there before each kill is still there, event for event
+      // (ids, times, attributes), and the run went on after it.
+      List<HistoryEvent> history = history(client, id);
+      assertThat(history).hasSizeGreaterThan(beforeSecondKill.size());
+      assertThat(history.subList(0, beforeFirstKill.size())).isEqualTo(beforeFirstKill);
+      assertThat(history.subList(0, beforeSecondKill.size())).isEqualTo(beforeSecondKill);
+      assertThat(history.get(0).getEventType())
+          .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+      assertThat(history).filteredOn(e -> e.getEventType()
+              == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).hasSize(2);
+      assertThat(history.get(history.size() - 1).getEventType())
+          .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
-        // No step was repeated because of the outages: each change was made exactly once.
-        assertThat(cluster.mutatingCalls()).filteredOn(c -> c.startsWith("Platform.ScaleNodes"))
-            .containsExactly("Platform.ScaleNodes(2)", "Platform.ScaleNodes(3)");
-        assertThat(cluster.calls()).filteredOn(c -> c.startsWith("Database.SetReplicationFactor"))
-            .containsExactly("Database.SetReplicationFactor(2)",
-                "Database.SetReplicationFactor(3)");
-        assertThat(cluster.nodes()).isEqualTo(3);
-        assertThat(cluster.zones()).isEqualTo(InMemoryCluster.zonesAt(3));
-        assertThat(cluster.budget()).isEqualTo(1);
-      } finally {
-        factory.shutdownNow();
-        factory.awaitTermination(20, TimeUnit.SECONDS);
-        service.shutdownNow();
-      }
+      // No step was repeated because of the outages: each change was made exactly once.
+      assertThat(cluster.mutatingCalls()).filteredOn(c -> c.startsWith("Platform.ScaleNodes"))
+          .containsExactly("Platform.ScaleNodes(2)", "Platform.ScaleNodes(3)");
+      assertThat(cluster.calls()).filteredOn(c -> c.startsWith("Database.SetReplicationFactor"))
+          .containsExactly("Database.SetReplicationFactor(2)",
+              "Database.SetReplicationFactor(3)");
+      assertThat(cluster.nodes()).isEqualTo(3);
+      assertThat(cluster.zones()).isEqualTo(InMemoryCluster.zonesAt(3));
+      assertThat(cluster.budget()).isEqualTo(1);
     }
   }
 

@@ -9,15 +9,12 @@ import dev.underway.kernel.RunStatus;
 import dev.underway.model.EvolutionResult;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.worker.Outcomes;
-import dev.underway.temporal.DevServerBinary;
+import dev.underway.temporal.DevServerFixture;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -64,114 +60,102 @@ class WebUiApprovalTest {
 
   @Test
   void operatorDecidesFromTheRunsPageAndSeesRefusalsAndOutcomes() throws Exception {
-    Path temporal = DevServerBinary.requireOrSkip();
     cleanScreenshots();
     Path chromium = HeadlessChromium.requireOrSkip();
     String input = exampleInput();
     InMemoryCluster cluster = InMemoryCluster.atPhase0();
-    try (TemporalDevServer server = TemporalDevServer.start(temporal, dir.resolve("temporal"),
-        true, Duration.ofSeconds(60))) {
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-      WorkerFactory factory = null;
-      try (HeadlessChromium browser = HeadlessChromium.start(chromium, dir.resolve("chromium"),
-          1440, 1000, Duration.ofSeconds(30))) {
-        WorkflowClient client = WorkflowClient.newInstance(service);
-        factory = WorkerFactory.newInstance(client);
-        Worker worker = factory.newWorker(TASK_QUEUE);
-        Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
-            server.address(), List.of(cluster.activities()));
-        worker.registerActivitiesImplementations(cluster.activities());
-        factory.start();
-        page = browser.page();
-        ui = server.uiUrl();
+    try (DevServerFixture temporal = DevServerFixture.start(dir.resolve("temporal"), true);
+        HeadlessChromium browser = HeadlessChromium.start(chromium, dir.resolve("chromium"),
+            1440, 1000, Duration.ofSeconds(30))) {
+      TemporalDevServer server = temporal.server();
+      WorkflowClient client = temporal.client();
+      Worker worker = temporal.newWorker(TASK_QUEUE);
+      Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
+          server.address(), List.of(cluster.activities()));
+      worker.registerActivitiesImplementations(cluster.activities());
+      temporal.startWorkers();
+      page = browser.page();
+      ui = server.uiUrl();
 
-        try {
-          startFromStartWorkflowPage(input);
-          findInList("UnderwayState=\"WAITING_FOR_APPROVAL\"", "waiting");
-          String card = gateCard("phase-1");
-          assertThat(card).contains("Waiting for approval at gate phase-1")
-              .contains("Who may approve: alice, bob (not the requester)")
-              .contains("\"gate\":\"phase-1\",\"decision\":\"approve\"")
-              .contains("--address " + server.address())
-              .doesNotContain("\\\"");
-          Matcher digest = DIGEST.matcher(card);
-          assertThat(digest.find()).as(card).isTrue();
-          String plan = digest.group(1);
-          shot("gate-card-phase-1"); // the README's picture (docs/webui-gate.png)
+      try {
+        startFromStartWorkflowPage(input);
+        findInList("UnderwayState=\"WAITING_FOR_APPROVAL\"", "waiting");
+        String card = gateCard("phase-1");
+        assertThat(card).contains("Waiting for approval at gate phase-1")
+            .contains("Who may approve: alice, bob (not the requester)")
+            .contains("\"gate\":\"phase-1\",\"decision\":\"approve\"")
+            .contains("--address " + server.address())
+            .doesNotContain("\\\"");
+        Matcher digest = DIGEST.matcher(card);
+        assertThat(digest.find()).as(card).isTrue();
+        String plan = digest.group(1);
+        shot("gate-card-phase-1"); // the README's picture (docs/webui-gate.png)
 
-          String wrongGate = updateRefused("{\"gate\":\"phase-2\",\"decision\":\"approve\","
-              + "\"by\":\"bob\"}");
-          assertThat(wrongGate).isEqualTo("gate 'phase-2' is not open (open now: phase-1)");
-          String stale = updateRefused("{\"gate\":\"phase-1\",\"decision\":\"approve\","
-              + "\"plan\":\"00000000\",\"by\":\"bob\"}");
-          assertThat(stale).startsWith("this decision is for plan 00000000 but gate phase-1 now"
-              + " shows plan " + plan);
+        String wrongGate = updateRefused("{\"gate\":\"phase-2\",\"decision\":\"approve\","
+            + "\"by\":\"bob\"}");
+        assertThat(wrongGate).isEqualTo("gate 'phase-2' is not open (open now: phase-1)");
+        String stale = updateRefused("{\"gate\":\"phase-1\",\"decision\":\"approve\","
+            + "\"plan\":\"00000000\",\"by\":\"bob\"}");
+        assertThat(stale).startsWith("this decision is for plan 00000000 but gate phase-1 now"
+            + " shows plan " + plan);
 
-          update("{\"gate\":\"phase-1\",\"decision\":\"approve\",\"plan\":\"" + plan
-              + "\",\"by\":\"bob\",\"comment\":\"approved from the Web UI\"}");
-          assertThat(gateCard("phase-2")).contains("Waiting for approval at gate phase-2");
-          shot("gate-card-phase-2");
+        update("{\"gate\":\"phase-1\",\"decision\":\"approve\",\"plan\":\"" + plan
+            + "\",\"by\":\"bob\",\"comment\":\"approved from the Web UI\"}");
+        assertThat(gateCard("phase-2")).contains("Waiting for approval at gate phase-2");
+        shot("gate-card-phase-2");
 
-          // a signal for a gate that is not open: recorded as refused, visible in the status
-          signal("approve", "{\"gate\":\"phase-1\",\"by\":\"bob\",\"comment\":\"late\"}");
-          ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-              WORKFLOW_ID);
-          await().atMost(UI_WAIT).untilAsserted(() -> assertThat(run.status().decisions())
-              .anySatisfy(d -> {
-                assertThat(d.via()).isEqualTo("signal");
-                assertThat(d.accepted()).isFalse();
-                assertThat(d.note()).contains("gate 'phase-1' is not open (open now: phase-2)");
-              }));
-          RunStatus status = run.status();
-          assertThat(status.decisions()).anySatisfy(d -> {
-            assertThat(d.gate()).isEqualTo("phase-1");
-            assertThat(d.kind()).isEqualTo(DecisionKind.APPROVE);
-            assertThat(d.by()).isEqualTo("bob");
-            assertThat(d.accepted()).isTrue();
-            assertThat(d.via()).isEqualTo("update");
-            assertThat(d.plan()).isEqualTo(plan);
-          });
-          assertThat(cluster.nodes()).isEqualTo(2);
+        // a signal for a gate that is not open: recorded as refused, visible in the status
+        signal("approve", "{\"gate\":\"phase-1\",\"by\":\"bob\",\"comment\":\"late\"}");
+        ClusterEvolutionWorkflow run = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
+            WORKFLOW_ID);
+        await().atMost(UI_WAIT).untilAsserted(() -> assertThat(run.status().decisions())
+            .anySatisfy(d -> {
+              assertThat(d.via()).isEqualTo("signal");
+              assertThat(d.accepted()).isFalse();
+              assertThat(d.note()).contains("gate 'phase-1' is not open (open now: phase-2)");
+            }));
+        RunStatus status = run.status();
+        assertThat(status.decisions()).anySatisfy(d -> {
+          assertThat(d.gate()).isEqualTo("phase-1");
+          assertThat(d.kind()).isEqualTo(DecisionKind.APPROVE);
+          assertThat(d.by()).isEqualTo("bob");
+          assertThat(d.accepted()).isTrue();
+          assertThat(d.via()).isEqualTo("update");
+          assertThat(d.plan()).isEqualTo(plan);
+        });
+        assertThat(cluster.nodes()).isEqualTo(2);
 
-          // a rejected run is not shown as Completed, and the list finds it by its outcome
-          update("{\"gate\":\"phase-2\",\"decision\":\"reject\",\"by\":\"bob\","
-              + "\"comment\":\"not this week\"}");
-          // the title's row: the smallest block around the title that holds the status badge
-          String header = "(() => { let e = byText('h1', '" + WORKFLOW_ID + "');"
-              + " while (e && e.parentElement && e.parentElement.innerText.length < 200"
-              + " && !/Running|Failed|Completed|Canceled/.test(e.innerText)) {"
-              + " e = e.parentElement; } return e; })()";
-          await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-              .until(() -> {
-                page.navigate(ui + "/namespaces/default/workflows/" + WORKFLOW_ID);
-                awaitElement("byText('h1', '" + WORKFLOW_ID + "')");
-                return page.eval("(" + header + " || {}).innerText || ''").asText();
-              }, badge -> badge.contains("Failed"));
-          assertThat(page.eval(header + ".innerText").asText()).as("the run's status badge")
-              .doesNotContain("Completed");
-          shot("rejected-shown-failed");
-          findInList("UnderwayState=\"REJECTED\" AND ExecutionStatus=\"Failed\"", "rejected");
-          page.navigate(ui + "/namespaces/default/workflows?query="
-              + query("ExecutionStatus=\"Completed\""));
-          awaitElementReloading("exactly('body *', 'No Results')");
-          assertThat(Outcomes.of(client.newUntypedWorkflowStub(WORKFLOW_ID),
-              EvolutionResult.class).state()).isEqualTo(RunState.REJECTED);
-        } catch (RuntimeException | AssertionError e) {
-          try { // what the browser showed when it failed, next to the other screenshots
-            shot("failure");
-            System.out.println(page.url() + "\n" + page.text());
-          } catch (IOException | RuntimeException unavailable) {
-            e.addSuppressed(unavailable);
-          }
-          throw e;
+        // a rejected run is not shown as Completed, and the list finds it by its outcome
+        update("{\"gate\":\"phase-2\",\"decision\":\"reject\",\"by\":\"bob\","
+            + "\"comment\":\"not this week\"}");
+        // the title's row: the smallest block around the title that holds the status badge
+        String header = "(() => { let e = byText('h1', '" + WORKFLOW_ID + "');"
+            + " while (e && e.parentElement && e.parentElement.innerText.length < 200"
+            + " && !/Running|Failed|Completed|Canceled/.test(e.innerText)) {"
+            + " e = e.parentElement; } return e; })()";
+        await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+            .until(() -> {
+              page.navigate(ui + "/namespaces/default/workflows/" + WORKFLOW_ID);
+              awaitElement("byText('h1', '" + WORKFLOW_ID + "')");
+              return page.eval("(" + header + " || {}).innerText || ''").asText();
+            }, badge -> badge.contains("Failed"));
+        assertThat(page.eval(header + ".innerText").asText()).as("the run's status badge")
+            .doesNotContain("Completed");
+        shot("rejected-shown-failed");
+        findInList("UnderwayState=\"REJECTED\" AND ExecutionStatus=\"Failed\"", "rejected");
+        page.navigate(ui + "/namespaces/default/workflows?query="
+            + query("ExecutionStatus=\"Completed\""));
+        awaitElementReloading("exactly('body *', 'No Results')");
+        assertThat(Outcomes.of(client.newUntypedWorkflowStub(WORKFLOW_ID),
+            EvolutionResult.class).state()).isEqualTo(RunState.REJECTED);
+      } catch (RuntimeException | AssertionError e) {
+        try { // what the browser showed when it failed, next to the other screenshots
+          shot("failure");
+          System.out.println(page.url() + "\n" + page.text());
+        } catch (IOException | RuntimeException unavailable) {
+          e.addSuppressed(unavailable);
         }
-      } finally {
-        if (factory != null) {
-          factory.shutdownNow();
-          factory.awaitTermination(10, TimeUnit.SECONDS);
-        }
-        service.shutdownNow();
+        throw e;
       }
     }
   }

@@ -55,22 +55,32 @@ class KubernetesActivitiesProviderTest {
         .filter(SqlDatabaseActivities.class::isInstance).map(SqlDatabaseActivities.class::cast)
         .findFirst().orElseThrow();
     assertThat(db.settle()).isEqualTo(Duration.ofSeconds(45));
-    assertThat(KubernetesActivitiesProvider.replicationSettle(null))
+    assertThat(KubernetesActivitiesProvider.replicationSettle(context(null)))
         .isEqualTo(Duration.ofSeconds(20));
-    assertThat(KubernetesActivitiesProvider.replicationSettle("PT0S")).isZero();
-    assertThatThrownBy(() -> KubernetesActivitiesProvider.replicationSettle("-PT1S"))
+    assertThat(KubernetesActivitiesProvider.replicationSettle(context("PT0S"))).isZero();
+    assertThatThrownBy(() -> KubernetesActivitiesProvider.replicationSettle(context("-PT1S")))
         .hasMessageContaining("UNDERWAY_REPLICATION_SETTLE must be zero or more");
-    assertThatThrownBy(() -> KubernetesActivitiesProvider.replicationSettle("20"))
+    assertThatThrownBy(() -> KubernetesActivitiesProvider.replicationSettle(context("20")))
         .hasMessageContaining("not an ISO-8601 duration such as PT20S");
+  }
+
+  private static WorkerContext context(String settle) {
+    return new WorkerContext("default", "underway",
+        settle == null ? Map.of() : Map.of("UNDERWAY_REPLICATION_SETTLE", settle));
   }
 
   @Test
   void pollIntervalComesFromTheEnvironmentAndIsChecked() {
-    assertThat(KubernetesActivitiesProvider.pollInterval(null)).isEqualTo(Duration.ofSeconds(5));
-    assertThat(KubernetesActivitiesProvider.pollInterval("PT0.5S")).isEqualTo(Duration.ofMillis(500));
-    assertThatThrownBy(() -> KubernetesActivitiesProvider.pollInterval("5s"))
+    assertThat(poll(null)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(poll("PT0.5S")).isEqualTo(Duration.ofMillis(500));
+    assertThatThrownBy(() -> poll("5s"))
         .hasMessageContaining("UNDERWAY_POLL_INTERVAL '5s' is not an ISO-8601 duration");
-    assertThatThrownBy(() -> KubernetesActivitiesProvider.pollInterval("PT0S"))
+    assertThatThrownBy(() -> poll("PT0S"))
         .hasMessageContaining("must be positive");
+  }
+
+  private static Duration poll(String value) {
+    return new WorkerContext("default", "underway",
+        value == null ? Map.of() : Map.of("UNDERWAY_POLL_INTERVAL", value)).pollInterval();
   }
 }

@@ -1,7 +1,7 @@
 package dev.underway.activities.kubernetes;
 
 import dev.underway.activities.PlatformActivities;
-import dev.underway.activities.support.Polling;
+import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.NodesReady;
 import dev.underway.model.PlatformState;
@@ -9,11 +9,8 @@ import dev.underway.model.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,36 +86,21 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   }
 
   private NodesReady awaitAllowed(TargetRef target, int nodes) {
-    ActivityExecutionContext context = Activity.getExecutionContext();
-    Optional<NodesReady> last = context.getHeartbeatDetails(NodesReady.class);
-    last.ifPresentOrElse(
-        p -> log.info("Resuming wait for {} Ready nodes of {} (attempt {}); last heartbeat: {}/{}",
-            nodes, target.key(), context.getInfo().getAttempt(), p.ready(), p.wanted()),
-        () -> log.info("Waiting for {} Ready nodes of {}", nodes, target.key()));
-    int lastReported = last.map(NodesReady::ready).orElse(-1);
-    while (true) {
-      StatefulSet sts = statefulSets.require(target);
-      int desiredNodes = StatefulSetOperator.desiredReplicas(sts);
-      if (desiredNodes < nodes) {
-        throw Refusals.invalid("StatefulSet " + target.key() + " has replicas " + desiredNodes
-            + ", so " + nodes + " nodes can never be Ready: scale it first");
-      }
-      NodesReady progress = new NodesReady(statefulSets.readyNodes(target, sts), nodes);
-      // Throws ActivityCompletionException (e.g. cancelled): let it propagate.
-      context.heartbeat(progress);
-      if (progress.ready() != lastReported) {
-        log.info("{}: {}/{} nodes Ready", target.key(), progress.ready(), nodes);
-        lastReported = progress.ready();
-      }
-      if (progress.done()) {
-        return progress;
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        log.info("Wait for {} Ready nodes of {} interrupted at {}/{}", nodes, target.key(),
-            progress.ready(), nodes);
-      }
-      Polling.pause(pollInterval);
-    }
+    log.info("Waiting for {} Ready nodes of {}", nodes, target.key());
+    return HeartbeatWait.until("the wait for " + nodes + " Ready nodes of " + target.key(),
+        NodesReady.class, pollInterval, NodesReady::done, last -> {
+          StatefulSet sts = statefulSets.require(target);
+          int desiredNodes = StatefulSetOperator.desiredReplicas(sts);
+          if (desiredNodes < nodes) {
+            throw Refusals.invalid("StatefulSet " + target.key() + " has replicas "
+                + desiredNodes + ", so " + nodes + " nodes can never be Ready: scale it first");
+          }
+          NodesReady progress = new NodesReady(statefulSets.readyNodes(target, sts), nodes);
+          if (last == null || progress.ready() != last.ready()) {
+            log.info("{}: {}/{} nodes Ready", target.key(), progress.ready(), nodes);
+          }
+          return progress;
+        });
   }
 
   @Override

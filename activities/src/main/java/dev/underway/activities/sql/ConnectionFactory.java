@@ -2,6 +2,7 @@ package dev.underway.activities.sql;
 
 import dev.underway.activities.Failures;
 import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.RequestValidation;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,8 @@ public interface ConnectionFactory {
 
   Connection open(TargetRef target, SqlCredentials credentials) throws SQLException;
 
-  Set<String> SSL_MODES =
-      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  /** The one list of {@code sslmode}s, the request validation's. */
+  Set<String> SSL_MODES = RequestValidation.SSL_MODES;
 
   /**
    * pgjdbc (CockroachDB speaks the PostgreSQL wire protocol): {@code
@@ -30,19 +31,9 @@ public interface ConnectionFactory {
         DriverManager.getConnection(jdbcUrl(target), properties(credentials));
   }
 
-  /**
-   * The driver properties of an Underway connection: the credentials, its application name, and
-   * a bound on every stage (connect, login, each read), so no activity waits forever.
-   */
+  /** The driver properties of a production connection: {@link JdbcProperties.Timeouts#REMOTE}. */
   static Properties properties(SqlCredentials credentials) {
-    Properties props = new Properties();
-    props.setProperty("user", credentials.user());
-    credentials.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "underway");
-    props.setProperty("connectTimeout", "10");
-    props.setProperty("loginTimeout", "20");
-    props.setProperty("socketTimeout", "120");
-    return props;
+    return JdbcProperties.of(credentials, "underway", JdbcProperties.Timeouts.REMOTE);
   }
 
   static String jdbcUrl(TargetRef target) {

@@ -3,7 +3,7 @@ package dev.underway.activities.sql;
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
 import dev.underway.workflows.evolution.Planner;
-import dev.underway.activities.support.Polling;
+import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
@@ -15,8 +15,6 @@ import dev.underway.model.ReplicationProgress;
 import dev.underway.model.TargetRef;
 import dev.underway.model.ZoneReplication;
 import dev.underway.model.ZoneRules;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -180,23 +178,8 @@ public class SqlDatabaseActivities implements DatabaseActivities {
 
   @Override
   public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
-    if (nodes < 1) {
-      throw invalid("nodes must be at least 1, got " + nodes);
-    }
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
-    Optional<NodesReady> previous = ctx.getHeartbeatDetails(NodesReady.class);
-    previous.ifPresent(p -> log.info("Resuming the wait for {} live nodes of {} at {}/{}",
-        nodes, target.key(), p.ready(), p.wanted()));
-    while (true) {
-      NodesReady progress = new NodesReady(readings.liveNodes(target), nodes);
-      ctx.heartbeat(progress);
-      if (progress.done()) {
-        log.info("{}: {} of {} nodes live", target.key(), progress.ready(), nodes);
-        return progress;
-      }
-      log.debug("{}: {} of {} nodes live; waiting", target.key(), progress.ready(), nodes);
-      pause();
-    }
+    return HeartbeatWait.forNodes("live", target.key(), nodes, pollInterval,
+        () -> readings.liveNodes(target));
   }
 
   // ---- replication factor ---------------------------------------------------------------------
@@ -256,36 +239,39 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     if (readingsRequired < 1) {
       throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
     }
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
-    Optional<ReplicationProgress> previous = ctx.getHeartbeatDetails(ReplicationProgress.class);
-    previous.ifPresent(p -> log.info("Resuming the replication wait of {} at {} clean"
-        + " reading(s)", target.key(), p.consecutiveCleanReadings()));
-    int clean = previous.map(ReplicationProgress::consecutiveCleanReadings).orElse(0);
+    ReplicationProgress done = HeartbeatWait.until("the replication wait of " + target.key(),
+        ReplicationProgress.class, pollInterval, ReplicationProgress::done,
+        last -> reading(target, readingsRequired, last));
+    log.info("{}: {} ranges checked, none under-replicated or unavailable in the metrics, on {}"
+        + " consecutive settled readings", target.key(), done.rangesChecked(),
+        done.consecutiveCleanReadings());
+    return done;
+  }
+
+  /**
+   * One reading of the replication wait. Its clean readings in a row and the moment readings
+   * start to count are the last reading's, so a retried wait does not start the settle time
+   * again.
+   */
+  private ReplicationProgress reading(TargetRef target, int readingsRequired,
+      ReplicationProgress last) {
+    int clean = last == null ? 0 : last.consecutiveCleanReadings();
     // measured from the wait's first attempt: a retry does not start the settle time again
-    long countFrom = previous.map(ReplicationProgress::countFromMillis)
-        .orElseGet(() -> clock.millis() + settle.toMillis());
-    while (true) {
-      long readAt = clock.millis();
-      RangeCounts counts = readings.rangeCounts(target);
-      RangeHealth ranges = readings.rangeHealth(target);
-      boolean counted = readAt >= countFrom;
-      clean = counted && counts.clean() && ranges.healthy() ? clean + 1 : 0;
-      ReplicationProgress progress = new ReplicationProgress(
-          Math.max(counts.underReplicated(), ranges.underReplicated()),
-          Math.max(counts.unavailable(), ranges.unavailable()), clean, readingsRequired,
-          countFrom, ranges.total(), ranges.withLearners(), null);
-      ctx.heartbeat(progress);
-      if (progress.done()) {
-        log.info("{}: {} and no under-replicated or unavailable range in the metrics, on {}"
-            + " consecutive settled readings", target.key(), ranges.summary(), clean);
-        return progress;
-      }
-      log.debug("{}: {}; metrics {} under-replicated, {} unavailable; {}; {}/{} clean readings",
-          target.key(), ranges.summary(), counts.underReplicated(), counts.unavailable(),
-          counted ? "settled" : "settling for " + (countFrom - readAt) + " ms more", clean,
-          readingsRequired);
-      pause();
-    }
+    long countFrom = last != null && last.countFromMillis() != null ? last.countFromMillis()
+        : clock.millis() + settle.toMillis();
+    long readAt = clock.millis();
+    RangeCounts counts = readings.rangeCounts(target);
+    RangeHealth ranges = readings.rangeHealth(target);
+    boolean counted = readAt >= countFrom;
+    clean = counted && counts.clean() && ranges.healthy() ? clean + 1 : 0;
+    log.debug("{}: {}; metrics {} under-replicated, {} unavailable; {}; {}/{} clean readings",
+        target.key(), ranges.summary(), counts.underReplicated(), counts.unavailable(),
+        counted ? "settled" : "settling for " + (countFrom - readAt) + " ms more", clean,
+        readingsRequired);
+    return new ReplicationProgress(
+        Math.max(counts.underReplicated(), ranges.underReplicated()),
+        Math.max(counts.unavailable(), ranges.unavailable()), clean, readingsRequired,
+        countFrom, ranges.total(), ranges.withLearners(), null);
   }
 
   // ---- read-only user -------------------------------------------------------------------------
@@ -518,10 +504,6 @@ public class SqlDatabaseActivities implements DatabaseActivities {
 
   private static ApplicationFailure invalid(String message) {
     return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
-  }
-
-  private void pause() {
-    Polling.pause(pollInterval);
   }
 
   /** A retryable SQL failure; carries no SQLException (whose chain could echo statement text). */

@@ -2,7 +2,7 @@ package dev.underway.activities.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.local.LocalPostgres;
+import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.activities.sql.RangeChecks.RangeReplicas;
 import java.nio.file.Path;
 import java.sql.Connection;

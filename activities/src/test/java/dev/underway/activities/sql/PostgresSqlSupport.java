@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.local.LocalPostgres;
+import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

@@ -7,7 +7,7 @@ import static dev.underway.activities.sql.PostgresSqlSupport.scalar;
 
 import dev.underway.activities.DatabaseActivities;
 import dev.underway.activities.Failures;
-import dev.underway.activities.local.LocalPostgres;
+import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.TargetRef;

@@ -31,7 +31,8 @@ public final class RequestValidation {
   /** Gate ids are phase names, typed by operators. */
   private static final Pattern PHASE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9_.]{0,62})?");
 
-  private static final Set<String> SSL_MODES =
+  /** The JDBC {@code sslmode}s there are: the one list, which the activities check too. */
+  public static final Set<String> SSL_MODES =
       Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
   /** More nodes than this in one phase is refused as a probable typo. */

@@ -1,36 +1,23 @@
 package dev.underway.activities.kubernetes.real;
 
-import dev.underway.activities.support.LogTail;
+import dev.underway.local.LocalProcess;
+import dev.underway.local.LogTail;
+import dev.underway.local.PortTakenException;
+import dev.underway.local.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One process of the test control plane, its output in a log file. Starting it waits until a
- * readiness probe answers; a process that exits first fails the start with the end of its log,
- * as {@link PortTakenException} when it could not bind a port (free when looked up, taken since:
- * the caller starts it again on other ports).
+ * One process of the test control plane, its output in a log file: a {@link LocalProcess}, as
+ * every local server is. Starting it waits until a readiness probe answers; a process that exits
+ * first fails the start with the end of its log, as a {@link PortTakenException} when it could
+ * not bind a port (free when looked up, taken since: {@link #withPortRetries} starts it again on
+ * other ports). Closing it is SIGTERM, then SIGKILL after 15 s.
  */
-final class KubeProcess implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(KubeProcess.class);
-
-  /** How many times a component is started on new ports when the ones it got were taken. */
-  static final int PORT_ATTEMPTS = 3;
-
-  /** The process could not bind a port that was free when it was chosen. */
-  static final class PortTakenException extends IOException {
-    PortTakenException(String message) {
-      super(message);
-    }
-  }
+record KubeProcess(String name, LocalProcess process, Path logFile) implements AutoCloseable {
 
   /** A readiness check; false (or an exception) means not yet. */
   @FunctionalInterface
@@ -38,84 +25,40 @@ final class KubeProcess implements AutoCloseable {
     boolean ready() throws Exception;
   }
 
-  /** Starts a component with the ports it is given; retried on {@link PortTakenException}. */
-  @FunctionalInterface
-  interface Launch {
-    KubeProcess start(int attempt) throws IOException;
-  }
-
-  private final String name;
-  private final Process process;
-  private final Path logFile;
-
-  private KubeProcess(String name, Process process, Path logFile) {
-    this.name = name;
-    this.process = process;
-    this.logFile = logFile;
-  }
-
-  /** Runs {@code launch} until a start does not fail on a taken port, {@value #PORT_ATTEMPTS} at most. */
-  static KubeProcess withPortRetries(String name, Launch launch) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return launch.start(attempt);
-      } catch (PortTakenException e) {
-        if (attempt >= PORT_ATTEMPTS) {
-          throw e;
-        }
-        log.warn("{}: a port was taken before it bound it; starting it again on other ports", name);
-      }
-    }
+  /** Runs {@code launch} until a start does not fail on a taken port ({@link Ports#ATTEMPTS}). */
+  static KubeProcess withPortRetries(String name, Ports.Start<KubeProcess> launch)
+      throws IOException {
+    return Ports.retryingTakenPorts(name, launch);
   }
 
   /** Starts {@code command}, its output in {@code logFile}, and waits for {@code probe}. */
   static KubeProcess start(String name, List<String> command, Path logFile, Duration timeout,
       Probe probe) throws IOException {
     Files.deleteIfExists(logFile);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(logFile.toFile()).start();
+    LocalProcess process = LocalProcess.start(name, new ProcessBuilder(command)
+            .redirectErrorStream(true).redirectOutput(logFile.toFile()),
+        LocalProcess.SIGTERM, Duration.ofSeconds(15), false);
     KubeProcess started = new KubeProcess(name, process, logFile);
-    log.info("Started {} (pid {})", name, process.pid());
     try {
-      started.awaitReady(timeout, probe);
+      process.awaitReady(timeout, Duration.ofMillis(200), () -> {
+        try {
+          return probe.ready() ? null : "not ready";
+        } catch (Exception notYet) {
+          return notYet.toString();
+        }
+      }, last -> {
+        String tail = started.tail();
+        String message = name + " exited" + process.exitCode() + " before it was ready; the end"
+            + " of " + logFile + ":\n" + tail;
+        return tail.contains("address already in use")
+            ? new PortTakenException(message) : new IOException(message);
+      }, last -> new IOException(name + " was not ready within " + timeout + " (last probe: "
+          + last + "); the end of " + logFile + ":\n" + started.tail()));
     } catch (IOException | RuntimeException e) {
       started.close();
       throw e;
     }
     return started;
-  }
-
-  private void awaitReady(Duration timeout, Probe probe) throws IOException {
-    Instant deadline = Instant.now().plus(timeout);
-    Exception last = null;
-    try {
-      while (true) {
-        if (!process.isAlive()) {
-          String tail = tail();
-          String message = name + " exited with code " + process.exitValue()
-              + " before it was ready; the end of " + logFile + ":\n" + tail;
-          throw tail.contains("address already in use")
-              ? new PortTakenException(message) : new IOException(message);
-        }
-        try {
-          if (probe.ready()) {
-            return;
-          }
-        } catch (Exception notYet) {
-          last = notYet;
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new IOException(name + " was not ready within " + timeout
-              + (last == null ? "" : " (last probe: " + last + ")") + "; the end of " + logFile
-              + ":\n" + tail());
-        }
-        // The pause between two probes is a wait for the process to exit: a crash ends it.
-        process.waitFor(200, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting " + name, e);
-    }
   }
 
   boolean isAlive() {
@@ -126,37 +69,17 @@ final class KubeProcess implements AutoCloseable {
     return process.pid();
   }
 
-  String name() {
-    return name;
-  }
-
   String tail() {
     return LogTail.of(logFile, 0, 30);
   }
 
-  /** SIGTERM, then SIGKILL after 15 s. */
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        log.warn("{} (pid {}) did not stop within 15 s of SIGTERM; killing it", name, pid());
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-    log.info("Stopped {} (pid {})", name, pid());
+    process.stop();
   }
 
   /** A TCP port on 127.0.0.1 that is free now (another process may take it before it is bound). */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return Ports.freeLoopbackPort();
   }
 }

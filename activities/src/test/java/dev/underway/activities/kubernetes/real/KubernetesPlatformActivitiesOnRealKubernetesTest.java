@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.underway.activities.Failures;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
+import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import dev.underway.model.NodesReady;
@@ -254,7 +255,8 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
   void awaitNodesReadyResumesFromTheLastHeartbeatOnARetry() {
     TargetRef target = at(0);
     testEnv.setHeartbeatDetails(new NodesReady(0, 1)); // what the previous attempt reported
-    Logger logger = (Logger) LoggerFactory.getLogger(KubernetesPlatformActivities.class);
+    // every waiting activity resumes through HeartbeatWait, which says so
+    Logger logger = (Logger) LoggerFactory.getLogger(HeartbeatWait.class);
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     logger.addAppender(logs);
@@ -264,7 +266,8 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
       logger.detachAppender(logs);
     }
     assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
-        .anySatisfy(line -> assertThat(line).contains("Resuming").contains("0/1"));
+        .anySatisfy(line -> assertThat(line).contains("Resuming the wait for 1 Ready nodes of")
+            .contains("NodesReady[ready=0, wanted=1]"));
   }
 
   // ---- the disruption budget -----------------------------------------------------------------
