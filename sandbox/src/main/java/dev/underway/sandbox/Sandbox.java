@@ -76,6 +76,9 @@ public final class Sandbox implements AutoCloseable {
   public static final TargetRef TARGET =
       TargetRef.local("sandbox", LocalCluster.DEFAULT_DATABASE);
 
+  /** The phase of the load before the run: Phase 0, the baseline every phase is compared with. */
+  static final String BASELINE_PHASE = "phase-0";
+
   /** Who the sandbox says approved when {@code --auto-approve} is on. */
   public static final String AUTO_APPROVER = "sandbox-auto-approve";
 
@@ -92,6 +95,8 @@ public final class Sandbox implements AutoCloseable {
   private LoadGenerator load;
   private Path dataDir;
   private boolean deleteDataDir;
+  /** The run's steps, marked in the load at the times the run recorded them. */
+  private RunMarks marks;
 
   public Sandbox(SandboxOptions options, PrintWriter out) {
     this.options = options;
@@ -123,6 +128,7 @@ public final class Sandbox implements AutoCloseable {
     warmUp();
     settle("baseline", options.settle());
 
+    marks = new RunMarks(load, BASELINE_PHASE);
     ClusterEvolutionWorkflow run = startRun();
     Instant evolutionStart = Instant.now();
     EvolutionResult result = watch(run, answers);
@@ -140,6 +146,22 @@ public final class Sandbox implements AutoCloseable {
     out.println("Report: " + written.html() + "  (JSON: " + written.json() + ")");
     out.flush();
     return new Outcome(result, report, written.json(), written.html(), wallTime);
+  }
+
+  /**
+   * After {@link #run}: keeps Temporal (and its Web UI), the worker and the database up, so the
+   * finished run can be looked at and queried, until {@link #close()} (Ctrl-C).
+   */
+  public void keepUp() throws InterruptedException {
+    if (temporal.uiUrl() != null) {
+      out.println("Temporal and its Web UI stay up: the run is at " + runUrl(runId));
+    } else {
+      out.println("Temporal stays up at " + temporal.address() + " (embedded: no Web UI); the"
+          + " run is " + runId);
+    }
+    out.println("Ctrl-C stops everything.");
+    out.flush();
+    closing.await();
   }
 
   // ---- start-up ------------------------------------------------------------------------------
@@ -251,20 +273,11 @@ public final class Sandbox implements AutoCloseable {
     String id = runId;
     GateAnswers prompt = answers == null || options.autoApprove() ? null
         : GateAnswers.start(answers);
-    String lastPhase = null;
-    String lastStep = null;
     String announcedGate = null;
     Progress progress = new Progress(out, options.liveProgress());
     while (true) {
       RunStatus s = run.status();
-      String phase = s.currentPhase() == null ? lastPhase : s.currentPhase();
-      String step = s.currentStep() == null ? lastStep : s.currentStep();
-      if (phase != null && step != null
-          && (!phase.equals(lastPhase) || !step.equals(lastStep))) {
-        load.mark(phase, step);
-        lastPhase = phase;
-        lastStep = step;
-      }
+      marks.update(s.timeline());
       GateView gate = s.openGate();
       // a gate reopens (same name, new plan) when the cluster moved after an approval
       if (gate != null && !(gate.gate() + "@" + gate.openedAt()).equals(announcedGate)) {
@@ -291,7 +304,8 @@ public final class Sandbox implements AutoCloseable {
         try {
           return Outcomes.of(untyped, EvolutionResult.class);
         } catch (RuntimeException e) {
-          return new EvolutionResult(RunState.FAILED, phase + "/" + step, s.message(),
+          return new EvolutionResult(RunState.FAILED, s.currentPhase() + "/" + s.currentStep(),
+              s.message(),
               List.of(), List.of(), s.decisions());
         }
       }
@@ -361,16 +375,11 @@ public final class Sandbox implements AutoCloseable {
     if (d.isZero()) {
       return;
     }
-    load.mark(step.equals("baseline") ? "phase-0" : lastPhaseName(), step);
+    load.mark(marks == null ? BASELINE_PHASE : marks.phase(), step);
     out.println("Load " + step + " for " + d.toSeconds() + " s ...");
     if (closing.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new InterruptedException("the sandbox is stopping");
     }
-  }
-
-  private String lastPhaseName() {
-    String s = load.snapshot().phase();
-    return s == null ? "phase-2" : s;
   }
 
   // ---- directories and shutdown --------------------------------------------------------------
@@ -396,6 +405,11 @@ public final class Sandbox implements AutoCloseable {
   /** The PostgreSQL cluster, for inspection; null with another engine. */
   public LocalPostgresCluster cluster() {
     return database instanceof LocalPostgresCluster c ? c : null;
+  }
+
+  /** The run's workflow id (null before it started). */
+  public String runId() {
+    return runId;
   }
 
   public WorkflowClient client() {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             + " real server processes at Phase 0, load running throughout, a worker, and a"
             + " ClusterEvolution run to Phase 2. Gates are approved at the prompt (y/n), from"
             + " the CLI or UI, or with --auto-approve. Writes a report per phase (JSON and"
-            + " HTML). Ctrl-C stops everything it started."})
+            + " HTML). Ctrl-C stops everything it started; --keep-ui keeps Temporal and its"
+            + " Web UI up after the run until then."})
 class SandboxCommand implements Callable<Integer> {
 
   @ParentCommand Underway underway;
@@ -88,6 +89,11 @@ class SandboxCommand implements Callable<Integer> {
           + " after it (ISO-8601). Default: ${DEFAULT-VALUE}.")
   Duration settle;
 
+  @Option(names = "--keep-ui",
+      description = "After the run, keep Temporal and its Web UI (and the worker and the"
+          + " database) up until Ctrl-C, to look at the finished run.")
+  boolean keepUi;
+
   @Option(names = "--benchmark",
       description = "Also write benchmark.json: per phase ops/s and p99 as ratios to the Phase 0"
           + " baseline, the evolution's wall time, and whether the targets held (no failed"
@@ -126,16 +132,13 @@ class SandboxCommand implements Callable<Integer> {
         out.print(b.text());
         out.println("Benchmark: " + b.write(o.reportDir()));
       }
-      if (outcome.result().state() != RunState.COMPLETED) {
-        err.println("underway sandbox: the run ended " + outcome.result().state());
-        return ExitCodes.FAILED;
+      int exit = exitCode(outcome, err);
+      if (keepUi) {
+        err.flush();
+        out.flush();
+        sandbox.keepUp();
       }
-      if (outcome.failedOperations() > 0) {
-        err.println("underway sandbox: " + outcome.failedOperations()
-            + " client operations failed during the evolution (see the report)");
-        return ExitCodes.FAILED;
-      }
-      return ExitCodes.OK;
+      return exit;
     } catch (InterruptedException e) {
       err.println("underway sandbox: stopped before the run finished");
       return ExitCodes.FAILED;
@@ -151,5 +154,19 @@ class SandboxCommand implements Callable<Integer> {
       err.flush();
       out.flush();
     }
+  }
+
+  /** OK when the run completed with no failed client operation; else says why. */
+  private static int exitCode(Sandbox.Outcome outcome, PrintWriter err) {
+    if (outcome.result().state() != RunState.COMPLETED) {
+      err.println("underway sandbox: the run ended " + outcome.result().state());
+      return ExitCodes.FAILED;
+    }
+    if (outcome.failedOperations() > 0) {
+      err.println("underway sandbox: " + outcome.failedOperations()
+          + " client operations failed during the evolution (see the report)");
+      return ExitCodes.FAILED;
+    }
+    return ExitCodes.OK;
   }
 }

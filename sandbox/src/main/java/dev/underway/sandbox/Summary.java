@@ -26,6 +26,14 @@ final class Summary {
     LoadReport.OperationStats t = report.total().all();
     b.append(String.format(Locale.ROOT, "%-10s %10d %8d %9s %9s %9s%n", "total", t.ok(),
         t.failed(), ms(t.p50Ms()), ms(t.p99Ms()), ms(t.maxMs())));
+    if (!report.waits().isEmpty()) {
+      b.append("Waiting at gates (not in the phases' figures):");
+      for (LoadReport.PhaseReport w : report.waits()) {
+        b.append(' ').append(w.phase()).append(' ')
+            .append(human(Duration.ofMillis(w.durationMs())));
+      }
+      b.append('\n');
+    }
     long retries = report.total().retries();
     if (retries > 0) {
       b.append(String.format(Locale.ROOT, "%d statement(s) retried at the database's request"

@@ -2,9 +2,14 @@ package dev.underway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
+import dev.underway.kernel.Timeline;
+import dev.underway.kernel.TimelineEntry;
+import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import java.io.PrintWriter;
@@ -17,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,6 +68,8 @@ class SandboxEndToEndTest {
       assertThat(phase2.readsServedByStandby()).as("reader path served by standbys")
           .isPositive();
       assertThat(Files.readString(outcome.reportHtml())).contains("<svg").contains("phase-2");
+      marksAreTheRunsTimeline(report, sandbox.client().newWorkflowStub(
+          ClusterEvolutionWorkflow.class, sandbox.runId()).status().timeline());
       assertThat(ReportWriter.read(outcome.reportJson())).isEqualTo(report);
 
       Benchmark benchmark = Benchmark.of(outcome);
@@ -144,6 +152,42 @@ class SandboxEndToEndTest {
     try (ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
+    }
+  }
+
+  /**
+   * Every step and gate of the run is a mark at the time the run's own timeline recorded it,
+   * in order; each phase's figures leave its gate waits out.
+   */
+  private static void marksAreTheRunsTimeline(LoadReport report, List<TimelineEntry> timeline) {
+    Instant start = Instant.parse(report.startedAt());
+    List<LoadReport.Mark> runMarks = report.marks().stream()
+        .filter(m -> m.kind() != LoadReport.MarkKind.LOAD).toList();
+    assertThat(runMarks).hasSameSizeAs(timeline);
+    String phase = Sandbox.BASELINE_PHASE;
+    for (int i = 0; i < timeline.size(); i++) {
+      TimelineEntry e = timeline.get(i);
+      LoadReport.Mark m = runMarks.get(i);
+      phase = Timeline.RUN.equals(e.phase()) ? phase : e.phase();
+      assertThat(m.phase() + "/" + m.step()).isEqualTo(phase + "/" + e.step());
+      assertThat(m.kind()).isEqualTo(e.step().equals(Run.GATE) ? LoadReport.MarkKind.GATE
+          : LoadReport.MarkKind.STEP);
+      assertThat(m.offsetMs()).as("%s at %s", e.step(), e.at())
+          .isCloseTo(Duration.between(start, Instant.parse(e.at())).toMillis(), within(1L));
+    }
+    assertThat(report.waits()).extracting(LoadReport.PhaseReport::phase)
+        .containsExactly("phase-1", "phase-2");
+    for (LoadReport.PhaseReport wait : report.waits()) {
+      long waited = 0;
+      List<LoadReport.Mark> marks = report.marks();
+      for (int i = 0; i + 1 < marks.size(); i++) {
+        if (marks.get(i).kind() == LoadReport.MarkKind.GATE
+            && marks.get(i).phase().equals(wait.phase())) {
+          waited += marks.get(i + 1).offsetMs() - marks.get(i).offsetMs();
+        }
+      }
+      assertThat(wait.durationMs()).as("%s at its gates", wait.phase())
+          .isCloseTo(waited, within((long) marks.size()));
     }
   }
 }

@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
 class SummaryTest {
 
   private static LoadReport report(long retries) {
+    return report(retries, List.of());
+  }
+
+  private static LoadReport report(long retries, List<PhaseReport> waits) {
     OperationStats all = new OperationStats(1200, 0, 0.5, 2.5, 9.0);
     PhaseReport phase = new PhaseReport("phase-1", List.of("scale"), 0, 6000, all, all, all,
         200.0, 0, retries, 0, 0, 0, 0, 0);
     return new LoadReport("2026-01-01T00:00:00Z", 6000, 200, 4, 50, phase, List.of(phase),
-        List.of(), List.of(), "phase-1", List.of(), List.of());
+        waits, List.of(), List.of(), "phase-1", List.of(), List.of());
   }
 
   private static final EvolutionResult DONE =
@@ -32,7 +36,17 @@ class SummaryTest {
         .contains("Evolution took 1m15s; sandbox ran 1m30s.")
         .containsPattern("phase-1\\s+1200\\s+0\\s+0\\.5\\s+2\\.5\\s+9\\.0\\s+200\\.0\\s+6s")
         .containsPattern("total\\s+1200\\s+0")
-        .doesNotContain("retried");
+        .doesNotContain("retried").doesNotContain("gates");
+  }
+
+  @Test
+  void timeAtGatesIsSaidApartFromThePhases() {
+    OperationStats none = new OperationStats(40, 0, 0.5, 2.5, 9.0);
+    PhaseReport waited = new PhaseReport("phase-1", List.of("gate"), 0, 125_000, none, none,
+        none, 0.3, 0, 0, 0, 0, 0, 0, 0);
+    String table = Summary.table(report(0, List.of(waited)), DONE, Duration.ofSeconds(5),
+        Duration.ofSeconds(6));
+    assertThat(table).contains("Waiting at gates (not in the phases' figures): phase-1 2m05s");
   }
 
   @Test

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code button(text)}: the first visible, enabled button, menu item or link
  * whose text is exactly {@code text}.
  */
-final class CdpPage implements AutoCloseable {
+public final class CdpPage implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
@@ -102,7 +102,7 @@ final class CdpPage implements AutoCloseable {
   }
 
   /** A fixed viewport, so screenshots have the same size on every machine. */
-  void viewport(int width, int height) {
+  public void viewport(int width, int height) {
     send("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width)
         .put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
   }
@@ -115,12 +115,12 @@ final class CdpPage implements AutoCloseable {
     send("Page.reload", JSON.createObjectNode().put("ignoreCache", true));
   }
 
-  void navigate(String url) {
+  public void navigate(String url) {
     send("Page.navigate", JSON.createObjectNode().put("url", url));
   }
 
   /** Evaluates a JavaScript expression (with the {@link #BY_TEXT} helpers) and returns its value. */
-  JsonNode eval(String expression) {
+  public JsonNode eval(String expression) {
     JsonNode result = send("Runtime.evaluate", JSON.createObjectNode()
         .put("expression", "(() => {" + BY_TEXT + "return (" + expression + ");})()")
         .put("returnByValue", true).put("awaitPromise", true));
@@ -136,7 +136,7 @@ final class CdpPage implements AutoCloseable {
   }
 
   /** The page's visible text. */
-  String text() {
+  public String text() {
     return eval("document.body ? document.body.innerText : ''").asText();
   }
 
@@ -193,7 +193,7 @@ final class CdpPage implements AutoCloseable {
   }
 
   /** Saves a PNG of the whole page (beyond the window when the page is longer). */
-  Path screenshot(Path file) throws IOException {
+  public Path screenshot(Path file) throws IOException {
     JsonNode shot = send("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")
         .put("captureBeyondViewport", true));
     Files.createDirectories(file.toAbsolutePath().getParent());

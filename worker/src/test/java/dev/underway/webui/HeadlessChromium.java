@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Assumptions;
  * how to enable them; in CI ({@link EndToEnd#required()}) they are required, so a missing
  * browser fails them.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
   static final String BINARY_ENV = "UNDERWAY_CHROMIUM";
   static final String HOW_TO_ENABLE = "chromium not found: install it with"
       + " `apt-get install chromium` (or set " + BINARY_ENV + ") to run the Web UI tests";
@@ -58,7 +58,7 @@ final class HeadlessChromium implements AutoCloseable {
     return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 
-  static Path requireOrSkip() {
+  public static Path requireOrSkip() {
     Optional<Path> binary = findBinary(System.getenv());
     if (binary.isEmpty() && EndToEnd.required()) {
       throw new IllegalStateException("end-to-end tests are required here ("
@@ -73,7 +73,7 @@ final class HeadlessChromium implements AutoCloseable {
    *
    * @param profile a fresh, empty directory for the browser profile and its log
    */
-  static HeadlessChromium start(Path binary, Path profile, int width, int height,
+  public static HeadlessChromium start(Path binary, Path profile, int width, int height,
       Duration timeout) throws IOException {
     Files.createDirectories(profile);
     Path logFile = profile.resolveSibling(profile.getFileName() + ".log");
@@ -96,7 +96,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  CdpPage page() {
+  public CdpPage page() {
     return page;
   }
 

@@ -2,11 +2,14 @@ package dev.underway.sandbox.load;
 
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.LoadReport.BaselineRatio;
+import dev.underway.kernel.Run;
 import dev.underway.sandbox.report.LoadReport.Mark;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.sandbox.report.LoadReport.PhaseReport;
 import dev.underway.sandbox.report.LoadReport.TimelinePoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,26 +17,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns recorded intervals into phases (summing the segments between marks), a per-second
- * timeline and the recent window behind {@link LoadSnapshot}. Not thread-safe: the generator
- * calls it under one lock, from the collecting thread and from {@code mark}.
+ * Turns recorded intervals into phases, a per-second timeline and the recent window behind
+ * {@link LoadSnapshot}. Not thread-safe: the generator calls it under one lock, from the
+ * collecting thread and from {@code mark}.
+ *
+ * <p>Marks may arrive late: the run's steps are read from its timeline a poll after they
+ * happened, and carry the time the run recorded. So an interval is attributed to a phase only
+ * once it is {@link #HOLD} old (until then it is pending, and a report counts it where the marks
+ * known so far put it), by its midpoint: the segment between two marks that holds the middle of
+ * the interval gets it. A mark made now (the sandbox's own) cuts an interval exactly where it
+ * is made; a late one is exact to half an interval (half a second). A mark older than the
+ * attributed past is moved forward to it, and says so in the log.
  */
 final class Aggregator {
 
+  private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
   private static final long SECOND = 1_000_000_000L;
   private static final long RECENT_WINDOW = 5 * SECOND;
+  /** How long an interval waits for late marks before it is attributed for good. */
+  static final long HOLD = 30 * SECOND;
 
+  /** A mark, in nanoseconds since the start. */
+  private record Segment(long offsetNanos, String phase, String step, MarkKind kind) {}
+
+  /** An interval not yet attributed. */
+  private record Pending(long beginNanos, long endNanos, Tally tally) {}
+
+  /** What one phase got for good: while changing and while waiting at its gates. */
   private static final class PhaseAcc {
-    final Tally tally = new Tally();
-    final LinkedHashSet<String> steps = new LinkedHashSet<>();
-    final long firstOffsetNanos;
-    long closedNanos;
-
-    PhaseAcc(long firstOffsetNanos) {
-      this.firstOffsetNanos = firstOffsetNanos;
-    }
+    final Tally changing = new Tally();
+    final Tally waiting = new Tally();
   }
 
   private static final class SecondAcc {
@@ -49,37 +66,41 @@ final class Aggregator {
   private record Recent(long startNanos, long endNanos, long ok, long failed, Histogram latency) {}
 
   private final long startNanos;
-  private final Map<String, PhaseAcc> phases = new LinkedHashMap<>();
-  private final List<Mark> marks = new ArrayList<>();
+  private final List<Segment> segments = new ArrayList<>();
+  private final Map<String, PhaseAcc> attributed = new HashMap<>();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final TreeMap<Long, SecondAcc> openSeconds = new TreeMap<>();
   private final List<TimelinePoint> timeline = new ArrayList<>();
   private final ArrayDeque<Recent> recent = new ArrayDeque<>();
   private final Tally total = new Tally();
-  private String phase;
-  private String step;
-  private long segmentStartNanos;
   private long lastEndNanos;
+  private long attributedUntilNanos;
 
   Aggregator(long startNanos, String phase, String step) {
     this.startNanos = startNanos;
     this.lastEndNanos = startNanos;
-    enter(phase, step, startNanos);
+    this.attributedUntilNanos = startNanos;
+    segments.add(new Segment(0, phase, step, MarkKind.LOAD));
   }
 
+  /** The phase of the latest mark. */
   String phase() {
-    return phase;
+    return segments.get(segments.size() - 1).phase();
   }
 
   String step() {
-    return step;
+    return segments.get(segments.size() - 1).step();
   }
 
   /** Adds the interval that ended at {@code endNanos} (it began where the previous one ended). */
   void add(IntervalRecorder.Interval interval, long endNanos) {
     long begin = lastEndNanos;
     lastEndNanos = Math.max(endNanos, begin);
-    phases.get(phase).tally.add(interval);
-    total.add(interval);
+    Tally tally = new Tally();
+    tally.add(interval);
+    total.add(tally);
+    pending.addLast(new Pending(begin, lastEndNanos, tally));
+    attributeUntil(lastEndNanos - HOLD);
 
     long second = (begin - startNanos) / SECOND;
     Iterator<Map.Entry<Long, SecondAcc>> it = openSeconds.entrySet().iterator();
@@ -91,32 +112,63 @@ final class Aggregator {
       }
     }
     SecondAcc acc = openSeconds.computeIfAbsent(second, s -> new SecondAcc());
-    Histogram latency = interval.readLatency.copy();
-    latency.add(interval.writeLatency);
+    Histogram latency = tally.all();
     acc.latency.add(latency);
-    long ok = interval.readsOk.sum() + interval.writesOk.sum();
-    long failed = interval.readsFailed.sum() + interval.writesFailed.sum();
-    acc.ok += ok;
-    acc.failed += failed;
+    acc.ok += tally.ok();
+    acc.failed += tally.failed();
 
-    recent.addLast(new Recent(begin, lastEndNanos, ok, failed, latency));
+    recent.addLast(new Recent(begin, lastEndNanos, tally.ok(), tally.failed(), latency));
     while (!recent.isEmpty() && recent.peekFirst().endNanos() < lastEndNanos - RECENT_WINDOW) {
       recent.removeFirst();
     }
   }
 
-  /** Closes the current segment at {@code nowNanos} and opens one for {@code phase}/{@code step}. */
-  void mark(String newPhase, String newStep, long nowNanos) {
-    phases.get(phase).closedNanos += nowNanos - segmentStartNanos;
-    enter(newPhase, newStep, nowNanos);
+  /**
+   * From {@code atNanos} (a {@link System#nanoTime()} reading, possibly in the past) until the
+   * next mark, the load belongs to {@code phase}/{@code step}. Repeating the latest mark
+   * changes nothing.
+   */
+  void mark(String phase, String step, MarkKind kind, long atNanos) {
+    Segment last = segments.get(segments.size() - 1);
+    if (last.phase().equals(phase) && last.step().equals(step) && last.kind() == kind) {
+      return;
+    }
+    long at = atNanos;
+    if (at < attributedUntilNanos) {
+      log.warn("Mark {}/{} came {} ms after the load before it was counted; it is moved to"
+          + " where counting stands", phase, step, (attributedUntilNanos - at) / 1_000_000);
+      at = attributedUntilNanos;
+    }
+    Segment s = new Segment(at - startNanos, phase, step, kind);
+    int i = segments.size();
+    while (i > 0 && segments.get(i - 1).offsetNanos() > s.offsetNanos()) {
+      i--;
+    }
+    segments.add(i, s);
   }
 
-  private void enter(String newPhase, String newStep, long nowNanos) {
-    phase = newPhase;
-    step = newStep;
-    segmentStartNanos = nowNanos;
-    phases.computeIfAbsent(newPhase, p -> new PhaseAcc(nowNanos - startNanos)).steps.add(newStep);
-    marks.add(new Mark((nowNanos - startNanos) / 1_000_000, newPhase, newStep));
+  /** Attributes, for good, every pending interval that ended by {@code untilNanos}. */
+  private void attributeUntil(long untilNanos) {
+    while (!pending.isEmpty() && pending.peekFirst().endNanos() <= untilNanos) {
+      Pending p = pending.removeFirst();
+      Segment s = segmentAt(p);
+      PhaseAcc acc = attributed.computeIfAbsent(s.phase(), k -> new PhaseAcc());
+      (s.kind() == MarkKind.GATE ? acc.waiting : acc.changing).add(p.tally());
+      attributedUntilNanos = Math.max(attributedUntilNanos, p.endNanos());
+    }
+  }
+
+  /** The segment that holds the middle of {@code p}. */
+  private Segment segmentAt(Pending p) {
+    long middle = (p.beginNanos() + p.endNanos()) / 2 - startNanos;
+    Segment found = segments.get(0);
+    for (Segment s : segments) {
+      if (s.offsetNanos() > middle) {
+        break;
+      }
+      found = s;
+    }
+    return found;
   }
 
   LoadSnapshot snapshot(long nowNanos, boolean readerPathInUse) {
@@ -134,18 +186,43 @@ final class Aggregator {
     long span = lastEndNanos - from;
     double opsPerSecond = span > 0 ? okLastSecond * (double) SECOND / span : 0;
     Double p99 = window.getTotalCount() == 0 ? null : Tally.ms(window.getValueAtPercentile(99));
-    return new LoadSnapshot((nowNanos - startNanos) / 1_000_000, phase, step,
+    return new LoadSnapshot((nowNanos - startNanos) / 1_000_000, phase(), step(),
         round(opsPerSecond), total.ok(), total.failed(), total.missed, p99, readerPathInUse);
   }
 
   LoadReport report(long nowNanos, String startedAt, LoadOptions options,
       List<LoadReport.ErrorSample> errors) {
+    Map<String, PhaseAcc> tallies = talliesWithPending();
+    Map<String, long[]> nanos = new LinkedHashMap<>(); // phase -> {changing, waiting}
+    Map<String, LinkedHashSet<String>> steps = new LinkedHashMap<>();
+    Map<String, Long> firstOffset = new HashMap<>();
+    Map<String, Long> firstWait = new HashMap<>();
+    List<Mark> marks = new ArrayList<>();
+    for (int i = 0; i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      long end = i + 1 < segments.size() ? segments.get(i + 1).offsetNanos()
+          : nowNanos - startNanos;
+      boolean gate = s.kind() == MarkKind.GATE;
+      nanos.computeIfAbsent(s.phase(), k -> new long[2])[gate ? 1 : 0] +=
+          Math.max(0, end - s.offsetNanos());
+      steps.computeIfAbsent(s.phase(), k -> new LinkedHashSet<>()).add(s.step());
+      firstOffset.putIfAbsent(s.phase(), s.offsetNanos());
+      if (gate) {
+        firstWait.putIfAbsent(s.phase(), s.offsetNanos());
+      }
+      marks.add(new Mark(s.offsetNanos() / 1_000_000, s.phase(), s.step(), s.kind()));
+    }
     List<PhaseReport> phaseReports = new ArrayList<>();
-    for (Map.Entry<String, PhaseAcc> e : phases.entrySet()) {
-      PhaseAcc acc = e.getValue();
-      long nanos = acc.closedNanos + (e.getKey().equals(phase) ? nowNanos - segmentStartNanos : 0);
-      phaseReports.add(phaseReport(e.getKey(), new ArrayList<>(acc.steps),
-          acc.firstOffsetNanos, nanos, acc.tally));
+    List<PhaseReport> waits = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : nanos.entrySet()) {
+      String name = e.getKey();
+      PhaseAcc acc = tallies.getOrDefault(name, new PhaseAcc());
+      phaseReports.add(phaseReport(name, new ArrayList<>(steps.get(name)),
+          firstOffset.get(name), e.getValue()[0], acc.changing));
+      if (firstWait.containsKey(name)) {
+        waits.add(phaseReport(name, List.of(Run.GATE), firstWait.get(name), e.getValue()[1],
+            acc.waiting));
+      }
     }
     PhaseReport totalReport = phaseReport("total", List.of(), 0, nowNanos - startNanos, total);
 
@@ -175,7 +252,24 @@ final class Aggregator {
     }
     return new LoadReport(startedAt, (nowNanos - startNanos) / 1_000_000,
         options.opsPerSecond(), options.threads(), options.writePercent(), totalReport,
-        phaseReports, points, marks, baselinePhase, ratios, errors);
+        phaseReports, waits, points, marks, baselinePhase, ratios, errors);
+  }
+
+  /** What each phase got for good plus where the marks so far put the pending intervals. */
+  private Map<String, PhaseAcc> talliesWithPending() {
+    Map<String, PhaseAcc> out = new HashMap<>();
+    attributed.forEach((phase, acc) -> {
+      PhaseAcc copy = new PhaseAcc();
+      copy.changing.add(acc.changing);
+      copy.waiting.add(acc.waiting);
+      out.put(phase, copy);
+    });
+    for (Pending p : pending) {
+      Segment s = segmentAt(p);
+      PhaseAcc acc = out.computeIfAbsent(s.phase(), k -> new PhaseAcc());
+      (s.kind() == MarkKind.GATE ? acc.waiting : acc.changing).add(p.tally());
+    }
+    return out;
   }
 
   private static PhaseReport phaseReport(String name, List<String> steps, long firstOffsetNanos,

@@ -2,12 +2,14 @@ package dev.underway.sandbox.load;
 
 import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -99,6 +101,8 @@ public final class LoadGenerator implements AutoCloseable {
   private long startNanos;
   private long stopNanos;
   private String startedAt;
+  /** The wall-clock time of {@link #startNanos}: run marks are converted through it. */
+  private Instant startedAtInstant;
   private boolean started;
   private boolean stopped;
 
@@ -131,7 +135,8 @@ public final class LoadGenerator implements AutoCloseable {
       }
       targets = readTargets();
       startNanos = System.nanoTime();
-      startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+      startedAtInstant = Instant.now();
+      startedAt = startedAtInstant.truncatedTo(ChronoUnit.MILLIS).toString();
       aggregator = new Aggregator(startNanos, initialPhase, initialStep);
       currentPhase = initialPhase;
       running = true;
@@ -165,8 +170,8 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Starts a new segment: what follows belongs to {@code phase}/{@code step}. Segments of the same
-   * phase are summed in the report. Repeating the current phase and step changes nothing.
+   * Starts a new segment now: what follows belongs to {@code phase}/{@code step}. Segments of
+   * the same phase are summed in the report. Repeating the latest mark changes nothing.
    */
   public void mark(String phase, String step) {
     Objects.requireNonNull(phase, "phase");
@@ -177,13 +182,31 @@ public final class LoadGenerator implements AutoCloseable {
         initialStep = s;
         return;
       }
-      if (stopped || (phase.equals(aggregator.phase()) && s.equals(aggregator.step()))) {
+      if (stopped) {
         return;
       }
       long now = System.nanoTime();
-      aggregator.add(recorder.swap(), now);
-      aggregator.mark(phase, s, now);
-      currentPhase = phase;
+      aggregator.add(recorder.swap(), now); // the segment starts exactly here
+      aggregator.mark(phase, s, MarkKind.LOAD, now);
+      currentPhase = aggregator.phase();
+    }
+  }
+
+  /**
+   * A step of the run, marked at the time the run recorded it ({@code at}, usually a poll ago):
+   * from then until the next mark, the load belongs to {@code phase}/{@code step}, and to the
+   * phase's gate wait when {@code kind} is {@link MarkKind#GATE}.
+   */
+  public void mark(String phase, String step, MarkKind kind, Instant at) {
+    Objects.requireNonNull(phase, "phase");
+    Objects.requireNonNull(kind, "kind");
+    synchronized (lock) {
+      if (!started || stopped) {
+        throw new IllegalStateException("marks of the run need the load running");
+      }
+      long sinceStart = Duration.between(startedAtInstant, at).toNanos();
+      aggregator.mark(phase, step == null ? "" : step, kind, startNanos + sinceStart);
+      currentPhase = aggregator.phase();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.underway.sandbox.report;
 import dev.underway.sandbox.report.LoadReport.BaselineRatio;
 import dev.underway.sandbox.report.LoadReport.ErrorSample;
 import dev.underway.sandbox.report.LoadReport.Mark;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.sandbox.report.LoadReport.OperationStats;
 import dev.underway.sandbox.report.LoadReport.PhaseReport;
 import dev.underway.sandbox.report.LoadReport.TimelinePoint;
@@ -18,7 +19,13 @@ final class HtmlReport {
   private static final int WIDTH = 960;
   private static final int LEFT = 64;
   private static final int RIGHT = 24;
-  private static final int TOP = 28;
+  /** Mark labels sit in lanes above the charts; a label goes in the first lane it fits. */
+  private static final int LANES = 4;
+  private static final int LANE_HEIGHT = 13;
+  private static final int LABELS_TOP = 6;
+  /** Width of a 10px label character, rounded up (checked in a browser by a test). */
+  private static final double LABEL_CHAR_WIDTH = 6.6;
+  private static final int TOP = LABELS_TOP + LANES * LANE_HEIGHT + 26;
   private static final int LAT_HEIGHT = 240;
   private static final int GAP = 42;
   private static final int OPS_HEIGHT = 150;
@@ -32,8 +39,10 @@ final class HtmlReport {
       h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
       .meta{color:#57606a;margin-bottom:16px}
       table{border-collapse:collapse;font-variant-numeric:tabular-nums}
-      th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:right;white-space:nowrap}
-      th{background:#f6f8fa}td.l,th.l{text-align:left}
+      th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:right;white-space:nowrap}
+      th{background:#f6f8fa;white-space:normal;vertical-align:bottom}td.l,th.l{text-align:left}
+      td.steps{white-space:normal;min-width:160px;max-width:300px}
+      tr.wait td{background:#fff8c5}
       tr.total td{font-weight:600;background:#f6f8fa}
       .bad{color:#cf222e;font-weight:600}
       svg{max-width:100%;height:auto;border:1px solid #d0d7de;background:#fff}
@@ -45,6 +54,8 @@ final class HtmlReport {
       svg .ok{fill:#2da44e}svg .failed{fill:#cf222e}
       svg .phase{stroke:#24292f;stroke-width:1.4}
       svg .step{stroke:#8c959f;stroke-width:1;stroke-dasharray:4 3}
+      svg .gate{fill:#fff8c5;stroke:none}
+      svg .lead{stroke:#d0d7de;stroke-width:1}
       svg text.mark{fill:#24292f;font-size:10px}
       .note{color:#57606a;font-size:12px;max-width:960px}
       """;
@@ -68,10 +79,15 @@ final class HtmlReport {
     chart(h, r);
     h.append("<p class=\"note\">Latency is measured from each operation's scheduled start, so "
         + "waiting for a connection while the database stalls counts. Percentiles cover "
-        + "successful operations. Solid vertical lines: phase boundaries; dashed: steps.</p>\n");
+        + "successful operations. Solid vertical lines: phase boundaries; dashed: steps, at the "
+        + "times the run's own timeline recorded them; numbered as in the table of marks. "
+        + "Shaded: waiting at a gate for a decision.</p>\n");
 
-    h.append("<h2>Per phase</h2>\n");
+    h.append("<h2>Per phase, while changing</h2>\n");
     phaseTable(h, r);
+    waitTable(h, r);
+    h.append("<h2>Reads and writes per phase</h2>\n");
+    readsTable(h, r);
     if (!r.errors().isEmpty()) {
       h.append("<h2>Errors (first distinct messages)</h2>\n<table>\n<tr><th>first at</th>"
           + "<th class=\"l\">phase</th><th class=\"l\">operation</th><th class=\"l\">SQLSTATE</th>"
@@ -86,63 +102,109 @@ final class HtmlReport {
       }
       h.append("</table>\n");
     }
-    h.append("<h2>Marks</h2>\n<table>\n<tr><th>at</th><th class=\"l\">phase</th>"
-        + "<th class=\"l\">step</th></tr>\n");
-    for (Mark m : r.marks()) {
-      h.append("<tr><td>").append(fmtDuration(m.offsetMs())).append("</td><td class=\"l\">")
-          .append(esc(m.phase())).append("</td><td class=\"l\">").append(esc(m.step()))
-          .append("</td></tr>\n");
+    h.append("<h2>Marks</h2>\n<table>\n<tr><th>#</th><th>at</th><th class=\"l\">phase</th>"
+        + "<th class=\"l\">step</th><th class=\"l\">kind</th><th>until the next</th></tr>\n");
+    List<Mark> marks = r.marks();
+    for (int i = 0; i < marks.size(); i++) {
+      Mark m = marks.get(i);
+      long until = (i + 1 < marks.size() ? marks.get(i + 1).offsetMs() : r.durationMs())
+          - m.offsetMs();
+      h.append(m.kind() == MarkKind.GATE ? "<tr class=\"wait\">" : "<tr>")
+          .append("<td>").append(i + 1).append("</td><td>").append(fmtDuration(m.offsetMs()))
+          .append("</td><td class=\"l\">").append(esc(m.phase())).append("</td><td class=\"l\">")
+          .append(esc(m.step())).append("</td><td class=\"l\">").append(kindWord(m.kind()))
+          .append("</td><td>").append(fmtDuration(Math.max(0, until))).append("</td></tr>\n");
     }
     h.append("</table>\n</body>\n</html>\n");
     return h.toString();
   }
 
   private static void phaseTable(StringBuilder h, LoadReport r) {
-    h.append("<table>\n<tr><th class=\"l\">phase</th><th class=\"l\">steps</th><th>duration</th>"
-        + "<th>ok</th><th>failed</th><th>reads ok/failed</th><th>writes ok/failed</th>"
+    h.append("<table>\n<tr><th class=\"l\">phase</th><th class=\"l\">steps</th>"
+        + "<th>changing for</th><th>waiting at gates</th><th>ok</th><th>failed</th>"
         + "<th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>ops/s</th>"
-        + "<th>ops/s vs baseline</th><th>p99 vs baseline</th>"
-        + "<th>reads by standby / primary / unknown</th><th>reads on reader path</th>"
-        + "<th>missed</th><th>retried</th></tr>\n");
+        + "<th>ops/s vs baseline</th><th>p99 vs baseline</th></tr>\n");
     for (PhaseReport p : r.phases()) {
       BaselineRatio ratio = r.baseline().stream().filter(b -> b.phase().equals(p.phase()))
           .findFirst().orElse(null);
-      phaseRow(h, p, ratio, r.baselinePhase(), false);
+      PhaseReport wait = r.waits().stream().filter(w -> w.phase().equals(p.phase()))
+          .findFirst().orElse(null);
+      h.append("<tr>");
+      figures(h, p, String.join(", ", p.steps()), wait == null ? "" : fmtDuration(wait.durationMs()));
+      h.append("<td>").append(ratio == null ? "" : ratioCell(ratio.opsPerSecondRatio()))
+          .append("</td><td>").append(ratio == null ? "" : ratioCell(ratio.p99Ratio()))
+          .append("</td></tr>\n");
     }
-    phaseRow(h, r.total(), null, r.baselinePhase(), true);
-    h.append("</table>\n");
+    h.append("<tr class=\"total\">");
+    figures(h, r.total(), "", "");
+    h.append("<td></td><td></td></tr>\n</table>\n");
+    h.append("<p class=\"note\">A phase's figures cover its steps, not the time it waited at its "
+        + "gates (below).");
     if (r.baselinePhase() != null) {
-      h.append("<p class=\"note\">Baseline: phase ").append(esc(r.baselinePhase()))
-          .append(" (the first phase with successful operations).</p>\n");
+      h.append(" Baseline: phase ").append(esc(r.baselinePhase()))
+          .append(" (the first phase with successful operations).");
     }
+    h.append("</p>\n");
   }
 
-  private static void phaseRow(StringBuilder h, PhaseReport p, BaselineRatio ratio,
-      String baselinePhase, boolean total) {
+  private static void waitTable(StringBuilder h, LoadReport r) {
+    if (r.waits().isEmpty()) {
+      return;
+    }
+    h.append("<h2>Waiting at gates</h2>\n<table>\n<tr><th class=\"l\">phase</th>"
+        + "<th>waited</th><th>ok</th><th>failed</th><th>p50 ms</th><th>p99 ms</th>"
+        + "<th>max ms</th><th>ops/s</th></tr>\n");
+    for (PhaseReport w : r.waits()) {
+      OperationStats a = w.all();
+      h.append("<tr class=\"wait\"><td class=\"l\">").append(esc(w.phase())).append("</td><td>")
+          .append(fmtDuration(w.durationMs())).append("</td><td>").append(a.ok())
+          .append("</td><td>").append(failedCell(a.failed())).append("</td><td>")
+          .append(opt(a.p50Ms())).append("</td><td>").append(opt(a.p99Ms())).append("</td><td>")
+          .append(opt(a.maxMs())).append("</td><td>").append(num(w.opsPerSecond()))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+  }
+
+  /** The cells every phase row has: name, steps, durations, counts, latency, ops/s. */
+  private static void figures(StringBuilder h, PhaseReport p, String steps, String waited) {
     OperationStats a = p.all();
-    h.append(total ? "<tr class=\"total\">" : "<tr>")
-        .append("<td class=\"l\">").append(esc(p.phase())).append("</td>")
-        .append("<td class=\"l\">").append(esc(String.join(", ", p.steps()))).append("</td>")
+    h.append("<td class=\"l\">").append(esc(p.phase())).append("</td>")
+        .append("<td class=\"l steps\">").append(esc(steps)).append("</td>")
         .append("<td>").append(fmtDuration(p.durationMs())).append("</td>")
+        .append("<td>").append(waited).append("</td>")
         .append("<td>").append(a.ok()).append("</td>")
         .append("<td>").append(failedCell(a.failed())).append("</td>")
-        .append("<td>").append(p.reads().ok()).append(" / ").append(failedCell(p.reads().failed()))
-        .append("</td>")
-        .append("<td>").append(p.writes().ok()).append(" / ")
-        .append(failedCell(p.writes().failed())).append("</td>")
         .append("<td>").append(opt(a.p50Ms())).append("</td>")
         .append("<td>").append(opt(a.p99Ms())).append("</td>")
         .append("<td>").append(opt(a.maxMs())).append("</td>")
-        .append("<td>").append(num(p.opsPerSecond())).append("</td>")
-        .append("<td>").append(ratio == null ? "" : ratioCell(ratio.opsPerSecondRatio()))
-        .append("</td>")
-        .append("<td>").append(ratio == null ? "" : ratioCell(ratio.p99Ratio())).append("</td>")
-        .append("<td>").append(p.readsServedByStandby()).append(" / ")
-        .append(p.readsServedByPrimary()).append(" / ").append(p.readsServedByUnknown())
-        .append("</td>")
-        .append("<td>").append(p.readsOnReaderPath()).append("</td>")
-        .append("<td>").append(p.missed()).append("</td>")
-        .append("<td>").append(p.retries()).append("</td></tr>\n");
+        .append("<td>").append(num(p.opsPerSecond())).append("</td>");
+  }
+
+  private static void readsTable(StringBuilder h, LoadReport r) {
+    h.append("<table>\n<tr><th class=\"l\">phase</th><th>reads ok / failed</th>"
+        + "<th>writes ok / failed</th><th>reads by standby / primary / unknown</th>"
+        + "<th>reads on the reader path</th><th>reads that found no row</th>"
+        + "<th>missed (pacer full)</th><th>retried at the database's request</th></tr>\n");
+    List<PhaseReport> rows = new ArrayList<>(r.phases());
+    rows.add(r.total());
+    for (PhaseReport p : rows) {
+      h.append(p == r.total() ? "<tr class=\"total\">" : "<tr>")
+          .append("<td class=\"l\">").append(esc(p.phase())).append("</td>")
+          .append("<td>").append(p.reads().ok()).append(" / ")
+          .append(failedCell(p.reads().failed())).append("</td>")
+          .append("<td>").append(p.writes().ok()).append(" / ")
+          .append(failedCell(p.writes().failed())).append("</td>")
+          .append("<td>").append(p.readsServedByStandby()).append(" / ")
+          .append(p.readsServedByPrimary()).append(" / ").append(p.readsServedByUnknown())
+          .append("</td>")
+          .append("<td>").append(p.readsOnReaderPath()).append("</td>")
+          .append("<td>").append(p.readsNotFound()).append("</td>")
+          .append("<td>").append(p.missed()).append("</td>")
+          .append("<td>").append(p.retries()).append("</td></tr>\n");
+    }
+    h.append("</table>\n<p class=\"note\">A phase's counts leave out its gate waits, as above;"
+        + " the total counts everything.</p>\n");
   }
 
   // ---- the chart -----------------------------------------------------------------------------
@@ -170,6 +232,7 @@ final class HtmlReport {
     h.append("<svg viewBox=\"0 0 ").append(WIDTH)
         .append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"")
         .append(HEIGHT).append("\" role=\"img\" aria-label=\"latency and throughput per second\">\n");
+    gateShading(h, r, x);
 
     // latency panel
     yAxis(h, TOP, LAT_HEIGHT, latTop, "latency ms");
@@ -218,25 +281,129 @@ final class HtmlReport {
     h.append("<text x=\"").append(LEFT + PLOT_W / 2).append("\" y=\"").append(HEIGHT - 6)
         .append("\" text-anchor=\"middle\">seconds since start</text>\n");
 
-    // phase and step markers across both panels
-    String previousPhase = null;
-    for (Mark m : r.marks()) {
-      double mx = x.apply(m.offsetMs() / 1000.0);
-      boolean phaseChange = !m.phase().equals(previousPhase);
-      previousPhase = m.phase();
-      String label = phaseChange
-          ? m.phase() + (m.step().isEmpty() ? "" : " / " + m.step())
-          : m.step();
-      h.append("<line class=\"").append(phaseChange ? "phase" : "step").append("\" x1=\"")
-          .append(f(mx)).append("\" y1=\"").append(TOP).append("\" x2=\"").append(f(mx))
-          .append("\" y2=\"").append(OPS_TOP + OPS_HEIGHT).append("\"><title>")
-          .append(esc(fmtDuration(m.offsetMs()) + ": " + m.phase() + " / " + m.step()))
-          .append("</title></line>\n");
-      h.append("<text class=\"mark\" transform=\"translate(").append(f(mx + 3)).append(',')
-          .append(TOP + 4).append(") rotate(90)\">").append(esc(truncate(label, 40)))
-          .append("</text>\n");
-    }
+    markers(h, r, x);
     h.append("</svg>\n");
+  }
+
+  /** Every wait at a gate, shaded across both panels (drawn first: the data goes over it). */
+  private static void gateShading(StringBuilder h, LoadReport r, Function<Double, Double> x) {
+    List<Mark> marks = r.marks();
+    for (int i = 0; i < marks.size(); i++) {
+      Mark m = marks.get(i);
+      if (m.kind() != MarkKind.GATE) {
+        continue;
+      }
+      long end = i + 1 < marks.size() ? marks.get(i + 1).offsetMs() : r.durationMs();
+      double x0 = x.apply(m.offsetMs() / 1000.0);
+      double x1 = x.apply(end / 1000.0);
+      h.append("<rect class=\"gate\" x=\"").append(f(x0)).append("\" y=\"").append(TOP)
+          .append("\" width=\"").append(f(Math.max(1, x1 - x0))).append("\" height=\"")
+          .append(OPS_TOP + OPS_HEIGHT - TOP).append("\"><title>")
+          .append(esc(m.phase() + ": waiting at the gate for " + fmtDuration(end - m.offsetMs())))
+          .append("</title></rect>\n");
+    }
+  }
+
+  /**
+   * A line per mark, solid where the phase changes, and its number and name in a lane above
+   * the charts: phase changes are placed first, then the steps, each in the first lane with
+   * room; where no lane has room for the name, the number alone; where none has room even for
+   * that, no label (the line's tooltip and the table of marks still name it). Labels never
+   * overlap.
+   */
+  private static void markers(StringBuilder h, LoadReport r, Function<Double, Double> x) {
+    List<Mark> marks = r.marks();
+    int n = marks.size();
+    double[] at = new double[n];
+    boolean[] phaseChange = new boolean[n];
+    String previousPhase = null;
+    for (int i = 0; i < n; i++) {
+      at[i] = x.apply(marks.get(i).offsetMs() / 1000.0);
+      phaseChange[i] = !marks.get(i).phase().equals(previousPhase);
+      previousPhase = marks.get(i).phase();
+    }
+    Lanes lanes = new Lanes();
+    String[] label = new String[n];
+    double[] labelX = new double[n];
+    int[] lane = new int[n];
+    for (boolean phasesFirst : new boolean[] {true, false}) {
+      for (int i = 0; i < n; i++) {
+        if (phaseChange[i] != phasesFirst) {
+          continue;
+        }
+        Mark m = marks.get(i);
+        String number = Integer.toString(i + 1);
+        String name = phaseChange[i]
+            ? m.phase() + (m.step().isEmpty() ? "" : " \u00b7 " + m.step())
+            : m.step();
+        for (String text : List.of(truncate(number + " " + name, 30), number)) {
+          double w = text.length() * LABEL_CHAR_WIDTH;
+          double lx = Math.max(0, Math.min(at[i] + 2, WIDTH - 2 - w));
+          int l = lanes.place(lx, lx + w);
+          if (l >= 0) {
+            label[i] = text;
+            labelX[i] = lx;
+            lane[i] = l;
+            break;
+          }
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      Mark m = marks.get(i);
+      h.append("<line class=\"").append(phaseChange[i] ? "phase" : "step").append("\" x1=\"")
+          .append(f(at[i])).append("\" y1=\"").append(TOP).append("\" x2=\"").append(f(at[i]))
+          .append("\" y2=\"").append(OPS_TOP + OPS_HEIGHT).append("\"><title>")
+          .append(esc((i + 1) + ". " + fmtDuration(m.offsetMs()) + ": " + m.phase() + " / "
+              + m.step()))
+          .append("</title></line>\n");
+      if (label[i] != null) {
+        double ly = LABELS_TOP + (lane[i] + 1) * LANE_HEIGHT - 3;
+        h.append("<line class=\"lead\" x1=\"").append(f(at[i])).append("\" y1=\"")
+            .append(f(ly + 2)).append("\" x2=\"").append(f(at[i])).append("\" y2=\"")
+            .append(TOP).append("\"/>")
+            .append("<text class=\"mark\" x=\"").append(f(labelX[i])).append("\" y=\"")
+            .append(f(ly)).append("\">").append(esc(label[i])).append("</text>\n");
+      }
+    }
+  }
+
+  /** The label lanes above the charts: what each lane holds, left to right. */
+  private static final class Lanes {
+    private static final double GAP = 3;
+    private final List<List<double[]>> taken = new ArrayList<>();
+
+    Lanes() {
+      for (int i = 0; i < LANES; i++) {
+        taken.add(new ArrayList<>());
+      }
+    }
+
+    /** Puts [from, to] in the first lane where it overlaps nothing: that lane, or -1. */
+    int place(double from, double to) {
+      for (int lane = 0; lane < LANES; lane++) {
+        boolean free = true;
+        for (double[] t : taken.get(lane)) {
+          if (from < t[1] + GAP && t[0] < to + GAP) {
+            free = false;
+            break;
+          }
+        }
+        if (free) {
+          taken.get(lane).add(new double[] {from, to});
+          return lane;
+        }
+      }
+      return -1;
+    }
+  }
+
+  private static String kindWord(MarkKind kind) {
+    return switch (kind) {
+      case GATE -> "gate: waiting for a decision";
+      case STEP -> "step of the run";
+      case LOAD -> "sandbox";
+    };
   }
 
   private static void yAxis(StringBuilder h, int top, int height, double max, String label) {

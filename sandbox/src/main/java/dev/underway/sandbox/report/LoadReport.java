@@ -18,9 +18,14 @@ import java.util.Objects;
  * @param threads the configured concurrency
  * @param writePercent share of writes in the mix
  * @param total every phase together
- * @param phases in the order they were first marked; each aggregates all segments of that phase
+ * @param phases in the order they were first marked; each sums the segments of that phase
+ *     in which something happened (its steps), never the time spent waiting at its gates
+ * @param waits per phase, the time spent waiting at its gates and the load during it (only
+ *     phases that had a gate); kept out of {@code phases} so that a phase's figures describe
+ *     the change, not the minutes a person took to approve it
  * @param timeline one point per second of the run
- * @param marks every phase/step boundary, in order
+ * @param marks every phase/step boundary in time order: the run's steps and gates at the times
+ *     its own timeline recorded, and the sandbox's own (warm-up, baseline, after)
  * @param baselinePhase the phase the ratios compare to: the first phase with successful
  *     operations, null when none had any
  * @param baseline per phase, throughput and p99 as ratios to the baseline phase's
@@ -35,6 +40,7 @@ public record LoadReport(
     int writePercent,
     PhaseReport total,
     List<PhaseReport> phases,
+    List<PhaseReport> waits,
     List<TimelinePoint> timeline,
     List<Mark> marks,
     String baselinePhase,
@@ -44,6 +50,7 @@ public record LoadReport(
   public LoadReport {
     Objects.requireNonNull(total, "total");
     phases = List.copyOf(phases);
+    waits = waits == null ? List.of() : List.copyOf(waits);
     timeline = List.copyOf(timeline);
     marks = List.copyOf(marks);
     baseline = List.copyOf(baseline);
@@ -112,8 +119,27 @@ public record LoadReport(
    */
   public record TimelinePoint(long second, long ok, long failed, Double p50Ms, Double p99Ms) {}
 
-  /** A phase/step boundary, as announced by the sandbox. */
-  public record Mark(long offsetMs, String phase, String step) {}
+  /**
+   * A phase/step boundary: from {@code offsetMs} until the next mark, the load is counted
+   * for {@code phase}; as a gate's wait when {@code kind} is {@link MarkKind#GATE}.
+   */
+  public record Mark(long offsetMs, String phase, String step, MarkKind kind) {
+    public Mark {
+      Objects.requireNonNull(phase, "phase");
+      step = step == null ? "" : step;
+      kind = kind == null ? MarkKind.LOAD : kind;
+    }
+  }
+
+  /** Who set a mark and what the time after it is. */
+  public enum MarkKind {
+    /** The sandbox's own: warm-up, baseline, the load after the run. */
+    LOAD,
+    /** A step of the run (from the run's timeline). */
+    STEP,
+    /** A gate of the run opened: the time until the next mark is waiting for people. */
+    GATE
+  }
 
   /**
    * A phase compared with the baseline phase; a ratio is null when it is undefined (nothing

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.underway.sandbox.report.LoadReport.BaselineRatio;
 import dev.underway.sandbox.report.LoadReport.ErrorSample;
 import dev.underway.sandbox.report.LoadReport.Mark;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.sandbox.report.LoadReport.OperationStats;
 import dev.underway.sandbox.report.LoadReport.PhaseReport;
 import dev.underway.sandbox.report.LoadReport.TimelinePoint;
@@ -46,14 +47,19 @@ class ReportWriterTest {
         new TimelinePoint(0, 190, 0, 0.5, 2.9), new TimelinePoint(1, 200, 0, 0.6, 3.0),
         new TimelinePoint(2, 200, 2, 0.6, 3.4), new TimelinePoint(3, 100, 40, 5.0, 120.0),
         new TimelinePoint(4, 0, 0, null, null), new TimelinePoint(5, 200, 0, 1.0, 9.0));
-    List<Mark> marks = List.of(new Mark(0, "phase-0", "observe"), new Mark(1500, "phase-0", "plan"),
-        new Mark(3000, EVIL_PHASE, "scale <fast>"), new Mark(6000, "phase-2", ""));
+    List<Mark> marks = List.of(new Mark(0, "phase-0", "observe", MarkKind.STEP),
+        new Mark(1500, "phase-0", "plan", MarkKind.STEP),
+        new Mark(2000, EVIL_PHASE, "gate", MarkKind.GATE),
+        new Mark(3000, EVIL_PHASE, "scale <fast>", MarkKind.STEP),
+        new Mark(6000, "phase-2", "", MarkKind.LOAD));
+    PhaseReport waited = new PhaseReport(EVIL_PHASE, List.of("gate"), 2000, 1000,
+        new OperationStats(190, 0, 0.7, 3.0, 4.0), reads, writes, 190, 0, 0, 0, 0, 0, 0, 0);
     List<BaselineRatio> baseline = List.of(new BaselineRatio("phase-0", 1.0, 1.0),
         new BaselineRatio(EVIL_PHASE, 0.847, 12.903), new BaselineRatio("phase-2", null, null));
     List<ErrorSample> errors = List.of(new ErrorSample(3100, EVIL_PHASE, "insert", "57P01",
         "FATAL: terminating connection due to administrator command <b>", 42));
     return new LoadReport("2025-01-01T00:00:00Z", 6000, 200, 4, 50, total,
-        List.of(p0, p1, empty), timeline, marks, "phase-0", baseline, errors);
+        List.of(p0, p1, empty), List.of(waited), timeline, marks, "phase-0", baseline, errors);
   }
 
   @Test
@@ -86,6 +92,9 @@ class ReportWriterTest {
         .doesNotContain("<b>");
     // phases and steps are named
     assertThat(html).contains(">phase-0<").contains(">phase-2<").contains("observe, plan");
+    // the wait at the gate has its own table, shaded like the chart
+    assertThat(html).contains("<h2>Waiting at gates</h2>")
+        .contains("<tr class=\"wait\"><td class=\"l\">&lt;script&gt;");
 
     // the SVG is well-formed XML with both latency lines, bars, and a marker per mark
     Matcher m = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL).matcher(html);
@@ -105,7 +114,15 @@ class ReportWriterTest {
     assertThat(p99).isEqualTo(2);
     assertThat(p50).isEqualTo(2);
     var rects = svg.getElementsByTagName("rect");
-    assertThat(rects.getLength()).as("6 ok bars + 2 failed bars").isEqualTo(8);
+    List<String> rectClasses = new java.util.ArrayList<>();
+    for (int i = 0; i < rects.getLength(); i++) {
+      rectClasses.add(rects.item(i).getAttributes().getNamedItem("class").getNodeValue());
+    }
+    assertThat(rectClasses).as("6 ok bars, 2 failed bars, the gate's wait shaded")
+        .containsOnly("ok", "failed", "gate").filteredOn("ok"::equals).hasSize(6);
+    assertThat(rectClasses).filteredOn("failed"::equals).hasSize(2);
+    assertThat(rectClasses).filteredOn("gate"::equals).hasSize(1);
+    assertThat(rectClasses.get(0)).as("the shading is under the data").isEqualTo("gate");
     long phaseLines = 0;
     long stepLines = 0;
     var lines = svg.getElementsByTagName("line");
@@ -115,7 +132,7 @@ class ReportWriterTest {
       stepLines += cls != null && cls.getNodeValue().equals("step") ? 1 : 0;
     }
     assertThat(phaseLines).isEqualTo(3);
-    assertThat(stepLines).isEqualTo(1);
+    assertThat(stepLines).isEqualTo(2);
     assertThat(svg.getDocumentElement().getTextContent())
         .contains("phase-0 / observe").contains("plan").contains(EVIL_PHASE + " / scale <fast>");
   }
@@ -126,7 +143,7 @@ class ReportWriterTest {
     PhaseReport total = new PhaseReport("total", List.of(), 0, 0, none, none, none, 0, 0, 0, 0,
         0, 0, 0, 0);
     LoadReport report = new LoadReport("2025-01-01T00:00:00Z", 0, 10, 1, 0, total, List.of(),
-        List.of(), List.of(), null, List.of(), List.of());
+        List.of(), List.of(), List.of(), null, List.of(), List.of());
     String html = ReportWriter.html(report);
     assertThat(html).contains("<svg").contains("</html>").doesNotContain("NaN")
         .doesNotContain("Infinity");
