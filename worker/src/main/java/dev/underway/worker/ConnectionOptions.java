@@ -98,6 +98,18 @@ public class ConnectionOptions {
     return verbose;
   }
 
+  /** The {@code underway} command a user types next, with the options they need to reach here. */
+  String underwayCommand(String rest) {
+    StringBuilder s = new StringBuilder("underway ").append(rest);
+    if (!DEFAULT_ADDRESS.equals(address)) {
+      s.append(" --address ").append(address);
+    }
+    if (!"default".equals(namespace)) {
+      s.append(" --namespace ").append(namespace);
+    }
+    return s.toString();
+  }
+
   /** The API key, or null. Keep it out of messages. */
   String apiKey() {
     return apiKey == null || apiKey.isBlank() ? null : apiKey;

@@ -103,15 +103,9 @@ class ScheduleCommand implements Runnable {
       return underway.connector().connect(connection);
     }
 
+    /** The command a user types next, with the connection options they would need. */
     String underwayCommand(String rest) {
-      StringBuilder s = new StringBuilder("underway ").append(rest);
-      if (!ConnectionOptions.DEFAULT_ADDRESS.equals(connection.address())) {
-        s.append(" --address ").append(connection.address());
-      }
-      if (!"default".equals(connection.namespace())) {
-        s.append(" --namespace ").append(connection.namespace());
-      }
-      return s.toString();
+      return connection.underwayCommand(rest);
     }
   }
 

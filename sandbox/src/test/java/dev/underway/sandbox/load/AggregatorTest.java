@@ -32,16 +32,27 @@ class AggregatorTest {
     a.add(i, (n + 1) * S);
   }
 
+  /** Seconds {@code from} (inclusive) to {@code to} (exclusive), each as {@link #addSecond}. */
+  private static void addSeconds(Aggregator a, int from, int to) {
+    for (int n = from; n < to; n++) {
+      addSecond(a, n);
+    }
+  }
+
+  /** An aggregator in the baseline phase with {@code seconds} seconds of load already in it. */
+  private static Aggregator baselineWithSeconds(int seconds) {
+    Aggregator a = new Aggregator(0, "phase-0", "baseline");
+    addSeconds(a, 0, seconds);
+    return a;
+  }
+
   private static LoadReport report(Aggregator a, long nowNanos) {
     return a.report(nowNanos, "2026-01-01T00:00:00Z", OPTIONS, List.of());
   }
 
   @Test
   void lateMarksTakeTheLoadFromTheTimeTheRunRecordedAndGateWaitsStandApart() {
-    Aggregator a = new Aggregator(0, "phase-0", "baseline");
-    for (int n = 0; n < 6; n++) {
-      addSecond(a, n);
-    }
+    Aggregator a = baselineWithSeconds(6);
     // read from the run's timeline after the fact, in any order
     a.mark("phase-1", "gate", MarkKind.GATE, 3 * S);
     a.mark("phase-1", "observe", MarkKind.STEP, 2_200_000_000L);
@@ -79,10 +90,7 @@ class AggregatorTest {
 
   @Test
   void aReportDuringTheRunIsTheSameAsOneAfterTheLoadIsAttributedForGood() {
-    Aggregator a = new Aggregator(0, "phase-0", "baseline");
-    for (int n = 0; n < 4; n++) {
-      addSecond(a, n);
-    }
+    Aggregator a = baselineWithSeconds(4);
     a.mark("phase-1", "gate", MarkKind.GATE, 2 * S);
     LoadReport early = report(a, 4 * S);
     assertThat(early.waits()).singleElement()
@@ -91,9 +99,7 @@ class AggregatorTest {
 
     // long after: seconds 0..3 are attributed for good, where the early report put them
     a.mark("phase-1", "recheck", MarkKind.STEP, 4 * S);
-    for (int n = 4; n < 40; n++) {
-      addSecond(a, n);
-    }
+    addSeconds(a, 4, 40);
     LoadReport late = report(a, 40 * S);
     assertThat(late.phase("phase-0").orElseThrow().writes().ok()).isEqualTo(1 + 2);
     assertThat(late.waits().get(0).writes().ok()).isEqualTo(3 + 4);
@@ -101,10 +107,7 @@ class AggregatorTest {
 
   @Test
   void aMarkOlderThanWhatIsCountedForGoodMovesForwardToIt() {
-    Aggregator a = new Aggregator(0, "phase-0", "baseline");
-    for (int n = 0; n < 40; n++) {
-      addSecond(a, n);
-    }
+    Aggregator a = baselineWithSeconds(40);
     // seconds ending by 40 - 30 = 10 s are phase-0's for good
     a.mark("phase-1", "scale", MarkKind.STEP, 5 * S);
     LoadReport r = report(a, 40 * S);

@@ -4,16 +4,11 @@ import dev.underway.model.TargetRef;
 import java.util.List;
 
 /** The sandbox's local CockroachDB nodes. */
-final class LocalCockroachWords implements TargetWords {
+final class LocalCockroachWords extends LocalWords {
 
   @Override
-  public String budget(TargetRef target) {
-    return "the disruption budget of " + target.key();
-  }
-
-  @Override
-  public String disruption() {
-    return "node maintenance";
+  String readers() {
+    return "followers";
   }
 
   @Override
@@ -26,12 +21,6 @@ final class LocalCockroachWords implements TargetWords {
   @Override
   public String replication(List<String> zones, int factor) {
     return CockroachZones.change(zones, factor);
-  }
-
-  @Override
-  public String readerPath(TargetRef target) {
-    return "publish the reader endpoint of " + target.key() + " (connections that prefer"
-        + " followers)";
   }
 
   @Override

@@ -7,16 +7,11 @@ import java.util.List;
  * The sandbox's local PostgreSQL: a primary and streaming standbys, where "replication factor N"
  * is a synchronous quorum of N copies.
  */
-final class LocalPostgresWords implements TargetWords {
+final class LocalPostgresWords extends LocalWords {
 
   @Override
-  public String budget(TargetRef target) {
-    return "the disruption budget of " + target.key();
-  }
-
-  @Override
-  public String disruption() {
-    return "node maintenance";
+  String readers() {
+    return "standbys";
   }
 
   @Override
@@ -34,12 +29,6 @@ final class LocalPostgresWords implements TargetWords {
         + " listed standby is in the synchronous set after the reload took effect and has"
         + " replayed the primary's WAL position of that moment, on "
         + Planner.CLEAN_READINGS_REQUIRED + " consecutive readings";
-  }
-
-  @Override
-  public String readerPath(TargetRef target) {
-    return "publish the reader endpoint of " + target.key() + " (connections that prefer"
-        + " standbys)";
   }
 
   @Override

@@ -26,7 +26,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,18 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ClusterEvolutionOnRealKubernetesTest {
   static final String TASK_QUEUE = "underway-real-kubernetes";
 
-  private TestWorkflowEnvironment env;
-  private DemoNamespace ns;
-
-  @AfterEach
-  void tearDown() {
-    if (env != null) {
-      env.close();
-    }
-    if (ns != null) {
-      ns.close();
-    }
-  }
+  @AutoClose private TestWorkflowEnvironment env;
+  @AutoClose private DemoNamespace ns;
 
   @Test
   void phase0ToPhase2OnTheRealApiWithTheCockroachStandInThenRerunsRefuseOrChangeNothing(

@@ -12,7 +12,7 @@ import dev.underway.workflows.evolution.InMemoryCluster;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,18 +27,8 @@ class DriftCheckOnRealKubernetesTest {
   static final String TASK_QUEUE = "underway-drift-real-kubernetes";
   static final Phase PHASE_1 = new Phase("phase-1", 2, 2, true);
 
-  private TestWorkflowEnvironment env;
-  private DemoNamespace ns;
-
-  @AfterEach
-  void tearDown() {
-    if (env != null) {
-      env.close();
-    }
-    if (ns != null) {
-      ns.close();
-    }
-  }
+  @AutoClose private TestWorkflowEnvironment env;
+  @AutoClose private DemoNamespace ns;
 
   @Test
   void aStatefulSetScaledBehindUnderwaysBackIsReported(ControlPlane plane) {
