@@ -79,11 +79,15 @@ class RunKernelTest {
   }
 
   /** Opens a window (undo registered first), asks at a gate, then closes it or fails. */
-  public static class WindowRunbookImpl implements WindowRunbook {
+  public static class WindowRunbookImpl extends GatedRunbook implements WindowRunbook {
     private final Window window = Workflow.newActivityStub(Window.class,
         ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
-    private final Run run = new Run("test-window", null);
+    private final Run run = run();
+
+    public WindowRunbookImpl() {
+      super(new Run("test-window", null));
+    }
 
     @Override
     public String run(Ask ask) {
@@ -125,31 +129,6 @@ class RunKernelTest {
         }
         throw run.failed(e);
       }
-    }
-
-    @Override
-    public void approve(DecisionSignal s) {
-      run.signal(DecisionKind.APPROVE, s);
-    }
-
-    @Override
-    public void reject(DecisionSignal s) {
-      run.signal(DecisionKind.REJECT, s);
-    }
-
-    @Override
-    public void abort(DecisionSignal s) {
-      run.signal(DecisionKind.ABORT, s);
-    }
-
-    @Override
-    public Decision decide(DecisionRequest r) {
-      return run.decide(r);
-    }
-
-    @Override
-    public void validateDecide(DecisionRequest r) {
-      run.validate(r);
     }
 
     @Override

@@ -2,9 +2,8 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.Decision;
 import dev.underway.kernel.DecisionKind;
-import dev.underway.kernel.DecisionRequest;
-import dev.underway.kernel.DecisionSignal;
 import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.GatedRunbook;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
@@ -31,7 +30,8 @@ import java.util.List;
  * <p>Runs recorded before the {@value #SAFETY_CHANGE} version replay the first command sequence
  * (see {@link Run}); the recorded histories in the tests hold both.
  */
-public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
+public class ClusterEvolutionWorkflowImpl extends GatedRunbook
+    implements ClusterEvolutionWorkflow {
 
   /**
    * The change id of the kernel's command sequences after the first (see {@link Sequence}):
@@ -59,7 +59,8 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
    *     gates' commands when it is not the default; null when unknown
    */
   public ClusterEvolutionWorkflowImpl(String temporalAddress) {
-    this.run = new Run(RUNBOOK, temporalAddress);
+    super(new Run(RUNBOOK, temporalAddress));
+    this.run = run();
   }
 
   @Override
@@ -233,33 +234,6 @@ public class ClusterEvolutionWorkflowImpl implements ClusterEvolutionWorkflow {
   private EvolutionResult end(RunState state, String stoppedAt, String text) {
     return run.end(state, text, new EvolutionResult(state, stoppedAt, text,
         List.copyOf(phasesDone), List.copyOf(plans), run.decisions()));
-  }
-
-  // ---- the kernel's handlers ----------------------------------------------------------------
-
-  @Override
-  public void approve(DecisionSignal s) {
-    run.signal(DecisionKind.APPROVE, s);
-  }
-
-  @Override
-  public void reject(DecisionSignal s) {
-    run.signal(DecisionKind.REJECT, s);
-  }
-
-  @Override
-  public void abort(DecisionSignal s) {
-    run.signal(DecisionKind.ABORT, s);
-  }
-
-  @Override
-  public void validateDecide(DecisionRequest r) {
-    run.validate(r);
-  }
-
-  @Override
-  public Decision decide(DecisionRequest r) {
-    return run.decide(r);
   }
 
   @Override
