@@ -79,6 +79,12 @@ public final class Sandbox implements AutoCloseable {
   /** The phase of the load before the run: Phase 0, the baseline every phase is compared with. */
   static final String BASELINE_PHASE = "phase-0";
 
+  /**
+   * The load after a completed run, at the shape the run left: a row of its own (like the
+   * warm-up), so the last phase's figures describe its change, not the minutes after it.
+   */
+  static final String AFTER_PHASE = "after";
+
   /** Who the sandbox says approved when {@code --auto-approve} is on. */
   public static final String AUTO_APPROVER = "sandbox-auto-approve";
 
@@ -126,7 +132,7 @@ public final class Sandbox implements AutoCloseable {
     startLoad();
     startWorker();
     warmUp();
-    settle("baseline", options.settle());
+    settle(BASELINE_PHASE, "baseline", options.settle());
 
     marks = new RunMarks(load, BASELINE_PHASE);
     ClusterEvolutionWorkflow run = startRun();
@@ -135,7 +141,7 @@ public final class Sandbox implements AutoCloseable {
     Duration wallTime = Duration.between(evolutionStart, Instant.now());
 
     if (result.state() == RunState.COMPLETED) {
-      settle("after", options.settle());
+      settle(AFTER_PHASE, "after", options.settle());
     }
     load.stop();
     LoadReport report = load.report();
@@ -371,11 +377,11 @@ public final class Sandbox implements AutoCloseable {
   private static final Duration WARMUP = Duration.ofSeconds(3);
 
   /** Lets the load run for {@code d} with the given step label, for a baseline or a tail. */
-  private void settle(String step, Duration d) throws InterruptedException {
+  private void settle(String phase, String step, Duration d) throws InterruptedException {
     if (d.isZero()) {
       return;
     }
-    load.mark(marks == null ? BASELINE_PHASE : marks.phase(), step);
+    load.mark(phase, step);
     out.println("Load " + step + " for " + d.toSeconds() + " s ...");
     if (closing.await(d.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new InterruptedException("the sandbox is stopping");

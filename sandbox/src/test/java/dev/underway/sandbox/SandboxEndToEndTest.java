@@ -60,10 +60,13 @@ class SandboxEndToEndTest {
           .isZero();
       assertThat(report.total().all().ok()).isGreaterThan(100);
       assertThat(report.phases()).extracting(LoadReport.PhaseReport::phase)
-          .containsExactly("warmup", "phase-0", "phase-1", "phase-2");
+          .containsExactly("warmup", "phase-0", "phase-1", "phase-2", "after");
       assertThat(report.baselinePhase()).as("warm-up is never the baseline").isEqualTo("phase-0");
       assertThat(report.phases()).allSatisfy(p -> assertThat(p.all().ok()).isPositive());
       LoadReport.PhaseReport phase2 = report.phase("phase-2").orElseThrow();
+      assertThat(phase2.steps()).as("the load after the run is a row of its own")
+          .doesNotContain("after");
+      assertThat(report.phase("after").orElseThrow().steps()).containsExactly("after");
       assertThat(phase2.readsOnReaderPath()).as("reads moved to the reader path").isPositive();
       assertThat(phase2.readsServedByStandby()).as("reader path served by standbys")
           .isPositive();
@@ -75,7 +78,7 @@ class SandboxEndToEndTest {
       Benchmark benchmark = Benchmark.of(outcome);
       assertThat(benchmark.baselinePhase()).isEqualTo("phase-0");
       assertThat(benchmark.phases()).extracting(Benchmark.Row::phase)
-          .containsExactly("phase-0", "phase-1", "phase-2");
+          .containsExactly("phase-0", "phase-1", "phase-2", "after");
       assertThat(benchmark.phases().get(0).p99Ratio()).isEqualTo(1.0);
       assertThat(benchmark.failedOperations()).isZero();
       assertThat(benchmark.evolutionWallTimeMs()).isPositive();

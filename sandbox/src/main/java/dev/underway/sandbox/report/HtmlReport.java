@@ -334,7 +334,8 @@ final class HtmlReport {
         Mark m = marks.get(i);
         String number = Integer.toString(i + 1);
         String name = phaseChange[i]
-            ? m.phase() + (m.step().isEmpty() ? "" : " \u00b7 " + m.step())
+            ? m.phase() + (m.step().isEmpty() || m.step().equals(m.phase()) ? ""
+                : " \u00b7 " + m.step())
             : m.step();
         for (String text : List.of(truncate(number + " " + name, 30), number)) {
           double w = text.length() * LABEL_CHAR_WIDTH;

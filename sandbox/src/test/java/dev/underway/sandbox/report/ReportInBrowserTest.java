@@ -50,7 +50,7 @@ class ReportInBrowserTest {
         };
       }
     }
-    marks.add(new Mark(at, "phase-2", "after", MarkKind.LOAD));
+    marks.add(new Mark(at, "after", "after", MarkKind.LOAD));
     long end = at + 10_000;
     List<TimelinePoint> timeline = new ArrayList<>();
     for (long s = 0; s < end / 1000; s++) {
@@ -59,9 +59,9 @@ class ReportInBrowserTest {
     OperationStats all = new OperationStats(12_000, 0, 1.2, 9.5, 31.0);
     List<PhaseReport> phases = new ArrayList<>();
     List<PhaseReport> waits = new ArrayList<>();
-    for (String phase : List.of("warmup", "phase-0", "phase-1", "phase-2")) {
+    for (String phase : List.of("warmup", "phase-0", "phase-1", "phase-2", "after")) {
       List<String> steps = phase.startsWith("phase-") && !phase.equals("phase-0")
-          ? List.of(STEPS) : List.of(phase.equals("warmup") ? "warmup" : "baseline");
+          ? List.of(STEPS) : List.of(phase.equals("phase-0") ? "baseline" : phase);
       phases.add(new PhaseReport(phase, steps, 0, 20_000, all, all, all, 199.5, 0, 3, 900,
           880, 20, 0, 0));
       if (steps.contains("gate")) {
@@ -116,6 +116,8 @@ class ReportInBrowserTest {
       boxes.forEach(b -> labels.add(b.get("text").asText()));
       assertThat(labels).anySatisfy(l -> assertThat(l).contains("phase-1 \u00b7 observe"));
       assertThat(labels).anySatisfy(l -> assertThat(l).contains("phase-2 \u00b7 observe"));
+      assertThat(labels).as("a phase that is its only step is named once").contains("1 warmup")
+          .noneSatisfy(l -> assertThat(l).contains("warmup \u00b7 warmup"));
 
       // every mark is a row of the table of marks, in order, numbered as on the chart
       JsonNode rows = page.eval("[...document.querySelectorAll('h2')].find(h => h.textContent"
