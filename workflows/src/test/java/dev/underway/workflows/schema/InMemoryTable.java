@@ -109,7 +109,9 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   public void releaseBackfill() {
-    backfillGate.countDown();
+    if (backfillGate != null) {
+      backfillGate.countDown();
+    }
   }
 
   public boolean backfillStarted() {
