@@ -30,8 +30,14 @@ public final class SchemaTestSupport implements AutoCloseable {
   public final InMemoryTable table;
 
   public SchemaTestSupport(InMemoryTable table) {
+    this(table, true);
+  }
+
+  /** @param timeSkipping false where a command line waits in real time, as a person does */
+  public SchemaTestSupport(InMemoryTable table, boolean timeSkipping) {
     this.table = table;
-    this.env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().build());
+    this.env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+        .setUseTimeskipping(timeSkipping).build());
     for (var key : SearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
