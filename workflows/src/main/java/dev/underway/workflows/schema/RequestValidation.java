@@ -6,6 +6,7 @@ import dev.underway.activities.schema.NewColumn;
 import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.kernel.ApprovalRules;
+import dev.underway.kernel.RequestChecks;
 import dev.underway.model.TargetRef;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -264,32 +265,16 @@ public final class RequestValidation {
     }
 
     void unknown(String where, Map<String, Object> unknown, String... wholeNumberFields) {
-      Set<String> names = new TreeSet<>(unknown.keySet());
-      for (String field : wholeNumberFields) {
-        if (names.remove(field)) {
-          Object v = unknown.get(field);
-          add(where + "." + field + " is " + (v instanceof String s ? "\"" + s + "\"" : v)
-              + ": it must be a whole number (it is never rounded)");
-        }
-      }
-      if (!names.isEmpty()) {
-        add(where + " has unknown field(s) " + names
-            + ": check the spelling (see runbooks/schema-change.md for the fields)");
-      }
+      RequestChecks.unknown(where, unknown, list, "runbooks/schema-change.md",
+          wholeNumberFields);
     }
 
     void required(String field, String value, Pattern pattern, String what) {
-      if (value == null || value.isBlank()) {
-        add(field + " is missing: it must name " + what);
-      } else {
-        optional(field, value, pattern, what);
-      }
+      RequestChecks.required(field, value, pattern, what, list);
     }
 
     void optional(String field, String value, Pattern pattern, String what) {
-      if (value != null && !pattern.matcher(value).matches()) {
-        add(field + " '" + value + "' is not " + what);
-      }
+      RequestChecks.optional(field, value, pattern, what, list);
     }
   }
 }
