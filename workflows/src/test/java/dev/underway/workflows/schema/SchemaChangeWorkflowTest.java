@@ -207,6 +207,42 @@ class SchemaChangeWorkflowTest {
   }
 
   @Test
+  void aGateThatExpiresRollsBack() {
+    InMemoryTable table = new InMemoryTable();
+    String before = table.catalogue();
+    SchemaChangeRequest expiring = new SchemaChangeRequest(AMOUNT.target(), AMOUNT.change(),
+        null, null, null, null, null, null,
+        new ApprovalPolicy(List.of("bob"), true, "PT1H", null), null, "alice", null);
+    SchemaChangeWorkflow wf = start(table, expiring);
+    throughVerify(wf);
+    SchemaChangeResult r = outcome(wf); // the client waits: time skips to the expiry
+    assertThat(r.state()).isEqualTo(RunState.EXPIRED);
+    assertThat(r.stoppedAt()).isEqualTo("switch-reads/gate");
+    assertThat(r.message()).contains("Gate switch-reads expired after PT1H")
+        .contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_EXPAND);
+    assertThat(table.catalogue()).isEqualTo(before);
+  }
+
+  @Test
+  void aTemporalCancellationIsAnAbortThatRollsBack() {
+    InMemoryTable table = new InMemoryTable();
+    String before = table.catalogue();
+    SchemaChangeWorkflow wf = start(table, AMOUNT);
+    throughVerify(wf);
+    wf.decide(approve("switch-reads", "bob"));
+    awaitGate(wf, "stop-old-writes");
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(SchemaChangeResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(io.temporal.failure.CanceledFailure.class);
+    assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "UndoExpand");
+    assertThat(table.catalogue()).isEqualTo(before);
+    assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+    assertThat(wf.status().message()).contains("taken as an abort")
+        .contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_READS);
+  }
+
+  @Test
   void theContractGateRefusesAWrongOrMissingConfirmation() {
     InMemoryTable table = new InMemoryTable();
     SchemaChangeWorkflow wf = start(table, AMOUNT);
