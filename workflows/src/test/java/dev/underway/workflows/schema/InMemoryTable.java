@@ -183,7 +183,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
         rows, rows, rows * 100, List.of("CREATE UNIQUE INDEX customers_pkey ON"
             + " public.customers USING btree (id)"), List.copyOf(triggers),
         List.of(new TableObservation.Standby("standby1", "streaming", 12L)), List.of(), heldBy,
-        added, Map.copyOf(flags), null, expressionProblems, unsafe, catalogue());
+        added, Map.copyOf(flags), change.versionColumn() == null || heldBy == null ? null
+            : Map.of(change.version(), rows), expressionProblems, unsafe, catalogue());
   }
 
   @Override

@@ -104,7 +104,8 @@ class SchemaChangeWorkflowTest {
     assertThat(switchReads.text()).as("the gate carries the backfill's and verify's numbers")
         .contains("backfilled: 1000 row(s) in 0 batch(es), 250 rows/s, 1 attempt(s)")
         .contains("verified: 1000 row(s) checked, 0 mismatch(es)")
-        .contains("replica lag now: standby1 12 ms");
+        .contains("replica lag now: standby1 12 ms")
+        .contains("rows per version: {2=1000}");
     assertThat(table.flags()).containsEntry(READS, "old").containsEntry(WRITES, "both");
     wf.decide(approve("switch-reads", "bob"));
 
