@@ -62,6 +62,9 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
   static final String REVERT = "revert";
   static final String THROTTLE = "throttle";
 
+  /** The change id of the wait for a cancelled backfill to stop before the rollback. */
+  static final String ABORT_WAITS = "backfill-abort-waits";
+
   /** How often the status shows the running backfill's progress (a read of its control row). */
   static final Duration PROGRESS_EVERY = Duration.ofMinutes(1);
 
@@ -311,10 +314,12 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
         request.latencyProbe(), BackfillSettings.DEFAULT_MIN_BATCH_SIZE,
         BackfillSettings.DEFAULT_MAX_BATCH_SIZE);
     backfilling = true;
+    List<Promise<BackfillResult>> running = new ArrayList<>(1);
     try {
       backfilled = run.cancellable(() -> {
         SchemaChangeActivities walk = activities(SchemaActivities.WALK, "backfill");
         Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
+        running.add(done);
         while (!Workflow.await(PROGRESS_EVERY, done::isCompleted)) {
           showProgress();
         }
@@ -324,6 +329,7 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
       backfilling = false;
     }
     if (backfilled == null) {
+      awaitStopped(running);
       run.timeline().finish(Timeline.ABORTED, "aborted during the backfill"
           + (progress == null ? "" : " at " + progress.summary()));
       return false;
@@ -333,6 +339,25 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
         + backfilled.attempts() + " attempt(s), throttled " + backfilled.throttledMillis()
         + " ms");
     return true;
+  }
+
+  /**
+   * After an abort cancelled the backfill: waits until its attempt has stopped (it sees the
+   * cancellation at its next heartbeat), so that the rollback does not drop columns under a
+   * batch still running. Runs recorded before this wait ({@value #ABORT_WAITS}) went on at once.
+   */
+  private void awaitStopped(List<Promise<BackfillResult>> running) {
+    if (running.isEmpty() || Workflow.getVersion(ABORT_WAITS, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        running.get(0).get();
+      } catch (ActivityFailure | CanceledFailure stopped) {
+        // cancelled (or failed) as it stopped: what was waited for
+      }
+    }).run();
   }
 
   private void showProgress() {

@@ -257,7 +257,12 @@ public final class InMemoryTable implements SchemaChangeActivities {
           250, 2L, null, 1, 0, "2026-11-30T00:00:00Z");
       try {
         while (!gate.await(100, TimeUnit.MILLISECONDS)) {
-          Activity.getExecutionContext().heartbeat(progress);
+          try {
+            Activity.getExecutionContext().heartbeat(progress);
+          } catch (io.temporal.client.ActivityCompletionException stopped) {
+            calls.add("Backfill stopped");
+            throw stopped;
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -431,7 +431,8 @@ class SchemaChangeWorkflowTest {
     assertThat(r.state()).isEqualTo(RunState.ABORTED);
     assertThat(r.message()).contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_EXPAND);
     assertThat(table.catalogue()).isEqualTo(before);
-    table.releaseBackfill();
+    assertThat(table.calls()).as("the rollback waited for the backfill to stop")
+        .containsSubsequence("Backfill stopped", "UndoExpand");
   }
 
   @Test
