@@ -50,6 +50,11 @@ abstract class DecideCommand extends ConnectedCommand {
           + " that has changed since is refused. Default: the plan the gate shows now.")
   String plan;
 
+  @Option(names = "--confirm", paramLabel = "NAME",
+      description = "At a destructive gate, the name of what it drops, typed exactly (the gate"
+          + " shows it): an approval without it is refused.")
+  String confirm;
+
   @Option(names = "--signal", description = "Send a signal (not validated, no answer) instead of"
       + " the validated update.")
   boolean signal;
@@ -114,7 +119,7 @@ abstract class DecideCommand extends ConnectedCommand {
         }
       }
       DecisionRequest request = new DecisionRequest(decidedGate, kind.json(), who, comment,
-          decidedPlan, Instant.now().toString());
+          decidedPlan, Instant.now().toString(), kind == DecisionKind.APPROVE ? confirm : null);
       if (signal) {
         return sendSignal(stub, kind, request, run);
       }

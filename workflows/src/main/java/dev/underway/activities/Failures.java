@@ -24,4 +24,31 @@ public final class Failures {
 
   /** A phase's changes were made but observing again did not show the desired shape. */
   public static final String VERIFICATION_FAILED = "VerificationFailed";
+
+  /** A schema change: the table has no primary key, or the key named is not unique and not null. */
+  public static final String NO_USABLE_KEY = "NoUsableKey";
+
+  /** A schema change: a column it would add is already there (and not from this run). */
+  public static final String COLUMN_EXISTS = "ColumnExists";
+
+  /** A schema change: an {@code up} or {@code down} expression (or a default) does not type-check. */
+  public static final String EXPRESSION_INVALID = "ExpressionInvalid";
+
+  /**
+   * A schema change that would rewrite or lock the table (a volatile default), or lose objects
+   * that depend on a column it drops.
+   */
+  public static final String UNSAFE_CHANGE = "UnsafeChange";
+
+  /** Another schema change holds the table (one run per table). */
+  public static final String CHANGE_IN_PROGRESS = "ChangeInProgress";
+
+  /**
+   * Not a refusal: a schema change's lock was not granted within its bounded retries (long
+   * transactions held the table); nothing was changed on the table.
+   */
+  public static final String LOCK_NOT_GRANTED = "LockNotGranted";
+
+  /** Not a refusal: an {@code up} or {@code down} expression failed on a row of the table. */
+  public static final String EXPRESSION_FAILED = "ExpressionFailed";
 }

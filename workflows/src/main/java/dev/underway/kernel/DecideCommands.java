@@ -18,10 +18,23 @@ public record DecideCommands(String address, String namespace) {
   public static final String DEFAULT_ADDRESS = "localhost:7233";
   public static final String DEFAULT_NAMESPACE = "default";
 
+  /** What a destructive gate's approval carries in place of the name it must type. */
+  public static final String CONFIRM_PLACEHOLDER = "TYPE-WHAT-IT-DROPS";
+
   /** The lines that end a gate's text: {@code underway} and {@code temporal} forms. */
   public String text(String workflowId, String gate, String plan) {
-    StringBuilder s = new StringBuilder("Decide (replace YOUR-NAME and the comment):\n");
-    for (String line : lines(workflowId, gate, plan)) {
+    return text(workflowId, gate, plan, false);
+  }
+
+  /**
+   * As {@link #text(String, String, String)}; {@code destructive}: the approvals carry a {@code
+   * confirm} to replace with the name of what the gate drops.
+   */
+  public String text(String workflowId, String gate, String plan, boolean destructive) {
+    StringBuilder s = new StringBuilder("Decide (replace YOUR-NAME and the comment"
+        + (destructive ? ", and " + CONFIRM_PLACEHOLDER + " with the name of what the gate"
+            + " drops, typed exactly" : "") + "):\n");
+    for (String line : lines(workflowId, gate, plan, destructive)) {
       s.append("  ").append(line).append('\n');
     }
     s.append("A refused decision is answered at once by both; the same JSON without \"decision\""
@@ -31,23 +44,37 @@ public record DecideCommands(String address, String namespace) {
 
   /** The commands alone, one per line: approve and reject, with underway and with temporal. */
   public List<String> lines(String workflowId, String gate, String plan) {
+    return lines(workflowId, gate, plan, false);
+  }
+
+  /** As {@link #lines(String, String, String)}, with a {@code confirm} on destructive gates. */
+  public List<String> lines(String workflowId, String gate, String plan, boolean destructive) {
     List<String> lines = new ArrayList<>();
     for (String kind : List.of("approve", "reject")) {
+      boolean confirm = destructive && kind.equals("approve");
       lines.add("underway " + kind + " " + workflowId + " --gate " + gate
-          + (plan == null ? "" : " --plan " + plan) + " --by YOUR-NAME --comment 'why'"
-          + options());
+          + (plan == null ? "" : " --plan " + plan)
+          + (confirm ? " --confirm " + CONFIRM_PLACEHOLDER : "")
+          + " --by YOUR-NAME --comment 'why'" + options());
     }
     for (String kind : List.of("approve", "reject")) {
       lines.add("temporal workflow update execute" + options() + " --workflow-id " + workflowId
-          + " --name decide --input '" + json(gate, kind, plan) + "'");
+          + " --name decide --input '" + json(gate, kind, plan,
+              destructive && kind.equals("approve")) + "'");
     }
     return lines;
   }
 
   /** The {@code decide} update's input, as typed into the UI's Send an Update dialog. */
   public static String json(String gate, String decision, String plan) {
+    return json(gate, decision, plan, false);
+  }
+
+  /** As {@link #json(String, String, String)}; {@code confirm}: with the confirmation to type. */
+  public static String json(String gate, String decision, String plan, boolean confirm) {
     return "{\"gate\":\"" + gate + "\",\"decision\":\"" + decision + "\""
         + (plan == null ? "" : ",\"plan\":\"" + plan + "\"")
+        + (confirm ? ",\"confirm\":\"" + CONFIRM_PLACEHOLDER + "\"" : "")
         + ",\"by\":\"YOUR-NAME\",\"comment\":\"why\"}";
   }
 

@@ -12,17 +12,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param comment why
  * @param plan the digest of the plan decided (see {@link DecisionSignal#plan()})
  * @param issuedAt when the decision was made (see {@link DecisionSignal#issuedAt()})
+ * @param confirm at a destructive gate, the name of what it drops, typed exactly (see {@link
+ *     DecisionSignal#confirm()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DecisionRequest(
-    String gate, String decision, String by, String comment, String plan, String issuedAt) {
+public record DecisionRequest(String gate, String decision, String by, String comment,
+    String plan, String issuedAt, String confirm) {
 
   public DecisionRequest(String gate, String decision, String by, String comment) {
-    this(gate, decision, by, comment, null, null);
+    this(gate, decision, by, comment, null, null, null);
+  }
+
+  public DecisionRequest(String gate, String decision, String by, String comment, String plan,
+      String issuedAt) {
+    this(gate, decision, by, comment, plan, issuedAt, null);
   }
 
   /** The same decision as a signal's payload. */
   public DecisionSignal asSignal() {
-    return new DecisionSignal(gate, by, comment, plan, issuedAt);
+    return new DecisionSignal(gate, by, comment, plan, issuedAt, confirm);
   }
 }

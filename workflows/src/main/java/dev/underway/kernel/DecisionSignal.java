@@ -16,12 +16,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     2026-11-29T10:15:30Z}); when given, a decision that reaches the run after the policy's
  *     {@code decisionValidity}, or that was made before its gate opened, is refused. The
  *     {@code underway} commands always set it
+ * @param confirm at a destructive gate, the name of what it drops, typed exactly: an approval
+ *     without it is refused (see {@link GateView#confirm()}); ignored elsewhere
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DecisionSignal(
-    String gate, String by, String comment, String plan, String issuedAt) {
+    String gate, String by, String comment, String plan, String issuedAt, String confirm) {
 
   public DecisionSignal(String gate, String by, String comment) {
-    this(gate, by, comment, null, null);
+    this(gate, by, comment, null, null, null);
+  }
+
+  public DecisionSignal(String gate, String by, String comment, String plan, String issuedAt) {
+    this(gate, by, comment, plan, issuedAt, null);
   }
 }

@@ -24,7 +24,9 @@ import java.util.List;
  * when it says so, for the plan that gate shows ({@code plan}) and recent ({@code issuedAt}
  * within the policy's {@code decisionValidity}, and not before the gate opened): a decision that
  * waited somewhere (no worker was polling, a signal queued) must not start changes nobody
- * confirmed. An abort is always taken: stopping is always safe.
+ * confirmed. An approval of a destructive gate must name what the gate drops ({@code confirm},
+ * typed exactly; every one of N-of-M approvals). An abort is always taken: stopping is always
+ * safe.
  */
 final class Decisions {
 
@@ -166,6 +168,12 @@ final class Decisions {
     if (kind == DecisionKind.APPROVE && !policy.selfApprovalAllowed()
         && d.by().equals(requester)) {
       return d.by() + " requested this run and may not approve it (allowSelfApproval is false)";
+    }
+    if (kind == DecisionKind.APPROVE && open.confirm() != null
+        && (d.confirm() == null || !open.confirm().equals(d.confirm().strip()))) {
+      return "gate " + open.gate() + " is destructive: an approval must carry \"confirm\": \""
+          + open.confirm() + "\", the name of what it drops, typed exactly"
+          + (blank(d.confirm()) ? " (it has none)" : " (it has \"" + d.confirm() + "\")");
     }
     return checkFreshness ? staleness(d, now) : null;
   }

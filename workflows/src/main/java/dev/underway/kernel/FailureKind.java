@@ -14,6 +14,13 @@ public enum FailureKind {
   TARGET_NOT_FOUND(Failures.TARGET_NOT_FOUND, true),
   INSUFFICIENT_PRIVILEGE(Failures.INSUFFICIENT_PRIVILEGE, true),
   CREDENTIALS(Failures.CREDENTIALS, true),
+  NO_USABLE_KEY(Failures.NO_USABLE_KEY, true),
+  COLUMN_EXISTS(Failures.COLUMN_EXISTS, true),
+  EXPRESSION_INVALID(Failures.EXPRESSION_INVALID, true),
+  UNSAFE_CHANGE(Failures.UNSAFE_CHANGE, true),
+  CHANGE_IN_PROGRESS(Failures.CHANGE_IN_PROGRESS, true),
+  LOCK_NOT_GRANTED(Failures.LOCK_NOT_GRANTED, false),
+  EXPRESSION_FAILED(Failures.EXPRESSION_FAILED, false),
   VERIFICATION_FAILED(Failures.VERIFICATION_FAILED, false),
   /** Anything else: a step failed after retrying. */
   STEP_FAILED("StepFailed", false),

@@ -58,6 +58,8 @@ public final class Run {
   private String message;
   /** The scope of the step in progress, cancelled by an abort. */
   private CancellationScope stepScope;
+  /** Why the open gate's wait was ended without a decision; null when it was not. */
+  private String interruption;
 
   /**
    * @param runbook the runbook's name, e.g. {@code cluster-evolution}
@@ -144,15 +146,29 @@ public final class Run {
    */
   public Decision gate(String stage, String gate, String planText, PlanCard card, String digest,
       Duration expiry) {
+    return gate(stage, gate, planText, card, digest, expiry, null);
+  }
+
+  /**
+   * As {@link #gate(String, String, String, PlanCard, String, Duration)}, for a gate that may be
+   * destructive. Returns null also when the runbook {@link #interruptGate interrupted} the wait
+   * ({@link #interruption()} then says why; an accepted abort still wins).
+   *
+   * @param confirm for a destructive gate, the name of what it drops: every approval must carry
+   *     it in {@code confirm}, typed exactly, or it is refused; null for any other gate
+   */
+  public Decision gate(String stage, String gate, String planText, PlanCard card, String digest,
+      Duration expiry, String confirm) {
     timeline.step(stage, GATE);
     String opened = Timeline.now();
     String expires = expiry == null ? null
         : Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(expiry).toString();
     String workflowId = Workflow.getInfo().getWorkflowId();
     String shown = current() ? digest : null;
-    String text = planText + commands().text(workflowId, gate, shown);
+    String text = planText + commands().text(workflowId, gate, shown, confirm != null);
     openCard = card;
-    decisions.opened(new GateView(gate, stage, text, opened, expires, shown));
+    interruption = null;
+    decisions.opened(new GateView(gate, stage, text, opened, expires, shown, confirm));
     state = RunState.WAITING_FOR_APPROVAL;
     if (current()) {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(gate),
@@ -177,6 +193,12 @@ public final class Run {
     } else {
       Workflow.upsertTypedSearchAttributes(SearchAttributes.OPEN_GATE.valueSet(""));
     }
+    if (interruption != null && decisions.abort() == null) {
+      timeline.finish(Timeline.INTERRUPTED, "interrupted before a decision: " + interruption
+          + (decisions.pending() == null ? "" : " (the " + decisions.pending().kind().json()
+              + " by " + decisions.pending().by() + " was not acted on)"));
+      return null;
+    }
     if (!decided) {
       timeline.finish(Timeline.EXPIRED, "no decision within " + expiry
           + "; recorded as expired, not approved");
@@ -194,7 +216,25 @@ public final class Run {
   }
 
   private boolean decidedOrAborted() {
-    return decisions.pending() != null || decisions.abort() != null;
+    return decisions.pending() != null || decisions.abort() != null || interruption != null;
+  }
+
+  /**
+   * Ends the wait of the gate open now without a decision (a runbook's own command made its plan
+   * moot, e.g. a schema change's revert): {@link #gate} returns null and {@link #interruption()}
+   * says {@code why}. Returns false, changing nothing, when no gate is open.
+   */
+  public boolean interruptGate(String why) {
+    if (decisions.open() == null) {
+      return false;
+    }
+    interruption = why;
+    return true;
+  }
+
+  /** Why the last gate was interrupted ({@link #interruptGate}), or null when it was not. */
+  public String interruption() {
+    return interruption;
   }
 
   /** The first sequences: a timer only when the gate expires. */
@@ -239,7 +279,7 @@ public final class Run {
     Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
         timeline.step() == null ? null : timeline.position(), message, gate,
         open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
-            open.gate(), open.plan())));
+            open.gate(), open.plan(), open.confirm() != null)));
   }
 
   // ---- decisions (the handlers of GatedWorkflow delegate here) ------------------------------
@@ -454,10 +494,14 @@ public final class Run {
     compensations.removeIf(c -> c.name().equals(name));
   }
 
-  /** Runs every registered undo, newest first, each recorded in the timeline. */
-  private void compensate() {
+  /**
+   * Runs every registered undo, newest first, each recorded in the timeline; returns what each
+   * did (its name, and why it failed when it did).
+   */
+  private List<String> compensate() {
+    List<String> done = new ArrayList<>();
     if (compensations.isEmpty()) {
-      return;
+      return done;
     }
     Workflow.newDetachedCancellationScope(() -> {
       while (!compensations.isEmpty()) {
@@ -466,13 +510,24 @@ public final class Run {
         try {
           c.undo().run();
           timeline.finish(Timeline.UNDONE, c.name());
+          done.add(c.name());
         } catch (ActivityFailure | ApplicationFailure e) {
-          timeline.finish(Timeline.FAILED, c.name() + ": " + e.getMessage()
+          String why = e instanceof ActivityFailure af && af.getCause() != null
+              ? af.getCause().getMessage() : e.getMessage();
+          timeline.finish(Timeline.FAILED, c.name() + ": " + why
               + " (undo it by hand: see the runbook)");
+          done.add(c.name() + " (FAILED: " + why + "; undo it by hand)");
           log.error("Undo '{}' failed for {}", c.name(), target, e);
         }
       }
     }).run();
+    return done;
+  }
+
+  /** How a run that did not complete says what its undos did. */
+  private static String undone(List<String> done) {
+    return done.isEmpty() ? " Nothing was rolled back automatically."
+        : " Undone: " + String.join("; ", done) + ". Nothing else was rolled back automatically.";
   }
 
   // ---- endings ----------------------------------------------------------------------------
@@ -482,10 +537,9 @@ public final class Run {
    * aborted, expired) first runs its compensations.
    */
   public void finish(RunState end, String text) {
-    if (end != RunState.COMPLETED && end != RunState.DRY_RUN_COMPLETED) {
-      compensate();
-    }
-    message = text;
+    List<String> undos = end != RunState.COMPLETED && end != RunState.DRY_RUN_COMPLETED
+        ? compensate() : List.of();
+    message = undos.isEmpty() ? text : text + undone(undos);
     decisions.closed();
     openCard = null;
     setState(end);
@@ -499,14 +553,23 @@ public final class Run {
    * it for what it is (Temporal's Completed means "reached its goal" to an operator).
    */
   public <R> R end(RunState end, String text, R result) {
+    return end(end, text, finalMessage -> result);
+  }
+
+  /**
+   * As {@link #end(RunState, String, Object)}, the result made from the run's final message:
+   * {@code text}, and what the compensations undid when they ran.
+   */
+  public <R> R end(RunState end, String text, Function<String, R> result) {
     finish(end, text);
+    R r = result.apply(message);
     if (!sequence.atLeast(Sequence.VIEW) || end == RunState.COMPLETED
         || end == RunState.DRY_RUN_COMPLETED) {
-      return result;
+      return r;
     }
     FailureKind kind = end == RunState.REJECTED ? FailureKind.REJECTED
         : end == RunState.ABORTED ? FailureKind.ABORTED : FailureKind.EXPIRED;
-    throw ApplicationFailure.newNonRetryableFailure(text, kind.type(), result);
+    throw ApplicationFailure.newNonRetryableFailure(message, kind.type(), r);
   }
 
   /**
@@ -532,10 +595,10 @@ public final class Run {
       timeline.failInProgress("cancelled through Temporal");
       timeline.record(timeline.stage() == null ? Timeline.RUN : timeline.stage(), ABORT,
           Timeline.COMPLETED, text);
-      compensate();
+      List<String> undos = compensate();
       decisions.closed();
       openCard = null;
-      message = text;
+      message = undos.isEmpty() ? text : text + undone(undos);
       setState(RunState.ABORTED);
     }).run();
     log.info("Run for {} cancelled through Temporal: {}", target, text);
@@ -578,10 +641,7 @@ public final class Run {
    */
   private ApplicationFailure fail(String text, String type, boolean nothingChanged) {
     timeline.failInProgress(text);
-    if (!nothingChanged) {
-      compensate();
-    }
-    message = text + (nothingChanged ? "" : " Nothing was rolled back automatically.");
+    message = text + (nothingChanged ? "" : undone(compensate()));
     decisions.closed();
     openCard = null;
     if (target != null) {

@@ -73,9 +73,15 @@ final class RunDetails {
     if (v.plan() != null) {
       b.append("**Plan digest:** `").append(v.plan()).append("`\n\n");
     }
+    if (v.confirm() != null) {
+      b.append("**Destructive gate:** an approval must carry `\"confirm\"` with the name of what"
+          + " it drops, typed exactly: `").append(v.confirm()).append("` (replace `")
+          .append(DecideCommands.CONFIRM_PLACEHOLDER).append("` below)\n\n");
+    }
     b.append("**Decide:** *Send an Update* → `decide`, with this input (refusals are shown in"
         + " the dialog):\n\n```json\n")
-        .append(DecideCommands.json(v.gate(), "approve", v.plan())).append("\n```\n\n")
+        .append(DecideCommands.json(v.gate(), "approve", v.plan(), v.confirm() != null))
+        .append("\n```\n\n")
         .append("To reject, `\"decision\":\"reject\"`. From a shell:\n\n```\n")
         .append(String.join("\n", commands)).append("\n```\n");
   }

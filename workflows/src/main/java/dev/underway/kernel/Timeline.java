@@ -23,6 +23,8 @@ public final class Timeline {
   public static final String ABORTED = "aborted";
   /** Compensation steps: an undo that ran. */
   public static final String UNDONE = "undone";
+  /** A gate whose wait the runbook ended without a decision (see {@code Run.interruptGate}). */
+  public static final String INTERRUPTED = "interrupted";
 
   /** The stage name of run-level steps (validate, the abort, compensation). */
   public static final String RUN = "run";
@@ -59,12 +61,27 @@ public final class Timeline {
     finish(SKIPPED, detail);
   }
 
-  /** Ends the last step with {@code state}. */
+  /**
+   * Ends the step in progress with {@code state}: the last one started, even when entries were
+   * {@link #record recorded} after it (an operator's command handled while the step ran); the
+   * last entry when none is in progress.
+   */
   public void finish(String state, String detail) {
-    TimelineEntry last = entries.get(entries.size() - 1);
-    entries.set(entries.size() - 1,
-        new TimelineEntry(last.phase(), last.step(), state, last.at(), detail));
+    int i = inProgress();
+    int at = i >= 0 ? i : entries.size() - 1;
+    TimelineEntry e = entries.get(at);
+    entries.set(at, new TimelineEntry(e.phase(), e.step(), state, e.at(), detail));
     onChange.run();
+  }
+
+  /** The index of the last entry still {@link #STARTED}, or -1. */
+  private int inProgress() {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (STARTED.equals(entries.get(i).state())) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Says how the step in progress is going, without ending it. */
@@ -80,7 +97,7 @@ public final class Timeline {
 
   /** Marks the step in progress failed, if one is. */
   public void failInProgress(String detail) {
-    if (!entries.isEmpty() && STARTED.equals(entries.get(entries.size() - 1).state())) {
+    if (inProgress() >= 0) {
       finish(FAILED, detail);
     }
   }

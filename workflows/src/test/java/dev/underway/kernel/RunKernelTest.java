@@ -69,13 +69,26 @@ class RunKernelTest {
     }
   }
 
-  /** What the test runbook is asked to do. */
-  public record Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse) {}
+  /**
+   * What the test runbook is asked to do.
+   *
+   * @param confirm when not null, the gate is destructive and approvals must carry this
+   */
+  public record Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse,
+      String confirm) {
+    public Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse) {
+      this(approval, failAfterGate, refuse, null);
+    }
+  }
 
   @WorkflowInterface
   public interface WindowRunbook extends GatedWorkflow {
     @WorkflowMethod(name = "TestWindow")
     String run(Ask ask);
+
+    /** The runbook's own command that makes the open gate moot. */
+    @io.temporal.workflow.SignalMethod(name = "interrupt")
+    void interrupt(String why);
   }
 
   /** Opens a window (undo registered first), asks at a gate, then closes it or fails. */
@@ -100,7 +113,11 @@ class RunKernelTest {
             dev.underway.model.ChangeResult.Outcome.CREATED, window.open()));
         Decision d = run.gate("window", "go", "Close the window after the gate\n",
             new PlanCard("Gate go", List.of(new PlanCard.Row("window", "open", "closed")),
-                List.of("close the window"), List.of("the room gets warm")), "0000abcd", null);
+                List.of("close the window"), List.of("the room gets warm")), "0000abcd", null,
+            ask.confirm());
+        if (d == null && run.interruption() != null) {
+          return run.end(RunState.ABORTED, "interrupted: " + run.interruption(), "interrupted");
+        }
         if (d.kind() == DecisionKind.ABORT) {
           return run.end(RunState.ABORTED, run.aborted("closed again by its undo"), "aborted");
         }
@@ -150,6 +167,13 @@ class RunKernelTest {
     @Override
     public void validateDecide(DecisionRequest r) {
       run.validate(r);
+    }
+
+    @Override
+    public void interrupt(String why) {
+      // recorded while the gate is in progress: the gate's own entry is still the one it ends
+      run.timeline().record("window", "note", Timeline.COMPLETED, "asked: " + why);
+      run.interruptGate(why);
     }
 
     @Override
@@ -269,7 +293,8 @@ class RunKernelTest {
     wf.approve(new DecisionSignal("go", "bob", "go"));
     assertThatThrownBy(() -> result(wf)).isInstanceOf(WorkflowFailedException.class)
         .rootCause().hasMessageContaining("window/break failed: the step broke")
-        .hasMessageContaining("Nothing was rolled back automatically");
+        .hasMessageContaining("Undone: close the window. Nothing else was rolled back"
+            + " automatically.");
     assertThat(window.calls).containsExactly("open", "fail", "close");
   }
 
@@ -281,6 +306,58 @@ class RunKernelTest {
         .rootCause().hasMessage("message='" + FailureKind.REFUSED
             + ": the window is not ours', type='InvalidRequest', nonRetryable=true");
     assertThat(window.calls).isEmpty();
+  }
+
+  @Test
+  void aDestructiveGateRefusesApprovalsWithoutTheConfirmationTypedExactlyFromEachApprover() {
+    WindowRunbook wf = begin(new Ask(twoOf("bob", "carol"), false, false, "window.glass"));
+    assertThat(wf.status().openGate().confirm()).isEqualTo("window.glass");
+    assertThat(wf.status().openGate().text()).contains("--confirm "
+        + DecideCommands.CONFIRM_PLACEHOLDER).contains("\"confirm\":\""
+        + DecideCommands.CONFIRM_PLACEHOLDER + "\"");
+    assertThatThrownBy(() -> wf.decide(new DecisionRequest("go", "approve", "bob", "no name")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .hasStackTraceContaining("gate go is destructive: an approval must carry \"confirm\":"
+            + " \"window.glass\", the name of what it drops, typed exactly (it has none)");
+    assertThatThrownBy(() -> wf.decide(new DecisionRequest("go", "approve", "bob", "typo",
+        null, null, "window.glas")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .hasStackTraceContaining("(it has \"window.glas\")");
+    wf.approve(new DecisionSignal("go", "carol", "by signal, no name"));
+    await().until(() -> wf.status().decisions().size() == 1);
+    assertThat(wf.status().decisions().get(0).accepted()).isFalse();
+    wf.decide(new DecisionRequest("go", "approve", "bob", "one", null, null, "window.glass"));
+    assertThat(wf.status().openGate()).as("one of two approvals").isNotNull();
+    wf.decide(new DecisionRequest("go", "approve", "carol", "two", null, null,
+        " window.glass "));
+    assertThat(result(wf)).isEqualTo("done");
+    assertThat(window.calls).containsExactly("open", "close");
+  }
+
+  @Test
+  void aDestructiveGateIsRejectedWithoutAConfirmation() {
+    WindowRunbook wf = begin(new Ask(null, false, false, "window.glass"));
+    assertThat(wf.decide(new DecisionRequest("go", "reject", "carol", "not today")).accepted())
+        .isTrue();
+    assertThatThrownBy(() -> result(wf)).cause().hasMessageContaining("rejected");
+  }
+
+  @Test
+  void aGateInterruptedByTheRunbookReturnsWithoutADecisionAndSaysWhy() {
+    WindowRunbook wf = begin(new Ask(null, false, false));
+    wf.interrupt("the plan is moot");
+    assertThatThrownBy(() -> result(wf)).cause().hasMessageContaining(
+        "interrupted: the plan is moot");
+    RunStatus s = wf.status();
+    assertThat(s.timeline()).filteredOn(e -> e.step().equals(Run.GATE)).singleElement()
+        .satisfies(e -> {
+          assertThat(e.state()).isEqualTo(Timeline.INTERRUPTED);
+          assertThat(e.detail()).isEqualTo("interrupted before a decision: the plan is moot");
+        });
+    assertThat(s.timeline()).filteredOn(e -> e.step().equals("note")).singleElement()
+        .satisfies(e -> assertThat(e.state() + ": " + e.detail())
+            .isEqualTo(Timeline.COMPLETED + ": asked: the plan is moot"));
+    assertThat(window.calls).as("its undo ran").containsExactly("open", "close");
   }
 
   @Test

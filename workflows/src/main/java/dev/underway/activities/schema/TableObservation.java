@@ -1,0 +1,93 @@
+package dev.underway.activities.schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link SchemaChangeActivities#observe} read about a table and its server. Facts only: the
+ * workflow's pure planner decides from them what to refuse and what to do. Nothing secret: no
+ * query texts of other sessions, no passwords.
+ *
+ * @param serverVersion e.g. {@code 16.4}
+ * @param tableExists whether {@code schema.table} exists; when false the rest is empty
+ * @param columns the table's columns in order
+ * @param key the key the backfill would walk ({@code TableChange.uniqueKey} or the primary key)
+ *     and its columns in order; null when there is none usable
+ * @param keyProblem why the key named (or the primary key) is not usable, e.g. {@code "no primary
+ *     key"}, {@code "users_email_key is unique but email is nullable"}; null when usable
+ * @param rowsEstimate {@code pg_class.reltuples} (planner estimate; -1 when never analysed)
+ * @param rowsExact {@code count(*)} when cheap (the implementation decides, e.g. below 1 M
+ *     estimated rows); null otherwise
+ * @param bytes {@code pg_total_relation_size}
+ * @param indexes each index's definition ({@code pg_get_indexdef})
+ * @param triggers the table's non-internal triggers, by name
+ * @param standbys the streaming standbys ({@code pg_stat_replication})
+ * @param longTransactions transactions open longer than a few seconds (they hold locks DDL
+ *     would queue behind)
+ * @param heldBy the workflow id in the table's {@code underway_schema_changes} row, null when no
+ *     run holds the table
+ * @param addedByHolder the columns the holding run added (its marker row)
+ * @param flags this table's rows of {@code underway_flags}, key to value
+ * @param versions rows per value of the change's {@code versionColumn} (null key as -1), when the
+ *     column exists; null otherwise
+ * @param expressionProblems every {@code up}/{@code down} (and column type) that failed to
+ *     type-check when tried on a few rows in a transaction rolled back, one sentence each naming
+ *     the column and PostgreSQL's message; empty when all check
+ * @param unsafe every part of the change that would rewrite or lock the table for long (a
+ *     volatile default, a NOT NULL without a default, ...), one sentence each; empty when none
+ * @param catalogue the table's catalogue description as canonical text (columns with types,
+ *     defaults and nullability; constraints; index definitions; triggers), in a stable order: equal
+ *     texts mean the same shape. A rollback compares the text before and after
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TableObservation(
+    String serverVersion,
+    boolean tableExists,
+    List<Column> columns,
+    Key key,
+    String keyProblem,
+    long rowsEstimate,
+    Long rowsExact,
+    long bytes,
+    List<String> indexes,
+    List<String> triggers,
+    List<Standby> standbys,
+    List<LongTransaction> longTransactions,
+    String heldBy,
+    List<String> addedByHolder,
+    Map<String, String> flags,
+    Map<Integer, Long> versions,
+    List<String> expressionProblems,
+    List<String> unsafe,
+    String catalogue) {
+
+  /** A column: name, type as {@code format_type} prints it, nullability, default expression. */
+  public record Column(String name, String type, boolean nullable, String defaultExpression) {}
+
+  /** The key walked: its constraint or index name and its columns, in order. */
+  public record Key(String name, List<Column> columns) {}
+
+  /**
+   * A streaming standby.
+   *
+   * @param name {@code application_name}
+   * @param state e.g. {@code streaming}
+   * @param replayLagMillis {@code replay_lag} in milliseconds; null when the server reports none
+   *     (an idle standby that caught up)
+   */
+  public record Standby(String name, String state, Long replayLagMillis) {}
+
+  /** An open transaction: its backend pid, age in seconds and state (never its query). */
+  public record LongTransaction(int pid, long ageSeconds, String state) {}
+
+  /** The rows to backfill: exact when counted, else the estimate (never negative). */
+  public long rows() {
+    return rowsExact != null ? rowsExact : Math.max(0, rowsEstimate);
+  }
+
+  public Column column(String name) {
+    return columns == null ? null
+        : columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+  }
+}
