@@ -1,5 +1,9 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.activities.schema.TableObservation;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.ChangeResult.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -7,13 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The expand and its undo. Expand adds the new columns (nullable, so no rewrite), the sync
- * trigger and its function, and the table's flags, in one transaction under a short lock
- * timeout ({@link LockRetry}): the trigger exists from the moment the columns do, so no write
- * slips through unsynchronised. The table is claimed for the run in the same transaction (the
- * marker). Repeating it changes nothing. The undo (the rollback before the contract) removes
- * what expand added, only when the marker says this run added it, and leaves the table's
- * catalogue description as it was.
+ * The expand and its undo. Expand adds the new columns (nullable, no default: no rewrite) and the
+ * version column when asked and missing, the sync trigger and its function, and the change's
+ * flags where they are not set, in ONE transaction under a short lock timeout ({@link
+ * LockRetry}): the trigger exists from the moment the columns do, so no write slips through
+ * unsynchronised, and the table's row ({@link RunMarker}) claims the table and records the
+ * columns added in the same transaction. Everything it depends on is checked first ({@link
+ * Refusals}). Repeated, it changes nothing. The undo (the rollback before the contract) removes
+ * the trigger, its function, the columns the row says this run added, the flags and the row, and
+ * leaves the table's catalogue description as it was before the expand.
  */
 public final class Expand {
 
@@ -25,71 +31,80 @@ public final class Expand {
     this.observer = observer;
   }
 
-  public StepResult expand(Connection c, ChangeSpec spec) throws SQLException {
+  public ChangeResult expand(Connection c, ChangeSpec spec, String owner) throws SQLException {
     TableName table = spec.table();
-    TableObservation seen = Preflight.check(c, spec, observer);
-    if (seen.marker() != null && seen.marker().ownedBy(spec.runId())
-        && seen.marker().finished()) {
-      return StepResult.unchanged("this run's change of " + table + " is already "
-          + seen.marker().state());
-    }
-    RunMarker.ensureTables(c);
-    long oid = seen.catalogue().oid();
+    TableObservation seen = observer.observe(c, spec);
+    Refusals.check(seen, spec, owner);
+    RunMarker.ensureTables(c, table);
+    long oid = TableObserver.oid(c, table);
     return lock.inTransaction(c, "expand " + table, tx -> {
-      RunMarker.Marker marker = RunMarker.claim(tx, table, spec.runId());
-      if (!marker.ownedBy(spec.runId())) {
-        throw SchemaRefusals.anotherRun(table, marker.runId(), marker.state());
+      RunMarker.Row row = RunMarker.claim(tx, table, owner);
+      if (!row.heldBy(owner)) {
+        throw SchemaRefusals.anotherRun(table, row.holder());
+      }
+      TableCatalogue cat = TableCatalogue.read(tx, oid);
+      List<String> missing = spec.addedColumns().stream()
+          .filter(n -> cat.column(n).isEmpty()).toList();
+      for (String name : spec.add().stream().map(n -> n.name()).toList()) {
+        if (cat.column(name).isPresent() && !row.addedColumns().contains(name)) {
+          throw SchemaRefusals.columnExists(table, name);
+        }
       }
       List<String> done = new ArrayList<>();
-      List<String> missing = Preflight.missing(spec, TableCatalogue.read(tx, oid));
+      boolean hadTrigger = cat.triggers().stream()
+          .anyMatch(t -> t.name().equals(spec.names().trigger()));
       try (Statement s = tx.createStatement()) {
         if (!missing.isEmpty()) {
-          s.execute(PostgresSchemaDialect.addColumns(spec));
-          done.add("added " + String.join(", ", missing) + " to " + table);
+          s.execute(PostgresSchemaDialect.addColumns(spec, missing));
+          List<String> added = new ArrayList<>(row.addedColumns());
+          added.addAll(missing);
+          RunMarker.setAddedColumns(tx, table, added);
+          done.add("added " + String.join(", ", missing));
         }
         List<String> columns = TableCatalogue.read(tx, oid).columns().stream()
             .map(TableCatalogue.Column::name).toList();
-        boolean hadTrigger = TableCatalogue.read(tx, oid).triggers().stream()
-            .anyMatch(t -> t.name().equals(PostgresSchemaDialect.syncName(table)));
         s.execute(SyncTriggers.function(spec, columns));
-        s.execute(PostgresSchemaDialect.createTrigger(table));
+        s.execute(PostgresSchemaDialect.createTrigger(spec));
         if (!hadTrigger) {
-          done.add("installed sync trigger " + PostgresSchemaDialect.syncName(table));
+          done.add("installed the sync trigger " + spec.names().trigger());
         }
       }
-      Flags.init(tx, table, Flags.READ_NEW, "false");
-      Flags.init(tx, table, Flags.WRITE_OLD, "true");
-      RunMarker.setState(tx, table, spec.runId(), RunMarker.EXPANDED);
-      return done.isEmpty() ? StepResult.unchanged(table + " is already expanded by this run")
-          : new StepResult(true, done);
+      Flags.init(tx, spec, spec.names().readsFlag(), ChangeObjects.READS_OLD);
+      Flags.init(tx, spec, spec.names().writesFlag(), ChangeObjects.WRITES_BOTH);
+      return done.isEmpty()
+          ? ChangeResult.unchanged(table.toString(), "already expanded by " + owner)
+          : new ChangeResult(table.toString(), Outcome.UPDATED, String.join("; ", done));
     });
   }
 
-  /** The rollback: removes the trigger, its function, the new columns and the flags. */
-  public StepResult undo(Connection c, ChangeSpec spec) throws SQLException {
+  /** The rollback: removes the trigger, its function, this run's columns, the flags, the row. */
+  public ChangeResult undo(Connection c, ChangeSpec spec, String owner) throws SQLException {
     TableName table = spec.table();
-    RunMarker.Marker marker = RunMarker.read(c, table);
-    if (marker == null || !marker.ownedBy(spec.runId())) {
-      return StepResult.unchanged("nothing of this run's on " + table);
+    var row = RunMarker.read(c, table);
+    if (row.isEmpty()) {
+      return ChangeResult.unchanged(table.toString(), "nothing to undo: no run holds " + table);
     }
-    if (RunMarker.CONTRACTED.equals(marker.state())) {
-      throw SchemaRefusals.afterContract(table);
+    if (!row.get().heldBy(owner)) {
+      throw SchemaRefusals.anotherRun(table, row.get().holder());
     }
-    if (RunMarker.ROLLED_BACK.equals(marker.state())) {
-      return StepResult.unchanged(table + " is already rolled back");
-    }
-    return lock.inTransaction(c, "roll back " + table, tx -> {
-      try (Statement s = tx.createStatement()) {
-        s.execute(PostgresSchemaDialect.dropTrigger(table));
-        s.execute(PostgresSchemaDialect.dropFunction(table));
-        s.execute(PostgresSchemaDialect.dropColumns(table,
-            spec.newColumns().stream().map(ChangeSpec.NewColumn::name).toList()));
+    return lock.inTransaction(c, "undo the expand of " + table, tx -> {
+      var locked = RunMarker.lock(tx, table);
+      if (locked.isEmpty()) {
+        return ChangeResult.unchanged(table.toString(), "nothing to undo: no run holds " + table);
       }
-      Flags.deleteAll(tx, table);
-      RunMarker.setState(tx, table, spec.runId(), RunMarker.ROLLED_BACK);
-      return new StepResult(true, List.of("removed the sync trigger, its function and "
-          + String.join(", ", spec.newColumns().stream().map(ChangeSpec.NewColumn::name)
-          .toList()) + " from " + table + "; the flags are gone (the old shape)"));
+      List<String> added = locked.get().addedColumns();
+      try (Statement s = tx.createStatement()) {
+        s.execute(PostgresSchemaDialect.dropTrigger(spec));
+        s.execute(PostgresSchemaDialect.dropFunction(spec));
+        if (!added.isEmpty()) {
+          s.execute(PostgresSchemaDialect.dropColumns(table, added));
+        }
+      }
+      Flags.delete(tx, spec);
+      RunMarker.release(tx, table, owner);
+      return new ChangeResult(table.toString(), Outcome.UPDATED, "removed the sync trigger, its"
+          + " function" + (added.isEmpty() ? "" : ", " + String.join(", ", added))
+          + " and the flags (the old shape)");
     });
   }
 }

@@ -1,112 +1,89 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.ChangeObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The flags an application reads, in {@code public.underway_flags (key, value, updated_at)}: one
- * row per flag, the value {@code true} or {@code false}. The read contract: an application reads
- * {@code value} by {@code key} (once a second, or per request), and an absent row means the old
- * behaviour. Keys of a table's change start with {@code schema-change:<schema>.<table>:}:
- *
- * <ul>
- *   <li>{@code read-new}: read the new shape ({@code false} until the read switch; {@code revert},
- *       the killswitch, sets it back to {@code false} at once);
- *   <li>{@code write-old}: keep writing the old shape ({@code true} until "stop old writes").
- * </ul>
- *
- * <p>The backfill's control rows live beside them ({@link BackfillControl#fromFlags}).
+ * The flags an application reads, in {@code underway_flags (key, value, updated_at)} in the
+ * changed table's schema. A change has two ({@link ChangeObjects}): {@code
+ * schema-change/<schema>.<table>/reads} ({@code old} or {@code new}: which shape to read; the
+ * killswitch sets it back to {@code old}) and {@code .../writes} ({@code both} or {@code new}:
+ * which shapes to write). The read contract: read {@code value} by {@code key}; no row means the
+ * old shape ({@code reads=old}, {@code writes=both}).
  */
 public final class Flags {
   private Flags() {}
 
-  public static final String READ_NEW = "read-new";
-  public static final String WRITE_OLD = "write-old";
-
-  /** The key of a table's flag. */
-  public static String key(TableName table, String flag) {
-    return prefix(table) + flag;
-  }
-
-  static String prefix(TableName table) {
-    return "schema-change:" + table + ":";
-  }
-
-  /** Sets a flag (no-op when it already has the value; the table is created if missing). */
-  public static void set(Connection c, TableName table, String flag, String value)
+  /** Sets a flag; false when it already had the value. */
+  public static boolean set(Connection c, ChangeSpec spec, String key, String value)
       throws SQLException {
-    if (!exists(c)) {
-      try (Statement s = c.createStatement()) {
-        s.execute(PostgresSchemaDialect.CREATE_FLAGS_TABLE);
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.SET_FLAG)) {
-      ps.setString(1, key(table, flag));
-      ps.setString(2, value);
-      ps.executeUpdate();
-    }
-  }
-
-  /** Sets a flag only if it has no row yet (in the caller's transaction). */
-  static void init(Connection c, TableName table, String flag, String value) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.INIT_FLAG)) {
-      ps.setString(1, key(table, flag));
-      ps.setString(2, value);
-      ps.executeUpdate();
-    }
-  }
-
-  /** A flag's value, if set (no table: not set). */
-  public static Optional<String> get(Connection c, String key) throws SQLException {
-    if (!exists(c)) {
-      return Optional.empty();
-    }
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.GET_FLAG)) {
+    RunMarker.ensureTables(c, spec.table());
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.setFlag(spec.table()))) {
       ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+      ps.setString(2, value);
+      return ps.executeUpdate() > 0;
     }
   }
 
-  private static boolean exists(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(PostgresSchemaDialect.FLAGS_EXIST)) {
-      rs.next();
-      return rs.getString(1) != null;
-    }
-  }
-
-  /** Removes every row of the table's change (flags and control rows). */
-  static void deleteAll(Connection c, TableName table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.DELETE_FLAGS)) {
-      ps.setString(1, prefix(table).replace("\\", "\\\\").replace("%", "\\%")
-          .replace("_", "\\_") + "%");
+  /** Sets a flag only if it has no row yet. */
+  static void init(Connection c, ChangeSpec spec, String key, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.initFlag(spec.table()))) {
+      ps.setString(1, key);
+      ps.setString(2, value);
       ps.executeUpdate();
     }
   }
 
-  /** The read switch: the application reads the new shape. */
-  public static void switchReads(Connection c, TableName table) throws SQLException {
-    set(c, table, READ_NEW, "true");
+  /** The change's flags that are set, key to value (no table: none). */
+  public static Map<String, String> read(Connection c, ChangeSpec spec) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!RunMarker.exists(c, PostgresSchemaDialect.flagsTable(spec.table()))) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.readFlags(spec.table()))) {
+      ps.setArray(1, c.createArrayOf("text", keys(spec).toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return out;
   }
 
-  /** The killswitch: the application reads the old shape again, at once. */
-  public static void revertReads(Connection c, TableName table) throws SQLException {
-    set(c, table, READ_NEW, "false");
+  /** Removes the change's flags (the old shape again, for every reader). */
+  static void delete(Connection c, ChangeSpec spec) throws SQLException {
+    if (!RunMarker.exists(c, PostgresSchemaDialect.flagsTable(spec.table()))) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.deleteFlags(spec.table()))) {
+      ps.setArray(1, c.createArrayOf("text", keys(spec).toArray()));
+      ps.executeUpdate();
+    }
   }
 
-  /** The application stops writing the old shape. */
-  public static void stopOldWrites(Connection c, TableName table) throws SQLException {
-    set(c, table, WRITE_OLD, "false");
+  static List<String> keys(ChangeSpec spec) {
+    return List.of(spec.names().readsFlag(), spec.names().writesFlag());
   }
 
-  /** The application writes the old shape again. */
-  public static void resumeOldWrites(Connection c, TableName table) throws SQLException {
-    set(c, table, WRITE_OLD, "true");
+  /** Whether {@code value} is one the flag {@code key} takes; false for a key not the change's. */
+  public static boolean valid(ChangeSpec spec, String key, String value) {
+    if (spec.names().readsFlag().equals(key)) {
+      return ChangeObjects.READS_OLD.equals(value) || ChangeObjects.READS_NEW.equals(value);
+    }
+    if (spec.names().writesFlag().equals(key)) {
+      return ChangeObjects.WRITES_BOTH.equals(value) || ChangeObjects.WRITES_NEW.equals(value);
+    }
+    return false;
   }
 }

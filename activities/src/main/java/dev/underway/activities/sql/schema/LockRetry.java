@@ -12,14 +12,14 @@ import org.slf4j.LoggerFactory;
  * DDL that never queues for long behind other transactions: each attempt is one transaction with
  * {@code SET LOCAL lock_timeout} (500 ms by default, as pgroll uses), retried with exponential
  * backoff while the lock is not granted. A waiting {@code ALTER TABLE} blocks every query behind
- * it, so waiting briefly and often is kinder to the application than waiting once for long. When
- * every attempt fails, a retryable failure (type {@link #TYPE}) lets the activity's retry policy
- * try again later.
+ * it, so waiting briefly and often is kinder to the application than waiting once for long. Each
+ * wait is reported (an activity heartbeats it). When every attempt fails, a non-retryable
+ * failure (type {@link #TYPE}) says so; every attempt was rolled back, so nothing changed.
  */
 public final class LockRetry {
 
   /** The failure type when no attempt got its lock. */
-  public static final String TYPE = "LockNotGranted";
+  public static final String TYPE = dev.underway.activities.Failures.LOCK_NOT_GRANTED;
 
   /** A transaction's work. */
   @FunctionalInterface
@@ -30,6 +30,7 @@ public final class LockRetry {
   private final Duration lockTimeout;
   private final int attempts;
   private final Duration firstBackoff;
+  private final java.util.function.Consumer<String> onWait;
 
   /** 500 ms lock timeout, 8 attempts, backoff from 200 ms doubling. */
   public static LockRetry standard() {
@@ -37,9 +38,20 @@ public final class LockRetry {
   }
 
   public LockRetry(Duration lockTimeout, int attempts, Duration firstBackoff) {
+    this(lockTimeout, attempts, firstBackoff, what -> { });
+  }
+
+  private LockRetry(Duration lockTimeout, int attempts, Duration firstBackoff,
+      java.util.function.Consumer<String> onWait) {
     this.lockTimeout = lockTimeout;
     this.attempts = attempts;
     this.firstBackoff = firstBackoff;
+    this.onWait = onWait;
+  }
+
+  /** The same, telling {@code onWait} about every wait for a lock (e.g. to heartbeat). */
+  public LockRetry reporting(java.util.function.Consumer<String> onWait) {
+    return new LockRetry(lockTimeout, attempts, firstBackoff, onWait);
   }
 
   private static final Logger log = LoggerFactory.getLogger(LockRetry.class);
@@ -62,12 +74,14 @@ public final class LockRetry {
             throw e;
           }
           if (attempt >= attempts) {
-            throw ApplicationFailure.newFailure(what + ": the lock was not granted within "
-                + lockTimeout.toMillis() + " ms in " + attempts + " attempts (a long transaction"
-                + " holds the table?)", TYPE);
+            throw ApplicationFailure.newNonRetryableFailure(what + ": the lock was not granted"
+                + " within " + lockTimeout.toMillis() + " ms in " + attempts + " attempts (a long"
+                + " transaction holds the table?); nothing was changed", TYPE);
           }
           log.info("{}: lock not granted within {} ms (attempt {} of {}), retrying in {} ms",
               what, lockTimeout.toMillis(), attempt, attempts, backoff);
+          onWait.accept(what + ": waiting for the lock (attempt " + attempt + " of " + attempts
+              + ")");
           sleep(backoff);
           backoff = Math.min(backoff * 2, 10_000);
         } catch (RuntimeException e) {

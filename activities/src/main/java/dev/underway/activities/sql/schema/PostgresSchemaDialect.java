@@ -1,5 +1,6 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.ChangeObjects;
 import dev.underway.activities.sql.SqlQuoting;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -62,19 +63,23 @@ public final class PostgresSchemaDialect {
       WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""";
 
   /**
-   * Every valid, non-partial unique index on plain columns: name, primary or not, its columns in
-   * order, whether every one is NOT NULL.
+   * Every unique index of the table: name, primary or not, the name of the constraint it backs
+   * (null: none), whether it is valid, non-partial and on plain columns, its columns in order,
+   * whether every one is NOT NULL.
    */
   public static final String UNIQUE_KEYS = """
       SELECT ic.relname, i.indisprimary,
+             (SELECT c.conname FROM pg_constraint c WHERE c.conindid = i.indexrelid
+                AND c.conrelid = i.indrelid LIMIT 1),
+             i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL,
              array_agg(a.attname ORDER BY k.ord), bool_and(a.attnotnull)
       FROM pg_index i
       JOIN pg_class ic ON ic.oid = i.indexrelid
       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-      WHERE i.indrelid = ? AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
-        AND i.indexprs IS NULL
-      GROUP BY ic.relname, i.indisprimary
+      LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE i.indrelid = ? AND i.indisunique
+      GROUP BY ic.relname, i.indisprimary, i.indexrelid, i.indrelid, i.indisvalid, i.indpred,
+               i.indexprs
       ORDER BY i.indisprimary DESC, ic.relname""";
 
   public static final String INDEXES = """
@@ -116,83 +121,153 @@ public final class PostgresSchemaDialect {
 
   // ---------------------------------------------------------------- the marker and the flags
 
-  /** The one-run-per-table marker table (in {@code public}, beside the flags). */
-  public static final String MARKER_TABLE = "public.underway_schema_changes";
+  /** The marker/control table of a schema: {@code "schema".underway_schema_changes}. */
+  public static String changesTable(TableName table) {
+    return SqlQuoting.identifier(table.schema()) + "."
+        + SqlQuoting.identifier(ChangeObjects.CHANGES_TABLE);
+  }
 
-  public static final String CREATE_MARKER_TABLE = """
-      CREATE TABLE IF NOT EXISTS public.underway_schema_changes (
-        schema_name text NOT NULL, table_name text NOT NULL, run_id text NOT NULL,
-        state text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (schema_name, table_name))""";
+  /** The flags table of a schema: {@code "schema".underway_flags}. */
+  public static String flagsTable(TableName table) {
+    return SqlQuoting.identifier(table.schema()) + "."
+        + SqlQuoting.identifier(ChangeObjects.FLAGS_TABLE);
+  }
 
-  public static final String MARKER_EXISTS = "SELECT to_regclass('public.underway_schema_changes')";
+  /** Whether a table exists: one parameter, the quoted qualified name; null when not. */
+  public static final String REGCLASS = "SELECT to_regclass(?)";
 
-  public static final String READ_MARKER = """
-      SELECT run_id, state FROM public.underway_schema_changes
-      WHERE schema_name = ? AND table_name = ?""";
+  public static String createChangesTable(TableName table) {
+    return "CREATE TABLE IF NOT EXISTS " + changesTable(table) + " ("
+        + " table_name text PRIMARY KEY, workflow_id text NOT NULL,"
+        + " added_columns text[] NOT NULL, throttled boolean NOT NULL DEFAULT false,"
+        + " throttle_reason text, batch_size integer, progress jsonb,"
+        + " updated_at timestamptz NOT NULL DEFAULT now())";
+  }
+
+  public static String createFlagsTable(TableName table) {
+    return "CREATE TABLE IF NOT EXISTS " + flagsTable(table) + " ("
+        + " key text PRIMARY KEY, value text NOT NULL,"
+        + " updated_at timestamptz NOT NULL DEFAULT now())";
+  }
+
+  /** The table's row: holder, added columns, throttle, reason, batch size, progress (text). */
+  public static String readMarker(TableName table, boolean forUpdate) {
+    return "SELECT workflow_id, added_columns, throttled, throttle_reason, batch_size,"
+        + " progress::text FROM " + changesTable(table) + " WHERE table_name = ?"
+        + (forUpdate ? " FOR UPDATE" : "");
+  }
+
+  /** Claims the table for a run when nobody holds it (parameters: table, run). */
+  public static String claimMarker(TableName table) {
+    return "INSERT INTO " + changesTable(table) + " (table_name, workflow_id, added_columns)"
+        + " VALUES (?, ?, '{}') ON CONFLICT (table_name) DO NOTHING";
+  }
+
+  /** Records the columns the holder added (parameters: text[], table). */
+  public static String setAddedColumns(TableName table) {
+    return "UPDATE " + changesTable(table) + " SET added_columns = ?, updated_at = now()"
+        + " WHERE table_name = ?";
+  }
 
   /**
-   * Claims the table for a run: a finished run's marker is taken over (never this run's own: a
-   * finished run stays finished); an unfinished one (another run's or ours) is left as it is.
+   * Sets the control (parameters: throttled, reason, batch size, table, run) when it differs;
+   * returns the holder's row (none: not held by the run).
    */
-  public static final String CLAIM_MARKER = """
-      INSERT INTO public.underway_schema_changes AS m (schema_name, table_name, run_id, state)
-      VALUES (?, ?, ?, 'expanding')
-      ON CONFLICT (schema_name, table_name) DO UPDATE
-        SET run_id = excluded.run_id, state = excluded.state, updated_at = now()
-        WHERE m.state IN ('contracted', 'rolled-back') AND m.run_id <> excluded.run_id""";
+  public static String setControl(TableName table) {
+    return "UPDATE " + changesTable(table) + " SET throttled = ?, throttle_reason = ?,"
+        + " batch_size = ?, updated_at = now() WHERE table_name = ? AND workflow_id = ?";
+  }
 
-  public static final String LOCK_MARKER = """
-      SELECT run_id, state FROM public.underway_schema_changes
-      WHERE schema_name = ? AND table_name = ? FOR UPDATE""";
+  /** Writes the backfill's progress (parameters: json, table). */
+  public static String setProgress(TableName table) {
+    return "UPDATE " + changesTable(table) + " SET progress = CAST(? AS jsonb)"
+        + " WHERE table_name = ?";
+  }
 
-  public static final String SET_MARKER_STATE = """
-      UPDATE public.underway_schema_changes SET state = ?, updated_at = now()
-      WHERE schema_name = ? AND table_name = ? AND run_id = ?""";
+  /** Releases the table (parameters: table, run). */
+  public static String deleteMarker(TableName table) {
+    return "DELETE FROM " + changesTable(table) + " WHERE table_name = ? AND workflow_id = ?";
+  }
 
-  /** The flags an application reads, and the backfill's control rows. */
-  public static final String CREATE_FLAGS_TABLE = """
-      CREATE TABLE IF NOT EXISTS public.underway_flags (
-        key text PRIMARY KEY, value text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now())""";
+  /** Sets a flag when its value differs (parameters: key, value); 0 rows: it had the value. */
+  public static String setFlag(TableName table) {
+    return "INSERT INTO " + flagsTable(table) + " AS f (key, value) VALUES (?, ?)"
+        + " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()"
+        + " WHERE f.value IS DISTINCT FROM excluded.value";
+  }
 
-  public static final String SET_FLAG = """
-      INSERT INTO public.underway_flags AS f (key, value) VALUES (?, ?)
-      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()
-      WHERE f.value IS DISTINCT FROM excluded.value""";
+  /** Sets a flag only when it has no row (parameters: key, value). */
+  public static String initFlag(TableName table) {
+    return "INSERT INTO " + flagsTable(table) + " (key, value) VALUES (?, ?)"
+        + " ON CONFLICT (key) DO NOTHING";
+  }
 
-  public static final String INIT_FLAG = """
-      INSERT INTO public.underway_flags (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING""";
+  /** The flags whose keys are given (parameter: text[]): key, value. */
+  public static String readFlags(TableName table) {
+    return "SELECT key, value FROM " + flagsTable(table) + " WHERE key = ANY (?) ORDER BY key";
+  }
 
-  public static final String GET_FLAG = "SELECT value FROM public.underway_flags WHERE key = ?";
+  /** Deletes the flags whose keys are given (parameter: text[]). */
+  public static String deleteFlags(TableName table) {
+    return "DELETE FROM " + flagsTable(table) + " WHERE key = ANY (?)";
+  }
 
-  public static final String FLAGS_EXIST = "SELECT to_regclass('public.underway_flags')";
+  /**
+   * What depends on a column besides its own single-column indexes: views and rules, constraints
+   * (foreign keys, checks, the primary key, multi-column keys), indexes that cover other columns
+   * too. Parameters:
+   * table oid, column name. One description per dependent.
+   */
+  public static final String COLUMN_DEPENDENTS = """
+      SELECT DISTINCT CASE d.classid
+               WHEN 'pg_rewrite'::regclass THEN 'view or rule ' || (
+                 SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid)
+               WHEN 'pg_constraint'::regclass THEN 'constraint ' || (
+                 SELECT c.conname FROM pg_constraint c WHERE c.oid = d.objid)
+               WHEN 'pg_class'::regclass THEN 'index ' || d.objid::regclass::text
+               ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END
+      FROM pg_depend d
+      JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND a.attname = ?
+        AND d.deptype IN ('n', 'a')
+        AND d.classid <> 'pg_attrdef'::regclass
+        AND NOT (d.classid = 'pg_class'::regclass AND EXISTS (
+          SELECT 1 FROM pg_index i WHERE i.indexrelid = d.objid AND i.indnatts = 1
+            AND i.indexprs IS NULL AND i.indpred IS NULL))
+        AND NOT (d.classid = 'pg_constraint'::regclass AND EXISTS (
+          SELECT 1 FROM pg_constraint c WHERE c.oid = d.objid AND c.contype = 'u'
+            AND c.conrelid = d.refobjid AND cardinality(c.conkey) = 1))
+      ORDER BY 1""";
 
-  /** Deletes every flag whose key starts with the given prefix (LIKE-escaped by the caller). */
-  public static final String DELETE_FLAGS = "DELETE FROM public.underway_flags WHERE key LIKE ?";
+  /** Rows per value of a version column (null as -1). */
+  public static String versions(TableName table, String column) {
+    String c = SqlQuoting.identifier(column);
+    return "SELECT coalesce(" + c + ", -1)::int, count(*) FROM " + table.qualified()
+        + " GROUP BY 1 ORDER BY 1";
+  }
 
-  public static final String DELETE_FLAG_KEYS =
-      "DELETE FROM public.underway_flags WHERE key IN (?, ?)";
+  public static final String SERVER_VERSION = "SHOW server_version";
 
   // ---------------------------------------------------------------- expand and contract
 
-  /** The sync trigger's and its function's name for a table (63 bytes at most). */
-  public static String syncName(TableName table) {
-    String name = "underway_sync_" + table.table();
-    return name.length() > 63 ? name.substring(0, 63) : name;
+  /** {@code "schema"."underway_sync_table_fn"}. */
+  public static String syncFunction(ChangeSpec spec) {
+    return SqlQuoting.identifier(spec.table().schema()) + "."
+        + SqlQuoting.identifier(spec.names().function());
   }
 
-  /** {@code "schema"."underway_sync_table"}. */
-  public static String syncFunction(TableName table) {
-    return SqlQuoting.identifier(table.schema()) + "." + SqlQuoting.identifier(syncName(table));
-  }
-
-  /** Adds every new column, nullable (no rewrite); {@code IF NOT EXISTS}. */
-  public static String addColumns(ChangeSpec spec) {
-    return "ALTER TABLE " + spec.table().qualified() + spec.newColumns().stream()
-        .map(c -> " ADD COLUMN IF NOT EXISTS " + SqlQuoting.identifier(c.name()) + " " + c.type()
-            + (c.defaultExpression() == null ? "" : " DEFAULT " + c.defaultExpression()))
+  /** Adds the columns named, as the change types them (the version column: integer), nullable. */
+  public static String addColumns(ChangeSpec spec, List<String> columns) {
+    return "ALTER TABLE " + spec.table().qualified() + columns.stream()
+        .map(name -> " ADD COLUMN IF NOT EXISTS " + SqlQuoting.identifier(name) + " "
+            + typeOf(spec, name))
         .collect(Collectors.joining(","));
+  }
+
+  /** The type the change gives a column it adds. */
+  public static String typeOf(ChangeSpec spec, String column) {
+    return spec.add().stream().filter(c -> c.name().equals(column)).map(c -> c.type())
+        .findFirst().orElse("integer");
   }
 
   public static String dropColumns(TableName table, List<String> columns) {
@@ -201,57 +276,61 @@ public final class PostgresSchemaDialect {
         .collect(Collectors.joining(","));
   }
 
-  public static String renameColumn(TableName table, String from, String to) {
-    return "ALTER TABLE " + table.qualified() + " RENAME COLUMN " + SqlQuoting.identifier(from)
-        + " TO " + SqlQuoting.identifier(to);
-  }
-
   /** The trigger (PostgreSQL 14+: replaced in place; CockroachDB: see the note). */
-  public static String createTrigger(TableName table) {
-    return "CREATE OR REPLACE TRIGGER " + SqlQuoting.identifier(syncName(table))
-        + " BEFORE INSERT OR UPDATE ON " + table.qualified()
-        + " FOR EACH ROW EXECUTE FUNCTION " + syncFunction(table) + "()";
+  public static String createTrigger(ChangeSpec spec) {
+    return "CREATE OR REPLACE TRIGGER " + SqlQuoting.identifier(spec.names().trigger())
+        + " BEFORE INSERT OR UPDATE ON " + spec.table().qualified()
+        + " FOR EACH ROW EXECUTE FUNCTION " + syncFunction(spec) + "()";
   }
 
-  public static String dropTrigger(TableName table) {
-    return "DROP TRIGGER IF EXISTS " + SqlQuoting.identifier(syncName(table)) + " ON "
-        + table.qualified();
+  public static String dropTrigger(ChangeSpec spec) {
+    return "DROP TRIGGER IF EXISTS " + SqlQuoting.identifier(spec.names().trigger()) + " ON "
+        + spec.table().qualified();
   }
 
-  public static String dropFunction(TableName table) {
-    return "DROP FUNCTION IF EXISTS " + syncFunction(table) + "()";
+  public static String dropFunction(ChangeSpec spec) {
+    return "DROP FUNCTION IF EXISTS " + syncFunction(spec) + "()";
   }
 
   // ---------------------------------------------------------------- backfill and verify
 
   /**
-   * One backfill batch: the next {@code limit} keys after the cursor (none: from the start),
-   * each row touched ({@code SET first_new = first_new}: the sync trigger fills every new column
-   * with its {@code up}); returns the rows touched and the batch's last key (no row: done).
-   * Parameters: the cursor's values (text, cast to the key's types), then the limit.
+   * One backfill batch: the next {@code limit} keys after the cursor (none: from the start); each
+   * of their rows that needs it (all of them; with a version column, those below the version) is
+   * touched ({@code SET first_new = first_new}): the sync trigger fills every new column with its
+   * {@code up} and sets the version. Returns the rows touched and the batch's last key (no row:
+   * the walk is done). Parameters: the cursor's values (text, cast to the key's types), then the
+   * limit.
    */
   public static String backfillBatch(ChangeSpec spec, TableKey key, boolean fromCursor) {
     String keys = columns(key, "");
-    String touched = SqlQuoting.identifier(spec.newColumns().get(0).name());
+    String touched = SqlQuoting.identifier(spec.add().get(0).name());
+    String needs = spec.versionColumn() == null ? "" : " AND (t." + SqlQuoting.identifier(
+        spec.versionColumn()) + " IS NULL OR t." + SqlQuoting.identifier(spec.versionColumn())
+        + " < " + spec.version() + ")";
     return "WITH b AS (SELECT " + keys + " FROM " + spec.table().qualified()
         + after(key, fromCursor) + " ORDER BY " + keys + " LIMIT ?),"
         + " u AS (UPDATE " + spec.table().qualified() + " AS t SET " + touched + " = t." + touched
-        + " FROM b WHERE (" + columns(key, "t.") + ") = (" + columns(key, "b.") + ") RETURNING 1)"
+        + " FROM b WHERE (" + columns(key, "t.") + ") = (" + columns(key, "b.") + ")" + needs
+        + " RETURNING 1)"
         + " SELECT (SELECT count(*) FROM u), " + texts(key) + " FROM b ORDER BY "
         + descending(key) + " LIMIT 1";
   }
 
   /**
-   * One verify chunk: the next {@code limit} rows after the cursor, each with its key as text
-   * and whether any new column differs from its {@code up} ({@code IS DISTINCT FROM}, so NULLs
-   * compare equal). Parameters as {@link #backfillBatch}.
+   * One verify chunk: the next {@code limit} rows after the cursor, each with its key's columns as
+   * text, the key as a row's text ({@code (42)}) and whether any new column differs from its
+   * {@code up}, or any replaced column with a {@code down} from it ({@code IS DISTINCT FROM}:
+   * NULLs compare equal). Parameters as {@link #backfillBatch}.
    */
   public static String verifyChunk(ChangeSpec spec, TableKey key, boolean fromCursor) {
-    String differs = spec.newColumns().stream()
-        .map(c -> SqlQuoting.identifier(c.name()) + " IS DISTINCT FROM CAST((" + c.up() + ") AS "
-            + c.type() + ")")
-        .collect(Collectors.joining(" OR "));
-    return "SELECT " + texts(key) + ", (" + differs + ") FROM " + spec.table().qualified()
+    List<String> checks = new java.util.ArrayList<>();
+    spec.add().forEach(c -> checks.add(SqlQuoting.identifier(c.name())
+        + " IS DISTINCT FROM CAST((" + c.up() + ") AS " + c.type() + ")"));
+    spec.downColumns().forEach(c -> checks.add(SqlQuoting.identifier(c.name())
+        + " IS DISTINCT FROM (" + c.down() + ")"));
+    return "SELECT " + texts(key) + ", ROW(" + columns(key, "") + ")::text, ("
+        + String.join(" OR ", checks) + ") FROM " + spec.table().qualified()
         + after(key, fromCursor) + " ORDER BY " + columns(key, "") + " LIMIT ?";
   }
 
@@ -280,6 +359,11 @@ public final class PostgresSchemaDialect {
   private static String descending(TableKey key) {
     return key.columns().stream().map(c -> SqlQuoting.identifier(c) + " DESC")
         .collect(Collectors.joining(", "));
+  }
+
+  /** The default foreground probe: a read of one row by the key. */
+  public static String pointRead(TableName table, TableKey key) {
+    return "SELECT * FROM " + table.qualified() + " ORDER BY " + columns(key, "") + " LIMIT 1";
   }
 
   /** A session's bound on waiting for row locks (a batch is retried when it is not granted). */

@@ -1,98 +1,123 @@
 package dev.underway.activities.sql.schema;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable one-run-per-table marker: a row of {@code public.underway_schema_changes} per table
- * (schema, table, run id, state). A run claims the table at its expand; a finished run ({@code
- * contracted} or {@code rolled-back}) leaves its row for the next run to take over; an unfinished
- * one refuses every other run.
+ * The table's row in {@code underway_schema_changes} (in the table's schema): the durable
+ * one-run-per-table marker (who holds the table), the columns the holder added (an undo drops
+ * only those), and the backfill's control row (throttle, batch size) and progress. Expand claims
+ * it, undo and contract delete it.
  */
 public final class RunMarker {
   private RunMarker() {}
 
-  public static final String EXPANDING = "expanding";
-  public static final String EXPANDED = "expanded";
-  public static final String CONTRACTED = "contracted";
-  public static final String ROLLED_BACK = "rolled-back";
-
-  /** A table's marker. */
-  public record Marker(String runId, String state) {
-    public boolean finished() {
-      return CONTRACTED.equals(state) || ROLLED_BACK.equals(state);
+  /** The row. */
+  public record Row(String holder, List<String> addedColumns, boolean throttled, String reason,
+      Integer batchSize, String progressJson) {
+    public Row {
+      addedColumns = List.copyOf(addedColumns);
     }
 
-    public boolean ownedBy(String run) {
-      return runId.equals(run);
+    public boolean heldBy(String owner) {
+      return holder.equals(owner);
     }
   }
 
-  /** The table's marker, if its table and row exist; reads only. */
-  public static Marker read(Connection c, TableName table) throws SQLException {
-    try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(PostgresSchemaDialect.MARKER_EXISTS)) {
-      rs.next();
-      if (rs.getString(1) == null) {
-        return null;
-      }
+  /** The table's row, if the marker table and the row exist; reads only. */
+  public static Optional<Row> read(Connection c, TableName table) throws SQLException {
+    if (!exists(c, PostgresSchemaDialect.changesTable(table))) {
+      return Optional.empty();
     }
-    return select(c, PostgresSchemaDialect.READ_MARKER, table).orElse(null);
+    return select(c, table, false);
   }
 
-  /** Creates the marker and flags tables if missing (own transaction, before the expand's). */
-  public static void ensureTables(Connection c) throws SQLException {
+  /** Creates the marker and flags tables in the table's schema if missing. */
+  public static void ensureTables(Connection c, TableName table) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute(PostgresSchemaDialect.CREATE_MARKER_TABLE);
-      s.execute(PostgresSchemaDialect.CREATE_FLAGS_TABLE);
+      if (!exists(c, PostgresSchemaDialect.changesTable(table))) {
+        s.execute(PostgresSchemaDialect.createChangesTable(table));
+      }
+      if (!exists(c, PostgresSchemaDialect.flagsTable(table))) {
+        s.execute(PostgresSchemaDialect.createFlagsTable(table));
+      }
     }
   }
 
   /**
-   * In the caller's transaction: claims the table for {@code runId} and returns the marker as it
-   * is now, row-locked to the end of the transaction (another run's unfinished marker is
+   * In the caller's transaction: claims the table for {@code owner} when nobody holds it, and
+   * returns the row as it is now, locked to the end of the transaction (another holder's row is
    * returned unchanged, for the caller to refuse).
    */
-  public static Marker claim(Connection c, TableName table, String runId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.CLAIM_MARKER)) {
-      ps.setString(1, table.schema());
-      ps.setString(2, table.table());
-      ps.setString(3, runId);
+  static Row claim(Connection c, TableName table, String owner) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.claimMarker(table))) {
+      ps.setString(1, table.toString());
+      ps.setString(2, owner);
       ps.executeUpdate();
     }
-    return lock(c, table).orElseThrow();
+    return select(c, table, true).orElseThrow();
   }
 
-  /** In the caller's transaction: the marker, row-locked, if any. */
-  public static Optional<Marker> lock(Connection c, TableName table) throws SQLException {
-    return select(c, PostgresSchemaDialect.LOCK_MARKER, table);
+  /** In the caller's transaction: the row, locked, if any. */
+  static Optional<Row> lock(Connection c, TableName table) throws SQLException {
+    return select(c, table, true);
   }
 
-  /** In the caller's transaction: sets the state of {@code runId}'s marker. */
-  public static void setState(Connection c, TableName table, String runId, String state)
+  static void setAddedColumns(Connection c, TableName table, List<String> columns)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.SET_MARKER_STATE)) {
-      ps.setString(1, state);
-      ps.setString(2, table.schema());
-      ps.setString(3, table.table());
-      ps.setString(4, runId);
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.setAddedColumns(table))) {
+      ps.setArray(1, c.createArrayOf("text", columns.toArray()));
+      ps.setString(2, table.toString());
       ps.executeUpdate();
     }
   }
 
-  private static Optional<Marker> select(Connection c, String sql, TableName table)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, table.schema());
-      ps.setString(2, table.table());
+  /** Releases the table (the holder's row deleted). */
+  static void release(Connection c, TableName table, String owner) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.deleteMarker(table))) {
+      ps.setString(1, table.toString());
+      ps.setString(2, owner);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Whether a relation exists, by its quoted qualified name. */
+  static boolean exists(Connection c, String qualified) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.REGCLASS)) {
+      ps.setString(1, qualified);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(new Marker(rs.getString(1), rs.getString(2)))
-            : Optional.empty();
+        rs.next();
+        return rs.getString(1) != null;
       }
     }
+  }
+
+  private static Optional<Row> select(Connection c, TableName table, boolean forUpdate)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.readMarker(table, forUpdate))) {
+      ps.setString(1, table.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Integer batch = (Integer) rs.getObject(5);
+        return Optional.of(new Row(rs.getString(1), strings(rs.getArray(2)), rs.getBoolean(3),
+            rs.getString(4), batch, rs.getString(6)));
+      }
+    }
+  }
+
+  static List<String> strings(Array array) throws SQLException {
+    return array == null ? List.of()
+        : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
   }
 }

@@ -2,6 +2,7 @@ package dev.underway.activities.sql.schema;
 
 import dev.underway.kernel.FailureKind;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 
 /**
  * The refusals of a schema change, each raised before anything changed: non-retryable, typed by
@@ -14,48 +15,35 @@ public final class SchemaRefusals {
     return FailureKind.TARGET_NOT_FOUND.refuse("table " + table + " does not exist");
   }
 
-  public static ApplicationFailure notATable(TableName table, String kind) {
-    return FailureKind.INVALID_REQUEST.refuse(table + " is not a plain table (relkind '" + kind
-        + "'): partitioned tables, views and others are not supported");
-  }
-
   public static ApplicationFailure unknownColumn(TableName table, String column) {
     return FailureKind.TARGET_NOT_FOUND.refuse("column " + column + " does not exist in " + table);
   }
 
-  public static ApplicationFailure noPrimaryKey(TableName table) {
-    return FailureKind.INVALID_REQUEST.refuse(table + " has no primary key: name a unique key on"
-        + " NOT NULL columns (keyColumns) for the backfill to walk");
-  }
-
-  public static ApplicationFailure noUsableKey(TableName table, java.util.List<String> columns,
-      String why) {
-    return FailureKind.INVALID_REQUEST.refuse("(" + String.join(", ", columns) + ") is not a"
-        + " usable key of " + table + ": " + why);
+  public static ApplicationFailure noUsableKey(TableName table, String problem) {
+    return FailureKind.NO_USABLE_KEY.refuse(table + ": " + problem
+        + " (the backfill walks a unique key whose columns are all NOT NULL)");
   }
 
   public static ApplicationFailure columnExists(TableName table, String column) {
-    return FailureKind.INVALID_REQUEST.refuse("column " + column + " already exists in " + table
-        + " and is not this run's: choose another name");
+    return FailureKind.COLUMN_EXISTS.refuse("column " + column + " already exists in " + table
+        + " and this run did not add it: choose another name");
   }
 
-  public static ApplicationFailure anotherRun(TableName table, String runId, String state) {
-    return FailureKind.INVALID_REQUEST.refuse(table + " is being changed by another run ("
-        + runId + ", " + state + "): one schema change per table at a time");
+  public static ApplicationFailure anotherRun(TableName table, String holder) {
+    return FailureKind.CHANGE_IN_PROGRESS.refuse(table + " is being changed by " + holder
+        + ": one schema change per table at a time");
   }
 
-  public static ApplicationFailure badExpression(String which, String expression, String error) {
-    return FailureKind.INVALID_REQUEST.refuse(which + " expression `" + expression
-        + "` does not work on the table's rows: " + error);
+  public static ApplicationFailure notHeld(TableName table, String owner) {
+    return FailureKind.CHANGE_IN_PROGRESS.refuse(table + " is not held by " + owner
+        + " (no expand of this run holds it)");
   }
 
-  public static ApplicationFailure rewrites(TableName table, String column, String why) {
-    return FailureKind.INVALID_REQUEST.refuse("adding " + column + " to " + table
-        + " would rewrite or long-lock the table (" + why + ")");
+  public static ApplicationFailure badExpressions(List<String> problems) {
+    return FailureKind.EXPRESSION_INVALID.refuse(String.join("; ", problems));
   }
 
-  public static ApplicationFailure afterContract(TableName table) {
-    return FailureKind.INVALID_REQUEST.refuse(table + "'s change was contracted: the old shape"
-        + " is gone and cannot be rolled back");
+  public static ApplicationFailure unsafe(List<String> problems) {
+    return FailureKind.UNSAFE_CHANGE.refuse(String.join("; ", problems));
   }
 }

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  *   <li>an UPDATE that leaves every new column as it was is an old-shape write (or the backfill's
  *       touch of the row): the new columns get their {@code up}; an UPDATE that changes a new
  *       column and none of the old columns with a {@code down} is a new-shape write: those get
- *       their {@code down}; an UPDATE that changes both is kept as written.
+ *       their {@code down}; an UPDATE that changes both is kept as written;
+ *   <li>with a version column, every write sets it to the change's version.
  * </ul>
  *
  * <p>Inside the function each column of the table is a PL/pgSQL variable of the same name and
@@ -32,18 +33,11 @@ public final class SyncTriggers {
 
   private static final Set<String> RESERVED = Set.of("new", "old", "found");
 
-  /** Refuses an expression that would end the function body early. */
-  static void refuseDelimiter(String which, String expression) {
-    if (expression.contains(DELIMITER)) {
-      throw SchemaRefusals.badExpression(which, expression, "it contains " + DELIMITER);
-    }
-  }
-
   /** {@code CREATE OR REPLACE FUNCTION ...}: the function over the table's current columns. */
   public static String function(ChangeSpec spec, List<String> tableColumns) {
     TableName t = spec.table();
     StringBuilder b = new StringBuilder("CREATE OR REPLACE FUNCTION ")
-        .append(PostgresSchemaDialect.syncFunction(t))
+        .append(PostgresSchemaDialect.syncFunction(spec))
         .append("() RETURNS trigger LANGUAGE plpgsql AS ").append(DELIMITER).append("\nDECLARE\n");
     for (String col : tableColumns) {
       if (RESERVED.contains(col) || col.startsWith("tg_")) {
@@ -54,13 +48,13 @@ public final class SyncTriggers {
           .append("%TYPE := NEW.").append(q).append(";\n");
     }
     b.append("BEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF ")
-        .append(all(spec.newColumns().stream().map(c -> "NEW." + id(c.name()) + " IS NULL")))
+        .append(all(spec.add().stream().map(c -> "NEW." + id(c.name()) + " IS NULL")))
         .append(" THEN\n").append(ups(spec, "      "));
     if (spec.hasDown()) {
       b.append("    ELSE\n").append(downs(spec, "      "));
     }
     b.append("    END IF;\n  ELSE\n    IF ")
-        .append(all(spec.newColumns().stream()
+        .append(all(spec.add().stream()
             .map(c -> "NEW." + id(c.name()) + " IS NOT DISTINCT FROM OLD." + id(c.name()))))
         .append(" THEN\n").append(ups(spec, "      "));
     if (spec.hasDown()) {
@@ -69,12 +63,17 @@ public final class SyncTriggers {
               .map(c -> "NEW." + id(c.name()) + " IS NOT DISTINCT FROM OLD." + id(c.name()))))
           .append(" THEN\n").append(downs(spec, "      "));
     }
-    b.append("    END IF;\n  END IF;\n  RETURN NEW;\nEND\n").append(DELIMITER);
+    b.append("    END IF;\n  END IF;\n");
+    if (spec.versionColumn() != null) {
+      b.append("  NEW.").append(id(spec.versionColumn())).append(" := ").append(spec.version())
+          .append(";\n");
+    }
+    b.append("  RETURN NEW;\nEND\n").append(DELIMITER);
     return b.toString();
   }
 
   private static String ups(ChangeSpec spec, String indent) {
-    return spec.newColumns().stream()
+    return spec.add().stream()
         .map(c -> indent + "NEW." + id(c.name()) + " := (" + c.up() + ");\n")
         .collect(Collectors.joining());
   }

@@ -45,6 +45,23 @@ public record TableCatalogue(
         named(c, PostgresSchemaDialect.TRIGGERS, oid));
   }
 
+  /**
+   * The description as canonical text, one line per object in a stable order: equal texts mean
+   * the same shape (the oid is left out: it is the same table).
+   */
+  public String text() {
+    StringBuilder b = new StringBuilder();
+    columns.forEach(col -> b.append("column ").append(col.name()).append(' ').append(col.type())
+        .append(col.notNull() ? " NOT NULL" : "")
+        .append(col.defaultExpression() == null ? "" : " DEFAULT " + col.defaultExpression())
+        .append('\n'));
+    constraints.forEach(n -> b.append("constraint ").append(n.name()).append(' ')
+        .append(n.definition()).append('\n'));
+    indexes.forEach(n -> b.append("index ").append(n.definition()).append('\n'));
+    triggers.forEach(n -> b.append("trigger ").append(n.definition()).append('\n'));
+    return b.toString();
+  }
+
   /** The column named so, if any. */
   public java.util.Optional<Column> column(String name) {
     return columns.stream().filter(col -> col.name().equals(name)).findFirst();

@@ -1,51 +1,54 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.VerifyResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Checks every row, in chunks over the key: each new column {@code IS NOT DISTINCT FROM} its
- * {@code up} of the old columns. Mismatches are counted, the first few keys kept as samples.
- * Only reads.
+ * {@code up} of the old columns, and each replaced column with a {@code down} from the new ones.
+ * Mismatches are counted, the first few keys kept as samples ({@code (42)}). Only reads. Its
+ * progress (the cursor and the counts) is told after every chunk, and a verify given one resumes
+ * after its cursor.
  */
 public final class Verify {
 
-  /** How many mismatching keys are kept. */
-  public static final int SAMPLES = 10;
-
-  /**
-   * @param rowsChecked every row read
-   * @param mismatches rows whose new columns differ from {@code up}
-   * @param sampleKeys the first mismatching keys (each key's columns as text, joined by ", ")
-   */
-  public record Result(long rowsChecked, long mismatches, List<String> sampleKeys) {
-    public Result {
-      sampleKeys = List.copyOf(sampleKeys);
+  /** Where a verify is. */
+  public record Progress(List<String> cursor, long rowsChecked, long mismatches,
+      List<String> sampleKeys) {
+    public Progress {
+      cursor = cursor == null ? List.of() : List.copyOf(cursor);
+      sampleKeys = sampleKeys == null ? List.of() : List.copyOf(sampleKeys);
     }
 
-    public boolean clean() {
-      return mismatches == 0;
-    }
+    public static final Progress START = new Progress(List.of(), 0, 0, List.of());
+  }
+
+  /** Told the progress after every chunk; may throw to stop. */
+  @FunctionalInterface
+  public interface Listener {
+    void progress(Progress progress);
   }
 
   private final int chunk;
+  private final int sampleLimit;
 
-  public Verify(int chunk) {
+  public Verify(int chunk, int sampleLimit) {
     this.chunk = chunk;
+    this.sampleLimit = sampleLimit;
   }
 
-  /** Verifies every row; {@code progress} is told the rows checked after every chunk. */
-  public Result run(Connection c, ChangeSpec spec, TableKey key, Consumer<Long> progress)
-      throws SQLException {
-    List<String> cursor = List.of();
-    long checked = 0;
-    long bad = 0;
-    List<String> samples = new ArrayList<>();
+  public VerifyResult run(Connection c, ChangeSpec spec, TableKey key, Progress from,
+      Listener listener) throws SQLException {
+    Progress at = from == null ? Progress.START : from;
+    List<String> cursor = at.cursor();
+    long checked = at.rowsChecked();
+    long bad = at.mismatches();
+    List<String> samples = new ArrayList<>(at.sampleKeys());
     int width = key.columns().size();
     while (true) {
       int rows = 0;
@@ -56,7 +59,6 @@ public final class Verify {
           ps.setString(i++, v);
         }
         ps.setInt(i, chunk);
-        List<String> last = cursor;
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             rows++;
@@ -64,21 +66,20 @@ public final class Verify {
             for (int col = 1; col <= width; col++) {
               k.add(rs.getString(col));
             }
-            last = k;
-            if (rs.getBoolean(width + 1)) {
+            cursor = k;
+            if (rs.getBoolean(width + 2)) {
               bad++;
-              if (samples.size() < SAMPLES) {
-                samples.add(String.join(", ", k));
+              if (samples.size() < sampleLimit) {
+                samples.add(rs.getString(width + 1));
               }
             }
           }
         }
-        cursor = last;
       }
       checked += rows;
-      progress.accept(checked);
+      listener.progress(new Progress(cursor, checked, bad, samples));
       if (rows < chunk) {
-        return new Result(checked, bad, samples);
+        return new VerifyResult(checked, bad, samples);
       }
     }
   }
