@@ -351,9 +351,16 @@ public final class PostgresSchemaDialect {
         .collect(Collectors.joining(", "));
   }
 
+  /**
+   * The key's columns as text, named apart ({@code underway_k1}, ...): under their own names an
+   * {@code ORDER BY} of the same query would sort the text, not the key.
+   */
   private static String texts(TableKey key) {
-    return key.columns().stream().map(c -> SqlQuoting.identifier(c) + "::text")
-        .collect(Collectors.joining(", "));
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < key.columns().size(); i++) {
+      out.add(SqlQuoting.identifier(key.columns().get(i)) + "::text AS underway_k" + (i + 1));
+    }
+    return String.join(", ", out);
   }
 
   private static String descending(TableKey key) {
