@@ -53,14 +53,30 @@ final class SchemaFixture {
   }
 
   SchemaChangeActivities activities(TestActivityEnvironment env, LockRetry lock, Pacing pacing) {
+    return activities(env, lock, pacing, null);
+  }
+
+  /**
+   * With a heartbeat timeout: the SDK sends a heartbeat at most every 0.8 of it (the rest are
+   * coalesced, as against a real server), so a short one lets a test see most beats.
+   */
+  SchemaChangeActivities activities(TestActivityEnvironment env, Duration heartbeatTimeout) {
+    return activities(env, new LockRetry(Duration.ofMillis(200), 3, Duration.ofMillis(50)),
+        new Pacing(Duration.ofMillis(50), Duration.ofSeconds(1)), heartbeatTimeout);
+  }
+
+  private SchemaChangeActivities activities(TestActivityEnvironment env, LockRetry lock,
+      Pacing pacing, Duration heartbeatTimeout) {
     SqlCredentials creds = credentials();
     env.registerActivitiesImplementations(new PostgresSchemaChangeActivities(
         ConnectionFactory.jdbc(), target -> creds, lock, pacing, new TableObserver()));
-    return env.newActivityStub(SchemaChangeActivities.class, ActivityOptions.newBuilder()
+    ActivityOptions.Builder options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
-        .setHeartbeatTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build());
+    if (heartbeatTimeout != null) {
+      options.setHeartbeatTimeout(heartbeatTimeout);
+    }
+    return env.newActivityStub(SchemaChangeActivities.class, options.build());
   }
 
   Connection connect() throws SQLException {
