@@ -244,6 +244,28 @@ class SchemaChangeLifecycleOnPostgresTest {
     assertThat(activities.observe(db.target(), change).column("schema_version")).isNull();
   }
 
+  @Test
+  void aVerifyResumesAfterItsLastHeartbeat() throws Exception {
+    db.amounts("checked", 1_000);
+    TableChange change = SchemaFixture.typeChange("checked");
+    activities.expand(db.target(), change, OWNER);
+    TestActivityEnvironment retried = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities again = db.activities(retried);
+      // an earlier attempt checked keys up to 600 and found one mismatch
+      retried.setHeartbeatDetails(new Verify.Progress(List.of("600"), 600, 1, List.of("(7)")));
+
+      VerifyResult result = again.verify(db.target(), change,
+          new VerifySettings(List.of("id"), 150, 10));
+
+      assertThat(result.rowsChecked()).isEqualTo(1_000);
+      assertThat(result.mismatches()).isEqualTo(1 + 400);
+      assertThat(result.sampleKeys()).startsWith("(7)", "(601)", "(602)");
+    } finally {
+      retried.close();
+    }
+  }
+
   static ApplicationFailure assertFailure(Runnable call, String type) {
     Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call::run);
     assertThat(thrown).isInstanceOf(ActivityFailure.class);
