@@ -70,7 +70,7 @@ class SandboxCommandTest {
     String reports = tmp.resolve("r").toString();
     assertThat(refused(Map.of(), "sandbox", "--runbook", "cluster-evolutoin", "--report-dir",
         reports).err()).contains("--runbook 'cluster-evolutoin' is not a runbook: the runbooks"
-        + " are [cluster-evolution, drift-check]");
+        + " are [cluster-evolution, drift-check, schema-change]");
     assertThat(refused(Map.of(), "sandbox", "--runbook", "drift-check", "--report-dir",
         reports).err()).contains("--runbook drift-check: the sandbox cannot run it yet (it has"
         + " a scenario for cluster-evolution only)");

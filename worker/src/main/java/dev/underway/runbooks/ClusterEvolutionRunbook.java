@@ -78,6 +78,11 @@ final class ClusterEvolutionRunbook implements Runbook {
   }
 
   @Override
+  public Class<?> dryRunResultType() {
+    return dev.underway.model.EvolutionResult.class;
+  }
+
+  @Override
   public List<String> examples() {
     return List.of("cluster-evolution/evolve.json", "cluster-evolution/plan.json",
         "cluster-evolution/custom-phases.json");
@@ -85,6 +90,6 @@ final class ClusterEvolutionRunbook implements Runbook {
 
   @Override
   public boolean recognizes(JsonNode request) {
-    return !request.has("declared"); // the default runbook
+    return !request.has("declared") && !request.has("change"); // the default runbook
   }
 }

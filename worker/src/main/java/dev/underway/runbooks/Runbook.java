@@ -57,6 +57,11 @@ public interface Runbook {
     return Optional.empty();
   }
 
+  /** What its dry run returns ({@code underway plan} reads it). */
+  default Class<?> dryRunResultType() {
+    return Object.class;
+  }
+
   /** Example inputs, paths under {@code runbooks/}. */
   List<String> examples();
 

@@ -19,8 +19,9 @@ public final class Runbooks {
 
   public static final Runbook CLUSTER_EVOLUTION = new ClusterEvolutionRunbook();
   public static final Runbook DRIFT_CHECK = new DriftCheckRunbook();
+  public static final Runbook SCHEMA_CHANGE = new SchemaChangeRunbook();
 
-  public static final List<Runbook> ALL = List.of(CLUSTER_EVOLUTION, DRIFT_CHECK);
+  public static final List<Runbook> ALL = List.of(CLUSTER_EVOLUTION, DRIFT_CHECK, SCHEMA_CHANGE);
 
   /** The runbook named {@code name}. */
   public static Optional<Runbook> named(String name) {

@@ -1,6 +1,7 @@
 package dev.underway.worker;
 
 import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.schema.SchemaChangeResult;
 import dev.underway.runbooks.Runbook;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -47,9 +48,10 @@ class PlanCommand extends ConnectedCommand {
               .setTaskQueue(connection.taskQueue())
               .build());
       stub.start(request);
-      EvolutionResult result;
+      Object result;
       try {
-        result = stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, EvolutionResult.class);
+        result = stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS,
+            runbook.dryRunResultType());
       } catch (TimeoutException e) {
         try {
           stub.terminate("underway plan gave up waiting after " + timeout);
@@ -65,8 +67,14 @@ class PlanCommand extends ConnectedCommand {
       out().println("Plan for " + runbook.targetKey(request) + " (dry run " + workflowId
           + "; nothing was changed)");
       out().println();
-      out().print(Views.plans(result.plans()));
-      out().println(result.message());
+      if (result instanceof SchemaChangeResult r) {
+        out().print(Views.schemaPlan(r.plan()));
+        out().println(r.message());
+      } else {
+        EvolutionResult r = (EvolutionResult) result;
+        out().print(Views.plans(r.plans()));
+        out().println(r.message());
+      }
       out().flush();
       return ExitCodes.OK;
     }

@@ -131,6 +131,31 @@ final class Views {
         + (d.comment() == null ? "" : " - \"" + d.comment() + "\"");
   }
 
+  /** A schema change's plan, as {@code underway plan} prints it. */
+  static String schemaPlan(dev.underway.workflows.schema.SchemaPlan p) {
+    if (p == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("Table ").append(p.table()).append(": ").append(p.kind()).append('\n');
+    b.append("  key:      ").append(p.key()).append(' ').append(p.keyColumns()).append('\n');
+    b.append("  rows:     ").append(p.rows()).append(p.rowsExact() ? "" : " (estimated)")
+        .append(", ").append(p.bytes()).append(" bytes\n");
+    b.append("  expand:   add ").append(p.add()).append(", trigger ")
+        .append(p.objects().trigger()).append('\n');
+    b.append("  flags:    ").append(p.objects().readsFlag()).append(", ")
+        .append(p.objects().writesFlag()).append('\n');
+    b.append("  contract: drop ").append(p.drop()).append(" (approval types \"")
+        .append(p.confirm()).append("\")\n");
+    for (String s : p.standbys()) {
+      b.append("  standby:  ").append(s).append('\n');
+    }
+    for (String w : p.warnings()) {
+      b.append("  ! ").append(w).append('\n');
+    }
+    return b.append('\n').toString();
+  }
+
   static String plans(List<PhasePlan> plans) {
     StringBuilder b = new StringBuilder();
     for (PhasePlan p : plans) {

@@ -9,6 +9,7 @@ import dev.underway.runbooks.Runbooks;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
+import dev.underway.workflows.schema.InMemoryTable;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,8 @@ class RunbooksCliTest {
       assertThat(r.out()).contains(runbook.name() + "  (workflow type " + runbook.workflowType())
           .contains("runbooks/" + runbook.examples().get(0));
     }
-    assertThat(Runbooks.names()).containsExactly("cluster-evolution", "drift-check");
+    assertThat(Runbooks.names()).containsExactly("cluster-evolution", "drift-check",
+        "schema-change");
   }
 
   @Test
@@ -82,7 +84,7 @@ class RunbooksCliTest {
         example("cluster-evolution/evolve.json"), "--task-queue", TQ);
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("--runbook schema-changes: no such runbook (runbooks:"
-        + " [cluster-evolution, drift-check])");
+        + " [cluster-evolution, drift-check, schema-change])");
 
     Cli.Result wrongShape = cli.run("start", "--runbook", "drift-check", "--input-file",
         example("cluster-evolution/evolve.json"), "--task-queue", TQ);
@@ -99,8 +101,13 @@ class RunbooksCliTest {
   @Test
   void theWorkerServesEveryRunbookItsActivitiesCover() {
     List<Object> both = List.of(InMemoryCluster.atPhase0().activities());
-    assertThat(Runbooks.ALL).allMatch(r -> r.servedBy(both));
+    assertThat(Runbooks.ALL).filteredOn(r -> r.servedBy(both))
+        .containsExactly(Runbooks.CLUSTER_EVOLUTION, Runbooks.DRIFT_CHECK);
     assertThat(Runbooks.ALL).noneMatch(r -> r.servedBy(List.of(both.get(0))));
+    assertThat(Runbooks.ALL).filteredOn(r -> r.servedBy(List.of(new InMemoryTable())))
+        .containsExactly(Runbooks.SCHEMA_CHANGE);
+    assertThat(Runbooks.owning("schema-change-db-5432-shop-public.orders"))
+        .contains(Runbooks.SCHEMA_CHANGE);
     assertThat(Runbooks.owning(Requests.TARGET.namespace())).isEmpty();
     assertThat(Runbooks.owning("cluster-evolution-underway-demo-cockroachdb"))
         .contains(Runbooks.CLUSTER_EVOLUTION);

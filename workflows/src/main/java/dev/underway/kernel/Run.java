@@ -512,8 +512,7 @@ public final class Run {
           timeline.finish(Timeline.UNDONE, c.name());
           done.add(c.name());
         } catch (ActivityFailure | ApplicationFailure e) {
-          String why = e instanceof ActivityFailure af && af.getCause() != null
-              ? af.getCause().getMessage() : e.getMessage();
+          String why = reason(e);
           timeline.finish(Timeline.FAILED, c.name() + ": " + why
               + " (undo it by hand: see the runbook)");
           done.add(c.name() + " (FAILED: " + why + "; undo it by hand)");
@@ -522,6 +521,12 @@ public final class Run {
       }
     }).run();
     return done;
+  }
+
+  /** A failure's own sentence: an application failure's message without its type and flags. */
+  private static String reason(RuntimeException e) {
+    Throwable cause = e instanceof ActivityFailure af && af.getCause() != null ? af.getCause() : e;
+    return cause instanceof ApplicationFailure app ? app.getOriginalMessage() : cause.getMessage();
   }
 
   /** How a run that did not complete says what its undos did. */

@@ -2,6 +2,7 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.kernel.ApprovalRules;
+import dev.underway.kernel.RequestChecks;
 import dev.underway.model.EvolutionRequest;
 import dev.underway.model.Phase;
 import dev.underway.model.TargetRef;
@@ -223,21 +224,8 @@ public final class RequestValidation {
 
   private static void unknown(String where, Map<String, Object> unknown, List<String> problems,
       String... wholeNumberFields) {
-    Set<String> names = new HashSet<>(unknown.keySet());
-    for (String field : wholeNumberFields) {
-      if (names.remove(field)) {
-        problems.add(where + "." + field + " is " + shown(unknown.get(field))
-            + ": it must be a whole number (it is never rounded)");
-      }
-    }
-    if (!names.isEmpty()) {
-      problems.add(where + " has unknown field(s) " + sorted(names)
-          + ": check the spelling (see runbooks/cluster-evolution.md for the fields)");
-    }
-  }
-
-  private static String shown(Object value) {
-    return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
+    RequestChecks.unknown(where, unknown, problems, "runbooks/cluster-evolution.md",
+        wholeNumberFields);
   }
 
   /** At most this many {@code target.tableOwners}. */
@@ -268,18 +256,12 @@ public final class RequestValidation {
 
   private static void required(
       String field, String value, Pattern pattern, String what, List<String> problems) {
-    if (value == null || value.isBlank()) {
-      problems.add(field + " is missing: it must name " + what);
-    } else {
-      optional(field, value, pattern, what, problems);
-    }
+    RequestChecks.required(field, value, pattern, what, problems);
   }
 
   private static void optional(
       String field, String value, Pattern pattern, String what, List<String> problems) {
-    if (value != null && !pattern.matcher(value).matches()) {
-      problems.add(field + " '" + value + "' is not " + what);
-    }
+    RequestChecks.optional(field, value, pattern, what, problems);
   }
 
   private static List<String> sorted(Set<String> values) {

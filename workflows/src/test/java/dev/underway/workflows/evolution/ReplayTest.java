@@ -17,6 +17,8 @@ import dev.underway.workflows.drift.DriftCheckRequest;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;
 import dev.underway.workflows.drift.DriftReport;
+import dev.underway.workflows.schema.SchemaChangeWorkflowImpl;
+import dev.underway.workflows.schema.SchemaHistories;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
@@ -89,7 +91,13 @@ class ReplayTest {
         evolution("view-two-approvers"), evolution("view-rejected"),
         evolution("view-cancelled"),
         new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
-        new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID));
+        new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
+        schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
+        schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED));
+  }
+
+  private static Fixture schemaChange(String name) {
+    return new Fixture(name, SchemaChangeWorkflowImpl.class, SchemaHistories.WORKFLOW_ID);
   }
 
   private static Fixture evolution(String name) {
@@ -169,6 +177,21 @@ class ReplayTest {
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
     assertThat(types("refused-empty-approvers")).as("refused: no activity")
         .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(types(SchemaHistories.COMPLETED)).as("every gate by update, one refused")
+        .filteredOn(t -> t == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .hasSize(4);
+    assertThat(fixture(SchemaHistories.COMPLETED)).contains("SchemaChange.Contract");
+    assertThat(fixture(SchemaHistories.REVERTED)).as("the revert, then the rollback")
+        .contains("\"revert\"", "SchemaChange.UndoExpand");
+    assertThat(fixture(SchemaHistories.THROTTLED)).as("commands to the running backfill")
+        .contains("\"throttle\"", "\"set-batch\"", "\"unthrottle\"", "SchemaChange.Control",
+            "SchemaChange.UndoExpand");
+    assertThat(types(SchemaHistories.THROTTLED))
+        .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    assertThat(types(SchemaHistories.REFUSED)).as("refused after the one observation")
+        .filteredOn(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(1);
+    assertThat(types(SchemaHistories.REFUSED))
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).as(drift + ": the two observations, nothing else")
@@ -365,6 +388,13 @@ class ReplayTest {
     recordViewHistories();
     recordDriftCheck("drift-check-no-drift", Phase.DEFAULTS.get(1), false);
     recordDriftCheck("drift-check-drifted", Phase.DEFAULTS.get(0), true);
+    SchemaHistories.record(ReplayTest::recorded, (name, history) -> {
+      try {
+        write(name, history);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   /** Runs of the second command sequence ('operator-safety'), one phase each. */

@@ -1,0 +1,100 @@
+package dev.underway.runbooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.workflows.schema.RequestValidation;
+import dev.underway.workflows.schema.SchemaChangeRequest;
+import dev.underway.workflows.schema.SchemaChangeWorkflow;
+import dev.underway.workflows.schema.SchemaChangeWorkflowImpl;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code schema-change}: an expand/contract change of a live PostgreSQL table (expand, backfill,
+ * verify, switch reads, stop old writes, contract), a gate before each change. Served by a
+ * worker whose activities include a {@link SchemaChangeActivities} (the production worker's SQL
+ * activities against the target's PostgreSQL).
+ */
+final class SchemaChangeRunbook implements Runbook {
+
+  @Override
+  public String name() {
+    return SchemaChangeWorkflow.RUNBOOK;
+  }
+
+  @Override
+  public String workflowType() {
+    return SchemaChangeWorkflow.TYPE;
+  }
+
+  @Override
+  public String description() {
+    return "change a live PostgreSQL table's shape by expand/contract (dual write, throttled"
+        + " backfill, verify, read switch with a killswitch, a destructive contract), a gate"
+        + " before each change";
+  }
+
+  @Override
+  public Class<?> workflowInterface() {
+    return SchemaChangeWorkflow.class;
+  }
+
+  @Override
+  public Object newWorkflow(String temporalAddress) {
+    return new SchemaChangeWorkflowImpl(temporalAddress);
+  }
+
+  @Override
+  public List<Class<?>> activityInterfaces() {
+    return List.of(SchemaChangeActivities.class);
+  }
+
+  @Override
+  public Class<?> requestType() {
+    return SchemaChangeRequest.class;
+  }
+
+  @Override
+  public List<String> problems(Object request) {
+    return RequestValidation.problems((SchemaChangeRequest) request);
+  }
+
+  @Override
+  public Object withRequester(Object request, String given, String currentUser) {
+    SchemaChangeRequest r = (SchemaChangeRequest) request;
+    return r.withRequestedBy(given != null ? given
+        : r.requestedBy() != null ? r.requestedBy() : currentUser);
+  }
+
+  @Override
+  public String targetKey(Object request) {
+    return ((SchemaChangeRequest) request).targetKey();
+  }
+
+  @Override
+  public String workflowId(Object request) {
+    return SchemaChangeWorkflow.workflowId((SchemaChangeRequest) request);
+  }
+
+  @Override
+  public Optional<Object> dryRun(Object request) {
+    return Optional.of(((SchemaChangeRequest) request).withDryRun(true));
+  }
+
+  @Override
+  public Class<?> dryRunResultType() {
+    return dev.underway.workflows.schema.SchemaChangeResult.class;
+  }
+
+  @Override
+  public List<String> examples() {
+    return List.of("schema-change/split-name.json", "schema-change/bigint-amount.json",
+        "schema-change/full-name.json", "schema-change/plan.json");
+  }
+
+  /** A request with a {@code change}: the only runbook that takes one. */
+  @Override
+  public boolean recognizes(JsonNode request) {
+    return request.has("change");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.underway.workflows.schema;
+
+import dev.underway.activities.schema.BackfillResult;
+import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.activities.schema.TableObservation;
+import dev.underway.activities.schema.VerifyResult;
+import dev.underway.kernel.PlanCard;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What each gate of a schema change shows: a text (the status and the CLI) and a card (the
+ * run's page) with the gate's numbers. Pure.
+ */
+final class GateTexts {
+  private GateTexts() {}
+
+  /** A gate's text and card. */
+  record Shown(String text, PlanCard card) {}
+
+  static Shown expand(String key, SchemaPlan p) {
+    List<PlanCard.Row> rows = new ArrayList<>(common(p));
+    rows.add(new PlanCard.Row("size", "", p.bytes() + " bytes"));
+    rows.add(new PlanCard.Row("standbys", "", p.standbys().isEmpty() ? "none"
+        : String.join("; ", p.standbys())));
+    List<String> changes = new ArrayList<>();
+    for (String column : p.add()) {
+      changes.add("ADD COLUMN " + column + " (no default: no table rewrite), lock_timeout 500ms,"
+          + " retried with backoff");
+    }
+    changes.add("sync trigger " + p.objects().trigger() + " (function " + p.objects().function()
+        + "): old-shape writes fill the new column(s) from up"
+        + (p.drop().size() > 2 ? ", new-shape writes fill the old from down" : ""));
+    changes.add("flags " + p.objects().readsFlag() + "=" + ChangeObjects.READS_OLD + ", "
+        + p.objects().writesFlag() + "=" + ChangeObjects.WRITES_BOTH + " in "
+        + ChangeObjects.FLAGS_TABLE);
+    changes.add("backfill " + p.rows() + (p.rowsExact() ? "" : " (estimated)") + " row(s) in"
+        + " keyset batches over " + p.keyColumns() + ", then verify every row");
+    return shown("Gate expand for " + key, p, rows, changes, p.warnings(),
+        "Expand " + p.table() + " (" + p.kind() + ")");
+  }
+
+  static Shown switchReads(String key, SchemaPlan p, BackfillResult b, VerifyResult v,
+      TableObservation now) {
+    List<PlanCard.Row> rows = new ArrayList<>(common(p));
+    rows.add(new PlanCard.Row("backfilled", "", b == null ? "?" : b.rowsUpdated() + " row(s) in "
+        + b.batches() + " batch(es), " + Math.round(b.rowsPerSecond()) + " rows/s, "
+        + b.attempts() + " attempt(s), throttled " + b.throttledMillis() + " ms"));
+    rows.add(new PlanCard.Row("verified", "", v == null ? "?" : v.rowsChecked()
+        + " row(s) checked, " + v.mismatches() + " mismatch(es)"));
+    rows.add(new PlanCard.Row("replica lag now", "", lag(now)));
+    rows.add(new PlanCard.Row(p.objects().readsFlag(), ChangeObjects.READS_OLD,
+        ChangeObjects.READS_NEW));
+    return shown("Gate switch-reads for " + key, p, rows,
+        List.of("set " + p.objects().readsFlag() + " = " + ChangeObjects.READS_NEW
+            + ": applications read the new shape (revert flips it back at once)"),
+        p.warnings(), "Switch reads of " + p.table() + " to the new shape");
+  }
+
+  static Shown stopOldWrites(String key, SchemaPlan p, Duration soaked) {
+    List<PlanCard.Row> rows = new ArrayList<>(common(p));
+    rows.add(new PlanCard.Row("reads", ChangeObjects.READS_OLD, ChangeObjects.READS_NEW
+        + (soaked == null ? "" : " (soaked " + soaked + ")")));
+    rows.add(new PlanCard.Row(p.objects().writesFlag(), ChangeObjects.WRITES_BOTH,
+        ChangeObjects.WRITES_NEW));
+    List<String> warnings = new ArrayList<>(p.warnings());
+    if (!p.reversible()) {
+      warnings.add("after this, revert is refused: no down keeps the old column right");
+    }
+    return shown("Gate stop-old-writes for " + key, p, rows,
+        List.of("set " + p.objects().writesFlag() + " = " + ChangeObjects.WRITES_NEW
+            + ": applications stop writing the old shape (the trigger keeps it right until the"
+            + " contract" + (p.reversible() ? "" : ", where a down exists") + ")"),
+        warnings, "Stop writing the old shape of " + p.table());
+  }
+
+  static Shown contract(String key, SchemaPlan p) {
+    List<PlanCard.Row> rows = new ArrayList<>(common(p));
+    for (String dropped : p.drop()) {
+      rows.add(new PlanCard.Row("drop", dropped, "gone"));
+    }
+    List<String> warnings = new ArrayList<>(p.warnings());
+    warnings.add("DESTRUCTIVE and not reversible: approving needs \"confirm\": \"" + p.confirm()
+        + "\" typed exactly; no rollback after this gate");
+    return shown("Gate contract for " + key + " (destructive)", p, rows,
+        p.drop().stream().map(d -> "DROP " + d).toList(), warnings,
+        "Contract " + p.table() + ": drop " + String.join(", ", p.drop()));
+  }
+
+  private static List<PlanCard.Row> common(SchemaPlan p) {
+    return List.of(new PlanCard.Row("table", p.table(), p.table()),
+        new PlanCard.Row("key", p.key(), String.join(", ", p.keyColumns())),
+        new PlanCard.Row("rows", "", p.rows() + (p.rowsExact() ? "" : " (estimated)")));
+  }
+
+  private static String lag(TableObservation now) {
+    if (now == null || now.standbys() == null || now.standbys().isEmpty()) {
+      return "no standby";
+    }
+    return String.join("; ", now.standbys().stream().map(s -> s.name() + " "
+        + (s.replayLagMillis() == null ? "none" : s.replayLagMillis() + " ms")).toList());
+  }
+
+  private static Shown shown(String title, SchemaPlan p, List<PlanCard.Row> rows,
+      List<String> changes, List<String> warnings, String headline) {
+    StringBuilder t = new StringBuilder(headline).append('\n');
+    for (PlanCard.Row r : rows) {
+      t.append("  ").append(r.what()).append(": ")
+          .append(r.before().isEmpty() ? "" : r.before() + " -> ").append(r.after()).append('\n');
+    }
+    t.append("Changes:\n");
+    changes.forEach(c -> t.append("  - ").append(c).append('\n'));
+    if (!warnings.isEmpty()) {
+      t.append("Warnings:\n");
+      warnings.forEach(w -> t.append("  ! ").append(w).append('\n'));
+    }
+    return new Shown(t.toString(), new PlanCard(title, rows, changes, warnings));
+  }
+}

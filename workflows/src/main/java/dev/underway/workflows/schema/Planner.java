@@ -1,0 +1,149 @@
+package dev.underway.workflows.schema;
+
+import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.activities.schema.NewColumn;
+import dev.underway.activities.schema.OldColumn;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.activities.schema.TableObservation;
+import dev.underway.kernel.FailureKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * From a change and an observation of its table to what would be refused, and to the plan.
+ * Pure: no I/O, no clock; the workflow calls it, tests call it directly.
+ */
+public final class Planner {
+  private Planner() {}
+
+  /** Transactions open longer than this are named at the expand gate. */
+  static final long LONG_TRANSACTION_SECONDS = 60;
+
+  /**
+   * Every reason to refuse the change on the table as observed, the most fundamental first;
+   * empty when it can be done.
+   *
+   * @param owner this run's workflow id: a marker it holds (a resumed run) is not a refusal
+   */
+  public static List<Refusal> refusals(TableChange change, TableObservation o, String owner) {
+    List<Refusal> r = new ArrayList<>();
+    String table = change.qualifiedTable();
+    if (!o.tableExists()) {
+      r.add(new Refusal(FailureKind.TARGET_NOT_FOUND, "table " + table + " does not exist"));
+      return r;
+    }
+    if (o.heldBy() != null && !o.heldBy().equals(owner)) {
+      r.add(new Refusal(FailureKind.CHANGE_IN_PROGRESS, "run " + o.heldBy() + " is changing "
+          + table + " (its row in " + ChangeObjects.CHANGES_TABLE + "): one schema change per"
+          + " table at a time"));
+    }
+    if (o.key() == null || o.keyProblem() != null) {
+      r.add(new Refusal(FailureKind.NO_USABLE_KEY, table + " has no usable key"
+          + (o.keyProblem() == null ? "" : " (" + o.keyProblem() + ")")
+          + ": the backfill walks a primary key, or a unique index named in change.uniqueKey"
+          + " whose columns are all NOT NULL"));
+    }
+    List<String> mine = o.heldBy() != null && o.heldBy().equals(owner)
+        && o.addedByHolder() != null ? o.addedByHolder() : List.of();
+    for (NewColumn n : change.addOrEmpty()) {
+      if (o.column(n.name()) != null && !mine.contains(n.name())) {
+        r.add(new Refusal(FailureKind.COLUMN_EXISTS, "column " + n.name() + " already exists on "
+            + table + ": choose another name for the new column"));
+      }
+    }
+    for (OldColumn old : change.replaceOrEmpty()) {
+      if (o.column(old.name()) == null) {
+        r.add(new Refusal(FailureKind.TARGET_NOT_FOUND, "column " + old.name()
+            + " does not exist on " + table));
+      } else if (o.key() != null
+          && o.key().columns().stream().anyMatch(k -> k.name().equals(old.name()))) {
+        r.add(new Refusal(FailureKind.UNSAFE_CHANGE, "column " + old.name() + " is in the key "
+            + o.key().name() + " the backfill walks, and the contract would drop it: give the"
+            + " table another key first (change.uniqueKey)"));
+      }
+    }
+    if (change.versionColumn() != null) {
+      TableObservation.Column v = o.column(change.versionColumn());
+      if (v != null && !isInteger(v.type()) && !mine.contains(v.name())) {
+        r.add(new Refusal(FailureKind.COLUMN_EXISTS, "column " + v.name() + " exists on " + table
+            + " as " + v.type() + ": a version tag must be an integer column"));
+      }
+    }
+    for (String problem : nullSafe(o.expressionProblems())) {
+      r.add(new Refusal(FailureKind.EXPRESSION_INVALID, problem));
+    }
+    for (String problem : nullSafe(o.unsafe())) {
+      r.add(new Refusal(FailureKind.UNSAFE_CHANGE, problem));
+    }
+    return r;
+  }
+
+  /** The plan for a change that {@link #refusals} accepts. */
+  public static SchemaPlan plan(TableChange change, TableObservation o) {
+    String table = change.qualifiedTable();
+    ChangeObjects objects = ChangeObjects.of(change);
+    List<String> add = new ArrayList<>();
+    for (NewColumn n : change.addOrEmpty()) {
+      if (o.column(n.name()) == null) {
+        add.add(n.name() + " " + n.type());
+      }
+    }
+    if (change.versionColumn() != null && o.column(change.versionColumn()) == null) {
+      add.add(change.versionColumn() + " integer");
+    }
+    List<String> drop = new ArrayList<>();
+    for (OldColumn old : change.replaceOrEmpty()) {
+      drop.add(table + "." + old.name());
+    }
+    String confirm = drop.isEmpty() ? objects.trigger() : drop.get(0);
+    drop.add("trigger " + objects.trigger());
+    drop.add("function " + change.schemaOrDefault() + "." + objects.function() + "()");
+    List<String> standbys = new ArrayList<>();
+    for (TableObservation.Standby s : nullSafe(o.standbys())) {
+      standbys.add(s.name() + " (" + s.state() + "): replay lag "
+          + (s.replayLagMillis() == null ? "none reported" : s.replayLagMillis() + " ms"));
+    }
+    List<String> warnings = new ArrayList<>();
+    if (standbys.isEmpty()) {
+      warnings.add("no streaming standby: the backfill's replica-lag throttle has nothing to"
+          + " watch");
+    }
+    long longOnes = nullSafe(o.longTransactions()).stream()
+        .filter(t -> t.ageSeconds() >= LONG_TRANSACTION_SECONDS).count();
+    if (longOnes > 0) {
+      warnings.add(longOnes + " transaction(s) open for more than " + LONG_TRANSACTION_SECONDS
+          + " s: expand's ALTER TABLE waits behind them (500 ms lock timeout, retried with"
+          + " backoff) and fails without a change if they stay");
+    }
+    if (o.rowsExact() == null && o.rowsEstimate() < 0) {
+      warnings.add("the table was never analysed: the row count is unknown until the backfill"
+          + " walks it");
+    }
+    for (OldColumn old : change.replaceOrEmpty()) {
+      Pattern word = Pattern.compile("\\b" + Pattern.quote(old.name()) + "\\b");
+      for (String index : nullSafe(o.indexes())) {
+        if (word.matcher(index).find()) {
+          warnings.add("the contract drops " + old.name() + " and with it the index: " + index
+              + " (create its counterpart on the new column before the contract)");
+        }
+      }
+    }
+    if (!change.reversible()) {
+      warnings.add("no down expression for every replaced column: new-shape writes leave the"
+          + " old column as it was, so reads cannot be reverted once old writes stop");
+    }
+    return new SchemaPlan(table, change.kind(), o.key().name(),
+        o.key().columns().stream().map(TableObservation.Column::name).toList(), o.rows(),
+        o.rowsExact() != null, o.bytes(), add, objects, drop, confirm, change.reversible(),
+        standbys, warnings);
+  }
+
+  private static boolean isInteger(String type) {
+    return List.of("integer", "bigint", "smallint").contains(type);
+  }
+
+  private static <T> List<T> nullSafe(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

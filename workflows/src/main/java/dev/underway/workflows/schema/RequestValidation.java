@@ -1,0 +1,280 @@
+package dev.underway.workflows.schema;
+
+import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.activities.schema.ChangeKind;
+import dev.underway.activities.schema.NewColumn;
+import dev.underway.activities.schema.OldColumn;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.kernel.ApprovalRules;
+import dev.underway.kernel.RequestChecks;
+import dev.underway.model.TargetRef;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a schema change request before anything runs. Pure: the workflow calls it first, the
+ * CLI before starting a run. Every problem is reported at once. What only the database can
+ * judge (the table, its key, whether the expressions type-check) is the planner's, from the
+ * observation.
+ */
+public final class RequestValidation {
+  private RequestValidation() {}
+
+  /** SQL identifiers Underway accepts unquoted: lower case, digits, underscore. */
+  static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  /** A SQL type as written in a column definition: {@code bigint}, {@code numeric(12,2)}, {@code text[]}. */
+  static final Pattern SQL_TYPE = Pattern.compile("[a-z][a-z0-9_ ]*(\\([0-9, ]+\\))?(\\[\\])?");
+  static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
+  static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  static final Pattern SUBDOMAIN =
+      Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  /** The largest batch a request may ask for (the backfill adapts up to this too). */
+  public static final int MAX_BATCH_SIZE = BackfillSettings.DEFAULT_MAX_BATCH_SIZE;
+  /** The longest soak. */
+  public static final Duration MAX_SOAK = Duration.ofDays(7);
+
+  /** Every problem with the request; empty when it is fine. */
+  public static List<String> problems(SchemaChangeRequest r) {
+    Problems p = new Problems();
+    if (r == null) {
+      p.add("the request is empty: give at least a target and a change");
+      return p.list();
+    }
+    p.unknown("request", r.unknownFields(), "batchSize");
+    target(r.target(), p);
+    change(r.change(), p);
+    if (r.batchSize() != null && (r.batchSize() < 1 || r.batchSize() > MAX_BATCH_SIZE)) {
+      p.add("batchSize " + r.batchSize() + " is not between 1 and " + MAX_BATCH_SIZE);
+    }
+    positive("targetBatchTime", r.targetBatchTime(), Duration.ofMinutes(1), p);
+    positive("maxReplicaLag", r.maxReplicaLag(), Duration.ofHours(1), p);
+    positive("latencyBudget", r.latencyBudget(), Duration.ofMinutes(1), p);
+    positive("soak", r.soak(), MAX_SOAK, p);
+    if (r.latencyProbe() != null) {
+      expression("latencyProbe", r.latencyProbe(), p);
+      if (r.latencyBudget() == null) {
+        p.add("latencyProbe is given without latencyBudget: say how long the probe may take");
+      }
+    }
+    if (r.approval() != null) {
+      p.unknown("approval", r.approval().unknownFields(), "requiredApprovals");
+      ApprovalRules.check(r.approval(), r.requestedBy(), 1, p.list());
+    }
+    if (r.requestedBy() != null && r.requestedBy().isBlank()) {
+      p.add("requestedBy is blank: name who asks for this run, or leave it out");
+    }
+    return p.list();
+  }
+
+  /** The gate expiry, or null when gates wait indefinitely. Call after {@link #problems}. */
+  public static Duration gateExpiry(SchemaChangeRequest r) {
+    return ApprovalRules.gateExpiry(r.approvalOrDefault());
+  }
+
+  private static void target(TargetRef t, Problems p) {
+    if (t == null) {
+      p.add("target is missing: name sqlHost, sqlPort and database (or kind local and name)");
+      return;
+    }
+    if (t.unknownFields().containsKey("kind")) {
+      p.add("target.kind '" + t.unknownFields().get("kind") + "' is not one of kubernetes, local");
+    }
+    Map<String, Object> unknown = new java.util.LinkedHashMap<>(t.unknownFields());
+    unknown.remove("kind");
+    p.unknown("target", unknown, "sqlPort");
+    for (String[] f : new String[][] {{"statefulSet", t.statefulSet()},
+        {"publicService", t.publicService()}, {"readerService", t.readerService()},
+        {"readerUser", t.readerUser()}}) {
+      if (f[1] != null) {
+        p.add("target." + f[0] + " does not apply to a schema change: leave it out");
+      }
+    }
+    if (t.tableOwners() != null || t.revokePublicCreate() != null) {
+      p.add("target.tableOwners and target.revokePublicCreate do not apply to a schema change");
+    }
+    if (t.isLocal()) {
+      p.required("target.name", t.name(), LABEL, "a local server's name");
+      for (String[] f : new String[][] {{"namespace", t.namespace()},
+          {"credentialsSecret", t.credentialsSecret()}, {"sqlHost", t.sqlHost()}}) {
+        if (f[1] != null) {
+          p.add("target." + f[0] + " does not apply to a local target (kind local): leave it out");
+        }
+      }
+    } else {
+      if (t.name() != null) {
+        p.add("target.name names a local server: a PostgreSQL server is named by sqlHost and"
+            + " sqlPort (or set kind: local)");
+      }
+      p.required("target.sqlHost", t.sqlHost(), HOST, "a host name or address");
+      if (t.sqlPort() == null) {
+        if (!t.unknownFields().containsKey("sqlPort")) {
+          p.add("target.sqlPort is missing: PostgreSQL's is usually 5432");
+        }
+      } else if (t.sqlPort() < 1 || t.sqlPort() > 65535) {
+        p.add("target.sqlPort " + t.sqlPort() + " is not a TCP port (1-65535)");
+      }
+      p.optional("target.credentialsSecret", t.credentialsSecret(), SUBDOMAIN, "a Secret name");
+      p.optional("target.namespace", t.namespace(), LABEL, "a Kubernetes namespace");
+      if (t.credentialsSecret() != null && t.namespace() == null) {
+        p.add("target.credentialsSecret needs target.namespace: the Secret's namespace");
+      }
+      if (t.sslMode() != null
+          && !dev.underway.workflows.evolution.RequestValidation.SSL_MODES.contains(t.sslMode())) {
+        p.add("target.sslMode '" + t.sslMode() + "' is not one of "
+            + new TreeSet<>(dev.underway.workflows.evolution.RequestValidation.SSL_MODES));
+      }
+    }
+    p.required("target.database", t.database(), SQL_NAME, "a SQL database name");
+  }
+
+  private static void change(TableChange c, Problems p) {
+    if (c == null) {
+      p.add("change is missing: name the table, the kind of change and its columns");
+      return;
+    }
+    p.unknown("change", c.unknownFields());
+    p.optional("change.schema", c.schema(), SQL_NAME, "a SQL schema name");
+    p.required("change.table", c.table(), SQL_NAME, "a SQL table name");
+    p.optional("change.uniqueKey", c.uniqueKey(), SQL_NAME,
+        "a unique index or constraint name (leave it out for the primary key)");
+    if (c.table() != null && c.table().startsWith("underway_")) {
+      p.add("change.table '" + c.table() + "' is one of Underway's own tables");
+    }
+    if (c.kind() == null) {
+      p.add("change.kind is missing: one of " + Arrays.toString(ChangeKind.values()));
+      return;
+    }
+    List<NewColumn> add = c.addOrEmpty();
+    List<OldColumn> replace = c.replaceOrEmpty();
+    Set<String> names = new HashSet<>();
+    if (add.isEmpty()) {
+      p.add("change.add is empty: name the new column(s), each with name, type and up");
+    }
+    for (int i = 0; i < add.size(); i++) {
+      NewColumn n = add.get(i);
+      String where = "change.add[" + i + "]";
+      if (n == null) {
+        p.add(where + " is empty");
+        continue;
+      }
+      p.required(where + ".name", n.name(), SQL_NAME, "a SQL column name");
+      p.required(where + ".type", n.type(), SQL_TYPE, "a SQL type, e.g. bigint or text");
+      if (n.up() == null || n.up().isBlank()) {
+        p.add(where + ".up is missing: the SQL expression over the old columns giving its value");
+      } else {
+        expression(where + ".up", n.up(), p);
+      }
+      if (n.name() != null && !names.add(n.name())) {
+        p.add(where + ".name '" + n.name() + "' is named twice");
+      }
+    }
+    for (int i = 0; i < replace.size(); i++) {
+      OldColumn o = replace.get(i);
+      String where = "change.replace[" + i + "]";
+      if (o == null) {
+        p.add(where + " is empty");
+        continue;
+      }
+      p.required(where + ".name", o.name(), SQL_NAME, "a SQL column name");
+      if (o.down() != null) {
+        expression(where + ".down", o.down(), p);
+      }
+      if (o.name() != null && !names.add(o.name())) {
+        p.add(where + ".name '" + o.name() + "' is also a new column or named twice");
+      }
+    }
+    switch (c.kind()) {
+      case ADD_COLUMN -> {
+        if (add.size() != 1) {
+          p.add("change.kind ADD_COLUMN adds one column; change.add has " + add.size());
+        }
+        if (!replace.isEmpty()) {
+          p.add("change.kind ADD_COLUMN replaces nothing: leave change.replace out");
+        }
+      }
+      case CHANGE_TYPE, RENAME_COLUMN -> {
+        if (add.size() != 1 || replace.size() != 1) {
+          p.add("change.kind " + c.kind() + " adds one column and replaces one; change.add has "
+              + add.size() + ", change.replace " + replace.size());
+        }
+      }
+      case SPLIT_COLUMN -> {
+        if (add.size() < 2 || replace.size() != 1) {
+          p.add("change.kind SPLIT_COLUMN adds two or more columns and replaces one;"
+              + " change.add has " + add.size() + ", change.replace " + replace.size());
+        }
+      }
+    }
+    if (c.versionColumn() != null || c.version() != null) {
+      p.required("change.versionColumn", c.versionColumn(), SQL_NAME, "a SQL column name");
+      if (c.version() == null || c.version() < 1) {
+        p.add("change.version must be a whole number from 1 with change.versionColumn (it is "
+            + c.version() + ")");
+      }
+      if (c.versionColumn() != null && names.contains(c.versionColumn())) {
+        p.add("change.versionColumn '" + c.versionColumn() + "' is also a changed column");
+      }
+    }
+  }
+
+  /**
+   * An expression is inserted into SQL Underway runs: one expression, no statement separator
+   * and no comment (they could hide a second statement).
+   */
+  private static void expression(String where, String sql, Problems p) {
+    if (sql.isBlank()) {
+      p.add(where + " is blank");
+    } else if (sql.contains(";") || sql.contains("--") || sql.contains("/*")) {
+      p.add(where + " holds ';', '--' or '/*': give one SQL expression, no statements or"
+          + " comments");
+    }
+  }
+
+  private static void positive(String field, String value, Duration max, Problems p) {
+    if (value == null) {
+      return;
+    }
+    try {
+      Duration d = Duration.parse(value);
+      if (d.isZero() || d.isNegative() || d.compareTo(max) > 0) {
+        p.add(field + " " + value + " must be more than zero and at most " + max);
+      }
+    } catch (DateTimeParseException e) {
+      p.add(field + " '" + value + "' is not an ISO-8601 duration, e.g. PT0.5S or PT10M");
+    }
+  }
+
+  /** The problems found so far, with the checks that add to them. */
+  private static final class Problems {
+    private final List<String> list = new java.util.ArrayList<>();
+
+    void add(String problem) {
+      list.add(problem);
+    }
+
+    List<String> list() {
+      return list;
+    }
+
+    void unknown(String where, Map<String, Object> unknown, String... wholeNumberFields) {
+      RequestChecks.unknown(where, unknown, list, "runbooks/schema-change.md",
+          wholeNumberFields);
+    }
+
+    void required(String field, String value, Pattern pattern, String what) {
+      RequestChecks.required(field, value, pattern, what, list);
+    }
+
+    void optional(String field, String value, Pattern pattern, String what) {
+      RequestChecks.optional(field, value, pattern, what, list);
+    }
+  }
+}

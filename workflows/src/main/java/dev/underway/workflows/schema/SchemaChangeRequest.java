@@ -1,0 +1,129 @@
+package dev.underway.workflows.schema;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.kernel.ApprovalPolicy;
+import dev.underway.kernel.WholeNumbers;
+import dev.underway.model.TargetRef;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The input of a {@code SchemaChange} run, as pasted into the UI's input box or passed with
+ * {@code underway start --runbook schema-change}.
+ *
+ * @param target the PostgreSQL server and database: {@code sqlHost}, {@code sqlPort}, {@code
+ *     database}, {@code sslMode}, credentials from {@code credentialsSecret} (in {@code
+ *     namespace}) or the worker's environment; or a sandbox's local server ({@code kind: local},
+ *     {@code name})
+ * @param change the table and the change (see {@link TableChange})
+ * @param batchSize the backfill's first batch, in rows; default 1,000
+ * @param targetBatchTime ISO-8601 duration a batch should take; default {@code PT0.5S}
+ * @param maxReplicaLag ISO-8601: the backfill pauses while a standby lags more; default {@code
+ *     PT1.5S}
+ * @param latencyBudget ISO-8601: the backfill slows while the latency probe takes longer;
+ *     absent: no probe
+ * @param latencyProbe SQL the probe times (a read the application does); absent: a point read of
+ *     the table by its key
+ * @param soak ISO-8601: how long reads run on the new shape before the stop-old-writes gate
+ *     opens; absent: no soak
+ * @param approval who decides at gates, N-of-M, gate expiry
+ * @param dryRun observe and plan, change nothing
+ * @param requestedBy who asked for the run
+ * @param unknownFields unknown names, and a {@code batchSize} that is not a whole number
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SchemaChangeRequest(
+    TargetRef target,
+    TableChange change,
+    Integer batchSize,
+    String targetBatchTime,
+    String maxReplicaLag,
+    String latencyBudget,
+    String latencyProbe,
+    String soak,
+    ApprovalPolicy approval,
+    Boolean dryRun,
+    String requestedBy,
+    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
+
+  public static final String DEFAULT_TARGET_BATCH_TIME = "PT0.5S";
+  public static final String DEFAULT_MAX_REPLICA_LAG = "PT1.5S";
+
+  public SchemaChangeRequest {
+    unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
+  }
+
+  /** How JSON becomes a request: {@code batchSize} is checked, never truncated. */
+  @JsonCreator
+  static SchemaChangeRequest fromJson(
+      @JsonProperty("target") TargetRef target,
+      @JsonProperty("change") TableChange change,
+      @JsonProperty("batchSize") Object batchSize,
+      @JsonProperty("targetBatchTime") String targetBatchTime,
+      @JsonProperty("maxReplicaLag") String maxReplicaLag,
+      @JsonProperty("latencyBudget") String latencyBudget,
+      @JsonProperty("latencyProbe") String latencyProbe,
+      @JsonProperty("soak") String soak,
+      @JsonProperty("approval") ApprovalPolicy approval,
+      @JsonProperty("dryRun") Boolean dryRun,
+      @JsonProperty("requestedBy") String requestedBy,
+      @JsonAnySetter Map<String, Object> unknown) {
+    Map<String, Object> rejected = WholeNumbers.copy(unknown);
+    return new SchemaChangeRequest(target, change,
+        WholeNumbers.take("batchSize", batchSize, rejected), targetBatchTime, maxReplicaLag,
+        latencyBudget, latencyProbe, soak, approval, dryRun, requestedBy, rejected);
+  }
+
+  @JsonIgnore
+  public ApprovalPolicy approvalOrDefault() {
+    return approval == null ? ApprovalPolicy.ANYONE : approval;
+  }
+
+  @JsonIgnore
+  public boolean isDryRun() {
+    return Boolean.TRUE.equals(dryRun);
+  }
+
+  public SchemaChangeRequest withDryRun(boolean value) {
+    return new SchemaChangeRequest(target, change, batchSize, targetBatchTime, maxReplicaLag,
+        latencyBudget, latencyProbe, soak, approval, value, requestedBy, unknownFields);
+  }
+
+  public SchemaChangeRequest withRequestedBy(String who) {
+    return new SchemaChangeRequest(target, change, batchSize, targetBatchTime, maxReplicaLag,
+        latencyBudget, latencyProbe, soak, approval, dryRun, who, unknownFields);
+  }
+
+  @JsonIgnore
+  public int batchSizeOrDefault() {
+    return batchSize == null ? BackfillSettings.DEFAULT_BATCH_SIZE : batchSize;
+  }
+
+  /** A duration field, its default when absent. Call after validation. */
+  static Duration duration(String value, String fallback) {
+    return Duration.parse(value == null ? fallback : value);
+  }
+
+  /** The soak, or null when none. Call after validation. */
+  @JsonIgnore
+  public Duration soakOrNull() {
+    return soak == null ? null : Duration.parse(soak);
+  }
+
+  /**
+   * The target's key, for messages and the UI: {@code host:port/database/schema.table}, or
+   * {@code local/name/database/schema.table}.
+   */
+  @JsonIgnore
+  public String targetKey() {
+    String server = target.isLocal() ? "local/" + target.name()
+        : target.sqlHost() + ":" + target.sqlPort();
+    return server + "/" + target.database() + "/" + change.qualifiedTable();
+  }
+}

@@ -1,0 +1,603 @@
+package dev.underway.workflows.schema;
+
+import dev.underway.activities.Failures;
+import dev.underway.activities.schema.BackfillControl;
+import dev.underway.activities.schema.BackfillProgress;
+import dev.underway.activities.schema.BackfillResult;
+import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.activities.schema.TableObservation;
+import dev.underway.activities.schema.VerifyResult;
+import dev.underway.activities.schema.VerifySettings;
+import dev.underway.kernel.Decision;
+import dev.underway.kernel.DecisionKind;
+import dev.underway.kernel.DecisionRefused;
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.DecisionSignal;
+import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.Run;
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.kernel.Sequence;
+import dev.underway.kernel.Timeline;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.TargetRef;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A schema change as its business sequence, on the runbook kernel ({@link Run}): validate;
+ * observe and plan (refuse what cannot be done safely); gate {@code expand}; expand (its undo
+ * registered first); backfill (one heartbeating activity; the operator's throttle, unthrottle
+ * and set-batch reach it through its control row); verify (holding while rows differ); gate
+ * {@code switch-reads}; switch reads (+ soak); gate {@code stop-old-writes}; stop old writes;
+ * gate {@code contract} (destructive: the approval types what it drops); contract. A rejection,
+ * an abort, an expiry or a failure before the contract rolls back through the kernel's
+ * compensation; {@code revert} (the killswitch) sends reads back to the old shape and the run
+ * back to the {@code switch-reads} gate.
+ */
+public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
+
+  /** Stage names: the UI's UnderwayPhase, the gates' names where there is one. */
+  static final String PLAN = "plan";
+  static final String EXPAND = "expand";
+  static final String BACKFILL = "backfill";
+  static final String VERIFY = "verify";
+  static final String SWITCH_READS = "switch-reads";
+  static final String STOP_OLD_WRITES = "stop-old-writes";
+  static final String CONTRACT = "contract";
+
+  /** Step names besides the stages'. */
+  static final String OBSERVE = "observe";
+  static final String SOAK = "soak";
+  static final String REVERT = "revert";
+  static final String THROTTLE = "throttle";
+
+  /** How often the status shows the running backfill's progress (a read of its control row). */
+  static final Duration PROGRESS_EVERY = Duration.ofMinutes(1);
+
+  static final String UNDO_EXPAND = "remove the new column(s), the sync trigger and the flags"
+      + " (the table's catalogue compared with before)";
+  static final String UNDO_READS = "reads back to the old shape";
+  static final String UNDO_WRITES = "old writes back on";
+
+  private final Run run;
+  private SchemaChangeRequest request;
+  private TargetRef target;
+  private TableChange change;
+  private String key;
+  private String owner;
+  private SchemaPlan plan;
+  private String digest;
+  private String catalogueBefore;
+  private BackfillProgress progress;
+  private BackfillResult backfilled;
+  private VerifyResult verified;
+  /** The flags as this run last set them; null before expand. */
+  private String reads;
+  private String writes;
+  /** A flag step is running: a revert waits until it has finished. */
+  private boolean settingFlag;
+  /** The backfill is running: throttle, unthrottle, set-batch apply to it. */
+  private boolean backfilling;
+  private BackfillControl control = new BackfillControl(false, null, null);
+  /** A revert was done; the run goes back to the switch-reads gate. */
+  private boolean reverted;
+  /** The contract gate was approved: nothing can be reverted or rolled back any more. */
+  private boolean contracting;
+
+  public SchemaChangeWorkflowImpl() {
+    this(null);
+  }
+
+  /** @param temporalAddress printed in the gates' commands when it is not the default */
+  public SchemaChangeWorkflowImpl(String temporalAddress) {
+    this.run = new Run(RUNBOOK, temporalAddress);
+  }
+
+  @Override
+  public SchemaChangeResult change(SchemaChangeRequest input) {
+    request = input;
+    owner = Workflow.getInfo().getWorkflowId();
+    List<String> problems = RequestValidation.problems(input);
+    boolean valid = problems.isEmpty();
+    target = input == null ? null : input.target();
+    change = input == null ? null : input.change();
+    key = valid ? input.targetKey() : null;
+    run.configure(key, input == null ? null : input.approvalOrDefault(),
+        input == null ? null : input.requestedBy(), input != null && input.isDryRun(),
+        Sequence.VIEW);
+    run.timeline().step(Timeline.RUN, Run.VALIDATE);
+    if (valid && !input.isDryRun() && !SchemaChangeWorkflow.workflowId(input).equals(owner)) {
+      problems.add("the workflow id is '" + owner + "' but a change of " + key + " must use '"
+          + SchemaChangeWorkflow.workflowId(input) + "', so that only one run per table can"
+          + " exist");
+    }
+    if (!problems.isEmpty()) {
+      throw run.refuse(String.join("; ", problems), FailureKind.INVALID_REQUEST);
+    }
+    run.timeline().done("request is valid");
+    run.started(key);
+    try {
+      return body();
+    } catch (ApplicationFailure | ActivityFailure | CanceledFailure e) {
+      if (run.cancelledByTemporal(e)) {
+        throw run.cancelled("Before the contract, the change was rolled back.");
+      }
+      throw run.failed(e);
+    }
+  }
+
+  private SchemaChangeResult body() {
+    run.enterStage(PLAN);
+    TableObservation observed = observe(PLAN);
+    if (observed == null) {
+      return aborted();
+    }
+    catalogueBefore = observed.catalogue();
+    run.timeline().step(PLAN, PLAN);
+    List<Refusal> refusals = Planner.refusals(change, observed, owner);
+    if (!refusals.isEmpty()) {
+      throw run.refuse(String.join("; ", refusals.stream().map(Refusal::why).toList()),
+          refusals.get(0).kind());
+    }
+    plan = Planner.plan(change, observed);
+    digest = PlanDigest.of(key, plan);
+    run.timeline().done("add " + plan.add() + ", contract drops " + plan.drop() + "; "
+        + plan.rows() + " row(s) to backfill");
+    if (request.isDryRun()) {
+      return end(RunState.DRY_RUN_COMPLETED, null,
+          "Dry run: the plan for " + key + " is computed; nothing was changed.");
+    }
+
+    run.enterStage(EXPAND);
+    GateTexts.Shown expandGate = GateTexts.expand(key, plan);
+    SchemaChangeResult ended = decided(EXPAND, expandGate, null);
+    if (ended != null) {
+      return ended;
+    }
+    run.addCompensation(UNDO_EXPAND, this::undoExpand);
+    reads = ChangeObjects.READS_OLD;
+    writes = ChangeObjects.WRITES_BOTH;
+    if (!run.change(EXPAND, EXPAND, () -> activities(SchemaActivities.CHANGE, "expand")
+        .expand(target, change, owner))) {
+      return aborted();
+    }
+
+    run.enterStage(BACKFILL);
+    if (!backfill()) {
+      return aborted();
+    }
+
+    run.enterStage(VERIFY);
+    if (!verify()) {
+      return aborted();
+    }
+
+    while (true) {
+      reverted = false;
+      run.enterStage(SWITCH_READS);
+      TableObservation now = observe(SWITCH_READS);
+      if (now == null) {
+        return aborted();
+      }
+      ended = decided(SWITCH_READS,
+          GateTexts.switchReads(key, plan, backfilled, verified, now), null);
+      if (ended != null) {
+        return ended;
+      }
+      run.dropCompensation(UNDO_READS);
+      run.addCompensation(UNDO_READS, () -> setFlag(plan.objects().readsFlag(),
+          ChangeObjects.READS_OLD));
+      if (!flag(SWITCH_READS, plan.objects().readsFlag(), ChangeObjects.READS_NEW)) {
+        return aborted();
+      }
+      Duration soak = request.soakOrNull();
+      if (soak != null && !soak()) {
+        return aborted();
+      }
+      if (reverted) {
+        continue;
+      }
+
+      run.enterStage(STOP_OLD_WRITES);
+      ended = decided(STOP_OLD_WRITES, GateTexts.stopOldWrites(key, plan, soak), null);
+      if (reverted) {
+        continue;
+      }
+      if (ended != null) {
+        return ended;
+      }
+      run.dropCompensation(UNDO_WRITES);
+      run.addCompensation(UNDO_WRITES, () -> setFlag(plan.objects().writesFlag(),
+          ChangeObjects.WRITES_BOTH));
+      if (!flag(STOP_OLD_WRITES, plan.objects().writesFlag(), ChangeObjects.WRITES_NEW)) {
+        return aborted();
+      }
+
+      run.enterStage(CONTRACT);
+      ended = decided(CONTRACT, GateTexts.contract(key, plan), plan.confirm());
+      if (reverted) {
+        continue;
+      }
+      if (ended != null) {
+        return ended;
+      }
+      break;
+    }
+    contracting = true;
+    run.dropCompensation(UNDO_WRITES);
+    run.dropCompensation(UNDO_READS);
+    run.dropCompensation(UNDO_EXPAND);
+    if (!run.change(CONTRACT, CONTRACT, () -> activities(SchemaActivities.CHANGE, "contract")
+        .contract(target, change, owner))) {
+      return aborted();
+    }
+    reads = ChangeObjects.READS_NEW;
+    writes = ChangeObjects.WRITES_NEW;
+    run.timeline().leave();
+    return end(RunState.COMPLETED, null, key + ": " + change.kind() + " done; dropped "
+        + String.join(", ", plan.drop()) + ".");
+  }
+
+  // ---- gates ------------------------------------------------------------------------------
+
+  /**
+   * Opens gate {@code gate} and waits: null when approved; the run's end when rejected, aborted
+   * or expired (the rollback then runs); null with {@link #reverted} set when a revert
+   * interrupted it.
+   */
+  private SchemaChangeResult decided(String gate, GateTexts.Shown shown, String confirm) {
+    Decision d = run.gate(gate, gate, shown.text(), shown.card(), digest,
+        RequestValidation.gateExpiry(request), confirm);
+    if (d == null && run.interruption() != null) {
+      return null;
+    }
+    if (d == null) {
+      return end(RunState.EXPIRED, gate + "/" + Run.GATE, "Gate " + gate + " expired after "
+          + request.approvalOrDefault().gateExpiry() + " without a decision.");
+    }
+    return switch (d.kind()) {
+      case APPROVE -> null;
+      case ABORT -> aborted();
+      case REJECT -> end(RunState.REJECTED, gate + "/" + Run.GATE, "Gate " + gate
+          + " rejected by " + d.by() + (d.comment() == null ? "" : " (" + d.comment() + ")")
+          + ".");
+    };
+  }
+
+  // ---- steps ------------------------------------------------------------------------------
+
+  /** Observes as a step of its own; null when an abort stopped it. */
+  private TableObservation observe(String stage) {
+    run.timeline().step(stage, OBSERVE);
+    TableObservation o = run.cancellable(() -> activities(SchemaActivities.OBSERVE,
+        stage + " · observe").observe(target, change));
+    if (o == null) {
+      run.timeline().finish(Timeline.ABORTED, "aborted while observing");
+      return null;
+    }
+    run.timeline().done(!o.tableExists() ? change.qualifiedTable() + " not found"
+        : o.rows() + " row(s)" + (o.rowsExact() == null ? " (estimated)" : "") + ", "
+            + o.bytes() + " bytes, key " + (o.key() == null ? "none" : o.key().name()) + ", "
+            + (o.standbys() == null ? 0 : o.standbys().size()) + " standby(s)");
+    return o;
+  }
+
+  /**
+   * The backfill: one long activity, its progress read from its control row every {@link
+   * #PROGRESS_EVERY} for the status (the history grows with the time it takes, not with the
+   * table). False when an abort stopped it.
+   */
+  private boolean backfill() {
+    run.timeline().step(BACKFILL, BACKFILL);
+    BackfillSettings settings = new BackfillSettings(plan.keyColumns(),
+        request.batchSizeOrDefault(),
+        SchemaChangeRequest.duration(request.targetBatchTime(),
+            SchemaChangeRequest.DEFAULT_TARGET_BATCH_TIME).toMillis(),
+        SchemaChangeRequest.duration(request.maxReplicaLag(),
+            SchemaChangeRequest.DEFAULT_MAX_REPLICA_LAG).toMillis(),
+        request.latencyBudget() == null ? null
+            : Duration.parse(request.latencyBudget()).toMillis(),
+        request.latencyProbe(), BackfillSettings.DEFAULT_MIN_BATCH_SIZE,
+        BackfillSettings.DEFAULT_MAX_BATCH_SIZE);
+    backfilling = true;
+    try {
+      backfilled = run.cancellable(() -> {
+        SchemaChangeActivities walk = activities(SchemaActivities.WALK, "backfill");
+        Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
+        while (!Workflow.await(PROGRESS_EVERY, done::isCompleted)) {
+          showProgress();
+        }
+        return done.get();
+      });
+    } finally {
+      backfilling = false;
+    }
+    if (backfilled == null) {
+      run.timeline().finish(Timeline.ABORTED, "aborted during the backfill"
+          + (progress == null ? "" : " at " + progress.summary()));
+      return false;
+    }
+    run.timeline().done(backfilled.rowsUpdated() + " row(s) in " + backfilled.batches()
+        + " batch(es), " + Math.round(backfilled.rowsPerSecond()) + " rows/s, "
+        + backfilled.attempts() + " attempt(s), throttled " + backfilled.throttledMillis()
+        + " ms");
+    return true;
+  }
+
+  private void showProgress() {
+    try {
+      BackfillProgress p = activities(SchemaActivities.QUICK, "backfill · progress")
+          .progress(target, change);
+      if (p != null) {
+        progress = p;
+        run.timeline().progress(p.summary());
+      }
+    } catch (ActivityFailure e) {
+      // only the status's figures are late; the backfill goes on
+    }
+  }
+
+  /** Verify every row; hold (state HOLDING) while rows differ. False when aborted. */
+  private boolean verify() {
+    run.timeline().step(VERIFY, VERIFY);
+    verified = run.cancellable(this::verifyOnce);
+    if (verified == null) {
+      run.timeline().finish(Timeline.ABORTED, "aborted while verifying");
+      return false;
+    }
+    run.timeline().done(verified.rowsChecked() + " row(s) checked, " + verified.mismatches()
+        + " mismatch(es)");
+    VerifyResult good = run.holdWhileUnhealthy(VERIFY, verified, SchemaChangeWorkflowImpl::mismatches,
+        this::verifyOnce);
+    if (good == null) {
+      return false;
+    }
+    verified = good;
+    return true;
+  }
+
+  /** Why the run holds after a verification: the rows that differ; empty when none. */
+  static List<String> mismatches(VerifyResult v) {
+    return v.mismatches() == 0 ? List.of() : List.of(v.mismatches() + " of " + v.rowsChecked()
+        + " row(s) differ from up(old), e.g. keys " + v.sampleKeys() + ": fix them (or the"
+        + " expression, in a new run), or abort to roll back");
+  }
+
+  private VerifyResult verifyOnce() {
+    return activities(SchemaActivities.WALK, "verify").verify(target, change,
+        new VerifySettings(plan.keyColumns(), VerifySettings.DEFAULT_CHUNK_SIZE,
+            VerifySettings.DEFAULT_SAMPLE_LIMIT));
+  }
+
+  /** Sets a flag as a step of the run; false when an abort stopped it. */
+  private boolean flag(String stage, String flag, String value) {
+    settingFlag = true;
+    try {
+      boolean done = run.change(stage, stage, () -> setFlag(flag, value));
+      if (done) {
+        remember(flag, value);
+      }
+      return done;
+    } finally {
+      settingFlag = false;
+    }
+  }
+
+  private ChangeResult setFlag(String flag, String value) {
+    ChangeResult r = activities(SchemaActivities.CHANGE, "flag " + flag + " = " + value)
+        .setFlag(target, change, owner, flag, value);
+    remember(flag, value);
+    return r;
+  }
+
+  private void remember(String flag, String value) {
+    if (flag.equals(plan.objects().readsFlag())) {
+      reads = value;
+    } else {
+      writes = value;
+    }
+  }
+
+  /** Waits the soak; a revert ends it early (the run goes back), an abort too. */
+  private boolean soak() {
+    Duration soak = request.soakOrNull();
+    run.timeline().step(SWITCH_READS, SOAK);
+    Workflow.await(soak, () -> reverted || run.abortRequested());
+    if (run.abortRequested()) {
+      run.timeline().finish(Timeline.ABORTED, "aborted while soaking");
+      return false;
+    }
+    run.timeline().done(reverted ? "ended by the revert" : "reads on the new shape for " + soak);
+    return true;
+  }
+
+  /** The rollback of expand, then the check that the table is as it was before the run. */
+  private void undoExpand() {
+    activities(SchemaActivities.CHANGE, "rollback · undo expand").undoExpand(target, change,
+        owner);
+    reads = null;
+    writes = null;
+    TableObservation after = activities(SchemaActivities.OBSERVE, "rollback · observe")
+        .observe(target, change);
+    if (catalogueBefore != null && !catalogueBefore.equals(after.catalogue())) {
+      throw ApplicationFailure.newNonRetryableFailure("the table's catalogue description differs"
+          + " from before the run: before [" + catalogueBefore + "], after ["
+          + after.catalogue() + "]", Failures.VERIFICATION_FAILED);
+    }
+  }
+
+  private SchemaChangeActivities activities(io.temporal.activity.ActivityOptions kind,
+      String summary) {
+    return SchemaActivities.of(kind, summary);
+  }
+
+  // ---- endings ----------------------------------------------------------------------------
+
+  private SchemaChangeResult aborted() {
+    String where = run.timeline().position();
+    return end(RunState.ABORTED, where, run.aborted(contracting
+        ? "The contract had begun: it is idempotent, run it again (a new run converges)."
+        : "The change is rolled back."));
+  }
+
+  private SchemaChangeResult end(RunState state, String stoppedAt, String text) {
+    return run.end(state, text, message -> new SchemaChangeResult(state, stoppedAt, message,
+        plan, backfilled, verified, reads, writes, run.decisions()));
+  }
+
+  // ---- the operator's updates -------------------------------------------------------------
+
+  @Override
+  public void validateThrottle(OperatorCommand c) {
+    backfillCommand(c);
+  }
+
+  @Override
+  public String throttle(OperatorCommand c) {
+    String reason = c.by() + (c.reason() == null ? "" : ": " + c.reason());
+    return control(new BackfillControl(true, reason, control.batchSize()),
+        "throttled by " + c.by() + " (" + reason + ")");
+  }
+
+  @Override
+  public void validateUnthrottle(OperatorCommand c) {
+    backfillCommand(c);
+  }
+
+  @Override
+  public String unthrottle(OperatorCommand c) {
+    return control(new BackfillControl(false, null, control.batchSize()),
+        "unthrottled by " + c.by());
+  }
+
+  @Override
+  public void validateSetBatch(OperatorCommand c) {
+    backfillCommand(c);
+    if (c.batchSize() == null || c.batchSize() < 0
+        || c.batchSize() > RequestValidation.MAX_BATCH_SIZE) {
+      throw new DecisionRefused("set-batch needs batchSize from 1 to "
+          + RequestValidation.MAX_BATCH_SIZE + " (0: adaptive again); it has "
+          + c.batchSize());
+    }
+  }
+
+  @Override
+  public String setBatch(OperatorCommand c) {
+    Integer size = c.batchSize() == 0 ? null : c.batchSize();
+    return control(new BackfillControl(control.throttled(), control.reason(), size),
+        "batch size " + (size == null ? "adaptive" : "pinned at " + size) + " by " + c.by());
+  }
+
+  private void backfillCommand(OperatorCommand c) {
+    who(c);
+    if (!backfilling) {
+      throw new DecisionRefused("the backfill is not running (the run is at "
+          + run.timeline().position() + "): throttle, unthrottle and set-batch apply to it");
+    }
+  }
+
+  private String control(BackfillControl next, String what) {
+    activities(SchemaActivities.QUICK, "backfill · " + what).control(target, change, owner,
+        next);
+    control = next;
+    run.timeline().record(BACKFILL, THROTTLE, Timeline.COMPLETED, what);
+    return what;
+  }
+
+  @Override
+  public void validateRevert(OperatorCommand c) {
+    who(c);
+    if (contracting) {
+      throw new DecisionRefused("the contract has begun: the old shape is being dropped,"
+          + " there is nothing to revert to");
+    }
+    if (settingFlag) {
+      throw new DecisionRefused("a flag is being set now (" + run.timeline().position()
+          + "): send revert again in a moment");
+    }
+    if (!ChangeObjects.READS_NEW.equals(reads)) {
+      throw new DecisionRefused("reads are " + (reads == null ? "not switched (no expand yet)"
+          : "on the " + reads + " shape") + ": nothing to revert");
+    }
+    if (ChangeObjects.WRITES_NEW.equals(writes) && !plan.reversible()) {
+      throw new DecisionRefused("old writes have stopped and the change has no down for every"
+          + " replaced column: the old column is stale, reads cannot go back to it");
+    }
+  }
+
+  @Override
+  public String revert(OperatorCommand c) {
+    settingFlag = true;
+    try {
+      String stage = run.timeline().stage();
+      if (ChangeObjects.WRITES_NEW.equals(writes)) {
+        setFlag(plan.objects().writesFlag(), ChangeObjects.WRITES_BOTH);
+      }
+      setFlag(plan.objects().readsFlag(), ChangeObjects.READS_OLD);
+      reverted = true;
+      String text = "reads back to the old shape by " + c.by()
+          + (c.reason() == null ? "" : ": " + c.reason()) + "; the run goes back to gate "
+          + SWITCH_READS;
+      run.timeline().record(stage == null ? SWITCH_READS : stage, REVERT, Timeline.COMPLETED,
+          text);
+      run.interruptGate("reverted by " + c.by());
+      return text;
+    } finally {
+      settingFlag = false;
+    }
+  }
+
+  private static void who(OperatorCommand c) {
+    if (c == null || c.by() == null || c.by().isBlank()) {
+      throw new DecisionRefused("say who asks: {\"by\": \"YOUR-NAME\", \"reason\": \"why\"}");
+    }
+  }
+
+  // ---- the kernel's handlers ----------------------------------------------------------------
+
+  @Override
+  public void approve(DecisionSignal s) {
+    run.signal(DecisionKind.APPROVE, s);
+  }
+
+  @Override
+  public void reject(DecisionSignal s) {
+    run.signal(DecisionKind.REJECT, s);
+  }
+
+  @Override
+  public void abort(DecisionSignal s) {
+    run.signal(DecisionKind.ABORT, s);
+  }
+
+  @Override
+  public void validateDecide(DecisionRequest r) {
+    run.validate(r);
+  }
+
+  @Override
+  public Decision decide(DecisionRequest r) {
+    return run.decide(r);
+  }
+
+  @Override
+  public RunStatus status() {
+    List<Object> plans = new ArrayList<>();
+    if (plan != null) {
+      plans.add(plan);
+    }
+    return run.status(plans, null, backfilling && progress != null
+        ? "Backfill: " + progress.summary() : null);
+  }
+}

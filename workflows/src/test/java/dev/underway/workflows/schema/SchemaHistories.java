@@ -1,0 +1,101 @@
+package dev.underway.workflows.schema;
+
+import static dev.underway.workflows.schema.SchemaTestSupport.awaitGate;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.underway.kernel.DecisionRequest;
+import dev.underway.kernel.DecisionSignal;
+import dev.underway.kernel.RunState;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The SchemaChange runs whose histories {@code ReplayTest} replays: completed through every
+ * gate, reverted then rolled back, throttled then aborted during the backfill, refused.
+ */
+public final class SchemaHistories {
+  private SchemaHistories() {}
+
+  public static final SchemaChangeRequest REQUEST = SchemaTestSupport.example("bigint-amount");
+  public static final String WORKFLOW_ID = SchemaChangeWorkflow.workflowId(REQUEST);
+
+  public static final String COMPLETED = "schema-change-completed";
+  public static final String REVERTED = "schema-change-reverted-rolled-back";
+  public static final String THROTTLED = "schema-change-throttled-aborted";
+  public static final String REFUSED = "schema-change-refused";
+
+  /**
+   * Records the ones {@code recorded} says are missing, handing each to {@code write}.
+   */
+  public static void record(Predicate<String> recorded,
+      BiConsumer<String, WorkflowExecutionHistory> write) {
+    run(COMPLETED, new InMemoryTable(), recorded, write, wf -> {
+      for (String gate : new String[] {"expand", "switch-reads", "stop-old-writes"}) {
+        awaitGate(wf, gate);
+        wf.decide(new DecisionRequest(gate, "approve", "bob", "ok"));
+      }
+      awaitGate(wf, "contract");
+      wf.decide(new DecisionRequest("contract", "approve", "bob", "drop it", null, null,
+          "wrong"));
+    }, RunState.COMPLETED);
+    run(REVERTED, new InMemoryTable(), recorded, write, wf -> {
+      awaitGate(wf, "expand");
+      wf.approve(new DecisionSignal("expand", "bob", "ok"));
+      awaitGate(wf, "switch-reads");
+      wf.decide(new DecisionRequest("switch-reads", "approve", "bob", "ok"));
+      awaitGate(wf, "stop-old-writes");
+      wf.revert(new OperatorCommand("carol", "5xx"));
+      awaitGate(wf, "switch-reads");
+      wf.reject(new DecisionSignal("switch-reads", "bob", "roll it back"));
+    }, RunState.REJECTED);
+    InMemoryTable held = new InMemoryTable().holdBackfill();
+    run(THROTTLED, held, recorded, write, wf -> {
+      awaitGate(wf, "expand");
+      wf.decide(new DecisionRequest("expand", "approve", "bob", "ok"));
+      await().until(held::backfillStarted);
+      await().until(() -> "backfill".equals(wf.status().currentStep()));
+      wf.throttle(new OperatorCommand("bob", "deploy"));
+      wf.setBatch(new OperatorCommand("bob", null, 100));
+      wf.unthrottle(new OperatorCommand("bob", null));
+      wf.abort(new DecisionSignal(null, "bob", "enough"));
+    }, RunState.ABORTED);
+    run(REFUSED, new InMemoryTable().withoutKey(), recorded, write, wf -> { },
+        RunState.FAILED);
+  }
+
+  private static void run(String name, InMemoryTable table, Predicate<String> recorded,
+      BiConsumer<String, WorkflowExecutionHistory> write, Consumer<SchemaChangeWorkflow> drive,
+      RunState expected) {
+    if (recorded.test(name)) {
+      return;
+    }
+    try (SchemaTestSupport t = new SchemaTestSupport(table)) {
+      SchemaChangeWorkflow wf = t.start(REQUEST);
+      if (name.equals(COMPLETED)) {
+        // the refused confirmation above throws; the right one follows
+        try {
+          drive.accept(wf);
+        } catch (RuntimeException refused) {
+          wf.decide(new DecisionRequest("contract", "approve", "bob", "drop it", null, null,
+              "public.orders.amount"));
+        }
+      } else {
+        drive.accept(wf);
+      }
+      if (expected == RunState.FAILED) {
+        assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(SchemaChangeResult.class))
+            .isInstanceOf(WorkflowFailedException.class);
+      } else {
+        assertThat(SchemaTestSupport.outcome(wf).state()).isEqualTo(expected);
+      }
+      table.releaseBackfill();
+      write.accept(name, t.client.fetchHistory(WORKFLOW_ID));
+    }
+  }
+}
