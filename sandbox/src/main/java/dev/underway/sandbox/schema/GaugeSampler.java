@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * Samples, once a second, what the load cannot see: the standbys' replay lag on the primary
  * ({@code pg_stat_replication.replay_lag}, the largest; 0 when every standby has replayed all)
  * and the backfill's rate from the progress it writes to its control row (rows done since the
- * previous sample, per second). Samples keep their wall-clock time; {@link #gauges} places them
+ * previous sample, per second; 0 done before its first progress). Samples keep their wall-clock time; {@link #gauges} places them
  * on the report's timeline.
  */
 final class GaugeSampler implements AutoCloseable {
@@ -79,22 +79,26 @@ final class GaugeSampler implements AutoCloseable {
     List<LoadReport.GaugePoint> lag = new ArrayList<>();
     List<LoadReport.GaugePoint> rate = new ArrayList<>();
     Sample previous = null;
+    long lastDone = 0; // before the backfill wrote any progress, no row was done
+    boolean backfilling = false;
     for (Sample s : samples) {
       long offset = Duration.between(start, s.at()).toMillis();
-      if (offset < 0) {
-        continue;
-      }
-      if (s.lagMs() != null) {
+      if (s.lagMs() != null && offset >= 0) {
         lag.add(new LoadReport.GaugePoint(offset, s.lagMs()));
       }
-      if (previous != null && previous.rowsDone() != null && s.rowsDone() != null) {
+      if (previous != null && offset >= 0) {
         double seconds = Duration.between(previous.at(), s.at()).toMillis() / 1000.0;
-        if (seconds > 0) {
+        if (s.rowsDone() != null && seconds > 0) {
           rate.add(new LoadReport.GaugePoint(offset,
-              Math.max(0, s.rowsDone() - previous.rowsDone()) / seconds));
+              Math.max(0, s.rowsDone() - lastDone) / seconds));
+          backfilling = true;
+        } else if (backfilling) {
+          rate.add(new LoadReport.GaugePoint(offset, 0));
+          backfilling = false;
         }
-      } else if (s.rowsDone() == null && previous != null && previous.rowsDone() != null) {
-        rate.add(new LoadReport.GaugePoint(offset, 0));
+      }
+      if (s.rowsDone() != null) {
+        lastDone = s.rowsDone();
       }
       previous = s;
     }
