@@ -54,6 +54,7 @@ public final class SchemaChangeScenario implements Scenario {
   private PostgresSchemaChangeActivities activities;
   private GaugeSampler gauges;
   private SchemaChangeCheck.RawUpdateFigures raw;
+  private Long beforeRaw;
   private SchemaChangeRequest request;
 
   public SchemaChangeScenario(int rows, boolean benchmark) {
@@ -144,9 +145,10 @@ public final class SchemaChangeScenario implements Scenario {
     }
     out.println("Benchmark: a raw batched UPDATE of the same rows under the same load ...");
     out.flush();
-    load.mark(SchemaBenchmark.RAW_PHASE, SchemaBenchmark.RAW_PHASE);
     RawUpdate.Result r;
     try (Connection conn = connect()) {
+      beforeRaw = CustomersTable.check(conn).mismatches();
+      load.mark(SchemaBenchmark.RAW_PHASE, SchemaBenchmark.RAW_PHASE);
       r = RawUpdate.run(conn);
     }
     load.mark(AFTER_RAW, AFTER_RAW);
@@ -163,7 +165,7 @@ public final class SchemaChangeScenario implements Scenario {
       checked = CustomersTable.check(conn);
     }
     return new SchemaChangeCheck(end.state(), checked.rows(), checked.mismatches(),
-        checked.columnExists(), workload.operations(), raw);
+        checked.columnExists(), workload.operations(), raw, beforeRaw);
   }
 
   @Override

@@ -63,6 +63,8 @@ class SchemaChangeSandboxTest {
       SchemaChangeCheck check = (SchemaChangeCheck) outcome.check();
       assertThat(check.passed()).as(check.text()).isTrue();
       assertThat(check.columnChecked()).isTrue();
+      assertThat(check.mismatchesBeforeRawUpdate()).as("checked before the raw update too")
+          .isZero();
       assertThat(check.operationsOfShape("old")).as("old-shape operations").isPositive();
       assertThat(check.operationsOfShape("both")).as("both-shape writes").isPositive();
       assertThat(check.operationsOfShape("new")).as("new-shape operations").isPositive();
