@@ -30,8 +30,9 @@ import java.util.List;
  * with the credentials its source gives (never logged, never in a message), and runs one building
  * block of this package. Long steps heartbeat through the activity's context: the backfill its
  * {@link BackfillProgress} (and, at most once a second, into the table's control row for the
- * run's status), the verify its cursor, a DDL step every wait for its lock. A retried backfill or
- * verify resumes from its last heartbeat's details.
+ * run's status), the verify its cursor, a DDL step every wait for its lock. A retried verify
+ * resumes from its last heartbeat's details, a retried backfill from the further of those and the
+ * progress it wrote to the table's row.
  */
 public final class PostgresSchemaChangeActivities implements SchemaChangeActivities {
 
@@ -81,10 +82,12 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   @Override
   public BackfillResult backfill(TargetRef target, TableChange change, BackfillSettings given) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    BackfillProgress resume = ctx.getHeartbeatDetails(BackfillProgress.class).orElse(null);
+    BackfillProgress beat = ctx.getHeartbeatDetails(BackfillProgress.class).orElse(null);
+    boolean retry = beat != null || ctx.getInfo().getAttempt() > 1;
     BackfillSettings settings = Settings.normal(given);
     ChangeSpec spec = ChangeSpec.of(change);
     return sql(target, "backfill " + change.qualifiedTable(), c -> {
+      BackfillProgress resume = retry ? furthest(beat, readProgress(c, spec.table())) : null;
       long oid = TableObserver.oid(c, spec.table());
       TableCatalogue cat = TableCatalogue.read(c, oid);
       TableKey key = key(c, spec, cat, settings.keyColumns());
@@ -131,14 +134,30 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   @Override
   public BackfillProgress progress(TargetRef target, TableChange change) {
     TableName table = ChangeSpec.of(change).table();
-    return sql(target, "read the backfill's progress on " + table, c -> {
-      String json = RunMarker.read(c, table).map(RunMarker.Row::progressJson).orElse(null);
-      try {
-        return json == null ? null : JSON.readValue(json, BackfillProgress.class);
-      } catch (java.io.IOException e) {
-        return null;
-      }
-    });
+    return sql(target, "read the backfill's progress on " + table, c -> readProgress(c, table));
+  }
+
+  /** The progress the backfill last wrote to the table's row; null when none. */
+  private static BackfillProgress readProgress(Connection c, TableName table)
+      throws SQLException {
+    String json = RunMarker.read(c, table).map(RunMarker.Row::progressJson).orElse(null);
+    try {
+      return json == null ? null : JSON.readValue(json, BackfillProgress.class);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Where a retried backfill resumes: the further of its last heartbeat (which the SDK sends at
+   * most every 0.8 heartbeat timeout) and the progress it wrote to the table's row after a batch
+   * committed (at most a second old).
+   */
+  static BackfillProgress furthest(BackfillProgress beat, BackfillProgress row) {
+    if (row == null || row.cursor() == null) {
+      return beat;
+    }
+    return beat == null || row.rowsDone() > beat.rowsDone() ? row : beat;
   }
 
   @Override

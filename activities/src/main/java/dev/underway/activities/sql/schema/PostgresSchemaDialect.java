@@ -45,8 +45,6 @@ public final class PostgresSchemaDialect {
   public static final String LOCK_NOT_AVAILABLE = "55P03";
   /** SQLSTATEs a batch is retried on. */
   public static final List<String> TRANSIENT = List.of("55P03", "40P01", "40001");
-  /** SQLSTATE of an unknown column. */
-  public static final String UNDEFINED_COLUMN = "42703";
 
   // ---------------------------------------------------------------- observe
 

@@ -23,6 +23,8 @@ public final class TableObserver {
 
   /** An exact count is taken when the estimate is below this many rows. */
   public static final long EXACT_COUNT_BELOW = 1_000_000;
+  /** No exact count of a table bigger than this (with its indexes). */
+  public static final long EXACT_COUNT_MAX_BYTES = 1L << 30;
   /** Transactions open longer than this are listed. */
   public static final Duration LONG_TRANSACTION = Duration.ofSeconds(5);
 
@@ -63,15 +65,26 @@ public final class TableObserver {
   static long rows(Connection c, TableName table, long oid, TableObserver observer)
       throws SQLException {
     long estimate;
+    long bytes;
     try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.SIZE)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         estimate = rs.getLong(1);
+        bytes = rs.getLong(2);
       }
     }
-    return estimate < observer.exactCountBelow
-        ? Long.parseLong(scalar(c, "SELECT count(*) FROM " + table.qualified())) : estimate;
+    return observer.cheap(estimate, bytes)
+        ? Long.parseLong(scalar(c, "SELECT count(*) FROM " + table.qualified()))
+        : Math.max(0, estimate);
+  }
+
+  /**
+   * Whether counting is cheap: the estimate is below the threshold and the table is not big (a
+   * table never analysed has no estimate, -1; its size still tells).
+   */
+  boolean cheap(long estimate, long bytes) {
+    return estimate < exactCountBelow && bytes < EXACT_COUNT_MAX_BYTES;
   }
 
   private static String notPlain(TableName table, char kind) {
@@ -106,7 +119,7 @@ public final class TableObserver {
         bytes = rs.getLong(2);
       }
     }
-    Long exact = estimate < exactCountBelow
+    Long exact = cheap(estimate, bytes)
         ? Long.valueOf(scalar(c, "SELECT count(*) FROM " + table.qualified())) : null;
     Optional<RunMarker.Row> marker = RunMarker.read(c, table);
     List<String> problems = new ArrayList<>();

@@ -100,6 +100,7 @@ class BackfillOnPostgresTest {
     assertThat(heartbeated).isBetween(10_000L, touchedFirst);
     assertThat(touchedFirst).as("the first attempt stopped half-way").isLessThan(rows);
 
+    long resumedAt;
     TestActivityEnvironment second = TestActivityEnvironment.newInstance();
     try {
       SchemaChangeActivities activities = db.activities(second, BEAT);
@@ -108,17 +109,48 @@ class BackfillOnPostgresTest {
 
       assertThat(result.attempts()).isEqualTo(2);
       assertThat(result.rowsUpdated()).isEqualTo(rows);
+      // from the last heartbeat, or the progress row when that is further (at most a second old)
+      resumedAt = activities.progress(db.target(), change).resumedFrom();
+      assertThat(resumedAt).isBetween(heartbeated, touchedFirst);
     } finally {
       second.close();
     }
     long touched = db.count("SELECT sum(n) FROM touched");
-    // the second attempt touched exactly the rows after the last heartbeat's cursor: only the
-    // batches the first did after its last heartbeat reached the server are done twice
+    // the second attempt touched exactly the rows after where it resumed: only the batches the
+    // first did after that point are done twice
     assertThat(touched).as("rows touched over both attempts")
-        .isEqualTo(touchedFirst + rows - heartbeated);
+        .isEqualTo(touchedFirst + rows - resumedAt);
     assertThat(touched - rows).as("rows touched twice").isLessThan(rows / 4);
     assertThat(db.count("SELECT count(*) FROM resumed WHERE amount_v2 IS DISTINCT FROM amount"))
         .isZero();
+  }
+
+  @Test
+  void aRetryResumesFromTheProgressRowWhenItIsAheadOfTheLastHeartbeat() throws Exception {
+    int rows = 5_000;
+    db.amounts("rowed", rows);
+    TableChange change = SchemaFixture.typeChange("rowed");
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities activities = db.activities(env, BEAT);
+      activities.expand(db.target(), change, OWNER);
+      countTouches("rowed");
+      // the last heartbeat that reached the server said 1,000; the row says 4,000 were done
+      BackfillProgress beat = new BackfillProgress(List.of("1000"), 1_000, rows, 2, 500, 0,
+          null, null, 1, 0, null);
+      db.sql("UPDATE underway_schema_changes SET progress = '{\"cursor\":[\"4000\"],"
+          + "\"rowsDone\":4000,\"rowsTotal\":5000,\"batches\":8,\"batchSize\":500,"
+          + "\"rowsPerSecond\":0,\"attempts\":1,\"resumedFrom\":0}'"
+          + " WHERE table_name = 'public.rowed'");
+      env.setHeartbeatDetails(beat);
+
+      BackfillResult result = activities.backfill(db.target(), change, fixed(500));
+
+      assertThat(result.rowsUpdated()).isEqualTo(rows);
+      assertThat(db.count("SELECT sum(n) FROM touched")).isEqualTo(1_000);
+    } finally {
+      env.close();
+    }
   }
 
   @Test

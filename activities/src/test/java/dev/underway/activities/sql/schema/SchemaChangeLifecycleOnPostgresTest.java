@@ -245,6 +245,25 @@ class SchemaChangeLifecycleOnPostgresTest {
   }
 
   @Test
+  void aBackfillStopsWithoutRetryingOnARowItsUpDoesNotWorkOn() throws Exception {
+    db.amounts("divided", 1_500);
+    // amount is 0 on row 1000 only: the rows tried before the expand are fine
+    TableChange change = new TableChange(null, "divided", null,
+        dev.underway.activities.schema.ChangeKind.ADD_COLUMN,
+        List.of(new dev.underway.activities.schema.NewColumn("inverse", "bigint",
+            "(1000000 / amount)::bigint")), List.of());
+    activities.expand(db.target(), change, OWNER);
+
+    ApplicationFailure failure = assertFailure(
+        () -> activities.backfill(db.target(), change, SETTINGS), Failures.EXPRESSION_FAILED);
+
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("division by zero");
+    assertThat(db.count("SELECT count(*) FROM divided WHERE inverse IS NOT NULL"))
+        .as("the batches before the bad row are kept").isPositive().isLessThan(1_000L);
+  }
+
+  @Test
   void aVerifyResumesAfterItsLastHeartbeat() throws Exception {
     db.amounts("checked", 1_000);
     TableChange change = SchemaFixture.typeChange("checked");
