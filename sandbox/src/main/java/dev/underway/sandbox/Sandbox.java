@@ -4,8 +4,9 @@ import dev.underway.sandbox.engine.Engine;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
+import dev.underway.kernel.GatedWorkflow;
+import dev.underway.runbooks.Runbooks;
+import dev.underway.sandbox.load.Workload;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunState;
@@ -19,13 +20,8 @@ import dev.underway.local.Directories;
 import dev.underway.local.Ports;
 import dev.underway.temporal.TemporalDevServer;
 import dev.underway.worker.EmbeddedTemporal;
-import dev.underway.worker.Outcomes;
-import dev.underway.runbooks.Runbook;
-import dev.underway.runbooks.Runbooks;
-import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.kernel.DecideCommands;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
@@ -103,6 +99,8 @@ public final class Sandbox implements AutoCloseable {
   private boolean deleteDataDir;
   /** The run's steps, marked in the load at the times the run recorded them. */
   private RunMarks marks;
+  /** What the sandbox does for its runbook. */
+  private Scenario scenario;
 
   public Sandbox(SandboxOptions options, PrintWriter out) {
     this.options = options;
@@ -110,8 +108,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** What a finished sandbox run produced. */
-  public record Outcome(EvolutionResult result, LoadReport report, Path reportJson,
-      Path reportHtml, Duration evolutionWallTime) {
+  public record Outcome(RunEnd result, LoadReport report, Path reportJson,
+      Path reportHtml, Duration evolutionWallTime, Scenario.Check check) {
     public long failedOperations() {
       return report.total().all().failed();
     }
@@ -126,6 +124,8 @@ public final class Sandbox implements AutoCloseable {
    */
   public Outcome run(BufferedReader answers) throws Exception {
     options.check();
+    scenario = Scenarios.of(options);
+    started.push(scenario);
     Instant began = Instant.now();
     startTemporal();
     startDatabase();
@@ -135,23 +135,37 @@ public final class Sandbox implements AutoCloseable {
     settle(BASELINE_PHASE, "baseline", options.settle());
 
     marks = new RunMarks(load, BASELINE_PHASE);
-    ClusterEvolutionWorkflow run = startRun();
+    GatedWorkflow run = startRun();
     Instant evolutionStart = Instant.now();
-    EvolutionResult result = watch(run, answers);
+    RunEnd result = watch(run, answers);
     Duration wallTime = Duration.between(evolutionStart, Instant.now());
 
     if (result.state() == RunState.COMPLETED) {
       settle(AFTER_PHASE, "after", options.settle());
     }
+    scenario.afterRun(load, result, out);
     load.stop();
+    Scenario.Check check = scenario.check(result);
     LoadReport report = load.report();
+    List<LoadReport.Gauge> gauges = scenario.gauges(Instant.parse(report.startedAt()));
+    if (!gauges.isEmpty()) {
+      report = report.withGauges(gauges);
+    }
     ReportWriter.Written written = ReportWriter.write(report, options.reportDir());
     out.println();
     out.println(Summary.table(report, result, wallTime,
         Duration.between(began, Instant.now())));
+    if (check != null) {
+      out.print(check.text());
+    }
     out.println("Report: " + written.html() + "  (JSON: " + written.json() + ")");
     out.flush();
-    return new Outcome(result, report, written.json(), written.html(), wallTime);
+    return new Outcome(result, report, written.json(), written.html(), wallTime, check);
+  }
+
+  /** Writes the scenario's benchmark of a finished run into {@code dir}; its text. */
+  public String benchmark(Outcome outcome, Path dir) throws Exception {
+    return scenario.benchmark(outcome, dir);
   }
 
   /**
@@ -218,9 +232,7 @@ public final class Sandbox implements AutoCloseable {
     Path dir = dataDir().resolve("cluster");
     database = LocalClusters.create(Engine.byId(options.engine()), dir);
     started.push(database);
-    // Phase 0 as the reference deployment has it (manifests/cockroachdb/base/pdb.yaml): one
-    // node, RF 1, disruptions held at maxUnavailable 0. Phase 0 then needs no gate.
-    database.setDisruptionBudget(0);
+    scenario.prepare(database, out);
     out.println("Database: " + database.engine().displayName() + " "
         + database.describeNodes() + " in " + dir);
   }
@@ -228,20 +240,22 @@ public final class Sandbox implements AutoCloseable {
   private void startLoad() {
     LocalCluster<?> c = database;
     Properties properties = c.adminProperties();
-    load = new LoadGenerator(LoadEndpoints.of(c::writerJdbcUrl, c::readerJdbcUrl, properties),
-        LoadOptions.of(options.rate(), options.concurrency(), options.writePercent()));
+    LoadEndpoints endpoints = LoadEndpoints.of(c::writerJdbcUrl, c::readerJdbcUrl, properties);
+    LoadOptions loadOptions =
+        LoadOptions.of(options.rate(), options.concurrency(), options.writePercent());
+    Workload workload = scenario.workload();
+    load = workload == null ? new LoadGenerator(endpoints, loadOptions)
+        : new LoadGenerator(endpoints, loadOptions, workload);
     started.push(load);
     load.mark(LoadGenerator.WARMUP, LoadGenerator.WARMUP);
     load.start();
-    out.println("Load: " + options.rate() + " ops/s target, " + options.concurrency()
-        + " threads, " + options.writePercent() + "% writes; reads move to the reader path"
-        + " once it exists");
+    out.println(scenario.describeLoad(options));
   }
 
   private void startWorker() {
     WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
     Worker worker = factory.newWorker(TASK_QUEUE);
-    List<Object> activities = database.activities(options.pollInterval());
+    List<Object> activities = scenario.activities(database, options.pollInterval());
     Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
         temporal.address(), activities);
     worker.registerActivitiesImplementations(activities.toArray());
@@ -252,19 +266,14 @@ public final class Sandbox implements AutoCloseable {
     });
   }
 
-  /** Starts the run of {@link SandboxOptions#runbook()}: the only scenario is the evolution's. */
-  private ClusterEvolutionWorkflow startRun() {
-    Runbook runbook = Runbooks.named(options.runbook()).orElseThrow();
-    EvolutionRequest request = new EvolutionRequest(TARGET, null, null, false,
+  /** Starts the run of {@link SandboxOptions#runbook()} as its scenario does. */
+  private GatedWorkflow startRun() {
+    Scenario.Started s = scenario.start(temporal.client(), TASK_QUEUE,
         System.getProperty("user.name", "sandbox"));
-    runId = runbook.workflowId(request);
-    WorkflowClient client = temporal.client();
-    ClusterEvolutionWorkflow stub = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId(runId).build());
-    WorkflowClient.start(stub::evolve, request);
-    out.println("Run: " + runbook.workflowType() + " " + runId + (temporal.uiUrl() == null ? ""
+    runId = s.runId();
+    out.println("Run: " + s.workflowType() + " " + runId + (temporal.uiUrl() == null ? ""
         : "  " + runUrl(runId)));
-    return client.newWorkflowStub(ClusterEvolutionWorkflow.class, runId);
+    return s.run();
   }
 
   private String runUrl(String id) {
@@ -274,7 +283,7 @@ public final class Sandbox implements AutoCloseable {
 
   // ---- watching the run ----------------------------------------------------------------------
 
-  private EvolutionResult watch(ClusterEvolutionWorkflow run, BufferedReader answers)
+  private RunEnd watch(GatedWorkflow run, BufferedReader answers)
       throws InterruptedException {
     String id = runId;
     GateAnswers prompt = answers == null || options.autoApprove() ? null
@@ -291,8 +300,9 @@ public final class Sandbox implements AutoCloseable {
         progress.interrupt();
         announce(id, gate);
         if (options.autoApprove()) {
-          run.decide(decision(gate, "approve", AUTO_APPROVER, "--auto-approve"));
-          out.println("Approved " + gate.gate() + " (--auto-approve)");
+          run.decide(decision(gate, "approve", AUTO_APPROVER, "--auto-approve", gate.confirm()));
+          out.println("Approved " + gate.gate() + " (--auto-approve"
+              + (gate.confirm() == null ? "" : ", confirmed " + gate.confirm()) + ")");
         }
       }
       if (gate != null && prompt != null) {
@@ -306,14 +316,7 @@ public final class Sandbox implements AutoCloseable {
         if (prompt != null) {
           prompt.close();
         }
-        WorkflowStub untyped = WorkflowStub.fromTyped(run);
-        try {
-          return Outcomes.of(untyped, EvolutionResult.class);
-        } catch (RuntimeException e) {
-          return new EvolutionResult(RunState.FAILED, s.currentPhase() + "/" + s.currentStep(),
-              s.message(),
-              List.of(), List.of(), s.decisions());
-        }
+        return scenario.end(WorkflowStub.fromTyped(run), s);
       }
       progress.maybePrint(load.snapshot().progressLine());
       if (closing.await(options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -334,7 +337,12 @@ public final class Sandbox implements AutoCloseable {
     out.println();
     out.println(gate.text().stripTrailing());
     if (!options.autoApprove()) {
-      out.println("Or type y (approve) or n (reject) and Enter here.");
+      if (gate.confirm() == null) {
+        out.println("Or type y (approve) or n (reject) and Enter here.");
+      } else {
+        out.println("This gate is destructive: to approve, type " + gate.confirm()
+            + " exactly and Enter here; n rejects.");
+      }
       if (temporal.uiUrl() != null) {
         out.println("Or in the Web UI: " + runUrl(id) + " -> Send an Update -> decide, with "
             + DecideCommands.json(gate.gate(), "approve", gate.plan()));
@@ -342,25 +350,32 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  private void decideFromPrompt(ClusterEvolutionWorkflow run, GateView gate, String answer) {
+  private void decideFromPrompt(GatedWorkflow run, GateView gate, String answer) {
     String a = answer.trim().toLowerCase(Locale.ROOT);
     String who = System.getProperty("user.name", "sandbox");
-    if (a.equals("y") || a.equals("yes")) {
-      run.decide(decision(gate, "approve", who, "approved at the prompt"));
+    if (gate.confirm() != null && answer.trim().equals(gate.confirm())) {
+      run.decide(decision(gate, "approve", who, "approved at the prompt", gate.confirm()));
+      out.println("Approved " + gate.gate() + " (confirmed " + gate.confirm() + ")");
+    } else if (gate.confirm() != null && (a.equals("y") || a.equals("yes"))) {
+      out.println("Gate " + gate.gate() + " is destructive: type " + gate.confirm()
+          + " exactly to approve it, or n to reject");
+    } else if (a.equals("y") || a.equals("yes")) {
+      run.decide(decision(gate, "approve", who, "approved at the prompt", null));
       out.println("Approved " + gate.gate());
     } else if (a.equals("n") || a.equals("no")) {
-      run.decide(decision(gate, "reject", who, "rejected at the prompt"));
+      run.decide(decision(gate, "reject", who, "rejected at the prompt", null));
       out.println("Rejected " + gate.gate());
     } else if (!a.isEmpty()) {
-      out.println("Answer y or n (gate " + gate.gate() + " is open)");
+      out.println(gate.confirm() == null ? "Answer y or n (gate " + gate.gate() + " is open)"
+          : "Type " + gate.confirm() + " or n (gate " + gate.gate() + " is open)");
     }
   }
 
-  /** A decision for the plan the gate shows, issued now. */
+  /** A decision for the plan the gate shows, issued now; {@code confirm} typed when needed. */
   private static DecisionRequest decision(GateView gate, String kind, String who,
-      String comment) {
+      String comment, String confirm) {
     return new DecisionRequest(gate.gate(), kind, who, comment, gate.plan(),
-        Instant.now().toString());
+        Instant.now().toString(), confirm);
   }
 
   /**

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sandbox", sortOptions = false, mixinStandardHelpOptions = true,
     description = {
-        "The whole evolution on this machine: Temporal (the dev server and its Web UI when the"
+        "A runbook's scenario on this machine (the cluster evolution by default): Temporal (the dev server and its Web UI when the"
             + " temporal binary is found, else an in-process server), a PostgreSQL cluster of"
             + " real server processes at Phase 0, load running throughout, a worker, and a"
             + " ClusterEvolution run to Phase 2. Gates are approved at the prompt (y/n), from"
@@ -35,8 +35,9 @@ class SandboxCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--runbook", paramLabel = "NAME", defaultValue = ClusterEvolutionWorkflow.RUNBOOK,
-      description = "Which runbook to run (see underway runbooks). Default: ${DEFAULT-VALUE},"
-          + " the only one the sandbox has a scenario for today.")
+      description = "Which runbook to run (see underway runbooks): cluster-evolution (default)"
+          + " or schema-change (a table of --rows rows on a PostgreSQL primary with a streaming"
+          + " standby, changed by expand/contract under an application-like load).")
   String runbook;
 
   @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "postgres",
@@ -94,10 +95,18 @@ class SandboxCommand implements Callable<Integer> {
           + " database) up until Ctrl-C, to look at the finished run.")
   boolean keepUi;
 
+  @Option(names = "--rows", paramLabel = "N",
+      description = "schema-change: rows in the changed table. Default: "
+          + SandboxOptions.DEFAULT_ROWS + ".")
+  Integer rows;
+
   @Option(names = "--benchmark",
-      description = "Also write benchmark.json: per phase ops/s and p99 as ratios to the Phase 0"
-          + " baseline, the evolution's wall time, and whether the targets held (no failed"
-          + " operation, p99 <= 1.5x baseline). Use with --auto-approve.")
+      description = "Also write benchmark.json. cluster-evolution: per phase ops/s and p99 as"
+          + " ratios to the Phase 0 baseline, the evolution's wall time, and whether the targets"
+          + " held (no failed operation, p99 <= 1.5x baseline). schema-change: the throttled"
+          + " backfill's rows/s and the p99 during it beside a raw batched UPDATE of the same"
+          + " rows and the p99 during that (run after the change, same load, same data)."
+          + " Use with --auto-approve.")
   boolean benchmark;
 
   @Override
@@ -109,7 +118,8 @@ class SandboxCommand implements Callable<Integer> {
     SandboxOptions defaults = SandboxOptions.defaults(reports);
     SandboxOptions o = new SandboxOptions(runbook, engine, autoApprove, rate, concurrency,
         writePercent, dataDir, keepData, reports, temporalBinary, embeddedTemporal, temporalPort,
-        settle, defaults.pollInterval(), defaults.statusInterval(), System.console() != null);
+        settle, defaults.pollInterval(), defaults.statusInterval(), System.console() != null,
+        rows, benchmark);
     List<String> problems = o.problems(underway.environment());
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("underway sandbox: " + p));
@@ -128,9 +138,7 @@ class SandboxCommand implements Callable<Integer> {
           new InputStreamReader(underway.stdin(), StandardCharsets.UTF_8));
       Sandbox.Outcome outcome = sandbox.run(answers);
       if (benchmark) {
-        Benchmark b = Benchmark.of(outcome);
-        out.print(b.text());
-        out.println("Benchmark: " + b.write(o.reportDir()));
+        out.print(sandbox.benchmark(outcome, o.reportDir()));
       }
       int exit = exitCode(outcome, err);
       if (keepUi) {
@@ -160,6 +168,10 @@ class SandboxCommand implements Callable<Integer> {
   private static int exitCode(Sandbox.Outcome outcome, PrintWriter err) {
     if (outcome.result().state() != RunState.COMPLETED) {
       err.println("underway sandbox: the run ended " + outcome.result().state());
+      return ExitCodes.FAILED;
+    }
+    if (outcome.check() != null && !outcome.check().passed()) {
+      err.println("underway sandbox: the end check failed (see above)");
       return ExitCodes.FAILED;
     }
     if (outcome.failedOperations() > 0) {

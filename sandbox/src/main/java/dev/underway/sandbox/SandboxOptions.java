@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  * @param pollInterval how often the local activities look again while waiting
  * @param statusInterval how often the sandbox reads the run's status
  * @param liveProgress rewrite one progress line in place (a terminal) instead of printing lines
+ * @param rows the rows of the schema-change scenario's table; null: {@link #DEFAULT_ROWS}
+ * @param benchmark also run what the scenario's benchmark needs (the schema change's: a raw
+ *     batched {@code UPDATE} of the same rows under the same load, after the run)
  */
 public record SandboxOptions(
     String runbook,
@@ -54,19 +57,25 @@ public record SandboxOptions(
     Duration settle,
     Duration pollInterval,
     Duration statusInterval,
-    boolean liveProgress) {
+    boolean liveProgress,
+    Integer rows,
+    boolean benchmark) {
+
+  /** The schema-change scenario's table size when {@code --rows} is not given. */
+  public static final int DEFAULT_ROWS = 300_000;
 
   public static final List<String> ENGINES = Arrays.stream(Engine.values()).map(Engine::id)
       .toList();
 
   /** The runbooks the sandbox has a scenario for; the first is the default. */
-  public static final List<String> RUNBOOKS = List.of(Runbooks.CLUSTER_EVOLUTION.name());
+  public static final List<String> RUNBOOKS = List.of(Runbooks.CLUSTER_EVOLUTION.name(),
+      Runbooks.SCHEMA_CHANGE.name());
 
   /** Defaults for everything; the report goes to {@code reportDir}. */
   public static SandboxOptions defaults(Path reportDir) {
     return new SandboxOptions(RUNBOOKS.get(0), "postgres", false, 200, 8, 50, null, false,
         reportDir, null, false, null, Duration.ofSeconds(10), Duration.ofMillis(500),
-        Duration.ofMillis(250), false);
+        Duration.ofMillis(250), false, null, false);
   }
 
   /**
@@ -78,7 +87,8 @@ public record SandboxOptions(
     change.accept(f);
     return new SandboxOptions(f.runbook, f.engine, f.autoApprove, f.rate, f.concurrency,
         f.writePercent, f.dataDir, f.keepData, f.reportDir, f.temporalBinary, f.embeddedTemporal,
-        f.temporalPort, f.settle, f.pollInterval, f.statusInterval, f.liveProgress);
+        f.temporalPort, f.settle, f.pollInterval, f.statusInterval, f.liveProgress, f.rows,
+        f.benchmark);
   }
 
   /** The fields, to change some of them ({@link #with}): records have no copy-with. */
@@ -99,6 +109,8 @@ public record SandboxOptions(
     public Duration pollInterval;
     public Duration statusInterval;
     public boolean liveProgress;
+    public Integer rows;
+    public boolean benchmark;
 
     private Fields(SandboxOptions o) {
       runbook = o.runbook;
@@ -117,6 +129,8 @@ public record SandboxOptions(
       pollInterval = o.pollInterval;
       statusInterval = o.statusInterval;
       liveProgress = o.liveProgress;
+      rows = o.rows;
+      benchmark = o.benchmark;
     }
   }
 
@@ -133,6 +147,14 @@ public record SandboxOptions(
         problems.add("--engine cockroach needs the cockroach binary on PATH, and there is none:"
             + " install CockroachDB, or leave --engine out to use PostgreSQL");
       }
+    }
+    if (rows != null && !Runbooks.SCHEMA_CHANGE.name().equals(runbook)) {
+      problems.add("--rows applies to --runbook " + Runbooks.SCHEMA_CHANGE.name() + " only");
+    } else if (rows != null && (rows < 1_000 || rows > 50_000_000)) {
+      problems.add("--rows " + rows + " must be from 1000 to 50000000");
+    }
+    if (Runbooks.SCHEMA_CHANGE.name().equals(runbook) && !"postgres".equals(e)) {
+      problems.add("--runbook " + runbook + " runs on PostgreSQL only: leave --engine out");
     }
     if (!(rate > 0) || rate > 20_000) {
       problems.add("--rate " + rate + " must be above 0 and at most 20000 operations per second");

@@ -1,6 +1,5 @@
 package dev.underway.sandbox;
 
-import dev.underway.model.EvolutionResult;
 import dev.underway.sandbox.report.LoadReport;
 import java.time.Duration;
 import java.util.Locale;
@@ -9,7 +8,12 @@ import java.util.Locale;
 final class Summary {
   private Summary() {}
 
-  static String table(LoadReport report, EvolutionResult result, Duration evolution,
+  static String table(LoadReport report, dev.underway.model.EvolutionResult result,
+      Duration evolution, Duration total) {
+    return table(report, new RunEnd(result.state(), result.message(), result), evolution, total);
+  }
+
+  static String table(LoadReport report, RunEnd result, Duration evolution,
       Duration total) {
     StringBuilder b = new StringBuilder();
     b.append("Run ended ").append(result.state()).append(": ").append(result.message())

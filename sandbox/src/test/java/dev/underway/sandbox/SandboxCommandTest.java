@@ -73,9 +73,28 @@ class SandboxCommandTest {
         + " are [cluster-evolution, drift-check, schema-change]");
     assertThat(refused(Map.of(), "sandbox", "--runbook", "drift-check", "--report-dir",
         reports).err()).contains("--runbook drift-check: the sandbox cannot run it yet (it has"
-        + " a scenario for cluster-evolution only)");
+        + " a scenario for cluster-evolution, schema-change only)");
     assertThat(SandboxOptions.defaults(tmp).runbook()).isEqualTo("cluster-evolution");
     assertThat(SandboxOptions.defaults(tmp).problems(Map.of())).isEmpty();
+  }
+
+  @Test
+  void theSchemaChangeScenarioTakesRowsOnPostgresOnly(@TempDir Path tmp) {
+    String reports = tmp.resolve("r").toString();
+    assertThat(refused(Map.of(), "sandbox", "--rows", "5000", "--report-dir", reports).err())
+        .contains("--rows applies to --runbook schema-change only");
+    assertThat(refused(Map.of(), "sandbox", "--runbook", "schema-change", "--rows", "10",
+        "--report-dir", reports).err()).contains("--rows 10 must be from 1000 to 50000000");
+    Path bin = tmp.resolve("bin");
+    assertThat(SandboxOptions.defaults(tmp.resolve("r")).with(f -> {
+      f.runbook = "schema-change";
+      f.engine = "cockroach";
+    }).problems(Map.of("PATH", bin.toString()))).contains(
+        "--runbook schema-change runs on PostgreSQL only: leave --engine out");
+    assertThat(SandboxOptions.defaults(tmp.resolve("r")).with(f -> {
+      f.runbook = "schema-change";
+      f.rows = 20_000;
+    }).problems(Map.of())).isEmpty();
   }
 
   @Test

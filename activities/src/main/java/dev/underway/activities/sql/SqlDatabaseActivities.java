@@ -456,7 +456,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
    * Authentication failures become non-retryable; everything else stays retryable. The message
    * names user, host and SQLSTATE and never a password (messages are scrubbed of the known ones).
    */
-  static RuntimeException translate(
+  public static RuntimeException translate(
       TargetRef target, SqlCredentials creds, String what, SQLException e) {
     String where = creds.user() + "@" + target.sqlHostOrDefault() + ":" + target.sqlPortOrDefault()
         + "/" + target.database();
@@ -472,7 +472,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
         what + " on " + where + " failed (SQLSTATE " + e.getSQLState() + "): " + message);
   }
 
-  static String scrub(String message, SqlCredentials creds) {
+  public static String scrub(String message, SqlCredentials creds) {
     if (message == null) {
       return "";
     }

@@ -4,12 +4,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import org.postgresql.PGConnection;
 
-/** Quoting of identifiers and literals for SQL text where bind parameters are not allowed (DDL). */
-final class SqlQuoting {
+/**
+ * Quoting of identifiers and literals for SQL text where bind parameters are not allowed (DDL).
+ * Public for the schema-change package ({@code sql.schema}).
+ */
+public final class SqlQuoting {
   private SqlQuoting() {}
 
   /** A double-quoted identifier: {@code a"b} becomes {@code "a""b"}. Empty or NUL refused. */
-  static String identifier(String name) {
+  public static String identifier(String name) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("empty SQL identifier");
     }
@@ -24,7 +27,7 @@ final class SqlQuoting {
    * follows the server's {@code standard_conforming_strings}; without a pgjdbc connection, refuses
    * backslashes rather than guess how the server reads them.
    */
-  static String literal(Connection connection, String value) throws SQLException {
+  public static String literal(Connection connection, String value) throws SQLException {
     if (value.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("SQL literal contains NUL");
     }

@@ -82,6 +82,12 @@ final class HtmlReport {
         + "successful operations. Solid vertical lines: phase boundaries; dashed: steps, at the "
         + "times the run's own timeline recorded them; numbered as in the table of marks. "
         + "Shaded: waiting at a gate for a decision.</p>\n");
+    if (!r.gauges().isEmpty()) {
+      h.append("<h2>Foreground p99 beside the run's own gauges</h2>\n");
+      GaugeChart.render(h, r);
+      h.append("<p class=\"note\">Sampled once a second; the same marks and gate waits as"
+          + " above (phase changes numbered as in the table of marks).</p>\n");
+    }
 
     h.append("<h2>Per phase, while changing</h2>\n");
     phaseTable(h, r);

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param baseline per phase, throughput and p99 as ratios to the baseline phase's
  * @param errors the first distinct error messages (at most a few dozen), with how often each
  *     occurred; secrets removed
+ * @param gauges series a scenario sampled besides the load (e.g. a backfill's rate, replica
+ *     lag), drawn under the load's chart with the same marks; empty when none
  */
 public record LoadReport(
     String startedAt,
@@ -45,7 +47,40 @@ public record LoadReport(
     List<Mark> marks,
     String baselinePhase,
     List<BaselineRatio> baseline,
-    List<ErrorSample> errors) {
+    List<ErrorSample> errors,
+    List<Gauge> gauges) {
+
+  /** A report without gauges (the load's own figures only). */
+  public LoadReport(String startedAt, long durationMs, double targetOpsPerSecond, int threads,
+      int writePercent, PhaseReport total, List<PhaseReport> phases, List<PhaseReport> waits,
+      List<TimelinePoint> timeline, List<Mark> marks, String baselinePhase,
+      List<BaselineRatio> baseline, List<ErrorSample> errors) {
+    this(startedAt, durationMs, targetOpsPerSecond, threads, writePercent, total, phases, waits,
+        timeline, marks, baselinePhase, baseline, errors, List.of());
+  }
+
+  /** This report with {@code gauges} instead of its own. */
+  public LoadReport withGauges(List<Gauge> gauges) {
+    return new LoadReport(startedAt, durationMs, targetOpsPerSecond, threads, writePercent,
+        total, phases, waits, timeline, marks, baselinePhase, baseline, errors, gauges);
+  }
+
+  /**
+   * A series sampled during the run.
+   *
+   * @param name what it is ({@code backfill rows/s})
+   * @param unit its unit ({@code rows/s}, {@code ms})
+   * @param points in time order
+   */
+  public record Gauge(String name, String unit, List<GaugePoint> points) {
+    public Gauge {
+      Objects.requireNonNull(name, "name");
+      points = List.copyOf(points);
+    }
+  }
+
+  /** One sample: {@code offsetMs} from the start of the run. */
+  public record GaugePoint(long offsetMs, double value) {}
 
   public LoadReport {
     Objects.requireNonNull(total, "total");
@@ -55,6 +90,7 @@ public record LoadReport(
     marks = List.copyOf(marks);
     baseline = List.copyOf(baseline);
     errors = List.copyOf(errors);
+    gauges = gauges == null ? List.of() : List.copyOf(gauges);
   }
 
   /** The report of one phase, if it was marked. */

@@ -1,0 +1,250 @@
+package dev.underway.activities.sql.schema;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.underway.activities.schema.BackfillControl;
+import dev.underway.activities.schema.BackfillProgress;
+import dev.underway.activities.schema.BackfillResult;
+import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.activities.schema.TableObservation;
+import dev.underway.activities.schema.VerifyResult;
+import dev.underway.activities.schema.VerifySettings;
+import dev.underway.activities.sql.ConnectionFactory;
+import dev.underway.activities.sql.CredentialSource;
+import dev.underway.activities.sql.SqlCredentials;
+import dev.underway.activities.sql.SqlDatabaseActivities;
+import dev.underway.kernel.FailureKind;
+import dev.underway.model.ChangeResult;
+import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.model.TargetRef;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * {@link SchemaChangeActivities} on PostgreSQL: each method opens a connection to the target
+ * with the credentials its source gives (never logged, never in a message), and runs one building
+ * block of this package. Long steps heartbeat through the activity's context: the backfill its
+ * {@link BackfillProgress} (and, at most once a second, into the table's control row for the
+ * run's status), the verify its cursor, a DDL step every wait for its lock. A retried verify
+ * resumes from its last heartbeat's details, a retried backfill from the further of those and the
+ * progress it wrote to the table's row.
+ */
+public final class PostgresSchemaChangeActivities implements SchemaChangeActivities {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final ConnectionFactory connections;
+  private final CredentialSource credentials;
+  private final LockRetry lock;
+  private final Pacing pacing;
+  private final TableObserver observer;
+
+  public PostgresSchemaChangeActivities(ConnectionFactory connections,
+      CredentialSource credentials) {
+    this(connections, credentials, LockRetry.standard(), Pacing.DEFAULT, new TableObserver());
+  }
+
+  public PostgresSchemaChangeActivities(ConnectionFactory connections,
+      CredentialSource credentials, LockRetry lock, Pacing pacing, TableObserver observer) {
+    this.connections = connections;
+    this.credentials = credentials;
+    this.lock = lock;
+    this.pacing = pacing;
+    this.observer = observer;
+  }
+
+  @Override
+  public TableObservation observe(TargetRef target, TableChange change) {
+    return sql(target, "observe " + change.qualifiedTable(),
+        c -> observer.observe(c, ChangeSpec.of(change)));
+  }
+
+  @Override
+  public ChangeResult expand(TargetRef target, TableChange change, String owner) {
+    return sql(target, "expand " + change.qualifiedTable(),
+        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat), observer)
+            .expand(c, ChangeSpec.of(change), owner));
+  }
+
+  @Override
+  public ChangeResult undoExpand(TargetRef target, TableChange change, String owner) {
+    return sql(target, "undo the expand of " + change.qualifiedTable(),
+        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat), observer)
+            .undo(c, ChangeSpec.of(change), owner));
+  }
+
+  @Override
+  public BackfillResult backfill(TargetRef target, TableChange change, BackfillSettings given) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    BackfillProgress beat = ctx.getHeartbeatDetails(BackfillProgress.class).orElse(null);
+    boolean retry = beat != null || ctx.getInfo().getAttempt() > 1;
+    BackfillSettings settings = Settings.normal(given);
+    ChangeSpec spec = ChangeSpec.of(change);
+    return sql(target, "backfill " + change.qualifiedTable(), c -> {
+      BackfillProgress resume = retry ? furthest(beat, readProgress(c, spec.table())) : null;
+      long oid = TableObserver.oid(c, spec.table());
+      TableCatalogue cat = TableCatalogue.read(c, oid);
+      TableKey key = key(c, spec, cat, settings.keyColumns());
+      long rows = TableObserver.rows(c, spec.table(), oid, observer);
+      ProgressWriter writer = new ProgressWriter(c, spec.table());
+      Backfill.Listener listener = p -> {
+        ctx.heartbeat(p);
+        writer.offer(p);
+      };
+      if (settings.latencyBudgetMillis() == null) {
+        return new Backfill(settings, pacing, ControlSource.row(spec.table()), null, listener)
+            .run(c, spec, key, resume, rows);
+      }
+      String probe = settings.latencyProbe() != null && !settings.latencyProbe().isBlank()
+          ? settings.latencyProbe() : PostgresSchemaDialect.pointRead(spec.table(), key);
+      try (Connection probing = open(target)) {
+        probing.setAutoCommit(true);
+        return new Backfill(settings, pacing, ControlSource.row(spec.table()),
+            LatencyProbe.query(probing, probe), listener).run(c, spec, key, resume, rows);
+      }
+    });
+  }
+
+  @Override
+  public ChangeResult control(TargetRef target, TableChange change, String owner,
+      BackfillControl control) {
+    TableName table = ChangeSpec.of(change).table();
+    return sql(target, "control the backfill of " + table, c -> {
+      var row = RunMarker.read(c, table);
+      if (row.isEmpty() || !row.get().heldBy(owner)) {
+        throw row.isEmpty() ? SchemaRefusals.notHeld(table, owner)
+            : SchemaRefusals.anotherRun(table, row.get().holder());
+      }
+      BackfillControl now = new BackfillControl(row.get().throttled(), row.get().reason(),
+          row.get().batchSize());
+      if (now.equals(control)) {
+        return ChangeResult.unchanged(table.toString(), "backfill control already " + control);
+      }
+      ControlSource.write(c, table, owner, control);
+      return new ChangeResult(table.toString(), Outcome.UPDATED, "backfill control " + control);
+    });
+  }
+
+  @Override
+  public BackfillProgress progress(TargetRef target, TableChange change) {
+    TableName table = ChangeSpec.of(change).table();
+    return sql(target, "read the backfill's progress on " + table, c -> readProgress(c, table));
+  }
+
+  /** The progress the backfill last wrote to the table's row; null when none. */
+  private static BackfillProgress readProgress(Connection c, TableName table)
+      throws SQLException {
+    String json = RunMarker.read(c, table).map(RunMarker.Row::progressJson).orElse(null);
+    try {
+      return json == null ? null : JSON.readValue(json, BackfillProgress.class);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Where a retried backfill resumes: the further of its last heartbeat (which the SDK sends at
+   * most every 0.8 heartbeat timeout) and the progress it wrote to the table's row after a batch
+   * committed (at most a second old).
+   */
+  static BackfillProgress furthest(BackfillProgress beat, BackfillProgress row) {
+    if (row == null || row.cursor() == null) {
+      return beat;
+    }
+    return beat == null || row.rowsDone() > beat.rowsDone() ? row : beat;
+  }
+
+  @Override
+  public VerifyResult verify(TargetRef target, TableChange change, VerifySettings given) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Verify.Progress from = ctx.getHeartbeatDetails(Verify.Progress.class).orElse(null);
+    ChangeSpec spec = ChangeSpec.of(change);
+    int chunk = given == null || given.chunkSize() < 1 ? VerifySettings.DEFAULT_CHUNK_SIZE
+        : given.chunkSize();
+    int samples = given == null || given.sampleLimit() < 0 ? VerifySettings.DEFAULT_SAMPLE_LIMIT
+        : given.sampleLimit();
+    return sql(target, "verify " + spec.table(), c -> {
+      TableCatalogue cat = TableCatalogue.read(c, TableObserver.oid(c, spec.table()));
+      TableKey key = key(c, spec, cat, given == null ? null : given.keyColumns());
+      return new Verify(chunk, samples).run(c, spec, key, from, ctx::heartbeat);
+    });
+  }
+
+  @Override
+  public ChangeResult setFlag(TargetRef target, TableChange change, String owner, String key,
+      String value) {
+    ChangeSpec spec = ChangeSpec.of(change);
+    if (!Flags.valid(spec, key, value)) {
+      throw FailureKind.INVALID_REQUEST.refuse("flag " + key + " = " + value + " is not one of "
+          + spec.names().readsFlag() + " (old|new) or " + spec.names().writesFlag()
+          + " (both|new)");
+    }
+    return sql(target, "set " + key, c -> {
+      var row = RunMarker.read(c, spec.table());
+      if (row.isPresent() && !row.get().heldBy(owner)) {
+        throw SchemaRefusals.anotherRun(spec.table(), row.get().holder());
+      }
+      return Flags.set(c, spec, key, value)
+          ? new ChangeResult(key, Outcome.UPDATED, key + " = " + value)
+          : ChangeResult.unchanged(key, key + " is already " + value);
+    });
+  }
+
+  @Override
+  public ChangeResult contract(TargetRef target, TableChange change, String owner) {
+    return sql(target, "contract " + change.qualifiedTable(),
+        c -> new Contract(lock.reporting(PostgresSchemaChangeActivities::heartbeat))
+            .contract(c, ChangeSpec.of(change), owner));
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  /** The key the settings name (their columns), else the change's ({@code uniqueKey} or PK). */
+  private static TableKey key(Connection c, ChangeSpec spec, TableCatalogue cat,
+      List<String> columns) throws SQLException {
+    if (columns != null && !columns.isEmpty()) {
+      return TableKey.of(spec.table(), cat, columns);
+    }
+    TableKey.Found found = TableKey.find(c, cat, spec.uniqueKey());
+    if (found.key() == null) {
+      throw SchemaRefusals.noUsableKey(spec.table(), found.problem());
+    }
+    return found.key();
+  }
+
+  private static void heartbeat(String what) {
+    Activity.getExecutionContext().heartbeat(what);
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private Connection open(TargetRef target) throws SQLException {
+    return connections.open(target, credentials.credentialsFor(target));
+  }
+
+  private <T> T sql(TargetRef target, String what, Work<T> work) {
+    if (target == null || target.database() == null || target.database().isBlank()) {
+      throw FailureKind.INVALID_REQUEST.refuse(what + ": target.database is required");
+    }
+    SqlCredentials creds = credentials.credentialsFor(target);
+    try (Connection c = connections.open(target, creds)) {
+      c.setAutoCommit(true);
+      return work.run(c);
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        throw FailureKind.INSUFFICIENT_PRIVILEGE.refuse(what + ": the SQL user " + creds.user()
+            + " lacks a privilege (" + SqlDatabaseActivities.scrub(e.getMessage(), creds) + ")");
+      }
+      throw SqlDatabaseActivities.translate(target, creds, what, e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.underway.activities.sql.schema;
+
+import dev.underway.activities.schema.NewColumn;
+import dev.underway.activities.schema.OldColumn;
+import dev.underway.activities.schema.TableObservation;
+import java.util.List;
+
+/**
+ * What a change is refused for, judged from a fresh observation before anything changes: the
+ * table, its key, another run holding it, unknown replaced columns, a new column that exists and
+ * this run did not add, expressions that do not work on the table's rows, anything that would
+ * rewrite or long-lock the table. Each is a typed, non-retryable refusal ({@link SchemaRefusals}).
+ */
+public final class Refusals {
+  private Refusals() {}
+
+  public static void check(TableObservation seen, ChangeSpec spec, String owner) {
+    TableName table = spec.table();
+    if (!seen.tableExists()) {
+      throw SchemaRefusals.unknownTable(table);
+    }
+    if (seen.heldBy() != null && !seen.heldBy().equals(owner)) {
+      throw SchemaRefusals.anotherRun(table, seen.heldBy());
+    }
+    if (seen.keyProblem() != null) {
+      throw SchemaRefusals.noUsableKey(table, seen.keyProblem());
+    }
+    for (OldColumn old : spec.replace()) {
+      if (seen.column(old.name()) == null) {
+        throw SchemaRefusals.unknownColumn(table, old.name());
+      }
+    }
+    List<String> ours = owner.equals(seen.heldBy()) ? seen.addedByHolder() : List.of();
+    for (NewColumn col : spec.add()) {
+      if (seen.column(col.name()) != null && !ours.contains(col.name())) {
+        throw SchemaRefusals.columnExists(table, col.name());
+      }
+    }
+    if (!seen.expressionProblems().isEmpty()) {
+      throw SchemaRefusals.badExpressions(seen.expressionProblems());
+    }
+    if (!seen.unsafe().isEmpty()) {
+      throw SchemaRefusals.unsafe(seen.unsafe());
+    }
+  }
+}

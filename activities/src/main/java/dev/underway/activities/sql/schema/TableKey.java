@@ -1,0 +1,81 @@
+package dev.underway.activities.sql.schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The unique not-null key the backfill and the verify walk in order: the primary key, or a unique
+ * index (or the unique constraint it backs) named by the change, valid, non-partial, on plain
+ * columns that are all NOT NULL.
+ *
+ * @param name the index's (or constraint's) name
+ * @param columns its columns, in the index's order
+ * @param types their SQL types (cursor values are cast back to them)
+ */
+public record TableKey(String name, List<String> columns, List<String> types) {
+
+  public TableKey {
+    columns = List.copyOf(columns);
+    types = List.copyOf(types);
+  }
+
+  /** A key, or why there is none usable. */
+  public record Found(TableKey key, String problem) {}
+
+  /**
+   * The key named {@code uniqueKey} (an index or constraint name; null: the primary key), or why
+   * it cannot be walked.
+   */
+  public static Found find(Connection c, TableCatalogue catalogue, String uniqueKey)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.UNIQUE_KEYS)) {
+      ps.setLong(1, catalogue.oid());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String index = rs.getString(1);
+          String constraint = rs.getString(3);
+          boolean wanted = uniqueKey == null ? rs.getBoolean(2)
+              : uniqueKey.equals(index) || uniqueKey.equals(constraint);
+          if (!wanted) {
+            continue;
+          }
+          String name = constraint != null ? constraint : index;
+          if (!rs.getBoolean(4)) {
+            return new Found(null, name + " is partial, on an expression or not valid");
+          }
+          List<String> cols = RunMarker.strings(rs.getArray(5));
+          if (!rs.getBoolean(6)) {
+            return new Found(null, name + " is unique but a column of it ("
+                + String.join(", ", nullable(catalogue, cols)) + ") is nullable");
+          }
+          List<String> types = new ArrayList<>();
+          for (String col : cols) {
+            types.add(catalogue.column(col).orElseThrow().type());
+          }
+          return new Found(new TableKey(name, cols, types), null);
+        }
+      }
+    }
+    return new Found(null, uniqueKey == null ? "no primary key"
+        : "no unique index or constraint named " + uniqueKey);
+  }
+
+  /** The key with these columns, types from the catalogue (for a backfill given its columns). */
+  public static TableKey of(TableName table, TableCatalogue catalogue, List<String> columns) {
+    List<String> types = new ArrayList<>();
+    for (String col : columns) {
+      types.add(catalogue.column(col).map(TableCatalogue.Column::type).orElseThrow(() ->
+          SchemaRefusals.unknownColumn(table, col)));
+    }
+    return new TableKey(String.join(", ", columns), columns, types);
+  }
+
+  private static List<String> nullable(TableCatalogue catalogue, List<String> cols) {
+    return cols.stream().filter(col -> catalogue.column(col).map(x -> !x.notNull())
+        .orElse(true)).toList();
+  }
+}

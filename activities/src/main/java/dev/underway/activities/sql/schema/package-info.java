@@ -1,0 +1,29 @@
+/**
+ * The SchemaChange runbook's activities on PostgreSQL ({@link
+ * dev.underway.activities.sql.schema.PostgresSchemaChangeActivities} implements the contract
+ * {@link dev.underway.activities.schema.SchemaChangeActivities}), built from small blocks that
+ * know nothing of Temporal:
+ *
+ * <ul>
+ *   <li>{@link dev.underway.activities.sql.schema.PostgresSchemaDialect}: every statement (and the
+ *       CockroachDB differences, untested);
+ *   <li>{@link dev.underway.activities.sql.schema.TableObserver}: rows, bytes, key, indexes,
+ *       triggers, standbys and their lag ({@link
+ *       dev.underway.activities.sql.schema.ReplicaLagGauge}), long transactions, the marker, the
+ *       flags; {@link dev.underway.activities.sql.schema.ExpressionProbe} tries the change on a
+ *       few rows in a transaction rolled back; {@link
+ *       dev.underway.activities.sql.schema.Refusals} turns what it saw into typed refusals;
+ *   <li>{@link dev.underway.activities.sql.schema.Expand} (columns, {@link
+ *       dev.underway.activities.sql.schema.SyncTriggers}, flags, the marker, under {@link
+ *       dev.underway.activities.sql.schema.LockRetry}) and its undo; {@link
+ *       dev.underway.activities.sql.schema.Contract};
+ *   <li>{@link dev.underway.activities.sql.schema.Backfill}: keyset batches, adaptive size,
+ *       paused by lag or the operator ({@link dev.underway.activities.sql.schema.ControlSource}),
+ *       slowed by a {@link dev.underway.activities.sql.schema.LatencyProbe}, its progress told to
+ *       a listener (the activity heartbeats it and resumes from it); {@link
+ *       dev.underway.activities.sql.schema.Verify};
+ *   <li>{@link dev.underway.activities.sql.schema.Flags} and {@link
+ *       dev.underway.activities.sql.schema.RunMarker}: the two tables kept at the database.
+ * </ul>
+ */
+package dev.underway.activities.sql.schema;

@@ -1,0 +1,221 @@
+package dev.underway.activities.sql.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import dev.underway.activities.schema.BackfillControl;
+import dev.underway.activities.schema.BackfillProgress;
+import dev.underway.activities.schema.BackfillResult;
+import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.local.postgres.LocalPostgres;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backfill activity against a real PostgreSQL server: an attempt stopped half-way (its
+ * worker gone: Temporal cancels it at a heartbeat) is resumed by the next attempt from its last
+ * heartbeat, so the rows touched, counted at the database by a statement trigger, are the rows in
+ * the table and not more than one batch over; the operator's throttle pauses it and unthrottle
+ * releases it, a pinned batch size is used; a foreground probe over budget slows it.
+ */
+class BackfillOnPostgresTest {
+
+  private static final String OWNER = "schema-change/backfill";
+  /** Heartbeats reach the test at most every 0.8 of this. */
+  private static final Duration BEAT = Duration.ofMillis(250);
+
+  @TempDir static Path dir;
+  private static LocalPostgres pg;
+  private static SchemaFixture db;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
+    db = new SchemaFixture(pg, "backfill");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  private static BackfillSettings fixed(int batch) {
+    return new BackfillSettings(List.of("id"), batch, 500, 1_500, null, null, batch, batch);
+  }
+
+  /** Counts every row any UPDATE touches, into {@code touched}. */
+  private static void countTouches(String table) throws Exception {
+    db.sql("CREATE TABLE IF NOT EXISTS touched (n bigint)",
+        "CREATE OR REPLACE FUNCTION count_touched() RETURNS trigger LANGUAGE plpgsql AS"
+            + " $$ BEGIN INSERT INTO touched SELECT count(*) FROM changed; RETURN NULL; END $$",
+        "CREATE TRIGGER count_touched AFTER UPDATE ON " + table
+            + " REFERENCING NEW TABLE AS changed FOR EACH STATEMENT"
+            + " EXECUTE FUNCTION count_touched()",
+        "TRUNCATE touched");
+  }
+
+  @Test
+  void aStoppedBackfillResumesFromItsLastHeartbeatNotFromTheStart() throws Exception {
+    int rows = 60_000;
+    int batch = 500;
+    db.amounts("resumed", rows);
+    TableChange change = SchemaFixture.typeChange("resumed");
+    AtomicReference<BackfillProgress> last = new AtomicReference<>();
+
+    TestActivityEnvironment first = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities activities = db.activities(first, BEAT);
+      activities.expand(db.target(), change, OWNER);
+      countTouches("resumed");
+      first.setActivityHeartbeatListener(BackfillProgress.class, p -> {
+        last.set(p);
+        if (p.rowsDone() >= 10_000) {
+          first.requestCancelActivity();
+        }
+      });
+      Throwable stopped = catchThrowable(() -> activities.backfill(db.target(), change,
+          fixed(batch)));
+      assertThat(stopped).isInstanceOf(CanceledFailure.class);
+    } finally {
+      first.close();
+    }
+    long touchedFirst = db.count("SELECT coalesce(sum(n), 0) FROM touched");
+    long heartbeated = last.get().rowsDone();
+    assertThat(heartbeated).isBetween(10_000L, touchedFirst);
+    assertThat(touchedFirst).as("the first attempt stopped half-way").isLessThan(rows);
+
+    long resumedAt;
+    TestActivityEnvironment second = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities activities = db.activities(second, BEAT);
+      second.setHeartbeatDetails(last.get());
+      BackfillResult result = activities.backfill(db.target(), change, fixed(batch));
+
+      assertThat(result.attempts()).isEqualTo(2);
+      assertThat(result.rowsUpdated()).isEqualTo(rows);
+      // from the last heartbeat, or the progress row when that is further (at most a second old)
+      resumedAt = activities.progress(db.target(), change).resumedFrom();
+      assertThat(resumedAt).isBetween(heartbeated, touchedFirst);
+    } finally {
+      second.close();
+    }
+    long touched = db.count("SELECT sum(n) FROM touched");
+    // the second attempt touched exactly the rows after where it resumed: only the batches the
+    // first did after that point are done twice
+    assertThat(touched).as("rows touched over both attempts")
+        .isEqualTo(touchedFirst + rows - resumedAt);
+    assertThat(touched - rows).as("rows touched twice").isLessThan(rows / 4);
+    assertThat(db.count("SELECT count(*) FROM resumed WHERE amount_v2 IS DISTINCT FROM amount"))
+        .isZero();
+  }
+
+  @Test
+  void aRetryResumesFromTheProgressRowWhenItIsAheadOfTheLastHeartbeat() throws Exception {
+    int rows = 5_000;
+    db.amounts("rowed", rows);
+    TableChange change = SchemaFixture.typeChange("rowed");
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities activities = db.activities(env, BEAT);
+      activities.expand(db.target(), change, OWNER);
+      countTouches("rowed");
+      // the last heartbeat that reached the server said 1,000; the row says 4,000 were done
+      BackfillProgress beat = new BackfillProgress(List.of("1000"), 1_000, rows, 2, 500, 0,
+          null, null, 1, 0, null);
+      db.sql("UPDATE underway_schema_changes SET progress = '{\"cursor\":[\"4000\"],"
+          + "\"rowsDone\":4000,\"rowsTotal\":5000,\"batches\":8,\"batchSize\":500,"
+          + "\"rowsPerSecond\":0,\"attempts\":1,\"resumedFrom\":0}'"
+          + " WHERE table_name = 'public.rowed'");
+      env.setHeartbeatDetails(beat);
+
+      BackfillResult result = activities.backfill(db.target(), change, fixed(500));
+
+      assertThat(result.rowsUpdated()).isEqualTo(rows);
+      assertThat(db.count("SELECT sum(n) FROM touched")).isEqualTo(1_000);
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
+  void theOperatorsThrottlePausesItUnthrottleReleasesItAndAPinnedBatchSizeIsUsed()
+      throws Exception {
+    db.amounts("throttled", 3_000);
+    TableChange change = SchemaFixture.typeChange("throttled");
+    List<BackfillProgress> beats = new CopyOnWriteArrayList<>();
+    TestActivityEnvironment control = TestActivityEnvironment.newInstance();
+    TestActivityEnvironment running = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities operator = db.activities(control);
+      operator.expand(db.target(), change, OWNER);
+      operator.control(db.target(), change, OWNER, new BackfillControl(true, "alice: deploy", 77));
+      running.setActivityHeartbeatListener(BackfillProgress.class, beats::add);
+      SchemaChangeActivities worker = db.activities(running, BEAT);
+      CompletableFuture<BackfillResult> backfill = CompletableFuture.supplyAsync(
+          () -> worker.backfill(db.target(), change, new BackfillSettings(List.of("id"), 1_000,
+              500, 1_500, null, null, 10, 50_000)));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> !beats.isEmpty()
+          && "throttled by alice: deploy".equals(beats.get(beats.size() - 1).throttle()));
+      int seen = beats.size();
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+          .until(() -> beats.stream().allMatch(b -> b.rowsDone() == 0));
+      assertThat(beats.size()).as("it heartbeats while paused").isGreaterThan(seen);
+      assertThat(backfill).isNotDone();
+      assertThat(operator.progress(db.target(), change).throttle())
+          .isEqualTo("throttled by alice: deploy");
+
+      operator.control(db.target(), change, OWNER, new BackfillControl(false, null, 77));
+      BackfillResult result = backfill.get(1, TimeUnit.MINUTES);
+
+      assertThat(result.rowsUpdated()).isEqualTo(3_000);
+      assertThat(result.batches()).isEqualTo((3_000 + 76) / 77);
+      assertThat(result.throttledMillis()).isGreaterThanOrEqualTo(1_000);
+      assertThat(beats).filteredOn(b -> b.rowsDone() > 0)
+          .allSatisfy(b -> assertThat(b.batchSize()).isEqualTo(77));
+    } finally {
+      running.close();
+      control.close();
+    }
+  }
+
+  @Test
+  void aForegroundProbeOverItsBudgetSlowsItToSmallerBatches() throws Exception {
+    db.amounts("probed", 400);
+    TableChange change = SchemaFixture.typeChange("probed");
+    List<BackfillProgress> beats = new CopyOnWriteArrayList<>();
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      env.setActivityHeartbeatListener(BackfillProgress.class, beats::add);
+      SchemaChangeActivities activities = db.activities(env, BEAT);
+      activities.expand(db.target(), change, OWNER);
+
+      BackfillResult result = activities.backfill(db.target(), change, new BackfillSettings(
+          List.of("id"), 100, 500, 1_500, 5L, "SELECT pg_sleep(0.02)", 10, 50_000));
+
+      assertThat(result.rowsUpdated()).isEqualTo(400);
+      assertThat(beats).anySatisfy(b -> assertThat(b.throttle()).startsWith("latency: probe"));
+      assertThat(beats).filteredOn(b -> b.rowsDone() > 0).first()
+          .satisfies(b -> assertThat(b.batchSize()).isLessThan(100));
+      assertThat(result.throttledMillis()).isPositive();
+    } finally {
+      env.close();
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.underway.activities.sql.schema;
+
+import dev.underway.activities.schema.ChangeKind;
+import dev.underway.activities.schema.NewColumn;
+import dev.underway.activities.schema.OldColumn;
+import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.activities.schema.TableChange;
+import dev.underway.activities.sql.ConnectionFactory;
+import dev.underway.activities.sql.SqlCredentials;
+import dev.underway.local.postgres.LocalPostgres;
+import dev.underway.model.TargetRef;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The schema-change activities against a real PostgreSQL server: one database per test class,
+ * the production implementation behind a Temporal activity stub (real heartbeats, one attempt per
+ * call), and SQL helpers for checks made at the database.
+ */
+final class SchemaFixture {
+
+  final LocalPostgres pg;
+  final String database;
+
+  SchemaFixture(LocalPostgres pg, String database) throws SQLException {
+    this.pg = pg;
+    this.database = database;
+    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    }
+  }
+
+  TargetRef target() {
+    return new TargetRef(null, null, null, null, null, database, null, pg.host(), pg.port(),
+        "disable", null, null);
+  }
+
+  SqlCredentials credentials() {
+    return new SqlCredentials(pg.superuser(), pg.superuserPassword(), null);
+  }
+
+  /** The production activities with quick lock retries, registered in {@code env}. */
+  SchemaChangeActivities activities(TestActivityEnvironment env) {
+    return activities(env, new LockRetry(Duration.ofMillis(200), 3, Duration.ofMillis(50)),
+        new Pacing(Duration.ofMillis(50), Duration.ofSeconds(1)));
+  }
+
+  SchemaChangeActivities activities(TestActivityEnvironment env, LockRetry lock, Pacing pacing) {
+    return activities(env, lock, pacing, null);
+  }
+
+  /**
+   * With a heartbeat timeout: the SDK sends a heartbeat at most every 0.8 of it (the rest are
+   * coalesced, as against a real server), so a short one lets a test see most beats.
+   */
+  SchemaChangeActivities activities(TestActivityEnvironment env, Duration heartbeatTimeout) {
+    return activities(env, new LockRetry(Duration.ofMillis(200), 3, Duration.ofMillis(50)),
+        new Pacing(Duration.ofMillis(50), Duration.ofSeconds(1)), heartbeatTimeout);
+  }
+
+  private SchemaChangeActivities activities(TestActivityEnvironment env, LockRetry lock,
+      Pacing pacing, Duration heartbeatTimeout) {
+    SqlCredentials creds = credentials();
+    env.registerActivitiesImplementations(new PostgresSchemaChangeActivities(
+        ConnectionFactory.jdbc(), target -> creds, lock, pacing, new TableObserver()));
+    ActivityOptions.Builder options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(5))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build());
+    if (heartbeatTimeout != null) {
+      options.setHeartbeatTimeout(heartbeatTimeout);
+    }
+    return env.newActivityStub(SchemaChangeActivities.class, options.build());
+  }
+
+  Connection connect() throws SQLException {
+    return pg.connect(database);
+  }
+
+  void sql(String... statements) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  long count(String sql) throws SQLException {
+    return Long.parseLong(scalar(sql));
+  }
+
+  String scalar(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** {@code amount integer} becomes {@code amount_v2 bigint} (both ways). */
+  static TableChange typeChange(String table) {
+    return new TableChange(null, table, null, ChangeKind.CHANGE_TYPE,
+        List.of(new NewColumn("amount_v2", "bigint", "amount::bigint")),
+        List.of(new OldColumn("amount", "amount_v2::integer")));
+  }
+
+  /** {@code full_name} computed from first and last name; nothing replaced. */
+  static TableChange computed(String table) {
+    return new TableChange(null, table, null, ChangeKind.ADD_COLUMN,
+        List.of(new NewColumn("full_name", "text", "first_name || ' ' || last_name")),
+        List.of());
+  }
+
+  /** A table {@code id bigint PK, amount integer NOT NULL, note text} with {@code rows} rows. */
+  void amounts(String table, int rows) throws SQLException {
+    sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, amount integer NOT NULL, note text)",
+        "INSERT INTO " + table + " SELECT g, g % 1000, 'n' || g FROM generate_series(1, " + rows
+            + ") g",
+        "ANALYZE " + table);
+  }
+}

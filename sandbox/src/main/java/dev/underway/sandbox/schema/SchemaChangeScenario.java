@@ -1,0 +1,191 @@
+package dev.underway.sandbox.schema;
+
+import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
+import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
+import dev.underway.model.TargetRef;
+import dev.underway.runbooks.Runbooks;
+import dev.underway.sandbox.RunEnd;
+import dev.underway.sandbox.Sandbox;
+import dev.underway.sandbox.SandboxOptions;
+import dev.underway.sandbox.Scenario;
+import dev.underway.sandbox.engine.LocalCluster;
+import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.sandbox.load.LoadGenerator;
+import dev.underway.sandbox.load.Workload;
+import dev.underway.sandbox.report.LoadReport;
+import dev.underway.worker.Outcomes;
+import dev.underway.workflows.schema.SchemaChangeRequest;
+import dev.underway.workflows.schema.SchemaChangeResult;
+import dev.underway.workflows.schema.SchemaChangeWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code schema-change} scenario: a PostgreSQL primary with one streaming standby, {@link
+ * CustomersTable} of {@code rows} rows, the application's load ({@link ShapeWorkload}, following
+ * the flags), and a {@code SchemaChange} run adding {@code full_name} served by the production
+ * {@link PostgresSchemaChangeActivities} against the local primary. At the end every row is
+ * checked at the database; with {@code --benchmark} a raw batched {@code UPDATE} of the same rows
+ * runs under the same load after the run, for {@link SchemaBenchmark}.
+ */
+public final class SchemaChangeScenario implements Scenario {
+
+  /** The sandbox's batches aim at this time (short row locks for the application's writes). */
+  static final String TARGET_BATCH_TIME = "PT0.1S";
+  /** The backfill slows while a point read of the table takes longer. */
+  static final String LATENCY_BUDGET = "PT0.05S";
+
+  private final int rows;
+  private final boolean benchmark;
+  private LocalPostgresCluster cluster;
+  private FlagsFollower flags;
+  private ShapeWorkload workload;
+  private PostgresSchemaChangeActivities activities;
+  private GaugeSampler gauges;
+  private SchemaChangeCheck.RawUpdateFigures raw;
+  private Long beforeRaw;
+  private SchemaChangeRequest request;
+
+  public SchemaChangeScenario(int rows, boolean benchmark) {
+    this.rows = rows;
+    this.benchmark = benchmark;
+  }
+
+  private static final ChangeObjects OBJECTS = ChangeObjects.of(CustomersTable.CHANGE);
+
+  @Override
+  public void prepare(LocalCluster<?> c, PrintWriter out) throws Exception {
+    cluster = (LocalPostgresCluster) c;
+    try (Connection conn = connect()) {
+      CustomersTable.create(conn, rows);
+    }
+    out.println("Table: " + CustomersTable.TABLE + " with " + rows + " rows; the change adds "
+        + CustomersTable.NEW_COLUMN + " = " + CustomersTable.UP);
+    LocalPostgresCluster.Node standby = cluster.addStandby();
+    out.println("Standby: " + standby.describe() + " streaming from the primary");
+    out.flush();
+    flags = new FlagsFollower(this::connect, OBJECTS, Duration.ofMillis(250));
+    flags.start();
+    workload = new ShapeWorkload(flags, rows);
+    activities = new PostgresSchemaChangeActivities(
+        (target, credentials) -> DriverManager.getConnection(
+            cluster.writerJdbcUrl(target.database()), cluster.adminProperties()),
+        target -> cluster.sqlCredentials());
+    gauges = new GaugeSampler(this::connect, () -> activities.progress(target(),
+        CustomersTable.CHANGE));
+    gauges.start(Duration.ofSeconds(1));
+  }
+
+  private Connection connect() throws java.sql.SQLException {
+    return cluster.openWriter(cluster.database());
+  }
+
+  private TargetRef target() {
+    return TargetRef.local("sandbox", cluster.database());
+  }
+
+  @Override
+  public Workload workload() {
+    return workload;
+  }
+
+  @Override
+  public String describeLoad(SandboxOptions options) {
+    return "Load: " + options.rate() + " ops/s target, " + options.concurrency() + " threads, "
+        + options.writePercent() + "% writes, as the application: the old shape, then both"
+        + " (writes=both), the new shape once the flags say so (" + OBJECTS.readsFlag() + ", "
+        + OBJECTS.writesFlag() + " in " + ChangeObjects.FLAGS_TABLE + ")";
+  }
+
+  @Override
+  public List<Object> activities(LocalCluster<?> c, Duration pollInterval) {
+    List<Object> all = new ArrayList<>(c.activities(pollInterval));
+    all.add(activities);
+    return all;
+  }
+
+  @Override
+  public Started start(WorkflowClient client, String taskQueue, String requestedBy) {
+    request = new SchemaChangeRequest(target(), CustomersTable.CHANGE, null, TARGET_BATCH_TIME,
+        null, LATENCY_BUDGET, null, null, null, null, requestedBy, null);
+    String runId = SchemaChangeWorkflow.workflowId(request);
+    SchemaChangeWorkflow stub = client.newWorkflowStub(SchemaChangeWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(runId).build());
+    WorkflowClient.start(stub::change, request);
+    return new Started(runId, Runbooks.SCHEMA_CHANGE.workflowType(),
+        client.newWorkflowStub(SchemaChangeWorkflow.class, runId));
+  }
+
+  @Override
+  public RunEnd end(WorkflowStub run, RunStatus last) {
+    try {
+      SchemaChangeResult r = Outcomes.of(run, SchemaChangeResult.class);
+      return new RunEnd(r.state(), r.message(), r);
+    } catch (RuntimeException e) {
+      return new RunEnd(RunState.FAILED, last.message(), null);
+    }
+  }
+
+  @Override
+  public void afterRun(LoadGenerator load, RunEnd end, PrintWriter out) throws Exception {
+    gauges.close();
+    if (!benchmark || end.state() != RunState.COMPLETED) {
+      return;
+    }
+    out.println("Benchmark: a raw batched UPDATE of the same rows under the same load ...");
+    out.flush();
+    RawUpdate.Result r;
+    try (Connection conn = connect()) {
+      beforeRaw = CustomersTable.check(conn).mismatches();
+      load.mark(SchemaBenchmark.RAW_PHASE, SchemaBenchmark.RAW_PHASE);
+      r = RawUpdate.run(conn);
+    }
+    load.mark(AFTER_RAW, AFTER_RAW);
+    raw = new SchemaChangeCheck.RawUpdateFigures(r.rows(), r.millis(), r.rowsPerSecond());
+  }
+
+  /** The load's phase after the raw update. */
+  static final String AFTER_RAW = "after-raw-update";
+
+  @Override
+  public Check check(RunEnd end) throws Exception {
+    CustomersTable.Checked checked;
+    try (Connection conn = connect()) {
+      checked = CustomersTable.check(conn);
+    }
+    return new SchemaChangeCheck(end.state(), checked.rows(), checked.mismatches(),
+        checked.columnExists(), workload.operations(), raw, beforeRaw);
+  }
+
+  @Override
+  public List<LoadReport.Gauge> gauges(Instant loadStart) {
+    return gauges.gauges(loadStart);
+  }
+
+  @Override
+  public String benchmark(Sandbox.Outcome outcome, Path dir) throws Exception {
+    SchemaBenchmark b = SchemaBenchmark.of(outcome);
+    return b.text() + "Benchmark: " + b.write(dir) + "\n";
+  }
+
+  @Override
+  public void close() {
+    if (gauges != null) {
+      gauges.close();
+    }
+    if (flags != null) {
+      flags.close();
+    }
+  }
+}

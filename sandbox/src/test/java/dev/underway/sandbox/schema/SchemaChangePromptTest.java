@@ -1,0 +1,128 @@
+package dev.underway.sandbox.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.underway.kernel.RunState;
+import dev.underway.sandbox.Sandbox;
+import dev.underway.sandbox.SandboxOptions;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schema change's gates answered at the prompt, as a person would: {@code y} at each gate;
+ * at the destructive {@code contract} gate the sandbox says what to type, refuses a plain {@code
+ * y} and approves on the exact text.
+ */
+class SchemaChangePromptTest {
+
+  private static final String PLAIN = "Or type y (approve) or n (reject) and Enter here.";
+  private static final Pattern DESTRUCTIVE = Pattern.compile(
+      "This gate is destructive: to approve, type (\\S+) exactly and Enter here; n rejects\\.");
+
+  @Test
+  void theContractGateNeedsTheTypedConfirmationAtThePrompt(@TempDir Path tmp) throws Exception {
+    SandboxOptions options = SandboxOptions.defaults(tmp.resolve("report")).with(o -> {
+      o.runbook = "schema-change";
+      o.rows = 5_000;
+      o.rate = 40;
+      o.concurrency = 2;
+      o.settle = Duration.ofSeconds(1);
+      o.dataDir = tmp.resolve("data");
+      o.embeddedTemporal = true;
+    });
+    StringWriter printed = new StringWriter();
+    LinkedBlockingQueue<String> typed = new LinkedBlockingQueue<>();
+    Thread person = new Thread(() -> answer(printed, typed), "the-person-at-the-prompt");
+    person.setDaemon(true);
+    person.start();
+    try (Sandbox sandbox = new Sandbox(options, new PrintWriter(printed, true))) {
+      Sandbox.Outcome outcome = sandbox.run(new BufferedReader(new QueueReader(typed)));
+
+      String out = printed.toString();
+      assertThat(outcome.result().state()).as(out).isEqualTo(RunState.COMPLETED);
+      Matcher m = DESTRUCTIVE.matcher(out);
+      assertThat(m.find()).as(out).isTrue();
+      String confirm = m.group(1);
+      assertThat(out).contains("Gate contract is destructive: type " + confirm
+          + " exactly to approve it, or n to reject");
+      assertThat(out).contains("Approved contract (confirmed " + confirm + ")");
+      assertThat(count(out, PLAIN)).as("expand, switch-reads, stop-old-writes").isEqualTo(3);
+      assertThat(outcome.check().passed()).as(outcome.check().text()).isTrue();
+    } finally {
+      person.interrupt();
+    }
+  }
+
+  /** Types y at each plain gate; at the destructive one y first, then the text it asks for. */
+  private static void answer(StringWriter printed, LinkedBlockingQueue<String> typed) {
+    int plainAnswered = 0;
+    boolean triedY = false;
+    try {
+      while (true) {
+        String out = printed.toString();
+        if (count(out, PLAIN) > plainAnswered) {
+          plainAnswered++;
+          typed.add("y\n");
+        }
+        Matcher m = DESTRUCTIVE.matcher(out);
+        if (m.find() && !triedY) {
+          triedY = true;
+          typed.add("y\n");
+        } else if (triedY && out.contains("Gate contract is destructive: type")) {
+          typed.add(m.group(1) + "\n");
+          return;
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      // the run ended
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  /** What the person typed, line by line, as a terminal's reader. */
+  private static final class QueueReader extends Reader {
+    private final LinkedBlockingQueue<String> lines;
+    private String current = "";
+    private int at;
+
+    QueueReader(LinkedBlockingQueue<String> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) {
+      try {
+        while (at >= current.length()) {
+          current = lines.take();
+          at = 0;
+        }
+      } catch (InterruptedException e) {
+        return -1;
+      }
+      int n = Math.min(len, current.length() - at);
+      current.getChars(at, at + n, buf, off);
+      at += n;
+      return n;
+    }
+
+    @Override
+    public void close() {}
+  }
+}
