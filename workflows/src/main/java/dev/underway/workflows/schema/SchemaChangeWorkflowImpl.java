@@ -65,8 +65,14 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
   /** The change id of the wait for a cancelled backfill to stop before the rollback. */
   static final String ABORT_WAITS = "backfill-abort-waits";
 
-  /** How often the status shows the running backfill's progress (a read of its control row). */
+  /**
+   * How often the status shows the running backfill's progress (a read of its control row):
+   * every minute for the first hour, then every ten minutes, so that even a backfill of days
+   * keeps its history far below Temporal's limit (each read is about a dozen events).
+   */
   static final Duration PROGRESS_EVERY = Duration.ofMinutes(1);
+  static final Duration PROGRESS_LATER = Duration.ofMinutes(10);
+  static final int FREQUENT_POLLS = 60;
 
   static final String UNDO_EXPAND = "remove the new column(s), the sync trigger and the flags"
       + " (the table's catalogue compared with before)";
@@ -298,8 +304,8 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
 
   /**
    * The backfill: one long activity, its progress read from its control row every {@link
-   * #PROGRESS_EVERY} for the status (the history grows with the time it takes, not with the
-   * table). False when an abort stopped it.
+   * #PROGRESS_EVERY}, later {@link #PROGRESS_LATER}, for the status (the history grows with the
+   * time it takes, slowly, not with the table). False when an abort stopped it.
    */
   private boolean backfill() {
     run.timeline().step(BACKFILL, BACKFILL);
@@ -320,7 +326,8 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
         SchemaChangeActivities walk = activities(SchemaActivities.WALK, "backfill");
         Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
         running.add(done);
-        while (!Workflow.await(PROGRESS_EVERY, done::isCompleted)) {
+        int polls = 0;
+        while (!Workflow.await(progressInterval(polls++), done::isCompleted)) {
           showProgress();
         }
         return done.get();
@@ -358,6 +365,11 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
         // cancelled (or failed) as it stopped: what was waited for
       }
     }).run();
+  }
+
+  /** How long after the {@code polls}-th progress read the next one comes. */
+  static Duration progressInterval(int polls) {
+    return polls < FREQUENT_POLLS ? PROGRESS_EVERY : PROGRESS_LATER;
   }
 
   private void showProgress() {

@@ -419,6 +419,19 @@ class SchemaChangeWorkflowTest {
   }
 
   @Test
+  void progressIsReadEveryMinuteForAnHourThenEveryTenMinutes() {
+    Duration firstWeek = Duration.ZERO;
+    int reads = 0;
+    while (firstWeek.compareTo(Duration.ofDays(7)) < 0) {
+      firstWeek = firstWeek.plus(SchemaChangeWorkflowImpl.progressInterval(reads++));
+    }
+    assertThat(SchemaChangeWorkflowImpl.progressInterval(59)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(SchemaChangeWorkflowImpl.progressInterval(60)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(reads).as("a week of backfill: about a dozen events per read stays far below"
+        + " Temporal's 51,200-event history limit").isLessThan(1_100);
+  }
+
+  @Test
   void anAbortDuringTheBackfillCancelsItAndRollsBack() {
     InMemoryTable table = new InMemoryTable().holdBackfill();
     String before = table.catalogue();
