@@ -4,17 +4,15 @@ import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
 import dev.underway.activities.kubernetes.SecretCredentialSource;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.ConnectionFactory;
-import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.EnvironmentCredentialSource;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.activities.sql.TargetCredentialSource;
+import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +20,7 @@ import java.util.function.Supplier;
  * the usual way: in-cluster ServiceAccount, {@code KUBECONFIG} or {@code ~/.kube/config}) and
  * CockroachDB over JDBC, with SQL credentials from the target's Secret or the worker's
  * environment; and the schema-change activities against a target's PostgreSQL, with the same
- * connections and credentials, when their implementation is on the classpath.
+ * connections and credentials.
  *
  * <p>{@code UNDERWAY_POLL_INTERVAL} (ISO-8601, default {@code PT5S}) sets how often the waits
  * look again; {@code UNDERWAY_REPLICATION_SETTLE} (ISO-8601, default {@code PT20S}: two range
@@ -65,42 +63,11 @@ public final class KubernetesActivitiesProvider implements ActivitiesProvider {
     client = clients.get();
     TargetCredentialSource credentials = new TargetCredentialSource(
         new SecretCredentialSource(client), new EnvironmentCredentialSource(context.environment()));
-    List<Object> activities = new ArrayList<>(List.of(
+    return List.of(
         new KubernetesPlatformActivities(client, poll),
         new SqlDatabaseActivities(ConnectionFactory.jdbc(), credentials, new CockroachDialect(),
-            poll, null, settle, Clock.systemUTC())));
-    schemaChangeActivities(POSTGRES_SCHEMA_CHANGE, ConnectionFactory.jdbc(), credentials)
-        .ifPresent(activities::add);
-    return List.copyOf(activities);
-  }
-
-  /**
-   * The PostgreSQL implementation of the schema-change activities (the activities module's
-   * {@code sql.schema} package), built with the worker's JDBC connections and credentials.
-   */
-  static final String POSTGRES_SCHEMA_CHANGE =
-      "dev.underway.activities.sql.schema.PostgresSchemaChangeActivities";
-
-  /**
-   * {@code className}'s instance, built with its {@code (ConnectionFactory, CredentialSource)}
-   * constructor, when the class is on the classpath; empty when it is not (the worker then does
-   * not serve the schema-change runbook, and its log says which runbooks it serves).
-   */
-  static Optional<Object> schemaChangeActivities(String className,
-      ConnectionFactory connections, CredentialSource credentials) {
-    Class<?> type;
-    try {
-      type = Class.forName(className);
-    } catch (ClassNotFoundException e) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(type.getConstructor(ConnectionFactory.class, CredentialSource.class)
-          .newInstance(connections, credentials));
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(className + " has no usable (ConnectionFactory,"
-          + " CredentialSource) constructor", e);
-    }
+            poll, null, settle, Clock.systemUTC()),
+        new PostgresSchemaChangeActivities(ConnectionFactory.jdbc(), credentials));
   }
 
   static final String REPLICATION_SETTLE = "UNDERWAY_REPLICATION_SETTLE";

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.sql.ConnectionFactory;
-import dev.underway.activities.sql.CredentialSource;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.activities.PlatformActivities;
 import dev.underway.activities.sql.SqlDatabaseActivities;
+import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
 import dev.underway.model.PlatformState;
 import dev.underway.model.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -39,11 +38,9 @@ class KubernetesActivitiesProviderTest {
     List<Object> activities = provider.activities(
         new WorkerContext("default", "underway", Map.of("UNDERWAY_POLL_INTERVAL", "PT1S")));
 
-    boolean schemaChange = KubernetesActivitiesProvider.schemaChangeActivities(
-        KubernetesActivitiesProvider.POSTGRES_SCHEMA_CHANGE, ConnectionFactory.jdbc(),
-        t -> null).isPresent();
-    assertThat(activities).hasSize(schemaChange ? 3 : 2);
-    assertThat(Runbooks.SCHEMA_CHANGE.servedBy(activities)).isEqualTo(schemaChange);
+    assertThat(activities).hasSize(3);
+    assertThat(Runbooks.SCHEMA_CHANGE.servedBy(activities)).isTrue();
+    assertThat(activities).anyMatch(a -> a instanceof PostgresSchemaChangeActivities);
     assertThat(activities).anyMatch(a -> a instanceof DatabaseActivities);
     PlatformActivities platform = activities.stream()
         .filter(PlatformActivities.class::isInstance).map(PlatformActivities.class::cast)
@@ -52,34 +49,6 @@ class KubernetesActivitiesProviderTest {
     assertThat(state.desiredNodes()).isEqualTo(2);
     assertThat(provider.name()).isEqualTo("kubernetes");
     assertThat(provider.description()).contains("Kubernetes API at ");
-  }
-
-  /** Stands for the PostgreSQL schema-change activities: the constructor the worker calls. */
-  public static final class SchemaChangeStandIn {
-    final ConnectionFactory connections;
-    final CredentialSource credentials;
-
-    public SchemaChangeStandIn(ConnectionFactory connections, CredentialSource credentials) {
-      this.connections = connections;
-      this.credentials = credentials;
-    }
-  }
-
-  @Test
-  void theSchemaChangeActivitiesAreBuiltWithTheWorkersConnectionsAndCredentials() {
-    ConnectionFactory connections = ConnectionFactory.jdbc();
-    CredentialSource credentials = t -> null;
-    Object built = KubernetesActivitiesProvider.schemaChangeActivities(
-        SchemaChangeStandIn.class.getName(), connections, credentials).orElseThrow();
-    assertThat(built).isInstanceOfSatisfying(SchemaChangeStandIn.class, s -> {
-      assertThat(s.connections).isSameAs(connections);
-      assertThat(s.credentials).isSameAs(credentials);
-    });
-    assertThat(KubernetesActivitiesProvider.schemaChangeActivities("dev.underway.Missing",
-        connections, credentials)).isEmpty();
-    assertThatThrownBy(() -> KubernetesActivitiesProvider.schemaChangeActivities(
-        String.class.getName(), connections, credentials))
-        .hasMessageContaining("has no usable (ConnectionFactory, CredentialSource) constructor");
   }
 
   @Test

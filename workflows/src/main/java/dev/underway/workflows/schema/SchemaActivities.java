@@ -17,6 +17,14 @@ final class SchemaActivities {
 
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
 
+  /**
+   * The backfill's and the verification's: a stopped worker's walk resumes on another within
+   * this, and an abort reaches a running walk within 0.8 of it (the SDK sends heartbeats, and
+   * learns of a cancellation, at most that often). Both heartbeat after every batch and while
+   * paused, so a live walk never comes near it.
+   */
+  static final Duration WALK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+
   /** Failure types a retry cannot fix: refusals, and the lock or an expression that failed. */
   private static final java.util.List<String> NEVER_RETRIED = java.util.List.of(
       Failures.INVALID_REQUEST, Failures.TARGET_NOT_FOUND, Failures.INSUFFICIENT_PRIVILEGE,
@@ -44,7 +52,7 @@ final class SchemaActivities {
    */
   static final ActivityOptions WALK = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofDays(7))
-      .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+      .setHeartbeatTimeout(WALK_HEARTBEAT_TIMEOUT)
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
       .setRetryOptions(retries(Duration.ofSeconds(5), Duration.ofMinutes(1), 100))
       .build();

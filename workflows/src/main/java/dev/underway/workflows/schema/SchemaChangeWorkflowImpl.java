@@ -12,11 +12,9 @@ import dev.underway.activities.schema.TableObservation;
 import dev.underway.activities.schema.VerifyResult;
 import dev.underway.activities.schema.VerifySettings;
 import dev.underway.kernel.Decision;
-import dev.underway.kernel.DecisionKind;
 import dev.underway.kernel.DecisionRefused;
-import dev.underway.kernel.DecisionRequest;
-import dev.underway.kernel.DecisionSignal;
 import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.GatedRunbook;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
@@ -45,7 +43,7 @@ import java.util.List;
  * compensation; {@code revert} (the killswitch) sends reads back to the old shape and the run
  * back to the {@code switch-reads} gate.
  */
-public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
+public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChangeWorkflow {
 
   /** Stage names: the UI's UnderwayPhase, the gates' names where there is one. */
   static final String PLAN = "plan";
@@ -110,7 +108,8 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
 
   /** @param temporalAddress printed in the gates' commands when it is not the default */
   public SchemaChangeWorkflowImpl(String temporalAddress) {
-    this.run = new Run(RUNBOOK, temporalAddress);
+    super(new Run(RUNBOOK, temporalAddress));
+    this.run = run();
   }
 
   @Override
@@ -601,32 +600,7 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
     }
   }
 
-  // ---- the kernel's handlers ----------------------------------------------------------------
-
-  @Override
-  public void approve(DecisionSignal s) {
-    run.signal(DecisionKind.APPROVE, s);
-  }
-
-  @Override
-  public void reject(DecisionSignal s) {
-    run.signal(DecisionKind.REJECT, s);
-  }
-
-  @Override
-  public void abort(DecisionSignal s) {
-    run.signal(DecisionKind.ABORT, s);
-  }
-
-  @Override
-  public void validateDecide(DecisionRequest r) {
-    run.validate(r);
-  }
-
-  @Override
-  public Decision decide(DecisionRequest r) {
-    return run.decide(r);
-  }
+  // ---- the status -------------------------------------------------------------------------
 
   @Override
   public RunStatus status() {
