@@ -117,7 +117,9 @@ public final class Backfill {
       }
       st.advance(result);
       if (ctl.batchSize() == null) {
-        st.batch = BatchSizer.next(st.batch, took, settings);
+        int next = BatchSizer.next(st.batch, took, settings);
+        // while the foreground is over budget the batch may shrink, never grow back
+        st.batch = slow != null ? Math.min(st.batch, next) : next;
       }
       listener.progress(st.progress(slow));
     }

@@ -211,8 +211,9 @@ class BackfillOnPostgresTest {
 
       assertThat(result.rowsUpdated()).isEqualTo(400);
       assertThat(beats).anySatisfy(b -> assertThat(b.throttle()).startsWith("latency: probe"));
-      assertThat(beats).filteredOn(b -> b.rowsDone() > 0).first()
-          .satisfies(b -> assertThat(b.batchSize()).isLessThan(100));
+      // halved before every batch while over budget, never grown back: down to the minimum
+      assertThat(activities.progress(db.target(), change).batchSize()).isEqualTo(10);
+      assertThat(result.batches()).isGreaterThan(400 / 100);
       assertThat(result.throttledMillis()).isPositive();
     } finally {
       env.close();
