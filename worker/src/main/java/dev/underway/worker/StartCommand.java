@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.model.EvolutionRequest;
+import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.runbooks.Runbook;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
@@ -65,8 +66,10 @@ class StartCommand extends ConnectedCommand {
             + " is already running: " + workflowId + " (run " + runId + ") - see `"
             + underwayCommand("status " + workflowId) + "`");
       }
-      boolean dryRun = request instanceof EvolutionRequest r && r.isDryRun();
-      String requester = request instanceof EvolutionRequest r ? r.requestedBy() : null;
+      boolean dryRun = request instanceof EvolutionRequest e ? e.isDryRun()
+          : request instanceof SchemaChangeRequest s && s.isDryRun();
+      String requester = request instanceof EvolutionRequest e ? e.requestedBy()
+          : request instanceof SchemaChangeRequest s ? s.requestedBy() : null;
       out().println("Started " + runbook.workflowType() + " for " + target
           + (dryRun ? " (dry run: changes nothing)" : "")
           + (requester == null ? "" : " requested by " + requester));

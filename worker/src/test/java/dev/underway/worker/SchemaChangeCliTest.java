@@ -68,7 +68,8 @@ class SchemaChangeCliTest {
         "--task-queue", SchemaTestSupport.TASK_QUEUE);
     assertThat(started.exitCode()).as(started.toString()).isZero();
     String id = "schema-change-orders-db.internal-5432-shop-public.orders";
-    assertThat(started.out()).contains(id);
+    assertThat(started.out()).contains(id).contains("Started SchemaChange for"
+        + " orders-db.internal:5432/shop/public.orders requested by alice");
     for (String gate : List.of("expand", "switch-reads", "stop-old-writes")) {
       awaitGate(id, gate);
       Cli.Result approved = cli.run("approve", id, "--by", "bob", "--comment", "ok");

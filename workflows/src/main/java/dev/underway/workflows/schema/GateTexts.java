@@ -50,6 +50,10 @@ final class GateTexts {
     rows.add(new PlanCard.Row("verified", "", v == null ? "?" : v.rowsChecked()
         + " row(s) checked, " + v.mismatches() + " mismatch(es)"));
     rows.add(new PlanCard.Row("replica lag now", "", lag(now)));
+    if (now != null && now.versions() != null && !now.versions().isEmpty()) {
+      rows.add(new PlanCard.Row("rows per version", "", new java.util.TreeMap<>(now.versions())
+          .toString()));
+    }
     rows.add(new PlanCard.Row(p.objects().readsFlag(), ChangeObjects.READS_OLD,
         ChangeObjects.READS_NEW));
     return shown("Gate switch-reads for " + key, p, rows,

@@ -62,8 +62,17 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
   static final String REVERT = "revert";
   static final String THROTTLE = "throttle";
 
-  /** How often the status shows the running backfill's progress (a read of its control row). */
+  /** The change id of the wait for a cancelled backfill to stop before the rollback. */
+  static final String ABORT_WAITS = "backfill-abort-waits";
+
+  /**
+   * How often the status shows the running backfill's progress (a read of its control row):
+   * every minute for the first hour, then every ten minutes, so that even a backfill of days
+   * keeps its history far below Temporal's limit (each read is about a dozen events).
+   */
   static final Duration PROGRESS_EVERY = Duration.ofMinutes(1);
+  static final Duration PROGRESS_LATER = Duration.ofMinutes(10);
+  static final int FREQUENT_POLLS = 60;
 
   static final String UNDO_EXPAND = "remove the new column(s), the sync trigger and the flags"
       + " (the table's catalogue compared with before)";
@@ -295,8 +304,8 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
 
   /**
    * The backfill: one long activity, its progress read from its control row every {@link
-   * #PROGRESS_EVERY} for the status (the history grows with the time it takes, not with the
-   * table). False when an abort stopped it.
+   * #PROGRESS_EVERY}, later {@link #PROGRESS_LATER}, for the status (the history grows with the
+   * time it takes, slowly, not with the table). False when an abort stopped it.
    */
   private boolean backfill() {
     run.timeline().step(BACKFILL, BACKFILL);
@@ -311,11 +320,14 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
         request.latencyProbe(), BackfillSettings.DEFAULT_MIN_BATCH_SIZE,
         BackfillSettings.DEFAULT_MAX_BATCH_SIZE);
     backfilling = true;
+    List<Promise<BackfillResult>> running = new ArrayList<>(1);
     try {
       backfilled = run.cancellable(() -> {
         SchemaChangeActivities walk = activities(SchemaActivities.WALK, "backfill");
         Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
-        while (!Workflow.await(PROGRESS_EVERY, done::isCompleted)) {
+        running.add(done);
+        int polls = 0;
+        while (!Workflow.await(progressInterval(polls++), done::isCompleted)) {
           showProgress();
         }
         return done.get();
@@ -324,6 +336,7 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
       backfilling = false;
     }
     if (backfilled == null) {
+      awaitStopped(running);
       run.timeline().finish(Timeline.ABORTED, "aborted during the backfill"
           + (progress == null ? "" : " at " + progress.summary()));
       return false;
@@ -333,6 +346,30 @@ public class SchemaChangeWorkflowImpl implements SchemaChangeWorkflow {
         + backfilled.attempts() + " attempt(s), throttled " + backfilled.throttledMillis()
         + " ms");
     return true;
+  }
+
+  /**
+   * After an abort cancelled the backfill: waits until its attempt has stopped (it sees the
+   * cancellation at its next heartbeat), so that the rollback does not drop columns under a
+   * batch still running. Runs recorded before this wait ({@value #ABORT_WAITS}) went on at once.
+   */
+  private void awaitStopped(List<Promise<BackfillResult>> running) {
+    if (running.isEmpty() || Workflow.getVersion(ABORT_WAITS, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        running.get(0).get();
+      } catch (ActivityFailure | CanceledFailure stopped) {
+        // cancelled (or failed) as it stopped: what was waited for
+      }
+    }).run();
+  }
+
+  /** How long after the {@code polls}-th progress read the next one comes. */
+  static Duration progressInterval(int polls) {
+    return polls < FREQUENT_POLLS ? PROGRESS_EVERY : PROGRESS_LATER;
   }
 
   private void showProgress() {

@@ -93,7 +93,8 @@ class ReplayTest {
         new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
-        schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED));
+        schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED),
+        schemaChange(SchemaHistories.ABORT_WAITS));
   }
 
   private static Fixture schemaChange(String name) {
@@ -189,6 +190,13 @@ class ReplayTest {
             "SchemaChange.UndoExpand");
     assertThat(types(SchemaHistories.THROTTLED))
         .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    assertThat(versionMarkers(SchemaHistories.ABORT_WAITS)).containsExactly(
+        "\"backfill-abort-waits\"");
+    assertThat(types(SchemaHistories.ABORT_WAITS)).as("cancelled, stopped, then undone")
+        .containsSubsequence(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    assertThat(versionMarkers(SchemaHistories.THROTTLED)).as("recorded before the wait").isEmpty();
     assertThat(types(SchemaHistories.REFUSED)).as("refused after the one observation")
         .filteredOn(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(1);
     assertThat(types(SchemaHistories.REFUSED))

@@ -183,7 +183,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
         rows, rows, rows * 100, List.of("CREATE UNIQUE INDEX customers_pkey ON"
             + " public.customers USING btree (id)"), List.copyOf(triggers),
         List.of(new TableObservation.Standby("standby1", "streaming", 12L)), List.of(), heldBy,
-        added, Map.copyOf(flags), null, expressionProblems, unsafe, catalogue());
+        added, Map.copyOf(flags), change.versionColumn() == null || heldBy == null ? null
+            : Map.of(change.version(), rows), expressionProblems, unsafe, catalogue());
   }
 
   @Override
@@ -256,7 +257,12 @@ public final class InMemoryTable implements SchemaChangeActivities {
           250, 2L, null, 1, 0, "2026-11-30T00:00:00Z");
       try {
         while (!gate.await(100, TimeUnit.MILLISECONDS)) {
-          Activity.getExecutionContext().heartbeat(progress);
+          try {
+            Activity.getExecutionContext().heartbeat(progress);
+          } catch (io.temporal.client.ActivityCompletionException stopped) {
+            calls.add("Backfill stopped");
+            throw stopped;
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -104,7 +104,8 @@ class SchemaChangeWorkflowTest {
     assertThat(switchReads.text()).as("the gate carries the backfill's and verify's numbers")
         .contains("backfilled: 1000 row(s) in 0 batch(es), 250 rows/s, 1 attempt(s)")
         .contains("verified: 1000 row(s) checked, 0 mismatch(es)")
-        .contains("replica lag now: standby1 12 ms");
+        .contains("replica lag now: standby1 12 ms")
+        .contains("rows per version: {2=1000}");
     assertThat(table.flags()).containsEntry(READS, "old").containsEntry(WRITES, "both");
     wf.decide(approve("switch-reads", "bob"));
 
@@ -204,6 +205,42 @@ class SchemaChangeWorkflowTest {
         "UndoExpand");
     assertThat(table.catalogue()).isEqualTo(before);
     assertThat(table.hasColumn("amount")).isTrue();
+  }
+
+  @Test
+  void aGateThatExpiresRollsBack() {
+    InMemoryTable table = new InMemoryTable();
+    String before = table.catalogue();
+    SchemaChangeRequest expiring = new SchemaChangeRequest(AMOUNT.target(), AMOUNT.change(),
+        null, null, null, null, null, null,
+        new ApprovalPolicy(List.of("bob"), true, "PT1H", null), null, "alice", null);
+    SchemaChangeWorkflow wf = start(table, expiring);
+    throughVerify(wf);
+    SchemaChangeResult r = outcome(wf); // the client waits: time skips to the expiry
+    assertThat(r.state()).isEqualTo(RunState.EXPIRED);
+    assertThat(r.stoppedAt()).isEqualTo("switch-reads/gate");
+    assertThat(r.message()).contains("Gate switch-reads expired after PT1H")
+        .contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_EXPAND);
+    assertThat(table.catalogue()).isEqualTo(before);
+  }
+
+  @Test
+  void aTemporalCancellationIsAnAbortThatRollsBack() {
+    InMemoryTable table = new InMemoryTable();
+    String before = table.catalogue();
+    SchemaChangeWorkflow wf = start(table, AMOUNT);
+    throughVerify(wf);
+    wf.decide(approve("switch-reads", "bob"));
+    awaitGate(wf, "stop-old-writes");
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(SchemaChangeResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(io.temporal.failure.CanceledFailure.class);
+    assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "UndoExpand");
+    assertThat(table.catalogue()).isEqualTo(before);
+    assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+    assertThat(wf.status().message()).contains("taken as an abort")
+        .contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_READS);
   }
 
   @Test
@@ -382,6 +419,19 @@ class SchemaChangeWorkflowTest {
   }
 
   @Test
+  void progressIsReadEveryMinuteForAnHourThenEveryTenMinutes() {
+    Duration firstWeek = Duration.ZERO;
+    int reads = 0;
+    while (firstWeek.compareTo(Duration.ofDays(7)) < 0) {
+      firstWeek = firstWeek.plus(SchemaChangeWorkflowImpl.progressInterval(reads++));
+    }
+    assertThat(SchemaChangeWorkflowImpl.progressInterval(59)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(SchemaChangeWorkflowImpl.progressInterval(60)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(reads).as("a week of backfill: about a dozen events per read stays far below"
+        + " Temporal's 51,200-event history limit").isLessThan(1_100);
+  }
+
+  @Test
   void anAbortDuringTheBackfillCancelsItAndRollsBack() {
     InMemoryTable table = new InMemoryTable().holdBackfill();
     String before = table.catalogue();
@@ -394,7 +444,8 @@ class SchemaChangeWorkflowTest {
     assertThat(r.state()).isEqualTo(RunState.ABORTED);
     assertThat(r.message()).contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_EXPAND);
     assertThat(table.catalogue()).isEqualTo(before);
-    table.releaseBackfill();
+    assertThat(table.calls()).as("the rollback waited for the backfill to stop")
+        .containsSubsequence("Backfill stopped", "UndoExpand");
   }
 
   @Test

@@ -29,6 +29,8 @@ public final class SchemaHistories {
   public static final String REVERTED = "schema-change-reverted-rolled-back";
   public static final String THROTTLED = "schema-change-throttled-aborted";
   public static final String REFUSED = "schema-change-refused";
+  /** An abort during the backfill that waits for it to stop (version backfill-abort-waits). */
+  public static final String ABORT_WAITS = "schema-change-abort-waits-for-backfill";
 
   /**
    * Records the ones {@code recorded} says are missing, handing each to {@code write}.
@@ -67,6 +69,13 @@ public final class SchemaHistories {
     }, RunState.ABORTED);
     run(REFUSED, new InMemoryTable().withoutKey(), recorded, write, wf -> { },
         RunState.FAILED);
+    InMemoryTable stopping = new InMemoryTable().holdBackfill();
+    run(ABORT_WAITS, stopping, recorded, write, wf -> {
+      awaitGate(wf, "expand");
+      wf.decide(new DecisionRequest("expand", "approve", "bob", "ok"));
+      await().until(stopping::backfillStarted);
+      wf.abort(new DecisionSignal(null, "bob", "replica trouble"));
+    }, RunState.ABORTED);
   }
 
   private static void run(String name, InMemoryTable table, Predicate<String> recorded,
