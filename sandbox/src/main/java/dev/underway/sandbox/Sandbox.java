@@ -52,11 +52,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole evolution on this machine: Temporal (the real dev server with its Web UI when the
+ * A runbook's scenario on this machine: Temporal (the real dev server with its Web UI when the
  * {@code temporal} binary is there, otherwise an in-process server), a local database cluster
- * of real server processes at Phase 0, a load generator running through the whole run, a worker,
- * and a {@code ClusterEvolution} run against that cluster whose gates are approved at the prompt,
- * from the CLI or UI, or automatically. At the end: a report per phase (JSON and HTML).
+ * of real server processes at Phase 0 readied by the runbook's {@link Scenario}, a load
+ * generator (with the scenario's workload) running through the whole run, a worker, and the run
+ * (a {@code ClusterEvolution} by default) whose gates are approved at the prompt, from the CLI
+ * or UI, or automatically. At the end: the scenario's checks and a report per phase (JSON and
+ * HTML).
  *
  * <p>Everything started is stopped by {@link #close()}, also on Ctrl-C (the command installs a
  * shutdown hook that calls it).

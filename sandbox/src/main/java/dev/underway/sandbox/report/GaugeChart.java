@@ -22,7 +22,7 @@ final class GaugeChart {
   private static final int LEFT = 64;
   private static final int RIGHT = 24;
   private static final int PLOT_W = WIDTH - LEFT - RIGHT;
-  private static final int TOP = 34;
+  private static final int TOP = 46;
   private static final int PANEL = 100;
   private static final int GAP = 34;
   private static final int BOTTOM = 36;
@@ -77,7 +77,7 @@ final class GaugeChart {
           .append("</title></line>\n");
       if (phaseChange) {
         h.append("<text class=\"mark\" x=\"").append(f(mx + 2)).append("\" y=\"")
-            .append(TOP - 4).append("\">").append(i + 1).append("</text>\n");
+            .append(14).append("\">").append(i + 1).append("</text>\n");
       }
     }
     h.append("<text x=\"").append(LEFT + PLOT_W / 2).append("\" y=\"").append(height - 8)

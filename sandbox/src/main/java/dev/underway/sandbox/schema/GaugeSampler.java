@@ -86,10 +86,11 @@ final class GaugeSampler implements AutoCloseable {
       if (s.lagMs() != null && offset >= 0) {
         lag.add(new LoadReport.GaugePoint(offset, s.lagMs()));
       }
-      if (previous != null && offset >= 0) {
+      if (previous != null && offset >= 1_000) {
         double seconds = Duration.between(previous.at(), s.at()).toMillis() / 1000.0;
         if (s.rowsDone() != null && seconds > 0) {
-          rate.add(new LoadReport.GaugePoint(offset,
+          // the rate over [previous, this], placed at its middle
+          rate.add(new LoadReport.GaugePoint(offset - (long) (seconds * 500),
               Math.max(0, s.rowsDone() - lastDone) / seconds));
           backfilling = true;
         } else if (backfilling) {
