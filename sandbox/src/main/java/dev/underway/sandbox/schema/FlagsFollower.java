@@ -103,7 +103,8 @@ public final class FlagsFollower implements AutoCloseable {
         : ChangeObjects.READS_OLD.equals(readsValue) ? Reads.OLD : reads;
     writes = writesValue == null ? Writes.OLD
         : ChangeObjects.WRITES_NEW.equals(writesValue) ? Writes.NEW
-        : ChangeObjects.WRITES_BOTH.equals(writesValue) ? Writes.BOTH : writes;
+        : ChangeObjects.WRITES_BOTH.equals(writesValue) ? Writes.BOTH
+        : ChangeObjects.WRITES_OLD.equals(writesValue) ? Writes.OLD : writes;
   }
 
   private void closeConnection() {

@@ -62,6 +62,61 @@ class SchemaChangePromptTest {
     }
   }
 
+  /**
+   * A rollback while the application writes both shapes: it is told {@code writes=old} and given
+   * time to see it before the new column goes, so not one of its writes names a dropped column
+   * (before the drain, a few writes in flight failed with "column does not exist").
+   */
+  @Test
+  void aRejectionAtSwitchReadsRollsBackWithoutFailingTheApplication(@TempDir Path tmp)
+      throws Exception {
+    SandboxOptions options = SandboxOptions.defaults(tmp.resolve("report")).with(o -> {
+      o.runbook = "schema-change";
+      o.rows = 5_000;
+      o.rate = 150;
+      o.concurrency = 4;
+      o.writePercent = 80;
+      o.settle = Duration.ofSeconds(1);
+      o.dataDir = tmp.resolve("data");
+      o.embeddedTemporal = true;
+    });
+    StringWriter printed = new StringWriter();
+    LinkedBlockingQueue<String> typed = new LinkedBlockingQueue<>();
+    Thread person = new Thread(() -> answerPlain(printed, typed, "y", "n"),
+        "the-person-at-the-prompt");
+    person.setDaemon(true);
+    person.start();
+    try (Sandbox sandbox = new Sandbox(options, new PrintWriter(printed, true))) {
+      Sandbox.Outcome outcome = sandbox.run(new BufferedReader(new QueueReader(typed)));
+
+      String out = printed.toString();
+      assertThat(outcome.result().state()).as(out).isEqualTo(RunState.REJECTED);
+      assertThat(outcome.result().message()).contains("Undone");
+      assertThat(outcome.report().total().writes().ok()).as("the application wrote throughout")
+          .isPositive();
+      assertThat(outcome.failedOperations()).as("failed client operations: %s",
+          outcome.report().errors()).isZero();
+    } finally {
+      person.interrupt();
+    }
+  }
+
+  /** Types {@code answers} in order, one at each plain gate's prompt. */
+  private static void answerPlain(StringWriter printed, LinkedBlockingQueue<String> typed,
+      String... answers) {
+    int answered = 0;
+    try {
+      while (answered < answers.length) {
+        if (count(printed.toString(), PLAIN) > answered) {
+          typed.add(answers[answered++] + "\n");
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      // the run ended
+    }
+  }
+
   /** Types y at each plain gate; at the destructive one y first, then the text it asks for. */
   private static void answer(StringWriter printed, LinkedBlockingQueue<String> typed) {
     int plainAnswered = 0;

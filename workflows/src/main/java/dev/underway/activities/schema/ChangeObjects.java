@@ -12,8 +12,8 @@ import java.util.Locale;
  * @param function its PL/pgSQL function, in the table's schema
  * @param readsFlag key in {@code underway_flags}: {@code old} or {@code new}, which shape the
  *     application reads
- * @param writesFlag key in {@code underway_flags}: {@code both} or {@code new}, which shapes the
- *     application writes
+ * @param writesFlag key in {@code underway_flags}: {@code both}, {@code new} or {@code old}, which
+ *     shapes the application writes
  */
 public record ChangeObjects(String trigger, String function, String readsFlag,
     String writesFlag) {
@@ -25,6 +25,11 @@ public record ChangeObjects(String trigger, String function, String readsFlag,
   public static final String READS_NEW = "new";
   public static final String WRITES_BOTH = "both";
   public static final String WRITES_NEW = "new";
+  /**
+   * Only the old shape: what a rollback sets before it drops the new columns (and what a missing
+   * row means), so that no application write names a column that is about to go.
+   */
+  public static final String WRITES_OLD = "old";
 
   /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
   static final int MAX_IDENTIFIER = 63;

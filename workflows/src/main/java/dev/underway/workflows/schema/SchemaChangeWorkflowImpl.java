@@ -27,6 +27,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,20 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
 
   /** The change id of the wait for a cancelled backfill to stop before the rollback. */
   static final String ABORT_WAITS = "backfill-abort-waits";
+
+  /**
+   * The change id of draining the application's writers before a column goes: the rollback sets
+   * {@code writes=old} and waits {@link #FLAGS_SETTLE} before it drops the new columns; the
+   * contract waits until {@code writes=new} is that old before it drops the old ones.
+   */
+  static final String DRAIN = "drain-before-drop";
+
+  /**
+   * How long an application may go on using a flag's previous value: the read contract asks it
+   * to read the flags at least every 5 s; twice that, before anything it may still write goes.
+   */
+  static final Duration FLAGS_SETTLE = Duration.ofSeconds(10);
+  static final String SETTLE_SUMMARY = "the applications take up ";
 
   /**
    * How often the status shows the running backfill's progress (a read of its control row):
@@ -101,6 +116,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   private boolean reverted;
   /** The contract gate was approved: nothing can be reverted or rolled back any more. */
   private boolean contracting;
+  /** Workflow time when {@code writes=new} was last set; 0 before. */
+  private long writesNewAt;
 
   public SchemaChangeWorkflowImpl() {
     this(null);
@@ -231,6 +248,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       if (!flag(STOP_OLD_WRITES, plan.objects().writesFlag(), ChangeObjects.WRITES_NEW)) {
         return aborted();
       }
+      writesNewAt = Workflow.currentTimeMillis();
 
       run.enterStage(CONTRACT);
       ended = decided(CONTRACT, GateTexts.contract(key, plan), plan.confirm());
@@ -246,6 +264,12 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     run.dropCompensation(UNDO_WRITES);
     run.dropCompensation(UNDO_READS);
     run.dropCompensation(UNDO_EXPAND);
+    if (draining()) {
+      Duration left = FLAGS_SETTLE.minusMillis(Workflow.currentTimeMillis() - writesNewAt);
+      if (left.compareTo(Duration.ZERO) > 0) {
+        settle(left, "writes = new");
+      }
+    }
     if (!run.change(CONTRACT, CONTRACT, () -> activities(SchemaActivities.CHANGE, "contract")
         .contract(target, change, owner))) {
       return aborted();
@@ -458,8 +482,27 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     return true;
   }
 
-  /** The rollback of expand, then the check that the table is as it was before the run. */
+  /** A timer, named on the run's page, while the applications take up {@code flag}. */
+  private static void settle(Duration d, String flag) {
+    Workflow.newTimer(d, TimerOptions.newBuilder().setSummary(SETTLE_SUMMARY + flag).build())
+        .get();
+  }
+
+  /** Whether this run drains writers before a drop (runs recorded before {@value #DRAIN}: not). */
+  private static boolean draining() {
+    return Workflow.getVersion(DRAIN, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * The rollback of expand: writes to the old shape only and a wait while the applications see
+   * it, then the new columns, trigger and flags dropped, then the check that the table is as it
+   * was before the run.
+   */
   private void undoExpand() {
+    if (draining()) {
+      setFlag(plan.objects().writesFlag(), ChangeObjects.WRITES_OLD);
+      settle(FLAGS_SETTLE, "writes = old");
+    }
     activities(SchemaActivities.CHANGE, "rollback · undo expand").undoExpand(target, change,
         owner);
     reads = null;

@@ -21,11 +21,14 @@ import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Timeline;
 import dev.underway.kernel.TimelineEntry;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -171,9 +174,46 @@ class SchemaChangeWorkflowTest {
     assertThat(table.catalogue()).isEqualTo(before);
     assertThat(table.flags()).isEmpty();
     assertThat(table.heldBy()).isNull();
-    assertThat(table.mutatingCalls()).endsWith("UndoExpand");
+    assertThat(table.mutatingCalls()).as("writers drained to the old shape before the drop")
+        .endsWith("SetFlag(writes=old)", "UndoExpand");
+    assertThat(timers(wf, SchemaChangeWorkflowImpl.SETTLE_SUMMARY + "writes = old"))
+        .as("the applications had the settle time to see writes=old")
+        .containsExactly(SchemaChangeWorkflowImpl.FLAGS_SETTLE);
     assertThat(wf.status().timeline()).filteredOn(e -> e.step().equals("undo"))
         .extracting(TimelineEntry::state).containsExactly(Timeline.UNDONE);
+  }
+
+  @Test
+  void theContractWaitsUntilTheOldWritersHaveSeenWritesNew() {
+    InMemoryTable table = new InMemoryTable();
+    SchemaChangeWorkflow wf = start(table, AMOUNT);
+    toContractGate(wf);
+    wf.decide(approveContract("bob", CONFIRM));
+    assertThat(outcome(wf).state()).isEqualTo(RunState.COMPLETED);
+    assertThat(timers(wf, SchemaChangeWorkflowImpl.SETTLE_SUMMARY + "writes = new"))
+        .as("the time since writes=new made up to the settle time (the gate was quick)")
+        .singleElement().satisfies(d -> assertThat(d).isPositive()
+            .isLessThanOrEqualTo(SchemaChangeWorkflowImpl.FLAGS_SETTLE));
+  }
+
+  /** The durations of the timers the run started with {@code summary}, from its history. */
+  private List<Duration> timers(SchemaChangeWorkflow wf, String summary) {
+    List<Duration> timers = new ArrayList<>();
+    for (HistoryEvent e : t.client.fetchHistory(WorkflowStub.fromTyped(wf).getExecution()
+        .getWorkflowId()).getEvents()) {
+      if (e.hasTimerStartedEventAttributes() && e.getUserMetadata().hasSummary()
+          && summary.equals(summary(e))) {
+        com.google.protobuf.Duration d =
+            e.getTimerStartedEventAttributes().getStartToFireTimeout();
+        timers.add(Duration.ofSeconds(d.getSeconds(), d.getNanos()));
+      }
+    }
+    return timers;
+  }
+
+  private static String summary(HistoryEvent e) {
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+        e.getUserMetadata().getSummary(), String.class, String.class);
   }
 
   @Test
@@ -189,7 +229,8 @@ class SchemaChangeWorkflowTest {
     assertThat(r.state()).isEqualTo(RunState.ABORTED);
     assertThat(r.message()).contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_READS + "; "
         + SchemaChangeWorkflowImpl.UNDO_EXPAND);
-    assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "UndoExpand");
+    assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "SetFlag(writes=old)",
+        "UndoExpand");
     assertThat(table.catalogue()).isEqualTo(before);
   }
 
@@ -202,7 +243,7 @@ class SchemaChangeWorkflowTest {
     wf.decide(new DecisionRequest("contract", "reject", "bob", "keep the old column"));
     assertThat(outcome(wf).state()).isEqualTo(RunState.REJECTED);
     assertThat(table.mutatingCalls()).endsWith("SetFlag(writes=both)", "SetFlag(reads=old)",
-        "UndoExpand");
+        "SetFlag(writes=old)", "UndoExpand");
     assertThat(table.catalogue()).isEqualTo(before);
     assertThat(table.hasColumn("amount")).isTrue();
   }
@@ -236,7 +277,8 @@ class SchemaChangeWorkflowTest {
     assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(SchemaChangeResult.class))
         .isInstanceOf(WorkflowFailedException.class)
         .hasCauseInstanceOf(io.temporal.failure.CanceledFailure.class);
-    assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "UndoExpand");
+    assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "SetFlag(writes=old)",
+        "UndoExpand");
     assertThat(table.catalogue()).isEqualTo(before);
     assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
     assertThat(wf.status().message()).contains("taken as an abort")

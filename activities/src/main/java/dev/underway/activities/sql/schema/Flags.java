@@ -82,7 +82,8 @@ public final class Flags {
       return ChangeObjects.READS_OLD.equals(value) || ChangeObjects.READS_NEW.equals(value);
     }
     if (spec.names().writesFlag().equals(key)) {
-      return ChangeObjects.WRITES_BOTH.equals(value) || ChangeObjects.WRITES_NEW.equals(value);
+      return ChangeObjects.WRITES_BOTH.equals(value) || ChangeObjects.WRITES_NEW.equals(value)
+          || ChangeObjects.WRITES_OLD.equals(value);
     }
     return false;
   }
