@@ -76,7 +76,6 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
    * to read the flags at least every 5 s; twice that, before anything it may still write goes.
    */
   static final Duration FLAGS_SETTLE = Duration.ofSeconds(10);
-  static final String SETTLE_SUMMARY = "the applications take up ";
 
   /**
    * How often the status shows the running backfill's progress (a read of its control row):
@@ -484,8 +483,13 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
 
   /** A timer, named on the run's page, while the applications take up {@code flag}. */
   private static void settle(Duration d, String flag) {
-    Workflow.newTimer(d, TimerOptions.newBuilder().setSummary(SETTLE_SUMMARY + flag).build())
+    Workflow.newTimer(d, TimerOptions.newBuilder().setSummary(settleSummary(flag)).build())
         .get();
+  }
+
+  /** The name of the timer while the applications take up {@code flag}, e.g. writes = old. */
+  static String settleSummary(String flag) {
+    return "the applications take up " + flag;
   }
 
   /** Whether this run drains writers before a drop (runs recorded before {@value #DRAIN}: not). */

@@ -176,7 +176,7 @@ class SchemaChangeWorkflowTest {
     assertThat(table.heldBy()).isNull();
     assertThat(table.mutatingCalls()).as("writers drained to the old shape before the drop")
         .endsWith("SetFlag(writes=old)", "UndoExpand");
-    assertThat(timers(wf, SchemaChangeWorkflowImpl.SETTLE_SUMMARY + "writes = old"))
+    assertThat(timers(wf, SchemaChangeWorkflowImpl.settleSummary("writes = old")))
         .as("the applications had the settle time to see writes=old")
         .containsExactly(SchemaChangeWorkflowImpl.FLAGS_SETTLE);
     assertThat(wf.status().timeline()).filteredOn(e -> e.step().equals("undo"))
@@ -190,7 +190,7 @@ class SchemaChangeWorkflowTest {
     toContractGate(wf);
     wf.decide(approveContract("bob", CONFIRM));
     assertThat(outcome(wf).state()).isEqualTo(RunState.COMPLETED);
-    assertThat(timers(wf, SchemaChangeWorkflowImpl.SETTLE_SUMMARY + "writes = new"))
+    assertThat(timers(wf, SchemaChangeWorkflowImpl.settleSummary("writes = new")))
         .as("the time since writes=new made up to the settle time (the gate was quick)")
         .singleElement().satisfies(d -> assertThat(d).isPositive()
             .isLessThanOrEqualTo(SchemaChangeWorkflowImpl.FLAGS_SETTLE));
