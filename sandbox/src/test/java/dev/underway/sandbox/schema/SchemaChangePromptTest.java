@@ -1,6 +1,7 @@
 package dev.underway.sandbox.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.RunState;
 import dev.underway.sandbox.Sandbox;
@@ -11,9 +12,11 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,42 +107,46 @@ class SchemaChangePromptTest {
   /** Types {@code answers} in order, one at each plain gate's prompt. */
   private static void answerPlain(StringWriter printed, LinkedBlockingQueue<String> typed,
       String... answers) {
-    int answered = 0;
-    try {
-      while (answered < answers.length) {
-        if (count(printed.toString(), PLAIN) > answered) {
-          typed.add(answers[answered++] + "\n");
-        }
-        Thread.sleep(100);
+    for (int i = 0; i < answers.length; i++) {
+      int prompts = i + 1;
+      if (!seen(() -> count(printed.toString(), PLAIN) >= prompts)) {
+        return;
       }
-    } catch (InterruptedException e) {
-      // the run ended
+      typed.add(answers[i] + "\n");
     }
   }
 
   /** Types y at each plain gate; at the destructive one y first, then the text it asks for. */
   private static void answer(StringWriter printed, LinkedBlockingQueue<String> typed) {
-    int plainAnswered = 0;
-    boolean triedY = false;
-    try {
-      while (true) {
-        String out = printed.toString();
-        if (count(out, PLAIN) > plainAnswered) {
-          plainAnswered++;
-          typed.add("y\n");
-        }
-        Matcher m = DESTRUCTIVE.matcher(out);
-        if (m.find() && !triedY) {
-          triedY = true;
-          typed.add("y\n");
-        } else if (triedY && out.contains("Gate contract is destructive: type")) {
-          typed.add(m.group(1) + "\n");
-          return;
-        }
-        Thread.sleep(100);
+    for (int plain = 1; plain <= 3; plain++) {
+      int prompts = plain;
+      if (!seen(() -> count(printed.toString(), PLAIN) >= prompts)) {
+        return;
       }
-    } catch (InterruptedException e) {
-      // the run ended
+      typed.add("y\n");
+    }
+    if (!seen(() -> DESTRUCTIVE.matcher(printed.toString()).find())) {
+      return;
+    }
+    typed.add("y\n");
+    if (!seen(() -> printed.toString().contains("Gate contract is destructive: type"))) {
+      return;
+    }
+    Matcher m = DESTRUCTIVE.matcher(printed.toString());
+    m.find();
+    typed.add(m.group(1) + "\n");
+  }
+
+  /**
+   * Waits, as a person reading the screen, until {@code shown}; false when the run ended first
+   * (the test interrupts this thread) or it never showed.
+   */
+  private static boolean seen(Callable<Boolean> shown) {
+    try {
+      await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(shown);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
   }
 

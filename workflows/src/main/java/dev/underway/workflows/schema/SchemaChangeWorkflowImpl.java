@@ -219,10 +219,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       if (ended != null) {
         return ended;
       }
-      run.dropCompensation(UNDO_READS);
-      run.addCompensation(UNDO_READS, () -> setFlag(plan.objects().readsFlag(),
-          ChangeObjects.READS_OLD));
-      if (!flag(SWITCH_READS, plan.objects().readsFlag(), ChangeObjects.READS_NEW)) {
+      if (!flagWithUndo(SWITCH_READS, UNDO_READS, plan.objects().readsFlag(),
+          ChangeObjects.READS_NEW, ChangeObjects.READS_OLD)) {
         return aborted();
       }
       Duration soak = request.soakOrNull();
@@ -241,10 +239,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       if (ended != null) {
         return ended;
       }
-      run.dropCompensation(UNDO_WRITES);
-      run.addCompensation(UNDO_WRITES, () -> setFlag(plan.objects().writesFlag(),
-          ChangeObjects.WRITES_BOTH));
-      if (!flag(STOP_OLD_WRITES, plan.objects().writesFlag(), ChangeObjects.WRITES_NEW)) {
+      if (!flagWithUndo(STOP_OLD_WRITES, UNDO_WRITES, plan.objects().writesFlag(),
+          ChangeObjects.WRITES_NEW, ChangeObjects.WRITES_BOTH)) {
         return aborted();
       }
       writesNewAt = Workflow.currentTimeMillis();
@@ -437,6 +433,18 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     return activities(SchemaActivities.WALK, "verify").verify(target, change,
         new VerifySettings(plan.keyColumns(), VerifySettings.DEFAULT_CHUNK_SIZE,
             VerifySettings.DEFAULT_SAMPLE_LIMIT));
+  }
+
+  /**
+   * Registers {@code undo} (the flag back to {@code undoValue}; once, however often a revert
+   * brings the run here), then sets the flag as step {@code stage}; false when an abort stopped
+   * it.
+   */
+  private boolean flagWithUndo(String stage, String undo, String flag, String value,
+      String undoValue) {
+    run.dropCompensation(undo);
+    run.addCompensation(undo, () -> setFlag(flag, undoValue));
+    return flag(stage, flag, value);
   }
 
   /** Sets a flag as a step of the run; false when an abort stopped it. */

@@ -4,6 +4,7 @@ import dev.underway.activities.schema.BackfillControl;
 import dev.underway.activities.schema.BackfillProgress;
 import dev.underway.activities.schema.BackfillResult;
 import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.activities.support.Polling;
 import dev.underway.kernel.FailureKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,12 +223,7 @@ public final class Backfill {
   /** Sleeps; returns the nanoseconds slept. */
   private static long sleep(Duration d) {
     long t0 = System.nanoTime();
-    try {
-      Thread.sleep(Math.max(1, d.toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("backfill interrupted");
-    }
+    Polling.pause(Duration.ofMillis(Math.max(1, d.toMillis())));
     return System.nanoTime() - t0;
   }
 }

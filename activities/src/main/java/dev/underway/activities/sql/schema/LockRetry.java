@@ -1,5 +1,6 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.support.Polling;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -82,7 +83,7 @@ public final class LockRetry {
               what, lockTimeout.toMillis(), attempt, attempts, backoff);
           onWait.accept(what + ": waiting for the lock (attempt " + attempt + " of " + attempts
               + ")");
-          sleep(backoff);
+          Polling.pause(Duration.ofMillis(backoff));
           backoff = Math.min(backoff * 2, 10_000);
         } catch (RuntimeException e) {
           c.rollback();
@@ -91,15 +92,6 @@ public final class LockRetry {
       }
     } finally {
       c.setAutoCommit(autoCommit);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while waiting to retry a lock", TYPE);
     }
   }
 }
