@@ -1,22 +1,32 @@
 package dev.underway.activities.schema;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The names of what a change creates besides its columns, computed the same way by the workflow
- * (its plan shows them) and the implementation: the sync trigger and its function, and the two
- * flags. Identifiers stay within PostgreSQL's 63 bytes: long table names are cut and suffixed
- * with a hash of the whole name.
+ * (its plan shows them) and the implementation. Identifiers stay within PostgreSQL's 63 bytes:
+ * long names are cut and suffixed with a hash of the whole name.
  *
- * @param trigger the row-level sync trigger on the table ({@code BEFORE INSERT OR UPDATE})
+ * <p>The flags and the shape setting belong to the change (its table and the columns it adds),
+ * not only to the table: a second change on the same table has flags of its own and starts at
+ * {@code reads=old}, {@code writes=both}; rolling it back removes its flags only.
+ *
+ * @param trigger the row-level sync trigger ({@code BEFORE INSERT OR UPDATE}); row triggers
+ *     fire in name order, and it fires after the two column triggers of {@code helpers}
  * @param function its PL/pgSQL function, in the table's schema
  * @param readsFlag key in {@code underway_flags}: {@code old} or {@code new}, which shape the
  *     application reads
- * @param writesFlag key in {@code underway_flags}: {@code both}, {@code new} or {@code old}, which
- *     shapes the application writes
+ * @param writesFlag key in {@code underway_flags}: {@code both}, {@code new} or {@code old},
+ *     which shapes the application writes
+ * @param shapeSetting the session setting a writer declares the shape it writes with ({@code SET
+ *     underway.public__customers__first_name = 'new'}; values {@code old}, {@code both}, {@code
+ *     new}); a declaration wins over everything the trigger would otherwise infer
+ * @param helpers the other objects the sync needs, dropped with it
  */
 public record ChangeObjects(String trigger, String function, String readsFlag,
-    String writesFlag) {
+    String writesFlag, String shapeSetting, Helpers helpers) {
 
   public static final String FLAGS_TABLE = "underway_flags";
   public static final String CHANGES_TABLE = "underway_schema_changes";
@@ -31,14 +41,58 @@ public record ChangeObjects(String trigger, String function, String readsFlag,
    */
   public static final String WRITES_OLD = "old";
 
+  /** The declared shapes a writer may set {@link #shapeSetting} to. */
+  public static final List<String> SHAPES = List.of("old", "both", "new");
+
   /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
   static final int MAX_IDENTIFIER = 63;
 
+  /**
+   * The sync's other objects.
+   *
+   * @param namedNewTrigger {@code BEFORE UPDATE OF} the new columns: marks the row's UPDATE as
+   *     naming the new shape (fires first)
+   * @param namedOldTrigger {@code BEFORE UPDATE OF} the old columns (those the contract drops,
+   *     or for an added column those its {@code up} reads): marks it as naming the old shape
+   * @param namedFunction the function of both column triggers
+   * @param namedSetting the transaction-local setting the column triggers mark the row in
+   * @param strayFunction records a write of a shape the writes flag no longer allows (SECURITY
+   *     DEFINER: it only advances the two sequences)
+   * @param strayCount sequence: how many such writes since the writes flag last changed
+   * @param strayAt sequence: when the last one was, in epoch milliseconds
+   */
+  public record Helpers(String namedNewTrigger, String namedOldTrigger, String namedFunction,
+      String namedSetting, String strayFunction, String strayCount, String strayAt) {
+
+    /** Every helper object, as the plan lists what the contract drops. */
+    @JsonIgnore
+    public List<String> described() {
+      return List.of("triggers " + namedNewTrigger + ", " + namedOldTrigger + " and function "
+          + namedFunction, "function " + strayFunction + " and sequences " + strayCount + ", "
+          + strayAt);
+    }
+  }
+
   public static ChangeObjects of(TableChange change) {
     String base = "underway_sync_" + change.table();
-    return new ChangeObjects(identifier(base), identifier(base + "_fn"),
-        "schema-change/" + change.qualifiedTable() + "/reads",
-        "schema-change/" + change.qualifiedTable() + "/writes");
+    String id = settingName(change);
+    String flag = "schema-change/" + change.qualifiedTable() + "/"
+        + String.join(",", change.addOrEmpty().stream().map(NewColumn::name).toList()) + "/";
+    return new ChangeObjects(identifier(base), identifier(base + "_fn"), flag + "reads",
+        flag + "writes", "underway." + id, new Helpers(
+            identifier("underway_named_n_" + change.table()),
+            identifier("underway_named_o_" + change.table()),
+            identifier("underway_named_" + change.table() + "_fn"),
+            "underway_named." + id,
+            identifier("underway_stray_" + change.table() + "_fn"),
+            identifier("underway_stray_" + change.table()),
+            identifier("underway_stray_at_" + change.table())));
+  }
+
+  /** {@code public__customers__first_name}: the schema, the table and the first new column. */
+  private static String settingName(TableChange change) {
+    String first = change.addOrEmpty().isEmpty() ? "" : change.addOrEmpty().get(0).name();
+    return identifier(change.schemaOrDefault() + "__" + change.table() + "__" + first);
   }
 
   /** {@code name}, or when longer than 63 bytes its start and a hash of it. */

@@ -130,6 +130,15 @@ public interface SchemaChangeActivities {
       String value);
 
   /**
+   * The evidence of writers the writes flag no longer allows ({@link WriterEvidence}): the sync
+   * trigger's count since the flag last changed and the client sessions whose query in the last
+   * {@code windowMillis} names a column that is about to go. Changes nothing. A change without
+   * flags answers with {@code writes} null and nothing counted.
+   */
+  @ActivityMethod(name = "SchemaChange.Writers")
+  WriterEvidence writers(TargetRef target, TableChange change, long windowMillis);
+
+  /**
    * Contract (destructive, after the gate's typed confirmation): drops the replaced column(s),
    * the sync trigger and its function, under a short lock timeout with retries; sets the flags
    * to their final values ({@code reads=new}, {@code writes=new}) and releases the table (its

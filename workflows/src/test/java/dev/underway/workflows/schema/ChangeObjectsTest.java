@@ -18,12 +18,28 @@ class ChangeObjectsTest {
   }
 
   @Test
-  void namesFollowTheTable() {
+  void namesFollowTheTableAndTheFlagsTheChange() {
     ChangeObjects o = ChangeObjects.of(on(null, "orders"));
-    assertThat(o).isEqualTo(new ChangeObjects("underway_sync_orders", "underway_sync_orders_fn",
-        "schema-change/public.orders/reads", "schema-change/public.orders/writes"));
+    assertThat(o.trigger()).isEqualTo("underway_sync_orders");
+    assertThat(o.function()).isEqualTo("underway_sync_orders_fn");
+    assertThat(o.readsFlag()).isEqualTo("schema-change/public.orders/a/reads");
+    assertThat(o.writesFlag()).isEqualTo("schema-change/public.orders/a/writes");
+    assertThat(o.shapeSetting()).isEqualTo("underway.public__orders__a");
     assertThat(ChangeObjects.of(on("sales", "orders")).readsFlag())
-        .isEqualTo("schema-change/sales.orders/reads");
+        .isEqualTo("schema-change/sales.orders/a/reads");
+    TableChange split = new TableChange(null, "orders", null, ChangeKind.SPLIT_COLUMN,
+        List.of(new NewColumn("x", "text", "b"), new NewColumn("y", "text", "b")), null);
+    assertThat(ChangeObjects.of(split).writesFlag())
+        .isEqualTo("schema-change/public.orders/x,y/writes");
+  }
+
+  @Test
+  void theColumnTriggersFireBeforeTheSyncTriggerWhateverTheTable() {
+    for (String table : List.of("a", "orders", "z".repeat(70), "zzz_last")) {
+      ChangeObjects o = ChangeObjects.of(on(null, table));
+      assertThat(o.helpers().namedNewTrigger()).isLessThan(o.helpers().namedOldTrigger());
+      assertThat(o.helpers().namedOldTrigger()).isLessThan(o.trigger());
+    }
   }
 
   @Test
@@ -32,7 +48,9 @@ class ChangeObjectsTest {
     String long2 = "a".repeat(60) + "_y";
     ChangeObjects one = ChangeObjects.of(on(null, long1));
     ChangeObjects two = ChangeObjects.of(on(null, long2));
-    for (String name : List.of(one.trigger(), one.function(), two.trigger())) {
+    for (String name : List.of(one.trigger(), one.function(), two.trigger(),
+        one.shapeSetting().substring("underway.".length()), one.helpers().strayAt(),
+        one.helpers().namedOldTrigger())) {
       assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
     }
     assertThat(one.trigger()).isNotEqualTo(two.trigger()).isNotEqualTo(one.function());

@@ -13,6 +13,7 @@ import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
 import dev.underway.activities.schema.VerifyResult;
 import dev.underway.activities.schema.VerifySettings;
+import dev.underway.activities.schema.WriterEvidence;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.TargetRef;
 import io.temporal.activity.Activity;
@@ -53,6 +54,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
   private volatile boolean backfillStarted;
   private boolean lockHeld;
   private boolean leaveAColumnBehind;
+  /** Stray writes the sync trigger has counted; while above zero, writers are never quiet. */
+  private volatile long strayWrites;
 
   public InMemoryTable() {
     columns.put("id", "bigint");
@@ -130,6 +133,17 @@ public final class InMemoryTable implements SchemaChangeActivities {
     return this;
   }
 
+  /** Writers of a shape the flags no longer allow keep writing, until {@link #quiet}. */
+  public InMemoryTable strayWriters(long count) {
+    strayWrites = count;
+    return this;
+  }
+
+  /** The stray writers stopped: the evidence is quiet from now on. */
+  public void quiet() {
+    strayWrites = 0;
+  }
+
   // ---- what the tests read ----------------------------------------------------------------
 
   public List<String> calls() {
@@ -141,7 +155,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   /** The calls that change something (not observe, verify, progress). */
   public List<String> mutatingCalls() {
     return calls().stream().filter(c -> !c.startsWith("Observe") && !c.startsWith("Verify")
-        && !c.startsWith("Progress")).toList();
+        && !c.startsWith("Progress") && !c.startsWith("Writers")).toList();
   }
 
   public synchronized String catalogue() {
@@ -306,6 +320,16 @@ public final class InMemoryTable implements SchemaChangeActivities {
     String before = flags.put(key, value);
     return value.equals(before) ? ChangeResult.unchanged(key, "= " + value)
         : new ChangeResult(key, ChangeResult.Outcome.UPDATED, before + " -> " + value);
+  }
+
+  @Override
+  public synchronized WriterEvidence writers(TargetRef target, TableChange change,
+      long windowMillis) {
+    calls.add("Writers");
+    String writes = flags.get(ChangeObjects.of(change).writesFlag());
+    long stray = strayWrites;
+    return new WriterEvidence(writes, stray, stray == 0 ? null : "2026-11-30T00:00:00Z", 0,
+        List.of(), true, stray == 0 ? Long.MAX_VALUE / 2 : 0);
   }
 
   @Override

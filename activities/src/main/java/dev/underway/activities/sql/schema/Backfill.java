@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -70,10 +69,8 @@ public final class Backfill {
   public BackfillResult run(Connection c, ChangeSpec spec, TableKey key, BackfillProgress resume,
       long rowsTotal) throws SQLException {
     long startedNanos = System.nanoTime();
-    try (Statement s = c.createStatement()) {
-      s.execute(PostgresSchemaDialect.sessionLockTimeout(pacing.batchLockTimeout().toMillis()));
-    }
     c.setAutoCommit(true);
+    boolean triggersSkipped = BackfillSession.prepare(c, spec, pacing.batchLockTimeout());
     ReplicaLagGauge lag = new ReplicaLagGauge();
     State st = new State(resume, rowsTotal, settings.batchSize());
     long throttledNanos = 0;
@@ -104,7 +101,8 @@ public final class Backfill {
         }
       }
       long t0 = System.nanoTime();
-      Batch result = batch(c, spec, key, st.cursor, st.batch);
+      Batch result = batch(c, spec, key, st.cursor, st.batch,
+          ctl.batchSize() == null ? settings.minBatchSize() : st.batch);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       if (result == null) {
         st.rowsTotal = Math.max(st.rowsTotal, st.done);
@@ -113,9 +111,10 @@ public final class Backfill {
         log.info("Backfill of {} done: {} rows in {} batches", spec.table(), st.done, st.batches);
         return new BackfillResult(st.done, st.rowsTotal, st.batches, millis,
             millis == 0 ? 0 : st.done * 1000.0 / millis, throttledNanos / 1_000_000,
-            st.attempts);
+            st.attempts, triggersSkipped);
       }
       st.advance(result);
+      st.batch = result.limit();
       if (ctl.batchSize() == null) {
         int next = BatchSizer.next(st.batch, took, settings);
         // while the foreground is over budget the batch may shrink, never grow back
@@ -180,12 +179,19 @@ public final class Backfill {
     return null;
   }
 
-  private record Batch(long touched, List<String> last) {}
+  /** A batch done: rows touched, its last key, and the size it ran with. */
+  private record Batch(long touched, List<String> last, int limit) {}
 
-  /** One batch, retried on transient errors; null when no row is left after the cursor. */
+  /**
+   * One batch, retried on transient errors (a row lock not granted within the batch's short lock
+   * timeout, a deadlock, a serialization failure), each retry with half the rows down to {@code
+   * smallest}: a smaller batch holds fewer locks for less time. Null when no row is left after
+   * the cursor.
+   */
   private static Batch batch(Connection c, ChangeSpec spec, TableKey key, List<String> cursor,
-      int limit) throws SQLException {
+      int size, int smallest) throws SQLException {
     String sql = PostgresSchemaDialect.backfillBatch(spec, key, !cursor.isEmpty());
+    int limit = size;
     for (int attempt = 1; ; attempt++) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
@@ -201,7 +207,7 @@ public final class Backfill {
           for (int k = 0; k < key.columns().size(); k++) {
             last.add(rs.getString(2 + k));
           }
-          return new Batch(rs.getLong(1), last);
+          return new Batch(rs.getLong(1), last, limit);
         }
       } catch (SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -213,8 +219,9 @@ public final class Backfill {
         if (attempt >= BATCH_ATTEMPTS || !PostgresSchemaDialect.TRANSIENT.contains(state)) {
           throw e;
         }
-        log.info("Backfill batch of {}: SQLSTATE {} (attempt {}), retrying", spec.table(), state,
-            attempt);
+        limit = Math.max(smallest, limit / 2);
+        log.info("Backfill batch of {}: SQLSTATE {} (attempt {}), retrying with {} rows",
+            spec.table(), state, attempt, limit);
         sleep(Duration.ofMillis(100L * attempt));
       }
     }

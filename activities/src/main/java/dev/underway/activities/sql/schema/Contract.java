@@ -44,19 +44,21 @@ public final class Contract {
       }
       throw SchemaRefusals.notHeld(table, owner);
     }
-    List<String> dependents = dependents(c, oid, spec.dropped());
-    if (!dependents.isEmpty()) {
-      throw SchemaRefusals.unsafe(List.of("dropping " + String.join(", ", spec.dropped())
-          + " would also drop or break " + String.join(", ", dependents)
-          + ": change those first"));
-    }
     return lock.inTransaction(c, "contract " + table, tx -> {
       TableCatalogue cat = TableCatalogue.read(tx, oid);
       List<String> done = new ArrayList<>();
       try (Statement s = tx.createStatement()) {
-        s.execute(PostgresSchemaDialect.dropTrigger(spec));
-        s.execute(PostgresSchemaDialect.dropFunction(spec));
-        done.add("dropped the sync trigger " + spec.names().trigger() + " and its function");
+        Sync.drop(tx, spec);
+        // the sync's own column triggers depend on the old columns: checked once they are gone,
+        // in the same transaction (a refusal rolls everything back)
+        List<String> dependents = dependents(tx, oid, spec.dropped());
+        if (!dependents.isEmpty()) {
+          throw SchemaRefusals.unsafe(List.of("dropping " + String.join(", ", spec.dropped())
+              + " would also drop or break " + String.join(", ", dependents)
+              + ": change those first"));
+        }
+        done.add("dropped the sync trigger " + spec.names().trigger() + ", its helpers and"
+            + " their functions");
         List<String> present = spec.dropped().stream()
             .filter(col -> cat.column(col).isPresent()).toList();
         if (!present.isEmpty()) {
@@ -67,6 +69,7 @@ public final class Contract {
       Flags.set(tx, spec, spec.names().readsFlag(), ChangeObjects.READS_NEW);
       Flags.set(tx, spec, spec.names().writesFlag(), ChangeObjects.WRITES_NEW);
       RunMarker.release(tx, table, owner);
+      RunMarker.dropIfEmpty(tx, table);
       return new ChangeResult(table.toString(), Outcome.UPDATED, String.join("; ", done));
     });
   }

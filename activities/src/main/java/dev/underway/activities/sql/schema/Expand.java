@@ -38,7 +38,8 @@ public final class Expand {
     RunMarker.ensureTables(c, table);
     long oid = TableObserver.oid(c, table);
     return lock.inTransaction(c, "expand " + table, tx -> {
-      RunMarker.Row row = RunMarker.claim(tx, table, owner);
+      RunMarker.Claim claim = RunMarker.claim(tx, table, owner);
+      RunMarker.Row row = claim.row();
       if (!row.heldBy(owner)) {
         throw SchemaRefusals.anotherRun(table, row.holder());
       }
@@ -53,24 +54,30 @@ public final class Expand {
       List<String> done = new ArrayList<>();
       boolean hadTrigger = cat.triggers().stream()
           .anyMatch(t -> t.name().equals(spec.names().trigger()));
-      try (Statement s = tx.createStatement()) {
-        if (!missing.isEmpty()) {
+      if (!missing.isEmpty()) {
+        try (Statement s = tx.createStatement()) {
           s.execute(PostgresSchemaDialect.addColumns(spec, missing));
-          List<String> added = new ArrayList<>(row.addedColumns());
-          added.addAll(missing);
-          RunMarker.setAddedColumns(tx, table, added);
-          done.add("added " + String.join(", ", missing));
         }
-        List<String> columns = TableCatalogue.read(tx, oid).columns().stream()
-            .map(TableCatalogue.Column::name).toList();
-        s.execute(SyncTriggers.function(spec, columns));
-        s.execute(PostgresSchemaDialect.createTrigger(spec));
-        if (!hadTrigger) {
-          done.add("installed the sync trigger " + spec.names().trigger());
-        }
+        List<String> added = new ArrayList<>(claim.row().addedColumns());
+        added.addAll(missing);
+        RunMarker.setAddedColumns(tx, table, added);
+        done.add("added " + String.join(", ", missing));
       }
-      Flags.init(tx, spec, spec.names().readsFlag(), ChangeObjects.READS_OLD);
-      Flags.init(tx, spec, spec.names().writesFlag(), ChangeObjects.WRITES_BOTH);
+      if (claim.fresh()) {
+        // a change of its own: its flags start at the old shape, whatever an earlier run left
+        Flags.set(tx, spec, spec.names().readsFlag(), ChangeObjects.READS_OLD);
+        Flags.set(tx, spec, spec.names().writesFlag(), ChangeObjects.WRITES_BOTH);
+      } else {
+        Flags.init(tx, spec, spec.names().readsFlag(), ChangeObjects.READS_OLD);
+        Flags.init(tx, spec, spec.names().writesFlag(), ChangeObjects.WRITES_BOTH);
+      }
+      String phase = Flags.read(tx, spec).getOrDefault(spec.names().writesFlag(),
+          ChangeObjects.WRITES_BOTH);
+      Sync.install(tx, spec, oid, phase);
+      if (!hadTrigger) {
+        done.add("installed the sync trigger " + spec.names().trigger() + " (writes = " + phase
+            + ")");
+      }
       return done.isEmpty()
           ? ChangeResult.unchanged(table.toString(), "already expanded by " + owner)
           : new ChangeResult(table.toString(), Outcome.UPDATED, String.join("; ", done));
@@ -93,15 +100,15 @@ public final class Expand {
         return ChangeResult.unchanged(table.toString(), "nothing to undo: no run holds " + table);
       }
       List<String> added = locked.get().addedColumns();
-      try (Statement s = tx.createStatement()) {
-        s.execute(PostgresSchemaDialect.dropTrigger(spec));
-        s.execute(PostgresSchemaDialect.dropFunction(spec));
-        if (!added.isEmpty()) {
+      Sync.drop(tx, spec);
+      if (!added.isEmpty()) {
+        try (Statement s = tx.createStatement()) {
           s.execute(PostgresSchemaDialect.dropColumns(table, added));
         }
       }
       Flags.delete(tx, spec);
       RunMarker.release(tx, table, owner);
+      RunMarker.dropIfEmpty(tx, table);
       return new ChangeResult(table.toString(), Outcome.UPDATED, "removed the sync trigger, its"
           + " function" + (added.isEmpty() ? "" : ", " + String.join(", ", added))
           + " and the flags (the old shape)");

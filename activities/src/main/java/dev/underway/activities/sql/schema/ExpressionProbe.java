@@ -81,6 +81,9 @@ final class ExpressionProbe {
               problems);
         }
       }
+      if (problems.isEmpty()) {
+        problems.addAll(ExpressionRules.problems(c, spec, cat.oid(), probeOid(s)));
+      }
     } finally {
       c.rollback();
       c.setAutoCommit(autoCommit);
@@ -106,6 +109,13 @@ final class ExpressionProbe {
   private static String firstLine(String message) {
     int nl = message == null ? -1 : message.indexOf('\n');
     return nl < 0 ? String.valueOf(message) : message.substring(0, nl);
+  }
+
+  private static long probeOid(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT 'pg_temp.underway_probe'::regclass::oid")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static long filenode(Statement s) throws SQLException {

@@ -11,16 +11,44 @@ import java.util.Map;
 
 /**
  * The flags an application reads, in {@code underway_flags (key, value, updated_at)} in the
- * changed table's schema. A change has two ({@link ChangeObjects}): {@code
- * schema-change/<schema>.<table>/reads} ({@code old} or {@code new}: which shape to read; the
- * killswitch sets it back to {@code old}) and {@code .../writes} ({@code both} or {@code new}:
- * which shapes to write). The read contract: read {@code value} by {@code key}; no row means the
- * old shape ({@code reads=old}, {@code writes=both}).
+ * changed table's schema. A change has two of its own ({@link ChangeObjects}): {@code
+ * schema-change/<schema>.<table>/<new columns>/reads} ({@code old} or {@code new}: which shape to
+ * read; the killswitch sets it back to {@code old}) and {@code .../writes} ({@code both}, {@code
+ * new}, or {@code old} in a rollback: which shapes to write). The read contract: read {@code
+ * value} by {@code key}; no row means the old shape. A change's expand sets both (a change of
+ * its own starts at {@code reads=old}, {@code writes=both}); its rollback deletes them; its
+ * contract leaves them at {@code new}.
  */
 public final class Flags {
   private Flags() {}
 
-  /** Sets a flag; false when it already had the value. */
+  /**
+   * Sets a flag as a step of the run, in one transaction: the row, and for the writes flag the
+   * sync's function rebuilt for the new phase and its evidence started again, so that no write
+   * commits between the flag and the trigger's idea of it. False when it already had the value
+   * (nothing else is touched then).
+   */
+  public static boolean switchTo(Connection c, ChangeSpec spec, long oid, String key,
+      String value) throws SQLException {
+    RunMarker.ensureTables(c, spec.table());
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      boolean changed = set(c, spec, key, value);
+      if (changed && key.equals(spec.names().writesFlag())) {
+        Sync.rephase(c, spec, oid, value);
+      }
+      c.commit();
+      return changed;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /** Sets a flag's row (only); false when it already had the value. */
   public static boolean set(Connection c, ChangeSpec spec, String key, String value)
       throws SQLException {
     RunMarker.ensureTables(c, spec.table());

@@ -7,5 +7,5 @@ import java.time.Duration;
  * control (and heartbeats), and how long a batch waits for a row lock before it is retried.
  */
 public record Pacing(Duration pollWhilePaused, Duration batchLockTimeout) {
-  public static final Pacing DEFAULT = new Pacing(Duration.ofMillis(250), Duration.ofSeconds(1));
+  public static final Pacing DEFAULT = new Pacing(Duration.ofMillis(250), Duration.ofMillis(250));
 }

@@ -11,6 +11,7 @@ import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
 import dev.underway.activities.schema.VerifyResult;
 import dev.underway.activities.schema.VerifySettings;
+import dev.underway.activities.schema.WriterEvidence;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
@@ -183,17 +184,27 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     if (!Flags.valid(spec, key, value)) {
       throw FailureKind.INVALID_REQUEST.refuse("flag " + key + " = " + value + " is not one of "
           + spec.names().readsFlag() + " (old|new) or " + spec.names().writesFlag()
-          + " (both|new)");
+          + " (both|new|old)");
     }
     return sql(target, "set " + key, c -> {
       var row = RunMarker.read(c, spec.table());
       if (row.isPresent() && !row.get().heldBy(owner)) {
         throw SchemaRefusals.anotherRun(spec.table(), row.get().holder());
       }
-      return Flags.set(c, spec, key, value)
-          ? new ChangeResult(key, Outcome.UPDATED, key + " = " + value)
+      long oid = TableObserver.oid(c, spec.table());
+      return Flags.switchTo(c, spec, oid, key, value)
+          ? new ChangeResult(key, Outcome.UPDATED, key + " = " + value
+              + (key.equals(spec.names().writesFlag()) ? " (the sync trigger takes writes = "
+                  + value + " in the same transaction)" : ""))
           : ChangeResult.unchanged(key, key + " is already " + value);
     });
+  }
+
+  @Override
+  public WriterEvidence writers(TargetRef target, TableChange change, long windowMillis) {
+    ChangeSpec spec = ChangeSpec.of(change);
+    return sql(target, "read the writers of " + spec.table(),
+        c -> Writers.read(c, spec, windowMillis));
   }
 
   @Override

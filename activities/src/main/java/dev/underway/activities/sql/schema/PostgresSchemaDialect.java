@@ -248,12 +248,6 @@ public final class PostgresSchemaDialect {
 
   // ---------------------------------------------------------------- expand and contract
 
-  /** {@code "schema"."underway_sync_table_fn"}. */
-  public static String syncFunction(ChangeSpec spec) {
-    return SqlQuoting.identifier(spec.table().schema()) + "."
-        + SqlQuoting.identifier(spec.names().function());
-  }
-
   /** Adds the columns named, as the change types them (the version column: integer), nullable. */
   public static String addColumns(ChangeSpec spec, List<String> columns) {
     return "ALTER TABLE " + spec.table().qualified() + columns.stream()
@@ -274,31 +268,18 @@ public final class PostgresSchemaDialect {
         .collect(Collectors.joining(","));
   }
 
-  /** The trigger (PostgreSQL 14+: replaced in place; CockroachDB: see the note). */
-  public static String createTrigger(ChangeSpec spec) {
-    return "CREATE OR REPLACE TRIGGER " + SqlQuoting.identifier(spec.names().trigger())
-        + " BEFORE INSERT OR UPDATE ON " + spec.table().qualified()
-        + " FOR EACH ROW EXECUTE FUNCTION " + syncFunction(spec) + "()";
-  }
-
-  public static String dropTrigger(ChangeSpec spec) {
-    return "DROP TRIGGER IF EXISTS " + SqlQuoting.identifier(spec.names().trigger()) + " ON "
-        + spec.table().qualified();
-  }
-
-  public static String dropFunction(ChangeSpec spec) {
-    return "DROP FUNCTION IF EXISTS " + syncFunction(spec) + "()";
-  }
-
   // ---------------------------------------------------------------- backfill and verify
 
   /**
-   * One backfill batch: the next {@code limit} keys after the cursor (none: from the start); each
-   * of their rows that needs it (all of them; with a version column, those below the version) is
-   * touched ({@code SET first_new = first_new}): the sync trigger fills every new column with its
-   * {@code up} and sets the version. Returns the rows touched and the batch's last key (no row:
-   * the walk is done). Parameters: the cursor's values (text, cast to the key's types), then the
-   * limit.
+   * One backfill batch: the next {@code limit} keys after the cursor (none: from the start),
+   * their rows locked first, in key order ({@code FOR NO KEY UPDATE}: an application transaction
+   * that updates several rows cannot hold one the batch wants while waiting for one it holds in
+   * the other order for long, and the batch's short lock timeout gives up first); each of those
+   * rows that needs it (all of them; with a version column, those below the version) is touched
+   * ({@code SET first_new = first_new}) by a session that declared the shape {@code backfill}:
+   * the sync trigger fills every new column with its {@code up} and sets the version. Returns the
+   * rows touched and the batch's last key (no row: the walk is done). Parameters: the cursor's
+   * values (text, cast to the key's types), then the limit.
    */
   public static String backfillBatch(ChangeSpec spec, TableKey key, boolean fromCursor) {
     String keys = columns(key, "");
@@ -307,7 +288,7 @@ public final class PostgresSchemaDialect {
         spec.versionColumn()) + " IS NULL OR t." + SqlQuoting.identifier(spec.versionColumn())
         + " < " + spec.version() + ")";
     return "WITH b AS (SELECT " + keys + " FROM " + spec.table().qualified()
-        + after(key, fromCursor) + " ORDER BY " + keys + " LIMIT ?),"
+        + after(key, fromCursor) + " ORDER BY " + keys + " LIMIT ? FOR NO KEY UPDATE),"
         + " u AS (UPDATE " + spec.table().qualified() + " AS t SET " + touched + " = t." + touched
         + " FROM b WHERE (" + columns(key, "t.") + ") = (" + columns(key, "b.") + ")" + needs
         + " RETURNING 1)"

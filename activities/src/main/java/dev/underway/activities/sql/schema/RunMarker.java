@@ -51,18 +51,44 @@ public final class RunMarker {
     }
   }
 
+  /** A claim: the row as it is now, and whether this claim created it. */
+  record Claim(Row row, boolean fresh) {}
+
   /**
    * In the caller's transaction: claims the table for {@code owner} when nobody holds it, and
    * returns the row as it is now, locked to the end of the transaction (another holder's row is
-   * returned unchanged, for the caller to refuse).
+   * returned unchanged, for the caller to refuse), and whether it was claimed just now.
    */
-  static Row claim(Connection c, TableName table, String owner) throws SQLException {
+  static Claim claim(Connection c, TableName table, String owner) throws SQLException {
+    int inserted;
     try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.claimMarker(table))) {
       ps.setString(1, table.toString());
       ps.setString(2, owner);
-      ps.executeUpdate();
+      inserted = ps.executeUpdate();
     }
-    return select(c, table, true).orElseThrow();
+    return new Claim(select(c, table, true).orElseThrow(), inserted > 0);
+  }
+
+  /**
+   * In the caller's transaction: drops the marker table when no change holds a row in it any
+   * more (the bookkeeping a change created goes with it). Locks it first, so that a claim of
+   * another table waits and then retries on a table it creates again.
+   */
+  static void dropIfEmpty(Connection c, TableName table) throws SQLException {
+    if (!exists(c, PostgresSchemaDialect.changesTable(table))) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("LOCK TABLE " + PostgresSchemaDialect.changesTable(table)
+          + " IN ACCESS EXCLUSIVE MODE");
+      try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM "
+          + PostgresSchemaDialect.changesTable(table) + ")")) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          s.execute("DROP TABLE " + PostgresSchemaDialect.changesTable(table));
+        }
+      }
+    }
   }
 
   /** In the caller's transaction: the row, locked, if any. */

@@ -1,75 +1,236 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.ChangeObjects;
 import dev.underway.activities.sql.SqlQuoting;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The sync trigger's function, so that old-shape and new-shape writers can run at the same time
- * (pgroll's up/down triggers). A {@code BEFORE INSERT OR UPDATE ... FOR EACH ROW} trigger:
+ * The sync trigger's SQL, so that writers of the old shape and of the new shape can run at the
+ * same time without a write being lost (pgroll's up/down triggers). Pure: it builds text; {@link
+ * Sync} runs it.
  *
- * <ul>
- *   <li>an INSERT that leaves every new column NULL is an old-shape write: the new columns get
- *       their {@code up}; any other INSERT is a new-shape write: the old columns that have a
- *       {@code down} get it;
- *   <li>an UPDATE that leaves every new column as it was is an old-shape write (or the backfill's
- *       touch of the row): the new columns get their {@code up}; an UPDATE that changes a new
- *       column and none of the old columns with a {@code down} is a new-shape write: those get
- *       their {@code down}; an UPDATE that changes both is kept as written;
- *   <li>with a version column, every write sets it to the change's version.
- * </ul>
+ * <p>Which shape a write is never comes from comparing values. In this order:
  *
- * <p>Inside the function each column of the table is a PL/pgSQL variable of the same name and
- * type holding the row being written, so {@code up} and {@code down} read exactly as they do in
- * the backfill's and the verify's SQL. Columns named like PL/pgSQL's own variables ({@code new},
- * {@code old}, {@code tg_*}, {@code found}) cannot be used in expressions.
+ * <ol>
+ *   <li>the writer's <b>declaration</b>: the session (or transaction, or role) setting {@link
+ *       ChangeObjects#shapeSetting()} = {@code old}, {@code both} or {@code new};
+ *   <li>which <b>side the statement names</b>: an UPDATE's SET list (two {@code BEFORE UPDATE OF}
+ *       column triggers, which fire first, mark the row in a transaction-local setting); an INSERT,
+ *       which says no column list, gives a side when one of its columns is not NULL and none of
+ *       them has a default (a default would make every INSERT give it);
+ *   <li>the <b>phase</b>, baked into the function and rebuilt in the same transaction as every
+ *       change of the writes flag: a statement that names both sides is taken as written while
+ *       writes are {@code both} (the writer keeps both right), as new-shape once writes are
+ *       {@code new}, as old-shape once they are {@code old} (a rollback); an INSERT that gives no
+ *       side is old-shape unless writes are {@code new}; an UPDATE that names neither side
+ *       changes nothing the change syncs, and nothing is recomputed.
+ * </ol>
+ *
+ * <p>An old-shape write gets every new column from its {@code up}; a new-shape write gets every
+ * replaced column that has a {@code down} from it; {@code both} is kept as written. With a
+ * version column, every write that is synced sets it. A write of a shape the phase no longer
+ * allows (old-shape, or a statement naming a dropped column, after {@code writes=new}; new-shape
+ * after {@code writes=old}; old-only while {@code both}) is recorded as evidence: a count and the
+ * time of the last one, in two sequences (no row lock, nothing a writer waits for).
+ *
+ * <p>Inside the main function the columns the expressions read are PL/pgSQL variables of the
+ * same name and type holding the row being written (only those: dropping an unrelated column
+ * never breaks it), so {@code up} and {@code down} read exactly as in the backfill's and the
+ * verify's SQL. All three triggers are {@code ENABLE ALWAYS}: they fire for logical replication's
+ * apply and under {@code session_replication_role = replica} too.
  */
 public final class SyncTriggers {
   private SyncTriggers() {}
 
-  /** The dollar-quote of the function body; an expression holding it is refused. */
+  /** The dollar-quote of the function bodies; an expression holding it is refused. */
   static final String DELIMITER = "$underway_sync$";
 
-  private static final Set<String> RESERVED = Set.of("new", "old", "found");
+  /** The phases, the writes flag's values. */
+  public static final String BOTH = "both";
+  public static final String NEW = "new";
+  public static final String OLD = "old";
 
-  /** {@code CREATE OR REPLACE FUNCTION ...}: the function over the table's current columns. */
-  public static String function(ChangeSpec spec, List<String> tableColumns) {
-    TableName t = spec.table();
-    StringBuilder b = new StringBuilder("CREATE OR REPLACE FUNCTION ")
-        .append(PostgresSchemaDialect.syncFunction(spec))
-        .append("() RETURNS trigger LANGUAGE plpgsql AS ").append(DELIMITER).append("\nDECLARE\n");
-    for (String col : tableColumns) {
-      if (RESERVED.contains(col) || col.startsWith("tg_")) {
+  /** What the backfill declares: old-shape, never evidence. */
+  public static final String BACKFILL = "backfill";
+
+  /** Column names that cannot be PL/pgSQL variables in the function. */
+  static final Set<String> RESERVED = Set.of("new", "old", "found");
+
+  /** Whether a column cannot be read by an expression of the sync (a PL/pgSQL name). */
+  static boolean reserved(String column) {
+    return RESERVED.contains(column) || column.startsWith("tg_")
+        || column.startsWith("underway_");
+  }
+
+  /** Everything expand creates, in order, for {@code phase}. */
+  static List<String> install(ChangeSpec spec, SyncColumns cols, String phase) {
+    List<String> out = new ArrayList<>();
+    ChangeObjects.Helpers h = spec.names().helpers();
+    String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
+    out.add("CREATE SEQUENCE IF NOT EXISTS " + schema + SqlQuoting.identifier(h.strayCount()));
+    out.add("CREATE SEQUENCE IF NOT EXISTS " + schema + SqlQuoting.identifier(h.strayAt()));
+    out.add(strayFunction(spec));
+    out.add("GRANT EXECUTE ON FUNCTION " + qualified(spec, h.strayFunction()) + "() TO PUBLIC");
+    out.add(namedFunction(spec));
+    out.add(mainFunction(spec, cols, phase));
+    out.add(trigger(spec, h.namedNewTrigger(), "UPDATE OF "
+        + ExpressionColumns.quoted(cols.newSide()), h.namedFunction(), "'n'"));
+    if (!cols.oldSide().isEmpty()) {
+      out.add(trigger(spec, h.namedOldTrigger(), "UPDATE OF "
+          + ExpressionColumns.quoted(cols.oldSide()), h.namedFunction(), "'o'"));
+    }
+    out.add(trigger(spec, spec.names().trigger(), "INSERT OR UPDATE", spec.names().function(),
+        ""));
+    for (String t : List.of(h.namedNewTrigger(), h.namedOldTrigger(), spec.names().trigger())) {
+      if (t.equals(h.namedOldTrigger()) && cols.oldSide().isEmpty()) {
         continue;
       }
-      String q = SqlQuoting.identifier(col);
-      b.append("  ").append(q).append(' ').append(t.qualified()).append('.').append(q)
-          .append("%TYPE := NEW.").append(q).append(";\n");
+      out.add("ALTER TABLE " + spec.table().qualified() + " ENABLE ALWAYS TRIGGER "
+          + SqlQuoting.identifier(t));
     }
-    b.append("BEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF ")
-        .append(all(spec.add().stream().map(c -> "NEW." + id(c.name()) + " IS NULL")))
-        .append(" THEN\n").append(ups(spec, "      "));
-    if (spec.hasDown()) {
-      b.append("    ELSE\n").append(downs(spec, "      "));
+    return out;
+  }
+
+  /** Everything {@link #install} created, dropped (the columns stay). */
+  static List<String> drop(ChangeSpec spec) {
+    ChangeObjects.Helpers h = spec.names().helpers();
+    String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
+    List<String> out = new ArrayList<>();
+    for (String t : List.of(spec.names().trigger(), h.namedOldTrigger(), h.namedNewTrigger())) {
+      out.add("DROP TRIGGER IF EXISTS " + SqlQuoting.identifier(t) + " ON "
+          + spec.table().qualified());
     }
-    b.append("    END IF;\n  ELSE\n    IF ")
-        .append(all(spec.add().stream()
-            .map(c -> "NEW." + id(c.name()) + " IS NOT DISTINCT FROM OLD." + id(c.name()))))
-        .append(" THEN\n").append(ups(spec, "      "));
-    if (spec.hasDown()) {
-      b.append("    ELSIF ")
-          .append(all(spec.downColumns().stream()
-              .map(c -> "NEW." + id(c.name()) + " IS NOT DISTINCT FROM OLD." + id(c.name()))))
-          .append(" THEN\n").append(downs(spec, "      "));
-    }
-    b.append("    END IF;\n  END IF;\n");
-    if (spec.versionColumn() != null) {
-      b.append("  NEW.").append(id(spec.versionColumn())).append(" := ").append(spec.version())
+    out.add("DROP FUNCTION IF EXISTS " + qualified(spec, spec.names().function()) + "()");
+    out.add("DROP FUNCTION IF EXISTS " + qualified(spec, h.namedFunction()) + "()");
+    out.add("DROP FUNCTION IF EXISTS " + qualified(spec, h.strayFunction()) + "()");
+    out.add("DROP SEQUENCE IF EXISTS " + schema + SqlQuoting.identifier(h.strayCount()));
+    out.add("DROP SEQUENCE IF EXISTS " + schema + SqlQuoting.identifier(h.strayAt()));
+    return out;
+  }
+
+  /** The evidence starts again (at every change of the writes flag). Non-transactional. */
+  static String resetEvidence(ChangeSpec spec) {
+    ChangeObjects.Helpers h = spec.names().helpers();
+    return "SELECT setval(" + regclass(spec, h.strayCount()) + ", 1, false), setval("
+        + regclass(spec, h.strayAt()) + ", 1, false)";
+  }
+
+  /** The evidence now: count, epoch milliseconds of the last one (0: none). */
+  static String readEvidence(ChangeSpec spec) {
+    ChangeObjects.Helpers h = spec.names().helpers();
+    String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
+    return "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM " + schema
+        + SqlQuoting.identifier(h.strayCount()) + "), (SELECT CASE WHEN is_called THEN"
+        + " last_value ELSE 0 END FROM " + schema + SqlQuoting.identifier(h.strayAt()) + ")";
+  }
+
+  /** The main function for {@code phase} ({@link #BOTH}, {@link #NEW} or {@link #OLD}). */
+  static String mainFunction(ChangeSpec spec, SyncColumns cols, String phase) {
+    ChangeObjects names = spec.names();
+    StringBuilder b = new StringBuilder("CREATE OR REPLACE FUNCTION ")
+        .append(qualified(spec, names.function()))
+        .append("() RETURNS trigger LANGUAGE plpgsql AS ").append(DELIMITER)
+        .append("\n-- Underway schema change of ").append(spec.table()).append(", writes = ")
+        .append(phase).append("\nDECLARE\n  underway_declared text := coalesce(current_setting(")
+        .append(literal(names.shapeSetting())).append(", true), '');\n")
+        .append("  underway_sides text := '';\n  underway_shape text;\n");
+    for (SyncColumns.Typed v : cols.variables()) {
+      String q = id(v.name());
+      b.append("  ").append(q).append(' ').append(v.type()).append(" := NEW.").append(q)
           .append(";\n");
     }
-    b.append("  RETURN NEW;\nEND\n").append(DELIMITER);
+    String marker = literal(names.helpers().namedSetting());
+    b.append("BEGIN\n  IF TG_OP = 'UPDATE' THEN\n")
+        .append("    underway_sides := coalesce(current_setting(").append(marker)
+        .append(", true), '');\n    IF underway_sides <> '' THEN\n")
+        .append("      PERFORM set_config(").append(marker).append(", '', true);\n")
+        .append("    END IF;\n  ELSE\n");
+    if (!cols.oldSideDefaults()) {
+      b.append("    IF ").append(anyNotNull(cols.oldSide()))
+          .append(" THEN\n      underway_sides := 'o';\n    END IF;\n");
+    }
+    if (!cols.newSideDefaults()) {
+      b.append("    IF ").append(anyNotNull(cols.newSide()))
+          .append(" THEN\n      underway_sides := underway_sides || 'n';\n    END IF;\n");
+    }
+    if (cols.oldSideDefaults() && cols.newSideDefaults()) {
+      b.append("    NULL; -- both sides have defaults: an INSERT gives no side\n");
+    }
+    b.append("  END IF;\n  underway_shape := CASE\n")
+        .append("    WHEN underway_declared IN ('old', 'both', 'new') THEN underway_declared\n")
+        .append("    WHEN underway_declared = '").append(BACKFILL).append("' THEN 'old'\n")
+        .append("    WHEN underway_sides = 'o' THEN 'old'\n")
+        .append("    WHEN underway_sides = 'n' THEN 'new'\n")
+        .append("    WHEN underway_sides = 'on' THEN '").append(bothNamed(phase)).append("'\n")
+        .append("    WHEN TG_OP = 'UPDATE' THEN 'none'\n")
+        .append("    ELSE '").append(NEW.equals(phase) ? NEW : OLD).append("' END;\n")
+        .append("  IF underway_shape = 'old' THEN\n").append(ups(spec, "    "));
+    if (spec.hasDown()) {
+      b.append("  ELSIF underway_shape = 'new' THEN\n").append(downs(spec, "    "));
+    }
+    b.append("  END IF;\n");
+    if (spec.versionColumn() != null) {
+      b.append("  IF underway_shape <> 'none' THEN\n    NEW.").append(id(spec.versionColumn()))
+          .append(" := ").append(spec.version()).append(";\n  END IF;\n");
+    }
+    b.append("  IF ").append(stray(spec, phase)).append(" THEN\n    PERFORM ")
+        .append(qualified(spec, names.helpers().strayFunction())).append("();\n  END IF;\n")
+        .append("  RETURN NEW;\nEND\n").append(DELIMITER);
     return b.toString();
+  }
+
+  /** How a statement naming both sides is taken in {@code phase}. */
+  private static String bothNamed(String phase) {
+    return NEW.equals(phase) ? NEW : OLD.equals(phase) ? OLD : BOTH;
+  }
+
+  /**
+   * When a write is evidence of a writer the phase no longer allows: after {@code writes=new},
+   * an old-shape or both-shape write, or (when the contract drops columns) any write naming the
+   * old side; after {@code writes=old}, any write naming or declaring the new side; while
+   * {@code both}, an old-only write (informational: such writers must be gone before {@code
+   * writes=new}).
+   */
+  private static String stray(ChangeSpec spec, String phase) {
+    String notBackfill = "underway_declared <> '" + BACKFILL + "'";
+    if (NEW.equals(phase)) {
+      return notBackfill + " AND (underway_shape IN ('old', 'both')"
+          + (spec.replace().isEmpty() ? "" : " OR strpos(underway_sides, 'o') > 0") + ")";
+    }
+    if (OLD.equals(phase)) {
+      return notBackfill + " AND (underway_shape IN ('new', 'both')"
+          + " OR strpos(underway_sides, 'n') > 0)";
+    }
+    return "underway_declared = 'old' OR (underway_declared = '' AND underway_sides = 'o')";
+  }
+
+  /** The column triggers' function: appends its argument ({@code n} or {@code o}) to the mark. */
+  private static String namedFunction(ChangeSpec spec) {
+    String marker = literal(spec.names().helpers().namedSetting());
+    return "CREATE OR REPLACE FUNCTION " + qualified(spec, spec.names().helpers().namedFunction())
+        + "() RETURNS trigger LANGUAGE plpgsql AS " + DELIMITER + "\nBEGIN\n"
+        + "  PERFORM set_config(" + marker + ", coalesce(current_setting(" + marker
+        + ", true), '') || TG_ARGV[0], true);\n  RETURN NEW;\nEND\n" + DELIMITER;
+  }
+
+  /** Counts one stray write and notes its time; runs as its owner (the writer needs no grant). */
+  private static String strayFunction(ChangeSpec spec) {
+    ChangeObjects.Helpers h = spec.names().helpers();
+    return "CREATE OR REPLACE FUNCTION " + qualified(spec, h.strayFunction())
+        + "() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog,"
+        + " pg_temp AS " + DELIMITER + "\nBEGIN\n  PERFORM nextval(" + regclass(spec,
+        h.strayCount()) + ");\n  PERFORM setval(" + regclass(spec, h.strayAt())
+        + ", (extract(epoch FROM clock_timestamp()) * 1000)::bigint);\nEND\n" + DELIMITER;
+  }
+
+  private static String trigger(ChangeSpec spec, String name, String events, String function,
+      String argument) {
+    return "CREATE OR REPLACE TRIGGER " + SqlQuoting.identifier(name) + " BEFORE " + events
+        + " ON " + spec.table().qualified() + " FOR EACH ROW EXECUTE FUNCTION "
+        + qualified(spec, function) + "(" + argument + ")";
   }
 
   private static String ups(ChangeSpec spec, String indent) {
@@ -84,8 +245,25 @@ public final class SyncTriggers {
         .collect(Collectors.joining());
   }
 
-  private static String all(java.util.stream.Stream<String> conditions) {
-    return conditions.collect(Collectors.joining(" AND "));
+  private static String anyNotNull(List<String> columns) {
+    if (columns.isEmpty()) {
+      return "false";
+    }
+    return columns.stream().map(c -> "NEW." + id(c) + " IS NOT NULL")
+        .collect(Collectors.joining(" OR "));
+  }
+
+  static String qualified(ChangeSpec spec, String name) {
+    return SqlQuoting.identifier(spec.table().schema()) + "." + SqlQuoting.identifier(name);
+  }
+
+  private static String regclass(ChangeSpec spec, String sequence) {
+    return literal(qualified(spec, sequence)) + "::regclass";
+  }
+
+  /** A literal of text that holds no quote or backslash of its own making (names we build). */
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
   }
 
   private static String id(String name) {

@@ -67,6 +67,8 @@ class BackfillOnPostgresTest {
         "CREATE TRIGGER count_touched AFTER UPDATE ON " + table
             + " REFERENCING NEW TABLE AS changed FOR EACH STATEMENT"
             + " EXECUTE FUNCTION count_touched()",
+        // the backfill runs under session_replication_role = replica, where only ALWAYS fire
+        "ALTER TABLE " + table + " ENABLE ALWAYS TRIGGER count_touched",
         "TRUNCATE touched");
   }
 

@@ -53,7 +53,9 @@ class BackfillWorkerKilledTest {
           "CREATE FUNCTION count_touched() RETURNS trigger LANGUAGE plpgsql AS"
               + " $$ BEGIN INSERT INTO touched SELECT count(*) FROM changed; RETURN NULL; END $$",
           "CREATE TRIGGER count_touched AFTER UPDATE ON big REFERENCING NEW TABLE AS changed"
-              + " FOR EACH STATEMENT EXECUTE FUNCTION count_touched()");
+              + " FOR EACH STATEMENT EXECUTE FUNCTION count_touched()",
+          // the backfill runs under session_replication_role = replica, where only ALWAYS fire
+          "ALTER TABLE big ENABLE ALWAYS TRIGGER count_touched");
       temporal.newWorker(TQ).registerWorkflowImplementationTypes(BackfillOnlyWorkflow.Impl.class);
       temporal.startWorkers();
       String address = temporal.server().address();

@@ -117,6 +117,28 @@ final class SchemaFixture {
         List.of());
   }
 
+  /** The runbook's split example: {@code name} into first and last name, joined back by down. */
+  static TableChange split(String table) {
+    return new TableChange(null, table, null, ChangeKind.SPLIT_COLUMN,
+        List.of(new NewColumn("first_name", "text", "split_part(name, ' ', 1)"),
+            new NewColumn("last_name", "text",
+                "nullif(substr(name, length(split_part(name, ' ', 1)) + 2), '')")),
+        List.of(new OldColumn("name", "concat_ws(' ', first_name, last_name)")));
+  }
+
+  /** A table {@code id bigint PK, name text NOT NULL, email text} with two rows. */
+  void customers(String table) throws SQLException {
+    sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text NOT NULL, email text)",
+        "INSERT INTO " + table + " VALUES (1, 'Ann Lee', 'ann@x'), (2, 'Bob', 'bob@x')");
+  }
+
+  /** The row's columns as text joined by '|' (NULL as '∅'), ordered as given. */
+  String row(String table, long id, String... columns) throws SQLException {
+    String select = String.join(" || '|' || ", java.util.Arrays.stream(columns)
+        .map(c -> "coalesce(" + c + "::text, '∅')").toList());
+    return scalar("SELECT " + select + " FROM " + table + " WHERE id = " + id);
+  }
+
   /** A table {@code id bigint PK, amount integer NOT NULL, note text} with {@code rows} rows. */
   void amounts(String table, int rows) throws SQLException {
     sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, amount integer NOT NULL, note text)",
