@@ -25,8 +25,9 @@ import java.util.List;
  * within the policy's {@code decisionValidity}, and not before the gate opened): a decision that
  * waited somewhere (no worker was polling, a signal queued) must not start changes nobody
  * confirmed. An approval of a destructive gate must name what the gate drops ({@code confirm},
- * typed exactly; every one of N-of-M approvals). An abort is always taken: stopping is always
- * safe.
+ * typed exactly; every one of N-of-M approvals). An abort is always taken (stopping is always
+ * safe) until the run is past a point of no return, after which rolling back would lose writes:
+ * then a reject or an abort is refused with the reason.
  */
 final class Decisions {
 
@@ -41,6 +42,7 @@ final class Decisions {
   private final List<Decision> approvals = new ArrayList<>();
   private Decision pending;
   private Decision abort;
+  private String pointOfNoReturn;
 
   /**
    * @param freshness whether plan digests and issue times are checked (runs started before
@@ -64,6 +66,15 @@ final class Decisions {
 
   GateView open() {
     return open;
+  }
+
+  /** Rejects and aborts are refused from now on, with {@code why}. */
+  void pastPointOfNoReturn(String why) {
+    pointOfNoReturn = why;
+  }
+
+  String pointOfNoReturn() {
+    return pointOfNoReturn;
   }
 
   /** The accepted approve or reject for the open gate, or null. */
@@ -140,6 +151,11 @@ final class Decisions {
     if (!policy.mayDecide(d.by())) {
       return d.by() + " is not an approver of this run (approvers: " + policy.approversOrEmpty()
           + ")";
+    }
+    if (pointOfNoReturn != null && kind != DecisionKind.APPROVE) {
+      return "the run is past its point of no return (" + pointOfNoReturn + "): a "
+          + kind.json() + " would roll back and lose what was written since, so it is refused;"
+          + " the run holds at its gate until it is approved";
     }
     if (kind == DecisionKind.ABORT) {
       if (abort != null) {

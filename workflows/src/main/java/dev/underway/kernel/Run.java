@@ -337,6 +337,42 @@ public final class Run {
         timeline.step() == null ? null : timeline.position(), timeline.stage());
   }
 
+  /**
+   * From now on the run cannot be rolled back without losing what was written since {@code
+   * why} happened: a reject or an abort is refused with that sentence (recorded, as every
+   * refused decision), and the runbook holds at its gate instead of ending. Irreversible.
+   */
+  public void pastPointOfNoReturn(String why) {
+    decisions.pastPointOfNoReturn(why);
+  }
+
+  /** Why the run is past its point of no return, or null. */
+  public String pointOfNoReturn() {
+    return decisions.pointOfNoReturn();
+  }
+
+  /**
+   * The run holds (state HOLDING, search attribute too) for {@code why}, shown as the run's
+   * message; {@link #released} ends it. A runbook's own hold; {@link #holdWhileUnhealthy} is the
+   * kernel's for an unhealthy target.
+   */
+  public void holding(String why) {
+    message = why;
+    if (state != RunState.HOLDING) {
+      setState(RunState.HOLDING);
+    } else {
+      refreshDetails();
+    }
+  }
+
+  /** The hold of {@link #holding} is over: the run runs again. */
+  public void released() {
+    message = null;
+    if (state == RunState.HOLDING) {
+      setState(RunState.RUNNING);
+    }
+  }
+
   /** Whether an abort was accepted: the run stops at once. */
   public boolean abortRequested() {
     return decisions.abort() != null;

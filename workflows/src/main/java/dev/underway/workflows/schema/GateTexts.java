@@ -4,6 +4,7 @@ import dev.underway.activities.schema.BackfillResult;
 import dev.underway.activities.schema.ChangeObjects;
 import dev.underway.activities.schema.TableObservation;
 import dev.underway.activities.schema.VerifyResult;
+import dev.underway.activities.schema.WriterEvidence;
 import dev.underway.kernel.PlanCard;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,15 +63,40 @@ final class GateTexts {
         p.warnings(), "Switch reads of " + p.table() + " to the new shape");
   }
 
-  static Shown stopOldWrites(String key, SchemaPlan p, Duration soaked) {
+  /**
+   * @param seen the writers seen while writes are both (old-only writers must be gone before
+   *     this gate is approved), or null when not read
+   * @param forwardOnlyHere whether a change without a down becomes forward-only at this gate
+   *     (runs that follow the evidence rules)
+   */
+  static Shown stopOldWrites(String key, SchemaPlan p, Duration soaked, WriterEvidence seen,
+      boolean forwardOnlyHere) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
     rows.add(new PlanCard.Row("reads", ChangeObjects.READS_OLD, ChangeObjects.READS_NEW
         + (soaked == null ? "" : " (soaked " + soaked + ")")));
     rows.add(new PlanCard.Row(p.objects().writesFlag(), ChangeObjects.WRITES_BOTH,
         ChangeObjects.WRITES_NEW));
-    List<String> warnings = new ArrayList<>(p.warnings());
+    if (seen != null) {
+      rows.add(new PlanCard.Row("old-only writes since writes = both", "",
+          seen.strayWrites() + (seen.lastStrayAt() == null ? "" : ", the last at "
+              + seen.lastStrayAt())));
+    }
+    List<String> warnings = new ArrayList<>();
+    if (!p.reversible() && forwardOnlyHere) {
+      warnings.add("FORWARD-ONLY FROM HERE: this change has no down, so once writes = new the old"
+          + " column no longer follows the writes. A reject, an abort or an expiry after this"
+          + " gate cannot roll back without losing them: the run will hold at the contract gate"
+          + " instead.");
+    }
+    warnings.addAll(p.warnings());
     if (!p.reversible()) {
       warnings.add("after this, revert is refused: no down keeps the old column right");
+    }
+    if (seen != null && seen.strayWrites() > 0) {
+      warnings.add(seen.strayWrites() + " write(s) of the old shape only since writes = both"
+          + (seen.lastStrayAt() == null ? "" : ", the last at " + seen.lastStrayAt())
+          + ": an application still writes only the old shape; once writes = new its writes"
+          + " are counted and the contract waits until they stop");
     }
     return shown("Gate stop-old-writes for " + key, p, rows,
         List.of("set " + p.objects().writesFlag() + " = " + ChangeObjects.WRITES_NEW
@@ -79,16 +105,43 @@ final class GateTexts {
         warnings, "Stop writing the old shape of " + p.table());
   }
 
-  static Shown contract(String key, SchemaPlan p) {
+  /**
+   * @param seen the writers seen since writes = new, or null when not read
+   * @param noReturn why the run is past its point of no return, or null
+   */
+  static Shown contract(String key, SchemaPlan p, WriterEvidence seen, String noReturn) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
     for (String dropped : p.drop()) {
       rows.add(new PlanCard.Row("drop", dropped, "gone"));
     }
-    List<String> warnings = new ArrayList<>(p.warnings());
+    if (seen != null) {
+      rows.add(new PlanCard.Row("old-shape writes since writes = new", "",
+          seen.strayWrites() + (seen.lastStrayAt() == null ? "" : ", the last at "
+              + seen.lastStrayAt())));
+      rows.add(new PlanCard.Row("sessions naming a dropped column", "", seen.sessions()
+          + (seen.sessionNames().isEmpty() ? "" : " (" + String.join(", ", seen.sessionNames())
+              + ")") + (seen.sessionsVisible() ? "" : " [other roles' queries not visible]")));
+    }
+    List<String> warnings = new ArrayList<>();
+    if (noReturn != null) {
+      warnings.add("PAST THE POINT OF NO RETURN: " + noReturn + ". A reject or an abort is"
+          + " refused and an expiry opens this gate again: nothing rolls back on its own.");
+    }
+    warnings.addAll(p.warnings());
     warnings.add("DESTRUCTIVE and not reversible: approving needs \"confirm\": \"" + p.confirm()
-        + "\" typed exactly; no rollback after this gate");
-    return shown("Gate contract for " + key + " (destructive)", p, rows,
-        p.drop().stream().map(d -> "DROP " + d).toList(), warnings,
+        + "\" typed exactly; no rollback after the drop");
+    if (seen != null && (seen.strayWrites() > 0 || seen.sessions() > 0)) {
+      warnings.add("old-shape writers were seen since writes = new (" + seen.summary() + "):"
+          + " after approval the contract holds until none has been seen for the quiet period;"
+          + " dropping now would fail their writes");
+    }
+    List<String> changes = new ArrayList<>();
+    if (seen != null) {
+      changes.add("wait until no old-shape writer has been seen for the quiet period, then"
+          + " verify every row once more");
+    }
+    p.drop().forEach(d -> changes.add("DROP " + d));
+    return shown("Gate contract for " + key + " (destructive)", p, rows, changes, warnings,
         "Contract " + p.table() + ": drop " + String.join(", ", p.drop()));
   }
 

@@ -99,6 +99,7 @@ public final class Planner {
     String confirm = drop.isEmpty() ? objects.trigger() : drop.get(0);
     drop.add("trigger " + objects.trigger());
     drop.add("function " + change.schemaOrDefault() + "." + objects.function() + "()");
+    drop.addAll(objects.helpers().described());
     List<String> standbys = new ArrayList<>();
     for (TableObservation.Standby s : nullSafe(o.standbys())) {
       standbys.add(s.name() + " (" + s.state() + "): replay lag "

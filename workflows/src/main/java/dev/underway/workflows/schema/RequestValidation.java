@@ -40,6 +40,9 @@ public final class RequestValidation {
   public static final int MAX_BATCH_SIZE = BackfillSettings.DEFAULT_MAX_BATCH_SIZE;
   /** The longest soak. */
   public static final Duration MAX_SOAK = Duration.ofDays(7);
+  /** The quiet period's bounds: longer than the read contract's 5 s, at most a day. */
+  public static final Duration MIN_QUIET_PERIOD = Duration.ofSeconds(10);
+  public static final Duration MAX_QUIET_PERIOD = Duration.ofDays(1);
 
   /** Every problem with the request; empty when it is fine. */
   public static List<String> problems(SchemaChangeRequest r) {
@@ -58,6 +61,13 @@ public final class RequestValidation {
     positive("maxReplicaLag", r.maxReplicaLag(), Duration.ofHours(1), p);
     positive("latencyBudget", r.latencyBudget(), Duration.ofMinutes(1), p);
     positive("soak", r.soak(), MAX_SOAK, p);
+    positive("quietPeriod", r.quietPeriod(), MAX_QUIET_PERIOD, p);
+    if (r.quietPeriod() != null && p.list().stream().noneMatch(x -> x.startsWith("quietPeriod"))
+        && Duration.parse(r.quietPeriod()).compareTo(MIN_QUIET_PERIOD) < 0) {
+      p.add("quietPeriod " + r.quietPeriod() + " is shorter than " + MIN_QUIET_PERIOD
+          + ": applications may use a flag's previous value for up to 5 s (the read contract),"
+          + " and the wait must be longer than that");
+    }
     if (r.latencyProbe() != null) {
       expression("latencyProbe", r.latencyProbe(), p);
       if (r.latencyBudget() == null) {

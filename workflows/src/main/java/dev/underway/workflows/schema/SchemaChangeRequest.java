@@ -35,6 +35,9 @@ import java.util.Map;
  * @param approval who decides at gates, N-of-M, gate expiry
  * @param dryRun observe and plan, change nothing
  * @param requestedBy who asked for the run
+ * @param quietPeriod ISO-8601: before a column is dropped (the contract's old ones, a rollback's
+ *     new ones), how long no writer the flags no longer allow may have been seen; default {@code
+ *     PT1M}, at least {@code PT10S}
  * @param unknownFields unknown names, and a {@code batchSize} that is not a whole number
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,13 +53,23 @@ public record SchemaChangeRequest(
     ApprovalPolicy approval,
     Boolean dryRun,
     String requestedBy,
+    String quietPeriod,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   public static final String DEFAULT_TARGET_BATCH_TIME = "PT0.5S";
   public static final String DEFAULT_MAX_REPLICA_LAG = "PT1.5S";
+  public static final String DEFAULT_QUIET_PERIOD = "PT1M";
 
   public SchemaChangeRequest {
     unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
+  }
+
+  public SchemaChangeRequest(TargetRef target, TableChange change, Integer batchSize,
+      String targetBatchTime, String maxReplicaLag, String latencyBudget, String latencyProbe,
+      String soak, ApprovalPolicy approval, Boolean dryRun, String requestedBy,
+      Map<String, Object> unknownFields) {
+    this(target, change, batchSize, targetBatchTime, maxReplicaLag, latencyBudget, latencyProbe,
+        soak, approval, dryRun, requestedBy, null, unknownFields);
   }
 
   /** How JSON becomes a request: {@code batchSize} is checked, never truncated. */
@@ -73,11 +86,12 @@ public record SchemaChangeRequest(
       @JsonProperty("approval") ApprovalPolicy approval,
       @JsonProperty("dryRun") Boolean dryRun,
       @JsonProperty("requestedBy") String requestedBy,
+      @JsonProperty("quietPeriod") String quietPeriod,
       @JsonAnySetter Map<String, Object> unknown) {
     Map<String, Object> rejected = WholeNumbers.copy(unknown);
     return new SchemaChangeRequest(target, change,
         WholeNumbers.take("batchSize", batchSize, rejected), targetBatchTime, maxReplicaLag,
-        latencyBudget, latencyProbe, soak, approval, dryRun, requestedBy, rejected);
+        latencyBudget, latencyProbe, soak, approval, dryRun, requestedBy, quietPeriod, rejected);
   }
 
   @JsonIgnore
@@ -92,12 +106,13 @@ public record SchemaChangeRequest(
 
   public SchemaChangeRequest withDryRun(boolean value) {
     return new SchemaChangeRequest(target, change, batchSize, targetBatchTime, maxReplicaLag,
-        latencyBudget, latencyProbe, soak, approval, value, requestedBy, unknownFields);
+        latencyBudget, latencyProbe, soak, approval, value, requestedBy, quietPeriod,
+        unknownFields);
   }
 
   public SchemaChangeRequest withRequestedBy(String who) {
     return new SchemaChangeRequest(target, change, batchSize, targetBatchTime, maxReplicaLag,
-        latencyBudget, latencyProbe, soak, approval, dryRun, who, unknownFields);
+        latencyBudget, latencyProbe, soak, approval, dryRun, who, quietPeriod, unknownFields);
   }
 
   @JsonIgnore
@@ -108,6 +123,12 @@ public record SchemaChangeRequest(
   /** A duration field, its default when absent. Call after validation. */
   static Duration duration(String value, String fallback) {
     return Duration.parse(value == null ? fallback : value);
+  }
+
+  /** The quiet period before a drop. Call after validation. */
+  @JsonIgnore
+  public Duration quietPeriodOrDefault() {
+    return duration(quietPeriod, DEFAULT_QUIET_PERIOD);
   }
 
   /** The soak, or null when none. Call after validation. */

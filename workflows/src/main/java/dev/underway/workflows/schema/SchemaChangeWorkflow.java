@@ -11,8 +11,9 @@ import io.temporal.workflow.WorkflowMethod;
  * reads, stop old writes, contract, with a gate before each change (the contract's destructive)
  * and a rollback at any gate before the contract. Besides the kernel's decisions and status, the
  * operator's updates: {@code throttle}, {@code unthrottle}, {@code set-batch} (the running
- * backfill) and {@code revert} (the killswitch: reads back to the old shape at once). Their names
- * are typed by operators and must not change.
+ * backfill), {@code revert} (the killswitch: reads back to the old shape at once) and {@code
+ * override} (drop despite writers seen recently). Their names are typed by operators and must
+ * not change.
  */
 @WorkflowInterface
 public interface SchemaChangeWorkflow extends GatedWorkflow {
@@ -24,6 +25,7 @@ public interface SchemaChangeWorkflow extends GatedWorkflow {
   String UPDATE_UNTHROTTLE = "unthrottle";
   String UPDATE_SET_BATCH = "set-batch";
   String UPDATE_REVERT = "revert";
+  String UPDATE_OVERRIDE = QuietWriters.OVERRIDE;
 
   /**
    * One run per table: {@code schema-change-<host>-<port>-<database>-<schema>.<table>} (a local
@@ -66,4 +68,15 @@ public interface SchemaChangeWorkflow extends GatedWorkflow {
 
   @UpdateValidatorMethod(updateName = UPDATE_REVERT)
   void validateRevert(OperatorCommand command);
+
+  /**
+   * Drops despite writers: while the run holds before a drop because writers the flags no
+   * longer allow were seen recently, ends the hold; {@code confirm} must be what the hold says,
+   * typed exactly. Refused when the run is not holding so.
+   */
+  @UpdateMethod(name = UPDATE_OVERRIDE)
+  String override(OperatorCommand command);
+
+  @UpdateValidatorMethod(updateName = UPDATE_OVERRIDE)
+  void validateOverride(OperatorCommand command);
 }

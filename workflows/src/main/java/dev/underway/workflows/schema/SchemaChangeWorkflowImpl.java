@@ -60,6 +60,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   static final String SOAK = "soak";
   static final String REVERT = "revert";
   static final String THROTTLE = "throttle";
+  static final String NO_RETURN = "no-return";
 
   /** The change id of the wait for a cancelled backfill to stop before the rollback. */
   static final String ABORT_WAITS = "backfill-abort-waits";
@@ -70,6 +71,15 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
    * contract waits until {@code writes=new} is that old before it drops the old ones.
    */
   static final String DRAIN = "drain-before-drop";
+
+  /**
+   * The change id of evidence before a drop: a change without a down is past its point of no
+   * return once old writes stop (a reject, an abort or an expiry then holds at the contract gate
+   * instead of rolling back); the contract waits until no old-shape writer has been seen for the
+   * quiet period and verifies every row once more just before it drops; a rollback waits the
+   * same way for new-shape writers before it drops the new columns ({@link QuietWriters}).
+   */
+  static final String EVIDENCE = "evidence-before-drop";
 
   /**
    * How long an application may go on using a flag's previous value: the read contract asks it
@@ -113,8 +123,13 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   private BackfillControl control = new BackfillControl(false, null, null);
   /** A revert was done; the run goes back to the switch-reads gate. */
   private boolean reverted;
-  /** The contract gate was approved: nothing can be reverted or rolled back any more. */
+  /** The contract gate was approved: nothing can be reverted any more. */
   private boolean contracting;
+  /** The undos are gone: the contract runs, or the change is past its point of no return. */
+  private boolean undosDropped;
+  /** Whether this run follows {@value #EVIDENCE}. */
+  private boolean evidence;
+  private QuietWriters writers;
   /** Workflow time when {@code writes=new} was last set; 0 before. */
   private long writesNewAt;
 
@@ -155,7 +170,11 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       return body();
     } catch (ApplicationFailure | ActivityFailure | CanceledFailure e) {
       if (run.cancelledByTemporal(e)) {
-        throw run.cancelled("Before the contract, the change was rolled back.");
+        throw run.cancelled(run.pointOfNoReturn() != null ? "Past its point of no return ("
+            + run.pointOfNoReturn() + "), nothing was rolled back: the table keeps both shapes,"
+            + " the sync trigger and writes = new; finish it with a new run of the same change."
+            : undosDropped ? "The contract had begun: it is idempotent, run it again."
+            : "Before the contract, the change was rolled back.");
       }
       throw run.failed(e);
     }
@@ -175,6 +194,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
           refusals.get(0).kind());
     }
     plan = Planner.plan(change, observed);
+    writers = new QuietWriters(run, target, change, request.quietPeriodOrDefault());
     digest = PlanDigest.of(key, plan);
     run.timeline().done("add " + plan.add() + ", contract drops " + plan.drop() + "; "
         + plan.rows() + " row(s) to backfill");
@@ -183,6 +203,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
           "Dry run: the plan for " + key + " is computed; nothing was changed.");
     }
 
+    evidence = Workflow.getVersion(EVIDENCE, Workflow.DEFAULT_VERSION, 1) >= 1;
     run.enterStage(EXPAND);
     GateTexts.Shown expandGate = GateTexts.expand(key, plan);
     SchemaChangeResult ended = decided(EXPAND, expandGate, null);
@@ -232,7 +253,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       }
 
       run.enterStage(STOP_OLD_WRITES);
-      ended = decided(STOP_OLD_WRITES, GateTexts.stopOldWrites(key, plan, soak), null);
+      ended = decided(STOP_OLD_WRITES, GateTexts.stopOldWrites(key, plan, soak,
+          evidence ? writers.read() : null, evidence), null);
       if (reverted) {
         continue;
       }
@@ -244,9 +266,12 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
         return aborted();
       }
       writesNewAt = Workflow.currentTimeMillis();
+      if (evidence && !plan.reversible()) {
+        forwardOnly();
+      }
 
       run.enterStage(CONTRACT);
-      ended = decided(CONTRACT, GateTexts.contract(key, plan), plan.confirm());
+      ended = contractGate();
       if (reverted) {
         continue;
       }
@@ -256,10 +281,13 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       break;
     }
     contracting = true;
-    run.dropCompensation(UNDO_WRITES);
-    run.dropCompensation(UNDO_READS);
-    run.dropCompensation(UNDO_EXPAND);
-    if (draining()) {
+    if (evidence) {
+      if (!writers.await(CONTRACT, "old-shape", plan.confirm(), false) || !finalVerify()) {
+        return aborted();
+      }
+    }
+    dropUndos();
+    if (!evidence && draining()) {
       Duration left = FLAGS_SETTLE.minusMillis(Workflow.currentTimeMillis() - writesNewAt);
       if (left.compareTo(Duration.ZERO) > 0) {
         settle(left, "writes = new");
@@ -286,6 +314,31 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   private SchemaChangeResult decided(String gate, GateTexts.Shown shown, String confirm) {
     Decision d = run.gate(gate, gate, shown.text(), shown.card(), digest,
         RequestValidation.gateExpiry(request), confirm);
+    return outcome(gate, d);
+  }
+
+  /**
+   * The contract gate, showing the writers seen since old writes stopped. Past the point of no
+   * return (a change without a down once writes = new) a reject or an abort is refused and an
+   * expiry opens the gate again: the run holds there until it is approved.
+   */
+  private SchemaChangeResult contractGate() {
+    while (true) {
+      GateTexts.Shown shown = GateTexts.contract(key, plan, evidence ? writers.read() : null,
+          run.pointOfNoReturn());
+      Decision d = run.gate(CONTRACT, CONTRACT, shown.text(), shown.card(), digest,
+          RequestValidation.gateExpiry(request), plan.confirm());
+      if (d == null && run.interruption() == null && run.pointOfNoReturn() != null) {
+        run.timeline().record(CONTRACT, Run.HOLD, Timeline.COMPLETED, "the gate expired; past"
+            + " the point of no return nothing rolls back: the gate opens again");
+        continue;
+      }
+      return outcome(CONTRACT, d);
+    }
+  }
+
+  /** What a gate's decision means for the run (see {@link #decided}). */
+  private SchemaChangeResult outcome(String gate, Decision d) {
     if (d == null && run.interruption() != null) {
       return null;
     }
@@ -383,6 +436,59 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
         // cancelled (or failed) as it stopped: what was waited for
       }
     }).run();
+  }
+
+  /**
+   * A change without a down, once old writes stopped: the old column no longer follows the
+   * writes, so a rollback would lose them. The undos are dropped and the kernel refuses rejects
+   * and aborts from here; the contract gate says so.
+   */
+  private void forwardOnly() {
+    dropUndos();
+    String noDown = String.join(", ", change.replaceOrEmpty().stream()
+        .filter(c -> c.down() == null || c.down().isBlank()).map(c -> c.name()).toList());
+    run.pastPointOfNoReturn("writes = new and " + noDown + " has no down: the old column no"
+        + " longer follows the writes, and a rollback would lose them");
+    run.timeline().record(STOP_OLD_WRITES, NO_RETURN, Timeline.COMPLETED, "past the point of"
+        + " no return: " + run.pointOfNoReturn() + "; the run goes forward only");
+  }
+
+  /** The undos are no longer registered: from here the change only goes forward. */
+  private void dropUndos() {
+    undosDropped = true;
+    run.dropCompensation(UNDO_WRITES);
+    run.dropCompensation(UNDO_READS);
+    run.dropCompensation(UNDO_EXPAND);
+  }
+
+  /**
+   * Every row once more, just before the contract drops the old columns, after the writers went
+   * quiet: a writer that got past the sync trigger shows here, not after the drop. Holds while
+   * rows differ. Only a change with a down for every replaced column can be checked once writes
+   * are new (otherwise the old column is stale by design); false when an abort stopped it.
+   */
+  private boolean finalVerify() {
+    if (!plan.reversible() || change.replaceOrEmpty().isEmpty()) {
+      run.timeline().record(CONTRACT, VERIFY, Timeline.SKIPPED, change.replaceOrEmpty().isEmpty()
+          ? "nothing is dropped but the sync: the new column is the application's now"
+          : "no down: once old writes stopped the old column is not kept, nothing to compare");
+      return true;
+    }
+    run.timeline().step(CONTRACT, VERIFY);
+    VerifyResult v = run.cancellable(this::verifyOnce);
+    if (v == null) {
+      run.timeline().finish(Timeline.ABORTED, "aborted while verifying before the contract");
+      return false;
+    }
+    run.timeline().done(v.rowsChecked() + " row(s) checked, " + v.mismatches()
+        + " mismatch(es)");
+    VerifyResult good = run.holdWhileUnhealthy(CONTRACT, v,
+        SchemaChangeWorkflowImpl::mismatches, this::verifyOnce);
+    if (good == null) {
+      return false;
+    }
+    verified = good;
+    return true;
   }
 
   /** How long after the {@code polls}-th progress read the next one comes. */
@@ -511,7 +617,11 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
    * was before the run.
    */
   private void undoExpand() {
-    if (draining()) {
+    if (evidence) {
+      setFlag(plan.objects().writesFlag(), ChangeObjects.WRITES_OLD);
+      writers.await(run.timeline().stage() == null ? Timeline.RUN : run.timeline().stage(),
+          "new-shape", change.qualifiedTable() + "." + change.addOrEmpty().get(0).name(), true);
+    } else if (draining()) {
       setFlag(plan.objects().writesFlag(), ChangeObjects.WRITES_OLD);
       settle(FLAGS_SETTLE, "writes = old");
     }
@@ -537,7 +647,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
 
   private SchemaChangeResult aborted() {
     String where = run.timeline().position();
-    return end(RunState.ABORTED, where, run.aborted(contracting
+    return end(RunState.ABORTED, where, run.aborted(undosDropped
         ? "The contract had begun: it is idempotent, run it again (a new run converges)."
         : "The change is rolled back."));
   }
@@ -647,6 +757,22 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     } finally {
       settingFlag = false;
     }
+  }
+
+  @Override
+  public void validateOverride(OperatorCommand c) {
+    if (writers == null) {
+      throw new DecisionRefused("the run has no plan yet: nothing to override");
+    }
+    writers.validateOverride(c);
+  }
+
+  @Override
+  public String override(OperatorCommand c) {
+    String text = writers.override(c);
+    run.timeline().record(run.timeline().stage() == null ? CONTRACT : run.timeline().stage(),
+        QuietWriters.OVERRIDE, Timeline.COMPLETED, text);
+    return text;
   }
 
   private static void who(OperatorCommand c) {

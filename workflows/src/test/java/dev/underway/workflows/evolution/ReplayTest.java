@@ -94,7 +94,9 @@ class ReplayTest {
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
         schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED),
-        schemaChange(SchemaHistories.ABORT_WAITS));
+        schemaChange(SchemaHistories.ABORT_WAITS), schemaChange(SchemaHistories.EVIDENCE),
+        schemaChange(SchemaHistories.ROLLBACK_WAITS),
+        schemaChange(SchemaHistories.FORWARD_ONLY));
   }
 
   private static Fixture schemaChange(String name) {
@@ -197,6 +199,21 @@ class ReplayTest {
             EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
             EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     assertThat(versionMarkers(SchemaHistories.THROTTLED)).as("recorded before the wait").isEmpty();
+    for (String evidence : List.of(SchemaHistories.EVIDENCE, SchemaHistories.ROLLBACK_WAITS,
+        SchemaHistories.FORWARD_ONLY)) {
+      assertThat(versionMarkers(evidence)).as(evidence).containsExactly(
+          "\"evidence-before-drop\"");
+    }
+    assertThat(fixture(SchemaHistories.EVIDENCE)).as("held on writers, verified, dropped")
+        .contains("SchemaChange.Writers", "SchemaChange.Verify", "SchemaChange.Contract");
+    assertThat(fixture(SchemaHistories.ROLLBACK_WAITS)).as("writes=old, held, then undone")
+        .contains("SchemaChange.Writers", "SchemaChange.UndoExpand");
+    for (String held : List.of(SchemaHistories.EVIDENCE, SchemaHistories.ROLLBACK_WAITS)) {
+      assertThat(upserted(held, SearchAttributes.STATE.getName())).as(held + ": it held")
+          .contains("\"HOLDING\"");
+    }
+    assertThat(fixture(SchemaHistories.FORWARD_ONLY)).as("no undo past the point of no return")
+        .contains("SchemaChange.Contract").doesNotContain("SchemaChange.UndoExpand");
     assertThat(types(SchemaHistories.REFUSED)).as("refused after the one observation")
         .filteredOn(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(1);
     assertThat(types(SchemaHistories.REFUSED))

@@ -35,7 +35,11 @@ class PlannerTest {
         List.of()));
     assertThat(p.add()).containsExactly("amount_cents bigint", "schema_version integer");
     assertThat(p.drop()).containsExactly("public.orders.amount",
-        "trigger underway_sync_orders", "function public.underway_sync_orders_fn()");
+        "trigger underway_sync_orders", "function public.underway_sync_orders_fn()",
+        "triggers underway_named_n_orders, underway_named_o_orders and function"
+            + " underway_named_orders_fn",
+        "function underway_stray_orders_fn and sequences underway_stray_orders,"
+            + " underway_stray_at_orders");
     assertThat(p.confirm()).isEqualTo("public.orders.amount");
     assertThat(p.keyColumns()).containsExactly("id");
     assertThat(p.rows()).isEqualTo(5_000);
@@ -55,7 +59,8 @@ class PlannerTest {
     TableChange add = example("full-name").change();
     SchemaPlan p = Planner.plan(add, table(List.of(ID), PK, null, null, List.of()));
     assertThat(p.confirm()).isEqualTo(ChangeObjects.of(add).trigger());
-    assertThat(p.drop()).hasSize(2);
+    assertThat(p.drop()).as("nothing but the sync and its helpers").hasSize(4)
+        .allMatch(d -> d.contains("underway_"));
   }
 
   @Test

@@ -40,7 +40,8 @@ class RunbookDocsTest {
     List<String> names = new ArrayList<>(List.of(SchemaChangeWorkflow.TYPE,
         SchemaChangeWorkflow.RUNBOOK, SchemaChangeWorkflow.UPDATE_THROTTLE,
         SchemaChangeWorkflow.UPDATE_UNTHROTTLE, SchemaChangeWorkflow.UPDATE_SET_BATCH,
-        SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_DECIDE,
+        SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_OVERRIDE,
+        SchemaChangeWorkflow.UPDATE_DECIDE, QuietWriters.STEP,
         SchemaChangeWorkflow.QUERY_STATUS));
     for (Field f : SchemaChangeWorkflowImpl.class.getDeclaredFields()) {
       if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class

@@ -31,6 +31,15 @@ public final class SchemaHistories {
   public static final String REFUSED = "schema-change-refused";
   /** An abort during the backfill that waits for it to stop (version backfill-abort-waits). */
   public static final String ABORT_WAITS = "schema-change-abort-waits-for-backfill";
+  /**
+   * Version evidence-before-drop: the contract holds while old-shape writers are seen, verifies
+   * once more, then drops.
+   */
+  public static final String EVIDENCE = "schema-change-contract-waits-for-writers";
+  /** Version evidence-before-drop: a rejected contract's rollback waits for new-shape writers. */
+  public static final String ROLLBACK_WAITS = "schema-change-rollback-waits-for-writers";
+  /** Version evidence-before-drop: a change without a down, forward-only; an abort refused. */
+  public static final String FORWARD_ONLY = "schema-change-forward-only";
 
   /**
    * Records the ones {@code recorded} says are missing, handing each to {@code write}.
@@ -76,16 +85,60 @@ public final class SchemaHistories {
       await().until(stopping::backfillStarted);
       wf.abort(new DecisionSignal(null, "bob", "replica trouble"));
     }, RunState.ABORTED);
+    recordEvidence(recorded, write);
+  }
+
+  /** The histories of the evidence-before-drop sequence. */
+  private static void recordEvidence(Predicate<String> recorded,
+      BiConsumer<String, WorkflowExecutionHistory> write) {
+    InMemoryTable writing = new InMemoryTable().strayWriters(2);
+    run(EVIDENCE, writing, REQUEST, recorded, write, wf -> {
+      toContract(wf);
+      wf.decide(CONTRACT);
+      await().until(() -> wf.status().state() == RunState.HOLDING);
+      writing.quiet();
+    }, RunState.COMPLETED);
+    InMemoryTable lagging = new InMemoryTable();
+    run(ROLLBACK_WAITS, lagging, REQUEST, recorded, write, wf -> {
+      toContract(wf);
+      lagging.strayWriters(1);
+      wf.decide(new DecisionRequest("contract", "reject", "bob", "not now"));
+      await().until(() -> wf.status().state() == RunState.HOLDING);
+      lagging.quiet();
+    }, RunState.REJECTED);
+    run(FORWARD_ONLY, new InMemoryTable(), SchemaChangeEvidenceTest.withoutDown(
+        REQUEST.approval()), recorded, write, wf -> {
+      toContract(wf);
+      wf.abort(new DecisionSignal(null, "bob", "refused past the point of no return"));
+      wf.decide(CONTRACT);
+    }, RunState.COMPLETED);
+  }
+
+  private static final DecisionRequest CONTRACT = new DecisionRequest("contract", "approve",
+      "bob", "drop it", null, null, "public.orders.amount");
+
+  private static void toContract(SchemaChangeWorkflow wf) {
+    for (String gate : new String[] {"expand", "switch-reads", "stop-old-writes"}) {
+      awaitGate(wf, gate);
+      wf.decide(new DecisionRequest(gate, "approve", "bob", "ok"));
+    }
+    awaitGate(wf, "contract");
   }
 
   private static void run(String name, InMemoryTable table, Predicate<String> recorded,
       BiConsumer<String, WorkflowExecutionHistory> write, Consumer<SchemaChangeWorkflow> drive,
       RunState expected) {
+    run(name, table, REQUEST, recorded, write, drive, expected);
+  }
+
+  private static void run(String name, InMemoryTable table, SchemaChangeRequest request,
+      Predicate<String> recorded, BiConsumer<String, WorkflowExecutionHistory> write,
+      Consumer<SchemaChangeWorkflow> drive, RunState expected) {
     if (recorded.test(name)) {
       return;
     }
     try (SchemaTestSupport t = new SchemaTestSupport(table)) {
-      SchemaChangeWorkflow wf = t.start(REQUEST);
+      SchemaChangeWorkflow wf = t.start(request);
       if (name.equals(COMPLETED)) {
         // the refused confirmation above throws; the right one follows
         try {

@@ -298,19 +298,40 @@ public final class PostgresSchemaDialect {
 
   /**
    * One verify chunk: the next {@code limit} rows after the cursor, each with its key's columns as
-   * text, the key as a row's text ({@code (42)}) and whether any new column differs from its
-   * {@code up}, or any replaced column with a {@code down} from it ({@code IS DISTINCT FROM}:
-   * NULLs compare equal). Parameters as {@link #backfillBatch}.
+   * text, the key as a row's text ({@code (42)}) and whether the row's two shapes disagree. They
+   * agree when every new column is its {@code up} of the old ones (the row was last written in
+   * the old shape, or backfilled) or, when the change has a {@code down} for every replaced
+   * column, when every replaced column is its {@code down} of the new ones (last written in the
+   * new shape: a split that does not round-trip is right either way it was written). Values of
+   * the columns named in {@code asText} are compared as text (types without {@code =}: json,
+   * xml, point). Parameters as {@link #backfillBatch}.
    */
-  public static String verifyChunk(ChangeSpec spec, TableKey key, boolean fromCursor) {
-    List<String> checks = new java.util.ArrayList<>();
-    spec.add().forEach(c -> checks.add(SqlQuoting.identifier(c.name())
-        + " IS DISTINCT FROM CAST((" + c.up() + ") AS " + c.type() + ")"));
-    spec.downColumns().forEach(c -> checks.add(SqlQuoting.identifier(c.name())
-        + " IS DISTINCT FROM (" + c.down() + ")"));
-    return "SELECT " + texts(key) + ", ROW(" + columns(key, "") + ")::text, ("
-        + String.join(" OR ", checks) + ") FROM " + spec.table().qualified()
-        + after(key, fromCursor) + " ORDER BY " + columns(key, "") + " LIMIT ?";
+  public static String verifyChunk(ChangeSpec spec, TableKey key, boolean fromCursor,
+      java.util.Set<String> asText) {
+    List<String> ups = new java.util.ArrayList<>();
+    spec.add().forEach(c -> ups.add(same(SqlQuoting.identifier(c.name()),
+        "CAST((" + c.up() + ") AS " + c.type() + ")", asText.contains(c.name()))));
+    String agree = "(" + String.join(" AND ", ups) + ")";
+    if (!spec.replace().isEmpty() && spec.downColumns().size() == spec.replace().size()) {
+      List<String> downs = new java.util.ArrayList<>();
+      spec.downColumns().forEach(c -> downs.add(same(SqlQuoting.identifier(c.name()),
+          "(" + c.down() + ")", asText.contains(c.name()))));
+      agree = "(" + agree + " OR (" + String.join(" AND ", downs) + "))";
+    }
+    return "SELECT " + texts(key) + ", ROW(" + columns(key, "") + ")::text, NOT coalesce("
+        + agree + ", false) FROM " + spec.table().qualified() + after(key, fromCursor)
+        + " ORDER BY " + columns(key, "") + " LIMIT ?";
+  }
+
+  /** {@code a IS NOT DISTINCT FROM b}, as text when the type has no equality. */
+  private static String same(String a, String b, boolean asText) {
+    return asText ? "(" + a + ")::text IS NOT DISTINCT FROM (" + b + ")::text"
+        : a + " IS NOT DISTINCT FROM " + b;
+  }
+
+  /** Whether values of a type can be compared with {@code =} (parameter: none; type inlined). */
+  public static String equalityProbe(String type) {
+    return "SELECT NULL::" + type + " IS NOT DISTINCT FROM NULL::" + type;
   }
 
   private static String after(TableKey key, boolean fromCursor) {
