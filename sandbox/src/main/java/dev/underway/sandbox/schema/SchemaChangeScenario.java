@@ -55,6 +55,11 @@ public final class SchemaChangeScenario implements Scenario {
   private GaugeSampler gauges;
   private SchemaChangeCheck.RawUpdateFigures raw;
   private Long beforeRaw;
+  /**
+   * How long no stray writer may have been seen before a drop: shorter than the default minute
+   * (the sandbox's application re-reads the flags every 250 ms), long enough to see the step.
+   */
+  static final String QUIET_PERIOD = "PT15S";
   private SchemaChangeRequest request;
 
   public SchemaChangeScenario(int rows, boolean benchmark) {
@@ -118,7 +123,7 @@ public final class SchemaChangeScenario implements Scenario {
   @Override
   public Started start(WorkflowClient client, String taskQueue, String requestedBy) {
     request = new SchemaChangeRequest(target(), CustomersTable.CHANGE, null, TARGET_BATCH_TIME,
-        null, LATENCY_BUDGET, null, null, null, null, requestedBy, null);
+        null, LATENCY_BUDGET, null, null, null, null, requestedBy, QUIET_PERIOD, null);
     String runId = SchemaChangeWorkflow.workflowId(request);
     SchemaChangeWorkflow stub = client.newWorkflowStub(SchemaChangeWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(runId).build());
