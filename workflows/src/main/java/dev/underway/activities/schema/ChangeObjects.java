@@ -96,7 +96,7 @@ public record ChangeObjects(String trigger, String function, String readsFlag,
   }
 
   /** {@code name}, or when longer than 63 bytes its start and a hash of it. */
-  static String identifier(String name) {
+  public static String identifier(String name) {
     if (utf8Length(name) <= MAX_IDENTIFIER) {
       return name;
     }

@@ -130,6 +130,16 @@ public interface SchemaChangeActivities {
       String value);
 
   /**
+   * After the backfill, for a change that replaces one column by one: carries the old column's
+   * NOT NULL (a CHECK NOT VALID, then validated without blocking writes) and UNIQUE (an index
+   * built CONCURRENTLY, its validity checked; a failed build is dropped and refused {@code
+   * UnsafeChange} with the reason) to the new column; the contract finishes both. Heartbeats
+   * while a statement runs. Run again: {@code UNCHANGED}. Nothing to carry: {@code UNCHANGED}.
+   */
+  @ActivityMethod(name = "SchemaChange.Constraints")
+  ChangeResult constraints(TargetRef target, TableChange change, String owner);
+
+  /**
    * The evidence of writers the writes flag no longer allows ({@link WriterEvidence}): the sync
    * trigger's count since the flag last changed and the client sessions whose query in the last
    * {@code windowMillis} names a column that is about to go. Changes nothing. A change without

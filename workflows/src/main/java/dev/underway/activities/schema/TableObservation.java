@@ -39,6 +39,9 @@ import java.util.Map;
  * @param catalogue the table's catalogue description as canonical text (columns with types,
  *     defaults and nullability; constraints; index definitions; triggers), in a stable order: equal
  *     texts mean the same shape. A rollback compares the text before and after
+ * @param carried what of the replaced column's constraints (NOT NULL, DEFAULT, UNIQUE) the change
+ *     carries to the new column and what it does not, one sentence each; null in runs recorded
+ *     before it was observed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TableObservation(
@@ -60,7 +63,24 @@ public record TableObservation(
     Map<Integer, Long> versions,
     List<String> expressionProblems,
     List<String> unsafe,
-    String catalogue) {
+    String catalogue,
+    List<String> carried) {
+
+  public TableObservation(String serverVersion, boolean tableExists, List<Column> columns,
+      Key key, String keyProblem, long rowsEstimate, Long rowsExact, long bytes,
+      List<String> indexes, List<String> triggers, List<Standby> standbys,
+      List<LongTransaction> longTransactions, String heldBy, List<String> addedByHolder,
+      Map<String, String> flags, Map<Integer, Long> versions, List<String> expressionProblems,
+      List<String> unsafe, String catalogue) {
+    this(serverVersion, tableExists, columns, key, keyProblem, rowsEstimate, rowsExact, bytes,
+        indexes, triggers, standbys, longTransactions, heldBy, addedByHolder, flags, versions,
+        expressionProblems, unsafe, catalogue, null);
+  }
+
+  /** What the change carries (and does not), never null. */
+  public List<String> carriedOrEmpty() {
+    return carried == null ? List.of() : carried;
+  }
 
   /** A column: name, type as {@code format_type} prints it, nullability, default expression. */
   public record Column(String name, String type, boolean nullable, String defaultExpression) {}

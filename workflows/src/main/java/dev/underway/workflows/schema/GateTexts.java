@@ -36,6 +36,7 @@ final class GateTexts {
     changes.add("flags " + p.objects().readsFlag() + "=" + ChangeObjects.READS_OLD + ", "
         + p.objects().writesFlag() + "=" + ChangeObjects.WRITES_BOTH + " in "
         + ChangeObjects.FLAGS_TABLE);
+    p.carried().forEach(c -> changes.add(c));
     changes.add("backfill " + p.rows() + (p.rowsExact() ? "" : " (estimated)") + " row(s) in"
         + " keyset batches over " + p.keyColumns() + ", then verify every row");
     return shown("Gate expand for " + key, p, rows, changes, p.warnings(),

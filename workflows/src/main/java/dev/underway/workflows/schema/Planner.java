@@ -137,7 +137,7 @@ public final class Planner {
     return new SchemaPlan(table, change.kind(), o.key().name(),
         o.key().columns().stream().map(TableObservation.Column::name).toList(), o.rows(),
         o.rowsExact() != null, o.bytes(), add, objects, drop, confirm, change.reversible(),
-        standbys, warnings);
+        standbys, warnings, o.carriedOrEmpty());
   }
 
   private static boolean isInteger(String type) {

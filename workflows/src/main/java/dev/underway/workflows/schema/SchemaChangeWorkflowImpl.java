@@ -82,6 +82,13 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   static final String EVIDENCE = "evidence-before-drop";
 
   /**
+   * The change id of carrying the replaced column's NOT NULL and UNIQUE to the new column after
+   * the backfill (step {@value #CONSTRAINTS}); runs whose plan carries nothing never ask.
+   */
+  static final String CARRY = "carry-constraints";
+  static final String CONSTRAINTS = "constraints";
+
+  /**
    * How long an application may go on using a flag's previous value: the read contract asks it
    * to read the flags at least every 5 s; twice that, before anything it may still write goes.
    */
@@ -224,7 +231,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     }
 
     run.enterStage(VERIFY);
-    if (!verify()) {
+    if (!verify() || !carry()) {
       return aborted();
     }
 
@@ -489,6 +496,22 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     }
     verified = good;
     return true;
+  }
+
+  /**
+   * After verify, for a change that replaces one column by one: the old column's NOT NULL (a
+   * check validated without blocking writes) and UNIQUE (an index built concurrently) carried to
+   * the new one, as the plan showed; the contract finishes them. False when an abort stopped it.
+   */
+  private boolean carry() {
+    boolean carries = plan.carried().stream().anyMatch(c -> c.startsWith("NOT NULL")
+        || c.startsWith("UNIQUE"));
+    if (!carries || Workflow.getVersion(CARRY, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return true;
+    }
+    return run.change(VERIFY, CONSTRAINTS, () -> activities(SchemaActivities.WALK,
+        "verify · constraints").constraints(target, change, owner));
   }
 
   /** How long after the {@code polls}-th progress read the next one comes. */

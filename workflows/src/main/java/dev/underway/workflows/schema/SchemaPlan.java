@@ -27,6 +27,7 @@ import java.util.List;
  *     {@code down}): reads can be reverted after old writes stopped
  * @param standbys each standby and its replay lag as observed
  * @param warnings what an approver must know
+ * @param carried the replaced column's constraints carried to the new one, and those not
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SchemaPlan(
@@ -43,9 +44,11 @@ public record SchemaPlan(
     String confirm,
     boolean reversible,
     List<String> standbys,
-    List<String> warnings) {
+    List<String> warnings,
+    List<String> carried) {
 
   public SchemaPlan {
+    carried = carried == null ? List.of() : List.copyOf(carried);
     keyColumns = List.copyOf(keyColumns);
     add = List.copyOf(add);
     drop = List.copyOf(drop);

@@ -323,6 +323,12 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
+  public ChangeResult constraints(TargetRef target, TableChange change, String owner) {
+    calls.add("Constraints");
+    return ChangeResult.unchanged(change.qualifiedTable(), "nothing to carry");
+  }
+
+  @Override
   public synchronized WriterEvidence writers(TargetRef target, TableChange change,
       long windowMillis) {
     calls.add("Writers");

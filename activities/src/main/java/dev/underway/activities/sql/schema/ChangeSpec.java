@@ -1,5 +1,6 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.ChangeKind;
 import dev.underway.activities.schema.ChangeObjects;
 import dev.underway.activities.schema.NewColumn;
 import dev.underway.activities.schema.OldColumn;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param versionColumn the per-row version tag, or null
  * @param version the version the backfill and the trigger set
  * @param names the trigger, its function and the flags' keys
+ * @param kind which documented change (null where a caller does not say)
  */
 public record ChangeSpec(
     TableName table,
@@ -31,7 +33,8 @@ public record ChangeSpec(
     List<OldColumn> replace,
     String versionColumn,
     Integer version,
-    ChangeObjects names) {
+    ChangeObjects names,
+    ChangeKind kind) {
 
   public ChangeSpec {
     Objects.requireNonNull(table, "table");
@@ -52,7 +55,7 @@ public record ChangeSpec(
         : change.versionColumn();
     return new ChangeSpec(new TableName(change.schemaOrDefault(), change.table()), uniqueKey,
         change.addOrEmpty(), change.replaceOrEmpty(), version, change.version(),
-        ChangeObjects.of(change));
+        ChangeObjects.of(change), change.kind());
   }
 
   /** Whether new-shape writes fill any old column. */

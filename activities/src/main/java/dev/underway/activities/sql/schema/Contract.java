@@ -59,11 +59,16 @@ public final class Contract {
         }
         done.add("dropped the sync trigger " + spec.names().trigger() + ", its helpers and"
             + " their functions");
+        var carried = Carry.beforeDrop(tx, spec, oid);
         List<String> present = spec.dropped().stream()
             .filter(col -> cat.column(col).isPresent()).toList();
         if (!present.isEmpty()) {
           s.execute(PostgresSchemaDialect.dropColumns(table, present));
           done.add("dropped " + String.join(", ", present));
+        }
+        if (carried.isPresent()) {
+          Carry.afterDrop(tx, spec, carried.get());
+          done.add("the new column has the old one's constraints");
         }
       }
       Flags.set(tx, spec, spec.names().readsFlag(), ChangeObjects.READS_NEW);

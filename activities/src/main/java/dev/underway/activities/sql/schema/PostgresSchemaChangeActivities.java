@@ -24,6 +24,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -197,6 +198,27 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
               + (key.equals(spec.names().writesFlag()) ? " (the sync trigger takes writes = "
                   + value + " in the same transaction)" : ""))
           : ChangeResult.unchanged(key, key + " is already " + value);
+    });
+  }
+
+  @Override
+  public ChangeResult constraints(TargetRef target, TableChange change, String owner) {
+    ChangeSpec spec = ChangeSpec.of(change);
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Carry.LongStatement heartbeating = new HeartbeatingStatement(
+        () -> ctx.heartbeat("carrying the constraints of " + spec.table()),
+        Duration.ofSeconds(2));
+    return sql(target, "carry the constraints to " + spec.table(), c -> {
+      var row = RunMarker.read(c, spec.table());
+      if (row.isPresent() && !row.get().heldBy(owner)) {
+        throw SchemaRefusals.anotherRun(spec.table(), row.get().holder());
+      }
+      long oid = TableObserver.oid(c, spec.table());
+      List<String> done = Carry.afterBackfill(c, spec, oid,
+          lock.reporting(PostgresSchemaChangeActivities::heartbeat), heartbeating);
+      return done.isEmpty()
+          ? ChangeResult.unchanged(spec.table().toString(), "nothing (more) to carry")
+          : new ChangeResult(spec.table().toString(), Outcome.UPDATED, String.join("; ", done));
     });
   }
 

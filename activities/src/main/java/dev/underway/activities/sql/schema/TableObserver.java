@@ -137,7 +137,8 @@ public final class TableObserver {
         standbys, longTransactions(c),
         marker.map(RunMarker.Row::holder).orElse(null),
         marker.map(RunMarker.Row::addedColumns).orElse(List.of()),
-        Flags.read(c, spec), versions(c, spec, cat), problems, unsafe, cat.text());
+        Flags.read(c, spec), versions(c, spec, cat), problems, unsafe, cat.text(),
+        found.get()[1] == 'r' ? Carry.describe(c, spec, oid) : List.of());
   }
 
   private static List<TableObservation.Column> columns(TableCatalogue cat) {
