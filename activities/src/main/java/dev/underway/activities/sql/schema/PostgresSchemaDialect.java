@@ -275,7 +275,9 @@ public final class PostgresSchemaDialect {
    * their rows locked first, in key order ({@code FOR NO KEY UPDATE}: an application transaction
    * that updates several rows cannot hold one the batch wants while waiting for one it holds in
    * the other order for long, and the batch's short lock timeout gives up first); each of those
-   * rows that needs it (all of them; with a version column, those below the version) is touched
+   * rows that needs it (those whose new columns are all still NULL: a row a writer already
+   * synced, in either shape, is left as it was written; with a version column, those below the
+   * version) is touched
    * ({@code SET first_new = first_new}) by a session that declared the shape {@code backfill}:
    * the sync trigger fills every new column with its {@code up} and sets the version. Returns the
    * rows touched and the batch's last key (no row: the walk is done). Parameters: the cursor's
@@ -284,9 +286,11 @@ public final class PostgresSchemaDialect {
   public static String backfillBatch(ChangeSpec spec, TableKey key, boolean fromCursor) {
     String keys = columns(key, "");
     String touched = SqlQuoting.identifier(spec.add().get(0).name());
-    String needs = spec.versionColumn() == null ? "" : " AND (t." + SqlQuoting.identifier(
+    String needs = spec.versionColumn() != null ? " AND (t." + SqlQuoting.identifier(
         spec.versionColumn()) + " IS NULL OR t." + SqlQuoting.identifier(spec.versionColumn())
-        + " < " + spec.version() + ")";
+        + " < " + spec.version() + ")"
+        : " AND " + spec.add().stream().map(c -> "t." + SqlQuoting.identifier(c.name())
+            + " IS NULL").collect(Collectors.joining(" AND "));
     return "WITH b AS (SELECT " + keys + " FROM " + spec.table().qualified()
         + after(key, fromCursor) + " ORDER BY " + keys + " LIMIT ? FOR NO KEY UPDATE),"
         + " u AS (UPDATE " + spec.table().qualified() + " AS t SET " + touched + " = t." + touched

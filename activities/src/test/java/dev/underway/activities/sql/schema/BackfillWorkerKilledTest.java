@@ -75,6 +75,7 @@ class BackfillWorkerKilledTest {
       long touchedByFirst = db.count("SELECT sum(n) FROM touched");
       assertThat(touchedByFirst).as("killed half-way").isLessThan(ROWS);
 
+      long updated;
       Process second = worker(address, db, logs.resolve("worker-2.log"));
       try {
         WorkflowStub untyped = temporal.client().newUntypedWorkflowStub(id);
@@ -87,8 +88,8 @@ class BackfillWorkerKilledTest {
               + Files.readString(logs.resolve("worker-2.log")), e);
         }
 
-        assertThat(result.rowsUpdated()).isEqualTo(ROWS);
         assertThat(result.attempts()).isGreaterThanOrEqualTo(2);
+        updated = result.rowsUpdated();
         assertRetriedAfterAHeartbeatTimeout(temporal.client().fetchHistory(id).getEvents(),
             second.pid(), Files.readString(logs.resolve("worker-2.log")));
       } finally {
@@ -99,9 +100,11 @@ class BackfillWorkerKilledTest {
           "SELECT progress->>'resumedFrom' FROM underway_schema_changes"));
       assertThat(resumedAt).as("resumed, not restarted").isPositive();
       long touched = db.count("SELECT sum(n) FROM touched");
-      assertThat(touched).as("rows touched by both workers")
-          .isEqualTo(touchedByFirst + ROWS - resumedAt);
-      assertThat(touched - ROWS).as("touched twice").isLessThan(ROWS / 10);
+      // the retry walks from where it resumed; rows the first worker did after that point are
+      // synced already and not touched again
+      assertThat(touched).as("rows touched by both workers: each once").isEqualTo(ROWS);
+      assertThat(updated).as("counted up to the resume, then the second's")
+          .isEqualTo(resumedAt + ROWS - touchedByFirst);
       assertThat(db.count("SELECT count(*) FROM big WHERE amount_v2 IS DISTINCT FROM amount"))
           .isZero();
     }

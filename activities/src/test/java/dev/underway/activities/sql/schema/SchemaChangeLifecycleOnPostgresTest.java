@@ -110,9 +110,8 @@ class SchemaChangeLifecycleOnPostgresTest {
     BackfillProgress written = activities.progress(db.target(), change);
     assertThat(written.rowsDone()).isEqualTo(2_000);
     assertThat(written.cursor()).containsExactly("2000");
-    // a second backfill walks again and changes no value
-    assertThat(activities.backfill(db.target(), change, SETTINGS).rowsUpdated())
-        .isEqualTo(2_000);
+    // a second backfill walks again and touches no row: every one is synced
+    assertThat(activities.backfill(db.target(), change, SETTINGS).rowsUpdated()).isZero();
 
     for (int i = 0; i < 2; i++) {
       VerifyResult clean = activities.verify(db.target(), change,

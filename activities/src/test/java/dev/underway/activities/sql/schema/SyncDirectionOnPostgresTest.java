@@ -201,6 +201,20 @@ class SyncDirectionOnPostgresTest {
   }
 
   @Test
+  void aNewShapeWriteBeforeTheBackfillReachesItsRowIsNotOverwrittenByTheBackfill()
+      throws Exception {
+    String t = table + "_early";
+    db.customers(t);
+    TableChange early = SchemaFixture.split(t);
+    activities.expand(db.target(), early, "schema-change/direction/" + t);
+    db.sql("UPDATE " + t + " SET first_name = 'Mary Ann', last_name = 'Smith' WHERE id = 1");
+    activities.backfill(db.target(), early, SETTINGS);
+    assertThat(db.row(t, 1, "name", "first_name", "last_name"))
+        .isEqualTo("Mary Ann Smith|Mary Ann|Smith");
+    assertThat(db.row(t, 2, "name", "first_name", "last_name")).isEqualTo("Bob|Bob|∅");
+  }
+
+  @Test
   void aTypeWithoutEqualityBreaksNoUpdate() throws Exception {
     String t = table + "_json";
     db.sql("CREATE TABLE " + t + " (id bigint PRIMARY KEY, payload json, note text)",
