@@ -48,7 +48,8 @@ final class GateTexts {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
     rows.add(new PlanCard.Row("backfilled", "", b == null ? "?" : b.rowsUpdated() + " row(s) in "
         + b.batches() + " batch(es), " + Math.round(b.rowsPerSecond()) + " rows/s, "
-        + b.attempts() + " attempt(s), throttled " + b.throttledMillis() + " ms"));
+        + b.attempts() + " attempt(s), throttled " + b.throttledMillis() + " ms"
+        + (b.triggersSkipped() == null ? "" : "; " + b.triggersSentence())));
     rows.add(new PlanCard.Row("verified", "", v == null ? "?" : v.rowsChecked()
         + " row(s) checked, " + v.mismatches() + " mismatch(es)"));
     rows.add(new PlanCard.Row("replica lag now", "", lag(now)));

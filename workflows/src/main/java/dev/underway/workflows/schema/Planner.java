@@ -17,6 +17,13 @@ import java.util.regex.Pattern;
 public final class Planner {
   private Planner() {}
 
+  /** What a row type change does to an application's server-prepared {@code SELECT *}. */
+  static final String SELECT_STAR = "the table's row type changes at expand and at the contract:"
+      + " a server-prepared SELECT * of it that runs inside a transaction fails once with"
+      + " \"cached plan must not change result type\" (pgjdbc prepares a statement on the server"
+      + " from its 5th run; outside a transaction it retries): name the columns, or use pgjdbc's"
+      + " autosave=conservative";
+
   /** Transactions open longer than this are named at the expand gate. */
   static final long LONG_TRANSACTION_SECONDS = 60;
 
@@ -130,6 +137,7 @@ public final class Planner {
         }
       }
     }
+    warnings.add(SELECT_STAR);
     if (!change.reversible()) {
       warnings.add("no down expression for every replaced column: new-shape writes leave the"
           + " old column as it was, so reads cannot be reverted once old writes stop");

@@ -422,7 +422,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     run.timeline().done(backfilled.rowsUpdated() + " row(s) in " + backfilled.batches()
         + " batch(es), " + Math.round(backfilled.rowsPerSecond()) + " rows/s, "
         + backfilled.attempts() + " attempt(s), throttled " + backfilled.throttledMillis()
-        + " ms");
+        + " ms" + (backfilled.triggersSkipped() == null ? "" : "; "
+            + backfilled.triggersSentence()));
     return true;
   }
 
