@@ -121,9 +121,12 @@ public interface SchemaChangeActivities {
   /**
    * Sets one of the change's flags ({@link ChangeObjects#readsFlag()} or {@link
    * ChangeObjects#writesFlag()}) to {@code value} with {@code updated_at = now()}; {@code
-   * UNCHANGED} when it already has that value. Used by switch reads, revert (the killswitch),
-   * stop old writes, and their undos. Refuses {@code ChangeInProgress} when another owner holds
-   * the table, {@code InvalidRequest} for another key or a value the flag does not take.
+   * UNCHANGED} when it already has that value. The writes flag and the sync trigger's phase
+   * change in one transaction, and the stray-write evidence starts again. Used by switch reads,
+   * revert (the killswitch), stop old writes, and their undos. {@code UNCHANGED}, creating
+   * nothing, when no run holds the table (not expanded: a rollback of an expand that never
+   * happened). Refuses {@code ChangeInProgress} when another owner holds the table, {@code
+   * InvalidRequest} for another key or a value the flag does not take.
    */
   @ActivityMethod(name = "SchemaChange.SetFlag")
   ChangeResult setFlag(TargetRef target, TableChange change, String owner, String key,

@@ -192,6 +192,12 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
       if (row.isPresent() && !row.get().heldBy(owner)) {
         throw SchemaRefusals.anotherRun(spec.table(), row.get().holder());
       }
+      if (row.isEmpty()) {
+        // not expanded (a rollback of an expand that never happened), or contracted already:
+        // nothing follows these flags, and nothing is created for them
+        return ChangeResult.unchanged(key, "no run holds " + spec.table() + ": " + key
+            + " left as it is");
+      }
       long oid = TableObserver.oid(c, spec.table());
       return Flags.switchTo(c, spec, oid, key, value)
           ? new ChangeResult(key, Outcome.UPDATED, key + " = " + value

@@ -215,6 +215,18 @@ class SyncDirectionOnPostgresTest {
   }
 
   @Test
+  void aRollbackOfAnExpandThatNeverHappenedCreatesNothing() throws Exception {
+    String t = table + "_never";
+    db.customers(t);
+    TableChange never = SchemaFixture.split(t);
+    ChangeObjects n = ChangeObjects.of(never);
+    db.sql("DROP TABLE IF EXISTS underway_flags");
+    assertThat(activities.setFlag(db.target(), never, "schema-change/direction/" + t,
+        n.writesFlag(), "old").outcome()).isEqualTo(dev.underway.model.ChangeResult.Outcome.UNCHANGED);
+    assertThat(db.scalar("SELECT to_regclass('underway_flags')")).as("no table created").isNull();
+  }
+
+  @Test
   void aTypeWithoutEqualityBreaksNoUpdate() throws Exception {
     String t = table + "_json";
     db.sql("CREATE TABLE " + t + " (id bigint PRIMARY KEY, payload json, note text)",
