@@ -72,6 +72,13 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   static final String DRAIN = "drain-before-drop";
 
   /**
+   * The change id of the request's stricter checks of its SQL (a type is a type name and nothing
+   * else, the latency probe one SELECT, no system schema, no template database): runs recorded
+   * before them replay with the checks they ran with.
+   */
+  static final String STRICT_REQUEST = "strict-request";
+
+  /**
    * How long an application may go on using a flag's previous value: the read contract asks it
    * to read the flags at least every 5 s; twice that, before anything it may still write goes.
    */
@@ -132,7 +139,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   public SchemaChangeResult change(SchemaChangeRequest input) {
     request = input;
     owner = Workflow.getInfo().getWorkflowId();
-    List<String> problems = RequestValidation.problems(input);
+    boolean strict = Workflow.getVersion(STRICT_REQUEST, Workflow.DEFAULT_VERSION, 1) >= 1;
+    List<String> problems = RequestValidation.problems(input, strict);
     boolean valid = problems.isEmpty();
     target = input == null ? null : input.target();
     change = input == null ? null : input.change();

@@ -94,7 +94,8 @@ class ReplayTest {
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
         schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED),
-        schemaChange(SchemaHistories.ABORT_WAITS));
+        schemaChange(SchemaHistories.ABORT_WAITS), schemaChange(SchemaHistories.BEFORE_STRICT),
+        schemaChange(SchemaHistories.STRICT_REFUSED));
   }
 
   private static Fixture schemaChange(String name) {
@@ -197,6 +198,19 @@ class ReplayTest {
             EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
             EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     assertThat(versionMarkers(SchemaHistories.THROTTLED)).as("recorded before the wait").isEmpty();
+    assertThat(versionMarkers(SchemaHistories.BEFORE_STRICT)).as("recorded before strict-request")
+        .isEmpty();
+    assertThat(types(SchemaHistories.BEFORE_STRICT)).as("its type passed: observed, gate shown")
+        .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    assertThat(events(SchemaHistories.BEFORE_STRICT).get(0)
+        .getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0).getData()
+        .toStringUtf8()).contains("\"type\":\"bigint not null default 0\"");
+    assertThat(versionMarkers(SchemaHistories.STRICT_REFUSED)).containsExactly(
+        "\"strict-request\"");
+    assertThat(types(SchemaHistories.STRICT_REFUSED)).as("refused before any activity")
+        .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
     assertThat(types(SchemaHistories.REFUSED)).as("refused after the one observation")
         .filteredOn(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(1);
     assertThat(types(SchemaHistories.REFUSED))
