@@ -315,8 +315,9 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   /** Observes as a step of its own; null when an abort stopped it. */
   private TableObservation observe(String stage) {
     run.timeline().step(stage, OBSERVE);
+    String probe = PLAN.equals(stage) ? request.latencyProbe() : null;
     TableObservation o = run.cancellable(() -> activities(SchemaActivities.OBSERVE,
-        stage + " · observe").observe(target, change));
+        stage + " · observe").observe(target, change, probe));
     if (o == null) {
       run.timeline().finish(Timeline.ABORTED, "aborted while observing");
       return null;
@@ -528,7 +529,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     reads = null;
     writes = null;
     TableObservation after = activities(SchemaActivities.OBSERVE, "rollback · observe")
-        .observe(target, change);
+        .observe(target, change, null);
     if (catalogueBefore != null && !catalogueBefore.equals(after.catalogue())) {
       throw ApplicationFailure.newNonRetryableFailure("the table's catalogue description differs"
           + " from before the run: before [" + catalogueBefore + "], after ["

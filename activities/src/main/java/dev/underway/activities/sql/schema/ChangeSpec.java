@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param versionColumn the per-row version tag, or null
  * @param version the version the backfill and the trigger set
  * @param names the trigger, its function and the flags' keys
+ * @param change the change as the request gave it (for what only the refusals read, e.g. {@code
+ *     subscribersChangedFirst}); null when built without one
  */
 public record ChangeSpec(
     TableName table,
@@ -31,7 +33,8 @@ public record ChangeSpec(
     List<OldColumn> replace,
     String versionColumn,
     Integer version,
-    ChangeObjects names) {
+    ChangeObjects names,
+    TableChange change) {
 
   public ChangeSpec {
     Objects.requireNonNull(table, "table");
@@ -45,6 +48,11 @@ public record ChangeSpec(
     }
   }
 
+  public ChangeSpec(TableName table, String uniqueKey, List<NewColumn> add,
+      List<OldColumn> replace, String versionColumn, Integer version, ChangeObjects names) {
+    this(table, uniqueKey, add, replace, versionColumn, version, names, null);
+  }
+
   public static ChangeSpec of(TableChange change) {
     String uniqueKey = change.uniqueKey() == null || change.uniqueKey().isBlank() ? null
         : change.uniqueKey();
@@ -52,7 +60,7 @@ public record ChangeSpec(
         : change.versionColumn();
     return new ChangeSpec(new TableName(change.schemaOrDefault(), change.table()), uniqueKey,
         change.addOrEmpty(), change.replaceOrEmpty(), version, change.version(),
-        ChangeObjects.of(change));
+        ChangeObjects.of(change), change);
   }
 
   /** Whether new-shape writes fill any old column. */
