@@ -223,7 +223,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
         return aborted();
       }
       ended = decided(SWITCH_READS,
-          GateTexts.switchReads(key, plan, backfilled, verified, now), null);
+          GateTexts.switchReads(key, plan, backfilled, verified, now, change.versionColumn()),
+          null);
       if (ended != null) {
         return ended;
       }
