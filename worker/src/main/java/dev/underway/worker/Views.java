@@ -141,14 +141,21 @@ final class Views {
     b.append("  key:      ").append(p.key()).append(' ').append(p.keyColumns()).append('\n');
     b.append("  rows:     ").append(p.rows()).append(p.rowsExact() ? "" : " (estimated)")
         .append(", ").append(p.bytes()).append(" bytes\n");
+    if (p.keyWalk() != null) {
+      b.append("  walk:     ").append(p.keyWalk()).append('\n');
+    }
     b.append("  expand:   add ").append(p.add()).append(", trigger ")
         .append(p.objects().trigger()).append('\n');
+    b.append("  tables:   ").append(p.bookkeeping()).append('\n');
     b.append("  flags:    ").append(p.objects().readsFlag()).append(", ")
         .append(p.objects().writesFlag()).append('\n');
     b.append("  contract: drop ").append(p.drop()).append(" (approval types \"")
         .append(p.confirm()).append("\")\n");
     for (String s : p.standbys()) {
       b.append("  standby:  ").append(s).append('\n');
+    }
+    for (String c : p.costs()) {
+      b.append("  cost:     ").append(c).append('\n');
     }
     for (String w : p.warnings()) {
       b.append("  ! ").append(w).append('\n');

@@ -44,12 +44,17 @@ public interface SchemaChangeActivities {
   /**
    * Reads the table and its server (see {@link TableObservation}), tries every {@code up} and
    * {@code down} on a few rows in a transaction rolled back (a {@code down} over rows whose new
-   * columns are computed by {@code up}), and judges what would rewrite or lock the table.
-   * Changes nothing; never refuses: an unknown table is {@code tableExists = false}, a bad
-   * expression an entry in {@code expressionProblems} (the planner refuses).
+   * columns are computed by {@code up}), resolves every new column's type (one type name, nothing
+   * else), runs the latency probe once in a READ ONLY transaction rolled back, plans the
+   * backfill's key walk ({@code EXPLAIN}), finds what must change before the contract, and judges
+   * what would rewrite or lock the table. Changes nothing; never refuses: an unknown table is
+   * {@code tableExists = false}, a bad expression, type or probe an entry in {@code
+   * expressionProblems} (the planner refuses).
+   *
+   * @param latencyProbe the request's {@code latencyProbe}, tried once; null: none to try
    */
   @ActivityMethod(name = "SchemaChange.Observe")
-  TableObservation observe(TargetRef target, TableChange change);
+  TableObservation observe(TargetRef target, TableChange change, String latencyProbe);
 
   /**
    * Expand: creates {@code underway_flags} and {@code underway_schema_changes} if missing,

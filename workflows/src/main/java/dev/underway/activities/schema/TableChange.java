@@ -23,6 +23,11 @@ import java.util.Map;
  *     column, added by expand when missing): the backfill upgrades rows below {@code version}, the
  *     sync trigger sets it on every write, the observation counts rows per version
  * @param version the version rows reach; required with {@code versionColumn}
+ * @param subscribersChangedFirst the other ends of the table's logical replication were changed
+ *     first: every subscriber of a publication of the table already has the new column(s) (else
+ *     its apply fails on them after expand), and for a table a subscription writes, the publisher
+ *     stopped sending the column(s) the contract drops. Without it a published or subscribed
+ *     table is refused
  * @param unknownFields what JSON gave that this record could not take (validation names it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,6 +40,7 @@ public record TableChange(
     List<OldColumn> replace,
     String versionColumn,
     Integer version,
+    Boolean subscribersChangedFirst,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   public static final String DEFAULT_SCHEMA = "public";
@@ -47,7 +53,27 @@ public record TableChange(
 
   public TableChange(String schema, String table, String uniqueKey, ChangeKind kind,
       List<NewColumn> add, List<OldColumn> replace) {
-    this(schema, table, uniqueKey, kind, add, replace, null, null, null);
+    this(schema, table, uniqueKey, kind, add, replace, null, null, null, null);
+  }
+
+  /** A change as recorded before {@code subscribersChangedFirst}. */
+  public TableChange(String schema, String table, String uniqueKey, ChangeKind kind,
+      List<NewColumn> add, List<OldColumn> replace, String versionColumn, Integer version,
+      Map<String, Object> unknownFields) {
+    this(schema, table, uniqueKey, kind, add, replace, versionColumn, version, null,
+        unknownFields);
+  }
+
+  /** This change, saying that the other ends of its logical replication were changed first. */
+  public TableChange withSubscribersChangedFirst(Boolean value) {
+    return new TableChange(schema, table, uniqueKey, kind, add, replace, versionColumn, version,
+        value, unknownFields);
+  }
+
+  /** Whether the request says the other ends of the table's logical replication changed first. */
+  @JsonIgnore
+  public boolean otherEndsChangedFirst() {
+    return Boolean.TRUE.equals(subscribersChangedFirst);
   }
 
   @JsonIgnore

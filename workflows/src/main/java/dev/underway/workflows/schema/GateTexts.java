@@ -23,9 +23,19 @@ final class GateTexts {
   static Shown expand(String key, SchemaPlan p) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
     rows.add(new PlanCard.Row("size", "", p.bytes() + " bytes"));
+    if (p.heapBytes() != null) {
+      rows.add(new PlanCard.Row("heap", "", BackfillCosts.pretty(p.heapBytes())));
+    }
+    if (p.indexBytes() != null) {
+      rows.add(new PlanCard.Row("indexes", "", BackfillCosts.pretty(p.indexBytes())));
+    }
+    if (p.keyWalk() != null) {
+      rows.add(new PlanCard.Row("key walk", "", p.keyWalk()));
+    }
     rows.add(new PlanCard.Row("standbys", "", p.standbys().isEmpty() ? "none"
         : String.join("; ", p.standbys())));
     List<String> changes = new ArrayList<>();
+    changes.add(p.bookkeeping());
     for (String column : p.add()) {
       changes.add("ADD COLUMN " + column + " (no default: no table rewrite), lock_timeout 500ms,"
           + " retried with backoff");
@@ -39,12 +49,15 @@ final class GateTexts {
     p.carried().forEach(c -> changes.add(c));
     changes.add("backfill " + p.rows() + (p.rowsExact() ? "" : " (estimated)") + " row(s) in"
         + " keyset batches over " + p.keyColumns() + ", then verify every row");
-    return shown("Gate expand for " + key, p, rows, changes, p.warnings(),
+    List<String> warnings = new ArrayList<>(p.costs());
+    warnings.addAll(p.warnings());
+    return shown("Gate expand for " + key, p, rows, changes, warnings,
         "Expand " + p.table() + " (" + p.kind() + ")");
   }
 
+
   static Shown switchReads(String key, SchemaPlan p, BackfillResult b, VerifyResult v,
-      TableObservation now) {
+      TableObservation now, String versionColumn) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
     rows.add(new PlanCard.Row("backfilled", "", b == null ? "?" : b.rowsUpdated() + " row(s) in "
         + b.batches() + " batch(es), " + Math.round(b.rowsPerSecond()) + " rows/s, "
@@ -56,6 +69,9 @@ final class GateTexts {
     if (now != null && now.versions() != null && !now.versions().isEmpty()) {
       rows.add(new PlanCard.Row("rows per version", "", new java.util.TreeMap<>(now.versions())
           .toString()));
+    } else if (now != null && versionNotCounted(now, versionColumn)) {
+      rows.add(new PlanCard.Row("rows per version", "", "not counted: the table is too big to"
+          + " count at every observation (verify checked every row)"));
     }
     rows.add(new PlanCard.Row(p.objects().readsFlag(), ChangeObjects.READS_OLD,
         ChangeObjects.READS_NEW));
@@ -151,6 +167,12 @@ final class GateTexts {
     return List.of(new PlanCard.Row("table", p.table(), p.table()),
         new PlanCard.Row("key", p.key(), String.join(", ", p.keyColumns())),
         new PlanCard.Row("rows", "", p.rows() + (p.rowsExact() ? "" : " (estimated)")));
+  }
+
+  /** The version column exists but its rows were not counted (counting was not cheap). */
+  private static boolean versionNotCounted(TableObservation now, String versionColumn) {
+    return versionColumn != null && now.versions() == null && now.tableExists()
+        && now.column(versionColumn) != null;
   }
 
   private static String lag(TableObservation now) {

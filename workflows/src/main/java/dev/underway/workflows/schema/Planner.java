@@ -1,6 +1,7 @@
 package dev.underway.workflows.schema;
 
 import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.activities.schema.LogicalReplication;
 import dev.underway.activities.schema.NewColumn;
 import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.schema.TableChange;
@@ -26,6 +27,12 @@ public final class Planner {
 
   /** Transactions open longer than this are named at the expand gate. */
   static final long LONG_TRANSACTION_SECONDS = 60;
+
+  /**
+   * A key walk that does not read the key's index is warned about from this many rows: below,
+   * reading the whole table for every batch costs little.
+   */
+  static final long WALK_WARNING_ROWS = 10_000;
 
   /**
    * Every reason to refuse the change on the table as observed, the most fundamental first;
@@ -83,6 +90,11 @@ public final class Planner {
     for (String problem : nullSafe(o.unsafe())) {
       r.add(new Refusal(FailureKind.UNSAFE_CHANGE, problem));
     }
+    if (!change.otherEndsChangedFirst()) {
+      for (String problem : LogicalReplication.problems(change, o)) {
+        r.add(new Refusal(FailureKind.UNSAFE_CHANGE, problem));
+      }
+    }
     return r;
   }
 
@@ -131,7 +143,8 @@ public final class Planner {
     for (OldColumn old : change.replaceOrEmpty()) {
       Pattern word = Pattern.compile("\\b" + Pattern.quote(old.name()) + "\\b");
       for (String index : nullSafe(o.indexes())) {
-        if (word.matcher(index).find()) {
+        boolean blocking = o.dependentsOrEmpty().stream().anyMatch(d -> d.contains(index));
+        if (word.matcher(index).find() && !blocking) {
           warnings.add("the contract drops " + old.name() + " and with it the index: " + index
               + " (create its counterpart on the new column before the contract)");
         }
@@ -142,10 +155,35 @@ public final class Planner {
       warnings.add("no down expression for every replaced column: new-shape writes leave the"
           + " old column as it was, so reads cannot be reverted once old writes stop");
     }
+    for (String dependent : o.dependentsOrEmpty()) {
+      warnings.add("must change before the contract: " + dependent);
+    }
+    warnings.addAll(o.triggersAfterSyncOrEmpty());
+    TableObservation.KeyWalk walk = o.keyWalk();
+    if (walk != null && !walk.usesIndex(o.key().name()) && o.rows() >= WALK_WARNING_ROWS) {
+      warnings.add("the backfill's key walk is planned as " + walk.describe() + ", not an index"
+          + " scan of " + o.key().name() + ": every batch reads the whole table (" + o.rows()
+          + " rows), the backfill as a whole reads it once per batch");
+    }
+    if (change.otherEndsChangedFirst() && !o.publicationsOrEmpty().isEmpty()) {
+      warnings.add("published (publication " + String.join(", ", o.publicationsOrEmpty())
+          + "): the request says every subscriber has the new column(s) already"
+          + " (subscribersChangedFirst)");
+    }
+    if (change.otherEndsChangedFirst() && !o.subscriptionsOrEmpty().isEmpty()) {
+      warnings.add("written by subscription " + String.join(", ", o.subscriptionsOrEmpty())
+          + ": the request says the publisher was changed first (subscribersChangedFirst); rows"
+          + " its apply writes do not fire the sync trigger " + objects.trigger() + " (ENABLE"
+          + " ALWAYS TRIGGER makes it fire), so verify holds on rows it writes after the"
+          + " backfill");
+    }
     return new SchemaPlan(table, change.kind(), o.key().name(),
         o.key().columns().stream().map(TableObservation.Column::name).toList(), o.rows(),
         o.rowsExact() != null, o.bytes(), add, objects, drop, confirm, change.reversible(),
-        standbys, warnings, o.carriedOrEmpty());
+        standbys, warnings, o.heapBytes(), o.indexBytes(),
+        walk == null ? null : walk.describe(),
+        BackfillCosts.of(o.rows(), o.rowsExact() != null, o.heapBytes(), o.indexBytes()),
+        o.carriedOrEmpty());
   }
 
   private static boolean isInteger(String type) {

@@ -29,8 +29,13 @@ public final class RequestValidation {
 
   /** SQL identifiers Underway accepts unquoted: lower case, digits, underscore. */
   static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-  /** A SQL type as written in a column definition: {@code bigint}, {@code numeric(12,2)}, {@code text[]}. */
-  static final Pattern SQL_TYPE = Pattern.compile("[a-z][a-z0-9_ ]*(\\([0-9, ]+\\))?(\\[\\])?");
+  /**
+   * The type pattern of runs started before {@link #problems(SchemaChangeRequest, boolean)}'s
+   * strict checks (it let column clauses through): kept so that their histories replay.
+   */
+  static final Pattern LEGACY_SQL_TYPE =
+      Pattern.compile("[a-z][a-z0-9_ ]*(\\([0-9, ]+\\))?(\\[\\])?");
+  private static final Pattern ANY = Pattern.compile("(?s).*");
   static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
   static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   static final Pattern SUBDOMAIN =
@@ -46,7 +51,18 @@ public final class RequestValidation {
 
   /** Every problem with the request; empty when it is fine. */
   public static List<String> problems(SchemaChangeRequest r) {
-    Problems p = new Problems();
+    return problems(r, true);
+  }
+
+  /**
+   * Every problem with the request.
+   *
+   * @param strict with the checks of the SQL's shape (a type is a type name and nothing else, the
+   *     latency probe is one SELECT, no system schema, no template database); false only for runs
+   *     recorded before them, which replay as they ran
+   */
+  public static List<String> problems(SchemaChangeRequest r, boolean strict) {
+    Problems p = new Problems(strict);
     if (r == null) {
       p.add("the request is empty: give at least a target and a change");
       return p.list();
@@ -70,6 +86,9 @@ public final class RequestValidation {
     }
     if (r.latencyProbe() != null) {
       expression("latencyProbe", r.latencyProbe(), p);
+      if (p.strict && !r.latencyProbe().isBlank()) {
+        p.addIfAny(SqlInputChecks.probeProblem(r.latencyProbe()));
+      }
       if (r.latencyBudget() == null) {
         p.add("latencyProbe is given without latencyBudget: say how long the probe may take");
       }
@@ -143,6 +162,9 @@ public final class RequestValidation {
       }
     }
     p.required("target.database", t.database(), SQL_NAME, "a SQL database name");
+    if (p.strict && t.database() != null) {
+      p.addIfAny(SqlInputChecks.templateProblem(t.database()));
+    }
   }
 
   private static void change(TableChange c, Problems p) {
@@ -152,6 +174,9 @@ public final class RequestValidation {
     }
     p.unknown("change", c.unknownFields());
     p.optional("change.schema", c.schema(), SQL_NAME, "a SQL schema name");
+    if (p.strict && c.schema() != null) {
+      p.addIfAny(SqlInputChecks.systemSchemaProblem(c.schema()));
+    }
     p.required("change.table", c.table(), SQL_NAME, "a SQL table name");
     p.optional("change.uniqueKey", c.uniqueKey(), SQL_NAME,
         "a unique index or constraint name (leave it out for the primary key)");
@@ -176,7 +201,11 @@ public final class RequestValidation {
         continue;
       }
       p.required(where + ".name", n.name(), SQL_NAME, "a SQL column name");
-      p.required(where + ".type", n.type(), SQL_TYPE, "a SQL type, e.g. bigint or text");
+      p.required(where + ".type", n.type(), p.strict ? ANY : LEGACY_SQL_TYPE,
+          "a SQL type, e.g. bigint or text");
+      if (p.strict && n.type() != null && !n.type().isBlank()) {
+        p.addIfAny(SqlInputChecks.typeProblem(where + ".type", n.type()));
+      }
       if (n.up() == null || n.up().isBlank()) {
         p.add(where + ".up is missing: the SQL expression over the old columns giving its value");
       } else {
@@ -265,9 +294,20 @@ public final class RequestValidation {
   /** The problems found so far, with the checks that add to them. */
   private static final class Problems {
     private final List<String> list = new java.util.ArrayList<>();
+    private final boolean strict;
+
+    Problems(boolean strict) {
+      this.strict = strict;
+    }
 
     void add(String problem) {
       list.add(problem);
+    }
+
+    void addIfAny(String problem) {
+      if (problem != null) {
+        list.add(problem);
+      }
     }
 
     List<String> list() {

@@ -89,6 +89,13 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   static final String CONSTRAINTS = "constraints";
 
   /**
+   * The change id of the request's stricter checks of its SQL (a type is a type name and nothing
+   * else, the latency probe one SELECT, no system schema, no template database): runs recorded
+   * before them replay with the checks they ran with.
+   */
+  static final String STRICT_REQUEST = "strict-request";
+
+  /**
    * How long an application may go on using a flag's previous value: the read contract asks it
    * to read the flags at least every 5 s; twice that, before anything it may still write goes.
    */
@@ -154,7 +161,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   public SchemaChangeResult change(SchemaChangeRequest input) {
     request = input;
     owner = Workflow.getInfo().getWorkflowId();
-    List<String> problems = RequestValidation.problems(input);
+    boolean strict = Workflow.getVersion(STRICT_REQUEST, Workflow.DEFAULT_VERSION, 1) >= 1;
+    List<String> problems = RequestValidation.problems(input, strict);
     boolean valid = problems.isEmpty();
     target = input == null ? null : input.target();
     change = input == null ? null : input.change();
@@ -243,7 +251,8 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
         return aborted();
       }
       ended = decided(SWITCH_READS,
-          GateTexts.switchReads(key, plan, backfilled, verified, now), null);
+          GateTexts.switchReads(key, plan, backfilled, verified, now, change.versionColumn()),
+          null);
       if (ended != null) {
         return ended;
       }
@@ -367,8 +376,9 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   /** Observes as a step of its own; null when an abort stopped it. */
   private TableObservation observe(String stage) {
     run.timeline().step(stage, OBSERVE);
+    String probe = PLAN.equals(stage) ? request.latencyProbe() : null;
     TableObservation o = run.cancellable(() -> activities(SchemaActivities.OBSERVE,
-        stage + " · observe").observe(target, change));
+        stage + " · observe").observe(target, change, probe));
     if (o == null) {
       run.timeline().finish(Timeline.ABORTED, "aborted while observing");
       return null;
@@ -654,7 +664,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     reads = null;
     writes = null;
     TableObservation after = activities(SchemaActivities.OBSERVE, "rollback · observe")
-        .observe(target, change);
+        .observe(target, change, null);
     if (catalogueBefore != null && !catalogueBefore.equals(after.catalogue())) {
       throw ApplicationFailure.newNonRetryableFailure("the table's catalogue description differs"
           + " from before the run: before [" + catalogueBefore + "], after ["

@@ -1,5 +1,6 @@
 package dev.underway.workflows.schema;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.underway.activities.schema.ChangeKind;
 import dev.underway.activities.schema.ChangeObjects;
@@ -27,6 +28,12 @@ import java.util.List;
  *     {@code down}): reads can be reverted after old writes stopped
  * @param standbys each standby and its replay lag as observed
  * @param warnings what an approver must know
+ * @param heapBytes the heap's size ({@code pg_relation_size}); null when not observed
+ * @param indexBytes the indexes' size ({@code pg_indexes_size}); null when not observed
+ * @param keyWalk how PostgreSQL plans the backfill's key walk, e.g. {@code Index Only Scan using
+ *     orders_pkey}; null when not observed
+ * @param costs what the backfill costs the database: rows rewritten, heap and index growth, WAL
+ *     (see {@link BackfillCosts})
  * @param carried the replaced column's constraints carried to the new one, and those not
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -45,14 +52,28 @@ public record SchemaPlan(
     boolean reversible,
     List<String> standbys,
     List<String> warnings,
+    Long heapBytes,
+    Long indexBytes,
+    String keyWalk,
+    List<String> costs,
     List<String> carried) {
 
   public SchemaPlan {
+    costs = costs == null ? List.of() : List.copyOf(costs);
     carried = carried == null ? List.of() : List.copyOf(carried);
     keyColumns = List.copyOf(keyColumns);
     add = List.copyOf(add);
     drop = List.copyOf(drop);
     standbys = List.copyOf(standbys);
     warnings = List.copyOf(warnings);
+  }
+
+  /** The bookkeeping tables expand creates when they are missing, in the table's schema. */
+  @JsonIgnore
+  public String bookkeeping() {
+    String schema = table.substring(0, table.indexOf('.') + 1);
+    return "creates, if missing, " + schema + ChangeObjects.FLAGS_TABLE + " (the flags"
+        + " applications read) and " + schema + ChangeObjects.CHANGES_TABLE + " (the run's"
+        + " marker and the backfill's control row); they stay after the run";
   }
 }

@@ -96,7 +96,9 @@ class ReplayTest {
         schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED),
         schemaChange(SchemaHistories.ABORT_WAITS), schemaChange(SchemaHistories.EVIDENCE),
         schemaChange(SchemaHistories.ROLLBACK_WAITS),
-        schemaChange(SchemaHistories.FORWARD_ONLY));
+        schemaChange(SchemaHistories.FORWARD_ONLY),
+        schemaChange(SchemaHistories.BEFORE_STRICT),
+        schemaChange(SchemaHistories.STRICT_REFUSED));
   }
 
   private static Fixture schemaChange(String name) {
@@ -214,6 +216,19 @@ class ReplayTest {
     }
     assertThat(fixture(SchemaHistories.FORWARD_ONLY)).as("no undo past the point of no return")
         .contains("SchemaChange.Contract").doesNotContain("SchemaChange.UndoExpand");
+    assertThat(versionMarkers(SchemaHistories.BEFORE_STRICT)).as("recorded before strict-request")
+        .isEmpty();
+    assertThat(types(SchemaHistories.BEFORE_STRICT)).as("its type passed: observed, gate shown")
+        .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    assertThat(events(SchemaHistories.BEFORE_STRICT).get(0)
+        .getWorkflowExecutionStartedEventAttributes().getInput().getPayloads(0).getData()
+        .toStringUtf8()).contains("\"type\":\"bigint not null default 0\"");
+    assertThat(versionMarkers(SchemaHistories.STRICT_REFUSED)).containsExactly(
+        "\"strict-request\"");
+    assertThat(types(SchemaHistories.STRICT_REFUSED)).as("refused before any activity")
+        .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
     assertThat(types(SchemaHistories.REFUSED)).as("refused after the one observation")
         .filteredOn(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(1);
     assertThat(types(SchemaHistories.REFUSED))

@@ -181,7 +181,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
   // ---- the contract -----------------------------------------------------------------------
 
   @Override
-  public synchronized TableObservation observe(TargetRef target, TableChange change) {
+  public synchronized TableObservation observe(TargetRef target, TableChange change,
+      String latencyProbe) {
     calls.add("Observe");
     if (!exists) {
       return new TableObservation("16.4", false, List.of(), null, null, 0, null, 0, List.of(),

@@ -98,6 +98,117 @@ class PlannerTest {
         });
   }
 
+  /** {@code base} with the facts observed since the heap, walk, replication and dependents. */
+  static TableObservation with(TableObservation o, TableObservation.KeyWalk walk,
+      List<String> publications, List<String> subscriptions, List<String> dependents,
+      List<String> late) {
+    return new TableObservation(o.serverVersion(), o.tableExists(), o.columns(), o.key(),
+        o.keyProblem(), o.rowsEstimate(), o.rowsExact(), o.bytes(), o.indexes(), o.triggers(),
+        o.standbys(), o.longTransactions(), o.heldBy(), o.addedByHolder(), o.flags(),
+        o.versions(), o.expressionProblems(), o.unsafe(), o.catalogue(), 128L << 20,
+        40L << 20, walk, publications, subscriptions, dependents, late);
+  }
+
+  static final TableObservation.KeyWalk BY_PK =
+      new TableObservation.KeyWalk("Index Only Scan", "orders_pkey", false);
+
+  @Test
+  void anObservationRecordedBeforeTheNewFactsPlansAsBefore() {
+    TableObservation old = table(List.of(ID, AMOUNT_COLUMN), PK, null, null, List.of());
+    assertThat(old.publications()).isNull();
+    assertThat(Planner.refusals(AMOUNT, old, "me")).isEmpty();
+    SchemaPlan p = Planner.plan(AMOUNT, old);
+    assertThat(p.heapBytes()).isNull();
+    assertThat(p.keyWalk()).isNull();
+    assertThat(p.costs()).containsExactly("the backfill rewrites 5000 (estimated) row(s): an"
+        + " UPDATE writes a new version of every row");
+    assertThat(p.warnings()).hasSize(3).contains(Planner.SELECT_STAR);
+  }
+
+  @Test
+  void thePlanSaysWhatTheBackfillCosts() {
+    SchemaPlan p = Planner.plan(AMOUNT, with(table(List.of(ID, AMOUNT_COLUMN), PK, null, null,
+        List.of()), BY_PK, List.of(), List.of(), List.of(), List.of()));
+    assertThat(p.heapBytes()).isEqualTo(128L << 20);
+    assertThat(p.indexBytes()).isEqualTo(40L << 20);
+    assertThat(p.keyWalk()).isEqualTo("Index Only Scan using orders_pkey");
+    assertThat(p.costs()).containsExactly(
+        "the backfill rewrites 5000 (estimated) row(s): an UPDATE writes a new version of every"
+            + " row",
+        "heap 128 MB: may grow by up to about as much again, plus the new column values (VACUUM"
+            + " makes the old versions' space reusable but does not shrink the file; a 128 MB"
+            + " table reached 201 MB)",
+        "indexes 40.0 MB: may grow by up to as much again (an update that cannot be HOT adds an"
+            + " entry to every index)",
+        "WAL: roughly 336 MB to 840 MB (new row versions, index entries, full-page images after"
+            + " each checkpoint): every standby replays it and a WAL archive keeps it");
+    assertThat(p.bookkeeping()).isEqualTo("creates, if missing, public.underway_flags (the flags"
+        + " applications read) and public.underway_schema_changes (the run's marker and the"
+        + " backfill's control row); they stay after the run");
+  }
+
+  @Test
+  void aWalkThatReadsTheWholeTableIsWarnedAboutOnBigTablesOnly() {
+    TableObservation.KeyWalk seq = new TableObservation.KeyWalk("Seq Scan", null, true);
+    TableObservation t = table(List.of(ID, AMOUNT_COLUMN), PK, null, null, List.of());
+    TableObservation big = new TableObservation(t.serverVersion(), true, t.columns(), t.key(),
+        null, 50_000, null, 8L << 20, t.indexes(), t.triggers(), t.standbys(),
+        t.longTransactions(), null, null, t.flags(), null, List.of(), List.of(), "c",
+        6L << 20, 2L << 20, seq, null, null, null, null);
+    assertThat(Planner.plan(AMOUNT, big).warnings()).contains("the backfill's key walk is"
+        + " planned as Seq Scan, then a Sort, not an index scan of orders_pkey: every batch"
+        + " reads the whole table (50000 rows), the backfill as a whole reads it once per"
+        + " batch");
+    TableObservation small = new TableObservation(big.serverVersion(), true, big.columns(),
+        big.key(), null, 500, 500L, 8192, big.indexes(), big.triggers(), big.standbys(),
+        big.longTransactions(), null, null, big.flags(), null, List.of(), List.of(), "c",
+        8192L, 8192L, seq, null, null, null, null);
+    assertThat(Planner.plan(AMOUNT, small).warnings()).noneMatch(w -> w.contains("key walk"));
+  }
+
+  @Test
+  void logicalReplicationIsRefusedUnlessItsOtherEndsWereChangedFirst() {
+    TableObservation replicated = with(table(List.of(ID, AMOUNT_COLUMN), PK, null, null,
+        List.of()), BY_PK, List.of("orders_pub", "all_pub (FOR ALL TABLES)"),
+        List.of("orders_sub"), List.of(), List.of());
+    List<Refusal> refused = Planner.refusals(AMOUNT, replicated, "me");
+    assertThat(refused).extracting(Refusal::kind)
+        .containsExactly(FailureKind.UNSAFE_CHANGE, FailureKind.UNSAFE_CHANGE);
+    assertThat(refused.get(0).why()).isEqualTo("public.orders is published (publication"
+        + " orders_pub, all_pub (FOR ALL TABLES)): once expand adds amount_cents, a subscriber"
+        + " whose copy lacks the column(s) stops applying every change to it; add them on every"
+        + " subscriber first (with underway_flags and underway_schema_changes, which expand"
+        + " creates and such a publication publishes too), then set"
+        + " change.subscribersChangedFirst: true");
+    assertThat(refused.get(1).why()).startsWith("public.orders is written by logical"
+        + " replication (subscription orders_sub): its apply does not fire the sync trigger");
+
+    TableChange told = AMOUNT.withSubscribersChangedFirst(true);
+    assertThat(Planner.refusals(told, replicated, "me")).isEmpty();
+    assertThat(Planner.plan(told, replicated).warnings()).contains(
+        "published (publication orders_pub, all_pub (FOR ALL TABLES)): the request says every"
+            + " subscriber has the new column(s) already (subscribersChangedFirst)")
+        .anyMatch(w -> w.startsWith("written by subscription orders_sub: the request says the"
+            + " publisher was changed first"));
+  }
+
+  @Test
+  void whatMustChangeBeforeTheContractIsInThePlan() {
+    SchemaPlan p = Planner.plan(AMOUNT, with(table(List.of(ID, AMOUNT_COLUMN), PK, null, null,
+        List.of()), BY_PK, List.of(), List.of(), List.of("view order_totals uses amount"),
+        List.of("trigger zz_round fires after the sync trigger")));
+    assertThat(p.warnings()).contains(
+        "must change before the contract: view order_totals uses amount",
+        "trigger zz_round fires after the sync trigger");
+    String index = "CREATE INDEX orders_amount ON public.orders USING btree (amount)";
+    SchemaPlan once = Planner.plan(AMOUNT, with(table(List.of(ID, AMOUNT_COLUMN), PK, null,
+        null, List.of()), BY_PK, List.of(), List.of(), List.of("index " + index + " uses amount"),
+        List.of()));
+    assertThat(once.warnings()).as("an index that must change is named once")
+        .filteredOn(w -> w.contains(index)).containsExactly("must change before the contract:"
+            + " index " + index + " uses amount");
+  }
+
   private static List<FailureKind> kinds(TableObservation o) {
     return Planner.refusals(AMOUNT, o, "me").stream().map(Refusal::kind).toList();
   }

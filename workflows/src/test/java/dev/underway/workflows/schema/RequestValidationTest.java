@@ -11,6 +11,7 @@ import dev.underway.model.TargetRef;
 import dev.underway.workflows.evolution.Requests;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +90,115 @@ class RequestValidationTest {
     assertThat(RequestValidation.problems(new SchemaChangeRequest(r.target(), c, null, null,
         null, null, null, null, null, null, "alice", null)))
         .containsExactly("change.table 'underway_flags' is one of Underway's own tables");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bigint", "text", "double precision", "character varying(20)",
+      "timestamp(3) with time zone", "timestamp without time zone", "bit varying",
+      "bit varying(8)", "time without time zone", "interval", "interval day to second(3)",
+      "text[]", "integer[][]", "varchar(20)[]", "app.money_amount", "numeric(12,2)",
+      "numeric(12, 2)", "geometry(point, 4326)", "national character varying(3)"})
+  void aTypeNameIsAType(String type) {
+    assertThat(typeProblems(type, true)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "bigint not null default 0 | not, null, default",
+      "text unique | unique",
+      "integer primary key | primary, key",
+      "bigint references customers (id) | references",
+      "integer check (amount > 0) | check",
+      "text collate \"C\" | collate",
+      "integer constraint positive check (amount > 0) | constraint, check",
+      "bigint generated always as identity | generated, always, as, identity",
+      "text null | null",
+      "timestamp with time zone not null | not, null"})
+  void aTypeWithColumnClausesIsRefusedWithWhatToDo(String type, String clauses) {
+    assertThat(typeProblems(type, true)).containsExactly("change.add[0].type '" + type
+        + "' holds column clauses (" + clauses + "): give the type alone, e.g. bigint. Expand"
+        + " adds the column nullable, without a default, a constraint or an index (each of them"
+        + " would lock or rewrite the table, and a default would make old-shape writes look"
+        + " new); add those in a change of their own");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"big int", "timestamp with time", "text[", "numeric(12,2", "Bigint"})
+  void somethingElseIsNotATypeName(String type) {
+    assertThat(typeProblems(type, true)).singleElement().asString()
+        .startsWith("change.add[0].type '" + type + "' is not a type name: give one SQL type");
+  }
+
+  @Test
+  void runsRecordedBeforeTheStrictChecksAreValidatedAsTheyWere() {
+    assertThat(typeProblems("bigint not null default 0", false)).isEmpty();
+    assertThat(typeProblems("timestamp(3) with time zone", false)).singleElement().asString()
+        .isEqualTo("change.add[0].type 'timestamp(3) with time zone' is not a SQL type, e.g."
+            + " bigint or text");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"DELETE FROM orders", "with gone AS (DELETE FROM orders RETURNING *)"
+      + " SELECT * FROM gone", "UPDATE orders SET amount = 0", "VALUES (1)"})
+  void theLatencyProbeIsOneSelect(String probe) {
+    assertThat(RequestValidation.problems(withProbe(probe))).containsExactly(
+        "latencyProbe must be one SELECT (a read the application makes, e.g. SELECT * FROM"
+            + " orders WHERE id = 42): it runs between batches, in a read-only transaction");
+    assertThat(RequestValidation.problems(withProbe(probe), false)).isEmpty();
+    assertThat(RequestValidation.problems(withProbe(" select * from orders where id = 42")))
+        .isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pg_catalog", "information_schema", "pg_toast", "pg_temp_3",
+      "pg_toast_temp_3"})
+  void systemSchemasAreRefused(String schema) {
+    SchemaChangeRequest r = example("bigint-amount");
+    TableChange c = r.change();
+    assertThat(RequestValidation.problems(new SchemaChangeRequest(r.target(),
+        new TableChange(schema, c.table(), null, c.kind(), c.add(), c.replace()), null, null,
+        null, null, null, null, null, null, "alice", null))).containsExactly("change.schema '"
+        + schema + "' is a system schema (pg_catalog, pg_toast, information_schema, temporary"
+        + " schemas): PostgreSQL's own tables are not changed by a runbook");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"template0", "template1"})
+  void templateDatabasesAreRefused(String database) {
+    SchemaChangeRequest r = example("bigint-amount");
+    TargetRef t = new TargetRef(null, null, null, null, null, database, null, "db", 5432, null,
+        null, null);
+    assertThat(RequestValidation.problems(new SchemaChangeRequest(t, r.change(), null, null,
+        null, null, null, null, null, null, "alice", null))).containsExactly("target.database '"
+        + database + "' is a template: every new database is copied from it; name the"
+        + " application's database");
+  }
+
+  @Test
+  void subscribersChangedFirstIsAFieldOfTheChange() throws Exception {
+    SchemaChangeRequest r = Requests.TEMPORAL_JSON.readValue("""
+        {"target": {"sqlHost": "db", "sqlPort": 5432, "database": "shop"},
+         "change": {"table": "orders", "kind": "ADD_COLUMN", "subscribersChangedFirst": true,
+                    "add": [{"name": "note2", "type": "text", "up": "note"}]}}
+        """, SchemaChangeRequest.class);
+    assertThat(RequestValidation.problems(r)).isEmpty();
+    assertThat(r.change().otherEndsChangedFirst()).isTrue();
+    assertThat(Requests.TEMPORAL_JSON.readValue(Requests.TEMPORAL_JSON.writeValueAsString(r),
+        SchemaChangeRequest.class)).isEqualTo(r);
+  }
+
+  private static SchemaChangeRequest withProbe(String probe) {
+    SchemaChangeRequest r = example("bigint-amount");
+    return new SchemaChangeRequest(r.target(), r.change(), null, null, null, "PT0.05S", probe,
+        null, null, null, "alice", null);
+  }
+
+  private static List<String> typeProblems(String type, boolean strict) {
+    SchemaChangeRequest r = example("bigint-amount");
+    return RequestValidation.problems(new SchemaChangeRequest(r.target(),
+        new TableChange(null, "orders", null, ChangeKind.ADD_COLUMN,
+            List.of(new NewColumn("widened", type, "amount")), List.of()), null, null, null,
+        null, null, null, null, null, "alice", null), strict);
   }
 
   private static List<String> problems(ChangeKind kind, List<NewColumn> add,

@@ -570,6 +570,29 @@ class SchemaChangeWorkflowTest {
   }
 
   @Test
+  void aTypeWithColumnClausesIsRefusedBeforeAnyActivity() {
+    InMemoryTable table = new InMemoryTable();
+    TableChange c = AMOUNT.change();
+    SchemaChangeRequest clauses = new SchemaChangeRequest(AMOUNT.target(),
+        new TableChange(c.schema(), c.table(), c.uniqueKey(), c.kind(),
+            List.of(new dev.underway.activities.schema.NewColumn("amount_cents",
+                "bigint not null default 0", "amount::bigint")), c.replace()),
+        null, null, null, null, null, null, AMOUNT.approval(), null, "alice", null);
+    t = new SchemaTestSupport(table);
+    SchemaChangeWorkflow wf = t.start(clauses);
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(SchemaChangeResult.class))
+        .rootCause().hasMessageContaining("change.add[0].type 'bigint not null default 0' holds"
+            + " column clauses (not, null, default)")
+        .hasMessageContaining(Failures.INVALID_REQUEST);
+    assertThat(table.calls()).isEmpty();
+    assertThat(t.client.fetchHistory(SchemaChangeWorkflow.workflowId(clauses)).getEvents())
+        .as("new runs record the strict-request version")
+        .anyMatch(e -> e.hasMarkerRecordedEventAttributes() && e
+            .getMarkerRecordedEventAttributes().getDetailsMap().toString()
+            .contains(SchemaChangeWorkflowImpl.STRICT_REQUEST));
+  }
+
+  @Test
   void theFlagsAreTheOnesChangeObjectsNames() {
     ChangeObjects o = ChangeObjects.of(AMOUNT.change());
     assertThat(o.readsFlag()).isEqualTo(READS);

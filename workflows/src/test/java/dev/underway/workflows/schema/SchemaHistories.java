@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.activities.schema.NewColumn;
+import dev.underway.activities.schema.TableChange;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
 import dev.underway.kernel.RunState;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -29,6 +32,20 @@ public final class SchemaHistories {
   public static final String REVERTED = "schema-change-reverted-rolled-back";
   public static final String THROTTLED = "schema-change-throttled-aborted";
   public static final String REFUSED = "schema-change-refused";
+  /**
+   * A run whose type carries column clauses, started before the strict-request version (rejected
+   * at the expand gate): recorded by the code of its day, which let the type through; it replays
+   * with the checks it ran with. It cannot be recorded again: today's code refuses the request.
+   */
+  public static final String BEFORE_STRICT = "schema-change-clause-type-before-strict";
+  /** The same request refused by today's checks (version strict-request). */
+  public static final String STRICT_REFUSED = "schema-change-strict-refused";
+  /** The request of both: a type with column clauses. */
+  static final SchemaChangeRequest CLAUSES = new SchemaChangeRequest(REQUEST.target(),
+      new TableChange(REQUEST.change().schema(), REQUEST.change().table(), null,
+          REQUEST.change().kind(), List.of(new NewColumn("amount_cents",
+              "bigint not null default 0", "amount::bigint")), REQUEST.change().replace()),
+      null, null, null, null, null, null, REQUEST.approval(), null, "alice", null);
   /** An abort during the backfill that waits for it to stop (version backfill-abort-waits). */
   public static final String ABORT_WAITS = "schema-change-abort-waits-for-backfill";
   /**
@@ -77,6 +94,8 @@ public final class SchemaHistories {
       wf.abort(new DecisionSignal(null, "bob", "enough"));
     }, RunState.ABORTED);
     run(REFUSED, new InMemoryTable().withoutKey(), recorded, write, wf -> { },
+        RunState.FAILED);
+    run(STRICT_REFUSED, new InMemoryTable(), CLAUSES, recorded, write, wf -> { },
         RunState.FAILED);
     InMemoryTable stopping = new InMemoryTable().holdBackfill();
     run(ABORT_WAITS, stopping, recorded, write, wf -> {

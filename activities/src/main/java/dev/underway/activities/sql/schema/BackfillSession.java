@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * The backfill's session: how its touches identify themselves and how long they wait.
  *
  * <ul>
+ *   <li>Its batches are planned as index lookups of the batch's keys ({@link #PLANNER}).
  *   <li>It declares the shape {@code backfill} ({@link SyncTriggers#BACKFILL}): the sync trigger
  *       fills the new columns from {@code up} and never counts the touch as a stray write.
  *   <li>It asks for {@code session_replication_role = replica} where the role may set it
@@ -31,12 +32,26 @@ final class BackfillSession {
 
   private static final Logger log = LoggerFactory.getLogger(BackfillSession.class);
 
+  /**
+   * How the batch is planned, whatever the table's size and statistics: the update finds the
+   * batch's rows through the key's index, one by one. A new column has no statistics, and with
+   * the batch's {@code IS NULL} filter the planner may prefer hashing a full scan of the table to
+   * a thousand index lookups, every batch (the walk O(n²)); and a cached generic plan of the
+   * prepared batch may do the same.
+   */
+  static final java.util.List<String> PLANNER = java.util.List.of(
+      "SET enable_hashjoin = off", "SET enable_mergejoin = off",
+      "SET plan_cache_mode = force_custom_plan");
+
   /** Prepares {@code c}; returns whether the application's triggers are skipped. */
   static boolean prepare(Connection c, ChangeSpec spec, Duration lockTimeout)
       throws SQLException {
     long millis = Math.max(1, Math.min(lockTimeout.toMillis(), deadlockTimeoutMillis(c) / 2));
     try (Statement s = c.createStatement()) {
       s.execute(PostgresSchemaDialect.sessionLockTimeout(millis));
+      for (String setting : PLANNER) {
+        s.execute(setting);
+      }
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, false)")) {
       ps.setString(1, spec.names().shapeSetting());

@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param versionColumn the per-row version tag, or null
  * @param version the version the backfill and the trigger set
  * @param names the trigger, its function and the flags' keys
- * @param kind which documented change (null where a caller does not say)
+ * @param change the change as the request gave it (for what only the refusals read, e.g. {@code
+ *     subscribersChangedFirst}); null when built without one
  */
 public record ChangeSpec(
     TableName table,
@@ -34,7 +35,7 @@ public record ChangeSpec(
     String versionColumn,
     Integer version,
     ChangeObjects names,
-    ChangeKind kind) {
+    TableChange change) {
 
   public ChangeSpec {
     Objects.requireNonNull(table, "table");
@@ -48,6 +49,11 @@ public record ChangeSpec(
     }
   }
 
+  public ChangeSpec(TableName table, String uniqueKey, List<NewColumn> add,
+      List<OldColumn> replace, String versionColumn, Integer version, ChangeObjects names) {
+    this(table, uniqueKey, add, replace, versionColumn, version, names, null);
+  }
+
   public static ChangeSpec of(TableChange change) {
     String uniqueKey = change.uniqueKey() == null || change.uniqueKey().isBlank() ? null
         : change.uniqueKey();
@@ -55,7 +61,12 @@ public record ChangeSpec(
         : change.versionColumn();
     return new ChangeSpec(new TableName(change.schemaOrDefault(), change.table()), uniqueKey,
         change.addOrEmpty(), change.replaceOrEmpty(), version, change.version(),
-        ChangeObjects.of(change), change.kind());
+        ChangeObjects.of(change), change);
+  }
+
+  /** Which documented change; null when built without the request's change. */
+  public ChangeKind kind() {
+    return change == null ? null : change.kind();
   }
 
   /** Whether new-shape writes fill any old column. */

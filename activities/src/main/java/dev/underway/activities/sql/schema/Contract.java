@@ -4,8 +4,6 @@ import dev.underway.activities.schema.ChangeObjects;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -15,10 +13,11 @@ import java.util.List;
  * The contract (destructive, after its gate): drops the sync trigger, its function and the
  * replaced columns, in one transaction under a short lock timeout; the flags go to their final
  * values ({@code reads=new}, {@code writes=new}) and the table's row is deleted (the table is
- * free for the next change). Refused before anything is dropped when another object (a view, a
- * constraint, an index over other columns too) depends on a column it would drop: PostgreSQL
- * would refuse or, worse, silently drop an index the application uses. Repeated, it changes
- * nothing.
+ * free for the next change). Refused before anything is dropped when another object depends on
+ * a column it would drop ({@link Dependents#blocking}: a view, a constraint, an index over other
+ * columns too, a trigger function that names it): PostgreSQL would refuse, silently drop an index
+ * the application uses, or leave a trigger whose every write fails. The observation found the
+ * same objects before the first gate. Repeated, it changes nothing.
  */
 public final class Contract {
 
@@ -49,13 +48,13 @@ public final class Contract {
       List<String> done = new ArrayList<>();
       try (Statement s = tx.createStatement()) {
         Sync.drop(tx, spec);
-        // the sync's own column triggers depend on the old columns: checked once they are gone,
-        // in the same transaction (a refusal rolls everything back)
-        List<String> dependents = dependents(tx, oid, spec.dropped());
+        // checked in the contract's own transaction, after the sync is gone: what still uses a
+        // dropped column refuses, and the refusal rolls everything back
+        List<String> dependents = Dependents.blocking(tx, oid, spec);
         if (!dependents.isEmpty()) {
           throw SchemaRefusals.unsafe(List.of("dropping " + String.join(", ", spec.dropped())
-              + " would also drop or break " + String.join(", ", dependents)
-              + ": change those first"));
+              + " would also drop or break: " + String.join("; ", dependents)
+              + "; change those first"));
         }
         done.add("dropped the sync trigger " + spec.names().trigger() + ", its helpers and"
             + " their functions");
@@ -77,25 +76,5 @@ public final class Contract {
       RunMarker.dropIfEmpty(tx, table);
       return new ChangeResult(table.toString(), Outcome.UPDATED, String.join("; ", done));
     });
-  }
-
-  /** What depends on the columns besides their own single-column indexes and keys. */
-  static List<String> dependents(Connection c, long oid, List<String> columns)
-      throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.COLUMN_DEPENDENTS)) {
-      for (String col : columns) {
-        ps.setLong(1, oid);
-        ps.setString(2, col);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if (!out.contains(rs.getString(1))) {
-              out.add(rs.getString(1));
-            }
-          }
-        }
-      }
-    }
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import dev.underway.activities.schema.NewColumn;
 import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.sql.SqlQuoting;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -53,6 +54,11 @@ final class ExpressionProbe {
           continue;
         }
         String type = PostgresSchemaDialect.typeOf(spec, name);
+        String unresolved = typeProblem(c, name, type);
+        if (unresolved != null) {
+          problems.add(unresolved);
+          continue;
+        }
         if (attempt(c, s, "ALTER TABLE underway_probe ADD COLUMN "
             + SqlQuoting.identifier(name) + " " + type, "type of " + name, problems)) {
           added.add(name);
@@ -89,6 +95,31 @@ final class ExpressionProbe {
       c.setAutoCommit(autoCommit);
     }
     return new Findings(problems, unsafe);
+  }
+
+  /**
+   * Why {@code type} is not exactly one existing type name (a column clause after it, {@code
+   * bigint not null default 0}, does not parse as one), as {@code to_regtype} resolves it under a
+   * savepoint; null when it is one.
+   */
+  private static String typeProblem(Connection c, String column, String type)
+      throws SQLException {
+    Savepoint sp = c.setSavepoint();
+    try (PreparedStatement ps = c.prepareStatement(PostgresCatalogQueries.RESOLVE_TYPE)) {
+      ps.setString(1, type);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        String resolved = rs.getString(1);
+        c.releaseSavepoint(sp);
+        return resolved != null ? null
+            : "type of " + column + ": type " + type + " does not exist";
+      }
+    } catch (SQLException e) {
+      c.rollback(sp);
+      return "type of " + column + ": '" + type + "' is not one type name ("
+          + firstLine(e.getMessage()) + "): give the type alone, e.g. bigint; expand adds the"
+          + " column nullable, without a default, constraint or index";
+    }
   }
 
   /** Runs {@code sql} under a savepoint; a failure is recorded as a problem, not thrown. */

@@ -62,9 +62,9 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public TableObservation observe(TargetRef target, TableChange change) {
+  public TableObservation observe(TargetRef target, TableChange change, String latencyProbe) {
     return sql(target, "observe " + change.qualifiedTable(),
-        c -> observer.observe(c, ChangeSpec.of(change)));
+        c -> observer.observe(c, ChangeSpec.of(change), latencyProbe));
   }
 
   @Override
@@ -244,13 +244,17 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
 
   // ---- plumbing -------------------------------------------------------------------------------
 
-  /** The key the settings name (their columns), else the change's ({@code uniqueKey} or PK). */
+  /**
+   * The key the settings name (their columns), else the change's ({@code uniqueKey} or PK); the
+   * change's key when it has the columns named, so that its index's collations are walked.
+   */
   private static TableKey key(Connection c, ChangeSpec spec, TableCatalogue cat,
       List<String> columns) throws SQLException {
-    if (columns != null && !columns.isEmpty()) {
-      return TableKey.of(spec.table(), cat, columns);
-    }
     TableKey.Found found = TableKey.find(c, cat, spec.uniqueKey());
+    if (columns != null && !columns.isEmpty()) {
+      return found.key() != null && found.key().columns().equals(columns) ? found.key()
+          : TableKey.of(spec.table(), cat, columns);
+    }
     if (found.key() == null) {
       throw SchemaRefusals.noUsableKey(spec.table(), found.problem());
     }

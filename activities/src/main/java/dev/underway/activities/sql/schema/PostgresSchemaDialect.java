@@ -63,18 +63,26 @@ public final class PostgresSchemaDialect {
   /**
    * Every unique index of the table: name, primary or not, the name of the constraint it backs
    * (null: none), whether it is valid, non-partial and on plain columns, its columns in order,
-   * whether every one is NOT NULL.
+   * whether every one is NOT NULL, then per column the index's collation when it is not the
+   * column's (qualified and quoted, else null) and its operator class when it is not the type's
+   * default (else null).
    */
   public static final String UNIQUE_KEYS = """
       SELECT ic.relname, i.indisprimary,
              (SELECT c.conname FROM pg_constraint c WHERE c.conindid = i.indexrelid
                 AND c.conrelid = i.indrelid LIMIT 1),
              i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL,
-             array_agg(a.attname ORDER BY k.ord), bool_and(a.attnotnull)
+             array_agg(a.attname ORDER BY k.ord), bool_and(a.attnotnull),
+             array_agg(CASE WHEN i.indcollation[(k.ord - 1)::int] NOT IN (0, a.attcollation)
+                 THEN (SELECT format('%I.%I', n.nspname, co.collname) FROM pg_collation co
+                       JOIN pg_namespace n ON n.oid = co.collnamespace
+                       WHERE co.oid = i.indcollation[(k.ord - 1)::int]) END ORDER BY k.ord),
+             array_agg(CASE WHEN NOT opc.opcdefault THEN opc.opcname END ORDER BY k.ord)
       FROM pg_index i
       JOIN pg_class ic ON ic.oid = i.indexrelid
       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[(k.ord - 1)::int]
       WHERE i.indrelid = ? AND i.indisunique
       GROUP BY ic.relname, i.indisprimary, i.indexrelid, i.indrelid, i.indisvalid, i.indpred,
                i.indexprs
@@ -93,9 +101,14 @@ public final class PostgresSchemaDialect {
       SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
       WHERE conrelid = ? ORDER BY conname""";
 
-  /** The planner's row estimate (-1: never analysed) and the bytes of table, indexes, TOAST. */
+  /**
+   * The planner's row estimate (-1: never analysed), the bytes of table, indexes and TOAST, of the
+   * heap alone and of the indexes.
+   */
   public static final String SIZE = """
-      SELECT reltuples::bigint, pg_total_relation_size(oid) FROM pg_class WHERE oid = ?""";
+      SELECT reltuples::bigint, pg_total_relation_size(oid), pg_relation_size(oid),
+             pg_indexes_size(oid)
+      FROM pg_class WHERE oid = ?""";
 
   /** Each standby: name, state, replayed position (bytes), replay_lag (ms, may be null). */
   public static final String STANDBYS = """
@@ -212,17 +225,32 @@ public final class PostgresSchemaDialect {
 
   /**
    * What depends on a column besides its own single-column indexes: views and rules, constraints
-   * (foreign keys, checks, the primary key, multi-column keys), indexes that cover other columns
-   * too. Parameters:
-   * table oid, column name. One description per dependent.
+   * (foreign keys, also other tables' referencing it; checks; the primary key; multi-column keys),
+   * indexes that cover other columns too, triggers (a column list or a WHEN), policies, and
+   * anything else {@code pg_depend} records. The sync trigger (its name the third parameter) is
+   * not one. Parameters: table oid, column name, sync trigger name. One description per
+   * dependent.
    */
   public static final String COLUMN_DEPENDENTS = """
       SELECT DISTINCT CASE d.classid
-               WHEN 'pg_rewrite'::regclass THEN 'view or rule ' || (
-                 SELECT r.ev_class::regclass::text FROM pg_rewrite r WHERE r.oid = d.objid)
-               WHEN 'pg_constraint'::regclass THEN 'constraint ' || (
-                 SELECT c.conname FROM pg_constraint c WHERE c.oid = d.objid)
-               WHEN 'pg_class'::regclass THEN 'index ' || d.objid::regclass::text
+               WHEN 'pg_rewrite'::regclass THEN (
+                 SELECT CASE WHEN r.rulename = '_RETURN'
+                          THEN CASE WHEN v.relkind = 'm' THEN 'materialized view ' ELSE 'view '
+                               END || r.ev_class::regclass::text
+                          ELSE 'rule ' || quote_ident(r.rulename) || ' on '
+                               || r.ev_class::regclass::text END
+                 FROM pg_rewrite r JOIN pg_class v ON v.oid = r.ev_class WHERE r.oid = d.objid)
+               WHEN 'pg_constraint'::regclass THEN (
+                 SELECT 'constraint ' || quote_ident(c.conname) || ' on '
+                        || c.conrelid::regclass::text || ' (' || pg_get_constraintdef(c.oid) || ')'
+                 FROM pg_constraint c WHERE c.oid = d.objid)
+               WHEN 'pg_class'::regclass THEN (
+                 SELECT CASE k.relkind WHEN 'i' THEN 'index ' || pg_get_indexdef(k.oid)
+                          WHEN 'I' THEN 'index ' || pg_get_indexdef(k.oid)
+                          WHEN 'S' THEN 'sequence ' || k.oid::regclass::text
+                               || ' (owned by the column: dropped with it)'
+                          ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END
+                 FROM pg_class k WHERE k.oid = d.objid)
                ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END
       FROM pg_depend d
       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
@@ -235,6 +263,8 @@ public final class PostgresSchemaDialect {
         AND NOT (d.classid = 'pg_constraint'::regclass AND EXISTS (
           SELECT 1 FROM pg_constraint c WHERE c.oid = d.objid AND c.contype = 'u'
             AND c.conrelid = d.refobjid AND cardinality(c.conkey) = 1))
+        AND NOT (d.classid = 'pg_trigger'::regclass AND EXISTS (
+          SELECT 1 FROM pg_trigger t WHERE t.oid = d.objid AND t.tgname = ANY (?)))
       ORDER BY 1""";
 
   /** Rows per value of a version column (null as -1). */
@@ -339,20 +369,55 @@ public final class PostgresSchemaDialect {
   }
 
   private static String after(TableKey key, boolean fromCursor) {
+    return after(key, fromCursor, i -> "?");
+  }
+
+  /**
+   * {@code WHERE (k1, k2) > (CAST(p1 AS t1), ...)}, each parameter written by {@code parameter}
+   * (its index from 0): the key's columns with the key's collations ({@link #columns}), so that
+   * the comparison is the index's and the planner can use it.
+   */
+  private static String after(TableKey key, boolean fromCursor,
+      java.util.function.IntFunction<String> parameter) {
     if (!fromCursor) {
       return "";
     }
     StringBuilder values = new StringBuilder();
     for (int i = 0; i < key.columns().size(); i++) {
-      values.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(key.types().get(i))
-          .append(')');
+      values.append(i == 0 ? "" : ", ").append("CAST(").append(parameter.apply(i)).append(" AS ")
+          .append(key.types().get(i)).append(')');
     }
     return " WHERE (" + columns(key, "") + ") > (" + values + ")";
   }
 
+  /**
+   * The key's columns, each with the key index's collation where it is not the column's own
+   * ({@code "code" COLLATE pg_catalog."C"}): the walk's order and comparison are then the
+   * index's, and each batch reads its own rows through the index instead of the whole table.
+   */
   private static String columns(TableKey key, String prefix) {
-    return key.columns().stream().map(c -> prefix + SqlQuoting.identifier(c))
-        .collect(Collectors.joining(", "));
+    return String.join(", ", keyTerms(key, prefix));
+  }
+
+  /** Each key column, with its collation where the index's is not the column's. */
+  private static List<String> keyTerms(TableKey key, String prefix) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < key.columns().size(); i++) {
+      String collation = key.collation(i);
+      out.add(prefix + SqlQuoting.identifier(key.columns().get(i))
+          + (collation == null ? "" : " COLLATE " + collation));
+    }
+    return out;
+  }
+
+  /**
+   * The backfill's key walk on its own, for {@code EXPLAIN}: the keys after the cursor ({@code
+   * $1}, ... as {@code PREPARE} takes them) in the key's order, {@code limit} of them.
+   */
+  public static String keyWalk(TableName table, TableKey key, int limit) {
+    return "SELECT " + columns(key, "") + " FROM " + table.qualified()
+        + after(key, true, i -> "$" + (i + 1)) + " ORDER BY " + columns(key, "") + " LIMIT "
+        + limit;
   }
 
   /**
@@ -368,14 +433,16 @@ public final class PostgresSchemaDialect {
   }
 
   private static String descending(TableKey key) {
-    return key.columns().stream().map(c -> SqlQuoting.identifier(c) + " DESC")
-        .collect(Collectors.joining(", "));
+    return keyTerms(key, "").stream().map(c -> c + " DESC").collect(Collectors.joining(", "));
   }
 
   /** The default foreground probe: a read of one row by the key. */
   public static String pointRead(TableName table, TableKey key) {
     return "SELECT * FROM " + table.qualified() + " ORDER BY " + columns(key, "") + " LIMIT 1";
   }
+
+  /** The first statement of each latency probe's transaction: it can only read. */
+  public static final String READ_ONLY_TRANSACTION = "SET TRANSACTION READ ONLY";
 
   /** A session's bound on waiting for row locks (a batch is retried when it is not granted). */
   public static String sessionLockTimeout(long millis) {

@@ -1,5 +1,6 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.schema.LogicalReplication;
 import dev.underway.activities.schema.NewColumn;
 import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.schema.TableObservation;
@@ -9,7 +10,9 @@ import java.util.List;
  * What a change is refused for, judged from a fresh observation before anything changes: the
  * table, its key, another run holding it, unknown replaced columns, a new column that exists and
  * this run did not add, expressions that do not work on the table's rows, anything that would
- * rewrite or long-lock the table. Each is a typed, non-retryable refusal ({@link SchemaRefusals}).
+ * rewrite or long-lock the table or leave writes unsynced (inheritance), logical replication whose
+ * other ends were not changed first. Each is a typed, non-retryable refusal ({@link
+ * SchemaRefusals}).
  */
 public final class Refusals {
   private Refusals() {}
@@ -41,6 +44,12 @@ public final class Refusals {
     }
     if (!seen.unsafe().isEmpty()) {
       throw SchemaRefusals.unsafe(seen.unsafe());
+    }
+    if (spec.change() != null && !spec.change().otherEndsChangedFirst()) {
+      List<String> replication = LogicalReplication.problems(spec.change(), seen);
+      if (!replication.isEmpty()) {
+        throw SchemaRefusals.unsafe(replication);
+      }
     }
   }
 }

@@ -10,17 +10,35 @@ import java.util.List;
 /**
  * The unique not-null key the backfill and the verify walk in order: the primary key, or a unique
  * index (or the unique constraint it backs) named by the change, valid, non-partial, on plain
- * columns that are all NOT NULL.
+ * columns that are all NOT NULL, with each column's type's default operator class (another
+ * one's order is not the one {@code ORDER BY} asks for: every batch would read the whole table).
+ * A collation of the index's that is not the column's own is kept: the walk orders and compares
+ * with it, as the index does.
  *
  * @param name the index's (or constraint's) name
  * @param columns its columns, in the index's order
  * @param types their SQL types (cursor values are cast back to them)
+ * @param collations per column, the index's collation (qualified and quoted) when it is not the
+ *     column's own, else null
  */
-public record TableKey(String name, List<String> columns, List<String> types) {
+public record TableKey(String name, List<String> columns, List<String> types,
+    List<String> collations) {
 
   public TableKey {
     columns = List.copyOf(columns);
     types = List.copyOf(types);
+    collations = collations == null ? null
+        : java.util.Collections.unmodifiableList(new ArrayList<>(collations));
+  }
+
+  /** A key whose index orders each column by the column's own collation. */
+  public TableKey(String name, List<String> columns, List<String> types) {
+    this(name, columns, types, null);
+  }
+
+  /** The index's collation of column {@code i} when it is not the column's own; else null. */
+  public String collation(int i) {
+    return collations == null || i >= collations.size() ? null : collations.get(i);
   }
 
   /** A key, or why there is none usable. */
@@ -52,11 +70,21 @@ public record TableKey(String name, List<String> columns, List<String> types) {
             return new Found(null, name + " is unique but a column of it ("
                 + String.join(", ", nullable(catalogue, cols)) + ") is nullable");
           }
+          List<String> opclasses = withNulls(rs.getArray(8));
+          for (int i = 0; i < cols.size(); i++) {
+            if (opclasses.get(i) != null) {
+              return new Found(null, name + " orders " + cols.get(i) + " by operator class "
+                  + opclasses.get(i) + ", not its type's default: the backfill's ORDER BY "
+                  + cols.get(i) + " cannot use it, and every batch would read the whole table;"
+                  + " name a key with default operator classes (change.uniqueKey)");
+            }
+          }
           List<String> types = new ArrayList<>();
           for (String col : cols) {
             types.add(catalogue.column(col).orElseThrow().type());
           }
-          return new Found(new TableKey(name, cols, types), null);
+          return new Found(new TableKey(name, cols, types, collations(rs.getArray(7))),
+              null);
         }
       }
     }
@@ -72,6 +100,23 @@ public record TableKey(String name, List<String> columns, List<String> types) {
           SchemaRefusals.unknownColumn(table, col)));
     }
     return new TableKey(String.join(", ", columns), columns, types);
+  }
+
+  /** A text array's elements, nulls kept. */
+  private static List<String> withNulls(java.sql.Array array) throws SQLException {
+    List<String> out = new ArrayList<>();
+    if (array != null) {
+      for (Object o : (Object[]) array.getArray()) {
+        out.add(o == null ? null : o.toString());
+      }
+    }
+    return out;
+  }
+
+  /** The collations that differ from the columns' own; null when none does. */
+  private static List<String> collations(java.sql.Array array) throws SQLException {
+    List<String> out = withNulls(array);
+    return out.stream().allMatch(java.util.Objects::isNull) ? null : out;
   }
 
   private static List<String> nullable(TableCatalogue catalogue, List<String> cols) {

@@ -16,8 +16,14 @@ import java.util.Optional;
 /**
  * Observes a table and its server for a change without changing anything, and never refuses: an
  * unknown table is {@code tableExists = false}, a key that cannot be walked a {@code keyProblem},
- * expressions that fail on a few rows {@code expressionProblems}, what would rewrite the table
- * {@code unsafe} ({@link ExpressionProbe}). {@link Refusals} turns these into refusals.
+ * expressions and types that fail on a few rows, an {@code up} over a stored generated column
+ * ({@link GeneratedReads}) and a latency probe that cannot run read-only {@code
+ * expressionProblems}, what would rewrite the table or leave writes unsynced ({@link
+ * ExpressionProbe}, {@link Inheritance}) {@code unsafe}; it also plans the key walk ({@link
+ * KeyWalkPlan}), lists the table's logical replication ({@link Replication}) and what must change
+ * before the contract ({@link Dependents}). {@link Refusals} and the workflow's planner turn
+ * these into refusals. Rows are counted (the exact count, rows per version) only when counting is
+ * cheap ({@link #cheap}).
  */
 public final class TableObserver {
 
@@ -64,19 +70,10 @@ public final class TableObserver {
   /** The rows to backfill: an exact count when the estimate says it is cheap, else the estimate. */
   static long rows(Connection c, TableName table, long oid, TableObserver observer)
       throws SQLException {
-    long estimate;
-    long bytes;
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.SIZE)) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        estimate = rs.getLong(1);
-        bytes = rs.getLong(2);
-      }
-    }
-    return observer.cheap(estimate, bytes)
+    long[] size = size(c, oid);
+    return observer.cheap(size[0], size[1])
         ? Long.parseLong(scalar(c, "SELECT count(*) FROM " + table.qualified()))
-        : Math.max(0, estimate);
+        : Math.max(0, size[0]);
   }
 
   /**
@@ -93,6 +90,15 @@ public final class TableObserver {
   }
 
   public TableObservation observe(Connection c, ChangeSpec spec) throws SQLException {
+    return observe(c, spec, null);
+  }
+
+  /**
+   * Observes the table for {@code spec}; {@code latencyProbe}, when given, is run once in a
+   * read-only transaction rolled back, and its failure is an expression problem.
+   */
+  public TableObservation observe(Connection c, ChangeSpec spec, String latencyProbe)
+      throws SQLException {
     TableName table = spec.table();
     String version = scalar(c, PostgresSchemaDialect.SERVER_VERSION);
     Optional<long[]> found = find(c, table);
@@ -103,42 +109,77 @@ public final class TableObserver {
           List.of(), "");
     }
     long oid = found.get()[0];
+    boolean plain = found.get()[1] == 'r';
     TableCatalogue cat = TableCatalogue.read(c, oid);
     List<String> unsafe = new ArrayList<>();
-    if (found.get()[1] != 'r') {
+    if (!plain) {
       unsafe.add(notPlain(table, (char) found.get()[1]));
     }
+    unsafe.addAll(Inheritance.problems(c, table, oid));
     TableKey.Found key = TableKey.find(c, cat, spec.uniqueKey());
-    long estimate;
-    long bytes;
-    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.SIZE)) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        estimate = rs.getLong(1);
-        bytes = rs.getLong(2);
-      }
-    }
-    Long exact = cheap(estimate, bytes)
+    long[] size = size(c, oid);
+    boolean cheap = cheap(size[0], size[1]);
+    Long exact = cheap
         ? Long.valueOf(scalar(c, "SELECT count(*) FROM " + table.qualified())) : null;
     Optional<RunMarker.Row> marker = RunMarker.read(c, table);
     List<String> problems = new ArrayList<>();
-    if (found.get()[1] == 'r') {
+    if (plain) {
       ExpressionProbe.Findings probe = ExpressionProbe.run(c, spec, cat);
       problems.addAll(probe.expressionProblems());
       unsafe.addAll(probe.unsafe());
+      problems.addAll(GeneratedReads.problems(c, spec, oid));
+    }
+    if (latencyProbe != null && !latencyProbe.isBlank()) {
+      String failed = LatencyProbe.problem(c, latencyProbe);
+      if (failed != null) {
+        problems.add(failed);
+      }
     }
     return new TableObservation(version, true, columns(cat),
         key.key() == null ? null : new TableObservation.Key(key.key().name(),
             key.key().columns().stream().map(n -> column(cat.column(n).orElseThrow())).toList()),
-        key.problem(), estimate, exact, bytes,
+        key.problem(), size[0], exact, size[1],
         cat.indexes().stream().map(TableCatalogue.Named::definition).toList(),
         cat.triggers().stream().map(TableCatalogue.Named::name).toList(),
         standbys, longTransactions(c),
         marker.map(RunMarker.Row::holder).orElse(null),
         marker.map(RunMarker.Row::addedColumns).orElse(List.of()),
-        Flags.read(c, spec), versions(c, spec, cat), problems, unsafe, cat.text(),
-        found.get()[1] == 'r' ? Carry.describe(c, spec, oid) : List.of());
+        Flags.read(c, spec), cheap ? versions(c, spec, cat) : null, problems, unsafe, cat.text(),
+        size[2], size[3],
+        key.key() == null || !plain ? null : KeyWalkPlan.explain(c, table, key.key()),
+        Replication.publications(c, table, oid), Replication.subscriptions(c, oid),
+        Dependents.blocking(c, oid, spec),
+        Dependents.triggersAfterSync(c, oid, spec, changedColumns(c, spec, oid)),
+        plain ? Carry.describe(c, spec, oid) : List.of());
+  }
+
+  /** Estimate, total bytes, heap bytes, index bytes. */
+  private static long[] size(Connection c, long oid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.SIZE)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+      }
+    }
+  }
+
+  /**
+   * The columns the change touches: the replaced ones, the new ones (and the version column), and
+   * those its {@code up}s read (none when they do not resolve: the probe reports that).
+   */
+  private static List<String> changedColumns(Connection c, ChangeSpec spec, long oid)
+      throws SQLException {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>(spec.dropped());
+    out.addAll(spec.addedColumns());
+    List<String> ups = spec.add().stream().map(n -> n.up())
+        .filter(u -> u != null && !u.isBlank()).toList();
+    try {
+      out.addAll(ExpressionColumns.of(c, spec.table(), oid, ups));
+    } catch (SQLException e) {
+      // an up that does not resolve is refused from the probe's findings
+    }
+    return List.copyOf(out);
   }
 
   private static List<TableObservation.Column> columns(TableCatalogue cat) {

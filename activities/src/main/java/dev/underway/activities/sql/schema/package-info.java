@@ -6,12 +6,19 @@
  *
  * <ul>
  *   <li>{@link dev.underway.activities.sql.schema.PostgresSchemaDialect}: every statement (and the
- *       CockroachDB differences, untested);
- *   <li>{@link dev.underway.activities.sql.schema.TableObserver}: rows, bytes, key, indexes,
- *       triggers, standbys and their lag ({@link
+ *       CockroachDB differences, untested), the observation's catalogue reads in {@link
+ *       dev.underway.activities.sql.schema.PostgresCatalogQueries};
+ *   <li>{@link dev.underway.activities.sql.schema.TableObserver}: rows, bytes (heap and indexes
+ *       apart), key, indexes, triggers, standbys and their lag ({@link
  *       dev.underway.activities.sql.schema.ReplicaLagGauge}), long transactions, the marker, the
  *       flags; {@link dev.underway.activities.sql.schema.ExpressionProbe} tries the change on a
- *       few rows in a transaction rolled back; {@link
+ *       few rows in a transaction rolled back (types resolved first); {@link
+ *       dev.underway.activities.sql.schema.GeneratedReads}, {@link
+ *       dev.underway.activities.sql.schema.Inheritance}, {@link
+ *       dev.underway.activities.sql.schema.Replication}, {@link
+ *       dev.underway.activities.sql.schema.KeyWalkPlan} and {@link
+ *       dev.underway.activities.sql.schema.Dependents} (what must change before the contract; the
+ *       contract refuses on the same findings) add what else it must know; {@link
  *       dev.underway.activities.sql.schema.Refusals} turns what it saw into typed refusals;
  *   <li>{@link dev.underway.activities.sql.schema.Expand} (columns, {@link
  *       dev.underway.activities.sql.schema.SyncTriggers}, flags, the marker, under {@link

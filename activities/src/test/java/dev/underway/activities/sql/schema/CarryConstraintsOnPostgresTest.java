@@ -90,7 +90,7 @@ class CarryConstraintsOnPostgresTest {
     TableChange cents = new TableChange(null, "prices", null, ChangeKind.CHANGE_TYPE,
         List.of(new NewColumn("amount_cents", "bigint", "amount::bigint * 100")),
         List.of(new OldColumn("amount", "(amount_cents / 100)::integer")));
-    TableObservation seen = activities.observe(db.target(), cents);
+    TableObservation seen = activities.observe(db.target(), cents, null);
     assertThat(seen.carried()).containsExactly(
         "DEFAULT 9999 carried to amount_cents as '999900'::bigint (at expand)",
         "NOT NULL carried to amount_cents: CHECK (amount_cents IS NOT NULL) NOT VALID after the"
@@ -140,7 +140,7 @@ class CarryConstraintsOnPostgresTest {
   @Test
   void aSplitCarriesNothingAndSaysSo() throws Exception {
     db.customers("people");
-    TableObservation seen = activities.observe(db.target(), SchemaFixture.split("people"));
+    TableObservation seen = activities.observe(db.target(), SchemaFixture.split("people"), null);
     assertThat(seen.carried()).singleElement().asString()
         .startsWith("not carried: name's NOT NULL");
   }

@@ -62,7 +62,7 @@ class ExpandLockTimeoutOnPostgresTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try (Connection holder = db.connect()) {
       SchemaChangeActivities activities = db.activities(env, QUICK, Pacing.DEFAULT);
-      String before = activities.observe(db.target(), change).catalogue();
+      String before = activities.observe(db.target(), change, null).catalogue();
       hold(holder, "held");
 
       ApplicationFailure failure = assertFailure(
@@ -71,8 +71,8 @@ class ExpandLockTimeoutOnPostgresTest {
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).contains("3 attempts").contains("nothing");
       holder.rollback();
-      assertThat(activities.observe(db.target(), change).catalogue()).isEqualTo(before);
-      assertThat(activities.observe(db.target(), change).heldBy()).isNull();
+      assertThat(activities.observe(db.target(), change, null).catalogue()).isEqualTo(before);
+      assertThat(activities.observe(db.target(), change, null).heldBy()).isNull();
     } finally {
       env.close();
     }
@@ -96,7 +96,7 @@ class ExpandLockTimeoutOnPostgresTest {
       holder.commit();
 
       assertThat(expand.get(1, TimeUnit.MINUTES).outcome()).isEqualTo(Outcome.UPDATED);
-      assertThat(activities.observe(db.target(), change).column("amount_v2")).isNotNull();
+      assertThat(activities.observe(db.target(), change, null).column("amount_v2")).isNotNull();
     } finally {
       env.close();
     }

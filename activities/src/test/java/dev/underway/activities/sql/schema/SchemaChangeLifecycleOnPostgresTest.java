@@ -76,7 +76,7 @@ class SchemaChangeLifecycleOnPostgresTest {
     TableChange change = SchemaFixture.typeChange("orders");
     ChangeObjects names = ChangeObjects.of(change);
 
-    TableObservation before = activities.observe(db.target(), change);
+    TableObservation before = activities.observe(db.target(), change, null);
     assertThat(before.tableExists()).isTrue();
     assertThat(before.rowsExact()).isEqualTo(2_000);
     assertThat(before.key().name()).isEqualTo("orders_pkey");
@@ -88,7 +88,7 @@ class SchemaChangeLifecycleOnPostgresTest {
         .isEqualTo(Outcome.UPDATED);
     assertThat(activities.expand(db.target(), change, OWNER).outcome())
         .isEqualTo(Outcome.UNCHANGED);
-    TableObservation expanded = activities.observe(db.target(), change);
+    TableObservation expanded = activities.observe(db.target(), change, null);
     assertThat(expanded.heldBy()).isEqualTo(OWNER);
     assertThat(expanded.addedByHolder()).containsExactly("amount_v2");
     assertThat(expanded.triggers()).containsExactlyInAnyOrder(names.trigger(),
@@ -156,7 +156,7 @@ class SchemaChangeLifecycleOnPostgresTest {
         .isEqualTo(Outcome.UPDATED);
     assertThat(activities.contract(db.target(), change, OWNER).outcome())
         .isEqualTo(Outcome.UNCHANGED);
-    TableObservation contracted = activities.observe(db.target(), change);
+    TableObservation contracted = activities.observe(db.target(), change, null);
     assertThat(contracted.columns()).extracting(TableObservation.Column::name)
         .containsExactly("id", "note", "amount_v2");
     assertThat(contracted.triggers()).isEmpty();
@@ -174,18 +174,18 @@ class SchemaChangeLifecycleOnPostgresTest {
         "CREATE TABLE other_flags_user (k int)");
     TableChange change = SchemaFixture.typeChange("rolled");
     ChangeObjects names = ChangeObjects.of(change);
-    String before = activities.observe(db.target(), change).catalogue();
+    String before = activities.observe(db.target(), change, null).catalogue();
 
     activities.expand(db.target(), change, OWNER);
     activities.backfill(db.target(), change, SETTINGS);
     activities.setFlag(db.target(), change, OWNER, names.readsFlag(), "new");
-    assertThat(activities.observe(db.target(), change).catalogue()).isNotEqualTo(before);
+    assertThat(activities.observe(db.target(), change, null).catalogue()).isNotEqualTo(before);
 
     assertThat(activities.undoExpand(db.target(), change, OWNER).outcome())
         .isEqualTo(Outcome.UPDATED);
     assertThat(activities.undoExpand(db.target(), change, OWNER).outcome())
         .isEqualTo(Outcome.UNCHANGED);
-    TableObservation after = activities.observe(db.target(), change);
+    TableObservation after = activities.observe(db.target(), change, null);
     assertThat(after.catalogue()).isEqualTo(before);
     assertThat(after.heldBy()).isNull();
     assertThat(after.flags()).isEmpty();
@@ -198,13 +198,13 @@ class SchemaChangeLifecycleOnPostgresTest {
     db.amounts("held", 10);
     TableChange change = SchemaFixture.typeChange("held");
     activities.expand(db.target(), change, OWNER);
-    String expanded = activities.observe(db.target(), change).catalogue();
+    String expanded = activities.observe(db.target(), change, null).catalogue();
 
     assertFailure(() -> activities.undoExpand(db.target(), change, "intruder"),
         Failures.CHANGE_IN_PROGRESS);
     assertFailure(() -> activities.contract(db.target(), change, "intruder"),
         Failures.CHANGE_IN_PROGRESS);
-    assertThat(activities.observe(db.target(), change).catalogue()).isEqualTo(expanded);
+    assertThat(activities.observe(db.target(), change, null).catalogue()).isEqualTo(expanded);
   }
 
   @Test
@@ -212,13 +212,15 @@ class SchemaChangeLifecycleOnPostgresTest {
     db.amounts("viewed", 10);
     db.sql("CREATE VIEW viewed_amounts AS SELECT id, amount FROM viewed");
     TableChange change = SchemaFixture.typeChange("viewed");
+    assertThat(activities.observe(db.target(), change, null).dependents())
+        .as("found before the first gate").containsExactly("view viewed_amounts uses amount");
     activities.expand(db.target(), change, OWNER);
-    String expanded = activities.observe(db.target(), change).catalogue();
+    String expanded = activities.observe(db.target(), change, null).catalogue();
 
     ApplicationFailure refused = assertFailure(
         () -> activities.contract(db.target(), change, OWNER), Failures.UNSAFE_CHANGE);
-    assertThat(refused.getOriginalMessage()).contains("view or rule viewed_amounts");
-    assertThat(activities.observe(db.target(), change).catalogue()).isEqualTo(expanded);
+    assertThat(refused.getOriginalMessage()).contains("view viewed_amounts uses amount");
+    assertThat(activities.observe(db.target(), change, null).catalogue()).isEqualTo(expanded);
   }
 
   @Test
@@ -229,19 +231,19 @@ class SchemaChangeLifecycleOnPostgresTest {
     TableChange change = new TableChange(null, "people", null, base.kind(), base.add(),
         base.replace(), "schema_version", 2, null);
     activities.expand(db.target(), change, OWNER);
-    assertThat(activities.observe(db.target(), change).versions()).containsEntry(-1, 500L);
+    assertThat(activities.observe(db.target(), change, null).versions()).containsEntry(-1, 500L);
     db.sql("UPDATE people SET schema_version = 2 WHERE id <= 100");
 
     BackfillResult result = activities.backfill(db.target(), change, SETTINGS);
 
     assertThat(result.rowsUpdated()).isEqualTo(400);
-    assertThat(activities.observe(db.target(), change).versions()).containsExactly(
+    assertThat(activities.observe(db.target(), change, null).versions()).containsExactly(
         java.util.Map.entry(2, 500L));
     assertThat(db.count("SELECT count(*) FROM people WHERE full_name IS DISTINCT FROM"
         + " first_name || ' ' || last_name AND id > 100")).isZero();
     assertThat(activities.undoExpand(db.target(), change, OWNER).outcome())
         .isEqualTo(Outcome.UPDATED);
-    assertThat(activities.observe(db.target(), change).column("schema_version")).isNull();
+    assertThat(activities.observe(db.target(), change, null).column("schema_version")).isNull();
   }
 
   @Test
