@@ -14,7 +14,6 @@ import dev.underway.activities.schema.VerifySettings;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.kernel.FailureKind;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
@@ -24,6 +23,7 @@ import io.temporal.activity.ActivityExecutionContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link SchemaChangeActivities} on PostgreSQL: each method opens a connection to the target
@@ -61,22 +61,24 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
 
   @Override
   public TableObservation observe(TargetRef target, TableChange change) {
-    return sql(target, "observe " + change.qualifiedTable(),
-        c -> observer.observe(c, ChangeSpec.of(change)));
+    String what = "observe " + change.qualifiedTable();
+    return sql(target, what, c -> observer.with(saying(what)).observe(c, ChangeSpec.of(change)));
   }
 
   @Override
   public ChangeResult expand(TargetRef target, TableChange change, String owner) {
-    return sql(target, "expand " + change.qualifiedTable(),
-        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat), observer)
-            .expand(c, ChangeSpec.of(change), owner));
+    String what = "expand " + change.qualifiedTable();
+    return sql(target, what,
+        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat),
+            observer.with(saying(what))).expand(c, ChangeSpec.of(change), owner));
   }
 
   @Override
   public ChangeResult undoExpand(TargetRef target, TableChange change, String owner) {
-    return sql(target, "undo the expand of " + change.qualifiedTable(),
-        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat), observer)
-            .undo(c, ChangeSpec.of(change), owner));
+    String what = "undo the expand of " + change.qualifiedTable();
+    return sql(target, what,
+        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat),
+            observer.with(saying(what))).undo(c, ChangeSpec.of(change), owner));
   }
 
   @Override
@@ -91,7 +93,10 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
       long oid = TableObserver.oid(c, spec.table());
       TableCatalogue cat = TableCatalogue.read(c, oid);
       TableKey key = key(c, spec, cat, settings.keyColumns());
-      long rows = TableObserver.rows(c, spec.table(), oid, observer);
+      // a long count heartbeats where the walk will resume from
+      long rows = TableObserver.rows(c, spec.table(), oid,
+          observer.with(LongStatement.heartbeating(() -> ctx.heartbeat(resume),
+              LongStatement.EVERY)));
       ProgressWriter writer = new ProgressWriter(c, spec.table());
       Backfill.Listener listener = p -> {
         ctx.heartbeat(p);
@@ -105,6 +110,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
           ? settings.latencyProbe() : PostgresSchemaDialect.pointRead(spec.table(), key);
       try (Connection probing = open(target)) {
         probing.setAutoCommit(true);
+        SessionLimits.current().apply(probing);
         return new Backfill(settings, pacing, ControlSource.row(spec.table()),
             LatencyProbe.query(probing, probe), listener).run(c, spec, key, resume, rows);
       }
@@ -169,10 +175,16 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
         : given.chunkSize();
     int samples = given == null || given.sampleLimit() < 0 ? VerifySettings.DEFAULT_SAMPLE_LIMIT
         : given.sampleLimit();
+    AtomicReference<Verify.Progress> last = new AtomicReference<>(from);
+    LongStatement chunks = LongStatement.heartbeating(() -> ctx.heartbeat(last.get()),
+        LongStatement.EVERY);
     return sql(target, "verify " + spec.table(), c -> {
       TableCatalogue cat = TableCatalogue.read(c, TableObserver.oid(c, spec.table()));
       TableKey key = key(c, spec, cat, given == null ? null : given.keyColumns());
-      return new Verify(chunk, samples).run(c, spec, key, from, ctx::heartbeat);
+      return new Verify(chunk, samples, chunks).run(c, spec, key, from, p -> {
+        last.set(p);
+        ctx.heartbeat(p);
+      });
     });
   }
 
@@ -222,6 +234,17 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     Activity.getExecutionContext().heartbeat(what);
   }
 
+  /** Long statements of a step whose heartbeat says {@code what} it does. */
+  private static LongStatement saying(String what) {
+    ActivityExecutionContext ctx;
+    try {
+      ctx = Activity.getExecutionContext();
+    } catch (IllegalStateException e) {
+      return LongStatement.unwatched(); // a direct call, outside an activity
+    }
+    return LongStatement.heartbeating(() -> ctx.heartbeat(what), LongStatement.EVERY);
+  }
+
   @FunctionalInterface
   private interface Work<T> {
     T run(Connection c) throws SQLException;
@@ -238,13 +261,10 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     SqlCredentials creds = credentials.credentialsFor(target);
     try (Connection c = connections.open(target, creds)) {
       c.setAutoCommit(true);
+      SessionLimits.current().apply(c);
       return work.run(c);
     } catch (SQLException e) {
-      if ("42501".equals(e.getSQLState())) {
-        throw FailureKind.INSUFFICIENT_PRIVILEGE.refuse(what + ": the SQL user " + creds.user()
-            + " lacks a privilege (" + SqlDatabaseActivities.scrub(e.getMessage(), creds) + ")");
-      }
-      throw SqlDatabaseActivities.translate(target, creds, what, e);
+      throw SqlErrors.translate(target, creds, what, e);
     }
   }
 }

@@ -30,14 +30,28 @@ public final class TableObserver {
 
   private final long exactCountBelow;
   private final Duration longTransaction;
+  private final LongStatement scans;
 
   public TableObserver() {
     this(EXACT_COUNT_BELOW, LONG_TRANSACTION);
   }
 
   public TableObserver(long exactCountBelow, Duration longTransaction) {
+    this(exactCountBelow, longTransaction, LongStatement.unwatched());
+  }
+
+  private TableObserver(long exactCountBelow, Duration longTransaction, LongStatement scans) {
     this.exactCountBelow = exactCountBelow;
     this.longTransaction = longTransaction;
+    this.scans = scans;
+  }
+
+  /**
+   * The same observer for one step, whose scans of the whole table (the exact count, the rows
+   * per version) run as {@code scans}: bounded, heartbeating while they run.
+   */
+  public TableObserver with(LongStatement scans) {
+    return new TableObserver(exactCountBelow, longTransaction, scans);
   }
 
   /** The table's oid and kind ({@code r}: a plain table), if it exists. */
@@ -74,9 +88,7 @@ public final class TableObserver {
         bytes = rs.getLong(2);
       }
     }
-    return observer.cheap(estimate, bytes)
-        ? Long.parseLong(scalar(c, "SELECT count(*) FROM " + table.qualified()))
-        : Math.max(0, estimate);
+    return observer.cheap(estimate, bytes) ? observer.count(c, table) : Math.max(0, estimate);
   }
 
   /**
@@ -119,8 +131,7 @@ public final class TableObserver {
         bytes = rs.getLong(2);
       }
     }
-    Long exact = cheap(estimate, bytes)
-        ? Long.valueOf(scalar(c, "SELECT count(*) FROM " + table.qualified())) : null;
+    Long exact = cheap(estimate, bytes) ? Long.valueOf(count(c, table)) : null;
     Optional<RunMarker.Row> marker = RunMarker.read(c, table);
     List<String> problems = new ArrayList<>();
     if (found.get()[1] == 'r') {
@@ -153,20 +164,28 @@ public final class TableObserver {
         .map(s -> new TableObservation.Standby(s.name(), s.state(), s.lagMillis())).toList();
   }
 
-  private static Map<Integer, Long> versions(Connection c, ChangeSpec spec, TableCatalogue cat)
+  /** The exact count of the table's rows: a scan, bounded and heartbeating. */
+  private long count(Connection c, TableName table) throws SQLException {
+    return scans.run(c, cc -> Long.parseLong(scalar(cc, "SELECT count(*) FROM "
+        + table.qualified())));
+  }
+
+  private Map<Integer, Long> versions(Connection c, ChangeSpec spec, TableCatalogue cat)
       throws SQLException {
     if (spec.versionColumn() == null || cat.column(spec.versionColumn()).isEmpty()) {
       return null;
     }
-    Map<Integer, Long> out = new LinkedHashMap<>();
-    try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(
-             PostgresSchemaDialect.versions(spec.table(), spec.versionColumn()))) {
-      while (rs.next()) {
-        out.put(rs.getInt(1), rs.getLong(2));
+    return scans.run(c, cc -> {
+      Map<Integer, Long> out = new LinkedHashMap<>();
+      try (Statement s = cc.createStatement();
+           ResultSet rs = s.executeQuery(
+               PostgresSchemaDialect.versions(spec.table(), spec.versionColumn()))) {
+        while (rs.next()) {
+          out.put(rs.getInt(1), rs.getLong(2));
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   private List<TableObservation.LongTransaction> longTransactions(Connection c)
