@@ -43,19 +43,24 @@ class WorkerCommand extends ConnectedCommand {
           + " change's backfill or verify) may go without a heartbeat before Temporal retries it"
           + " elsewhere, i.e. how fast a dead worker is noticed (ISO-8601). Applies to the runs"
           + " whose steps this worker schedules. Default: the workflow's (cluster evolution"
-          + " PT2M; schema change PT30S). The worker sends heartbeats at most every"
+          + " PT2M; schema change PT30S); at least PT3S: the worker sends heartbeats every"
           + " " + WorkerSettings.HEARTBEAT_EVERY_TEXT + " whatever the timeout.")
   Duration heartbeatTimeout;
 
   /** Every activity type the runbooks' workflows schedule: each one heartbeats or ends quickly. */
   static final List<String> ACTIVITY_TYPES = Runbooks.activityTypes();
 
+  /** The shortest {@code --heartbeat-timeout}: three heartbeat intervals. */
+  static final Duration MIN_HEARTBEAT_TIMEOUT = WorkerSettings.HEARTBEAT_EVERY.multipliedBy(3);
+
   /** Per-type activity options the worker lays over the workflow's defaults. */
   WorkflowImplementationOptions implementationOptions() {
     WorkflowImplementationOptions.Builder b = WorkflowImplementationOptions.newBuilder();
     if (heartbeatTimeout != null) {
-      if (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero()) {
-        throw CommandFailure.badInput("--heartbeat-timeout must be positive");
+      if (heartbeatTimeout.compareTo(MIN_HEARTBEAT_TIMEOUT) < 0) {
+        throw CommandFailure.badInput("--heartbeat-timeout " + heartbeatTimeout + " is too short:"
+            + " the worker sends heartbeats every " + WorkerSettings.HEARTBEAT_EVERY_TEXT
+            + ", so give at least " + MIN_HEARTBEAT_TIMEOUT + " (a healthy step would time out)");
       }
       Map<String, ActivityOptions> perType = new java.util.LinkedHashMap<>();
       for (String type : ACTIVITY_TYPES) {

@@ -1,6 +1,7 @@
 package dev.underway.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.underway.runbooks.Runbooks;
 import io.temporal.activity.ActivityOptions;
@@ -38,6 +39,15 @@ class WorkerOptionsTest {
   @Test
   void withoutTheOptionTheWorkflowsOwnTimeoutsApply() {
     assertThat(new WorkerCommand().implementationOptions().getActivityOptions()).isNullOrEmpty();
+  }
+
+  @Test
+  void aHeartbeatTimeoutShorterThanThreeHeartbeatsIsRefused() {
+    WorkerCommand command = new WorkerCommand();
+    command.heartbeatTimeout = Duration.ofSeconds(2);
+    assertThat(catchThrowable(command::implementationOptions)).isInstanceOf(CommandFailure.class)
+        .hasMessageContaining("--heartbeat-timeout PT2S is too short")
+        .hasMessageContaining("at least PT3S");
   }
 
   @Test

@@ -37,12 +37,17 @@ final class WorkerProcesses implements AutoCloseable {
     this.logs = Files.createDirectories(logs);
   }
 
-  /** Starts workers until {@code n} are alive, then waits until every one polls. */
-  synchronized void keep(int n) throws IOException {
+  /** Starts workers until {@code n} are alive, without waiting for them to poll. */
+  synchronized void topUp(int n) throws IOException {
     running.removeIf(w -> !w.process().isAlive());
     while (running.size() < n) {
       start();
     }
+  }
+
+  /** Starts workers until {@code n} are alive, then waits until every one polls. */
+  synchronized void keep(int n) throws IOException {
+    topUp(n);
     for (Running w : running) {
       await().atMost(Duration.ofSeconds(120)).until(() -> !w.process().isAlive()
           || Files.readString(w.log()).contains("Worker started"));

@@ -22,6 +22,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -95,8 +96,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
       TableKey key = key(c, spec, cat, settings.keyColumns());
       // a long count heartbeats where the walk will resume from
       long rows = TableObserver.rows(c, spec.table(), oid,
-          observer.with(LongStatement.heartbeating(() -> ctx.heartbeat(resume),
-              LongStatement.EVERY)));
+          observer.with(LongStatement.heartbeating(() -> ctx.heartbeat(resume), every(ctx))));
       ProgressWriter writer = new ProgressWriter(c, spec.table());
       Backfill.Listener listener = p -> {
         ctx.heartbeat(p);
@@ -177,7 +177,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
         : given.sampleLimit();
     AtomicReference<Verify.Progress> last = new AtomicReference<>(from);
     LongStatement chunks = LongStatement.heartbeating(() -> ctx.heartbeat(last.get()),
-        LongStatement.EVERY);
+        every(ctx));
     return sql(target, "verify " + spec.table(), c -> {
       TableCatalogue cat = TableCatalogue.read(c, TableObserver.oid(c, spec.table()));
       TableKey key = key(c, spec, cat, given == null ? null : given.keyColumns());
@@ -242,7 +242,17 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     } catch (IllegalStateException e) {
       return LongStatement.unwatched(); // a direct call, outside an activity
     }
-    return LongStatement.heartbeating(() -> ctx.heartbeat(what), LongStatement.EVERY);
+    return LongStatement.heartbeating(() -> ctx.heartbeat(what), every(ctx));
+  }
+
+  /** How often a long statement heartbeats: every 2 s, or a third of a shorter timeout. */
+  private static Duration every(ActivityExecutionContext ctx) {
+    Duration timeout = ctx.getInfo().getHeartbeatTimeout();
+    if (timeout == null || timeout.isZero()) {
+      return LongStatement.EVERY;
+    }
+    Duration third = timeout.dividedBy(3);
+    return third.compareTo(LongStatement.EVERY) < 0 ? third : LongStatement.EVERY;
   }
 
   @FunctionalInterface

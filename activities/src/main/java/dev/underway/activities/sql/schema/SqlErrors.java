@@ -21,7 +21,8 @@ import java.sql.SQLException;
  *       ExpressionFailed}.
  * </ul>
  *
- * Everything else stays retryable: a lost connection (08), a serialization failure or deadlock
+ * Everything else stays retryable: a unique violation on a system catalog (two sessions
+ * creating the same object at once), a lost connection (08), a serialization failure or deadlock
  * (40001, 40P01), a lock not granted in time (55P03), a statement cancelled by its timeout
  * (57014), a server shutting down (57P01).
  */
@@ -44,12 +45,21 @@ final class SqlErrors {
           + " (SQLSTATE " + state + ": " + message + "). Retrying would run the same statement"
           + " again, so the step stops here; nothing of this step was committed.");
     }
-    if (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0")) {
+    if (state.startsWith("22") || (state.startsWith("23") && !catalogRace(state, message))
+        || state.startsWith("P0")) {
       return FailureKind.EXPRESSION_FAILED.failure(what + " failed: " + rejected(state)
           + " (SQLSTATE " + state + ": " + message + "). Retrying would meet the same row"
           + " again, so the step stops here; fix the rows or the expression, or abort.");
     }
     return SqlDatabaseActivities.translate(target, creds, what, e);
+  }
+
+  /**
+   * A unique violation on a system catalog's index: two sessions creating the same object at
+   * once (e.g. two runs' {@code CREATE TABLE IF NOT EXISTS underway_flags}); a retry finds it.
+   */
+  private static boolean catalogRace(String state, String message) {
+    return "23505".equals(state) && message.contains("\"pg_");
   }
 
   private static String invalid(String state) {

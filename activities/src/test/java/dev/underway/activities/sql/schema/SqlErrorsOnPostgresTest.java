@@ -188,6 +188,11 @@ class SqlErrorsOnPostgresTest {
           new SQLException("server says no", state));
       assertThat(e instanceof ApplicationFailure af && af.isNonRetryable()).as(state).isFalse();
     }
+    RuntimeException race = SqlErrors.translate(db.target(), creds, "expand",
+        new SQLException("ERROR: duplicate key value violates unique constraint"
+            + " \"pg_type_typname_nsp_index\"", "23505"));
+    assertThat(race instanceof ApplicationFailure af && af.isNonRetryable())
+        .as("two sessions creating one table at once").isFalse();
     for (String state : List.of("42883", "42601", "42703", "42P01", "22012", "23505",
         "P0001")) {
       RuntimeException e = SqlErrors.translate(db.target(), creds, "set a flag",
