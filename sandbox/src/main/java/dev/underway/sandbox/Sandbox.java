@@ -6,6 +6,7 @@ import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.GatedWorkflow;
 import dev.underway.runbooks.Runbooks;
+import dev.underway.worker.WorkerSettings;
 import dev.underway.sandbox.load.Workload;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
@@ -256,7 +257,7 @@ public final class Sandbox implements AutoCloseable {
 
   private void startWorker() {
     WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
-    Worker worker = factory.newWorker(TASK_QUEUE);
+    Worker worker = factory.newWorker(TASK_QUEUE, WorkerSettings.options());
     List<Object> activities = scenario.activities(database, options.pollInterval());
     Runbooks.register(worker, WorkflowImplementationOptions.getDefaultInstance(),
         temporal.address(), activities);

@@ -1,6 +1,8 @@
 package dev.underway.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
+import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.util.List;
@@ -40,6 +42,18 @@ public final class Runbooks {
 
   public static List<String> names() {
     return ALL.stream().map(Runbook::name).toList();
+  }
+
+  /**
+   * Every activity type the runbooks' workflows schedule (e.g. {@code SchemaChange.Backfill}),
+   * named as Temporal names them, sorted, each once: what the worker's per-type options (its
+   * {@code --heartbeat-timeout}) must cover, a new runbook's included.
+   */
+  public static List<String> activityTypes() {
+    return ALL.stream().flatMap(r -> r.activityInterfaces().stream()).distinct()
+        .flatMap(i -> POJOActivityInterfaceMetadata.newInstance(i).getMethodsMetadata().stream())
+        .map(POJOActivityMethodMetadata::getActivityTypeName)
+        .distinct().sorted().toList();
   }
 
   /**

@@ -1,20 +1,14 @@
 package dev.underway.worker;
 
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
 import dev.underway.runbooks.Runbooks;
-import io.temporal.activity.ActivityMethod;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,28 +39,28 @@ class WorkerCommand extends ConnectedCommand {
   Duration shutdownGrace;
 
   @Option(names = "--heartbeat-timeout", paramLabel = "DURATION",
-      description = "How long any step (observe, change or wait) may go without a heartbeat"
-          + " before Temporal retries it elsewhere, i.e. how fast a dead worker is noticed"
-          + " (ISO-8601). Applies to the runs whose steps this worker schedules. Default: the"
-          + " workflow's, PT2M.")
+      description = "How long any step of any runbook (observe, change, wait, a schema"
+          + " change's backfill or verify) may go without a heartbeat before Temporal retries it"
+          + " elsewhere, i.e. how fast a dead worker is noticed (ISO-8601). Applies to the runs"
+          + " whose steps this worker schedules. Default: the workflow's (cluster evolution"
+          + " PT2M; schema change PT30S); at least PT3S: the worker sends heartbeats every"
+          + " " + WorkerSettings.HEARTBEAT_EVERY_TEXT + " whatever the timeout.")
   Duration heartbeatTimeout;
 
-  /** Every activity type the workflows schedule: each one heartbeats or ends quickly. */
-  static final List<String> ACTIVITY_TYPES = Stream.of(PlatformActivities.class,
-          DatabaseActivities.class)
-      .flatMap(c -> Arrays.stream(c.getMethods()))
-      .map(m -> m.getAnnotation(ActivityMethod.class))
-      .filter(Objects::nonNull)
-      .map(ActivityMethod::name)
-      .sorted()
-      .toList();
+  /** Every activity type the runbooks' workflows schedule: each one heartbeats or ends quickly. */
+  static final List<String> ACTIVITY_TYPES = Runbooks.activityTypes();
+
+  /** The shortest {@code --heartbeat-timeout}: three heartbeat intervals. */
+  static final Duration MIN_HEARTBEAT_TIMEOUT = WorkerSettings.HEARTBEAT_EVERY.multipliedBy(3);
 
   /** Per-type activity options the worker lays over the workflow's defaults. */
   WorkflowImplementationOptions implementationOptions() {
     WorkflowImplementationOptions.Builder b = WorkflowImplementationOptions.newBuilder();
     if (heartbeatTimeout != null) {
-      if (heartbeatTimeout.isNegative() || heartbeatTimeout.isZero()) {
-        throw CommandFailure.badInput("--heartbeat-timeout must be positive");
+      if (heartbeatTimeout.compareTo(MIN_HEARTBEAT_TIMEOUT) < 0) {
+        throw CommandFailure.badInput("--heartbeat-timeout " + heartbeatTimeout + " is too short:"
+            + " the worker sends heartbeats every " + WorkerSettings.HEARTBEAT_EVERY_TEXT
+            + ", so give at least " + MIN_HEARTBEAT_TIMEOUT + " (a healthy step would time out)");
       }
       Map<String, ActivityOptions> perType = new java.util.LinkedHashMap<>();
       for (String type : ACTIVITY_TYPES) {
@@ -114,7 +108,7 @@ class WorkerCommand extends ConnectedCommand {
             + e.getMessage(), e);
       }
       factory = WorkerFactory.newInstance(c.client());
-      Worker worker = factory.newWorker(target.taskQueue());
+      Worker worker = factory.newWorker(target.taskQueue(), WorkerSettings.options());
       List<String> runbooks = Runbooks.register(worker, implementation, target.address(),
           activities);
       if (runbooks.isEmpty()) {

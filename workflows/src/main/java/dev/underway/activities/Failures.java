@@ -51,4 +51,11 @@ public final class Failures {
 
   /** Not a refusal: an {@code up} or {@code down} expression failed on a row of the table. */
   public static final String EXPRESSION_FAILED = "ExpressionFailed";
+
+  /**
+   * Not a refusal: a statement a step ran is not valid on the database as it is (SQLSTATE class
+   * 42: an undefined function or operator, column or table, a syntax error), e.g. the verify of
+   * a type that has no {@code =}. Retrying runs the same statement again: it stops at once.
+   */
+  public static final String STATEMENT_INVALID = "StatementInvalid";
 }

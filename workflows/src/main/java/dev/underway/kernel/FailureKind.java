@@ -21,6 +21,7 @@ public enum FailureKind {
   CHANGE_IN_PROGRESS(Failures.CHANGE_IN_PROGRESS, true),
   LOCK_NOT_GRANTED(Failures.LOCK_NOT_GRANTED, false),
   EXPRESSION_FAILED(Failures.EXPRESSION_FAILED, false),
+  STATEMENT_INVALID(Failures.STATEMENT_INVALID, false),
   VERIFICATION_FAILED(Failures.VERIFICATION_FAILED, false),
   /** Anything else: a step failed after retrying. */
   STEP_FAILED("StepFailed", false),

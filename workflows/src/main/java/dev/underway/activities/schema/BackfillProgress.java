@@ -1,5 +1,6 @@
 package dev.underway.activities.schema;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -21,8 +22,14 @@ import java.util.List;
  * @param attempts how many attempts this backfill has had (1 on the first; a resume adds one)
  * @param resumedFrom rows already done when the current attempt started (0 on the first)
  * @param at when this was written (ISO-8601, the activity's clock)
+ * @param activeMillis the time every attempt so far has run, paused time included, the gaps
+ *     between attempts not (a resumed attempt continues it); null in progress recorded before
+ *     it was kept
+ * @param throttledMillis of that, the time paused or slowed (lag, latency, the operator), every
+ *     attempt's; null likewise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record BackfillProgress(
     List<String> cursor,
     long rowsDone,
@@ -34,7 +41,17 @@ public record BackfillProgress(
     String throttle,
     int attempts,
     long resumedFrom,
-    String at) {
+    String at,
+    Long activeMillis,
+    Long throttledMillis) {
+
+  /** Without the cumulative times (as recorded before they were kept). */
+  public BackfillProgress(List<String> cursor, long rowsDone, long rowsTotal, long batches,
+      int batchSize, double rowsPerSecond, Long etaSeconds, String throttle, int attempts,
+      long resumedFrom, String at) {
+    this(cursor, rowsDone, rowsTotal, batches, batchSize, rowsPerSecond, etaSeconds, throttle,
+        attempts, resumedFrom, at, null, null);
+  }
 
   /** One line for the timeline and the status. */
   public String summary() {

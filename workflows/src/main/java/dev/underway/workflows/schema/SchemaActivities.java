@@ -7,6 +7,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The activity stubs of a schema change by kind of step, each call named for the run's page.
@@ -15,58 +16,83 @@ import java.time.Duration;
 final class SchemaActivities {
   private SchemaActivities() {}
 
-  static final Duration HEARTBEAT_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * Every step that can take more than a moment (observe, expand, the flags, the contract, the
+   * backfill, the verification) heartbeats at least this often (long statements included: they
+   * heartbeat while they run), so a step whose worker died is retried on another worker within
+   * this after its last heartbeat, plus at most {@link #MAX_RETRY_INTERVAL}. The worker sends
+   * heartbeats every second or so ({@code WorkerSettings}), so a Temporal server outage shorter
+   * than this minus a second stops no healthy step; every statement's {@code statement_timeout}
+   * is shorter than half of it, so that a dead worker's statement cannot commit after the retry
+   * began. {@code underway worker --heartbeat-timeout} replaces it.
+   */
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * The backfill's and the verification's: a stopped worker's walk resumes on another within
-   * this, and an abort reaches a running walk within 0.8 of it (the SDK sends heartbeats, and
-   * learns of a cancellation, at most that often). Both heartbeat after every batch and while
-   * paused, so a live walk never comes near it.
+   * The longest wait between two attempts. Temporal's retry policy cannot tell a heartbeat
+   * timeout (a dead worker) from any other failure, so the backoff is kept short: however often
+   * a step was interrupted, the next attempt starts within this of the failure.
    */
-  static final Duration WALK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration MAX_RETRY_INTERVAL = Duration.ofSeconds(5);
 
-  /** Failure types a retry cannot fix: refusals, and the lock or an expression that failed. */
-  private static final java.util.List<String> NEVER_RETRIED = java.util.List.of(
+  /** The first wait before a retry. */
+  static final Duration FIRST_RETRY_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Failure types a retry cannot fix: refusals, the lock not granted, an expression that failed
+   * on a row, a statement not valid on the database (SQLSTATE class 42). They stop the step at
+   * once; every other failure is retried without an attempt limit (a worker killed any number
+   * of times must not use up a step's attempts; an operator aborts a step that cannot succeed).
+   */
+  static final List<String> NEVER_RETRIED = List.of(
       Failures.INVALID_REQUEST, Failures.TARGET_NOT_FOUND, Failures.INSUFFICIENT_PRIVILEGE,
       Failures.CREDENTIALS, Failures.NO_USABLE_KEY, Failures.COLUMN_EXISTS,
       Failures.EXPRESSION_INVALID, Failures.UNSAFE_CHANGE, Failures.CHANGE_IN_PROGRESS,
-      Failures.LOCK_NOT_GRANTED, Failures.EXPRESSION_FAILED);
+      Failures.LOCK_NOT_GRANTED, Failures.EXPRESSION_FAILED, Failures.STATEMENT_INVALID);
 
-  /** Reads: quick, retried for a while. */
+  /** Retries of every heartbeating step: at once-ish, no growth past 5 s, no attempt limit. */
+  static final RetryOptions RETRIES = RetryOptions.newBuilder()
+      .setInitialInterval(FIRST_RETRY_INTERVAL)
+      .setBackoffCoefficient(2)
+      .setMaximumInterval(MAX_RETRY_INTERVAL)
+      .setMaximumAttempts(0)
+      .setDoNotRetry(NEVER_RETRIED.toArray(new String[0]))
+      .build();
+
+  /** Reads: quick; a long count heartbeats while it runs. */
   static final ActivityOptions OBSERVE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(5))
       .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
-      .setRetryOptions(retries(Duration.ofSeconds(1), Duration.ofSeconds(30), 20))
+      .setRetryOptions(RETRIES)
       .build();
 
   /** Changes: idempotent (a retry converges); lock retries heartbeat. */
   static final ActivityOptions CHANGE = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(30))
       .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
-      .setRetryOptions(retries(Duration.ofSeconds(2), Duration.ofMinutes(1), 10))
+      .setRetryOptions(RETRIES)
       .build();
 
   /**
-   * The backfill and the verification: long, heartbeating, resumed from their heartbeat on the
-   * next attempt; an abort waits for the attempt to stop before the rollback runs.
+   * The backfill and the verification: long, heartbeating after every batch or chunk and while
+   * paused, resumed from their heartbeat on the next attempt; an abort waits for the attempt to
+   * stop (it sees the cancellation at its next heartbeat, a second or so) before the rollback
+   * runs.
    */
   static final ActivityOptions WALK = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofDays(7))
-      .setHeartbeatTimeout(WALK_HEARTBEAT_TIMEOUT)
+      .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
       .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-      .setRetryOptions(retries(Duration.ofSeconds(5), Duration.ofMinutes(1), 100))
+      .setRetryOptions(RETRIES)
       .build();
 
-  /** An operator's command or a progress read: quick, few retries. */
+  /** An operator's command or a progress read: quick, few retries (the update says it failed). */
   static final ActivityOptions QUICK = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(retries(Duration.ofSeconds(1), Duration.ofSeconds(5), 3))
+      .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumInterval(MAX_RETRY_INTERVAL).setMaximumAttempts(3)
+          .setDoNotRetry(NEVER_RETRIED.toArray(new String[0])).build())
       .build();
-
-  private static RetryOptions retries(Duration first, Duration max, int attempts) {
-    return RetryOptions.newBuilder().setInitialInterval(first).setMaximumInterval(max)
-        .setMaximumAttempts(attempts).setDoNotRetry(NEVER_RETRIED.toArray(new String[0])).build();
-  }
 
   static SchemaChangeActivities of(ActivityOptions kind, String summary) {
     return Workflow.newActivityStub(SchemaChangeActivities.class,

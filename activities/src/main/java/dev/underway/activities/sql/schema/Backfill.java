@@ -68,12 +68,10 @@ public final class Backfill {
    */
   public BackfillResult run(Connection c, ChangeSpec spec, TableKey key, BackfillProgress resume,
       long rowsTotal) throws SQLException {
-    long startedNanos = System.nanoTime();
     c.setAutoCommit(true);
     boolean triggersSkipped = BackfillSession.prepare(c, spec, pacing.batchLockTimeout());
     ReplicaLagGauge lag = new ReplicaLagGauge();
     State st = new State(resume, rowsTotal, settings.batchSize());
-    long throttledNanos = 0;
     while (true) {
       BackfillControl ctl = control.read(c);
       if (ctl.batchSize() != null) {
@@ -84,7 +82,7 @@ public final class Backfill {
           : lagging(lag.read(c));
       if (pause != null) {
         listener.progress(st.progress(pause));
-        throttledNanos += sleep(pacing.pollWhilePaused());
+        st.throttledNanos += sleep(pacing.pollWhilePaused());
         continue;
       }
       String slow = null;
@@ -97,7 +95,7 @@ public final class Backfill {
             st.batch = Math.max(settings.minBatchSize(), st.batch / 2);
           }
           listener.progress(st.progress(slow));
-          throttledNanos += sleep(took);
+          st.throttledNanos += sleep(took);
         }
       }
       long t0 = System.nanoTime();
@@ -107,11 +105,8 @@ public final class Backfill {
       if (result == null) {
         st.rowsTotal = Math.max(st.rowsTotal, st.done);
         listener.progress(st.progress(null));
-        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
         log.info("Backfill of {} done: {} rows in {} batches", spec.table(), st.done, st.batches);
-        return new BackfillResult(st.done, st.rowsTotal, st.batches, millis,
-            millis == 0 ? 0 : st.done * 1000.0 / millis, throttledNanos / 1_000_000,
-            st.attempts, triggersSkipped);
+        return st.result(triggersSkipped);
       }
       st.advance(result);
       st.batch = result.limit();
@@ -124,7 +119,11 @@ public final class Backfill {
     }
   }
 
-  /** Where the walk is, and the recent rate. */
+  /**
+   * Where the walk is, the recent rate, and the time every attempt ran and was throttled: each
+   * attempt starts from the sums its resume progress carries, so that the result's rate and
+   * throttled time count every attempt, not only the last.
+   */
   private static final class State {
     List<String> cursor;
     long done;
@@ -134,6 +133,10 @@ public final class Backfill {
     final int attempts;
     final long resumedFrom;
     final Deque<long[]> recent = new ArrayDeque<>();
+    final long startedNanos = System.nanoTime();
+    final long activeBefore;
+    final long throttledBefore;
+    long throttledNanos;
 
     State(BackfillProgress resume, long rowsTotal, int batchSize) {
       this.cursor = resume == null || resume.cursor() == null ? List.of() : resume.cursor();
@@ -143,6 +146,10 @@ public final class Backfill {
       this.batch = resume == null || resume.batchSize() < 1 ? batchSize : resume.batchSize();
       this.attempts = resume == null ? 1 : resume.attempts() + 1;
       this.resumedFrom = done;
+      this.activeBefore = resume == null || resume.activeMillis() == null ? 0
+          : resume.activeMillis();
+      this.throttledBefore = resume == null || resume.throttledMillis() == null ? 0
+          : resume.throttledMillis();
       recent.add(new long[] {System.nanoTime(), done});
     }
 
@@ -164,7 +171,23 @@ public final class Backfill {
       double rate = seconds <= 0 ? 0 : (done - first[1]) / seconds;
       Long eta = rate <= 0 ? null : (long) Math.ceil(Math.max(0, rowsTotal - done) / rate);
       return new BackfillProgress(cursor.isEmpty() ? null : cursor, done, rowsTotal, batches,
-          batch, rate, eta, throttle, attempts, resumedFrom, Instant.now().toString());
+          batch, rate, eta, throttle, attempts, resumedFrom, Instant.now().toString(),
+          activeMillis(), throttledMillis());
+    }
+
+    long activeMillis() {
+      return activeBefore + (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    long throttledMillis() {
+      return throttledBefore + throttledNanos / 1_000_000;
+    }
+
+    BackfillResult result(boolean triggersSkipped) {
+      long millis = activeMillis();
+      return new BackfillResult(done, rowsTotal, batches, millis,
+          millis == 0 ? 0 : done * 1000.0 / millis, throttledMillis(), attempts,
+          triggersSkipped);
     }
   }
 

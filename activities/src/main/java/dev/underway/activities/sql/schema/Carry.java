@@ -226,11 +226,11 @@ public final class Carry {
     }
   }
 
-  /** The ways a long statement is run (heartbeating while it runs). */
-  @FunctionalInterface
-  interface LongStatement {
-    void run(Connection c, String sql) throws SQLException;
-  }
+  /**
+   * How long a validation or an index build may run (it heartbeats all the while): it reads the
+   * whole table, and a build waits for the transactions that could see it.
+   */
+  static final java.time.Duration LONG = java.time.Duration.ofHours(6);
 
   /**
    * After the backfill: the NOT NULL check (added NOT VALID under the lock retry, then validated)
@@ -239,6 +239,12 @@ public final class Carry {
    */
   static List<String> afterBackfill(Connection c, ChangeSpec spec, long oid,
       LockRetry lock, LongStatement longStatement) throws SQLException {
+    LongRun run = sql -> longStatement.run(c, LONG, cc -> {
+      try (Statement s = cc.createStatement()) {
+        s.execute(sql);
+      }
+      return null;
+    });
     List<String> done = new ArrayList<>();
     if (!applies(spec)) {
       return done;
@@ -261,7 +267,7 @@ public final class Carry {
         done.add("added " + check + " NOT VALID");
       }
       if (!constraintValid(c, oid, check)) {
-        longStatement.run(c, "ALTER TABLE " + spec.table().qualified() + " VALIDATE CONSTRAINT "
+        run.sql("ALTER TABLE " + spec.table().qualified() + " VALIDATE CONSTRAINT "
             + SqlQuoting.identifier(check));
         done.add("validated " + check);
       }
@@ -270,14 +276,14 @@ public final class Carry {
       String index = indexName(spec);
       Boolean valid = indexValid(c, spec, index);
       if (Boolean.FALSE.equals(valid)) {
-        longStatement.run(c, "DROP INDEX CONCURRENTLY IF EXISTS "
+        run.sql("DROP INDEX CONCURRENTLY IF EXISTS "
             + SyncTriggers.qualified(spec, index));
         valid = null;
       }
       if (valid == null) {
         String why = null;
         try {
-          longStatement.run(c, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
+          run.sql("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
               + SqlQuoting.identifier(index) + " ON " + spec.table().qualified() + " (" + column
               + ")");
         } catch (SQLException e) {
@@ -287,7 +293,7 @@ public final class Carry {
           why = firstLine(e.getMessage());
         }
         if (why != null || !Boolean.TRUE.equals(indexValid(c, spec, index))) {
-          longStatement.run(c, "DROP INDEX CONCURRENTLY IF EXISTS "
+          run.sql("DROP INDEX CONCURRENTLY IF EXISTS "
               + SyncTriggers.qualified(spec, index));
           throw SchemaRefusals.unsafe(List.of("the unique index on " + spec.add().get(0).name()
               + " could not be built (its invalid remains are dropped): "
@@ -337,6 +343,12 @@ public final class Carry {
             + SqlQuoting.identifier(old.uniqueIndex()));
       }
     }
+  }
+
+  /** One statement run long (see {@link #afterBackfill}). */
+  @FunctionalInterface
+  private interface LongRun {
+    void sql(String sql) throws SQLException;
   }
 
   private static boolean constraintExists(Connection c, long oid, String name)

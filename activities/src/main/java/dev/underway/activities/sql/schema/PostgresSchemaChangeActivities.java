@@ -15,7 +15,6 @@ import dev.underway.activities.schema.WriterEvidence;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.kernel.FailureKind;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
@@ -26,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link SchemaChangeActivities} on PostgreSQL: each method opens a connection to the target
@@ -63,22 +63,25 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
 
   @Override
   public TableObservation observe(TargetRef target, TableChange change, String latencyProbe) {
-    return sql(target, "observe " + change.qualifiedTable(),
-        c -> observer.observe(c, ChangeSpec.of(change), latencyProbe));
+    String what = "observe " + change.qualifiedTable();
+    return sql(target, what, c -> observer.with(saying(what)).observe(c, ChangeSpec.of(change),
+        latencyProbe));
   }
 
   @Override
   public ChangeResult expand(TargetRef target, TableChange change, String owner) {
-    return sql(target, "expand " + change.qualifiedTable(),
-        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat), observer)
-            .expand(c, ChangeSpec.of(change), owner));
+    String what = "expand " + change.qualifiedTable();
+    return sql(target, what,
+        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat),
+            observer.with(saying(what))).expand(c, ChangeSpec.of(change), owner));
   }
 
   @Override
   public ChangeResult undoExpand(TargetRef target, TableChange change, String owner) {
-    return sql(target, "undo the expand of " + change.qualifiedTable(),
-        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat), observer)
-            .undo(c, ChangeSpec.of(change), owner));
+    String what = "undo the expand of " + change.qualifiedTable();
+    return sql(target, what,
+        c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat),
+            observer.with(saying(what))).undo(c, ChangeSpec.of(change), owner));
   }
 
   @Override
@@ -93,7 +96,9 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
       long oid = TableObserver.oid(c, spec.table());
       TableCatalogue cat = TableCatalogue.read(c, oid);
       TableKey key = key(c, spec, cat, settings.keyColumns());
-      long rows = TableObserver.rows(c, spec.table(), oid, observer);
+      // a long count heartbeats where the walk will resume from
+      long rows = TableObserver.rows(c, spec.table(), oid,
+          observer.with(LongStatement.heartbeating(() -> ctx.heartbeat(resume), every(ctx))));
       ProgressWriter writer = new ProgressWriter(c, spec.table());
       Backfill.Listener listener = p -> {
         ctx.heartbeat(p);
@@ -107,6 +112,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
           ? settings.latencyProbe() : PostgresSchemaDialect.pointRead(spec.table(), key);
       try (Connection probing = open(target)) {
         probing.setAutoCommit(true);
+        SessionLimits.current().apply(probing);
         return new Backfill(settings, pacing, ControlSource.row(spec.table()),
             LatencyProbe.query(probing, probe), listener).run(c, spec, key, resume, rows);
       }
@@ -171,10 +177,16 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
         : given.chunkSize();
     int samples = given == null || given.sampleLimit() < 0 ? VerifySettings.DEFAULT_SAMPLE_LIMIT
         : given.sampleLimit();
+    AtomicReference<Verify.Progress> last = new AtomicReference<>(from);
+    LongStatement chunks = LongStatement.heartbeating(() -> ctx.heartbeat(last.get()),
+        every(ctx));
     return sql(target, "verify " + spec.table(), c -> {
       TableCatalogue cat = TableCatalogue.read(c, TableObserver.oid(c, spec.table()));
       TableKey key = key(c, spec, cat, given == null ? null : given.keyColumns());
-      return new Verify(chunk, samples).run(c, spec, key, from, ctx::heartbeat);
+      return new Verify(chunk, samples, chunks).run(c, spec, key, from, p -> {
+        last.set(p);
+        ctx.heartbeat(p);
+      });
     });
   }
 
@@ -211,9 +223,8 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   public ChangeResult constraints(TargetRef target, TableChange change, String owner) {
     ChangeSpec spec = ChangeSpec.of(change);
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    Carry.LongStatement heartbeating = new HeartbeatingStatement(
-        () -> ctx.heartbeat("carrying the constraints of " + spec.table()),
-        Duration.ofSeconds(2));
+    LongStatement heartbeating = LongStatement.heartbeating(
+        () -> ctx.heartbeat("carrying the constraints of " + spec.table()), LongStatement.EVERY);
     return sql(target, "carry the constraints to " + spec.table(), c -> {
       var row = RunMarker.read(c, spec.table());
       if (row.isPresent() && !row.get().heldBy(owner)) {
@@ -265,6 +276,27 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     Activity.getExecutionContext().heartbeat(what);
   }
 
+  /** Long statements of a step whose heartbeat says {@code what} it does. */
+  private static LongStatement saying(String what) {
+    ActivityExecutionContext ctx;
+    try {
+      ctx = Activity.getExecutionContext();
+    } catch (IllegalStateException e) {
+      return LongStatement.unwatched(); // a direct call, outside an activity
+    }
+    return LongStatement.heartbeating(() -> ctx.heartbeat(what), every(ctx));
+  }
+
+  /** How often a long statement heartbeats: every 2 s, or a third of a shorter timeout. */
+  private static Duration every(ActivityExecutionContext ctx) {
+    Duration timeout = ctx.getInfo().getHeartbeatTimeout();
+    if (timeout == null || timeout.isZero()) {
+      return LongStatement.EVERY;
+    }
+    Duration third = timeout.dividedBy(3);
+    return third.compareTo(LongStatement.EVERY) < 0 ? third : LongStatement.EVERY;
+  }
+
   @FunctionalInterface
   private interface Work<T> {
     T run(Connection c) throws SQLException;
@@ -281,13 +313,10 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     SqlCredentials creds = credentials.credentialsFor(target);
     try (Connection c = connections.open(target, creds)) {
       c.setAutoCommit(true);
+      SessionLimits.current().apply(c);
       return work.run(c);
     } catch (SQLException e) {
-      if ("42501".equals(e.getSQLState())) {
-        throw FailureKind.INSUFFICIENT_PRIVILEGE.refuse(what + ": the SQL user " + creds.user()
-            + " lacks a privilege (" + SqlDatabaseActivities.scrub(e.getMessage(), creds) + ")");
-      }
-      throw SqlDatabaseActivities.translate(target, creds, what, e);
+      throw SqlErrors.translate(target, creds, what, e);
     }
   }
 }

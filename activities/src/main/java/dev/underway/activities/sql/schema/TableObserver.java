@@ -36,14 +36,28 @@ public final class TableObserver {
 
   private final long exactCountBelow;
   private final Duration longTransaction;
+  private final LongStatement scans;
 
   public TableObserver() {
     this(EXACT_COUNT_BELOW, LONG_TRANSACTION);
   }
 
   public TableObserver(long exactCountBelow, Duration longTransaction) {
+    this(exactCountBelow, longTransaction, LongStatement.unwatched());
+  }
+
+  private TableObserver(long exactCountBelow, Duration longTransaction, LongStatement scans) {
     this.exactCountBelow = exactCountBelow;
     this.longTransaction = longTransaction;
+    this.scans = scans;
+  }
+
+  /**
+   * The same observer for one step, whose scans of the whole table (the exact count, the rows
+   * per version) run as {@code scans}: bounded, heartbeating while they run.
+   */
+  public TableObserver with(LongStatement scans) {
+    return new TableObserver(exactCountBelow, longTransaction, scans);
   }
 
   /** The table's oid and kind ({@code r}: a plain table), if it exists. */
@@ -71,9 +85,7 @@ public final class TableObserver {
   static long rows(Connection c, TableName table, long oid, TableObserver observer)
       throws SQLException {
     long[] size = size(c, oid);
-    return observer.cheap(size[0], size[1])
-        ? Long.parseLong(scalar(c, "SELECT count(*) FROM " + table.qualified()))
-        : Math.max(0, size[0]);
+    return observer.cheap(size[0], size[1]) ? observer.count(c, table) : Math.max(0, size[0]);
   }
 
   /**
@@ -119,8 +131,7 @@ public final class TableObserver {
     TableKey.Found key = TableKey.find(c, cat, spec.uniqueKey());
     long[] size = size(c, oid);
     boolean cheap = cheap(size[0], size[1]);
-    Long exact = cheap
-        ? Long.valueOf(scalar(c, "SELECT count(*) FROM " + table.qualified())) : null;
+    Long exact = cheap ? Long.valueOf(count(c, table)) : null;
     Optional<RunMarker.Row> marker = RunMarker.read(c, table);
     List<String> problems = new ArrayList<>();
     if (plain) {
@@ -195,20 +206,28 @@ public final class TableObserver {
         .map(s -> new TableObservation.Standby(s.name(), s.state(), s.lagMillis())).toList();
   }
 
-  private static Map<Integer, Long> versions(Connection c, ChangeSpec spec, TableCatalogue cat)
+  /** The exact count of the table's rows: a scan, bounded and heartbeating. */
+  private long count(Connection c, TableName table) throws SQLException {
+    return scans.run(c, cc -> Long.parseLong(scalar(cc, "SELECT count(*) FROM "
+        + table.qualified())));
+  }
+
+  private Map<Integer, Long> versions(Connection c, ChangeSpec spec, TableCatalogue cat)
       throws SQLException {
     if (spec.versionColumn() == null || cat.column(spec.versionColumn()).isEmpty()) {
       return null;
     }
-    Map<Integer, Long> out = new LinkedHashMap<>();
-    try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(
-             PostgresSchemaDialect.versions(spec.table(), spec.versionColumn()))) {
-      while (rs.next()) {
-        out.put(rs.getInt(1), rs.getLong(2));
+    return scans.run(c, cc -> {
+      Map<Integer, Long> out = new LinkedHashMap<>();
+      try (Statement s = cc.createStatement();
+           ResultSet rs = s.executeQuery(
+               PostgresSchemaDialect.versions(spec.table(), spec.versionColumn()))) {
+        while (rs.next()) {
+          out.put(rs.getInt(1), rs.getLong(2));
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   private List<TableObservation.LongTransaction> longTransactions(Connection c)

@@ -36,53 +36,66 @@ public final class Verify {
 
   private final int chunk;
   private final int sampleLimit;
+  private final LongStatement chunks;
 
   public Verify(int chunk, int sampleLimit) {
+    this(chunk, sampleLimit, LongStatement.unwatched());
+  }
+
+  /** @param chunks how each chunk runs: bounded, heartbeating while it runs */
+  public Verify(int chunk, int sampleLimit, LongStatement chunks) {
     this.chunk = chunk;
     this.sampleLimit = sampleLimit;
+    this.chunks = chunks;
   }
 
   public VerifyResult run(Connection c, ChangeSpec spec, TableKey key, Progress from,
       Listener listener) throws SQLException {
     Progress at = from == null ? Progress.START : from;
+    int width = key.columns().size();
+    java.util.Set<String> asText = withoutEquality(c, spec);
+    while (true) {
+      Progress before = at;
+      at = chunks.run(c, cc -> chunk(cc, spec, key, before, width, asText));
+      listener.progress(at);
+      if (at.rowsChecked() - before.rowsChecked() < chunk) {
+        return new VerifyResult(at.rowsChecked(), at.mismatches(), at.sampleKeys());
+      }
+    }
+  }
+
+  /** One chunk after {@code at}'s cursor: where the verify is after it. */
+  private Progress chunk(Connection c, ChangeSpec spec, TableKey key, Progress at, int width,
+      java.util.Set<String> asText) throws SQLException {
     List<String> cursor = at.cursor();
     long checked = at.rowsChecked();
     long bad = at.mismatches();
     List<String> samples = new ArrayList<>(at.sampleKeys());
-    int width = key.columns().size();
-    java.util.Set<String> asText = withoutEquality(c, spec);
-    while (true) {
-      int rows = 0;
-      try (PreparedStatement ps = c.prepareStatement(
-          PostgresSchemaDialect.verifyChunk(spec, key, !cursor.isEmpty(), asText))) {
-        int i = 1;
-        for (String v : cursor) {
-          ps.setString(i++, v);
-        }
-        ps.setInt(i, chunk);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows++;
-            List<String> k = new ArrayList<>(width);
-            for (int col = 1; col <= width; col++) {
-              k.add(rs.getString(col));
-            }
-            cursor = k;
-            if (rs.getBoolean(width + 2)) {
-              bad++;
-              if (samples.size() < sampleLimit) {
-                samples.add(rs.getString(width + 1));
-              }
+    try (PreparedStatement ps = c.prepareStatement(
+        PostgresSchemaDialect.verifyChunk(spec, key, !cursor.isEmpty(), asText))) {
+      int i = 1;
+      for (String v : cursor) {
+        ps.setString(i++, v);
+      }
+      ps.setInt(i, chunk);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          checked++;
+          List<String> k = new ArrayList<>(width);
+          for (int col = 1; col <= width; col++) {
+            k.add(rs.getString(col));
+          }
+          cursor = k;
+          if (rs.getBoolean(width + 2)) {
+            bad++;
+            if (samples.size() < sampleLimit) {
+              samples.add(rs.getString(width + 1));
             }
           }
         }
       }
-      checked += rows;
-      listener.progress(new Progress(cursor, checked, bad, samples));
-      if (rows < chunk) {
-        return new VerifyResult(checked, bad, samples);
-      }
     }
+    return new Progress(cursor, checked, bad, samples);
   }
 
   /**

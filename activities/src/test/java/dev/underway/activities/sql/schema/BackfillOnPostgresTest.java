@@ -155,6 +155,38 @@ class BackfillOnPostgresTest {
   }
 
   @Test
+  void theRateAndTheThrottledTimeCountEveryAttempt() throws Exception {
+    int rows = 2_000;
+    db.amounts("timed", rows);
+    TableChange change = SchemaFixture.typeChange("timed");
+    List<BackfillProgress> beats = new CopyOnWriteArrayList<>();
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      SchemaChangeActivities activities = db.activities(env, BEAT);
+      activities.expand(db.target(), change, OWNER);
+      // the attempt before ran 100 s, 7 s of them throttled, and did half the rows
+      env.setHeartbeatDetails(new BackfillProgress(List.of("1000"), 1_000, rows, 2, 500, 10,
+          null, null, 1, 0, null, 100_000L, 7_000L));
+      env.setActivityHeartbeatListener(BackfillProgress.class, beats::add);
+
+      BackfillResult result = activities.backfill(db.target(), change, fixed(500));
+
+      assertThat(result.attempts()).isEqualTo(2);
+      assertThat(result.rowsUpdated()).isEqualTo(rows);
+      assertThat(result.millis()).as("both attempts' time").isBetween(100_000L, 160_000L);
+      assertThat(result.throttledMillis()).isGreaterThanOrEqualTo(7_000L);
+      assertThat(result.rowsPerSecond()).as("all rows over all attempts' time")
+          .isEqualTo(rows * 1000.0 / result.millis()).isLessThan(20.0);
+      BackfillProgress last = beats.get(beats.size() - 1);
+      assertThat(last.activeMillis()).as("a later attempt would continue from these")
+          .isGreaterThanOrEqualTo(100_000L);
+      assertThat(last.throttledMillis()).isGreaterThanOrEqualTo(7_000L);
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
   void theOperatorsThrottlePausesItUnthrottleReleasesItAndAPinnedBatchSizeIsUsed()
       throws Exception {
     db.amounts("throttled", 3_000);

@@ -65,11 +65,23 @@ final class SchemaFixture {
         new Pacing(Duration.ofMillis(50), Duration.ofSeconds(1)), heartbeatTimeout);
   }
 
+  /** With a heartbeat timeout, the activities' connections opened by {@code connections}. */
+  SchemaChangeActivities activities(TestActivityEnvironment env, Duration heartbeatTimeout,
+      ConnectionFactory connections) {
+    return activities(env, new LockRetry(Duration.ofMillis(200), 3, Duration.ofMillis(50)),
+        new Pacing(Duration.ofMillis(50), Duration.ofSeconds(1)), heartbeatTimeout, connections);
+  }
+
   private SchemaChangeActivities activities(TestActivityEnvironment env, LockRetry lock,
       Pacing pacing, Duration heartbeatTimeout) {
+    return activities(env, lock, pacing, heartbeatTimeout, ConnectionFactory.jdbc());
+  }
+
+  private SchemaChangeActivities activities(TestActivityEnvironment env, LockRetry lock,
+      Pacing pacing, Duration heartbeatTimeout, ConnectionFactory connections) {
     SqlCredentials creds = credentials();
     env.registerActivitiesImplementations(new PostgresSchemaChangeActivities(
-        ConnectionFactory.jdbc(), target -> creds, lock, pacing, new TableObserver()));
+        connections, target -> creds, lock, pacing, new TableObserver()));
     ActivityOptions.Builder options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build());
