@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  *   <li>the writer's <b>declaration</b>: the session (or transaction, or role) setting {@link
  *       ChangeObjects#shapeSetting()} = {@code old}, {@code both} or {@code new};
  *   <li>which <b>side the statement names</b>: an UPDATE's SET list (two {@code BEFORE UPDATE OF}
- *       column triggers, which fire first, mark the row in a transaction-local setting); an INSERT,
+ *       column triggers, which fire first, mark the row in a transaction-local setting, in
+ *       whichever order they fire: one naming both sides is both); an INSERT,
  *       which says no column list, gives a side when one of its columns is not NULL and none of
  *       them has a default (a default would make every INSERT give it);
  *   <li>the <b>phase</b>, baked into the function and rebuilt in the same transaction as every
@@ -147,6 +148,10 @@ public final class SyncTriggers {
         .append("    underway_sides := coalesce(current_setting(").append(marker)
         .append(", true), '');\n    IF underway_sides <> '' THEN\n")
         .append("      PERFORM set_config(").append(marker).append(", '', true);\n")
+        // the column triggers fire in name order, the new side's first: 'no' names both
+        .append("      underway_sides := CASE WHEN strpos(underway_sides, 'o') > 0 THEN 'o'")
+        .append(" ELSE '' END\n        || CASE WHEN strpos(underway_sides, 'n') > 0 THEN 'n'")
+        .append(" ELSE '' END;\n")
         .append("    END IF;\n  ELSE\n");
     if (!cols.oldSideDefaults()) {
       b.append("    IF ").append(anyNotNull(cols.oldSide()))
