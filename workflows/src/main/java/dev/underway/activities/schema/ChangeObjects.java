@@ -50,8 +50,8 @@ public record ChangeObjects(String trigger, String function, String readsFlag,
   /**
    * The sync's other objects.
    *
-   * @param namedNewTrigger {@code BEFORE UPDATE OF} the new columns: marks the row's UPDATE as
-   *     naming the new shape (fires first)
+   * @param namedNewTriggers one {@code BEFORE UPDATE OF} per new column, in the change's order:
+   *     each marks the row's UPDATE as naming that new column (they fire first)
    * @param namedOldTrigger {@code BEFORE UPDATE OF} the old columns (those the contract drops,
    *     or for an added column those its {@code up} reads): marks it as naming the old shape
    * @param namedFunction the function of both column triggers
@@ -61,13 +61,19 @@ public record ChangeObjects(String trigger, String function, String readsFlag,
    * @param strayCount sequence: how many such writes since the writes flag last changed
    * @param strayAt sequence: when the last one was, in epoch milliseconds
    */
-  public record Helpers(String namedNewTrigger, String namedOldTrigger, String namedFunction,
-      String namedSetting, String strayFunction, String strayCount, String strayAt) {
+  public record Helpers(List<String> namedNewTriggers, String namedOldTrigger,
+      String namedFunction, String namedSetting, String strayFunction, String strayCount,
+      String strayAt) {
+
+    public Helpers {
+      namedNewTriggers = List.copyOf(namedNewTriggers);
+    }
 
     /** Every helper object, as the plan lists what the contract drops. */
     @JsonIgnore
     public List<String> described() {
-      return List.of("triggers " + namedNewTrigger + ", " + namedOldTrigger + " and function "
+      return List.of("triggers " + String.join(", ", namedNewTriggers) + ", " + namedOldTrigger
+          + " and function "
           + namedFunction, "function " + strayFunction + " and sequences " + strayCount + ", "
           + strayAt);
     }
@@ -80,7 +86,9 @@ public record ChangeObjects(String trigger, String function, String readsFlag,
         + String.join(",", change.addOrEmpty().stream().map(NewColumn::name).toList()) + "/";
     return new ChangeObjects(identifier(base), identifier(base + "_fn"), flag + "reads",
         flag + "writes", "underway." + id, new Helpers(
-            identifier("underway_named_n_" + change.table()),
+            java.util.stream.IntStream.range(0, Math.max(1, change.addOrEmpty().size()))
+                .mapToObj(i -> identifier("underway_named_n" + i + "_" + change.table()))
+                .toList(),
             identifier("underway_named_o_" + change.table()),
             identifier("underway_named_" + change.table() + "_fn"),
             "underway_named." + id,

@@ -7,8 +7,8 @@ import java.util.List;
  * Why a table's logical replication makes a change unsafe unless its other ends were changed
  * first ({@link TableChange#subscribersChangedFirst}): a subscriber whose copy of a published
  * table lacks a column stops applying every change to it once the publisher sends the column;
- * a subscribed table's apply does not fire the sync trigger, and stops once the contract drops a
- * column its publisher still sends. Pure: the workflow's planner and the implementation's
+ * a subscribed table's apply (its writes are synced: the sync's triggers fire for it) stops once
+ * the contract drops a column its publisher still sends. Pure: the workflow's planner and the implementation's
  * re-check at expand word it alike.
  */
 public final class LogicalReplication {
@@ -31,10 +31,10 @@ public final class LogicalReplication {
     }
     if (!o.subscriptionsOrEmpty().isEmpty()) {
       out.add(table + " is written by logical replication (subscription "
-          + String.join(", ", o.subscriptionsOrEmpty()) + "): its apply does not fire the sync"
-          + " trigger, and once the contract drops a column the publisher still sends, the apply"
-          + " stops; change the publisher's table first, then set"
-          + " change.subscribersChangedFirst: true");
+          + String.join(", ", o.subscriptionsOrEmpty()) + "): its writes are synced like any"
+          + " other, but once the contract drops a column the publisher still sends, the apply"
+          + " stops; have the publisher stop sending it first (or drop the subscription before"
+          + " the contract), then set change.subscribersChangedFirst: true");
     }
     return out;
   }

@@ -37,7 +37,8 @@ class ChangeObjectsTest {
   void theColumnTriggersFireBeforeTheSyncTriggerWhateverTheTable() {
     for (String table : List.of("a", "orders", "z".repeat(70), "zzz_last")) {
       ChangeObjects o = ChangeObjects.of(on(null, table));
-      assertThat(o.helpers().namedNewTrigger()).isLessThan(o.helpers().namedOldTrigger());
+      assertThat(o.helpers().namedNewTriggers()).singleElement().asString()
+          .isLessThan(o.helpers().namedOldTrigger());
       assertThat(o.helpers().namedOldTrigger()).isLessThan(o.trigger());
     }
   }

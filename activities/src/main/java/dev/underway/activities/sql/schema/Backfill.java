@@ -70,6 +70,8 @@ public final class Backfill {
       long rowsTotal) throws SQLException {
     c.setAutoCommit(true);
     boolean triggersSkipped = BackfillSession.prepare(c, spec, pacing.batchLockTimeout());
+    String writtenWithNulls = SyncColumns.read(c, spec,
+        TableObserver.oid(c, spec.table())).writtenWithNulls("t.");
     ReplicaLagGauge lag = new ReplicaLagGauge();
     State st = new State(resume, rowsTotal, settings.batchSize());
     while (true) {
@@ -99,7 +101,7 @@ public final class Backfill {
         }
       }
       long t0 = System.nanoTime();
-      Batch result = batch(c, spec, key, st.cursor, st.batch,
+      Batch result = batch(c, spec, key, writtenWithNulls, st.cursor, st.batch,
           ctl.batchSize() == null ? settings.minBatchSize() : st.batch);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       if (result == null) {
@@ -211,9 +213,11 @@ public final class Backfill {
    * smallest}: a smaller batch holds fewer locks for less time. Null when no row is left after
    * the cursor.
    */
-  private static Batch batch(Connection c, ChangeSpec spec, TableKey key, List<String> cursor,
-      int size, int smallest) throws SQLException {
-    String sql = PostgresSchemaDialect.backfillBatch(spec, key, !cursor.isEmpty());
+  private static Batch batch(Connection c, ChangeSpec spec, TableKey key,
+      String writtenWithNulls, List<String> cursor, int size, int smallest)
+      throws SQLException {
+    String sql = PostgresSchemaDialect.backfillBatch(spec, key, !cursor.isEmpty(),
+        writtenWithNulls);
     int limit = size;
     for (int attempt = 1; ; attempt++) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -17,8 +17,9 @@ import java.util.Optional;
  * one (a type change, a rename), the way that never blocks the table for long (pgroll's way):
  *
  * <ul>
- *   <li>its DEFAULT, at expand (a rename keeps the expression; a type change takes its value
- *       through {@code up} when it is a constant, and carries nothing otherwise, saying so);
+ *   <li>its DEFAULT, from the moment writes are new (a rename keeps the expression; a type
+ *       change takes its value through {@code up} when it is a constant, and carries nothing
+ *       otherwise, saying so); the contract leaves it;
  *   <li>NOT NULL, after the backfill: a {@code CHECK (new IS NOT NULL) NOT VALID} (a moment's
  *       lock), then {@code VALIDATE CONSTRAINT} (reads the table without blocking writes), and at
  *       the contract {@code SET NOT NULL} (which the validated check spares a scan) and the check
@@ -122,7 +123,8 @@ public final class Carry {
       String carried = defaultFor(c, spec, o);
       out.add(carried == null ? "not carried: DEFAULT " + o.defaultExpression() + " (not a"
           + " constant: give " + n.name() + " its default by hand)" : "DEFAULT "
-          + o.defaultExpression() + " carried to " + n.name() + " as " + carried + " (at expand)");
+          + o.defaultExpression() + " carried to " + n.name() + " as " + carried + " (while"
+          + " writes are new)");
     }
     if (o.notNull()) {
       out.add("NOT NULL carried to " + n.name() + ": CHECK (" + n.name() + " IS NOT NULL) NOT"
@@ -207,8 +209,13 @@ public final class Carry {
 
   // ---- the steps ------------------------------------------------------------------------------
 
-  /** At expand, in its transaction: the new column's DEFAULT, when one is carried. */
-  static void atExpand(Connection tx, ChangeSpec spec, long oid)
+  /**
+   * With every change of the writes flag, in its transaction: the new column has the carried
+   * DEFAULT while writes are new (a new-shape INSERT that leaves it out gets it), and none
+   * otherwise. Set earlier, it would make every INSERT seem to give the new column, and an
+   * undeclared new-shape INSERT while writes are both could not be told from an old-shape one.
+   */
+  static void atWrites(Connection tx, ChangeSpec spec, long oid, String writes)
       throws SQLException {
     if (!applies(spec)) {
       return;
@@ -218,11 +225,14 @@ public final class Carry {
       return;
     }
     String carried = defaultFor(tx, spec, old.get());
-    if (carried != null) {
-      try (Statement s = tx.createStatement()) {
-        s.execute("ALTER TABLE " + spec.table().qualified() + " ALTER COLUMN "
-            + SqlQuoting.identifier(spec.add().get(0).name()) + " SET DEFAULT " + carried);
-      }
+    if (carried == null) {
+      return;
+    }
+    boolean on = dev.underway.activities.schema.ChangeObjects.WRITES_NEW.equals(writes);
+    try (Statement s = tx.createStatement()) {
+      s.execute("ALTER TABLE " + spec.table().qualified() + " ALTER COLUMN "
+          + SqlQuoting.identifier(spec.add().get(0).name())
+          + (on ? " SET DEFAULT " + carried : " DROP DEFAULT"));
     }
   }
 

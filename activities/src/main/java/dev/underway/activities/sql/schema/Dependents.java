@@ -107,8 +107,10 @@ public final class Dependents {
 
   /** The change's own triggers: the sync trigger and its two column triggers. */
   static List<String> own(ChangeSpec spec) {
-    return List.of(spec.names().trigger(), spec.names().helpers().namedNewTrigger(),
-        spec.names().helpers().namedOldTrigger());
+    List<String> own = new ArrayList<>(spec.names().helpers().namedNewTriggers());
+    own.add(spec.names().helpers().namedOldTrigger());
+    own.add(spec.names().trigger());
+    return own;
   }
 
   /** The table's own triggers with their functions' sources, in name order. */

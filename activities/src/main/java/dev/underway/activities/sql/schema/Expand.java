@@ -62,7 +62,6 @@ public final class Expand {
         added.addAll(missing);
         RunMarker.setAddedColumns(tx, table, added);
         done.add("added " + String.join(", ", missing));
-        Carry.atExpand(tx, spec, oid);
       }
       if (claim.fresh()) {
         // a change of its own: its flags start at the old shape, whatever an earlier run left

@@ -23,30 +23,25 @@ public final class Flags {
   private Flags() {}
 
   /**
-   * Sets a flag as a step of the run, in one transaction: the row, and for the writes flag the
-   * sync's function rebuilt for the new phase and its evidence started again, so that no write
-   * commits between the flag and the trigger's idea of it. False when it already had the value
-   * (nothing else is touched then).
+   * Sets a flag as a step of the run, in one transaction (under the lock retry: the writes flag
+   * may set or drop the new column's carried default): the row, and for the writes flag the
+   * sync's function rebuilt for the new phase, its evidence started again and the carried
+   * default ({@link Carry#atWrites}), so that no write commits between the flag and the
+   * trigger's idea of it. False when it already had the value (nothing else is touched then).
    */
   public static boolean switchTo(Connection c, ChangeSpec spec, long oid, String key,
-      String value) throws SQLException {
+      String value, LockRetry lock) throws SQLException {
     RunMarker.ensureTables(c, spec.table());
-    boolean autoCommit = c.getAutoCommit();
-    c.setAutoCommit(false);
-    try {
-      boolean changed = set(c, spec, key, value);
+    return lock.inTransaction(c, "set " + key + " = " + value, tx -> {
+      boolean changed = set(tx, spec, key, value);
       if (changed && key.equals(spec.names().writesFlag())) {
-        Sync.rephase(c, spec, oid, value);
+        Sync.rephase(tx, spec, oid, value);
+        Carry.atWrites(tx, spec, oid, value);
       }
-      c.commit();
       return changed;
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
-    }
+    });
   }
+
 
   /** Sets a flag's row (only); false when it already had the value. */
   public static boolean set(Connection c, ChangeSpec spec, String key, String value)

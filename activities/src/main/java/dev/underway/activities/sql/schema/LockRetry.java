@@ -32,6 +32,8 @@ public final class LockRetry {
   private final int attempts;
   private final Duration firstBackoff;
   private final java.util.function.Consumer<String> onWait;
+  /** When every attempt failed: the last 55P03 as it is (retryable), not LockNotGranted. */
+  private final boolean lastAsIs;
 
   /** 500 ms lock timeout, 8 attempts, backoff from 200 ms doubling. */
   public static LockRetry standard() {
@@ -39,20 +41,30 @@ public final class LockRetry {
   }
 
   public LockRetry(Duration lockTimeout, int attempts, Duration firstBackoff) {
-    this(lockTimeout, attempts, firstBackoff, what -> { });
+    this(lockTimeout, attempts, firstBackoff, what -> { }, false);
   }
 
   private LockRetry(Duration lockTimeout, int attempts, Duration firstBackoff,
-      java.util.function.Consumer<String> onWait) {
+      java.util.function.Consumer<String> onWait, boolean lastAsIs) {
     this.lockTimeout = lockTimeout;
     this.attempts = attempts;
     this.firstBackoff = firstBackoff;
     this.onWait = onWait;
+    this.lastAsIs = lastAsIs;
   }
 
   /** The same, telling {@code onWait} about every wait for a lock (e.g. to heartbeat). */
   public LockRetry reporting(java.util.function.Consumer<String> onWait) {
-    return new LockRetry(lockTimeout, attempts, firstBackoff, onWait);
+    return new LockRetry(lockTimeout, attempts, firstBackoff, onWait, lastAsIs);
+  }
+
+  /**
+   * The same, but when no attempt got its lock the last {@code lock_not_available} is thrown as
+   * it is, for the activity to be retried (a step that must happen, such as a flag, waits rather
+   * than fails the run).
+   */
+  public LockRetry retriedByTheActivity() {
+    return new LockRetry(lockTimeout, attempts, firstBackoff, onWait, true);
   }
 
   private static final Logger log = LoggerFactory.getLogger(LockRetry.class);
@@ -72,6 +84,9 @@ public final class LockRetry {
         } catch (SQLException e) {
           c.rollback();
           if (!PostgresSchemaDialect.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            throw e;
+          }
+          if (attempt >= attempts && lastAsIs) {
             throw e;
           }
           if (attempt >= attempts) {

@@ -211,7 +211,8 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
             + " left as it is");
       }
       long oid = TableObserver.oid(c, spec.table());
-      return Flags.switchTo(c, spec, oid, key, value)
+      return Flags.switchTo(c, spec, oid, key, value,
+          lock.reporting(PostgresSchemaChangeActivities::heartbeat).retriedByTheActivity())
           ? new ChangeResult(key, Outcome.UPDATED, key + " = " + value
               + (key.equals(spec.names().writesFlag()) ? " (the sync trigger takes writes = "
                   + value + " in the same transaction)" : ""))

@@ -314,13 +314,25 @@ public final class PostgresSchemaDialect {
    * values (text, cast to the key's types), then the limit.
    */
   public static String backfillBatch(ChangeSpec spec, TableKey key, boolean fromCursor) {
+    return backfillBatch(spec, key, fromCursor, null);
+  }
+
+  /**
+   * As {@link #backfillBatch(ChangeSpec, TableKey, boolean)}. A row whose new columns are all
+   * NULL is not filled yet, unless {@code writtenWithNulls} (SQL over the row as {@code t}, see
+   * {@link SyncColumns#writtenWithNulls}) says its old columns are what {@code down} gives for
+   * those NULLs: a new-shape write of only NULLs, which the backfill must not fill again.
+   */
+  public static String backfillBatch(ChangeSpec spec, TableKey key, boolean fromCursor,
+      String writtenWithNulls) {
     String keys = columns(key, "");
     String touched = SqlQuoting.identifier(spec.add().get(0).name());
     String needs = spec.versionColumn() != null ? " AND (t." + SqlQuoting.identifier(
         spec.versionColumn()) + " IS NULL OR t." + SqlQuoting.identifier(spec.versionColumn())
         + " < " + spec.version() + ")"
         : " AND " + spec.add().stream().map(c -> "t." + SqlQuoting.identifier(c.name())
-            + " IS NULL").collect(Collectors.joining(" AND "));
+            + " IS NULL").collect(Collectors.joining(" AND "))
+            + (writtenWithNulls == null ? "" : " AND NOT " + writtenWithNulls);
     return "WITH b AS (SELECT " + keys + " FROM " + spec.table().qualified()
         + after(key, fromCursor) + " ORDER BY " + keys + " LIMIT ? FOR NO KEY UPDATE),"
         + " u AS (UPDATE " + spec.table().qualified() + " AS t SET " + touched + " = t." + touched

@@ -22,9 +22,14 @@ import java.util.Set;
  * @param oldSideDefaults whether an old-side column has a default (an INSERT then always gives
  *     it, so giving it says nothing about the writer)
  * @param newSideDefaults the same for the new side
+ * @param downOfNulls for a change with a {@code down} for every replaced column: each replaced
+ *     column's value (as text; a null value: NULL) that {@code down} gives when every new column
+ *     is NULL; a row whose new columns are all NULL and whose old ones are these was written in
+ *     the new shape with NULLs, not left unfilled. Empty otherwise
  */
 public record SyncColumns(List<Typed> variables, List<String> oldSide, List<String> newSide,
-    boolean oldSideDefaults, boolean newSideDefaults) {
+    boolean oldSideDefaults, boolean newSideDefaults,
+    java.util.Map<String, java.util.Optional<String>> downOfNulls) {
 
   /** A column and its type as {@code format_type} prints it. */
   public record Typed(String name, String type) {}
@@ -33,6 +38,8 @@ public record SyncColumns(List<Typed> variables, List<String> oldSide, List<Stri
     variables = List.copyOf(variables);
     oldSide = List.copyOf(oldSide);
     newSide = List.copyOf(newSide);
+    downOfNulls = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+        downOfNulls));
   }
 
   /** The columns of {@code spec} on the table (oid {@code oid}) as it is now. */
@@ -53,7 +60,68 @@ public record SyncColumns(List<Typed> variables, List<String> oldSide, List<Stri
     List<String> oldSide = spec.replace().isEmpty() ? ups : spec.dropped();
     List<String> newSide = spec.add().stream().map(NewColumn::name).toList();
     return new SyncColumns(variables, oldSide, newSide, anyDefault(cat, oldSide),
-        anyDefault(cat, newSide));
+        anyDefault(cat, newSide), downOfNulls(c, spec, cat));
+  }
+
+  /** See {@link #downOfNulls()}: down evaluated over NULL new columns, in a subquery. */
+  private static java.util.Map<String, java.util.Optional<String>> downOfNulls(Connection c,
+      ChangeSpec spec, TableCatalogue cat) throws SQLException {
+    java.util.Map<String, java.util.Optional<String>> out = new java.util.LinkedHashMap<>();
+    if (spec.replace().isEmpty() || spec.downColumns().size() != spec.replace().size()) {
+      return out;
+    }
+    List<String> nulls = new ArrayList<>();
+    for (NewColumn n : spec.add()) {
+      String type = cat.column(n.name()).map(TableCatalogue.Column::type).orElse(n.type());
+      nulls.add("NULL::" + type + " AS " + dev.underway.activities.sql.SqlQuoting.identifier(
+          n.name()));
+    }
+    boolean autoCommit = c.getAutoCommit();
+    java.sql.Savepoint sp = autoCommit ? null : c.setSavepoint();
+    try (java.sql.Statement s = c.createStatement()) {
+      for (OldColumn o : spec.downColumns()) {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT ((" + o.down() + "))::text FROM"
+            + " (SELECT " + String.join(", ", nulls) + ") AS underway_nulls")) {
+          rs.next();
+          out.put(o.name(), java.util.Optional.ofNullable(rs.getString(1)));
+        }
+      }
+      if (sp != null) {
+        c.releaseSavepoint(sp);
+      }
+      return out;
+    } catch (SQLException e) {
+      // a down that fails on NULLs: no row written with NULLs can exist, nothing to tell apart
+      if (sp != null) {
+        c.rollback(sp);
+      }
+      return java.util.Map.of();
+    }
+  }
+
+  /**
+   * SQL that is true when a row's old columns are what {@code down} gives for NULL new
+   * columns ({@code prefix}: the row's alias, e.g. {@code OLD.} or {@code t.}); null when there
+   * is no such relation (see {@link #downOfNulls()}).
+   */
+  public String writtenWithNulls(String prefix) {
+    if (downOfNulls.isEmpty()) {
+      return null;
+    }
+    List<String> same = new ArrayList<>();
+    downOfNulls.forEach((column, value) -> same.add("(" + prefix
+        + dev.underway.activities.sql.SqlQuoting.identifier(column) + ")::text IS NOT DISTINCT"
+        + " FROM " + value.map(SyncColumns::dollarQuoted).orElse("NULL")));
+    return "(" + String.join(" AND ", same) + ")";
+  }
+
+  private static String dollarQuoted(String text) {
+    String tag = "$underway_v$";
+    int n = 0;
+    while (text.contains(tag)) {
+      tag = "$underway_v" + (++n) + "$";
+    }
+    return tag + text + tag;
   }
 
   private static boolean anyDefault(TableCatalogue cat, List<String> columns) {

@@ -77,15 +77,18 @@ public final class SyncTriggers {
     out.add("GRANT EXECUTE ON FUNCTION " + qualified(spec, h.strayFunction()) + "() TO PUBLIC");
     out.add(namedFunction(spec));
     out.add(mainFunction(spec, cols, phase));
-    out.add(trigger(spec, h.namedNewTrigger(), "UPDATE OF "
-        + ExpressionColumns.quoted(cols.newSide()), h.namedFunction(), "'n'"));
+    for (int i = 0; i < cols.newSide().size(); i++) {
+      out.add(trigger(spec, h.namedNewTriggers().get(i), "UPDATE OF "
+          + ExpressionColumns.quoted(List.of(cols.newSide().get(i))), h.namedFunction(),
+          "'n" + i + ";'"));
+    }
     if (!cols.oldSide().isEmpty()) {
       out.add(trigger(spec, h.namedOldTrigger(), "UPDATE OF "
           + ExpressionColumns.quoted(cols.oldSide()), h.namedFunction(), "'o'"));
     }
     out.add(trigger(spec, spec.names().trigger(), "INSERT OR UPDATE", spec.names().function(),
         ""));
-    for (String t : List.of(h.namedNewTrigger(), h.namedOldTrigger(), spec.names().trigger())) {
+    for (String t : triggers(spec)) {
       if (t.equals(h.namedOldTrigger()) && cols.oldSide().isEmpty()) {
         continue;
       }
@@ -100,7 +103,7 @@ public final class SyncTriggers {
     ChangeObjects.Helpers h = spec.names().helpers();
     String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
     List<String> out = new ArrayList<>();
-    for (String t : List.of(spec.names().trigger(), h.namedOldTrigger(), h.namedNewTrigger())) {
+    for (String t : triggers(spec)) {
       out.add("DROP TRIGGER IF EXISTS " + SqlQuoting.identifier(t) + " ON "
           + spec.table().qualified());
     }
@@ -109,6 +112,14 @@ public final class SyncTriggers {
     out.add("DROP FUNCTION IF EXISTS " + qualified(spec, h.strayFunction()) + "()");
     out.add("DROP SEQUENCE IF EXISTS " + schema + SqlQuoting.identifier(h.strayCount()));
     out.add("DROP SEQUENCE IF EXISTS " + schema + SqlQuoting.identifier(h.strayAt()));
+    return out;
+  }
+
+  /** The sync's triggers: one per new column, the old side's, then the sync trigger. */
+  static List<String> triggers(ChangeSpec spec) {
+    List<String> out = new ArrayList<>(spec.names().helpers().namedNewTriggers());
+    out.add(spec.names().helpers().namedOldTrigger());
+    out.add(spec.names().trigger());
     return out;
   }
 
@@ -137,7 +148,8 @@ public final class SyncTriggers {
         .append("\n-- Underway schema change of ").append(spec.table()).append(", writes = ")
         .append(phase).append("\nDECLARE\n  underway_declared text := coalesce(current_setting(")
         .append(literal(names.shapeSetting())).append(", true), '');\n")
-        .append("  underway_sides text := '';\n  underway_shape text;\n");
+        .append("  underway_named text := '';\n  underway_sides text := '';\n")
+        .append("  underway_shape text;\n");
     for (SyncColumns.Typed v : cols.variables()) {
       String q = id(v.name());
       b.append("  ").append(q).append(' ').append(v.type()).append(" := NEW.").append(q)
@@ -145,14 +157,14 @@ public final class SyncTriggers {
     }
     String marker = literal(names.helpers().namedSetting());
     b.append("BEGIN\n  IF TG_OP = 'UPDATE' THEN\n")
-        .append("    underway_sides := coalesce(current_setting(").append(marker)
-        .append(", true), '');\n    IF underway_sides <> '' THEN\n")
+        .append("    underway_named := coalesce(current_setting(").append(marker)
+        .append(", true), '');\n    IF underway_named <> '' THEN\n")
         .append("      PERFORM set_config(").append(marker).append(", '', true);\n")
-        // the column triggers fire in name order, the new side's first: 'no' names both
-        .append("      underway_sides := CASE WHEN strpos(underway_sides, 'o') > 0 THEN 'o'")
-        .append(" ELSE '' END\n        || CASE WHEN strpos(underway_sides, 'n') > 0 THEN 'n'")
-        .append(" ELSE '' END;\n")
-        .append("    END IF;\n  ELSE\n");
+        .append("    END IF;\n")
+        // the column triggers fire in name order, the new columns' first: 'n0;o' names both
+        .append("    underway_sides := CASE WHEN strpos(underway_named, 'o') > 0 THEN 'o'")
+        .append(" ELSE '' END\n      || CASE WHEN strpos(underway_named, 'n') > 0 THEN 'n'")
+        .append(" ELSE '' END;\n  ELSE\n");
     if (!cols.oldSideDefaults()) {
       b.append("    IF ").append(anyNotNull(cols.oldSide()))
           .append(" THEN\n      underway_sides := 'o';\n    END IF;\n");
@@ -172,6 +184,7 @@ public final class SyncTriggers {
         .append("    WHEN underway_sides = 'on' THEN '").append(bothNamed(phase)).append("'\n")
         .append("    WHEN TG_OP = 'UPDATE' THEN 'none'\n")
         .append("    ELSE '").append(NEW.equals(phase) ? NEW : OLD).append("' END;\n")
+        .append(fillUnfilled(spec, cols))
         .append("  IF underway_shape = 'old' THEN\n").append(ups(spec, "    "));
     if (spec.hasDown()) {
       b.append("  ELSIF underway_shape = 'new' THEN\n").append(downs(spec, "    "));
@@ -185,6 +198,34 @@ public final class SyncTriggers {
         .append(qualified(spec, names.helpers().strayFunction())).append("();\n  END IF;\n")
         .append("  RETURN NEW;\nEND\n").append(DELIMITER);
     return b.toString();
+  }
+
+  /**
+   * A new-shape (or both-shape) UPDATE of a row the backfill has not filled yet (its new columns
+   * all still NULL): the new columns the statement does not name get their {@code up} first, so
+   * that a write of one of a split's columns does not join the other's NULL into the old column.
+   */
+  private static String fillUnfilled(ChangeSpec spec, SyncColumns cols) {
+    String written = cols.writtenWithNulls("OLD.");
+    StringBuilder b = new StringBuilder("  IF underway_shape IN ('new', 'both') AND TG_OP ="
+        + " 'UPDATE' AND ")
+        .append(spec.add().stream().map(c -> "OLD." + id(c.name()) + " IS NULL")
+            .collect(Collectors.joining(" AND ")))
+        .append(written == null ? "" : " AND NOT " + written)
+        .append(" THEN\n    -- a row not filled yet: the new columns the statement does not name"
+            + " come from up first\n");
+    for (int i = 0; i < spec.add().size(); i++) {
+      var c = spec.add().get(i);
+      b.append("    IF strpos(underway_named, 'n").append(i).append(";') = 0 THEN\n      NEW.")
+          .append(id(c.name())).append(" := (").append(c.up()).append(");\n    END IF;\n");
+    }
+    for (SyncColumns.Typed v : cols.variables()) {
+      if (spec.add().stream().anyMatch(c -> c.name().equals(v.name()))) {
+        b.append("    ").append(id(v.name())).append(" := NEW.").append(id(v.name()))
+            .append(";\n");
+      }
+    }
+    return b.append("  END IF;\n").toString();
   }
 
   /** How a statement naming both sides is taken in {@code phase}. */

@@ -92,7 +92,7 @@ class CarryConstraintsOnPostgresTest {
         List.of(new OldColumn("amount", "(amount_cents / 100)::integer")));
     TableObservation seen = activities.observe(db.target(), cents, null);
     assertThat(seen.carried()).containsExactly(
-        "DEFAULT 9999 carried to amount_cents as '999900'::bigint (at expand)",
+        "DEFAULT 9999 carried to amount_cents as '999900'::bigint (while writes are new)",
         "NOT NULL carried to amount_cents: CHECK (amount_cents IS NOT NULL) NOT VALID after the"
             + " backfill, validated without blocking writes, SET NOT NULL at the contract",
         "UNIQUE carried to amount_cents: an index built CONCURRENTLY after the backfill, named"

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The limits the runbook documents for writers ("Which shape a write is", "Known limits"),
  * shown at a real PostgreSQL server rather than tested around: an undeclared INSERT that gives
  * both sides or neither follows the phase; a side with a default is never given by an INSERT
- * (so with the replaced column's default carried at expand, every undeclared INSERT follows the
- * phase, and a writer of the other shape loses its value unless it declares its shape); an
+ * (so once the replaced column's default is carried, when writes are new, every undeclared
+ * INSERT follows the phase, and an old-shape writer loses its value unless it declares its
+ * shape); an
  * UPDATE naming both sides while writes are {@code both} is kept as written, even when only one
  * side changed, and verify finds the row.
  */
@@ -88,15 +89,16 @@ class DocumentedWriterLimitsOnPostgresTest {
   }
 
   /**
-   * {@code amount} has a default, carried to {@code amount_cents} through {@code up}: no INSERT
-   * gives either side, so an undeclared INSERT is old-shape while writes are {@code both} (a
-   * new-shape writer's cents become the default's) and new-shape after {@code writes=new} (an
-   * old-shape writer's amount becomes {@code down} of the default, and it is not counted as a
-   * stray write: only the session evidence, its query naming the dropped column, sees it).
-   * A writer that declares its shape keeps its value in either phase.
+   * {@code amount} has a default, carried to {@code amount_cents} through {@code up} once writes
+   * are {@code new} (not before: while writes are {@code both} an INSERT that gives the new
+   * column is still told from one that does not, and a new-shape writer's cents are kept). After
+   * {@code writes=new} both sides have a default and no INSERT gives either: an undeclared
+   * old-shape INSERT is new-shape (its amount becomes {@code down} of the default, and it is not
+   * counted as a stray write: only the session evidence, its query naming the dropped column,
+   * sees it). A writer that declares its shape keeps its value in either phase.
    */
   @Test
-  void aSideWithADefaultIsNeverGivenByAnInsertSoUndeclaredInsertsFollowThePhase()
+  void aCarriedDefaultComesWithWritesNewAfterWhichUndeclaredInsertsFollowThePhase()
       throws Exception {
     db.sql("CREATE TABLE defaulted (id bigint PRIMARY KEY, amount integer NOT NULL DEFAULT 0)");
     TableChange cents = new TableChange(null, "defaulted", null, ChangeKind.CHANGE_TYPE,
@@ -105,21 +107,23 @@ class DocumentedWriterLimitsOnPostgresTest {
     try (ChangeDriver run = new ChangeDriver(db, cents); Connection app = db.connect();
          Statement s = app.createStatement()) {
       run.expand();
-      assertThat(db.scalar("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid ="
-          + " 'defaulted'::regclass AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid"
-          + " = 'defaulted'::regclass AND attname = 'amount_cents')")).isEqualTo("'0'::bigint");
+      String carried = "SELECT (SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid"
+          + " = 'defaulted'::regclass AND adnum = (SELECT attnum FROM pg_attribute WHERE"
+          + " attrelid = 'defaulted'::regclass AND attname = 'amount_cents'))";
+      assertThat(db.scalar(carried)).as("no default while writes are both").isNull();
       String setting = run.names().shapeSetting();
       s.execute("INSERT INTO defaulted (id, amount_cents) VALUES (1, 12345)");
       s.execute("SET " + setting + " = 'new'");
       s.execute("INSERT INTO defaulted (id, amount_cents) VALUES (2, 12345)");
       s.execute("RESET " + setting);
       assertThat(db.row("defaulted", 1, "amount", "amount_cents"))
-          .as("undeclared while both: old-shape, the default's cents").isEqualTo("0|0");
+          .as("undeclared while both: it gives the new side, kept").isEqualTo("123|12345");
       assertThat(db.row("defaulted", 2, "amount", "amount_cents"))
           .as("declared new: kept").isEqualTo("123|12345");
 
       run.reads("new");
       run.writes("new");
+      assertThat(db.scalar(carried)).as("the default once writes are new").isEqualTo("'0'::bigint");
       s.execute("INSERT INTO defaulted (id, amount) VALUES (3, 7)");
       WriterEvidence undeclared = run.evidence();
       s.execute("SET " + setting + " = 'old'");

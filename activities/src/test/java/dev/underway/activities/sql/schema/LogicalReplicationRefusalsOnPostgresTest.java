@@ -149,7 +149,7 @@ class LogicalReplicationRefusalsOnPostgresTest {
         () -> activities.expand(replica.target(), change, OWNER), Failures.UNSAFE_CHANGE);
 
     assertThat(refused.getOriginalMessage()).contains("public.orders is written by logical"
-        + " replication (subscription orders_sub): its apply does not fire the sync trigger");
+        + " replication (subscription orders_sub): its writes are synced like any other");
     assertThat(activities.observe(replica.target(), change, null).catalogue())
         .isEqualTo(seen.catalogue());
   }

@@ -65,6 +65,11 @@ enum MatrixKind {
     return new TableChange(null, table, null, kind, add, replace);
   }
 
+  /** As {@link #change}, for a table whose logical replication's other end was changed first. */
+  TableChange replicated(String table) {
+    return new TableChange(null, table, null, kind, add, replace, null, null, true, null);
+  }
+
   String createTable(String table) {
     return "CREATE TABLE " + table + " (id bigint PRIMARY KEY, " + oldSide.stream()
         .map(c -> c.name() + " " + c.definition()).collect(Collectors.joining(", "))

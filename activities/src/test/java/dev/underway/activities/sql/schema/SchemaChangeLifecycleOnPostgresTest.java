@@ -92,7 +92,7 @@ class SchemaChangeLifecycleOnPostgresTest {
     assertThat(expanded.heldBy()).isEqualTo(OWNER);
     assertThat(expanded.addedByHolder()).containsExactly("amount_v2");
     assertThat(expanded.triggers()).containsExactlyInAnyOrder(names.trigger(),
-        names.helpers().namedNewTrigger(), names.helpers().namedOldTrigger());
+        names.helpers().namedNewTriggers().get(0), names.helpers().namedOldTrigger());
     assertThat(expanded.flags()).containsEntry(names.readsFlag(), "old")
         .containsEntry(names.writesFlag(), "both");
 

@@ -82,7 +82,7 @@ class WritersUnderLogicalReplicationTest {
       throws Exception {
     String table = ("repl_" + kind + (contracted ? "_done" : "_back")).toLowerCase(Locale.ROOT);
     try (Connection p = pub.connect(); Connection s = sub.connect();
-         ChangeDriver run = new ChangeDriver(sub, kind.change(table))) {
+         ChangeDriver run = new ChangeDriver(sub, kind.replicated(table))) {
       MeantRows model = MeantRows.populate(p, kind, table, ROWS);
       exec(s, kind.createTable(table));
       exec(p, "CREATE PUBLICATION " + table + " FOR TABLE " + table);
