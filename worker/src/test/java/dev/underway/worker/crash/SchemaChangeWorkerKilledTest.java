@@ -145,7 +145,9 @@ class SchemaChangeWorkerKilledTest {
       Duration backfillWall = Duration.between(backfillStart,
           steps.completed("SchemaChange.Backfill"));
       BackfillResult backfilled = result(id, "SchemaChange.Backfill", BackfillResult.class);
-      assertThat(backfilled.rowsUpdated()).isEqualTo(ROWS);
+      // rows a killed attempt synced after its last heartbeat are walked again but not touched
+      // again: fewer touches than rows, never more (every row is checked right below)
+      assertThat(backfilled.rowsUpdated()).isBetween(ROWS - 5L * 400, (long) ROWS);
       assertThat(backfilled.attempts()).isEqualTo(6);
       measured.add(String.format("backfill: %d rows, reported %.0f rows/s over %.1f s of"
               + " attempts, throttled %d ms; wall %.1f s with %.1f s between attempts",

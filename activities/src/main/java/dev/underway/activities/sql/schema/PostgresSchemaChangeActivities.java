@@ -1,7 +1,5 @@
 package dev.underway.activities.sql.schema;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.underway.activities.schema.BackfillControl;
 import dev.underway.activities.schema.BackfillProgress;
 import dev.underway.activities.schema.BackfillResult;
@@ -37,9 +35,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * progress it wrote to the table's row.
  */
 public final class PostgresSchemaChangeActivities implements SchemaChangeActivities {
-
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final ConnectionFactory connections;
   private final CredentialSource credentials;
@@ -92,7 +87,8 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     BackfillSettings settings = Settings.normal(given);
     ChangeSpec spec = ChangeSpec.of(change);
     return sql(target, "backfill " + change.qualifiedTable(), c -> {
-      BackfillProgress resume = retry ? furthest(beat, readProgress(c, spec.table())) : null;
+      BackfillProgress resume = retry ? ProgressWriter.furthest(beat,
+          ProgressWriter.read(c, spec.table())) : null;
       long oid = TableObserver.oid(c, spec.table());
       TableCatalogue cat = TableCatalogue.read(c, oid);
       TableKey key = key(c, spec, cat, settings.keyColumns());
@@ -142,30 +138,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   @Override
   public BackfillProgress progress(TargetRef target, TableChange change) {
     TableName table = ChangeSpec.of(change).table();
-    return sql(target, "read the backfill's progress on " + table, c -> readProgress(c, table));
-  }
-
-  /** The progress the backfill last wrote to the table's row; null when none. */
-  private static BackfillProgress readProgress(Connection c, TableName table)
-      throws SQLException {
-    String json = RunMarker.read(c, table).map(RunMarker.Row::progressJson).orElse(null);
-    try {
-      return json == null ? null : JSON.readValue(json, BackfillProgress.class);
-    } catch (java.io.IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Where a retried backfill resumes: the further of its last heartbeat (which the SDK sends at
-   * most every 0.8 heartbeat timeout) and the progress it wrote to the table's row after a batch
-   * committed (at most a second old).
-   */
-  static BackfillProgress furthest(BackfillProgress beat, BackfillProgress row) {
-    if (row == null || row.cursor() == null) {
-      return beat;
-    }
-    return beat == null || row.rowsDone() > beat.rowsDone() ? row : beat;
+    return sql(target, "read the backfill's progress on " + table, c -> ProgressWriter.read(c, table));
   }
 
   @Override

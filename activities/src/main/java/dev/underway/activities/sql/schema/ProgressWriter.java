@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the backfill's progress into the table's control row at most once a second (and always
+ * The backfill's progress in the table's control row: written at most once a second (and always
+ * the last one, when done or paused), for the run's status to poll, read back by a retried
+ * attempt. Writes the backfill's progress into the table's control row at most once a second (and always
  * the last one, when done or paused), for the run's status to poll. A failed write is logged and
  * skipped: the progress is a view, the heartbeat is what the backfill resumes from.
  */
@@ -43,5 +45,32 @@ final class ProgressWriter {
     } catch (SQLException | JsonProcessingException e) {
       log.warn("Could not write the backfill's progress on {}: {}", table, e.getMessage());
     }
+  }
+
+  private static final ObjectMapper READ = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+          false);
+
+  /** The progress the backfill last wrote to the table's row; null when none. */
+  static BackfillProgress read(Connection c, TableName table)
+      throws SQLException {
+    String json = RunMarker.read(c, table).map(RunMarker.Row::progressJson).orElse(null);
+    try {
+      return json == null ? null : READ.readValue(json, BackfillProgress.class);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Where a retried backfill resumes: the further of its last heartbeat (which the SDK sends at
+   * most every 0.8 heartbeat timeout) and the progress it wrote to the table's row after a batch
+   * committed (at most a second old).
+   */
+  static BackfillProgress furthest(BackfillProgress beat, BackfillProgress row) {
+    if (row == null || row.cursor() == null) {
+      return beat;
+    }
+    return beat == null || row.rowsDone() > beat.rowsDone() ? row : beat;
   }
 }

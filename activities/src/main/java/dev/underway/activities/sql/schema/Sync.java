@@ -22,7 +22,7 @@ public final class Sync {
       throws SQLException {
     SyncColumns cols = SyncColumns.read(tx, spec, oid);
     try (Statement s = tx.createStatement()) {
-      for (String sql : SyncTriggers.install(spec, cols, phase)) {
+      for (String sql : SyncObjects.install(spec, cols, phase)) {
         s.execute(sql);
       }
     }
@@ -40,14 +40,14 @@ public final class Sync {
     SyncColumns cols = SyncColumns.read(tx, spec, oid);
     try (Statement s = tx.createStatement()) {
       s.execute(SyncTriggers.mainFunction(spec, cols, phase));
-      s.execute(SyncTriggers.resetEvidence(spec));
+      s.execute(SyncObjects.resetEvidence(spec));
     }
   }
 
   /** Drops the triggers, their functions and the evidence, in the caller's transaction. */
   static void drop(Connection tx, ChangeSpec spec) throws SQLException {
     try (Statement s = tx.createStatement()) {
-      for (String sql : SyncTriggers.drop(spec)) {
+      for (String sql : SyncObjects.drop(spec)) {
         s.execute(sql);
       }
     }
@@ -59,7 +59,7 @@ public final class Sync {
       return Optional.empty();
     }
     try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery(SyncTriggers.readEvidence(spec))) {
+         ResultSet rs = s.executeQuery(SyncObjects.readEvidence(spec))) {
       rs.next();
       return Optional.of(new Evidence(rs.getLong(1), rs.getLong(2)));
     }

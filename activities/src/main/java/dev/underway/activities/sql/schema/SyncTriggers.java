@@ -66,79 +66,6 @@ public final class SyncTriggers {
         || column.startsWith("underway_");
   }
 
-  /** Everything expand creates, in order, for {@code phase}. */
-  static List<String> install(ChangeSpec spec, SyncColumns cols, String phase) {
-    List<String> out = new ArrayList<>();
-    ChangeObjects.Helpers h = spec.names().helpers();
-    String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
-    out.add("CREATE SEQUENCE IF NOT EXISTS " + schema + SqlQuoting.identifier(h.strayCount()));
-    out.add("CREATE SEQUENCE IF NOT EXISTS " + schema + SqlQuoting.identifier(h.strayAt()));
-    out.add(strayFunction(spec));
-    out.add("GRANT EXECUTE ON FUNCTION " + qualified(spec, h.strayFunction()) + "() TO PUBLIC");
-    out.add(namedFunction(spec));
-    out.add(mainFunction(spec, cols, phase));
-    for (int i = 0; i < cols.newSide().size(); i++) {
-      out.add(trigger(spec, h.namedNewTriggers().get(i), "UPDATE OF "
-          + ExpressionColumns.quoted(List.of(cols.newSide().get(i))), h.namedFunction(),
-          "'n" + i + ";'"));
-    }
-    if (!cols.oldSide().isEmpty()) {
-      out.add(trigger(spec, h.namedOldTrigger(), "UPDATE OF "
-          + ExpressionColumns.quoted(cols.oldSide()), h.namedFunction(), "'o'"));
-    }
-    out.add(trigger(spec, spec.names().trigger(), "INSERT OR UPDATE", spec.names().function(),
-        ""));
-    for (String t : triggers(spec)) {
-      if (t.equals(h.namedOldTrigger()) && cols.oldSide().isEmpty()) {
-        continue;
-      }
-      out.add("ALTER TABLE " + spec.table().qualified() + " ENABLE ALWAYS TRIGGER "
-          + SqlQuoting.identifier(t));
-    }
-    return out;
-  }
-
-  /** Everything {@link #install} created, dropped (the columns stay). */
-  static List<String> drop(ChangeSpec spec) {
-    ChangeObjects.Helpers h = spec.names().helpers();
-    String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
-    List<String> out = new ArrayList<>();
-    for (String t : triggers(spec)) {
-      out.add("DROP TRIGGER IF EXISTS " + SqlQuoting.identifier(t) + " ON "
-          + spec.table().qualified());
-    }
-    out.add("DROP FUNCTION IF EXISTS " + qualified(spec, spec.names().function()) + "()");
-    out.add("DROP FUNCTION IF EXISTS " + qualified(spec, h.namedFunction()) + "()");
-    out.add("DROP FUNCTION IF EXISTS " + qualified(spec, h.strayFunction()) + "()");
-    out.add("DROP SEQUENCE IF EXISTS " + schema + SqlQuoting.identifier(h.strayCount()));
-    out.add("DROP SEQUENCE IF EXISTS " + schema + SqlQuoting.identifier(h.strayAt()));
-    return out;
-  }
-
-  /** The sync's triggers: one per new column, the old side's, then the sync trigger. */
-  static List<String> triggers(ChangeSpec spec) {
-    List<String> out = new ArrayList<>(spec.names().helpers().namedNewTriggers());
-    out.add(spec.names().helpers().namedOldTrigger());
-    out.add(spec.names().trigger());
-    return out;
-  }
-
-  /** The evidence starts again (at every change of the writes flag). Non-transactional. */
-  static String resetEvidence(ChangeSpec spec) {
-    ChangeObjects.Helpers h = spec.names().helpers();
-    return "SELECT setval(" + regclass(spec, h.strayCount()) + ", 1, false), setval("
-        + regclass(spec, h.strayAt()) + ", 1, false)";
-  }
-
-  /** The evidence now: count, epoch milliseconds of the last one (0: none). */
-  static String readEvidence(ChangeSpec spec) {
-    ChangeObjects.Helpers h = spec.names().helpers();
-    String schema = SqlQuoting.identifier(spec.table().schema()) + ".";
-    return "SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM " + schema
-        + SqlQuoting.identifier(h.strayCount()) + "), (SELECT CASE WHEN is_called THEN"
-        + " last_value ELSE 0 END FROM " + schema + SqlQuoting.identifier(h.strayAt()) + ")";
-  }
-
   /** The main function for {@code phase} ({@link #BOTH}, {@link #NEW} or {@link #OLD}). */
   static String mainFunction(ChangeSpec spec, SyncColumns cols, String phase) {
     ChangeObjects names = spec.names();
@@ -253,32 +180,6 @@ public final class SyncTriggers {
     return "underway_declared = 'old' OR (underway_declared = '' AND underway_sides = 'o')";
   }
 
-  /** The column triggers' function: appends its argument ({@code n} or {@code o}) to the mark. */
-  private static String namedFunction(ChangeSpec spec) {
-    String marker = literal(spec.names().helpers().namedSetting());
-    return "CREATE OR REPLACE FUNCTION " + qualified(spec, spec.names().helpers().namedFunction())
-        + "() RETURNS trigger LANGUAGE plpgsql AS " + DELIMITER + "\nBEGIN\n"
-        + "  PERFORM set_config(" + marker + ", coalesce(current_setting(" + marker
-        + ", true), '') || TG_ARGV[0], true);\n  RETURN NEW;\nEND\n" + DELIMITER;
-  }
-
-  /** Counts one stray write and notes its time; runs as its owner (the writer needs no grant). */
-  private static String strayFunction(ChangeSpec spec) {
-    ChangeObjects.Helpers h = spec.names().helpers();
-    return "CREATE OR REPLACE FUNCTION " + qualified(spec, h.strayFunction())
-        + "() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog,"
-        + " pg_temp AS " + DELIMITER + "\nBEGIN\n  PERFORM nextval(" + regclass(spec,
-        h.strayCount()) + ");\n  PERFORM setval(" + regclass(spec, h.strayAt())
-        + ", (extract(epoch FROM clock_timestamp()) * 1000)::bigint);\nEND\n" + DELIMITER;
-  }
-
-  private static String trigger(ChangeSpec spec, String name, String events, String function,
-      String argument) {
-    return "CREATE OR REPLACE TRIGGER " + SqlQuoting.identifier(name) + " BEFORE " + events
-        + " ON " + spec.table().qualified() + " FOR EACH ROW EXECUTE FUNCTION "
-        + qualified(spec, function) + "(" + argument + ")";
-  }
-
   private static String ups(ChangeSpec spec, String indent) {
     return spec.add().stream()
         .map(c -> indent + "NEW." + id(c.name()) + " := (" + c.up() + ");\n")
@@ -303,16 +204,16 @@ public final class SyncTriggers {
     return SqlQuoting.identifier(spec.table().schema()) + "." + SqlQuoting.identifier(name);
   }
 
-  private static String regclass(ChangeSpec spec, String sequence) {
+  static String regclass(ChangeSpec spec, String sequence) {
     return literal(qualified(spec, sequence)) + "::regclass";
   }
 
   /** A literal of text that holds no quote or backslash of its own making (names we build). */
-  private static String literal(String s) {
+  static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  private static String id(String name) {
+  static String id(String name) {
     return SqlQuoting.identifier(name);
   }
 }

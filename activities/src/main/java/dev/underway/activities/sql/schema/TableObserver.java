@@ -161,7 +161,7 @@ public final class TableObserver {
         Replication.publications(c, table, oid), Replication.subscriptions(c, oid),
         Dependents.blocking(c, oid, spec),
         Dependents.triggersAfterSync(c, oid, spec, changedColumns(c, spec, oid)),
-        plain ? Carry.describe(c, spec, oid) : List.of());
+        plain ? CarriedConstraints.describe(c, spec, oid) : List.of());
   }
 
   /** Estimate, total bytes, heap bytes, index bytes. */

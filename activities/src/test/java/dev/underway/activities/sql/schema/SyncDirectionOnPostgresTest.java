@@ -239,5 +239,8 @@ class SyncDirectionOnPostgresTest {
         "UPDATE " + t + " SET payload = '{\"b\": 2}' WHERE id = 1");
     assertThat(db.scalar("SELECT payload_v2::text FROM " + t + " WHERE id = 1"))
         .isEqualTo("{\"b\": 2}");
+    db.sql("UPDATE " + t + " SET payload_v2 = '{\"c\": 3}' WHERE id = 1");
+    assertThat(db.scalar("SELECT payload::text FROM " + t + " WHERE id = 1"))
+        .as("a new-shape write: down into the json column").isEqualTo("{\"c\": 3}");
   }
 }
