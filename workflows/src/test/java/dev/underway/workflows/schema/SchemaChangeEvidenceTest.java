@@ -3,6 +3,7 @@ package dev.underway.workflows.schema;
 import static dev.underway.workflows.schema.SchemaTestSupport.awaitGate;
 import static dev.underway.workflows.schema.SchemaTestSupport.example;
 import static dev.underway.workflows.schema.SchemaTestSupport.outcome;
+import static dev.underway.workflows.schema.SchemaTestSupport.toContractGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -47,21 +48,11 @@ class SchemaChangeEvidenceTest {
   }
 
   private static DecisionRequest approve(String gate) {
-    return new DecisionRequest(gate, "approve", "bob", "checked");
+    return SchemaTestSupport.approve(gate, "bob");
   }
 
   private static DecisionRequest approveContract() {
-    return new DecisionRequest("contract", "approve", "bob", "typed it", null, null, CONFIRM);
-  }
-
-  private static GateView toContractGate(SchemaChangeWorkflow wf) {
-    awaitGate(wf, "expand");
-    wf.decide(approve("expand"));
-    awaitGate(wf, "switch-reads");
-    wf.decide(approve("switch-reads"));
-    awaitGate(wf, "stop-old-writes");
-    wf.decide(approve("stop-old-writes"));
-    return awaitGate(wf, "contract");
+    return SchemaTestSupport.approveContract("bob", CONFIRM);
   }
 
   /** The same change with no down for the replaced column. */

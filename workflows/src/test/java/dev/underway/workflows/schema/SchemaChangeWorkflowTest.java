@@ -2,7 +2,10 @@ package dev.underway.workflows.schema;
 
 import static dev.underway.workflows.schema.SchemaTestSupport.awaitGate;
 import static dev.underway.workflows.schema.SchemaTestSupport.example;
+import static dev.underway.workflows.schema.SchemaTestSupport.approve;
+import static dev.underway.workflows.schema.SchemaTestSupport.approveContract;
 import static dev.underway.workflows.schema.SchemaTestSupport.outcome;
+import static dev.underway.workflows.schema.SchemaTestSupport.toContractGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -62,27 +65,11 @@ class SchemaChangeWorkflowTest {
     }
   }
 
-  private static DecisionRequest approve(String gate, String who) {
-    return new DecisionRequest(gate, "approve", who, "checked");
-  }
-
-  private static DecisionRequest approveContract(String who, String confirm) {
-    return new DecisionRequest("contract", "approve", who, "typed it", null, null, confirm);
-  }
-
   /** Approves expand and waits for the switch-reads gate. */
   private static void throughVerify(SchemaChangeWorkflow wf) {
     awaitGate(wf, "expand");
     wf.decide(approve("expand", "bob"));
     awaitGate(wf, "switch-reads");
-  }
-
-  private static void toContractGate(SchemaChangeWorkflow wf) {
-    throughVerify(wf);
-    wf.decide(approve("switch-reads", "bob"));
-    awaitGate(wf, "stop-old-writes");
-    wf.decide(approve("stop-old-writes", "bob"));
-    awaitGate(wf, "contract");
   }
 
   @Test

@@ -137,12 +137,9 @@ public final class SchemaHistories {
       "bob", "drop it", null, null, "public.orders.amount");
 
   private static void toContract(SchemaChangeWorkflow wf) {
-    for (String gate : new String[] {"expand", "switch-reads", "stop-old-writes"}) {
-      awaitGate(wf, gate);
-      wf.decide(new DecisionRequest(gate, "approve", "bob", "ok"));
-    }
-    awaitGate(wf, "contract");
+    SchemaTestSupport.toContractGate(wf);
   }
+
 
   private static void run(String name, InMemoryTable table, Predicate<String> recorded,
       BiConsumer<String, WorkflowExecutionHistory> write, Consumer<SchemaChangeWorkflow> drive,

@@ -3,6 +3,7 @@ package dev.underway.workflows.schema;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.SearchAttributes;
@@ -76,6 +77,25 @@ public final class SchemaTestSupport implements AutoCloseable {
       RunStatus s = wf.status();
       return s.openGate() != null && s.openGate().gate().equals(gate) ? s.openGate() : null;
     }, g -> g != null);
+  }
+
+  /** An approval of {@code gate} by {@code who}. */
+  public static DecisionRequest approve(String gate, String who) {
+    return new DecisionRequest(gate, "approve", who, "checked");
+  }
+
+  /** An approval of the destructive contract gate, {@code confirm} typed. */
+  public static DecisionRequest approveContract(String who, String confirm) {
+    return new DecisionRequest("contract", "approve", who, "typed it", null, null, confirm);
+  }
+
+  /** Approves every gate before the contract (as bob) and returns the contract gate. */
+  public static GateView toContractGate(SchemaChangeWorkflow wf) {
+    for (String gate : new String[] {"expand", "switch-reads", "stop-old-writes"}) {
+      awaitGate(wf, gate);
+      wf.decide(approve(gate, "bob"));
+    }
+    return awaitGate(wf, "contract");
   }
 
   /** The result, or the one a run that did not complete ends Failed with. */

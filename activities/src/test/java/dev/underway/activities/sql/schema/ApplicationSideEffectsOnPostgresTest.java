@@ -9,11 +9,9 @@ import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,10 +20,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a schema change does to the application around the rows it touches, at a real PostgreSQL
@@ -40,22 +37,12 @@ class ApplicationSideEffectsOnPostgresTest {
   private static final BackfillSettings SETTINGS = new BackfillSettings(List.of("id"), 100, 500,
       1_500, null, null, 10, 50_000);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("sideeffects");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "sideeffects");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   /** {@code schema.table} of 300 rows with an updated_at trigger and an audit trigger. */
   private static void audited(String schema, String table, String owner) throws Exception {
@@ -160,7 +147,7 @@ class ApplicationSideEffectsOnPostgresTest {
     p.setProperty("user", db.credentials().user());
     p.setProperty("password", db.credentials().password());
     p.putAll(extra);
-    return DriverManager.getConnection(pg.jdbcUrl("sideeffects"), p);
+    return DriverManager.getConnection(db.pg.jdbcUrl("sideeffects"), p);
   }
 
   private static Properties props(String key, String value) {

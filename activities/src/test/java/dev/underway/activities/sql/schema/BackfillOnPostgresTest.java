@@ -10,20 +10,17 @@ import dev.underway.activities.schema.BackfillResult;
 import dev.underway.activities.schema.BackfillSettings;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The backfill activity against a real PostgreSQL server: an attempt stopped half-way (its
@@ -38,22 +35,12 @@ class BackfillOnPostgresTest {
   /** Heartbeats reach the test at most every 0.8 of this. */
   private static final Duration BEAT = Duration.ofMillis(250);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("backfill");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "backfill");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   private static BackfillSettings fixed(int batch) {
     return new BackfillSettings(List.of("id"), batch, 500, 1_500, null, null, batch, batch);

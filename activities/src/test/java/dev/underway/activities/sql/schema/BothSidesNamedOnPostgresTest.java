@@ -6,16 +6,13 @@ import dev.underway.activities.schema.BackfillSettings;
 import dev.underway.activities.schema.ChangeObjects;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An UPDATE whose SET list names both sides (an ORM saving the whole row) is taken as the phase
@@ -27,9 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BothSidesNamedOnPostgresTest {
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("bothnamed");
   private static int tables;
 
   private TestActivityEnvironment env;
@@ -40,16 +35,8 @@ class BothSidesNamedOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "bothnamed");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {

@@ -4,8 +4,6 @@ import static dev.underway.activities.sql.schema.ShapeWriters.Phase.FLAGS_CHANGI
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,24 +33,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DeclaredWritersWhileFlagsChangeOnPostgresTest {
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("declared");
   private static final ExecutorService pool = Executors.newFixedThreadPool(2);
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "declared");
   }
 
   @AfterAll
   static void stop() throws Exception {
     pool.shutdownNow();
     pool.awaitTermination(10, TimeUnit.SECONDS);
-    if (pg != null) {
-      pg.close();
-    }
   }
 
   @ParameterizedTest(name = "contracted: {0}")

@@ -10,18 +10,15 @@ import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
-import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.model.ChangeResult.Outcome;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What must change before the contract is found at the observation, before the first gate, and
@@ -34,17 +31,13 @@ class DependentsOnPostgresTest {
 
   private static final String OWNER = "schema-change/dependents";
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("dependents");
 
   private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "dependents");
     db.sql("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, name text, org int)",
         "CREATE UNIQUE INDEX users_email ON users (email)",
         "CREATE INDEX users_org_email ON users (org, email)",
@@ -74,12 +67,6 @@ class DependentsOnPostgresTest {
         + " NEW." + column + " := lower(NEW." + column + "); RETURN NEW; END $$";
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() {

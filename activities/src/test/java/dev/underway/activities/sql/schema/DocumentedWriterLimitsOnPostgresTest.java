@@ -9,15 +9,12 @@ import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.VerifyResult;
 import dev.underway.activities.schema.VerifySettings;
 import dev.underway.activities.schema.WriterEvidence;
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limits the runbook documents for writers ("Which shape a write is", "Known limits"),
@@ -31,22 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocumentedWriterLimitsOnPostgresTest {
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("limits");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "limits");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @Test
   void anUndeclaredInsertGivingBothSidesIsTakenAsThePhaseSays() throws Exception {

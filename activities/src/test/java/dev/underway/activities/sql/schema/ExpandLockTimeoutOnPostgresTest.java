@@ -7,21 +7,18 @@ import static org.awaitility.Awaitility.await;
 import dev.underway.activities.Failures;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
-import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.model.ChangeResult;
 import dev.underway.model.ChangeResult.Outcome;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The expand never queues for long behind a transaction that holds the table: each attempt waits
@@ -38,22 +35,12 @@ class ExpandLockTimeoutOnPostgresTest {
   private static final LockRetry PATIENT = new LockRetry(Duration.ofMillis(200), 100,
       Duration.ofMillis(50));
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("locks");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "locks");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @Test
   void aTableHeldByALongTransactionIsNotExpandedAndNothingChanges() throws Exception {

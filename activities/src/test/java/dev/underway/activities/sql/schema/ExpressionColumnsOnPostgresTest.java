@@ -3,15 +3,12 @@ package dev.underway.activities.sql.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The columns an expression reads, as PostgreSQL resolves them: functions, casts and literals are
@@ -20,24 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExpressionColumnsOnPostgresTest {
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("columns");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "columns");
     db.sql("CREATE TABLE people (id bigint PRIMARY KEY, first_name text, last_name text,"
         + " name text, age int, note text)");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @Test
   void onlyTheColumnsTheExpressionsReadInTheTablesOrder() throws Exception {

@@ -57,11 +57,13 @@ class InterleavingsPropertyTest {
   }
 
   @AfterContainer
-  static void stop() {
+  static void stop() throws java.io.IOException {
     if (pg != null) {
       pg.close();
     }
+    PostgresDatabase.delete(dir);
   }
+
 
   /** One application write, or one backfill batch. */
   record Op(int kind, int row, int value) {

@@ -11,21 +11,18 @@ import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
 import dev.underway.activities.schema.VerifyResult;
 import dev.underway.activities.schema.VerifySettings;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The backfill's keyset walk reads the key's index, on tables big enough (200,000 rows) that
@@ -39,17 +36,13 @@ class KeyWalkOnPostgresTest {
   private static final String OWNER = "schema-change/walks";
   private static final int ROWS = 200_000;
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("walks");
 
   private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "walks");
     db.amounts("plain", ROWS);
     db.sql("CREATE TABLE coded (code text NOT NULL, amount integer NOT NULL)",
         "INSERT INTO coded SELECT 'c' || g, g % 1000 FROM generate_series(1, " + ROWS + ") g",
@@ -67,12 +60,6 @@ class KeyWalkOnPostgresTest {
         "ANALYZE lettered");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() {

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An observation reads the whole table only when counting is cheap: the exact row count and the
@@ -24,14 +21,10 @@ class ObservationCountsOnPostgresTest {
 
   private static final int ROWS = 5_000;
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("counts");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "counts");
     db.sql("CREATE TABLE versioned (id int PRIMARY KEY, first_name text, last_name text,"
             + " schema_version int)",
         "INSERT INTO versioned SELECT g, 'f' || g, 'l' || g, g % 2 + 1"
@@ -39,12 +32,6 @@ class ObservationCountsOnPostgresTest {
         "ANALYZE versioned");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @Test
   void rowsPerVersionAreCountedOnlyWhenCountingIsCheap() throws Exception {

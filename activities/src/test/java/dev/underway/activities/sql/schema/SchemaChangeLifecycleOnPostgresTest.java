@@ -14,19 +14,16 @@ import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
 import dev.underway.activities.schema.VerifyResult;
 import dev.underway.activities.schema.VerifySettings;
-import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.model.ChangeResult.Outcome;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every operation of a schema change against a real PostgreSQL server, each run twice (the second
@@ -39,25 +36,15 @@ class SchemaChangeLifecycleOnPostgresTest {
   private static final BackfillSettings SETTINGS = new BackfillSettings(List.of("id"), 100, 500,
       1_500, null, null, 10, 50_000);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("lifecycle");
 
   private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "lifecycle");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() {

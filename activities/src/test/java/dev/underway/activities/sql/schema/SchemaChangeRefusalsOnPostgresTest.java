@@ -12,19 +12,16 @@ import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.TableObservation;
 import dev.underway.kernel.FailureKind;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,17 +35,13 @@ class SchemaChangeRefusalsOnPostgresTest {
 
   private static final String OWNER = "schema-change/app/t";
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("refusals");
 
   private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "refusals");
     db.amounts("orders", 20);
     db.sql("CREATE TABLE nokey (amount integer)",
         "CREATE TABLE emails (id int, email text, amount integer)",
@@ -70,12 +63,6 @@ class SchemaChangeRefusalsOnPostgresTest {
             + " AS 'INSERT INTO audit VALUES (1) RETURNING n'");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() {

@@ -24,15 +24,25 @@ import java.util.List;
  * the production implementation behind a Temporal activity stub (real heartbeats, one attempt per
  * call), and SQL helpers for checks made at the database.
  */
-final class SchemaFixture {
+class SchemaFixture {
 
-  final LocalPostgres pg;
+  LocalPostgres pg;
   final String database;
 
   SchemaFixture(LocalPostgres pg, String database) throws SQLException {
-    this.pg = pg;
     this.database = database;
-    try (Connection c = pg.connect("postgres"); Statement s = c.createStatement()) {
+    attach(pg);
+  }
+
+  /** A database not created yet: {@link #attach} creates it (see {@link PostgresDatabase}). */
+  SchemaFixture(String database) {
+    this.database = database;
+  }
+
+  /** Creates the database on {@code server}, which this fixture uses from now on. */
+  final void attach(LocalPostgres server) throws SQLException {
+    this.pg = server;
+    try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + database);
     }
   }

@@ -13,23 +13,20 @@ import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.VerifySettings;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Errors no retry can fix stop a step at once, non-retryable, with a sentence that says what is
@@ -42,17 +39,13 @@ class SqlErrorsOnPostgresTest {
   private static final String OWNER = "schema-change/errors";
   private static final VerifySettings VERIFY = new VerifySettings(List.of("id"), 100, 5);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("errors");
 
   private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "errors");
     db.sql("CREATE TABLE docs (id bigint PRIMARY KEY, doc json)",
         "INSERT INTO docs SELECT g, json_build_object('n', g) FROM generate_series(1, 50) g",
         "CREATE FUNCTION boom(integer) RETURNS bigint LANGUAGE plpgsql AS"
@@ -60,12 +53,6 @@ class SqlErrorsOnPostgresTest {
     db.amounts("amounts", 50);
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() {
@@ -109,7 +96,7 @@ class SqlErrorsOnPostgresTest {
         + " or operator it needs does not exist for these types")
         .contains("SQLSTATE 42883").contains("doubled(integer)")
         .contains("Retrying would run the same statement again")
-        .doesNotContain(pg.superuserPassword());
+        .doesNotContain(db.pg.superuserPassword());
   }
 
   @Test

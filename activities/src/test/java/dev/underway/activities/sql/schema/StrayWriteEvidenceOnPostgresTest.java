@@ -6,16 +6,13 @@ import static dev.underway.activities.sql.schema.ShapeWriters.Phase.WRITES_NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.activities.schema.WriterEvidence;
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,22 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class StrayWriteEvidenceOnPostgresTest {
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("stray");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "stray");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(MatrixKind.class)

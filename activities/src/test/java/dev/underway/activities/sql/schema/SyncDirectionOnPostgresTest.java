@@ -10,18 +10,15 @@ import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.WriterEvidence;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which shape a write is, at a real PostgreSQL server, with the runbook's own split example
@@ -35,9 +32,7 @@ class SyncDirectionOnPostgresTest {
   private static final BackfillSettings SETTINGS = new BackfillSettings(List.of("id"), 100, 500,
       1_500, null, null, 10, 50_000);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("direction");
   private static int tables;
 
   private TestActivityEnvironment env;
@@ -48,16 +43,8 @@ class SyncDirectionOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "direction");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {

@@ -6,9 +6,7 @@ import dev.underway.activities.schema.BackfillSettings;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
 import dev.underway.activities.schema.VerifySettings;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -21,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Old-shape writers (they know only {@code amount integer}) and new-shape writers (only {@code
@@ -33,24 +31,17 @@ class SyncTriggersUnderConcurrentWritersTest {
   private static final int ROWS = 3_000;
   private static final int OPS_PER_WRITER = 400;
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("concurrent");
   private static final ExecutorService pool = Executors.newFixedThreadPool(5);
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "concurrent");
   }
 
   @AfterAll
   static void stop() throws Exception {
     pool.shutdownNow();
     pool.awaitTermination(10, TimeUnit.SECONDS);
-    if (pg != null) {
-      pg.close();
-    }
   }
 
   @Test

@@ -9,9 +9,7 @@ import dev.underway.activities.schema.NewColumn;
 import dev.underway.activities.schema.OldColumn;
 import dev.underway.activities.schema.SchemaChangeActivities;
 import dev.underway.activities.schema.TableChange;
-import dev.underway.local.postgres.LocalPostgres;
 import io.temporal.testing.TestActivityEnvironment;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,10 +18,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two changes of the same table in a row, the second rolled back, with an application that
@@ -39,22 +36,12 @@ class TwoChangesInARowOnPostgresTest {
   private static final BackfillSettings SETTINGS = new BackfillSettings(List.of("id"), 100, 500,
       1_500, null, null, 10, 50_000);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("twice");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "twice");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   /** A rename of {@code email}, then (second) the amount's type. */
   static final TableChange RENAME = new TableChange(null, "accounts", null,

@@ -2,12 +2,9 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * New-shape writes to a row the backfill has not reached yet (writes = {@code both}, between the
@@ -22,22 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnfilledRowWritesOnPostgresTest {
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("unfilled");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "unfilled");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   /**
    * {@code UPDATE … SET last_name = 'Smith'} on "Dee Dee Ramone" means first name "Dee" (its

@@ -9,8 +9,6 @@ import static dev.underway.activities.sql.schema.ShapeWriters.Phase.WRITES_NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.activities.schema.WriterEvidence;
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
@@ -18,9 +16,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,22 +43,12 @@ class WritersMatrixOnPostgresTest {
     ROLLBACK_AT_CONTRACT, CONTRACTED
   }
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("matrix");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "matrix");
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   static Stream<Arguments> scenarios() {
     return Arrays.stream(MatrixKind.values()).flatMap(kind -> Arrays.stream(Ending.values())

@@ -8,8 +8,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.underway.activities.schema.BackfillResult;
-import dev.underway.local.postgres.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -48,23 +46,16 @@ class WritersUnderConcurrencyOnPostgresTest {
   private static final int THREADS = 4;
   private static final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
-  @TempDir static Path dir;
-  private static LocalPostgres pg;
-  private static SchemaFixture db;
+  @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("concurrency");
 
   @BeforeAll
   static void start() throws Exception {
-    pg = LocalPostgres.start(LocalPostgres.Options.under(dir));
-    db = new SchemaFixture(pg, "concurrency");
   }
 
   @AfterAll
   static void stop() throws Exception {
     pool.shutdownNow();
     pool.awaitTermination(10, TimeUnit.SECONDS);
-    if (pg != null) {
-      pg.close();
-    }
   }
 
   @ParameterizedTest(name = "{0}")
