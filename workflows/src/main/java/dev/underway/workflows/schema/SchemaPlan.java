@@ -73,7 +73,9 @@ public record SchemaPlan(
   public String bookkeeping() {
     String schema = table.substring(0, table.indexOf('.') + 1);
     return "creates, if missing, " + schema + ChangeObjects.FLAGS_TABLE + " (the flags"
-        + " applications read) and " + schema + ChangeObjects.CHANGES_TABLE + " (the run's"
-        + " marker and the backfill's control row); they stay after the run";
+        + " applications read: it stays, and after the contract this change's rows stay at"
+        + " new, for applications that still read them; delete them once none does) and "
+        + schema + ChangeObjects.CHANGES_TABLE + " (the run's marker and the backfill's control"
+        + " row: the contract or the rollback drops it when no other change holds a row in it)";
   }
 }

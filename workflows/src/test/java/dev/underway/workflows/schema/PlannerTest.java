@@ -143,8 +143,10 @@ class PlannerTest {
         "WAL: roughly 336 MB to 840 MB (new row versions, index entries, full-page images after"
             + " each checkpoint): every standby replays it and a WAL archive keeps it");
     assertThat(p.bookkeeping()).isEqualTo("creates, if missing, public.underway_flags (the flags"
-        + " applications read) and public.underway_schema_changes (the run's marker and the"
-        + " backfill's control row); they stay after the run");
+        + " applications read: it stays, and after the contract this change's rows stay at new,"
+        + " for applications that still read them; delete them once none does) and"
+        + " public.underway_schema_changes (the run's marker and the backfill's control row: the"
+        + " contract or the rollback drops it when no other change holds a row in it)");
   }
 
   @Test
