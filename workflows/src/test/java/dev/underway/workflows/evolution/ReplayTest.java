@@ -96,7 +96,7 @@ class ReplayTest {
         schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED),
         schemaChange(SchemaHistories.ABORT_WAITS), schemaChange(SchemaHistories.EVIDENCE),
         schemaChange(SchemaHistories.ROLLBACK_WAITS),
-        schemaChange(SchemaHistories.FORWARD_ONLY),
+        schemaChange(SchemaHistories.FORWARD_ONLY), schemaChange(SchemaHistories.CARRIED),
         schemaChange(SchemaHistories.BEFORE_STRICT),
         schemaChange(SchemaHistories.STRICT_REFUSED));
   }
@@ -214,6 +214,10 @@ class ReplayTest {
       assertThat(upserted(held, SearchAttributes.STATE.getName())).as(held + ": it held")
           .contains("\"HOLDING\"");
     }
+    assertThat(versionMarkers(SchemaHistories.CARRIED)).as("constraints carried")
+        .containsExactly("\"strict-request\"", "\"evidence-before-drop\"",
+            "\"carry-constraints\"");
+    assertThat(fixture(SchemaHistories.CARRIED)).contains("SchemaChange.Constraints");
     assertThat(fixture(SchemaHistories.FORWARD_ONLY)).as("no undo past the point of no return")
         .contains("SchemaChange.Contract").doesNotContain("SchemaChange.UndoExpand");
     assertThat(versionMarkers(SchemaHistories.BEFORE_STRICT)).as("recorded before strict-request")

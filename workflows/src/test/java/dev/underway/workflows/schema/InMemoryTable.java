@@ -47,6 +47,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
   private List<String> added = List.of();
   private List<String> expressionProblems = List.of();
   private List<String> unsafe = List.of();
+  /** What the observation says the change carries (null: not observed, as older workers). */
+  private List<String> carried;
   private long mismatches;
   private volatile BackfillControl control;
   private volatile BackfillProgress progress;
@@ -87,6 +89,12 @@ public final class InMemoryTable implements SchemaChangeActivities {
 
   public InMemoryTable expressionProblem(String problem) {
     expressionProblems = List.of(problem);
+    return this;
+  }
+
+  /** The observation says the change carries these constraints (the plan's sentences). */
+  public InMemoryTable carrying(String... sentences) {
+    carried = List.of(sentences);
     return this;
   }
 
@@ -199,7 +207,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
             + " public.customers USING btree (id)"), List.copyOf(triggers),
         List.of(new TableObservation.Standby("standby1", "streaming", 12L)), List.of(), heldBy,
         added, Map.copyOf(flags), change.versionColumn() == null || heldBy == null ? null
-            : Map.of(change.version(), rows), expressionProblems, unsafe, catalogue());
+            : Map.of(change.version(), rows), expressionProblems, unsafe, catalogue(), null,
+        null, null, null, null, null, null, carried);
   }
 
   @Override

@@ -216,6 +216,31 @@ class SchemaChangeEvidenceTest {
   }
 
   @Test
+  void theOldColumnsConstraintsAreCarriedAfterVerifyWhenThePlanSaysSo() {
+    InMemoryTable table = new InMemoryTable().carrying("NOT NULL carried to amount_cents: ...",
+        "UNIQUE carried to amount_cents: ...");
+    SchemaChangeWorkflow wf = start(table, AMOUNT);
+    GateView expand = awaitGate(wf, "expand");
+    assertThat(expand.text()).contains("NOT NULL carried to amount_cents");
+    toContractGate(wf);
+    assertThat(table.calls()).containsSubsequence("Verify", "Constraints", "SetFlag(reads=new)");
+    assertThat(wf.status().timeline().stream().map(e -> e.phase() + "/" + e.step()).toList())
+        .containsSubsequence("verify/verify", "verify/constraints", "switch-reads/gate");
+    wf.decide(approveContract());
+    assertThat(outcome(wf).state()).isEqualTo(RunState.COMPLETED);
+  }
+
+  @Test
+  void aPlanThatCarriesNothingHasNoConstraintsStep() {
+    InMemoryTable table = new InMemoryTable().carrying("not carried: name's NOT NULL (a split)");
+    SchemaChangeWorkflow wf = start(table, AMOUNT);
+    toContractGate(wf);
+    assertThat(table.calls()).doesNotContain("Constraints");
+    wf.abort(new DecisionSignal(null, "bob", "enough"));
+    assertThat(outcome(wf).state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
   void pastThePointOfNoReturnATemporalCancellationRollsNothingBack() {
     InMemoryTable table = new InMemoryTable();
     SchemaChangeWorkflow wf = start(table, withoutDown(AMOUNT.approval()));

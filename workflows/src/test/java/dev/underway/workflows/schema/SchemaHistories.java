@@ -57,6 +57,8 @@ public final class SchemaHistories {
   public static final String ROLLBACK_WAITS = "schema-change-rollback-waits-for-writers";
   /** Version evidence-before-drop: a change without a down, forward-only; an abort refused. */
   public static final String FORWARD_ONLY = "schema-change-forward-only";
+  /** Version carry-constraints: NOT NULL and UNIQUE carried after verify, then completed. */
+  public static final String CARRIED = "schema-change-constraints-carried";
 
   /**
    * Records the ones {@code recorded} says are missing, handing each to {@code write}.
@@ -125,6 +127,11 @@ public final class SchemaHistories {
       await().until(() -> wf.status().state() == RunState.HOLDING);
       lagging.quiet();
     }, RunState.REJECTED);
+    run(CARRIED, new InMemoryTable().carrying("NOT NULL carried to amount_cents: ..."), REQUEST,
+        recorded, write, wf -> {
+          toContract(wf);
+          wf.decide(CONTRACT);
+        }, RunState.COMPLETED);
     run(FORWARD_ONLY, new InMemoryTable(), SchemaChangeEvidenceTest.withoutDown(
         REQUEST.approval()), recorded, write, wf -> {
       toContract(wf);
