@@ -2,8 +2,8 @@ package dev.underway.sandbox;
 
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.sandbox.engine.LocalCluster;

@@ -11,7 +11,7 @@ import dev.underway.sandbox.load.Workload;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunState;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.sandbox.load.LoadEndpoints;
 import dev.underway.sandbox.load.LoadGenerator;
 import dev.underway.sandbox.load.LoadOptions;

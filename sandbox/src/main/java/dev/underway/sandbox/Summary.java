@@ -8,7 +8,7 @@ import java.util.Locale;
 final class Summary {
   private Summary() {}
 
-  static String table(LoadReport report, dev.underway.model.EvolutionResult result,
+  static String table(LoadReport report, dev.underway.workflows.evolution.model.EvolutionResult result,
       Duration evolution, Duration total) {
     return table(report, new RunEnd(result.state(), result.message(), result), evolution, total);
   }

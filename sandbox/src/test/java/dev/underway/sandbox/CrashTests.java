@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.RunStatus;
-import dev.underway.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.temporal.DevServerBinary;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;

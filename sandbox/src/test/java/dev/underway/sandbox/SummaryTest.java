@@ -2,7 +2,7 @@ package dev.underway.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunState;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.LoadReport.OperationStats;

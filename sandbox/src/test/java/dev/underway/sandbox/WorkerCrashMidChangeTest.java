@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionSignal;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunState;
 import dev.underway.worker.Outcomes;
 import dev.underway.temporal.DevServerFixture;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunState;
 import dev.underway.temporal.DevServerFixture;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;

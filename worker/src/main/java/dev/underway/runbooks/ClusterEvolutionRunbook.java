@@ -1,9 +1,9 @@
 package dev.underway.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
-import dev.underway.model.EvolutionRequest;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import dev.underway.workflows.evolution.RequestValidation;
@@ -79,7 +79,7 @@ final class ClusterEvolutionRunbook implements Runbook {
 
   @Override
   public Class<?> dryRunResultType() {
-    return dev.underway.model.EvolutionResult.class;
+    return dev.underway.workflows.evolution.model.EvolutionResult.class;
   }
 
   @Override

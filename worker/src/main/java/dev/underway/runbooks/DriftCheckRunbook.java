@@ -1,8 +1,8 @@
 package dev.underway.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.drift.DriftCheckRequest;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;

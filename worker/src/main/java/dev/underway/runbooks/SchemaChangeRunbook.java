@@ -1,7 +1,7 @@
 package dev.underway.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.schema.RequestValidation;
 import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.workflows.schema.SchemaChangeWorkflow;

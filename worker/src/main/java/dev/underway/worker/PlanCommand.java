@@ -1,6 +1,6 @@
 package dev.underway.worker;
 
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.workflows.schema.SchemaChangeResult;
 import dev.underway.runbooks.Runbook;
 import io.temporal.client.WorkflowClient;

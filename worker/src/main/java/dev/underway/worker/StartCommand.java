@@ -3,7 +3,7 @@ package dev.underway.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
-import dev.underway.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.runbooks.Runbook;
 import io.temporal.api.common.v1.WorkflowExecution;

@@ -4,7 +4,7 @@ import dev.underway.kernel.Decision;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
-import dev.underway.model.PhasePlan;
+import dev.underway.workflows.evolution.model.PhasePlan;
 import dev.underway.kernel.TimelineEntry;
 import dev.underway.kernel.SearchAttributes;
 import io.temporal.client.WorkflowExecutionDescription;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.ApprovalPolicy;
-import dev.underway.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.worker.GrpcTemporalConnector;

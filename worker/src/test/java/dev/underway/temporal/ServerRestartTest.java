@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.Decision;
 import dev.underway.kernel.DecisionRequest;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import dev.underway.workflows.evolution.InMemoryCluster;

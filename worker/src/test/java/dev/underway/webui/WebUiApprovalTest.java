@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.underway.kernel.DecisionKind;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.worker.Outcomes;
 import dev.underway.temporal.DevServerFixture;

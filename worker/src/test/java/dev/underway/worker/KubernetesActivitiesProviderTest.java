@@ -3,13 +3,13 @@ package dev.underway.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.runbooks.Runbooks;
-import dev.underway.activities.PlatformActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

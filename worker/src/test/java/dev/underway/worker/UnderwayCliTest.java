@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;

@@ -1,6 +1,6 @@
 package dev.underway.kernel;
 
-import dev.underway.activities.Failures;
+import dev.underway.kernel.Failures;
 import io.temporal.failure.ApplicationFailure;
 
 /**

@@ -1,6 +1,6 @@
 package dev.underway.kernel;
 
-import dev.underway.model.ChangeResult;
+import dev.underway.kernel.ChangeResult;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;

@@ -1,6 +1,6 @@
 package dev.underway.architecture;
 
-import dev.underway.model.Phase;
+import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.kernel.RunState;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;

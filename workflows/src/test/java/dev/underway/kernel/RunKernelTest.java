@@ -113,8 +113,8 @@ class RunKernelTest {
       run.started("test/window");
       try {
         run.addCompensation("close the window", window::close);
-        run.change("window", "open", () -> new dev.underway.model.ChangeResult("window",
-            dev.underway.model.ChangeResult.Outcome.CREATED, window.open()));
+        run.change("window", "open", () -> new dev.underway.kernel.ChangeResult("window",
+            dev.underway.kernel.ChangeResult.Outcome.CREATED, window.open()));
         Decision d = run.gate("window", "go", "Close the window after the gate\n",
             new PlanCard("Gate go", List.of(new PlanCard.Row("window", "open", "closed")),
                 List.of("close the window"), List.of("the room gets warm")), "0000abcd", null,
@@ -135,8 +135,8 @@ class RunKernelTest {
           });
         }
         run.dropCompensation("close the window");
-        run.change("window", "close", () -> new dev.underway.model.ChangeResult("window",
-            dev.underway.model.ChangeResult.Outcome.UPDATED, window.close()));
+        run.change("window", "close", () -> new dev.underway.kernel.ChangeResult("window",
+            dev.underway.kernel.ChangeResult.Outcome.UPDATED, window.close()));
         run.finish(RunState.COMPLETED, "done");
         return "done";
       } catch (ApplicationFailure | io.temporal.failure.ActivityFailure

@@ -1,11 +1,11 @@
 package dev.underway.activities.kubernetes;
 
-import dev.underway.activities.PlatformActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.support.HeartbeatWait;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.NodesReady;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,7 +1,7 @@
 package dev.underway.activities.kubernetes;
 
-import dev.underway.activities.Failures;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
 

@@ -1,6 +1,6 @@
 package dev.underway.activities.kubernetes;
 
-import dev.underway.model.ChangeResult;
+import dev.underway.kernel.ChangeResult;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;

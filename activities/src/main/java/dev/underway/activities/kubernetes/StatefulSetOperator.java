@@ -1,7 +1,7 @@
 package dev.underway.activities.kubernetes;
 
-import dev.underway.model.ChangeResult;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;

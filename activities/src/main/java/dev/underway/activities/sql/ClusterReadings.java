@@ -1,8 +1,8 @@
 package dev.underway.activities.sql;
 
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
-import dev.underway.model.RangeHealth;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.RangeHealth;
+import dev.underway.workflows.evolution.model.TargetRef;
 
 /**
  * One reading of the cluster for the waiting activities. The production implementation asks

@@ -1,9 +1,9 @@
 package dev.underway.activities.sql;
 
 import dev.underway.activities.sql.RangeChecks.RangeReplicas;
-import dev.underway.model.Licence;
-import dev.underway.model.RangeHealth;
-import dev.underway.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.Licence;
+import dev.underway.workflows.evolution.model.RangeHealth;
+import dev.underway.workflows.evolution.model.ZoneReplication;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;

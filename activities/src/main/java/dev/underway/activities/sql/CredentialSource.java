@@ -1,6 +1,6 @@
 package dev.underway.activities.sql;
 
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 
 /**
  * Where the worker finds SQL credentials for a target: the Kubernetes Secret named by {@link

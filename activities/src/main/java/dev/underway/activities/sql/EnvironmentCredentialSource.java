@@ -1,7 +1,7 @@
 package dev.underway.activities.sql;
 
-import dev.underway.activities.Failures;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import java.util.Objects;

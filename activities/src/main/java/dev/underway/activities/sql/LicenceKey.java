@@ -1,6 +1,6 @@
 package dev.underway.activities.sql;
 
-import dev.underway.model.Licence;
+import dev.underway.workflows.evolution.model.Licence;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

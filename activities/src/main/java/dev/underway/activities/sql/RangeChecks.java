@@ -1,6 +1,6 @@
 package dev.underway.activities.sql;
 
-import dev.underway.model.RangeHealth;
+import dev.underway.workflows.evolution.model.RangeHealth;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.underway.activities.sql;
 
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.Objects;
 
 /**

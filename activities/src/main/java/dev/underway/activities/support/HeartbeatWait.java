@@ -1,7 +1,7 @@
 package dev.underway.activities.support;
 
-import dev.underway.activities.Failures;
-import dev.underway.model.NodesReady;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.model.NodesReady;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;

@@ -6,8 +6,8 @@ import static dev.underway.activities.kubernetes.ClusterFixture.TARGET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.PlatformActivities;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.activities.sql.CockroachDialect.Version;
-import dev.underway.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.ZoneReplication;
 import java.util.OptionalInt;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -2,7 +2,7 @@ package dev.underway.activities.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.model.Licence;
+import dev.underway.workflows.evolution.model.Licence;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -3,9 +3,9 @@ package dev.underway.activities.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.local.postgres.LocalPostgres;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

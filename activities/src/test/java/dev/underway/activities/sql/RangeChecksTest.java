@@ -3,7 +3,7 @@ package dev.underway.activities.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.activities.sql.RangeChecks.RangeReplicas;
-import dev.underway.model.RangeHealth;
+import dev.underway.workflows.evolution.model.RangeHealth;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static dev.underway.activities.sql.PostgresSqlSupport.assertSqlState;
 
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.Failures;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.kernel.Failures;
 import dev.underway.local.postgres.LocalPostgres;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.ChangeResult.Outcome;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.kernel.ChangeResult.Outcome;
+import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.workflows.evolution.Planner;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;

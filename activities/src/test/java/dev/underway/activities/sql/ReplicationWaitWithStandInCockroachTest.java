@@ -2,10 +2,10 @@ package dev.underway.activities.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.StandInCockroach.Reading;
-import dev.underway.model.ReplicationProgress;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.ReplicationProgress;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

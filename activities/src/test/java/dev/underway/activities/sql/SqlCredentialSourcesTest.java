@@ -3,8 +3,8 @@ package dev.underway.activities.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.Failures;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.underway.activities.sql;
 
 import dev.underway.activities.sql.RangeChecks.RangeReplicas;
-import dev.underway.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.ZoneReplication;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.underway.activities.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.model.NodesReady;
+import dev.underway.workflows.evolution.model.NodesReady;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;

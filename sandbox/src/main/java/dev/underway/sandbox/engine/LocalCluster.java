@@ -1,10 +1,10 @@
 package dev.underway.sandbox.engine;
 
-import dev.underway.activities.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.Directories;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,14 +1,14 @@
 package dev.underway.sandbox.engine;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.PlatformActivities;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.activities.support.Heartbeats;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.ChangeResult.Outcome;
-import dev.underway.model.NodesReady;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.kernel.ChangeResult.Outcome;
+import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.underway.sandbox.schema;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.TableChange;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

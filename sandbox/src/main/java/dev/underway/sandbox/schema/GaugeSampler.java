@@ -1,6 +1,6 @@
 package dev.underway.sandbox.schema;
 
-import dev.underway.activities.schema.BackfillProgress;
+import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.sandbox.report.LoadReport;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -2,7 +2,7 @@ package dev.underway.sandbox.schema;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.underway.activities.schema.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.sandbox.Sandbox;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.workflows.schema.SchemaChangeResult;

@@ -1,10 +1,10 @@
 package dev.underway.sandbox.schema;
 
-import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.sandbox.RunEnd;
 import dev.underway.sandbox.Sandbox;

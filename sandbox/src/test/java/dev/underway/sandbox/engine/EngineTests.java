@@ -3,12 +3,12 @@ package dev.underway.sandbox.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.ChangeResult.Outcome;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.kernel.ChangeResult.Outcome;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.kernel.RunState;
 import dev.underway.sandbox.Sandbox;
 import dev.underway.sandbox.SandboxOptions;

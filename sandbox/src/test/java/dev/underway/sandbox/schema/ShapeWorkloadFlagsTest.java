@@ -2,7 +2,7 @@ package dev.underway.sandbox.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.sandbox.load.Workload;
 import dev.underway.sandbox.schema.FlagsFollower.Reads;

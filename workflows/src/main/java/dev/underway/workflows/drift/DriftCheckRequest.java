@@ -3,8 +3,8 @@ package dev.underway.workflows.drift;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.underway.model.Phase;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.Map;
 
 /**

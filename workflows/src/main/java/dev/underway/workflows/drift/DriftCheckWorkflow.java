@@ -1,7 +1,7 @@
 package dev.underway.workflows.drift;
 
 import dev.underway.kernel.RunbookWorkflow;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

@@ -1,16 +1,16 @@
 package dev.underway.workflows.drift;
 
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.DatabaseState;
-import dev.underway.model.PlatformState;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.DatabaseState;
+import dev.underway.workflows.evolution.model.PlatformState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;

@@ -1,8 +1,8 @@
 package dev.underway.workflows.drift;
 
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.Phase;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.List;
 
 /**

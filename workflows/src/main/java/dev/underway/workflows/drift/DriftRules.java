@@ -1,12 +1,12 @@
 package dev.underway.workflows.drift;
 
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.DatabaseState;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.Phase;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
-import dev.underway.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.DatabaseState;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.Planner;
 import dev.underway.workflows.evolution.RequestValidation;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.GatedWorkflow;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

@@ -9,12 +9,12 @@ import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
-import dev.underway.model.Phase;
-import dev.underway.model.PhasePlan;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.PhasePlan;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -204,14 +204,14 @@ public class ClusterEvolutionWorkflowImpl extends GatedRunbook
 
   private ClusterObservation hold(String phase, ClusterObservation observed) {
     return run.holdWhileUnhealthy(phase, observed, Health::problems,
-        () -> EvolutionActivities.observe(target, phase + " · hold: observe"));
+        () -> EvolutionStubs.observe(target, phase + " · hold: observe"));
   }
 
   /** Observes as a step of its own; null when an abort stopped it. */
   private ClusterObservation observe(String phase) {
     run.timeline().step(phase, Steps.OBSERVE);
     ClusterObservation o = run.cancellable(
-        () -> EvolutionActivities.observe(target, phase + " · observe"));
+        () -> EvolutionStubs.observe(target, phase + " · observe"));
     if (o == null) {
       run.timeline().finish(Timeline.ABORTED, "aborted while observing");
       return null;

@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.ZoneRules;
+import dev.underway.workflows.evolution.model.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.DatabaseState;
-import dev.underway.model.PlatformState;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.DatabaseState;
+import dev.underway.workflows.evolution.model.PlatformState;
 import java.util.ArrayList;
 import java.util.List;
 

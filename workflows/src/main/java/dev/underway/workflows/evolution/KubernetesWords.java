@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.List;
 
 /** A CockroachDB StatefulSet on Kubernetes, in the words of its operators. */

@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 
 /**
  * What the sandbox's local targets say alike: their budget and disruption are the sandbox's own

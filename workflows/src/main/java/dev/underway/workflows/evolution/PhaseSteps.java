@@ -2,11 +2,11 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.Run;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.Phase;
-import dev.underway.model.PhasePlan;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.PhasePlan;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +20,14 @@ import java.util.function.Supplier;
  */
 final class PhaseSteps {
 
-  private static dev.underway.activities.PlatformActivities platform(ActivityOptions kind,
+  private static dev.underway.workflows.evolution.contract.PlatformActivities platform(ActivityOptions kind,
       String summary) {
-    return EvolutionActivities.platform(kind, summary);
+    return EvolutionStubs.platform(kind, summary);
   }
 
-  private static dev.underway.activities.DatabaseActivities database(ActivityOptions kind,
+  private static dev.underway.workflows.evolution.contract.DatabaseActivities database(ActivityOptions kind,
       String summary) {
-    return EvolutionActivities.database(kind, summary);
+    return EvolutionStubs.database(kind, summary);
   }
 
   /** One named step: a change, a wait, or the verification. */
@@ -46,8 +46,8 @@ final class PhaseSteps {
   /** The steps that take the cluster from {@code plan}'s "before" to {@code phase}. */
   static List<Step> of(Phase phase, PhasePlan plan, TargetRef target) {
     String p = phase.name() + " · ";
-    ActivityOptions change = EvolutionActivities.CHANGE;
-    ActivityOptions wait = EvolutionActivities.WAIT;
+    ActivityOptions change = EvolutionStubs.CHANGE;
+    ActivityOptions wait = EvolutionStubs.WAIT;
     List<Step> steps = new ArrayList<>();
     if (plan.disruptionBudgetDuring() != null) {
       steps.add(new Change(Steps.LOCK_CONSTRAINTS, () -> platform(change, p + "lock budget "
@@ -117,7 +117,7 @@ final class PhaseSteps {
   private static boolean verify(Run run, Phase phase, TargetRef target) {
     run.timeline().step(phase.name(), Steps.VERIFY);
     ClusterObservation verified = run.cancellable(
-        () -> EvolutionActivities.observe(target, phase.name() + " · verify"));
+        () -> EvolutionStubs.observe(target, phase.name() + " · verify"));
     if (verified == null) {
       return false;
     }

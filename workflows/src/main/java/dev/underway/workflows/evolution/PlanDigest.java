@@ -1,7 +1,7 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.PhasePlan;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.PhasePlan;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.List;
 import java.util.zip.CRC32;
 

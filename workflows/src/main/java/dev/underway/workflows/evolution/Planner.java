@@ -1,17 +1,17 @@
 package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.DecideCommands;
-import dev.underway.activities.Failures;
+import dev.underway.kernel.Failures;
 import dev.underway.kernel.PlanCard;
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.DatabaseState;
-import dev.underway.model.Licence;
-import dev.underway.model.Phase;
-import dev.underway.model.PhasePlan;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
-import dev.underway.model.ZoneReplication;
-import dev.underway.model.ZoneRules;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.DatabaseState;
+import dev.underway.workflows.evolution.model.Licence;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.PhasePlan;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.ZoneRules;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;

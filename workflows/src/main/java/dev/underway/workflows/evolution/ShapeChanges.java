@@ -1,9 +1,9 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.DatabaseState;
-import dev.underway.model.PlatformState;
-import dev.underway.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.DatabaseState;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.ZoneReplication;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

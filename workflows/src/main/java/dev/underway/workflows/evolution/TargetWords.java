@@ -1,9 +1,9 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.model.ClusterObservation;
-import dev.underway.model.Engine;
-import dev.underway.model.PlatformKind;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterObservation;
+import dev.underway.workflows.evolution.model.Engine;
+import dev.underway.workflows.evolution.model.PlatformKind;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.List;
 
 /**

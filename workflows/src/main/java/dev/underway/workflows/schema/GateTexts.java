@@ -1,10 +1,10 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.TableObservation;
-import dev.underway.activities.schema.VerifyResult;
-import dev.underway.activities.schema.WriterEvidence;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.TableObservation;
+import dev.underway.workflows.schema.contract.VerifyResult;
+import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.kernel.PlanCard;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.LogicalReplication;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.LogicalReplication;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.FailureKind;
 import java.util.ArrayList;
 import java.util.List;

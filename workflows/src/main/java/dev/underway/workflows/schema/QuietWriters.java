@@ -1,11 +1,11 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.WriterEvidence;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.kernel.DecisionRefused;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.Timeline;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -47,7 +47,7 @@ final class QuietWriters {
   /** The evidence now, for a gate's text; null when it could not be read. */
   WriterEvidence read() {
     try {
-      last = SchemaActivities.of(SchemaActivities.QUICK, "writers · evidence")
+      last = SchemaStubs.of(SchemaStubs.QUICK, "writers · evidence")
           .writers(target, change, window.toMillis());
     } catch (io.temporal.failure.ActivityFailure e) {
       return null;
@@ -69,7 +69,7 @@ final class QuietWriters {
     boolean held = false;
     try {
       while (true) {
-        WriterEvidence ev = SchemaActivities.of(SchemaActivities.OBSERVE, stage + " · writers")
+        WriterEvidence ev = SchemaStubs.of(SchemaStubs.OBSERVE, stage + " · writers")
             .writers(target, change, window.toMillis());
         last = ev;
         if (ev.quietMillis() >= window.toMillis() || overriddenBy != null) {

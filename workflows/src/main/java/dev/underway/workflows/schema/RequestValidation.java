@@ -1,13 +1,13 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalRules;
 import dev.underway.kernel.RequestChecks;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;

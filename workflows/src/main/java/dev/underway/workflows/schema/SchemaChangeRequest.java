@@ -5,11 +5,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.kernel.WholeNumbers;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.time.Duration;
 import java.util.Map;
 

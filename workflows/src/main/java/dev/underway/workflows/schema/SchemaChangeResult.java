@@ -1,8 +1,8 @@
 package dev.underway.workflows.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.VerifyResult;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.VerifyResult;
 import dev.underway.kernel.Decision;
 import dev.underway.kernel.RunState;
 import java.util.List;

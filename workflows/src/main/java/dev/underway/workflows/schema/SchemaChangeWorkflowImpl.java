@@ -1,16 +1,16 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.schema.BackfillControl;
-import dev.underway.activities.schema.BackfillProgress;
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
-import dev.underway.activities.schema.VerifyResult;
-import dev.underway.activities.schema.VerifySettings;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.BackfillControl;
+import dev.underway.workflows.schema.contract.BackfillProgress;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
+import dev.underway.workflows.schema.contract.VerifyResult;
+import dev.underway.workflows.schema.contract.VerifySettings;
 import dev.underway.kernel.Decision;
 import dev.underway.kernel.DecisionRefused;
 import dev.underway.kernel.FailureKind;
@@ -20,8 +20,8 @@ import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -228,7 +228,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     run.addCompensation(UNDO_EXPAND, this::undoExpand);
     reads = ChangeObjects.READS_OLD;
     writes = ChangeObjects.WRITES_BOTH;
-    if (!run.change(EXPAND, EXPAND, () -> activities(SchemaActivities.CHANGE, "expand")
+    if (!run.change(EXPAND, EXPAND, () -> activities(SchemaStubs.CHANGE, "expand")
         .expand(target, change, owner))) {
       return aborted();
     }
@@ -309,7 +309,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
         settle(left, "writes = new");
       }
     }
-    if (!run.change(CONTRACT, CONTRACT, () -> activities(SchemaActivities.CHANGE, "contract")
+    if (!run.change(CONTRACT, CONTRACT, () -> activities(SchemaStubs.CHANGE, "contract")
         .contract(target, change, owner))) {
       return aborted();
     }
@@ -377,7 +377,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   private TableObservation observe(String stage) {
     run.timeline().step(stage, OBSERVE);
     String probe = PLAN.equals(stage) ? request.latencyProbe() : null;
-    TableObservation o = run.cancellable(() -> activities(SchemaActivities.OBSERVE,
+    TableObservation o = run.cancellable(() -> activities(SchemaStubs.OBSERVE,
         stage + " · observe").observe(target, change, probe));
     if (o == null) {
       run.timeline().finish(Timeline.ABORTED, "aborted while observing");
@@ -411,7 +411,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
     List<Promise<BackfillResult>> running = new ArrayList<>(1);
     try {
       backfilled = run.cancellable(() -> {
-        SchemaChangeActivities walk = activities(SchemaActivities.WALK, "backfill");
+        SchemaChangeActivities walk = activities(SchemaStubs.WALK, "backfill");
         Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
         running.add(done);
         int polls = 0;
@@ -521,7 +521,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
         == Workflow.DEFAULT_VERSION) {
       return true;
     }
-    return run.change(VERIFY, CONSTRAINTS, () -> activities(SchemaActivities.WALK,
+    return run.change(VERIFY, CONSTRAINTS, () -> activities(SchemaStubs.WALK,
         "verify · constraints").constraints(target, change, owner));
   }
 
@@ -532,7 +532,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
 
   private void showProgress() {
     try {
-      BackfillProgress p = activities(SchemaActivities.QUICK, "backfill · progress")
+      BackfillProgress p = activities(SchemaStubs.QUICK, "backfill · progress")
           .progress(target, change);
       if (p != null) {
         progress = p;
@@ -570,7 +570,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   }
 
   private VerifyResult verifyOnce() {
-    return activities(SchemaActivities.WALK, "verify").verify(target, change,
+    return activities(SchemaStubs.WALK, "verify").verify(target, change,
         new VerifySettings(plan.keyColumns(), VerifySettings.DEFAULT_CHUNK_SIZE,
             VerifySettings.DEFAULT_SAMPLE_LIMIT));
   }
@@ -602,7 +602,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   }
 
   private ChangeResult setFlag(String flag, String value) {
-    ChangeResult r = activities(SchemaActivities.CHANGE, "flag " + flag + " = " + value)
+    ChangeResult r = activities(SchemaStubs.CHANGE, "flag " + flag + " = " + value)
         .setFlag(target, change, owner, flag, value);
     remember(flag, value);
     return r;
@@ -659,11 +659,11 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
       setFlag(plan.objects().writesFlag(), ChangeObjects.WRITES_OLD);
       settle(FLAGS_SETTLE, "writes = old");
     }
-    activities(SchemaActivities.CHANGE, "rollback · undo expand").undoExpand(target, change,
+    activities(SchemaStubs.CHANGE, "rollback · undo expand").undoExpand(target, change,
         owner);
     reads = null;
     writes = null;
-    TableObservation after = activities(SchemaActivities.OBSERVE, "rollback · observe")
+    TableObservation after = activities(SchemaStubs.OBSERVE, "rollback · observe")
         .observe(target, change, null);
     if (catalogueBefore != null && !catalogueBefore.equals(after.catalogue())) {
       throw ApplicationFailure.newNonRetryableFailure("the table's catalogue description differs"
@@ -674,7 +674,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
 
   private SchemaChangeActivities activities(io.temporal.activity.ActivityOptions kind,
       String summary) {
-    return SchemaActivities.of(kind, summary);
+    return SchemaStubs.of(kind, summary);
   }
 
   // ---- endings ----------------------------------------------------------------------------
@@ -743,7 +743,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
   }
 
   private String control(BackfillControl next, String what) {
-    activities(SchemaActivities.QUICK, "backfill · " + what).control(target, change, owner,
+    activities(SchemaStubs.QUICK, "backfill · " + what).control(target, change, owner,
         next);
     control = next;
     run.timeline().record(BACKFILL, THROTTLE, Timeline.COMPLETED, what);

@@ -2,8 +2,8 @@ package dev.underway.workflows.schema;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.ChangeObjects;
 import java.util.List;
 
 /**

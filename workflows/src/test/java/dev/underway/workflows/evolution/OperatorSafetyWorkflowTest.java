@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.underway.activities.Failures;
+import dev.underway.kernel.Failures;
 import dev.underway.kernel.Decision;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunState;

@@ -2,7 +2,7 @@ package dev.underway.workflows.evolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.model.PhasePlan;
+import dev.underway.workflows.evolution.model.PhasePlan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

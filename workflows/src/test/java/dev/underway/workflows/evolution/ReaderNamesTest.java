@@ -2,8 +2,8 @@ package dev.underway.workflows.evolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,10 +8,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.GateView;
-import dev.underway.model.Phase;
+import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.kernel.RunState;
 import dev.underway.workflows.drift.DriftCheckRequest;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
@@ -141,7 +141,7 @@ class ReplayTest {
     assertThat(types("verification-failed"))
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
     assertThat(fixture("verification-failed")).contains(
-        "\"type\": \"" + dev.underway.activities.Failures.VERIFICATION_FAILED + "\"");
+        "\"type\": \"" + dev.underway.kernel.Failures.VERIFICATION_FAILED + "\"");
     assertThat(types("phase-already-reached")).as("one gate: the phase reached has none")
         .containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);

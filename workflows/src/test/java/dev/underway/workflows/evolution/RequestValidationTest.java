@@ -3,9 +3,9 @@ package dev.underway.workflows.evolution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.kernel.ApprovalPolicy;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.Phase;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.Phase;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package dev.underway.workflows.evolution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.underway.kernel.ApprovalPolicy;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.IOException;
 import java.io.InputStream;

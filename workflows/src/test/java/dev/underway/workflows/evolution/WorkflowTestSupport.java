@@ -4,8 +4,8 @@ import dev.underway.kernel.SearchAttributes;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.FailureKind;
-import dev.underway.model.EvolutionRequest;
-import dev.underway.model.EvolutionResult;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.evolution.model.EvolutionResult;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;

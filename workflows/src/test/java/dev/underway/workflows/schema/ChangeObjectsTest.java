@@ -2,10 +2,10 @@ package dev.underway.workflows.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.TableChange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

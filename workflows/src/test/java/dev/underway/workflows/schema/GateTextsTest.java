@@ -7,7 +7,7 @@ import static dev.underway.workflows.schema.PlannerTest.ID;
 import static dev.underway.workflows.schema.PlannerTest.PK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.TableObservation;
+import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.PlanCard;
 import java.util.List;
 import java.util.Map;

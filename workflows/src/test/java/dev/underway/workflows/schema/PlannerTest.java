@@ -3,10 +3,10 @@ package dev.underway.workflows.schema;
 import static dev.underway.workflows.schema.SchemaTestSupport.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
-import dev.underway.activities.schema.TableObservation.Column;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
+import dev.underway.workflows.schema.contract.TableObservation.Column;
 import dev.underway.kernel.FailureKind;
 import java.util.List;
 import java.util.Map;

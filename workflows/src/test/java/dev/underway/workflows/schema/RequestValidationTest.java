@@ -3,11 +3,11 @@ package dev.underway.workflows.schema;
 import static dev.underway.workflows.schema.SchemaTestSupport.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.workflows.evolution.Requests;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.underway.activities.schema.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.evolution.Requests;
 import io.temporal.activity.ActivityMethod;
 import java.lang.reflect.Field;

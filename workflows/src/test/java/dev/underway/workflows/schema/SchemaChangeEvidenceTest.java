@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;

@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.schema.BackfillControl;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.BackfillControl;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
@@ -562,7 +562,7 @@ class SchemaChangeWorkflowTest {
     TableChange c = AMOUNT.change();
     SchemaChangeRequest clauses = new SchemaChangeRequest(AMOUNT.target(),
         new TableChange(c.schema(), c.table(), c.uniqueKey(), c.kind(),
-            List.of(new dev.underway.activities.schema.NewColumn("amount_cents",
+            List.of(new dev.underway.workflows.schema.contract.NewColumn("amount_cents",
                 "bigint not null default 0", "amount::bigint")), c.replace()),
         null, null, null, null, null, null, AMOUNT.approval(), null, "alice", null);
     t = new SchemaTestSupport(table);

@@ -1,9 +1,9 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.BackfillControl;
-import dev.underway.activities.schema.BackfillProgress;
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.workflows.schema.contract.BackfillControl;
+import dev.underway.workflows.schema.contract.BackfillProgress;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.activities.support.Polling;
 import dev.underway.kernel.FailureKind;
 import java.sql.Connection;

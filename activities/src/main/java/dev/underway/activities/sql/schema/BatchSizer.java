@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.workflows.schema.contract.BackfillSettings;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,7 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.activities.sql.SqlQuoting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,13 +68,13 @@ final class CarriedConstraints {
 
   /** The new column's NOT NULL check's name. */
   static String checkName(ChangeSpec spec) {
-    return dev.underway.activities.schema.ChangeObjects.identifier("underway_nn_"
+    return dev.underway.workflows.schema.contract.ChangeObjects.identifier("underway_nn_"
         + spec.table().table() + "_" + spec.add().get(0).name());
   }
 
   /** The new column's unique index's name until the contract. */
   static String indexName(ChangeSpec spec) {
-    return dev.underway.activities.schema.ChangeObjects.identifier("underway_uq_"
+    return dev.underway.workflows.schema.contract.ChangeObjects.identifier("underway_uq_"
         + spec.table().table() + "_" + spec.add().get(0).name());
   }
 

@@ -53,7 +53,7 @@ public final class Carry {
     if (carried == null) {
       return;
     }
-    boolean on = dev.underway.activities.schema.ChangeObjects.WRITES_NEW.equals(writes);
+    boolean on = dev.underway.workflows.schema.contract.ChangeObjects.WRITES_NEW.equals(writes);
     try (Statement s = tx.createStatement()) {
       s.execute("ALTER TABLE " + spec.table().qualified() + " ALTER COLUMN "
           + SqlQuoting.identifier(spec.add().get(0).name())

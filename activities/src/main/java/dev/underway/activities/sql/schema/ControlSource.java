@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.BackfillControl;
+import dev.underway.workflows.schema.contract.BackfillControl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.TableObservation;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.TableObservation;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.kernel.ChangeResult.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

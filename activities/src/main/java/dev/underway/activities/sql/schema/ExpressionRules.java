@@ -1,7 +1,7 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.workflows.schema.contract.ChangeObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.NewColumn;
+import dev.underway.workflows.schema.contract.NewColumn;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

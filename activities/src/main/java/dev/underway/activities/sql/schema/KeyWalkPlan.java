@@ -2,8 +2,8 @@ package dev.underway.activities.sql.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.TableObservation;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.TableObservation;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class LockRetry {
 
   /** The failure type when no attempt got its lock. */
-  public static final String TYPE = dev.underway.activities.Failures.LOCK_NOT_GRANTED;
+  public static final String TYPE = dev.underway.kernel.Failures.LOCK_NOT_GRANTED;
 
   /** A transaction's work. */
   @FunctionalInterface

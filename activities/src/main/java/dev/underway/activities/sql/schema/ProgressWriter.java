@@ -2,7 +2,7 @@ package dev.underway.activities.sql.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.underway.activities.schema.BackfillProgress;
+import dev.underway.workflows.schema.contract.BackfillProgress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,9 +1,9 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.LogicalReplication;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableObservation;
+import dev.underway.workflows.schema.contract.LogicalReplication;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableObservation;
 import java.util.List;
 
 /**

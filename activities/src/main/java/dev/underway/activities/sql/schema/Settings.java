@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.BackfillSettings;
+import dev.underway.workflows.schema.contract.BackfillSettings;
 
 /** The backfill settings with the documented defaults where a value is missing or out of range. */
 final class Settings {

@@ -3,7 +3,7 @@ package dev.underway.activities.sql.schema;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.kernel.FailureKind;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.sql.SQLException;
 
 /**

@@ -2,7 +2,7 @@ package dev.underway.activities.sql.schema;
 
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeObjects;
+import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.activities.sql.SqlQuoting;
 import java.util.ArrayList;
 import java.util.List;

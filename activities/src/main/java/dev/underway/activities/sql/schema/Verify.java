@@ -1,6 +1,6 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.VerifyResult;
+import dev.underway.workflows.schema.contract.VerifyResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

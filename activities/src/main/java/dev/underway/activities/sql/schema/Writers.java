@@ -1,8 +1,8 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.WriterEvidence;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.WriterEvidence;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

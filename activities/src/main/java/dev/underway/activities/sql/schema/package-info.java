@@ -1,7 +1,7 @@
 /**
  * The SchemaChange runbook's activities on PostgreSQL ({@link
  * dev.underway.activities.sql.schema.PostgresSchemaChangeActivities} implements the contract
- * {@link dev.underway.activities.schema.SchemaChangeActivities}), built from small blocks that
+ * {@link dev.underway.workflows.schema.contract.SchemaChangeActivities}), built from small blocks that
  * know nothing of Temporal:
  *
  * <ul>

@@ -1,11 +1,11 @@
 package dev.underway.activities.kubernetes.real;
 
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.DatabaseState;
-import dev.underway.model.NodesReady;
-import dev.underway.model.ReplicationProgress;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.workflows.evolution.model.DatabaseState;
+import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.ReplicationProgress;
+import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;

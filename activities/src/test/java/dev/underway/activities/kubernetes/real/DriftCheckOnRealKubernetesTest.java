@@ -3,7 +3,7 @@ package dev.underway.activities.kubernetes.real;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
-import dev.underway.model.Phase;
+import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.drift.DriftCheckRequest;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftCheckWorkflowImpl;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.PlatformActivities;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
 import dev.underway.activities.kubernetes.SecretCredentialSource;
-import dev.underway.model.ChangeResult.Outcome;
-import dev.underway.model.PlatformState;
-import dev.underway.model.TargetRef;
+import dev.underway.kernel.ChangeResult.Outcome;
+import dev.underway.workflows.evolution.model.PlatformState;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;

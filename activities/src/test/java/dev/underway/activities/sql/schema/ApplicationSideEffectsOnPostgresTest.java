@@ -3,10 +3,10 @@ package dev.underway.activities.sql.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
 import io.temporal.activity.ActivityOptions;

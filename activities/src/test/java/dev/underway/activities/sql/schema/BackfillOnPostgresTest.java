@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.schema.BackfillControl;
-import dev.underway.activities.schema.BackfillProgress;
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.BackfillControl;
+import dev.underway.workflows.schema.contract.BackfillProgress;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;

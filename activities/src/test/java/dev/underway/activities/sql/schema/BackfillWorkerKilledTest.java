@@ -3,9 +3,9 @@ package dev.underway.activities.sql.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.temporal.DevServerFixture;
 import io.temporal.api.enums.v1.TimeoutType;

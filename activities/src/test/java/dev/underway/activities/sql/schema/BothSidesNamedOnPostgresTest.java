@@ -2,10 +2,10 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
 import io.temporal.testing.TestActivityEnvironment;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -2,13 +2,13 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.VerifyResult;
-import dev.underway.activities.schema.VerifySettings;
-import dev.underway.activities.schema.WriterEvidence;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.VerifyResult;
+import dev.underway.workflows.schema.contract.VerifySettings;
+import dev.underway.workflows.schema.contract.WriterEvidence;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;

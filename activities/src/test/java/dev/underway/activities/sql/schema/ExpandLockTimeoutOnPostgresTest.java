@@ -4,11 +4,11 @@ import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgres
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.model.ChangeResult;
-import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.kernel.ChangeResult;
+import dev.underway.kernel.ChangeResult.Outcome;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;

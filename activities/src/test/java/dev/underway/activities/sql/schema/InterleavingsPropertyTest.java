@@ -2,8 +2,8 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.VerifyResult;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.VerifyResult;
 import dev.underway.local.postgres.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

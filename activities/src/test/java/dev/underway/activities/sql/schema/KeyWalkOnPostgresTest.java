@@ -2,15 +2,15 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
-import dev.underway.activities.schema.VerifyResult;
-import dev.underway.activities.schema.VerifySettings;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
+import dev.underway.workflows.schema.contract.VerifyResult;
+import dev.underway.workflows.schema.contract.VerifySettings;
 import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -4,13 +4,13 @@ import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgres
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.FailureKind;
 import dev.underway.local.postgres.LocalPostgres;
-import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.kernel.ChangeResult.Outcome;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;

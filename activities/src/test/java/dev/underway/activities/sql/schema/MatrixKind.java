@@ -1,9 +1,9 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.TableChange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

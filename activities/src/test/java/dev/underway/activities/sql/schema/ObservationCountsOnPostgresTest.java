@@ -2,8 +2,8 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -3,18 +3,18 @@ package dev.underway.activities.sql.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.schema.BackfillControl;
-import dev.underway.activities.schema.BackfillProgress;
-import dev.underway.activities.schema.BackfillResult;
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.TableObservation;
-import dev.underway.activities.schema.VerifyResult;
-import dev.underway.activities.schema.VerifySettings;
-import dev.underway.model.ChangeResult.Outcome;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.BackfillControl;
+import dev.underway.workflows.schema.contract.BackfillProgress;
+import dev.underway.workflows.schema.contract.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.TableObservation;
+import dev.underway.workflows.schema.contract.VerifyResult;
+import dev.underway.workflows.schema.contract.VerifySettings;
+import dev.underway.kernel.ChangeResult.Outcome;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -238,8 +238,8 @@ class SchemaChangeLifecycleOnPostgresTest {
     db.amounts("divided", 1_500);
     // amount is 0 on row 1000 only: the rows tried before the expand are fine
     TableChange change = new TableChange(null, "divided", null,
-        dev.underway.activities.schema.ChangeKind.ADD_COLUMN,
-        List.of(new dev.underway.activities.schema.NewColumn("inverse", "bigint",
+        dev.underway.workflows.schema.contract.ChangeKind.ADD_COLUMN,
+        List.of(new dev.underway.workflows.schema.contract.NewColumn("inverse", "bigint",
             "(1000000 / amount)::bigint")), List.of());
     activities.expand(db.target(), change, OWNER);
 

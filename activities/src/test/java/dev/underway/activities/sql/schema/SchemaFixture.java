@@ -1,14 +1,14 @@
 package dev.underway.activities.sql.schema;
 
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.postgres.LocalPostgres;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

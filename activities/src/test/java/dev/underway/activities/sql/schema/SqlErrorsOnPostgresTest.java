@@ -4,14 +4,14 @@ import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgres
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.underway.activities.Failures;
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.VerifySettings;
+import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.VerifySettings;
 import dev.underway.activities.sql.SqlCredentials;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;

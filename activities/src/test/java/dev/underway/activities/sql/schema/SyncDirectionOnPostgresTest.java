@@ -2,14 +2,14 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.BackfillSettings;
-import dev.underway.activities.schema.ChangeKind;
-import dev.underway.activities.schema.ChangeObjects;
-import dev.underway.activities.schema.NewColumn;
-import dev.underway.activities.schema.OldColumn;
-import dev.underway.activities.schema.SchemaChangeActivities;
-import dev.underway.activities.schema.TableChange;
-import dev.underway.activities.schema.WriterEvidence;
+import dev.underway.workflows.schema.contract.BackfillSettings;
+import dev.underway.workflows.schema.contract.ChangeKind;
+import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.NewColumn;
+import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.workflows.schema.contract.WriterEvidence;
 import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -209,7 +209,7 @@ class SyncDirectionOnPostgresTest {
     ChangeObjects n = ChangeObjects.of(never);
     db.sql("DROP TABLE IF EXISTS underway_flags");
     assertThat(activities.setFlag(db.target(), never, "schema-change/direction/" + t,
-        n.writesFlag(), "old").outcome()).isEqualTo(dev.underway.model.ChangeResult.Outcome.UNCHANGED);
+        n.writesFlag(), "old").outcome()).isEqualTo(dev.underway.kernel.ChangeResult.Outcome.UNCHANGED);
     assertThat(db.scalar("SELECT to_regclass('underway_flags')")).as("no table created").isNull();
   }
 

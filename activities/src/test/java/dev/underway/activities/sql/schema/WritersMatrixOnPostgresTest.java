@@ -8,7 +8,7 @@ import static dev.underway.activities.sql.schema.ShapeWriters.Phase.ROLLBACK;
 import static dev.underway.activities.sql.schema.ShapeWriters.Phase.WRITES_NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.activities.schema.WriterEvidence;
+import dev.underway.workflows.schema.contract.WriterEvidence;
 import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;

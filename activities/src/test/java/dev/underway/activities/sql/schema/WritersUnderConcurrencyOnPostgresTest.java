@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.underway.activities.schema.BackfillResult;
+import dev.underway.workflows.schema.contract.BackfillResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

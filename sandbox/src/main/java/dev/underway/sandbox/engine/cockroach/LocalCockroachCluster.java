@@ -1,6 +1,6 @@
 package dev.underway.sandbox.engine.cockroach;
 
-import dev.underway.activities.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
@@ -10,7 +10,7 @@ import dev.underway.local.Commands;
 import dev.underway.local.LocalProcess;
 import dev.underway.local.LogTail;
 import dev.underway.local.Ports;
-import dev.underway.model.ZoneReplication;
+import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.sandbox.engine.Engine;
 import dev.underway.sandbox.engine.LocalCluster;

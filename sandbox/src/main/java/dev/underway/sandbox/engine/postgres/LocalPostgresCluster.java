@@ -1,6 +1,6 @@
 package dev.underway.sandbox.engine.postgres;
 
-import dev.underway.activities.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.Directories;

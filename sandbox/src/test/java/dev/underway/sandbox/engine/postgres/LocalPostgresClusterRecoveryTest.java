@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
-import dev.underway.model.ChangeResult.Outcome;
-import dev.underway.model.NodesReady;
-import dev.underway.model.PlatformState;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
+import dev.underway.kernel.ChangeResult.Outcome;
+import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PlatformState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;

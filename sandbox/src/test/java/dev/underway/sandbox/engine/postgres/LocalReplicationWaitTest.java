@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.sandbox.engine.LocalPlatformActivities;
-import dev.underway.activities.DatabaseActivities;
-import dev.underway.activities.PlatformActivities;
-import dev.underway.model.RangeHealth;
-import dev.underway.model.ReplicationProgress;
-import dev.underway.model.TargetRef;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
+import dev.underway.workflows.evolution.model.RangeHealth;
+import dev.underway.workflows.evolution.model.ReplicationProgress;
+import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;

@@ -1,8 +1,0 @@
-package dev.underway.model;
-
-/** Progress of a wait for nodes: also the heartbeat detail of that wait. */
-public record NodesReady(int ready, int wanted) {
-  public boolean done() {
-    return ready >= wanted;
-  }
-}
