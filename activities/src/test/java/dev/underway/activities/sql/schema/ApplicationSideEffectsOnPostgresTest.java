@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,11 +37,6 @@ class ApplicationSideEffectsOnPostgresTest {
       1_500, null, null, 10, 50_000);
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("sideeffects");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   /** {@code schema.table} of 300 rows with an updated_at trigger and an audit trigger. */
   private static void audited(String schema, String table, String owner) throws Exception {

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,11 +35,6 @@ class BackfillOnPostgresTest {
   private static final Duration BEAT = Duration.ofMillis(250);
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("backfill");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   private static BackfillSettings fixed(int batch) {
     return new BackfillSettings(List.of("id"), batch, 500, 1_500, null, null, batch, batch);

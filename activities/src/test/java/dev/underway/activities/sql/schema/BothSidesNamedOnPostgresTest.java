@@ -9,7 +9,6 @@ import dev.underway.workflows.schema.contract.TableChange;
 import io.temporal.testing.TestActivityEnvironment;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,11 +31,6 @@ class BothSidesNamedOnPostgresTest {
   private String table;
   private TableChange change;
   private ChangeObjects names;
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @BeforeEach
   void setUp() throws Exception {

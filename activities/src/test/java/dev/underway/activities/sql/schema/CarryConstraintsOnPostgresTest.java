@@ -14,10 +14,7 @@ import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.ChangeResult.Outcome;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,23 +33,11 @@ class CarryConstraintsOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("carry");
 
-  private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
-    activities = db.activities(env);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = db.activities(db.environment());
   }
 
   /** Expand, backfill, verify's prerequisites, constraints twice, flags to new, contract. */

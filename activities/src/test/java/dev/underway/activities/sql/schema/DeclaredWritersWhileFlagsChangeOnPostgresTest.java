@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,10 +34,6 @@ class DeclaredWritersWhileFlagsChangeOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("declared");
   private static final ExecutorService pool = Executors.newFixedThreadPool(2);
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
 
   @AfterAll
   static void stop() throws Exception {

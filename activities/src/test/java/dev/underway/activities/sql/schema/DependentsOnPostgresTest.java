@@ -12,9 +12,7 @@ import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.ChangeResult.Outcome;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,6 @@ class DependentsOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("dependents");
 
-  private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
@@ -67,16 +64,9 @@ class DependentsOnPostgresTest {
         + " NEW." + column + " := lower(NEW." + column + "); RETURN NEW; END $$";
   }
 
-
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
-    activities = db.activities(env);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = db.activities(db.environment());
   }
 
   private static TableChange renameEmail(String table) {

@@ -12,7 +12,6 @@ import dev.underway.workflows.schema.contract.WriterEvidence;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,11 +28,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DocumentedWriterLimitsOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("limits");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @Test
   void anUndeclaredInsertGivingBothSidesIsTakenAsThePhaseSays() throws Exception {

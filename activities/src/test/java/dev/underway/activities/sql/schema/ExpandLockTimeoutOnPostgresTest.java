@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,11 +35,6 @@ class ExpandLockTimeoutOnPostgresTest {
       Duration.ofMillis(50));
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("locks");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @Test
   void aTableHeldByALongTransactionIsNotExpandedAndNothingChanges() throws Exception {

@@ -25,7 +25,6 @@ class ExpressionColumnsOnPostgresTest {
         + " name text, age int, note text)");
   }
 
-
   @Test
   void onlyTheColumnsTheExpressionsReadInTheTablesOrder() throws Exception {
     try (Connection c = db.connect()) {

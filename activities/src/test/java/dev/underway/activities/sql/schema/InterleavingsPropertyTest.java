@@ -64,7 +64,6 @@ class InterleavingsPropertyTest {
     PostgresDatabase.delete(dir);
   }
 
-
   /** One application write, or one backfill batch. */
   record Op(int kind, int row, int value) {
     static final int UPDATE_OLD = 0;

@@ -11,14 +11,12 @@ import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.workflows.schema.contract.VerifyResult;
 import dev.underway.workflows.schema.contract.VerifySettings;
-import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,6 @@ class KeyWalkOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("walks");
 
-  private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
@@ -60,16 +57,9 @@ class KeyWalkOnPostgresTest {
         "ANALYZE lettered");
   }
 
-
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
-    activities = db.activities(env);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = db.activities(db.environment());
   }
 
   private static TableChange change(String table, String uniqueKey) {

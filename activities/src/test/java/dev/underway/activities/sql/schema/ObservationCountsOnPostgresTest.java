@@ -32,7 +32,6 @@ class ObservationCountsOnPostgresTest {
         "ANALYZE versioned");
   }
 
-
   @Test
   void rowsPerVersionAreCountedOnlyWhenCountingIsCheap() throws Exception {
     TableChange base = SchemaFixture.computed("versioned");

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import io.temporal.testing.TestActivityEnvironment;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -14,12 +16,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real PostgreSQL server and a database of its own for one test class: {@code @RegisterExtension
  * static final PostgresDatabase db = new PostgresDatabase("name");} starts the server before the
  * class's own {@code @BeforeAll} methods, creates the database, and stops the server and removes
- * its directory after the class. Everything else is {@link SchemaFixture}'s.
+ * its directory after the class. A test's activity environment ({@link #environment()}) is
+ * closed after the test. Everything else is {@link SchemaFixture}'s.
  */
 final class PostgresDatabase extends SchemaFixture implements BeforeAllCallback,
-    AfterAllCallback {
+    AfterAllCallback, AfterEachCallback {
 
   private Path dir;
+  private TestActivityEnvironment environment;
 
   PostgresDatabase(String database) {
     super(database);
@@ -37,6 +41,22 @@ final class PostgresDatabase extends SchemaFixture implements BeforeAllCallback,
       pg.close();
     }
     delete(dir);
+  }
+
+  /** The running test's activity environment: opened on first use, closed after the test. */
+  TestActivityEnvironment environment() {
+    if (environment == null) {
+      environment = TestActivityEnvironment.newInstance();
+    }
+    return environment;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (environment != null) {
+      environment.close();
+      environment = null;
+    }
   }
 
   /** Removes {@code dir} and everything below it (nothing when null). */

@@ -19,8 +19,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,23 +36,11 @@ class SchemaChangeLifecycleOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("lifecycle");
 
-  private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
-    activities = db.activities(env);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = db.activities(db.environment());
   }
 
   @Test

@@ -13,11 +13,9 @@ import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.FailureKind;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,6 @@ class SchemaChangeRefusalsOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("refusals");
 
-  private TestActivityEnvironment env;
   private SchemaChangeActivities activities;
 
   @BeforeAll
@@ -63,16 +60,9 @@ class SchemaChangeRefusalsOnPostgresTest {
             + " AS 'INSERT INTO audit VALUES (1) RETURNING n'");
   }
 
-
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
-    activities = db.activities(env);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = db.activities(db.environment());
   }
 
   @Test

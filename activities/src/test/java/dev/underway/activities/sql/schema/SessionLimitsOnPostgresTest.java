@@ -42,7 +42,6 @@ class SessionLimitsOnPostgresTest {
     db.amounts("flagged", 20);
   }
 
-
   @Test
   void aDeadWorkersBlockedFlagWriteNeverCommits() throws Exception {
     TableChange change = SchemaFixture.typeChange("flagged");

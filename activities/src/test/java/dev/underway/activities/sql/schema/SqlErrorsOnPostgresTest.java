@@ -53,7 +53,6 @@ class SqlErrorsOnPostgresTest {
     db.amounts("amounts", 50);
   }
 
-
   @BeforeEach
   void setUp() {
     env = TestActivityEnvironment.newInstance();

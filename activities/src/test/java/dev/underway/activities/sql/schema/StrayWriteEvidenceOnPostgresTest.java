@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,11 +25,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StrayWriteEvidenceOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("stray");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @ParameterizedTest
   @EnumSource(MatrixKind.class)

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,11 +39,6 @@ class SyncDirectionOnPostgresTest {
   private String table;
   private TableChange change;
   private ChangeObjects names;
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   @BeforeEach
   void setUp() throws Exception {

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,10 +32,6 @@ class SyncTriggersUnderConcurrentWritersTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("concurrent");
   private static final ExecutorService pool = Executors.newFixedThreadPool(5);
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
 
   @AfterAll
   static void stop() throws Exception {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,11 +36,6 @@ class TwoChangesInARowOnPostgresTest {
       1_500, null, null, 10, 50_000);
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("twice");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   /** A rename of {@code email}, then (second) the amount's type. */
   static final TableChange RENAME = new TableChange(null, "accounts", null,

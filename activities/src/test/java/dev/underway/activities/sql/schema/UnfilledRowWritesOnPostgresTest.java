@@ -2,7 +2,6 @@ package dev.underway.activities.sql.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,11 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UnfilledRowWritesOnPostgresTest {
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("unfilled");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   /**
    * {@code UPDATE … SET last_name = 'Smith'} on "Dee Dee Ramone" means first name "Dee" (its

@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,11 +43,6 @@ class WritersMatrixOnPostgresTest {
   }
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("matrix");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
-
 
   static Stream<Arguments> scenarios() {
     return Arrays.stream(MatrixKind.values()).flatMap(kind -> Arrays.stream(Ending.values())

@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,10 +46,6 @@ class WritersUnderConcurrencyOnPostgresTest {
   private static final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
   @RegisterExtension static final PostgresDatabase db = new PostgresDatabase("concurrency");
-
-  @BeforeAll
-  static void start() throws Exception {
-  }
 
   @AfterAll
   static void stop() throws Exception {
