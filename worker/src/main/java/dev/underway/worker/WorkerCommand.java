@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.runbooks.Coverage;
 import dev.underway.runbooks.Runbooks;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -109,11 +110,17 @@ class WorkerCommand extends ConnectedCommand {
       }
       factory = WorkerFactory.newInstance(c.client());
       Worker worker = factory.newWorker(target.taskQueue(), WorkerSettings.options());
-      List<String> runbooks = Runbooks.register(worker, implementation, target.address(),
+      Coverage coverage = Runbooks.register(worker, implementation, target.address(),
           activities);
-      if (runbooks.isEmpty()) {
-        throw CommandFailure.failed("activities '" + provider.name() + "' serve no runbook (each"
-            + " needs " + Runbooks.ALL.get(0).activityInterfaces() + ")");
+      if (coverage.served().isEmpty()) {
+        throw CommandFailure.failed("activities '" + provider.name() + "' serve no runbook: "
+            + coverage.unserved().stream().map(u -> u.runbook().name() + " needs "
+                + u.missingNames()).collect(java.util.stream.Collectors.joining("; ")));
+      }
+      List<String> runbooks = coverage.servedNames();
+      for (Coverage.Unserved u : coverage.unserved()) {
+        log.warn("{} (activities '{}' on task queue {})", u.sentence(), provider.name(),
+            target.taskQueue());
       }
       worker.registerActivitiesImplementations(activities.toArray());
       factory.start();
