@@ -102,6 +102,13 @@ final class FirstWorkflowTask {
     };
   }
 
+  /** What to do about it: which worker to start, and the command that starts one. */
+  static String remedy(Runbook<?> runbook, String taskQueue, String workerCommand) {
+    return "a worker on task queue '" + taskQueue + "' whose activities serve runbook "
+        + runbook.name() + " (they implement " + needs(runbook) + "; see `underway runbooks`): "
+        + workerCommand;
+  }
+
   /** The activity interfaces a worker's activities must implement to serve the runbook. */
   static String needs(Runbook<?> runbook) {
     return runbook.activityInterfaces().stream().map(Class::getSimpleName)

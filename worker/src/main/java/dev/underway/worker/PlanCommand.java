@@ -52,12 +52,13 @@ class PlanCommand extends ConnectedCommand {
               .setTaskQueue(connection.taskQueue())
               .build());
       WorkflowExecution execution = stub.start(request);
-      String unserved = FirstWorkflowTask.unserved(FirstWorkflowTask.watch(c, execution,
-          connection.taskQueue(), CHECK_WORKER), runbook, connection.taskQueue());
+      String unserved = unserved(c, runbook, execution);
       if (unserved != null) {
         terminate(stub, "no worker serves runbook " + runbook.name());
         throw CommandFailure.failed("no plan: " + unserved + " (the dry run " + workflowId
-            + " was terminated)");
+            + " was terminated). Start " + FirstWorkflowTask.remedy(runbook,
+                connection.taskQueue(), underwayCommand("worker --task-queue "
+                    + connection.taskQueue())));
       }
       Object result;
       try {
@@ -89,6 +90,17 @@ class PlanCommand extends ConnectedCommand {
 
   /** How long plan watches for a worker to take the dry run's first task. */
   static final Duration CHECK_WORKER = Duration.ofSeconds(15);
+
+  /** Why no worker serves the dry run, or null (also when the server cannot say). */
+  private String unserved(TemporalConnection c, Runbook<?> runbook, WorkflowExecution execution)
+      throws InterruptedException {
+    try {
+      return FirstWorkflowTask.unserved(FirstWorkflowTask.watch(c, execution,
+          connection.taskQueue(), CHECK_WORKER), runbook, connection.taskQueue());
+    } catch (RuntimeException e) {
+      return null; // the wait for the plan below says what it sees
+    }
+  }
 
   private static void terminate(WorkflowStub stub, String reason) {
     try {

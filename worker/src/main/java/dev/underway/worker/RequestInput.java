@@ -51,7 +51,8 @@ class RequestInput {
     }
     RequestRecognition.Recognized recognized;
     try {
-      recognized = Runbooks.recognize(RequestReader.parse(text, source, JsonNode.class));
+      recognized = Runbooks.recognize(RequestReader.parse(text, source, JsonNode.class,
+          "one of those `underway runbooks` lists"));
     } catch (RequestRecognition.Unrecognized e) {
       throw CommandFailure.badInput("cannot tell which runbook " + source + " is for: "
           + e.getMessage() + ". Name it with --runbook NAME (runbooks: " + Runbooks.names()
@@ -64,7 +65,7 @@ class RequestInput {
       String currentUser) {
     R request;
     try {
-      request = RequestReader.parse(text, source, rb.requestType());
+      request = RequestReader.parse(text, source, rb);
     } catch (CommandFailure e) {
       if (fits) {
         throw e;

@@ -101,15 +101,22 @@ class StartCommand extends ConnectedCommand {
     if (checkWorker.isZero() || checkWorker.isNegative()) {
       return;
     }
-    FirstWorkflowTask.Outcome o = FirstWorkflowTask.watch(c, execution, connection.taskQueue(),
-        checkWorker);
+    FirstWorkflowTask.Outcome o;
+    try {
+      o = FirstWorkflowTask.watch(c, execution, connection.taskQueue(), checkWorker);
+    } catch (RuntimeException e) {
+      out().println("Note: could not check whether a worker serves the run ("
+          + Runs.failureMessage(e) + "): see `"
+          + underwayCommand("status " + execution.getWorkflowId()) + "`");
+      out().flush();
+      return;
+    }
     String unserved = FirstWorkflowTask.unserved(o, runbook, connection.taskQueue());
     if (unserved != null) {
       String queue = connection.taskQueue();
-      throw CommandFailure.failed("the run was started, but " + unserved + ".\n  It waits for a"
-          + " worker on task queue '" + queue + "' whose activities serve runbook "
-          + runbook.name() + " (they implement " + FirstWorkflowTask.needs(runbook) + "; see `"
-          + "underway runbooks`): " + underwayCommand("worker --task-queue " + queue)
+      throw CommandFailure.failed("the run was started, but " + unserved + ".\n  It waits for "
+          + FirstWorkflowTask.remedy(runbook, queue,
+              underwayCommand("worker --task-queue " + queue))
           + "\n  or end it: " + connection.temporalCommand("workflow terminate --workflow-id "
               + execution.getWorkflowId() + " --reason 'no worker serves it'"));
     }

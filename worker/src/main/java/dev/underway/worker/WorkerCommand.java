@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
     description = {"Run the worker: polls the task queue for the workflows of every runbook its"
         + " activities serve (see `underway runbooks`) and their activities until SIGTERM or"
         + " Ctrl-C, then stops gracefully.",
-        "Activities come from the ActivitiesProvider on the classpath (see --activities)."})
+        "Activities come from the ActivitiesProvider on the classpath (see --activities). At"
+            + " start it warns about each runbook they do not serve, naming the activity"
+            + " interfaces they lack."})
 class WorkerCommand extends ConnectedCommand {
   private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
