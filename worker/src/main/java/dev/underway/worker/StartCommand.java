@@ -21,9 +21,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", sortOptions = false, mixinStandardHelpOptions = true,
-    description = {"Start a run of a runbook (cluster-evolution unless the request or --runbook"
-        + " says otherwise). One run per target: its workflow id is derived from the target.",
-        "The request is checked first; every problem is printed and nothing is started."})
+    description = {"Start a run of a runbook (--runbook, or the one the request's fields say: see"
+        + " `underway runbooks`). One run per target: its workflow id is derived from the"
+        + " target.",
+        "The request is checked first; every problem is printed and nothing is started. Then"
+            + " start watches the run's first task and exits 1 when no worker serves it."})
 class StartCommand extends ConnectedCommand {
 
   @Mixin RequestInput input;
