@@ -53,7 +53,7 @@ final class EvolutionScenario implements Scenario {
 
   @Override
   public Started start(WorkflowClient client, String taskQueue, String requestedBy) {
-    Runbook runbook = Runbooks.CLUSTER_EVOLUTION;
+    Runbook<EvolutionRequest> runbook = Runbooks.CLUSTER_EVOLUTION;
     EvolutionRequest request = new EvolutionRequest(Sandbox.TARGET, null, null, false,
         requestedBy);
     String runId = runbook.workflowId(request);

@@ -200,7 +200,7 @@ public record SandboxOptions(
 
   /** Why the sandbox cannot run {@link #runbook}: not a runbook, or one it has no scenario for. */
   private Optional<String> runbookProblem() {
-    Optional<Runbook> named = Runbooks.named(runbook);
+    Optional<Runbook<?>> named = Runbooks.named(runbook);
     if (named.isEmpty()) {
       return Optional.of("--runbook '" + runbook + "' is not a runbook: the runbooks are "
           + Runbooks.names() + " (see underway runbooks)");

@@ -1,6 +1,5 @@
 package dev.underway.runbooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
@@ -11,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code cluster-evolution}: a CockroachDB cluster through phases, a gate before each. */
-final class ClusterEvolutionRunbook implements Runbook {
+final class ClusterEvolutionRunbook implements Runbook<EvolutionRequest> {
 
   @Override
   public String name() {
@@ -45,36 +44,55 @@ final class ClusterEvolutionRunbook implements Runbook {
   }
 
   @Override
-  public Class<?> requestType() {
+  public Class<EvolutionRequest> requestType() {
     return EvolutionRequest.class;
   }
 
+  /**
+   * None: its request has no field of its own that others lack, so it claims the requests whose
+   * every field is one of {@link EvolutionRequest}'s (target, phases, approval, dryRun,
+   * requestedBy).
+   */
   @Override
-  public List<String> problems(Object request) {
-    return RequestValidation.problems((EvolutionRequest) request);
+  public List<String> keyFields() {
+    return List.of();
   }
 
   @Override
-  public Object withRequester(Object request, String given, String currentUser) {
-    EvolutionRequest r = (EvolutionRequest) request;
+  public List<String> problems(EvolutionRequest request) {
+    return RequestValidation.problems(request);
+  }
+
+  @Override
+  public EvolutionRequest withRequester(EvolutionRequest r, String given, String currentUser) {
     String by = given != null ? given : r.requestedBy() != null ? r.requestedBy() : currentUser;
     return new EvolutionRequest(r.target(), r.phases(), r.approval(), r.dryRun(), by,
         r.unknownFields());
   }
 
   @Override
-  public String targetKey(Object request) {
-    return ((EvolutionRequest) request).target().key();
+  public Optional<String> requestedBy(EvolutionRequest request) {
+    return Optional.ofNullable(request.requestedBy());
   }
 
   @Override
-  public String workflowId(Object request) {
-    return ClusterEvolutionWorkflow.workflowId(((EvolutionRequest) request).target());
+  public String targetKey(EvolutionRequest request) {
+    return request.target().key();
   }
 
   @Override
-  public Optional<Object> dryRun(Object request) {
-    return Optional.of(((EvolutionRequest) request).withDryRun(true));
+  public String workflowId(EvolutionRequest request) {
+    return ClusterEvolutionWorkflow.workflowId(request.target());
+  }
+
+  @Override
+  public Optional<EvolutionRequest> dryRun(EvolutionRequest request) {
+    return Optional.of(request.withDryRun(true));
+  }
+
+  @Override
+  public boolean isDryRun(EvolutionRequest request) {
+    return request.isDryRun();
   }
 
   @Override
@@ -86,10 +104,5 @@ final class ClusterEvolutionRunbook implements Runbook {
   public List<String> examples() {
     return List.of("cluster-evolution/evolve.json", "cluster-evolution/plan.json",
         "cluster-evolution/custom-phases.json");
-  }
-
-  @Override
-  public boolean recognizes(JsonNode request) {
-    return !request.has("declared") && !request.has("change"); // the default runbook
   }
 }

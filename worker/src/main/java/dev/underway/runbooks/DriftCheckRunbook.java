@@ -1,6 +1,5 @@
 package dev.underway.runbooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.drift.DriftCheckRequest;
@@ -10,7 +9,7 @@ import dev.underway.workflows.drift.DriftRules;
 import java.util.List;
 
 /** {@code drift-check}: compares a cluster with its declared phase; observes only. */
-final class DriftCheckRunbook implements Runbook {
+final class DriftCheckRunbook implements Runbook<DriftCheckRequest> {
 
   @Override
   public String name() {
@@ -44,33 +43,34 @@ final class DriftCheckRunbook implements Runbook {
   }
 
   @Override
-  public Class<?> requestType() {
+  public Class<DriftCheckRequest> requestType() {
     return DriftCheckRequest.class;
   }
 
+  /** A request with the phase the cluster is {@code declared} to be at. */
   @Override
-  public List<String> problems(Object request) {
-    return DriftRules.problems((DriftCheckRequest) request);
+  public List<String> keyFields() {
+    return List.of("declared");
   }
 
   @Override
-  public String targetKey(Object request) {
-    return ((DriftCheckRequest) request).target().key();
+  public List<String> problems(DriftCheckRequest request) {
+    return DriftRules.problems(request);
+  }
+
+  @Override
+  public String targetKey(DriftCheckRequest request) {
+    return request.target().key();
   }
 
   /** A check started by hand: the schedule's id, as a schedule appends a time to it. */
   @Override
-  public String workflowId(Object request) {
-    return DriftCheckWorkflow.scheduleId(((DriftCheckRequest) request).target());
+  public String workflowId(DriftCheckRequest request) {
+    return DriftCheckWorkflow.scheduleId(request.target());
   }
 
   @Override
   public List<String> examples() {
     return List.of("drift-check/phase-1.json", "drift-check/sandbox-phase-0.json");
-  }
-
-  @Override
-  public boolean recognizes(JsonNode request) {
-    return request.has("declared");
   }
 }

@@ -1,15 +1,17 @@
 package dev.underway.runbooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A runbook as the worker, the command line and the sandbox know it: its workflow, the request
- * it takes, the activities it needs, its example inputs. A new runbook is a new package in the
- * workflows module plus one implementation of this, listed in {@link Runbooks}.
+ * it takes (typed: {@code R}), the activities it needs, its example inputs. A new runbook is a
+ * new package in the workflows module plus one implementation of this, listed in {@link
+ * Runbooks}; it edits no other runbook.
+ *
+ * @param <R> the workflow method's argument type, its request
  */
-public interface Runbook {
+public interface Runbook<R> {
 
   /** How operators name it ({@code --runbook cluster-evolution}); its workflow ids start so. */
   String name();
@@ -33,28 +35,46 @@ public interface Runbook {
   List<Class<?>> activityInterfaces();
 
   /** The workflow method's argument type. */
-  Class<?> requestType();
+  Class<R> requestType();
+
+  /**
+   * Its discriminator: the top-level fields that mark a JSON request as this runbook's when a
+   * command is given no {@code --runbook} (a drift check's {@code declared}). A runbook with
+   * none claims only requests whose every top-level field its {@link #requestType()} takes. How
+   * claims are settled between runbooks: {@link RequestRecognition}.
+   */
+  List<String> keyFields();
 
   /** Every problem with a request, before anything is started; empty when it is fine. */
-  List<String> problems(Object request);
+  List<String> problems(R request);
 
   /**
    * The request with its requester set, when the runbook records one: {@code given} (the
    * command's --requested-by) if not null, else the request's own, else {@code currentUser}.
    */
-  default Object withRequester(Object request, String given, String currentUser) {
+  default R withRequester(R request, String given, String currentUser) {
     return request;
   }
 
+  /** Who asked for the run, when the runbook records it. */
+  default Optional<String> requestedBy(R request) {
+    return Optional.empty();
+  }
+
   /** The target's key, e.g. {@code namespace/statefulSet}, for messages. */
-  String targetKey(Object request);
+  String targetKey(R request);
 
   /** The workflow id a request runs under: one run per target. */
-  String workflowId(Object request);
+  String workflowId(R request);
 
   /** The same request as a dry run (plans, changes nothing), when the runbook has one. */
-  default Optional<Object> dryRun(Object request) {
+  default Optional<R> dryRun(R request) {
     return Optional.empty();
+  }
+
+  /** Whether the request is a dry run. */
+  default boolean isDryRun(R request) {
+    return false;
   }
 
   /** What its dry run returns ({@code underway plan} reads it). */
@@ -62,16 +82,21 @@ public interface Runbook {
     return Object.class;
   }
 
-  /** Example inputs, paths under {@code runbooks/}. */
+  /** Example inputs, paths under {@code runbooks/}; none, one or several. */
   List<String> examples();
 
-  /** Whether a JSON request looks like this runbook's (for commands given no --runbook). */
-  boolean recognizes(JsonNode request);
+  /**
+   * The activity interfaces its workflow calls that none of {@code activities} implements:
+   * empty when a worker with these activity implementations can run it.
+   */
+  default List<Class<?>> missingActivities(List<Object> activities) {
+    return activityInterfaces().stream()
+        .filter(i -> activities.stream().noneMatch(i::isInstance)).toList();
+  }
 
   /** Whether a worker with these activity implementations can run this runbook. */
   default boolean servedBy(List<Object> activities) {
-    return activityInterfaces().stream().allMatch(
-        i -> activities.stream().anyMatch(i::isInstance));
+    return missingActivities(activities).isEmpty();
   }
 
   /** Whether {@code workflowId} is one of this runbook's runs. */

@@ -1,6 +1,9 @@
 package dev.underway.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.underway.workflows.drift.DriftCheckRequest;
+import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.workflows.schema.SchemaChangeRequest;
 import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import io.temporal.worker.Worker;
@@ -19,25 +22,30 @@ public final class Runbooks {
 
   private static final Logger log = LoggerFactory.getLogger(Runbooks.class);
 
-  public static final Runbook CLUSTER_EVOLUTION = new ClusterEvolutionRunbook();
-  public static final Runbook DRIFT_CHECK = new DriftCheckRunbook();
-  public static final Runbook SCHEMA_CHANGE = new SchemaChangeRunbook();
+  public static final Runbook<EvolutionRequest> CLUSTER_EVOLUTION =
+      new ClusterEvolutionRunbook();
+  public static final Runbook<DriftCheckRequest> DRIFT_CHECK = new DriftCheckRunbook();
+  public static final Runbook<SchemaChangeRequest> SCHEMA_CHANGE = new SchemaChangeRunbook();
 
-  public static final List<Runbook> ALL = List.of(CLUSTER_EVOLUTION, DRIFT_CHECK, SCHEMA_CHANGE);
+  public static final List<Runbook<?>> ALL = List.of(CLUSTER_EVOLUTION, DRIFT_CHECK,
+      SCHEMA_CHANGE);
 
   /** The runbook named {@code name}. */
-  public static Optional<Runbook> named(String name) {
+  public static Optional<Runbook<?>> named(String name) {
     return ALL.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   /** The runbook whose workflow ids start like {@code workflowId}. */
-  public static Optional<Runbook> owning(String workflowId) {
+  public static Optional<Runbook<?>> owning(String workflowId) {
     return ALL.stream().filter(r -> r.owns(workflowId)).findFirst();
   }
 
-  /** The runbooks a JSON request could be for. */
-  public static List<Runbook> recognizing(JsonNode request) {
-    return ALL.stream().filter(r -> r.recognizes(request)).toList();
+  /**
+   * The runbook a JSON request given without {@code --runbook} is for (see {@link
+   * RequestRecognition}); throws {@link RequestRecognition.Unrecognized} when none or several.
+   */
+  public static RequestRecognition.Recognized recognize(JsonNode request) {
+    return RequestRecognition.recognize(request, ALL);
   }
 
   public static List<String> names() {
@@ -57,21 +65,24 @@ public final class Runbooks {
   }
 
   /**
-   * Registers the workflow of every runbook these activities serve; returns their names.
+   * Registers the workflow of every runbook these activities serve. The caller says what it
+   * lacks for the others ({@link Coverage#unserved()}): a run of one of them on this task queue
+   * waits until a worker that serves it polls there.
    *
    * @param address the Temporal address this worker was given: gates print it in their
    *     commands when it is not the default, so that they reach this server
+   * @return which runbooks are served and which are not
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static List<String> register(Worker worker, WorkflowImplementationOptions options,
+  public static Coverage register(Worker worker, WorkflowImplementationOptions options,
       String address, List<Object> activities) {
-    List<Runbook> served = ALL.stream().filter(r -> r.servedBy(activities)).toList();
-    for (Runbook r : served) {
+    Coverage coverage = Coverage.of(ALL, activities);
+    for (Runbook<?> r : coverage.served()) {
       worker.registerWorkflowImplementationFactory((Class) r.workflowInterface(),
           () -> r.newWorkflow(address), options);
     }
-    List<String> names = served.stream().map(Runbook::name).toList();
-    log.info("Serving runbooks {}", names);
-    return names;
+    log.info("Serving runbooks {} on task queue {}", coverage.servedNames(),
+        worker.getTaskQueue());
+    return coverage;
   }
 }

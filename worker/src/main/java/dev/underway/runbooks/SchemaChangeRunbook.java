@@ -1,6 +1,5 @@
 package dev.underway.runbooks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.schema.RequestValidation;
 import dev.underway.workflows.schema.SchemaChangeRequest;
@@ -15,7 +14,7 @@ import java.util.Optional;
  * worker whose activities include a {@link SchemaChangeActivities} (the production worker's SQL
  * activities against the target's PostgreSQL).
  */
-final class SchemaChangeRunbook implements Runbook {
+final class SchemaChangeRunbook implements Runbook<SchemaChangeRequest> {
 
   @Override
   public String name() {
@@ -50,35 +49,51 @@ final class SchemaChangeRunbook implements Runbook {
   }
 
   @Override
-  public Class<?> requestType() {
+  public Class<SchemaChangeRequest> requestType() {
     return SchemaChangeRequest.class;
   }
 
+  /** A request with a {@code change}. */
   @Override
-  public List<String> problems(Object request) {
-    return RequestValidation.problems((SchemaChangeRequest) request);
+  public List<String> keyFields() {
+    return List.of("change");
   }
 
   @Override
-  public Object withRequester(Object request, String given, String currentUser) {
-    SchemaChangeRequest r = (SchemaChangeRequest) request;
+  public List<String> problems(SchemaChangeRequest request) {
+    return RequestValidation.problems(request);
+  }
+
+  @Override
+  public SchemaChangeRequest withRequester(SchemaChangeRequest r, String given,
+      String currentUser) {
     return r.withRequestedBy(given != null ? given
         : r.requestedBy() != null ? r.requestedBy() : currentUser);
   }
 
   @Override
-  public String targetKey(Object request) {
-    return ((SchemaChangeRequest) request).targetKey();
+  public Optional<String> requestedBy(SchemaChangeRequest request) {
+    return Optional.ofNullable(request.requestedBy());
   }
 
   @Override
-  public String workflowId(Object request) {
-    return SchemaChangeWorkflow.workflowId((SchemaChangeRequest) request);
+  public String targetKey(SchemaChangeRequest request) {
+    return request.targetKey();
   }
 
   @Override
-  public Optional<Object> dryRun(Object request) {
-    return Optional.of(((SchemaChangeRequest) request).withDryRun(true));
+  public String workflowId(SchemaChangeRequest request) {
+    return SchemaChangeWorkflow.workflowId(request);
+  }
+
+  @Override
+  public Optional<SchemaChangeRequest> dryRun(SchemaChangeRequest request) {
+    return Optional.of(request.withDryRun(true));
+  }
+
+  @Override
+  public boolean isDryRun(SchemaChangeRequest request) {
+    return request.isDryRun();
   }
 
   @Override
@@ -90,11 +105,5 @@ final class SchemaChangeRunbook implements Runbook {
   public List<String> examples() {
     return List.of("schema-change/split-name.json", "schema-change/bigint-amount.json",
         "schema-change/full-name.json", "schema-change/plan.json");
-  }
-
-  /** A request with a {@code change}: the only runbook that takes one. */
-  @Override
-  public boolean recognizes(JsonNode request) {
-    return request.has("change");
   }
 }

@@ -110,6 +110,21 @@ public class ConnectionOptions {
     return s.toString();
   }
 
+  /**
+   * The {@code temporal} CLI command a user types next, with the options it needs to reach the
+   * same server (TLS and credentials are theirs to add; they never appear in messages).
+   */
+  String temporalCommand(String rest) {
+    StringBuilder s = new StringBuilder("temporal ").append(rest);
+    if (!DEFAULT_ADDRESS.equals(address)) {
+      s.append(" --address ").append(address);
+    }
+    if (!"default".equals(namespace)) {
+      s.append(" --namespace ").append(namespace);
+    }
+    return s.toString();
+  }
+
   /** The API key, or null. Keep it out of messages. */
   String apiKey() {
     return apiKey == null || apiKey.isBlank() ? null : apiKey;

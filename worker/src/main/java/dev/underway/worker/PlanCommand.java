@@ -3,6 +3,7 @@ package dev.underway.worker;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.workflows.schema.SchemaChangeResult;
 import dev.underway.runbooks.Runbook;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -34,9 +35,12 @@ class PlanCommand extends ConnectedCommand {
 
   @Override
   public Integer call() throws Exception {
-    RequestInput.Read read = input.read(underway.stdin(), underway.currentUser());
-    Runbook runbook = read.runbook();
-    Object request = runbook.dryRun(read.request()).orElseThrow(() -> CommandFailure.badInput(
+    return plan(input.read(underway.stdin(), underway.currentUser()));
+  }
+
+  private <R> int plan(RequestInput.Read<R> read) throws Exception {
+    Runbook<R> runbook = read.runbook();
+    R request = runbook.dryRun(read.request()).orElseThrow(() -> CommandFailure.badInput(
         "runbook " + runbook.name() + " has no dry run (a drift check only observes anyway:"
             + " start it)"));
     String workflowId = planId(runbook.workflowId(request));
@@ -47,17 +51,21 @@ class PlanCommand extends ConnectedCommand {
               .setWorkflowId(workflowId)
               .setTaskQueue(connection.taskQueue())
               .build());
-      stub.start(request);
+      WorkflowExecution execution = stub.start(request);
+      String unserved = unserved(c, runbook, execution);
+      if (unserved != null) {
+        terminate(stub, "no worker serves runbook " + runbook.name());
+        throw CommandFailure.failed("no plan: " + unserved + " (the dry run " + workflowId
+            + " was terminated). Start " + FirstWorkflowTask.remedy(runbook,
+                connection.taskQueue(), underwayCommand("worker --task-queue "
+                    + connection.taskQueue())));
+      }
       Object result;
       try {
         result = stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS,
             runbook.dryRunResultType());
       } catch (TimeoutException e) {
-        try {
-          stub.terminate("underway plan gave up waiting after " + timeout);
-        } catch (RuntimeException ignored) {
-          // it may have ended meanwhile
-        }
+        terminate(stub, "underway plan gave up waiting after " + timeout);
         throw CommandFailure.failed("the plan did not finish within " + timeout + ": is a worker"
             + " polling task queue '" + connection.taskQueue() + "'? (the dry run " + workflowId
             + " was terminated)", e);
@@ -77,6 +85,28 @@ class PlanCommand extends ConnectedCommand {
       }
       out().flush();
       return ExitCodes.OK;
+    }
+  }
+
+  /** How long plan watches for a worker to take the dry run's first task. */
+  static final Duration CHECK_WORKER = Duration.ofSeconds(15);
+
+  /** Why no worker serves the dry run, or null (also when the server cannot say). */
+  private String unserved(TemporalConnection c, Runbook<?> runbook, WorkflowExecution execution)
+      throws InterruptedException {
+    try {
+      return FirstWorkflowTask.unserved(FirstWorkflowTask.watch(c, execution,
+          connection.taskQueue(), CHECK_WORKER), runbook, connection.taskQueue());
+    } catch (RuntimeException e) {
+      return null; // the wait for the plan below says what it sees
+    }
+  }
+
+  private static void terminate(WorkflowStub stub, String reason) {
+    try {
+      stub.terminate(reason);
+    } catch (RuntimeException ignored) {
+      // it may have ended meanwhile
     }
   }
 

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.AnnotatedParameter;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
-import dev.underway.workflows.evolution.model.EvolutionRequest;
+import dev.underway.runbooks.Runbook;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,7 @@ import java.util.Deque;
 import java.util.stream.Collectors;
 
 /**
- * Reads an {@link EvolutionRequest} strictly: an unknown field, a wrong type, a duplicate key or
+ * Reads a runbook's request strictly, as its type: an unknown field, a wrong type, a duplicate key or
  * trailing garbage fails with the field's path and the line, before anything is sent to Temporal.
  *
  * <p>The model records collect unknown fields (so the workflow can refuse them when a request
@@ -49,14 +49,15 @@ public final class RequestReader {
 
   private RequestReader() {}
 
-  /** Reads a file; {@code -} reads standard input. */
-  public static EvolutionRequest fromFile(Path file, InputStream stdin) {
-    return fromFile(file, stdin, EvolutionRequest.class);
+  /** Reads a runbook's request from a file, typed, as strictly; {@code -} reads standard input. */
+  public static <R> R fromFile(Path file, InputStream stdin, Runbook<R> runbook) {
+    return parse(text(file, stdin), source(file), runbook);
   }
 
-  /** Reads a file as {@code type}, as strictly; {@code -} reads standard input. */
-  public static <T> T fromFile(Path file, InputStream stdin, Class<T> type) {
-    return parse(text(file, stdin), source(file), type);
+  /** Parses JSON text as a runbook's request; {@code source} names it in messages. */
+  public static <R> R parse(String json, String source, Runbook<R> runbook) {
+    return parse(json, source, runbook.requestType(), runbook.examples().stream().findFirst()
+        .map(e -> "runbooks/" + e).orElse("see `underway runbooks`"));
   }
 
   /** The text of a request file; {@code -} reads standard input. */
@@ -76,17 +77,13 @@ public final class RequestReader {
     return "-".equals(file.toString()) ? "standard input" : file.toString();
   }
 
-  /** Parses JSON text; {@code source} names it in messages (a file name, or "--input"). */
-  public static EvolutionRequest parse(String json, String source) {
-    return parse(json, source, EvolutionRequest.class);
-  }
-
-  /** Parses JSON text as {@code type}, as strictly. */
-  public static <T> T parse(String json, String source, Class<T> type) {
+  /**
+   * Parses JSON text as {@code type}, as strictly; {@code source} names it in messages (a file
+   * name, or "--input"), {@code example} is shown when the text is empty.
+   */
+  static <T> T parse(String json, String source, Class<T> type, String example) {
     if (json == null || json.isBlank()) {
-      throw CommandFailure.badInput(source + " is empty: give a JSON request, e.g. "
-          + (type == EvolutionRequest.class ? "runbooks/cluster-evolution/evolve.json"
-              : "runbooks/drift-check/sandbox-phase-0.json"));
+      throw CommandFailure.badInput(source + " is empty: give a JSON request, e.g. " + example);
     }
     try {
       return STRICT.readValue(json, type);

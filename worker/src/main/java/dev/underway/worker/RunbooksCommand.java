@@ -1,14 +1,18 @@
 package dev.underway.worker;
 
+import dev.underway.runbooks.RequestRecognition;
 import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runbooks", mixinStandardHelpOptions = true,
-    description = "List the runbooks: name, workflow type, what it does, example inputs.")
+    description = "List the runbooks: name, workflow type, what it does, the activities a worker"
+        + " needs to serve it, how a request is recognised, and how to start it with each"
+        + " example input.")
 class RunbooksCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -16,15 +20,30 @@ class RunbooksCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    for (Runbook r : Runbooks.ALL) {
-      out.println(r.name() + "  (workflow type " + r.workflowType() + ")");
-      out.println("  " + r.description());
-      out.println("  examples: " + String.join(", ", r.examples().stream()
-          .map(e -> "runbooks/" + e).toList()));
-      out.println("  start:    underway start --runbook " + r.name() + " --input-file runbooks/"
-          + r.examples().get(0));
-    }
+    Runbooks.ALL.forEach(r -> out.print(describe(r)));
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** One runbook's entry; every command in it works as pasted from the repository's root. */
+  static String describe(Runbook<?> r) {
+    StringBuilder s = new StringBuilder();
+    s.append(r.name()).append("  (workflow type ").append(r.workflowType()).append(")\n");
+    s.append("  ").append(r.description()).append('\n');
+    s.append("  activities: ").append(r.activityInterfaces().stream().map(Class::getSimpleName)
+        .collect(Collectors.joining(", "))).append(" (a worker serves it when its activities"
+        + " implement all of them)\n");
+    s.append("  recognised: ").append(RequestRecognition.discriminator(r))
+        .append(" (or --runbook ").append(r.name()).append(")\n");
+    String start = "underway start --runbook " + r.name() + " --input-file ";
+    if (r.examples().isEmpty()) {
+      s.append("  start:      ").append(start).append("FILE (no example input: write the"
+          + " request, see `underway start --help`)\n");
+    }
+    for (int i = 0; i < r.examples().size(); i++) {
+      s.append(i == 0 ? "  start:      " : "              ").append(start).append("runbooks/")
+          .append(r.examples().get(i)).append('\n');
+    }
+    return s.toString();
   }
 }

@@ -1,9 +1,9 @@
 package dev.underway.worker;
 
+import dev.underway.runbooks.Runbooks;
 import dev.underway.workflows.drift.DriftCheckRequest;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.drift.DriftReport;
-import dev.underway.workflows.drift.DriftRules;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
@@ -188,8 +188,8 @@ class ScheduleCommand implements Runnable {
     Integer run() {
       Duration interval = parseEvery(every);
       DriftCheckRequest request =
-          RequestReader.fromFile(inputFile, underway.stdin(), DriftCheckRequest.class);
-      List<String> problems = DriftRules.problems(request);
+          RequestReader.fromFile(inputFile, underway.stdin(), Runbooks.DRIFT_CHECK);
+      List<String> problems = Runbooks.DRIFT_CHECK.problems(request);
       if (!problems.isEmpty()) {
         throw CommandFailure.badInput(inputFile + " is not a valid DriftCheck input; nothing"
             + " was created:\n  - " + String.join("\n  - ", problems));

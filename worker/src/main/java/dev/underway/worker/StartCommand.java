@@ -3,8 +3,6 @@ package dev.underway.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
-import dev.underway.workflows.evolution.model.EvolutionRequest;
-import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.runbooks.Runbook;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
@@ -23,9 +21,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", sortOptions = false, mixinStandardHelpOptions = true,
-    description = {"Start a run of a runbook (cluster-evolution unless the request or --runbook"
-        + " says otherwise). One run per target: its workflow id is derived from the target.",
-        "The request is checked first; every problem is printed and nothing is started."})
+    description = {"Start a run of a runbook (--runbook, or the one the request's fields say: see"
+        + " `underway runbooks`). One run per target: its workflow id is derived from the"
+        + " target.",
+        "The request is checked first; every problem is printed and nothing is started. Then"
+            + " start watches the run's first task and exits 1 when no worker serves it."})
 class StartCommand extends ConnectedCommand {
 
   @Mixin RequestInput input;
@@ -38,11 +38,21 @@ class StartCommand extends ConnectedCommand {
       description = "How long --wait waits (ISO-8601). Default: ${DEFAULT-VALUE}.")
   Duration waitTimeout;
 
+  @Option(names = "--check-worker", paramLabel = "DURATION", defaultValue = "PT15S",
+      description = "After starting, how long to watch for a worker to take the run's first"
+          + " task (ISO-8601; PT0S: do not watch). When no worker polls the task queue, or the"
+          + " one that does has no activities for the runbook, start says so and exits 1 (the"
+          + " run stays, waiting for a worker that serves it). Default: ${DEFAULT-VALUE}.")
+  Duration checkWorker;
+
   @Override
   public Integer call() throws Exception {
-    RequestInput.Read read = input.read(underway.stdin(), underway.currentUser());
-    Runbook runbook = read.runbook();
-    Object request = read.request();
+    return start(input.read(underway.stdin(), underway.currentUser()));
+  }
+
+  private <R> int start(RequestInput.Read<R> read) throws Exception {
+    Runbook<R> runbook = read.runbook();
+    R request = read.request();
     String workflowId = runbook.workflowId(request);
     String target = runbook.targetKey(request);
     try (TemporalConnection c = connect()) {
@@ -66,10 +76,8 @@ class StartCommand extends ConnectedCommand {
             + " is already running: " + workflowId + " (run " + runId + ") - see `"
             + underwayCommand("status " + workflowId) + "`");
       }
-      boolean dryRun = request instanceof EvolutionRequest e ? e.isDryRun()
-          : request instanceof SchemaChangeRequest s && s.isDryRun();
-      String requester = request instanceof EvolutionRequest e ? e.requestedBy()
-          : request instanceof SchemaChangeRequest s ? s.requestedBy() : null;
+      boolean dryRun = runbook.isDryRun(request);
+      String requester = runbook.requestedBy(request).orElse(null);
       out().println("Started " + runbook.workflowType() + " for " + target
           + (dryRun ? " (dry run: changes nothing)" : "")
           + (requester == null ? "" : " requested by " + requester));
@@ -78,10 +86,47 @@ class StartCommand extends ConnectedCommand {
       out().println("  task queue:  " + connection.taskQueue());
       out().println("Next: " + underwayCommand("status " + execution.getWorkflowId()));
       out().flush();
+      requireServed(c, runbook, execution);
       if (!waitForGate) {
         return ExitCodes.OK;
       }
       return waitForGateOrEnd(client, execution);
+    }
+  }
+
+  /**
+   * Fails (exit 1) when the server shows that no worker serves the run just started; the run
+   * stays: a worker that serves it picks it up.
+   */
+  private void requireServed(TemporalConnection c, Runbook<?> runbook,
+      WorkflowExecution execution) throws InterruptedException {
+    if (checkWorker.isZero() || checkWorker.isNegative()) {
+      return;
+    }
+    FirstWorkflowTask.Outcome o;
+    try {
+      o = FirstWorkflowTask.watch(c, execution, connection.taskQueue(), checkWorker);
+    } catch (RuntimeException e) {
+      out().println("Note: could not check whether a worker serves the run ("
+          + Runs.failureMessage(e) + "): see `"
+          + underwayCommand("status " + execution.getWorkflowId()) + "`");
+      out().flush();
+      return;
+    }
+    String unserved = FirstWorkflowTask.unserved(o, runbook, connection.taskQueue());
+    if (unserved != null) {
+      String queue = connection.taskQueue();
+      throw CommandFailure.failed("the run was started, but " + unserved + ".\n  It waits for "
+          + FirstWorkflowTask.remedy(runbook, queue,
+              underwayCommand("worker --task-queue " + queue))
+          + "\n  or end it: " + connection.temporalCommand("workflow terminate --workflow-id "
+              + execution.getWorkflowId() + " --reason 'no worker serves it'"));
+    }
+    if (o.kind() == FirstWorkflowTask.Kind.NOT_YET) {
+      out().println("Note: no worker has taken the run's first task within " + checkWorker
+          + " (task queue " + connection.taskQueue() + " is polled; a busy worker takes it"
+          + " later): see `" + underwayCommand("status " + execution.getWorkflowId()) + "`");
+      out().flush();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.runbooks.Coverage;
 import dev.underway.runbooks.Runbooks;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Option;
     description = {"Run the worker: polls the task queue for the workflows of every runbook its"
         + " activities serve (see `underway runbooks`) and their activities until SIGTERM or"
         + " Ctrl-C, then stops gracefully.",
-        "Activities come from the ActivitiesProvider on the classpath (see --activities)."})
+        "Activities come from the ActivitiesProvider on the classpath (see --activities). At"
+            + " start it warns about each runbook they do not serve, naming the activity"
+            + " interfaces they lack."})
 class WorkerCommand extends ConnectedCommand {
   private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
@@ -109,11 +112,17 @@ class WorkerCommand extends ConnectedCommand {
       }
       factory = WorkerFactory.newInstance(c.client());
       Worker worker = factory.newWorker(target.taskQueue(), WorkerSettings.options());
-      List<String> runbooks = Runbooks.register(worker, implementation, target.address(),
+      Coverage coverage = Runbooks.register(worker, implementation, target.address(),
           activities);
-      if (runbooks.isEmpty()) {
-        throw CommandFailure.failed("activities '" + provider.name() + "' serve no runbook (each"
-            + " needs " + Runbooks.ALL.get(0).activityInterfaces() + ")");
+      if (coverage.served().isEmpty()) {
+        throw CommandFailure.failed("activities '" + provider.name() + "' serve no runbook: "
+            + coverage.unserved().stream().map(u -> u.runbook().name() + " needs "
+                + u.missingNames()).collect(java.util.stream.Collectors.joining("; ")));
+      }
+      List<String> runbooks = coverage.servedNames();
+      for (Coverage.Unserved u : coverage.unserved()) {
+        log.warn("{} (activities '{}' on task queue {})", u.sentence(), provider.name(),
+            target.taskQueue());
       }
       worker.registerActivitiesImplementations(activities.toArray());
       factory.start();

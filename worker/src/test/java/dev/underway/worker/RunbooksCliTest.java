@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
+import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
+import dev.underway.runbooks.TestRunbooks;
+import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.drift.DriftCheckWorkflow;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
@@ -49,12 +52,33 @@ class RunbooksCliTest {
     startAt(InMemoryCluster.atPhase0());
     Cli.Result r = cli.run("runbooks");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    for (var runbook : Runbooks.ALL) {
+    assertThat(Runbooks.ALL).isNotEmpty();
+    assertThat(Runbooks.names()).doesNotHaveDuplicates();
+    StringBuilder expected = new StringBuilder();
+    for (Runbook<?> runbook : Runbooks.ALL) {
+      expected.append(RunbooksCommand.describe(runbook));
       assertThat(r.out()).contains(runbook.name() + "  (workflow type " + runbook.workflowType())
-          .contains("runbooks/" + runbook.examples().get(0));
+          .contains(runbook.activityInterfaces().get(0).getSimpleName());
+      for (String example : runbook.examples()) {
+        assertThat(r.out()).contains("underway start --runbook " + runbook.name()
+            + " --input-file runbooks/" + example + "\n");
+      }
     }
-    assertThat(Runbooks.names()).containsExactly("cluster-evolution", "drift-check",
-        "schema-change");
+    assertThat(r.out()).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void aRunbookWithNoExampleOrSeveralIsListedAsItIs() {
+    String none = RunbooksCommand.describe(TestRunbooks.reindex(List.of("index"), List.of()));
+    assertThat(none).contains("  start:      underway start --runbook reindex --input-file FILE"
+        + " (no example input").contains("activities: ReindexActivities")
+        .contains("recognised: a request with index (or --runbook reindex)");
+    String two = RunbooksCommand.describe(TestRunbooks.reindex(List.of("index"),
+        List.of("reindex/one.json", "reindex/two.json")));
+    assertThat(two).contains(
+        "  start:      underway start --runbook reindex --input-file runbooks/reindex/one.json\n"
+            + "              underway start --runbook reindex --input-file"
+            + " runbooks/reindex/two.json\n");
   }
 
   @Test
@@ -83,10 +107,11 @@ class RunbooksCliTest {
     Cli.Result unknown = cli.run("start", "--runbook", "schema-changes", "--input-file",
         example("cluster-evolution/evolve.json"), "--task-queue", TQ);
     assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.err()).contains("--runbook schema-changes: no such runbook (runbooks:"
-        + " [cluster-evolution, drift-check, schema-change])");
+    assertThat(unknown.err()).contains("--runbook schema-changes: no such runbook (runbooks: "
+        + Runbooks.names() + ")");
 
-    Cli.Result wrongShape = cli.run("start", "--runbook", "drift-check", "--input-file",
+    Cli.Result wrongShape = cli.run("start", "--runbook", Runbooks.DRIFT_CHECK.name(),
+        "--input-file",
         example("cluster-evolution/evolve.json"), "--task-queue", TQ);
     assertThat(wrongShape.exitCode()).as(wrongShape.toString()).isEqualTo(2);
     assertThat(wrongShape.err()).contains("unknown field");
@@ -99,17 +124,51 @@ class RunbooksCliTest {
   }
 
   @Test
+  void aRequestNoRunbookTakesIsRefusedNamingTheRunbooksAndTheOption() {
+    startAt(InMemoryCluster.atPhase0());
+    Cli.Result both = cli.run("start", "--input", "{\"declared\": {}, \"change\": {}}",
+        "--task-queue", TQ);
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+    assertThat(both.err()).contains("cannot tell which runbook --input is for: no runbook takes"
+        + " this request (its fields: change, declared; ")
+        .contains("Name it with --runbook NAME (runbooks: " + Runbooks.names() + ")");
+    for (Runbook<?> r : Runbooks.ALL) {
+      assertThat(both.err()).contains(r.name() + " takes a request with");
+    }
+    Cli.Result typo = cli.run("start", "--input", "{\"targt\": {}}", "--task-queue", TQ);
+    assertThat(typo.exitCode()).as(typo.toString()).isEqualTo(2);
+    assertThat(typo.err()).contains("unknown field 'targt'").contains("read as a "
+        + Runbooks.CLUSTER_EVOLUTION.name() + " request, the runbook it comes nearest to");
+    assertThat(cli.connects.get()).isZero();
+  }
+
+  @Test
   void theWorkerServesEveryRunbookItsActivitiesCover() {
     List<Object> both = List.of(InMemoryCluster.atPhase0().activities());
     assertThat(Runbooks.ALL).filteredOn(r -> r.servedBy(both))
         .containsExactly(Runbooks.CLUSTER_EVOLUTION, Runbooks.DRIFT_CHECK);
+    assertThat(Runbooks.SCHEMA_CHANGE.missingActivities(both))
+        .containsExactly(SchemaChangeActivities.class);
     assertThat(Runbooks.ALL).noneMatch(r -> r.servedBy(List.of(both.get(0))));
     assertThat(Runbooks.ALL).filteredOn(r -> r.servedBy(List.of(new InMemoryTable())))
         .containsExactly(Runbooks.SCHEMA_CHANGE);
-    assertThat(Runbooks.owning("schema-change-db-5432-shop-public.orders"))
-        .contains(Runbooks.SCHEMA_CHANGE);
     assertThat(Runbooks.owning(Requests.TARGET.namespace())).isEmpty();
-    assertThat(Runbooks.owning("cluster-evolution-underway-demo-cockroachdb"))
-        .contains(Runbooks.CLUSTER_EVOLUTION);
   }
+
+  @Test
+  void everyExamplesRunIsOwnedByItsRunbook() throws Exception {
+    for (Runbook<?> runbook : Runbooks.ALL) {
+      for (String example : runbook.examples()) {
+        String id = workflowId(runbook, Requests.runbookFile(example));
+        assertThat(Runbooks.owning(id)).as(example + " runs as " + id).contains(runbook);
+      }
+    }
+  }
+
+  private static <R> String workflowId(Runbook<R> runbook, String json) throws Exception {
+    return runbook.workflowId(MAPPER.readValue(json, runbook.requestType()));
+  }
+
+  static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      io.temporal.common.converter.JacksonJsonPayloadConverter.newDefaultObjectMapper();
 }
