@@ -1,0 +1,42 @@
+package dev.underway.targets;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PostgreSQL a runbook changes: a server ({@link PostgresServer}, {@code kind} absent) or a
+ * local engine of the sandbox ({@link LocalEngine}, {@code kind: local}). JSON chooses by {@code
+ * kind} ({@link PostgresTargetJson}); each kind knows its fields, defaults and problems.
+ */
+@JsonDeserialize(using = PostgresTargetJson.class)
+public sealed interface PostgresTarget extends SqlEndpoint permits PostgresServer, LocalEngine {
+
+  /** What a request says when it has no target at all. */
+  String MISSING = " is missing: name sqlHost, sqlPort and database (or kind local and name)";
+
+  /** What JSON gave that this kind does not take (a typo, the other kind's fields). */
+  Map<String, Object> unknownFields();
+
+  /**
+   * Every problem of this target, each naming its field under {@code where} (e.g. {@code
+   * target}); unknown fields point at {@code guide}, the runbook's page.
+   */
+  void check(String where, String guide, List<String> problems);
+
+  /** {@code target}'s problems, or that it is missing. */
+  static void check(PostgresTarget target, String where, String guide, List<String> problems) {
+    if (target == null) {
+      problems.add(where + MISSING);
+    } else {
+      target.check(where, guide, problems);
+    }
+  }
+
+  /** Whether this is a local engine of the sandbox. */
+  @JsonIgnore
+  default boolean isLocal() {
+    return this instanceof LocalEngine;
+  }
+}
