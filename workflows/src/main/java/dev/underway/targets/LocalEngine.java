@@ -12,6 +12,7 @@ import dev.underway.kernel.RequestChecks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -54,7 +55,7 @@ public record LocalEngine(
       @JsonAnySetter Map<String, Object> unknown) {
     Map<String, Object> given = unknown == null ? new LinkedHashMap<>()
         : new LinkedHashMap<>(unknown);
-    given.keySet().removeIf(k -> SERVER_FIELDS.contains(k) && given.get(k) == null);
+    given.values().removeIf(Objects::isNull); // a field given as null is not given
     return new LocalEngine(name, database, given);
   }
 

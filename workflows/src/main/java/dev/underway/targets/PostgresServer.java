@@ -12,6 +12,7 @@ import dev.underway.kernel.WholeNumbers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A PostgreSQL server a runbook connects to, as a request names it.
@@ -65,9 +66,7 @@ public record PostgresServer(
     if (kind != null && !kind.strip().equalsIgnoreCase("kubernetes")) {
       rejected.put("kind", kind); // validation names it
     }
-    if (rejected.containsKey(LocalEngine.NAME) && rejected.get(LocalEngine.NAME) == null) {
-      rejected.remove(LocalEngine.NAME); // "name": null is no name
-    }
+    rejected.values().removeIf(Objects::isNull); // a field given as null is not given
     return new PostgresServer(sqlHost, WholeNumbers.take("sqlPort", sqlPort, rejected), database,
         sslMode, credentialsSecret, namespace, rejected);
   }
