@@ -1,18 +1,14 @@
 package dev.underway.targets;
 
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.underway.kernel.RequestChecks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,12 +21,11 @@ import java.util.Set;
  * @param unknownFields what JSON gave that a local engine does not take
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonDeserialize(using = JsonDeserializer.None.class)
 @JsonPropertyOrder({"kind", "name", "database"})
 public record LocalEngine(
     String name,
     String database,
-    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) implements PostgresTarget {
+    @JsonIgnore Map<String, Object> unknownFields) implements PostgresTarget {
 
   /** The {@code kind} of a local engine in JSON. */
   public static final String KIND = "local";
@@ -47,16 +42,14 @@ public record LocalEngine(
     this(name, database, null);
   }
 
-  @JsonCreator
-  static LocalEngine fromJson(
-      @JsonProperty("kind") String kind,
-      @JsonProperty(NAME) String name,
-      @JsonProperty("database") String database,
-      @JsonAnySetter Map<String, Object> unknown) {
-    Map<String, Object> given = unknown == null ? new LinkedHashMap<>()
-        : new LinkedHashMap<>(unknown);
-    given.values().removeIf(Objects::isNull); // a field given as null is not given
-    return new LocalEngine(name, database, given);
+  /** How JSON becomes a local engine: {@code kind} says it is one. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static LocalEngine fromJson(Map<String, Object> json) {
+    JsonFields f = new JsonFields(json);
+    f.take("kind");
+    String name = f.text(NAME);
+    String database = f.text("database");
+    return new LocalEngine(name, database, f.left());
   }
 
   /** {@value #KIND}, written to JSON so that the target reads back as a local engine. */

@@ -1,18 +1,13 @@
 package dev.underway.targets;
 
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.underway.kernel.RequestChecks;
 import dev.underway.kernel.WholeNumbers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A PostgreSQL server a runbook connects to, as a request names it.
@@ -29,7 +24,6 @@ import java.util.Objects;
  *     sqlPort} that is not a whole number, a {@code kind} that is no kind
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonDeserialize(using = JsonDeserializer.None.class)
 public record PostgresServer(
     String sqlHost,
     Integer sqlPort,
@@ -37,7 +31,7 @@ public record PostgresServer(
     String sslMode,
     String credentialsSecret,
     String namespace,
-    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) implements PostgresTarget {
+    @JsonIgnore Map<String, Object> unknownFields) implements PostgresTarget {
 
   public static final String DEFAULT_SSL_MODE = "verify-full";
   public static final int DEFAULT_SQL_PORT = 5432;
@@ -52,23 +46,22 @@ public record PostgresServer(
   }
 
   /** How JSON becomes a server: {@code sqlPort} is checked, never truncated. */
-  @JsonCreator
-  static PostgresServer fromJson(
-      @JsonProperty("sqlHost") String sqlHost,
-      @JsonProperty("sqlPort") Object sqlPort,
-      @JsonProperty("database") String database,
-      @JsonProperty("sslMode") String sslMode,
-      @JsonProperty("credentialsSecret") String credentialsSecret,
-      @JsonProperty("namespace") String namespace,
-      @JsonProperty("kind") String kind,
-      @JsonAnySetter Map<String, Object> unknown) {
-    Map<String, Object> rejected = WholeNumbers.copy(unknown);
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static PostgresServer fromJson(Map<String, Object> json) {
+    JsonFields f = new JsonFields(json);
+    String host = f.text("sqlHost");
+    Object port = f.take("sqlPort");
+    String database = f.text("database");
+    String sslMode = f.text("sslMode");
+    String secret = f.text("credentialsSecret");
+    String namespace = f.text("namespace");
+    String kind = f.text("kind");
+    Map<String, Object> rejected = f.left();
     if (kind != null && !kind.strip().equalsIgnoreCase("kubernetes")) {
       rejected.put("kind", kind); // validation names it
     }
-    rejected.values().removeIf(Objects::isNull); // a field given as null is not given
-    return new PostgresServer(sqlHost, WholeNumbers.take("sqlPort", sqlPort, rejected), database,
-        sslMode, credentialsSecret, namespace, rejected);
+    return new PostgresServer(host, WholeNumbers.take("sqlPort", port, rejected), database,
+        sslMode, secret, namespace, rejected);
   }
 
   public PostgresServer withCredentialsSecret(String namespace, String secret) {
