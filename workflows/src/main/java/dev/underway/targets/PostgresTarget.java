@@ -13,9 +13,6 @@ import java.util.Map;
  */
 public sealed interface PostgresTarget extends SqlEndpoint permits PostgresServer, LocalEngine {
 
-  /** What a request says when it has no target at all. */
-  String MISSING = " is missing: name sqlHost, sqlPort and database (or kind local and name)";
-
   /** What JSON gave that this kind does not take (a typo, the other kind's fields). */
   Map<String, Object> unknownFields();
 
@@ -28,7 +25,8 @@ public sealed interface PostgresTarget extends SqlEndpoint permits PostgresServe
   /** {@code target}'s problems, or that it is missing. */
   static void check(PostgresTarget target, String where, String guide, List<String> problems) {
     if (target == null) {
-      problems.add(where + MISSING);
+      problems.add(where + " is missing: name sqlHost, sqlPort and database (or kind local and"
+          + " name)");
     } else {
       target.check(where, guide, problems);
     }
