@@ -1,6 +1,7 @@
 package dev.underway.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +47,12 @@ class TargetJsonTest {
   }
 
   @Test
+  void aFieldOfTheWrongShapeIsNoTarget() {
+    assertThatThrownBy(() -> read("{\"sqlHost\": [\"a\"], \"sqlPort\": 5432}"))
+        .hasMessageContaining("target.sqlHost must be text");
+  }
+
+  @Test
   void eachKindRoundTrips() throws Exception {
     for (PostgresTarget t : List.of(PostgresServer.of("db", 5432, "shop").withSslMode("disable")
         .withCredentialsSecret("db", "pg-admin"), new LocalEngine("sandbox", "app"))) {
@@ -59,7 +66,8 @@ class TargetJsonTest {
   }
 
   static Stream<Arguments> examples() throws Exception {
-    try (Stream<Path> files = Files.walk(Path.of("../runbooks"))) {
+    try (Stream<Path> files = Files.walk(
+        Path.of(TargetJsonTest.class.getResource("/runbooks").toURI()))) {
       return files.filter(f -> f.toString().endsWith(".json")).sorted()
           .map(f -> Arguments.of(f.getParent().getFileName() + "/" + f.getFileName()))
           .toList().stream();
