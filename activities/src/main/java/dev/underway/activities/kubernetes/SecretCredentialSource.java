@@ -3,7 +3,7 @@ package dev.underway.activities.kubernetes;
 import dev.underway.kernel.Failures;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.SqlEndpoint;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQL credentials from the Secret named by {@link TargetRef#credentialsSecret()} in the target's
- * namespace: keys {@code username}, {@code password}, optional {@code readerPassword} (in {@code
- * data}, base64, or {@code stringData}). Failures name the Secret and the key, never a value; no
+ * SQL credentials from the Secret named by {@link SqlEndpoint#credentialsSecret()} in the
+ * target's namespace: keys {@code username}, {@code password}, optional {@code readerPassword}
+ * (in {@code data}, base64, or {@code stringData}). Failures name the Secret and the key, never a value; no
  * value is ever logged.
  */
 public class SecretCredentialSource implements CredentialSource {
@@ -35,7 +35,7 @@ public class SecretCredentialSource implements CredentialSource {
   }
 
   @Override
-  public SqlCredentials credentialsFor(TargetRef target) {
+  public SqlCredentials credentialsFor(SqlEndpoint target) {
     if (target == null || target.credentialsSecret() == null || target.credentialsSecret().isBlank()) {
       throw failure("no credentials Secret named in target.credentialsSecret");
     }

@@ -1,8 +1,8 @@
 package dev.underway.activities.sql;
 
 import dev.underway.kernel.Failures;
-import dev.underway.workflows.evolution.model.TargetRef;
-import dev.underway.workflows.evolution.RequestValidation;
+import dev.underway.targets.SqlEndpoint;
+import dev.underway.targets.TargetPatterns;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +16,10 @@ import java.util.Set;
 @FunctionalInterface
 public interface ConnectionFactory {
 
-  Connection open(TargetRef target, SqlCredentials credentials) throws SQLException;
+  Connection open(SqlEndpoint target, SqlCredentials credentials) throws SQLException;
 
   /** The one list of {@code sslmode}s, the request validation's. */
-  Set<String> SSL_MODES = RequestValidation.SSL_MODES;
+  Set<String> SSL_MODES = TargetPatterns.SSL_MODES;
 
   /**
    * pgjdbc (CockroachDB speaks the PostgreSQL wire protocol): {@code
@@ -36,7 +36,7 @@ public interface ConnectionFactory {
     return JdbcProperties.of(credentials, "underway", JdbcProperties.Timeouts.REMOTE);
   }
 
-  static String jdbcUrl(TargetRef target) {
+  static String jdbcUrl(SqlEndpoint target) {
     if (target.database() == null || target.database().isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "target.database is required", Failures.INVALID_REQUEST);
@@ -47,6 +47,11 @@ public interface ConnectionFactory {
           "sslMode '" + sslMode + "' is not one of " + SSL_MODES, Failures.INVALID_REQUEST);
     }
     String host = target.sqlHostOrDefault();
+    if (host == null || host.isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(target.key() + " names no SQL host: a"
+          + " local target is reached by the sandbox's worker, not by this one",
+          Failures.INVALID_REQUEST);
+    }
     if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }

@@ -1,14 +1,14 @@
 package dev.underway.activities.sql;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.SqlEndpoint;
 
 /**
  * Where the worker finds SQL credentials for a target: the Kubernetes Secret named by {@link
- * TargetRef#credentialsSecret()}, or the worker's environment. Implementations throw a
+ * SqlEndpoint#credentialsSecret()}, or the worker's environment. Implementations throw a
  * non-retryable {@code CredentialsProblem} ApplicationFailure, naming where they looked but never
  * a secret value, when nothing usable is found.
  */
 @FunctionalInterface
 public interface CredentialSource {
-  SqlCredentials credentialsFor(TargetRef target);
+  SqlCredentials credentialsFor(SqlEndpoint target);
 }

@@ -1,7 +1,7 @@
 package dev.underway.activities.sql;
 
 import dev.underway.kernel.Failures;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.SqlEndpoint;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +28,7 @@ public final class EnvironmentCredentialSource implements CredentialSource {
   }
 
   @Override
-  public SqlCredentials credentialsFor(TargetRef target) {
+  public SqlCredentials credentialsFor(SqlEndpoint target) {
     String user = environment.get(USER);
     if (user == null || user.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(

@@ -13,6 +13,7 @@ import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
 import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.SqlEndpoint;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
 import io.temporal.failure.ApplicationFailure;
@@ -457,7 +458,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
    * names user, host and SQLSTATE and never a password (messages are scrubbed of the known ones).
    */
   public static RuntimeException translate(
-      TargetRef target, SqlCredentials creds, String what, SQLException e) {
+      SqlEndpoint target, SqlCredentials creds, String what, SQLException e) {
     String where = creds.user() + "@" + target.sqlHostOrDefault() + ":" + target.sqlPortOrDefault()
         + "/" + target.database();
     if (e.getSQLState() != null && AUTH_SQLSTATES.contains(e.getSQLState())) {

@@ -1,11 +1,11 @@
 package dev.underway.activities.sql;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.SqlEndpoint;
 import java.util.Objects;
 
 /**
  * Chooses where credentials come from per target: the Kubernetes Secret source when the target
- * names {@link TargetRef#credentialsSecret()}, the environment source otherwise.
+ * names {@link SqlEndpoint#credentialsSecret()}, the environment source otherwise.
  */
 public final class TargetCredentialSource implements CredentialSource {
 
@@ -18,7 +18,7 @@ public final class TargetCredentialSource implements CredentialSource {
   }
 
   @Override
-  public SqlCredentials credentialsFor(TargetRef target) {
+  public SqlCredentials credentialsFor(SqlEndpoint target) {
     boolean fromSecret =
         target.credentialsSecret() != null && !target.credentialsSecret().isBlank();
     return (fromSecret ? secretSource : environmentSource).credentialsFor(target);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.kernel.Failures;
+import dev.underway.targets.LocalEngine;
+import dev.underway.targets.PostgresServer;
 import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
@@ -65,6 +67,16 @@ class SqlCredentialSourcesTest {
         .isInstanceOf(ApplicationFailure.class)
         .satisfies(e -> assertThat(((ApplicationFailure) e).getType())
             .isEqualTo(Failures.INVALID_REQUEST));
+  }
+
+  @Test
+  void aPostgresServerHasItsUrlALocalEngineNone() {
+    assertThat(ConnectionFactory.jdbcUrl(PostgresServer.of("::1", 5432, "shop")))
+        .isEqualTo("jdbc:postgresql://[::1]:5432/shop?sslmode=verify-full");
+    assertThatThrownBy(() -> ConnectionFactory.jdbcUrl(new LocalEngine("sandbox", "app")))
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("local/sandbox names no SQL host: a local target is reached by the"
+            + " sandbox's worker");
   }
 
   @Test

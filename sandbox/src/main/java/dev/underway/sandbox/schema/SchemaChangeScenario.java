@@ -4,7 +4,6 @@ import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
-import dev.underway.workflows.evolution.model.TargetRef;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.sandbox.RunEnd;
 import dev.underway.sandbox.Sandbox;
@@ -15,6 +14,7 @@ import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.sandbox.load.LoadGenerator;
 import dev.underway.sandbox.load.Workload;
 import dev.underway.sandbox.report.LoadReport;
+import dev.underway.targets.LocalEngine;
 import dev.underway.worker.Outcomes;
 import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.workflows.schema.SchemaChangeResult;
@@ -96,8 +96,8 @@ public final class SchemaChangeScenario implements Scenario {
     return cluster.openWriter(cluster.database());
   }
 
-  private TargetRef target() {
-    return TargetRef.local("sandbox", cluster.database());
+  private LocalEngine target() {
+    return new LocalEngine("sandbox", cluster.database());
   }
 
   @Override

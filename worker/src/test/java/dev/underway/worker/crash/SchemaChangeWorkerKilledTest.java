@@ -16,7 +16,7 @@ import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.kernel.ChangeResult;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresServer;
 import dev.underway.temporal.DevServerFixture;
 import dev.underway.worker.Outcomes;
 import dev.underway.workflows.schema.SchemaChangeRequest;
@@ -333,8 +333,7 @@ class SchemaChangeWorkerKilledTest {
    * grows) and is followed by a pause as long as the probe took, about 300 rows a second.
    */
   private static SchemaChangeRequest request(TableChange change) {
-    TargetRef target = new TargetRef(null, null, null, null, null, "shop", null, pg.host(),
-        pg.port(), "disable", null, null);
+    PostgresServer target = PostgresServer.of(pg.host(), pg.port(), "shop").withSslMode("disable");
     return new SchemaChangeRequest(target, change, 10, null, null, "PT0.005S",
         "SELECT pg_sleep(0.015)", null, null, false, "test", null);
   }

@@ -5,7 +5,7 @@ import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.kernel.DecisionRefused;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.Timeline;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -29,7 +29,7 @@ final class QuietWriters {
   static final Duration RECHECK = Duration.ofSeconds(10);
 
   private final Run run;
-  private final TargetRef target;
+  private final PostgresTarget target;
   private final TableChange change;
   private final Duration window;
   /** What an override must type while holding; null when not holding. */
@@ -37,7 +37,7 @@ final class QuietWriters {
   private String overriddenBy;
   private WriterEvidence last;
 
-  QuietWriters(Run run, TargetRef target, TableChange change, Duration window) {
+  QuietWriters(Run run, PostgresTarget target, TableChange change, Duration window) {
     this.run = run;
     this.target = target;
     this.change = change;

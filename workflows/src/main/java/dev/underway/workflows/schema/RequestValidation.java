@@ -1,5 +1,7 @@
 package dev.underway.workflows.schema;
 
+import static dev.underway.targets.TargetPatterns.SQL_NAME;
+
 import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.workflows.schema.contract.ChangeKind;
 import dev.underway.workflows.schema.contract.NewColumn;
@@ -7,7 +9,7 @@ import dev.underway.workflows.schema.contract.OldColumn;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalRules;
 import dev.underway.kernel.RequestChecks;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -15,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -27,8 +28,8 @@ import java.util.regex.Pattern;
 public final class RequestValidation {
   private RequestValidation() {}
 
-  /** SQL identifiers Underway accepts unquoted: lower case, digits, underscore. */
-  static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  /** Where unknown fields point the operator. */
+  private static final String GUIDE = "runbooks/schema-change.md";
   /**
    * The type pattern of runs started before {@link #problems(SchemaChangeRequest, boolean)}'s
    * strict checks (it let column clauses through): kept so that their histories replay.
@@ -36,10 +37,6 @@ public final class RequestValidation {
   static final Pattern LEGACY_SQL_TYPE =
       Pattern.compile("[a-z][a-z0-9_ ]*(\\([0-9, ]+\\))?(\\[\\])?");
   private static final Pattern ANY = Pattern.compile("(?s).*");
-  static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,253}");
-  static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  static final Pattern SUBDOMAIN =
-      Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   /** The largest batch a request may ask for (the backfill adapts up to this too). */
   public static final int MAX_BATCH_SIZE = BackfillSettings.DEFAULT_MAX_BATCH_SIZE;
@@ -108,61 +105,9 @@ public final class RequestValidation {
     return ApprovalRules.gateExpiry(r.approvalOrDefault());
   }
 
-  private static void target(TargetRef t, Problems p) {
-    if (t == null) {
-      p.add("target is missing: name sqlHost, sqlPort and database (or kind local and name)");
-      return;
-    }
-    if (t.unknownFields().containsKey("kind")) {
-      p.add("target.kind '" + t.unknownFields().get("kind") + "' is not one of kubernetes, local");
-    }
-    Map<String, Object> unknown = new java.util.LinkedHashMap<>(t.unknownFields());
-    unknown.remove("kind");
-    p.unknown("target", unknown, "sqlPort");
-    for (String[] f : new String[][] {{"statefulSet", t.statefulSet()},
-        {"publicService", t.publicService()}, {"readerService", t.readerService()},
-        {"readerUser", t.readerUser()}}) {
-      if (f[1] != null) {
-        p.add("target." + f[0] + " does not apply to a schema change: leave it out");
-      }
-    }
-    if (t.tableOwners() != null || t.revokePublicCreate() != null) {
-      p.add("target.tableOwners and target.revokePublicCreate do not apply to a schema change");
-    }
-    if (t.isLocal()) {
-      p.required("target.name", t.name(), LABEL, "a local server's name");
-      for (String[] f : new String[][] {{"namespace", t.namespace()},
-          {"credentialsSecret", t.credentialsSecret()}, {"sqlHost", t.sqlHost()}}) {
-        if (f[1] != null) {
-          p.add("target." + f[0] + " does not apply to a local target (kind local): leave it out");
-        }
-      }
-    } else {
-      if (t.name() != null) {
-        p.add("target.name names a local server: a PostgreSQL server is named by sqlHost and"
-            + " sqlPort (or set kind: local)");
-      }
-      p.required("target.sqlHost", t.sqlHost(), HOST, "a host name or address");
-      if (t.sqlPort() == null) {
-        if (!t.unknownFields().containsKey("sqlPort")) {
-          p.add("target.sqlPort is missing: PostgreSQL's is usually 5432");
-        }
-      } else if (t.sqlPort() < 1 || t.sqlPort() > 65535) {
-        p.add("target.sqlPort " + t.sqlPort() + " is not a TCP port (1-65535)");
-      }
-      p.optional("target.credentialsSecret", t.credentialsSecret(), SUBDOMAIN, "a Secret name");
-      p.optional("target.namespace", t.namespace(), LABEL, "a Kubernetes namespace");
-      if (t.credentialsSecret() != null && t.namespace() == null) {
-        p.add("target.credentialsSecret needs target.namespace: the Secret's namespace");
-      }
-      if (t.sslMode() != null
-          && !dev.underway.workflows.evolution.RequestValidation.SSL_MODES.contains(t.sslMode())) {
-        p.add("target.sslMode '" + t.sslMode() + "' is not one of "
-            + new TreeSet<>(dev.underway.workflows.evolution.RequestValidation.SSL_MODES));
-      }
-    }
-    p.required("target.database", t.database(), SQL_NAME, "a SQL database name");
-    if (p.strict && t.database() != null) {
+  private static void target(PostgresTarget t, Problems p) {
+    PostgresTarget.check(t, "target", GUIDE, p.list());
+    if (p.strict && t != null && t.database() != null) {
       p.addIfAny(SqlInputChecks.templateProblem(t.database()));
     }
   }
@@ -315,8 +260,7 @@ public final class RequestValidation {
     }
 
     void unknown(String where, Map<String, Object> unknown, String... wholeNumberFields) {
-      RequestChecks.unknown(where, unknown, list, "runbooks/schema-change.md",
-          wholeNumberFields);
+      RequestChecks.unknown(where, unknown, list, GUIDE, wholeNumberFields);
     }
 
     void required(String field, String value, Pattern pattern, String what) {

@@ -9,7 +9,7 @@ import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.kernel.WholeNumbers;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,10 +17,10 @@ import java.util.Map;
  * The input of a {@code SchemaChange} run, as pasted into the UI's input box or passed with
  * {@code underway start --runbook schema-change}.
  *
- * @param target the PostgreSQL server and database: {@code sqlHost}, {@code sqlPort}, {@code
- *     database}, {@code sslMode}, credentials from {@code credentialsSecret} (in {@code
- *     namespace}) or the worker's environment; or a sandbox's local server ({@code kind: local},
- *     {@code name})
+ * @param target the PostgreSQL server and database ({@link dev.underway.targets.PostgresServer}:
+ *     {@code sqlHost}, {@code sqlPort}, {@code database}, {@code sslMode}, credentials from {@code
+ *     credentialsSecret} (in {@code namespace}) or the worker's environment); or a sandbox's
+ *     local server ({@link dev.underway.targets.LocalEngine}: {@code kind: local}, {@code name})
  * @param change the table and the change (see {@link TableChange})
  * @param batchSize the backfill's first batch, in rows; default 1,000
  * @param targetBatchTime ISO-8601 duration a batch should take; default {@code PT0.5S}
@@ -42,7 +42,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SchemaChangeRequest(
-    TargetRef target,
+    PostgresTarget target,
     TableChange change,
     Integer batchSize,
     String targetBatchTime,
@@ -64,7 +64,7 @@ public record SchemaChangeRequest(
     unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
   }
 
-  public SchemaChangeRequest(TargetRef target, TableChange change, Integer batchSize,
+  public SchemaChangeRequest(PostgresTarget target, TableChange change, Integer batchSize,
       String targetBatchTime, String maxReplicaLag, String latencyBudget, String latencyProbe,
       String soak, ApprovalPolicy approval, Boolean dryRun, String requestedBy,
       Map<String, Object> unknownFields) {
@@ -75,7 +75,7 @@ public record SchemaChangeRequest(
   /** How JSON becomes a request: {@code batchSize} is checked, never truncated. */
   @JsonCreator
   static SchemaChangeRequest fromJson(
-      @JsonProperty("target") TargetRef target,
+      @JsonProperty("target") PostgresTarget target,
       @JsonProperty("change") TableChange change,
       @JsonProperty("batchSize") Object batchSize,
       @JsonProperty("targetBatchTime") String targetBatchTime,
@@ -143,8 +143,6 @@ public record SchemaChangeRequest(
    */
   @JsonIgnore
   public String targetKey() {
-    String server = target.isLocal() ? "local/" + target.name()
-        : target.sqlHost() + ":" + target.sqlPort();
-    return server + "/" + target.database() + "/" + change.qualifiedTable();
+    return target.key() + "/" + target.database() + "/" + change.qualifiedTable();
   }
 }

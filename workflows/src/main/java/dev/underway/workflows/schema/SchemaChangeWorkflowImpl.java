@@ -21,7 +21,7 @@ import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
 import dev.underway.kernel.ChangeResult;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -117,7 +117,7 @@ public class SchemaChangeWorkflowImpl extends GatedRunbook implements SchemaChan
 
   private final Run run;
   private SchemaChangeRequest request;
-  private TargetRef target;
+  private PostgresTarget target;
   private TableChange change;
   private String key;
   private String owner;

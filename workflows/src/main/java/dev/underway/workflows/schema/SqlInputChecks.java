@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class SqlInputChecks {
   private SqlInputChecks() {}
 
-  private static final String NAME = "[a-z_][a-z0-9_]{0,62}";
+  private static final String NAME = dev.underway.targets.TargetPatterns.SQL_NAME.pattern();
   /** Type modifiers: {@code (12,2)}, {@code (3)}, a user type's {@code (point, 4326)}. */
   private static final String MODIFIERS =
       "\\(\\s*-?[a-z0-9_]+(\\s*,\\s*-?[a-z0-9_]+)*\\s*\\)";

@@ -15,7 +15,7 @@ import dev.underway.workflows.schema.contract.VerifyResult;
 import dev.underway.workflows.schema.contract.VerifySettings;
 import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.kernel.ChangeResult;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -189,7 +189,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   // ---- the contract -----------------------------------------------------------------------
 
   @Override
-  public synchronized TableObservation observe(TargetRef target, TableChange change,
+  public synchronized TableObservation observe(PostgresTarget target, TableChange change,
       String latencyProbe) {
     calls.add("Observe");
     if (!exists) {
@@ -212,7 +212,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public synchronized ChangeResult expand(TargetRef target, TableChange change, String owner) {
+  public synchronized ChangeResult expand(PostgresTarget target, TableChange change, String owner) {
     calls.add("Expand");
     if (heldBy != null && !heldBy.equals(owner)) {
       throw ApplicationFailure.newNonRetryableFailure("held by " + heldBy,
@@ -247,7 +247,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public synchronized ChangeResult undoExpand(TargetRef target, TableChange change,
+  public synchronized ChangeResult undoExpand(PostgresTarget target, TableChange change,
       String owner) {
     calls.add("UndoExpand");
     if (heldBy == null) {
@@ -269,7 +269,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public BackfillResult backfill(TargetRef target, TableChange change,
+  public BackfillResult backfill(PostgresTarget target, TableChange change,
       BackfillSettings settings) {
     calls.add("Backfill(" + settings.keyColumns() + ", batch " + settings.batchSize() + ", lag "
         + settings.maxReplicaLagMillis() + " ms, target " + settings.targetBatchMillis()
@@ -297,7 +297,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public ChangeResult control(TargetRef target, TableChange change, String owner,
+  public ChangeResult control(PostgresTarget target, TableChange change, String owner,
       BackfillControl c) {
     calls.add("Control(" + c.throttled() + ", " + c.batchSize() + ")");
     BackfillControl before = control;
@@ -307,20 +307,20 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public BackfillProgress progress(TargetRef target, TableChange change) {
+  public BackfillProgress progress(PostgresTarget target, TableChange change) {
     calls.add("Progress");
     return progress;
   }
 
   @Override
-  public synchronized VerifyResult verify(TargetRef target, TableChange change,
+  public synchronized VerifyResult verify(PostgresTarget target, TableChange change,
       VerifySettings settings) {
     calls.add("Verify");
     return new VerifyResult(rows, mismatches, mismatches == 0 ? List.of() : List.of("(7)"));
   }
 
   @Override
-  public synchronized ChangeResult setFlag(TargetRef target, TableChange change, String owner,
+  public synchronized ChangeResult setFlag(PostgresTarget target, TableChange change, String owner,
       String key, String value) {
     calls.add("SetFlag(" + key.substring(key.lastIndexOf('/') + 1) + "=" + value + ")");
     if (heldBy == null || !heldBy.equals(owner)) {
@@ -333,13 +333,13 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public ChangeResult constraints(TargetRef target, TableChange change, String owner) {
+  public ChangeResult constraints(PostgresTarget target, TableChange change, String owner) {
     calls.add("Constraints");
     return ChangeResult.unchanged(change.qualifiedTable(), "nothing to carry");
   }
 
   @Override
-  public synchronized WriterEvidence writers(TargetRef target, TableChange change,
+  public synchronized WriterEvidence writers(PostgresTarget target, TableChange change,
       long windowMillis) {
     calls.add("Writers");
     String writes = flags.get(ChangeObjects.of(change).writesFlag());
@@ -349,7 +349,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public synchronized ChangeResult contract(TargetRef target, TableChange change,
+  public synchronized ChangeResult contract(PostgresTarget target, TableChange change,
       String owner) {
     calls.add("Contract");
     ChangeObjects o = ChangeObjects.of(change);

@@ -7,8 +7,10 @@ import dev.underway.workflows.schema.contract.ChangeKind;
 import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.workflows.schema.contract.OldColumn;
 import dev.underway.workflows.schema.contract.TableChange;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.LocalEngine;
+import dev.underway.targets.PostgresServer;
 import dev.underway.workflows.evolution.Requests;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +38,8 @@ class RequestValidationTest {
         "request.batchSize is 1.5: it must be a whole number (it is never rounded)",
         "request has unknown field(s) [typo]: check the spelling (see runbooks/schema-change.md"
             + " for the fields)",
-        "target.statefulSet does not apply to a schema change: leave it out",
+        "target has unknown field(s) [statefulSet]: check the spelling (see"
+            + " runbooks/schema-change.md for the fields)",
         "target.sqlPort is missing: PostgreSQL's is usually 5432",
         "target.sslMode 'tls' is not one of [allow, disable, prefer, require, verify-ca,"
             + " verify-full]",
@@ -73,7 +76,7 @@ class RequestValidationTest {
 
   @Test
   void aTargetIsAServerOrALocalOne() {
-    TargetRef local = TargetRef.local("sandbox", "app").withSql("db", 5432, null);
+    LocalEngine local = new LocalEngine("sandbox", "app", Map.of("sqlHost", "db"));
     assertThat(RequestValidation.problems(new SchemaChangeRequest(local,
         example("full-name").change(), null, null, null, null, null, null, null, null, "alice",
         null))).containsExactly(
@@ -166,8 +169,7 @@ class RequestValidationTest {
   @ValueSource(strings = {"template0", "template1"})
   void templateDatabasesAreRefused(String database) {
     SchemaChangeRequest r = example("bigint-amount");
-    TargetRef t = new TargetRef(null, null, null, null, null, database, null, "db", 5432, null,
-        null, null);
+    PostgresServer t = PostgresServer.of("db", 5432, database);
     assertThat(RequestValidation.problems(new SchemaChangeRequest(t, r.change(), null, null,
         null, null, null, null, null, null, "alice", null))).containsExactly("target.database '"
         + database + "' is a template: every new database is copied from it; name the"

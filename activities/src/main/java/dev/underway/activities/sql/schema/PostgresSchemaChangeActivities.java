@@ -16,7 +16,7 @@ import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.sql.Connection;
@@ -57,14 +57,14 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public TableObservation observe(TargetRef target, TableChange change, String latencyProbe) {
+  public TableObservation observe(PostgresTarget target, TableChange change, String latencyProbe) {
     String what = "observe " + change.qualifiedTable();
     return sql(target, what, c -> observer.with(saying(what)).observe(c, ChangeSpec.of(change),
         latencyProbe));
   }
 
   @Override
-  public ChangeResult expand(TargetRef target, TableChange change, String owner) {
+  public ChangeResult expand(PostgresTarget target, TableChange change, String owner) {
     String what = "expand " + change.qualifiedTable();
     return sql(target, what,
         c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat),
@@ -72,7 +72,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public ChangeResult undoExpand(TargetRef target, TableChange change, String owner) {
+  public ChangeResult undoExpand(PostgresTarget target, TableChange change, String owner) {
     String what = "undo the expand of " + change.qualifiedTable();
     return sql(target, what,
         c -> new Expand(lock.reporting(PostgresSchemaChangeActivities::heartbeat),
@@ -80,7 +80,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public BackfillResult backfill(TargetRef target, TableChange change, BackfillSettings given) {
+  public BackfillResult backfill(PostgresTarget target, TableChange change, BackfillSettings given) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     BackfillProgress beat = ctx.getHeartbeatDetails(BackfillProgress.class).orElse(null);
     boolean retry = beat != null || ctx.getInfo().getAttempt() > 1;
@@ -116,7 +116,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public ChangeResult control(TargetRef target, TableChange change, String owner,
+  public ChangeResult control(PostgresTarget target, TableChange change, String owner,
       BackfillControl control) {
     TableName table = ChangeSpec.of(change).table();
     return sql(target, "control the backfill of " + table, c -> {
@@ -136,13 +136,13 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public BackfillProgress progress(TargetRef target, TableChange change) {
+  public BackfillProgress progress(PostgresTarget target, TableChange change) {
     TableName table = ChangeSpec.of(change).table();
     return sql(target, "read the backfill's progress on " + table, c -> ProgressWriter.read(c, table));
   }
 
   @Override
-  public VerifyResult verify(TargetRef target, TableChange change, VerifySettings given) {
+  public VerifyResult verify(PostgresTarget target, TableChange change, VerifySettings given) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Verify.Progress from = ctx.getHeartbeatDetails(Verify.Progress.class).orElse(null);
     ChangeSpec spec = ChangeSpec.of(change);
@@ -164,7 +164,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public ChangeResult setFlag(TargetRef target, TableChange change, String owner, String key,
+  public ChangeResult setFlag(PostgresTarget target, TableChange change, String owner, String key,
       String value) {
     ChangeSpec spec = ChangeSpec.of(change);
     if (!Flags.valid(spec, key, value)) {
@@ -194,7 +194,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public ChangeResult constraints(TargetRef target, TableChange change, String owner) {
+  public ChangeResult constraints(PostgresTarget target, TableChange change, String owner) {
     ChangeSpec spec = ChangeSpec.of(change);
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     LongStatement heartbeating = LongStatement.heartbeating(
@@ -214,14 +214,14 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
   }
 
   @Override
-  public WriterEvidence writers(TargetRef target, TableChange change, long windowMillis) {
+  public WriterEvidence writers(PostgresTarget target, TableChange change, long windowMillis) {
     ChangeSpec spec = ChangeSpec.of(change);
     return sql(target, "read the writers of " + spec.table(),
         c -> Writers.read(c, spec, windowMillis));
   }
 
   @Override
-  public ChangeResult contract(TargetRef target, TableChange change, String owner) {
+  public ChangeResult contract(PostgresTarget target, TableChange change, String owner) {
     return sql(target, "contract " + change.qualifiedTable(),
         c -> new Contract(lock.reporting(PostgresSchemaChangeActivities::heartbeat))
             .contract(c, ChangeSpec.of(change), owner));
@@ -276,11 +276,11 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     T run(Connection c) throws SQLException;
   }
 
-  private Connection open(TargetRef target) throws SQLException {
+  private Connection open(PostgresTarget target) throws SQLException {
     return connections.open(target, credentials.credentialsFor(target));
   }
 
-  private <T> T sql(TargetRef target, String what, Work<T> work) {
+  private <T> T sql(PostgresTarget target, String what, Work<T> work) {
     if (target == null || target.database() == null || target.database().isBlank()) {
       throw FailureKind.INVALID_REQUEST.refuse(what + ": target.database is required");
     }

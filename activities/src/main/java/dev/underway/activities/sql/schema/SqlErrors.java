@@ -3,7 +3,7 @@ package dev.underway.activities.sql.schema;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.kernel.FailureKind;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import java.sql.SQLException;
 
 /**
@@ -32,7 +32,7 @@ final class SqlErrors {
   static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   /** The failure a step reports for {@code e}, raised while doing {@code what}. */
-  static RuntimeException translate(TargetRef target, SqlCredentials creds, String what,
+  static RuntimeException translate(PostgresTarget target, SqlCredentials creds, String what,
       SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message = SqlDatabaseActivities.scrub(e.getMessage(), creds);

@@ -2,7 +2,7 @@ package dev.underway.activities.sql.schema;
 
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -13,7 +13,7 @@ public interface SqlSource {
   Connection open() throws SQLException;
 
   /** Connections from {@code factory} to {@code target} as {@code credentials}. */
-  static SqlSource of(ConnectionFactory factory, TargetRef target, SqlCredentials credentials) {
+  static SqlSource of(ConnectionFactory factory, PostgresTarget target, SqlCredentials credentials) {
     return () -> factory.open(target, credentials);
   }
 }

@@ -4,7 +4,7 @@ import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.schema.contract.TableChange;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -17,7 +17,7 @@ import java.time.Duration;
 public interface BackfillOnlyWorkflow {
 
   @WorkflowMethod
-  BackfillResult backfill(TargetRef target, TableChange change, BackfillSettings settings);
+  BackfillResult backfill(PostgresTarget target, TableChange change, BackfillSettings settings);
 
   /** Its implementation: a heartbeat timeout of 2 s so that a dead worker is noticed soon. */
   class Impl implements BackfillOnlyWorkflow {
@@ -30,7 +30,7 @@ public interface BackfillOnlyWorkflow {
             .build());
 
     @Override
-    public BackfillResult backfill(TargetRef target, TableChange change,
+    public BackfillResult backfill(PostgresTarget target, TableChange change,
         BackfillSettings settings) {
       return activities.backfill(target, change, settings);
     }

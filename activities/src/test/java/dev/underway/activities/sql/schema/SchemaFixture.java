@@ -8,7 +8,7 @@ import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.postgres.LocalPostgres;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresServer;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -47,9 +47,8 @@ class SchemaFixture {
     }
   }
 
-  TargetRef target() {
-    return new TargetRef(null, null, null, null, null, database, null, pg.host(), pg.port(),
-        "disable", null, null);
+  PostgresServer target() {
+    return PostgresServer.of(pg.host(), pg.port(), database).withSslMode("disable");
   }
 
   SqlCredentials credentials() {

@@ -15,6 +15,7 @@ import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.sandbox.engine.Engine;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.engine.LocalNode;
+import dev.underway.targets.TargetPatterns;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +74,7 @@ public final class LocalCockroachCluster extends LocalCluster<LocalCockroachClus
   public static final String ADMIN_USER = "root";
   /** The database every new CockroachDB cluster has; the admin connects there to create others. */
   static final String BOOTSTRAP_DATABASE = "defaultdb";
-  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern DATABASE_NAME = TargetPatterns.SQL_NAME;
 
   /**
    * One CockroachDB node.
@@ -120,7 +121,7 @@ public final class LocalCockroachCluster extends LocalCluster<LocalCockroachClus
       database = database == null || database.isBlank() ? DEFAULT_DATABASE : database;
       if (!DATABASE_NAME.matcher(database).matches()) {
         throw new IllegalArgumentException("database must be a lower-case SQL identifier"
-            + " ([a-z_][a-z0-9_]*), got: " + database);
+            + " (" + DATABASE_NAME.pattern() + "), got: " + database);
       }
       cache = cache == null || cache.isBlank() ? "128MiB" : cache;
       maxSqlMemory = maxSqlMemory == null || maxSqlMemory.isBlank() ? "128MiB" : maxSqlMemory;

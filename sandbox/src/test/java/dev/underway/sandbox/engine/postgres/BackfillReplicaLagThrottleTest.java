@@ -14,7 +14,7 @@ import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresServer;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -119,9 +119,9 @@ class BackfillReplicaLagThrottleTest {
         .build());
   }
 
-  private static TargetRef target() {
-    return new TargetRef(null, null, null, null, null, cluster.database(), null, "127.0.0.1",
-        cluster.primary().port(), "disable", null, null);
+  private static PostgresServer target() {
+    return PostgresServer.of("127.0.0.1", cluster.primary().port(), cluster.database())
+        .withSslMode("disable");
   }
 
   private static Connection standbyConnection() throws Exception {

@@ -1,6 +1,7 @@
 package dev.underway.workflows.evolution.model;
 
 import dev.underway.kernel.WholeNumbers;
+import dev.underway.targets.SqlEndpoint;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -15,6 +16,10 @@ import java.util.Map;
  * Which database cluster a run changes: a CockroachDB StatefulSet in a Kubernetes namespace
  * ({@code kind} absent or {@code kubernetes}), or a local cluster of the sandbox ({@code kind}
  * {@code local}, named by {@code name}; the worker's local activities know where it is).
+ *
+ * <p>One record for both kinds, so that the JSON of every request and recorded history reads as
+ * it always has; each kind's problems are its own class's in {@code workflows.evolution}. A
+ * PostgreSQL runbook takes {@link dev.underway.targets.PostgresTarget} instead.
  *
  * <p>On Kubernetes only {@code namespace}, {@code statefulSet}, {@code publicService} and {@code
  * database} are required; a local target needs {@code name} and {@code database}. The rest have
@@ -65,7 +70,7 @@ public record TargetRef(
     Boolean revokePublicCreate,
     PlatformKind kind,
     String name,
-    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
+    @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) implements SqlEndpoint {
 
   public static final int DEFAULT_SQL_PORT = 26257;
   public static final String DEFAULT_READER_USER = "underway_reader";
@@ -185,6 +190,7 @@ public record TargetRef(
     return readerUser == null || readerUser.isBlank() ? DEFAULT_READER_USER : readerUser;
   }
 
+  @Override
   @JsonIgnore
   public String sqlHostOrDefault() {
     return sqlHost == null || sqlHost.isBlank()
@@ -192,11 +198,13 @@ public record TargetRef(
         : sqlHost;
   }
 
+  @Override
   @JsonIgnore
   public int sqlPortOrDefault() {
     return sqlPort == null ? DEFAULT_SQL_PORT : sqlPort;
   }
 
+  @Override
   @JsonIgnore
   public String sslModeOrDefault() {
     return sslMode == null || sslMode.isBlank() ? DEFAULT_SSL_MODE : sslMode;
@@ -218,6 +226,7 @@ public record TargetRef(
    * "namespace/statefulSet" (a local cluster: "local/name"): how operators and search attributes
    * name a target.
    */
+  @Override
   @JsonIgnore
   public String key() {
     return isLocal() ? "local/" + name : namespace + "/" + statefulSet;

@@ -1,7 +1,7 @@
 package dev.underway.workflows.schema.contract;
 
 import dev.underway.kernel.ChangeResult;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.targets.PostgresTarget;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -14,7 +14,7 @@ import io.temporal.activity.ActivityMethod;
  * <ul>
  *   <li>is <b>idempotent</b>: run twice it converges and answers {@link
  *       ChangeResult.Outcome#UNCHANGED} the second time (tested by running it twice);
- *   <li>resolves credentials itself ({@code TargetRef.credentialsSecret} or the worker's
+ *   <li>resolves credentials itself ({@code PostgresTarget.credentialsSecret} or the worker's
  *       environment, as the evolution's SQL activities do); they never appear in arguments,
  *       results, heartbeats, failure messages or logs;
  *   <li>raises a <b>refusal</b> as a non-retryable {@code ApplicationFailure} whose type is one
@@ -54,7 +54,7 @@ public interface SchemaChangeActivities {
    * @param latencyProbe the request's {@code latencyProbe}, tried once; null: none to try
    */
   @ActivityMethod(name = "SchemaChange.Observe")
-  TableObservation observe(TargetRef target, TableChange change, String latencyProbe);
+  TableObservation observe(PostgresTarget target, TableChange change, String latencyProbe);
 
   /**
    * Expand: creates {@code underway_flags} and {@code underway_schema_changes} if missing,
@@ -70,7 +70,7 @@ public interface SchemaChangeActivities {
    * table another owner holds. Run again: {@code UNCHANGED}.
    */
   @ActivityMethod(name = "SchemaChange.Expand")
-  ChangeResult expand(TargetRef target, TableChange change, String owner);
+  ChangeResult expand(PostgresTarget target, TableChange change, String owner);
 
   /**
    * Undoes expand (the rollback): drops the sync trigger and its function, the columns this
@@ -80,7 +80,7 @@ public interface SchemaChangeActivities {
    * (refuses {@code ChangeInProgress}).
    */
   @ActivityMethod(name = "SchemaChange.UndoExpand")
-  ChangeResult undoExpand(TargetRef target, TableChange change, String owner);
+  ChangeResult undoExpand(PostgresTarget target, TableChange change, String owner);
 
   /**
    * The backfill: ONE long activity walking the key in keyset batches ({@code WHERE (key) >
@@ -96,7 +96,7 @@ public interface SchemaChangeActivities {
    * reaches the end of the key.
    */
   @ActivityMethod(name = "SchemaChange.Backfill")
-  BackfillResult backfill(TargetRef target, TableChange change, BackfillSettings settings);
+  BackfillResult backfill(PostgresTarget target, TableChange change, BackfillSettings settings);
 
   /**
    * Writes an operator's throttle, unthrottle or batch size into the table's control row (set,
@@ -104,7 +104,7 @@ public interface SchemaChangeActivities {
    * ChangeInProgress} when the row is missing or held by another owner.
    */
   @ActivityMethod(name = "SchemaChange.Control")
-  ChangeResult control(TargetRef target, TableChange change, String owner,
+  ChangeResult control(PostgresTarget target, TableChange change, String owner,
       BackfillControl control);
 
   /**
@@ -112,7 +112,7 @@ public interface SchemaChangeActivities {
    * it runs); null when none was written. Changes nothing.
    */
   @ActivityMethod(name = "SchemaChange.Progress")
-  BackfillProgress progress(TargetRef target, TableChange change);
+  BackfillProgress progress(PostgresTarget target, TableChange change);
 
   /**
    * Verify: every row, in key-ordered chunks, compares each new column with {@code up} over the
@@ -121,7 +121,7 @@ public interface SchemaChangeActivities {
    * resumes from it. Changes nothing.
    */
   @ActivityMethod(name = "SchemaChange.Verify")
-  VerifyResult verify(TargetRef target, TableChange change, VerifySettings settings);
+  VerifyResult verify(PostgresTarget target, TableChange change, VerifySettings settings);
 
   /**
    * Sets one of the change's flags ({@link ChangeObjects#readsFlag()} or {@link
@@ -134,7 +134,7 @@ public interface SchemaChangeActivities {
    * InvalidRequest} for another key or a value the flag does not take.
    */
   @ActivityMethod(name = "SchemaChange.SetFlag")
-  ChangeResult setFlag(TargetRef target, TableChange change, String owner, String key,
+  ChangeResult setFlag(PostgresTarget target, TableChange change, String owner, String key,
       String value);
 
   /**
@@ -145,7 +145,7 @@ public interface SchemaChangeActivities {
    * while a statement runs. Run again: {@code UNCHANGED}. Nothing to carry: {@code UNCHANGED}.
    */
   @ActivityMethod(name = "SchemaChange.Constraints")
-  ChangeResult constraints(TargetRef target, TableChange change, String owner);
+  ChangeResult constraints(PostgresTarget target, TableChange change, String owner);
 
   /**
    * The evidence of writers the writes flag no longer allows ({@link WriterEvidence}): the sync
@@ -154,7 +154,7 @@ public interface SchemaChangeActivities {
    * flags answers with {@code writes} null and nothing counted.
    */
   @ActivityMethod(name = "SchemaChange.Writers")
-  WriterEvidence writers(TargetRef target, TableChange change, long windowMillis);
+  WriterEvidence writers(PostgresTarget target, TableChange change, long windowMillis);
 
   /**
    * Contract (destructive, after the gate's typed confirmation): drops the replaced column(s),
@@ -165,5 +165,5 @@ public interface SchemaChangeActivities {
    * UNCHANGED}.
    */
   @ActivityMethod(name = "SchemaChange.Contract")
-  ChangeResult contract(TargetRef target, TableChange change, String owner);
+  ChangeResult contract(PostgresTarget target, TableChange change, String owner);
 }
