@@ -21,6 +21,7 @@ import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -142,6 +143,59 @@ class OperatorCommandRaceTest {
     awaitGate(wf, "switch-reads");
     wf.abort(new DecisionSignal(null, "bob", "done"));
     assertThat(outcome(wf).state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void aRevertSentWhileOldWritesAreBeingStoppedWaitsForTheStepThenReverts() throws Exception {
+    InMemoryTable table = new InMemoryTable();
+    t = new SchemaTestSupport(table);
+    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    for (String gate : new String[] {"expand", "switch-reads"}) {
+      awaitGate(wf, gate);
+      wf.decide(approve(gate, "bob"));
+    }
+    awaitGate(wf, "stop-old-writes");
+    table.holdFlags();
+    wf.decide(approve("stop-old-writes", "bob"));
+    await().until(() -> table.calls().contains("SetFlag(writes=new)"));
+    WorkflowUpdateHandle<String> revert = WorkflowStub.fromTyped(wf).startUpdate(
+        SchemaChangeWorkflow.UPDATE_REVERT, WorkflowUpdateStage.ACCEPTED, String.class,
+        new OperatorCommand("carol", "p99"));
+    table.releaseFlags();
+
+    assertThat(answer(revert)).contains("reads back to the old shape by carol");
+    awaitGate(wf, "switch-reads");
+    assertThat(table.mutatingCalls()).as("the step finished, then the revert ran")
+        .endsWith("SetFlag(writes=new)", "SetFlag(writes=both)", "SetFlag(reads=old)");
+    assertThat(table.flags()).containsEntry(SchemaChangeWorkflowTest.READS, "old")
+        .containsEntry(SchemaChangeWorkflowTest.WRITES, "both");
+    wf.abort(new DecisionSignal(null, "bob", "done"));
+    assertThat(outcome(wf).state()).isEqualTo(RunState.ABORTED);
+    assertThat(markers(SchemaHistories.WORKFLOW_ID)).as("it waited: the version is recorded")
+        .contains(CommandLock.SERIALISED);
+  }
+
+  @Test
+  void aRunWhereNothingWaitsRecordsNoMarkerOfTheLock() {
+    InMemoryTable table = new InMemoryTable();
+    t = new SchemaTestSupport(table);
+    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    toContractGate(wf);
+    wf.decide(approveContract("bob", CONFIRM));
+    assertThat(outcome(wf).state()).isEqualTo(RunState.COMPLETED);
+    assertThat(markers(SchemaHistories.WORKFLOW_ID)).doesNotContain(CommandLock.SERIALISED)
+        .contains(SchemaChangeWorkflowImpl.EVIDENCE);
+  }
+
+  /** The change ids of the version markers in a run's history. */
+  private List<String> markers(String workflowId) {
+    return t.client.fetchHistory(workflowId).getEvents().stream()
+        .filter(e -> e.hasMarkerRecordedEventAttributes())
+        .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().toString())
+        .map(d -> d.contains(CommandLock.SERIALISED) ? CommandLock.SERIALISED
+            : d.contains(SchemaChangeWorkflowImpl.EVIDENCE) ? SchemaChangeWorkflowImpl.EVIDENCE
+            : d)
+        .toList();
   }
 
   private static CompletableFuture<SchemaChangeResult> endOf(SchemaChangeWorkflow wf) {
