@@ -51,9 +51,7 @@ final class CommandLock {
   String command(String what, Supplier<String> refusal, Supplier<String> body) {
     boolean held = take(what, false);
     try {
-      String why = !held ? null : ending && serialised() ? "the run is ending ("
-          + run.timeline().position() + "): what it undoes is its own rollback's to do"
-          : refusal.get();
+      String why = !held ? null : ending && serialised() ? endingRefusal() : refusal.get();
       if (why != null) {
         throw ApplicationFailure.newNonRetryableFailure(what + " refused: " + why, REFUSED);
       }
@@ -90,6 +88,12 @@ final class CommandLock {
 
   boolean ending() {
     return ending;
+  }
+
+  /** Why a command is refused once the run has begun to end. */
+  String endingRefusal() {
+    return "the run is ending (at " + run.timeline().position() + "): nothing is left to"
+        + " change; if it did not complete, its rollback puts the table back itself";
   }
 
   /** Waits until no signal or update handler runs any more (a run recorded before: not). */

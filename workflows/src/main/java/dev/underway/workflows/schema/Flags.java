@@ -161,8 +161,7 @@ final class Flags {
    */
   void validateRevert(OperatorCommand c) {
     OperatorCommand.who(c);
-    String why = commands.ending() ? "the run is ending (" + run.timeline().position() + "):"
-        + " what it undoes is its own rollback's to do" : refusal(
+    String why = commands.ending() ? commands.endingRefusal() : refusal(
             plan.objects().readsFlag().equals(setting) ? settingTo : reads,
             plan.objects().writesFlag().equals(setting) ? settingTo : writes);
     if (why != null) {
