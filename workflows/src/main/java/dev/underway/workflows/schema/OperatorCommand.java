@@ -1,6 +1,7 @@
 package dev.underway.workflows.schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.underway.kernel.DecisionRefused;
 
 /**
  * The payload of the runbook's own updates ({@code throttle}, {@code unthrottle}, {@code
@@ -21,5 +22,12 @@ public record OperatorCommand(String by, String reason, Integer batchSize, Strin
 
   public OperatorCommand(String by, String reason, Integer batchSize) {
     this(by, reason, batchSize, null);
+  }
+
+  /** A validator's first check: the command says who asks. */
+  static void who(OperatorCommand c) {
+    if (c == null || c.by() == null || c.by().isBlank()) {
+      throw new DecisionRefused("say who asks: {\"by\": \"YOUR-NAME\", \"reason\": \"why\"}");
+    }
   }
 }

@@ -97,6 +97,7 @@ class ReplayTest {
         schemaChange(SchemaHistories.ABORT_WAITS), schemaChange(SchemaHistories.EVIDENCE),
         schemaChange(SchemaHistories.ROLLBACK_WAITS),
         schemaChange(SchemaHistories.FORWARD_ONLY), schemaChange(SchemaHistories.CARRIED),
+        schemaChange(SchemaHistories.SERIALISED),
         schemaChange(SchemaHistories.BEFORE_STRICT),
         schemaChange(SchemaHistories.STRICT_REFUSED));
   }

@@ -54,6 +54,9 @@ public final class InMemoryTable implements SchemaChangeActivities {
   private volatile BackfillProgress progress;
   private volatile CountDownLatch backfillGate;
   private volatile boolean backfillStarted;
+  /** While set, Control and SetFlag calls wait (recorded first) until their release. */
+  private volatile CountDownLatch controlGate;
+  private volatile CountDownLatch flagGate;
   private boolean lockHeld;
   private boolean leaveAColumnBehind;
   /** Stray writes the sync trigger has counted; while above zero, writers are never quiet. */
@@ -127,6 +130,38 @@ public final class InMemoryTable implements SchemaChangeActivities {
 
   public boolean backfillStarted() {
     return backfillStarted;
+  }
+
+  /** From now on Control waits (its call recorded) until {@link #releaseControl}. */
+  public InMemoryTable holdControl() {
+    controlGate = new CountDownLatch(1);
+    return this;
+  }
+
+  public void releaseControl() {
+    controlGate.countDown();
+  }
+
+  /** From now on SetFlag waits (its call recorded) until {@link #releaseFlags}. */
+  public InMemoryTable holdFlags() {
+    flagGate = new CountDownLatch(1);
+    return this;
+  }
+
+  public void releaseFlags() {
+    flagGate.countDown();
+  }
+
+  /** A slow statement: waits until the test releases it (at most a minute). */
+  private static void slow(CountDownLatch gate) {
+    try {
+      if (gate != null && !gate.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Expand's lock is never granted: it fails with LockNotGranted, changing nothing. */
@@ -300,6 +335,10 @@ public final class InMemoryTable implements SchemaChangeActivities {
   public ChangeResult control(PostgresTarget target, TableChange change, String owner,
       BackfillControl c) {
     calls.add("Control(" + c.throttled() + ", " + c.batchSize() + ")");
+    if (controlGate != null) {
+      slow(controlGate);
+      calls.add("Control released");
+    }
     BackfillControl before = control;
     control = c;
     return c.equals(before) ? ChangeResult.unchanged(change.qualifiedTable(), "as asked")
@@ -320,9 +359,14 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   @Override
-  public synchronized ChangeResult setFlag(PostgresTarget target, TableChange change, String owner,
+  public ChangeResult setFlag(PostgresTarget target, TableChange change, String owner,
       String key, String value) {
     calls.add("SetFlag(" + key.substring(key.lastIndexOf('/') + 1) + "=" + value + ")");
+    slow(flagGate);
+    return flag(owner, key, value);
+  }
+
+  private synchronized ChangeResult flag(String owner, String key, String value) {
     if (heldBy == null || !heldBy.equals(owner)) {
       throw ApplicationFailure.newNonRetryableFailure("not held by " + owner,
           Failures.CHANGE_IN_PROGRESS);

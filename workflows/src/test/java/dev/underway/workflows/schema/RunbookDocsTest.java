@@ -43,11 +43,14 @@ class RunbookDocsTest {
         SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_OVERRIDE,
         SchemaChangeWorkflow.UPDATE_DECIDE, QuietWriters.STEP,
         SchemaChangeWorkflow.QUERY_STATUS));
-    for (Field f : SchemaChangeWorkflowImpl.class.getDeclaredFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
-          && !f.getName().startsWith("UNDO")) {
-        f.setAccessible(true);
-        names.add((String) f.get(null));
+    for (Class<?> named : List.of(SchemaChangeWorkflowImpl.class, Backfill.class, Flags.class,
+        Rollback.class, ConstraintsStep.class, CommandLock.class)) {
+      for (Field f : named.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
+            && !f.getName().startsWith("UNDO") && !f.getName().equals("REFUSED")) {
+          f.setAccessible(true);
+          names.add((String) f.get(null));
+        }
       }
     }
     for (Method m : SchemaChangeActivities.class.getMethods()) {

@@ -12,6 +12,7 @@ import dev.underway.kernel.DecisionSignal;
 import dev.underway.kernel.RunState;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -57,6 +58,11 @@ public final class SchemaHistories {
   public static final String ROLLBACK_WAITS = "schema-change-rollback-waits-for-writers";
   /** Version evidence-before-drop: a change without a down, forward-only; an abort refused. */
   public static final String FORWARD_ONLY = "schema-change-forward-only";
+  /**
+   * Version serialised-updates: a revert sent while old writes were being stopped waited for
+   * that step, then reverted; the run went back to switch-reads and was rejected there.
+   */
+  public static final String SERIALISED = "schema-change-revert-waits-for-flag-step";
   /** Version carry-constraints: NOT NULL and UNIQUE carried after verify, then completed. */
   public static final String CARRIED = "schema-change-constraints-carried";
 
@@ -132,6 +138,22 @@ public final class SchemaHistories {
           toContract(wf);
           wf.decide(CONTRACT);
         }, RunState.COMPLETED);
+    InMemoryTable slow = new InMemoryTable();
+    run(SERIALISED, slow, REQUEST, recorded, write, wf -> {
+      for (String gate : new String[] {"expand", "switch-reads", "stop-old-writes"}) {
+        awaitGate(wf, gate);
+        if (gate.equals("stop-old-writes")) {
+          slow.holdFlags();
+        }
+        wf.decide(new DecisionRequest(gate, "approve", "bob", "ok"));
+      }
+      await().until(() -> slow.calls().contains("SetFlag(writes=new)"));
+      WorkflowStub.fromTyped(wf).startUpdate(SchemaChangeWorkflow.UPDATE_REVERT,
+          WorkflowUpdateStage.ACCEPTED, String.class, new OperatorCommand("carol", "p99"));
+      slow.releaseFlags();
+      awaitGate(wf, "switch-reads");
+      wf.reject(new DecisionSignal("switch-reads", "bob", "roll it back"));
+    }, RunState.REJECTED);
     run(FORWARD_ONLY, new InMemoryTable(), SchemaChangeEvidenceTest.withoutDown(
         REQUEST.approval()), recorded, write, wf -> {
       toContract(wf);
