@@ -13,6 +13,8 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -23,6 +25,7 @@ import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +133,10 @@ class RunKernelTest {
     /** The runbook's own command that makes the open gate moot. */
     @io.temporal.workflow.SignalMethod(name = "interrupt")
     void interrupt(String why);
+
+    /** An operator's update that takes a while (five minutes of workflow time). */
+    @io.temporal.workflow.UpdateMethod(name = "note")
+    String note(String text);
   }
 
   /**
@@ -221,6 +228,13 @@ class RunKernelTest {
       // recorded while the gate is in progress: the gate's own entry is still the one it ends
       run.timeline().record("window", "note", Timeline.COMPLETED, "asked: " + why);
       run.interruptGate(why);
+    }
+
+    @Override
+    public String note(String text) {
+      Workflow.sleep(Duration.ofMinutes(5));
+      run.timeline().record("window", "note", Timeline.COMPLETED, text);
+      return "noted: " + text;
     }
 
     @Override
@@ -476,6 +490,19 @@ class RunKernelTest {
         });
     assertThat(FailureKind.of("PaintedShut")).isEqualTo(FailureKind.STEP_FAILED);
     assertThat(window.calls).isEmpty();
+  }
+
+  @Test
+  void theRunCompletesOnlyOnceAnUpdateStillRunningHasFinished() throws Exception {
+    WindowRunbook wf = begin(new Ask(null, false, false));
+    WorkflowUpdateHandle<String> note = WorkflowStub.fromTyped(wf).startUpdate("note",
+        WorkflowUpdateStage.ACCEPTED, String.class, "sent as the gate was approved");
+    wf.approve(new DecisionSignal("go", "bob", "go"));
+    assertThat(result(wf)).isEqualTo("done");
+    assertThat(note.getResultAsync().get(20, TimeUnit.SECONDS)).as("not lost: it finished")
+        .isEqualTo("noted: sent as the gate was approved");
+    assertThat(wf.status().timeline()).filteredOn(e -> e.step().equals("note"))
+        .extracting(TimelineEntry::detail).containsExactly("sent as the gate was approved");
   }
 
   @Test
