@@ -33,15 +33,4 @@ public sealed interface GateOutcome {
 
   /** The runbook ended the wait without a decision ({@code Run.interruptGate}), for {@code why}. */
   record Interrupted(String why) implements GateOutcome {}
-
-  /** The decision that ended the wait, as the first API returned it: null when there is none. */
-  default Decision decision() {
-    if (this instanceof Approved a) {
-      return a.last();
-    }
-    if (this instanceof Rejected r) {
-      return r.decision();
-    }
-    return this instanceof Aborted a ? a.decision() : null;
-  }
 }

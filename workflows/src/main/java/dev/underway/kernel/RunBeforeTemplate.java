@@ -54,7 +54,7 @@ abstract class RunBeforeTemplate extends RunParts {
   @Deprecated(forRemoval = true)
   public Decision gate(String stage, String gate, String planText, PlanCard card, String digest,
       Duration expiry) {
-    return gates.open(new Gate(stage, gate, planText, card, digest, expiry)).decision();
+    return decision(gates.open(new Gate(stage, gate, planText, card, digest, expiry)));
   }
 
   /**
@@ -64,7 +64,18 @@ abstract class RunBeforeTemplate extends RunParts {
   @Deprecated(forRemoval = true)
   public Decision gate(String stage, String gate, String planText, PlanCard card, String digest,
       Duration expiry, String confirm) {
-    return gates.open(new Gate(stage, gate, planText, card, digest, expiry, confirm)).decision();
+    return decision(gates.open(new Gate(stage, gate, planText, card, digest, expiry, confirm)));
+  }
+
+  /** The decision that ended the wait, as this API answered it: null when there is none. */
+  private static Decision decision(GateOutcome o) {
+    if (o instanceof GateOutcome.Approved a) {
+      return a.last();
+    }
+    if (o instanceof GateOutcome.Rejected r) {
+      return r.decision();
+    }
+    return o instanceof GateOutcome.Aborted a ? a.decision() : null;
   }
 
   /** @deprecated {@link GateOutcome.Interrupted} says why */

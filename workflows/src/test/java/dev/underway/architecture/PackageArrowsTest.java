@@ -141,7 +141,7 @@ class PackageArrowsTest {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  /** The runbook a package belongs to ({@code evolution} for {@code ...evolution.model}), or null. */
+  /** The runbook a package belongs to ({@code evolution} for {@code ...evolution.model}). */
   private static String runbook(String runbooks, String pkg) {
     if (!pkg.startsWith(runbooks + ".")) {
       return null;
