@@ -83,28 +83,8 @@ class RunKernelTest {
     }
   }
 
-  /** The test runbook's own failure types: the kernel has never heard of them. */
-  enum WindowFailure implements FailureType {
-    PAINTED_SHUT("PaintedShut", true);
-
-    private final String type;
-    private final boolean refusal;
-
-    WindowFailure(String type, boolean refusal) {
-      this.type = type;
-      this.refusal = refusal;
-    }
-
-    @Override
-    public String type() {
-      return type;
-    }
-
-    @Override
-    public boolean refusal() {
-      return refusal;
-    }
-  }
+  /** The test runbook's own refusal: the kernel has never heard of it. */
+  static final FailureType PAINTED_SHUT = FailureType.ofRefusal("PaintedShut");
 
   /**
    * What the test runbook is asked to do.
@@ -151,7 +131,7 @@ class RunKernelTest {
     private String outcome;
 
     public WindowRunbookImpl() {
-      super("test-window", null, List.of(WindowFailure.values()));
+      super("test-window", null, List.of(PAINTED_SHUT));
     }
 
     @Override
@@ -162,7 +142,7 @@ class RunKernelTest {
 
     private Ending body(Ask ask) {
       if (ask.paintedShut()) {
-        throw WindowFailure.PAINTED_SHUT.refuse("the window is painted shut");
+        throw PAINTED_SHUT.refuse("the window is painted shut");
       }
       run.addCompensation("close the window", window::close);
       run.changeStep("window", "open", () -> new ChangeResult("window",

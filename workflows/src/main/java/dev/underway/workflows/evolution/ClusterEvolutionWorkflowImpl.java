@@ -58,7 +58,7 @@ public class ClusterEvolutionWorkflowImpl extends GatedRunProtocol<EvolutionResu
    *     gates' commands when it is not the default; null when unknown
    */
   public ClusterEvolutionWorkflowImpl(String temporalAddress) {
-    super(RUNBOOK, temporalAddress, List.of(EvolutionFailure.values()));
+    super(RUNBOOK, temporalAddress, EvolutionFailures.ALL);
     this.run = run();
   }
 
