@@ -4,7 +4,7 @@ import dev.underway.sandbox.engine.Engine;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.kernel.DecisionRequest;
-import dev.underway.kernel.GatedWorkflow;
+import dev.underway.kernel.DecisionHandlers;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.worker.WorkerSettings;
 import dev.underway.sandbox.load.Workload;
@@ -138,7 +138,7 @@ public final class Sandbox implements AutoCloseable {
     settle(BASELINE_PHASE, "baseline", options.settle());
 
     marks = new RunMarks(load, BASELINE_PHASE);
-    GatedWorkflow run = startRun();
+    DecisionHandlers run = startRun();
     Instant evolutionStart = Instant.now();
     RunEnd result = watch(run, answers);
     Duration wallTime = Duration.between(evolutionStart, Instant.now());
@@ -270,7 +270,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** Starts the run of {@link SandboxOptions#runbook()} as its scenario does. */
-  private GatedWorkflow startRun() {
+  private DecisionHandlers startRun() {
     Scenario.Started s = scenario.start(temporal.client(), TASK_QUEUE,
         System.getProperty("user.name", "sandbox"));
     runId = s.runId();
@@ -286,7 +286,7 @@ public final class Sandbox implements AutoCloseable {
 
   // ---- watching the run ----------------------------------------------------------------------
 
-  private RunEnd watch(GatedWorkflow run, BufferedReader answers)
+  private RunEnd watch(DecisionHandlers run, BufferedReader answers)
       throws InterruptedException {
     String id = runId;
     GateAnswers prompt = answers == null || options.autoApprove() ? null
@@ -353,7 +353,7 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  private void decideFromPrompt(GatedWorkflow run, GateView gate, String answer) {
+  private void decideFromPrompt(DecisionHandlers run, GateView gate, String answer) {
     String a = answer.trim().toLowerCase(Locale.ROOT);
     String who = System.getProperty("user.name", "sandbox");
     if (gate.confirm() != null && answer.trim().equals(gate.confirm())) {

@@ -1,6 +1,6 @@
 package dev.underway.sandbox;
 
-import dev.underway.kernel.GatedWorkflow;
+import dev.underway.kernel.DecisionHandlers;
 import dev.underway.kernel.RunStatus;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.load.LoadGenerator;
@@ -39,7 +39,7 @@ public interface Scenario extends AutoCloseable {
   Started start(WorkflowClient client, String taskQueue, String requestedBy);
 
   /** A started run. */
-  record Started(String runId, String workflowType, GatedWorkflow run) {}
+  record Started(String runId, String workflowType, DecisionHandlers run) {}
 
   /** The run's end, from its result or, when it has none, its last status. */
   RunEnd end(WorkflowStub run, RunStatus last);

@@ -1,28 +1,35 @@
 package dev.underway.kernel;
 
-import dev.underway.kernel.Failures;
-import io.temporal.failure.ApplicationFailure;
-
 /**
- * The kinds of non-retryable failure a run ends with, and whether each is a refusal: raised
- * before anything was changed, so that the run's message says so instead of "nothing was
- * rolled back". The Temporal failure type is the {@link Failures} name, stable across releases.
+ * The kernel's kinds of failure, the same for every runbook: a request refused, a target that
+ * is not there or that Underway may not change, a change that did not show, a step that failed
+ * after retrying, and the endings that are not failures of a step (rejected, aborted, expired).
+ * A runbook's own kinds are its own {@link FailureType} enum. The Temporal failure type is the
+ * {@link Failures} name, stable across releases.
  */
-public enum FailureKind {
+public enum FailureKind implements FailureType {
   INVALID_REQUEST(Failures.INVALID_REQUEST, true),
-  SCALE_DOWN_REFUSED(Failures.SCALE_DOWN_REFUSED, true),
   TARGET_NOT_FOUND(Failures.TARGET_NOT_FOUND, true),
   INSUFFICIENT_PRIVILEGE(Failures.INSUFFICIENT_PRIVILEGE, true),
   CREDENTIALS(Failures.CREDENTIALS, true),
-  NO_USABLE_KEY(Failures.NO_USABLE_KEY, true),
-  COLUMN_EXISTS(Failures.COLUMN_EXISTS, true),
-  EXPRESSION_INVALID(Failures.EXPRESSION_INVALID, true),
-  UNSAFE_CHANGE(Failures.UNSAFE_CHANGE, true),
-  CHANGE_IN_PROGRESS(Failures.CHANGE_IN_PROGRESS, true),
-  LOCK_NOT_GRANTED(Failures.LOCK_NOT_GRANTED, false),
-  EXPRESSION_FAILED(Failures.EXPRESSION_FAILED, false),
-  STATEMENT_INVALID(Failures.STATEMENT_INVALID, false),
   VERIFICATION_FAILED(Failures.VERIFICATION_FAILED, false),
+  /** The schema change's: to move to its own {@link FailureType} with the schema change. */
+  @Deprecated(forRemoval = true)
+  NO_USABLE_KEY(Failures.NO_USABLE_KEY, true),
+  @Deprecated(forRemoval = true)
+  COLUMN_EXISTS(Failures.COLUMN_EXISTS, true),
+  @Deprecated(forRemoval = true)
+  EXPRESSION_INVALID(Failures.EXPRESSION_INVALID, true),
+  @Deprecated(forRemoval = true)
+  UNSAFE_CHANGE(Failures.UNSAFE_CHANGE, true),
+  @Deprecated(forRemoval = true)
+  CHANGE_IN_PROGRESS(Failures.CHANGE_IN_PROGRESS, true),
+  @Deprecated(forRemoval = true)
+  LOCK_NOT_GRANTED(Failures.LOCK_NOT_GRANTED, false),
+  @Deprecated(forRemoval = true)
+  EXPRESSION_FAILED(Failures.EXPRESSION_FAILED, false),
+  @Deprecated(forRemoval = true)
+  STATEMENT_INVALID(Failures.STATEMENT_INVALID, false),
   /** Anything else: a step failed after retrying. */
   STEP_FAILED("StepFailed", false),
   /** Endings that are not failures of a step: a gate rejected (the run ends Failed with it). */
@@ -32,8 +39,8 @@ public enum FailureKind {
   /** A gate that expired without a decision. */
   EXPIRED("Expired", false);
 
-  /** How every refusal's message starts: the operator reads that nothing was changed. */
-  public static final String REFUSED = "Refused before any change";
+  /** How every refusal's message starts (see {@link FailureType#REFUSED}). */
+  public static final String REFUSED = FailureType.REFUSED;
 
   private final String type;
   private final boolean refusal;
@@ -43,7 +50,7 @@ public enum FailureKind {
     this.refusal = refusal;
   }
 
-  /** The Temporal failure type. */
+  @Override
   public String type() {
     return type;
   }
@@ -53,12 +60,12 @@ public enum FailureKind {
     return this == REJECTED || this == ABORTED || this == EXPIRED;
   }
 
-  /** Whether this kind is raised before anything was changed. */
+  @Override
   public boolean refusal() {
     return refusal;
   }
 
-  /** The kind of a failure type; {@link #STEP_FAILED} for types this release does not know. */
+  /** The kernel's kind of a failure type; {@link #STEP_FAILED} for any other type. */
   public static FailureKind of(String type) {
     for (FailureKind k : values()) {
       if (k.type.equals(type)) {
@@ -68,13 +75,8 @@ public enum FailureKind {
     return STEP_FAILED;
   }
 
-  /** A non-retryable refusal of this kind, its message starting with {@link #REFUSED}. */
-  public ApplicationFailure refuse(String why) {
-    return ApplicationFailure.newNonRetryableFailure(REFUSED + ": " + why, type);
-  }
-
-  /** A non-retryable failure of this kind. */
-  public ApplicationFailure failure(String why) {
-    return ApplicationFailure.newNonRetryableFailure(why, type);
+  /** The kind of a run's end that did not complete: rejected, aborted or expired. */
+  static FailureKind ending(RunState end) {
+    return end == RunState.REJECTED ? REJECTED : end == RunState.ABORTED ? ABORTED : EXPIRED;
   }
 }

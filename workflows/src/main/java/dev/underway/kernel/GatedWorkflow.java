@@ -1,38 +1,8 @@
 package dev.underway.kernel;
 
-import io.temporal.workflow.SignalMethod;
-import io.temporal.workflow.UpdateMethod;
-import io.temporal.workflow.UpdateValidatorMethod;
-
 /**
- * What every runbook's workflow with gates answers besides its own method: decisions (signals
- * for scripts, a validated update for people), and the {@code status} query. Each runbook's
- * {@code @WorkflowInterface} extends this; the names are typed by operators in the UI and the
- * {@code temporal} CLI and must not change. An implementation delegates each to its {@link Run}.
+ * @deprecated the interface of decision handlers is {@link DecisionHandlers}; kept while the
+ *     schema change moves to the template
  */
-public interface GatedWorkflow extends RunbookWorkflow {
-
-  /** Signal: approve the open gate. Payload: {@link DecisionSignal}. */
-  String SIGNAL_APPROVE = "approve";
-  /** Signal: reject the open gate; the run ends. */
-  String SIGNAL_REJECT = "reject";
-  /** Signal: stop the run at once. */
-  String SIGNAL_ABORT = "abort";
-  /** Update: a validated decision. Payload: {@link DecisionRequest}. */
-  String UPDATE_DECIDE = "decide";
-
-  @SignalMethod(name = SIGNAL_APPROVE)
-  void approve(DecisionSignal decision);
-
-  @SignalMethod(name = SIGNAL_REJECT)
-  void reject(DecisionSignal decision);
-
-  @SignalMethod(name = SIGNAL_ABORT)
-  void abort(DecisionSignal decision);
-
-  @UpdateMethod(name = UPDATE_DECIDE)
-  Decision decide(DecisionRequest decision);
-
-  @UpdateValidatorMethod(updateName = UPDATE_DECIDE)
-  void validateDecide(DecisionRequest decision);
-}
+@Deprecated(forRemoval = true)
+public interface GatedWorkflow extends DecisionHandlers {}

@@ -1,27 +1,117 @@
 package dev.underway.kernel;
 
+import io.temporal.common.SearchAttributeUpdate;
+import java.util.List;
+
 /**
- * The command sequences a run can follow, oldest first. A run recorded under an older sequence
- * replays with it (a runbook maps its {@code Workflow.getVersion} to one); new runs follow
- * {@link #VIEW}.
+ * The command sequences a run can follow, and the one place that knows what each does: which
+ * search attributes it upserts and when, whether its gates and holds wait on named timers,
+ * whether an abort cancels its steps, whether decisions must be fresh, how a run that does not
+ * complete ends. A run recorded under an older sequence replays with it (a runbook maps its
+ * {@code Workflow.getVersion} to one); new runs with gates follow {@link #VIEW}, runs without
+ * gates {@link #WITHOUT_GATES}. Nothing else in the kernel asks which sequence a run follows.
  */
 public enum Sequence {
   /** The first release: no UnderwayState, decisions without freshness, only waits cancellable. */
-  FIRST,
+  FIRST(false, false, true),
   /**
    * UnderwayState, holding while unhealthy, fresh decisions (plan digest, issue time), every
    * step cancellable by an abort.
    */
-  SAFETY,
+  SAFETY(true, false, true),
   /**
    * What an operator sees: every gate waits on a timer (a bar on the run's page, with a
    * summary), UnderwayOpenGate unset when no gate is open, and a run that does not complete
    * (rejected, aborted, expired) ends as Failed with that type; a Temporal cancellation is an
    * abort that ends the run Canceled.
    */
-  VIEW;
+  VIEW(true, true, true),
+  /**
+   * A runbook without gates (a drift check): UnderwayTarget at the start and nothing else
+   * upserted; otherwise as {@link #FIRST}.
+   */
+  WITHOUT_GATES(false, false, false);
 
+  private final boolean safety;
+  private final boolean view;
+  private final boolean gated;
+
+  Sequence(boolean safety, boolean view, boolean gated) {
+    this.safety = safety;
+    this.view = view;
+    this.gated = gated;
+  }
+
+  /** Whether this sequence follows {@code other}'s rules too (FIRST &lt; SAFETY &lt; VIEW). */
+  @Deprecated(forRemoval = true)
   public boolean atLeast(Sequence other) {
-    return compareTo(other) >= 0;
+    return rank() >= other.rank();
+  }
+
+  private int rank() {
+    return view ? 2 : safety ? 1 : 0;
+  }
+
+  /** Decisions are checked for the plan shown (the gate shows its digest) and their age. */
+  public boolean checksFreshness() {
+    return safety;
+  }
+
+  /** An abort cancels a step's activities while they run (earlier: only waits). */
+  public boolean cancelsSteps() {
+    return safety;
+  }
+
+  /** The run holds while its target is unhealthy (earlier: it went on at once). */
+  public boolean holdsWhileUnhealthy() {
+    return safety;
+  }
+
+  /** Gates and holds wait on named timers (earlier: {@code Workflow.await} with a timeout). */
+  public boolean waitsOnNamedTimers() {
+    return view;
+  }
+
+  /** A run that does not complete ends Failed with its kind (earlier: Completed). */
+  public boolean endsFailedUnlessCompleted() {
+    return view;
+  }
+
+  /** A Temporal cancellation is taken as an abort that ends the run Canceled. */
+  public boolean takesCancellationAsAbort() {
+    return view;
+  }
+
+  // ---- search attributes: which upserts, in which commands ---------------------------------
+
+  /** The request is valid: the run is for {@code target}. */
+  List<SearchAttributeUpdate<?>> started(String target) {
+    var t = SearchAttributes.TARGET.valueSet(target);
+    var running = SearchAttributes.STATE.valueSet(RunState.RUNNING.name());
+    var noGate = SearchAttributes.OPEN_GATE.valueSet("");
+    if (!gated) {
+      return List.of(t);
+    }
+    return view ? List.of(t, running) : safety ? List.of(t, noGate, running) : List.of(t, noGate);
+  }
+
+  /** Gate {@code gate} opened. */
+  List<SearchAttributeUpdate<?>> gateOpened(String gate) {
+    var open = SearchAttributes.OPEN_GATE.valueSet(gate);
+    return safety ? List.of(open,
+        SearchAttributes.STATE.valueSet(RunState.WAITING_FOR_APPROVAL.name())) : List.of(open);
+  }
+
+  /** The open gate closed (decided, expired, interrupted). */
+  List<SearchAttributeUpdate<?>> gateClosed() {
+    var running = SearchAttributes.STATE.valueSet(RunState.RUNNING.name());
+    var noGate = SearchAttributes.OPEN_GATE.valueSet("");
+    return view ? List.of(SearchAttributes.OPEN_GATE.valueUnset(), running)
+        : safety ? List.of(noGate, running) : List.of(noGate);
+  }
+
+  /** The run's state changed (outside gates): empty when this sequence does not say so. */
+  List<SearchAttributeUpdate<?>> stateChanged(RunState state) {
+    return safety ? List.of(SearchAttributes.STATE.valueSet(state.name())) : List.of();
   }
 }

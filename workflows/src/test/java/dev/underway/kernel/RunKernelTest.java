@@ -13,6 +13,8 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -23,14 +25,17 @@ import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernel on its own, through a tiny runbook made for this test: open something (registering
- * its undo first), a gate, then close it. N-of-M approvals, compensation on reject, abort and
- * failure, typed refusals.
+ * The kernel on its own, through a tiny runbook on its protocol made for this test: open
+ * something (registering its undo first), a gate, then close it. Each ending of the template
+ * (completed, rejected, aborted, expired, interrupted, cancelled, failed, refused), each outcome
+ * of a gate, N-of-M approvals, an abort that ends the body in a step, compensation newest first,
+ * and a runbook's own refusal kind.
  */
 class RunKernelTest {
 
@@ -41,6 +46,9 @@ class RunKernelTest {
 
     @ActivityMethod(name = "Test.Close")
     String close();
+
+    @ActivityMethod(name = "Test.Unlock")
+    String unlock();
 
     @ActivityMethod(name = "Test.Fail")
     String fail();
@@ -63,89 +71,136 @@ class RunKernelTest {
     }
 
     @Override
+    public String unlock() {
+      calls.add("unlock");
+      return "unlocked";
+    }
+
+    @Override
     public String fail() {
       calls.add("fail");
       throw ApplicationFailure.newNonRetryableFailure("the step broke", "Broken");
     }
   }
 
+  /** The test runbook's own refusal: the kernel has never heard of it. */
+  static final FailureType PAINTED_SHUT = FailureType.ofRefusal("PaintedShut");
+
   /**
    * What the test runbook is asked to do.
    *
    * @param confirm when not null, the gate is destructive and approvals must carry this
+   * @param secondUndo registers a second undo (unlock the door) after the window is open
+   * @param waitBeforeGate waits a day (a step an abort can stop) before the gate
+   * @param paintedShut refuses in the body with the runbook's own refusal kind
    */
   public record Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse,
-      String confirm) {
+      String confirm, boolean secondUndo, boolean waitBeforeGate, boolean paintedShut) {
     public Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse) {
       this(approval, failAfterGate, refuse, null);
+    }
+
+    public Ask(ApprovalPolicy approval, boolean failAfterGate, boolean refuse, String confirm) {
+      this(approval, failAfterGate, refuse, confirm, false, false, false);
     }
   }
 
   @WorkflowInterface
-  public interface WindowRunbook extends GatedWorkflow {
+  public interface WindowRunbook extends DecisionHandlers {
     @WorkflowMethod(name = "TestWindow")
     String run(Ask ask);
 
     /** The runbook's own command that makes the open gate moot. */
     @io.temporal.workflow.SignalMethod(name = "interrupt")
     void interrupt(String why);
+
+    /** An operator's update that takes a while (five minutes of workflow time). */
+    @io.temporal.workflow.UpdateMethod(name = "note")
+    String note(String text);
   }
 
-  /** Opens a window (undo registered first), asks at a gate, then closes it or fails. */
-  public static class WindowRunbookImpl extends GatedRunbook implements WindowRunbook {
+  /**
+   * On the kernel's protocol: opens a window (undo registered first), asks at a gate, then
+   * closes it or fails. Its status's result is the kind of the gate's outcome.
+   */
+  public static class WindowRunbookImpl extends GatedRunProtocol<String> implements WindowRunbook {
     private final Window window = Workflow.newActivityStub(Window.class,
         ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
     private final Run run = run();
+    private String outcome;
 
     public WindowRunbookImpl() {
-      super(new Run("test-window", null));
+      super("test-window", null, List.of(PAINTED_SHUT));
     }
 
     @Override
     public String run(Ask ask) {
-      run.configure("test/window", ask.approval(), "alice", false, Sequence.VIEW);
-      run.timeline().step(Timeline.RUN, Run.VALIDATE);
-      if (ask.refuse()) {
-        throw run.refuse("the window is not ours", FailureKind.INVALID_REQUEST);
+      return execute(new RunSetup("test/window", ask.approval(), "alice", false, Sequence.VIEW),
+          () -> ask.refuse() ? List.of("the window is not ours") : List.of(), () -> body(ask));
+    }
+
+    private Ending body(Ask ask) {
+      if (ask.paintedShut()) {
+        throw PAINTED_SHUT.refuse("the window is painted shut");
       }
-      run.timeline().done("ok");
-      run.started("test/window");
-      try {
-        run.addCompensation("close the window", window::close);
-        run.change("window", "open", () -> new dev.underway.kernel.ChangeResult("window",
-            dev.underway.kernel.ChangeResult.Outcome.CREATED, window.open()));
-        Decision d = run.gate("window", "go", "Close the window after the gate\n",
-            new PlanCard("Gate go", List.of(new PlanCard.Row("window", "open", "closed")),
-                List.of("close the window"), List.of("the room gets warm")), "0000abcd", null,
-            ask.confirm());
-        if (d == null && run.interruption() != null) {
-          return run.end(RunState.ABORTED, "interrupted: " + run.interruption(), "interrupted");
-        }
-        if (d.kind() == DecisionKind.ABORT) {
-          return run.end(RunState.ABORTED, run.aborted("closed again by its undo"), "aborted");
-        }
-        if (d.kind() == DecisionKind.REJECT) {
-          return run.end(RunState.REJECTED, "rejected", "rejected");
-        }
-        if (ask.failAfterGate()) {
-          run.change("window", "break", () -> {
-            window.fail();
-            return null;
-          });
-        }
-        run.dropCompensation("close the window");
-        run.change("window", "close", () -> new dev.underway.kernel.ChangeResult("window",
-            dev.underway.kernel.ChangeResult.Outcome.UPDATED, window.close()));
-        run.finish(RunState.COMPLETED, "done");
-        return "done";
-      } catch (ApplicationFailure | io.temporal.failure.ActivityFailure
-          | io.temporal.failure.CanceledFailure e) {
-        if (run.cancelledByTemporal(e)) {
-          throw run.cancelled("closed again by its undo");
-        }
-        throw run.failed(e);
+      run.addCompensation("close the window", window::close);
+      run.changeStep("window", "open", () -> new ChangeResult("window",
+          ChangeResult.Outcome.CREATED, window.open()));
+      if (ask.secondUndo()) {
+        run.addCompensation("unlock the door", window::unlock);
       }
+      if (ask.waitBeforeGate()) {
+        run.awaitStep("window", "cool", () -> {
+          Workflow.sleep(Duration.ofDays(1));
+          return "cooled";
+        });
+      }
+      Duration expiry = ask.approval() == null || ask.approval().gateExpiry() == null ? null
+          : Duration.parse(ask.approval().gateExpiry());
+      GateOutcome o = run.gate(new Gate("window", "go", "Close the window after the gate\n",
+          new PlanCard("Gate go", List.of(new PlanCard.Row("window", "open", "closed")),
+              List.of("close the window"), List.of("the room gets warm")), "0000abcd", expiry,
+          ask.confirm()));
+      outcome = o.getClass().getSimpleName();
+      if (o instanceof GateOutcome.Interrupted i) {
+        throw new Ending(RunState.ABORTED, "window/gate", "interrupted: " + i.why()).stop();
+      }
+      if (o instanceof GateOutcome.Rejected) {
+        throw Ending.rejected("window/gate", "rejected").stop();
+      }
+      if (o instanceof GateOutcome.Expired e) {
+        throw Ending.expired("window/gate", "no decision within " + e.after()).stop();
+      }
+      if (o instanceof GateOutcome.Aborted) {
+        throw Ending.aborted().stop();
+      }
+      outcome += " by " + ((GateOutcome.Approved) o).decisions().size();
+      if (ask.failAfterGate()) {
+        run.changeStep("window", "break", () -> {
+          window.fail();
+          return null;
+        });
+      }
+      run.dropCompensation("close the window");
+      run.changeStep("window", "close", () -> new ChangeResult("window",
+          ChangeResult.Outcome.UPDATED, window.close()));
+      return Ending.completed("done");
+    }
+
+    @Override
+    protected String result(Ending ending) {
+      return ending.completed() ? "done" : ending.state().name().toLowerCase();
+    }
+
+    @Override
+    protected String afterAbort() {
+      return "closed again by its undo";
+    }
+
+    @Override
+    protected String afterCancel() {
+      return "closed again by its undo";
     }
 
     @Override
@@ -156,8 +211,15 @@ class RunKernelTest {
     }
 
     @Override
+    public String note(String text) {
+      Workflow.sleep(Duration.ofMinutes(5));
+      run.timeline().record("window", "note", Timeline.COMPLETED, text);
+      return "noted: " + text;
+    }
+
+    @Override
     public RunStatus status() {
-      return run.status(List.of(), null);
+      return run.status(List.of(), outcome);
     }
   }
 
@@ -182,12 +244,15 @@ class RunKernelTest {
     env.close();
   }
 
-  private WindowRunbook begin(Ask ask) {
+  private WindowRunbook start(Ask ask) {
     WindowRunbook wf = env.getWorkflowClient().newWorkflowStub(WindowRunbook.class,
         WorkflowOptions.newBuilder().setTaskQueue("kernel").setWorkflowId("window").build());
     WorkflowClient.start(wf::run, ask);
-    WindowRunbook running = env.getWorkflowClient().newWorkflowStub(WindowRunbook.class,
-        "window");
+    return env.getWorkflowClient().newWorkflowStub(WindowRunbook.class, "window");
+  }
+
+  private WindowRunbook begin(Ask ask) {
+    WindowRunbook running = start(ask);
     await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
         || running.status().state().terminal());
     return running;
@@ -224,6 +289,8 @@ class RunKernelTest {
             org.assertj.core.groups.Tuple.tuple("alice", false),
             org.assertj.core.groups.Tuple.tuple("carol", true));
     assertThat(window.calls).containsExactly("open", "close");
+    assertThat(s.result()).as("the gate's outcome: approved, with both decisions")
+        .isEqualTo("Approved by 2");
   }
 
   @Test
@@ -239,6 +306,7 @@ class RunKernelTest {
         "close");
     assertThat(wf.status().timeline()).anyMatch(e -> e.step().equals(Run.UNDO)
         && e.state().equals(Timeline.UNDONE) && e.detail().equals("close the window"));
+    assertThat(wf.status().result()).isEqualTo("Rejected");
   }
 
   @Test
@@ -250,6 +318,7 @@ class RunKernelTest {
         .satisfies(e -> assertThat(((ApplicationFailure) e).getType()).isEqualTo("Aborted"));
     assertThat(window.calls).containsExactly("open", "close");
     assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+    assertThat(wf.status().result()).isEqualTo("Aborted");
   }
 
   @Test
@@ -337,12 +406,91 @@ class RunKernelTest {
         .satisfies(e -> assertThat(e.state() + ": " + e.detail())
             .isEqualTo(Timeline.COMPLETED + ": asked: the plan is moot"));
     assertThat(window.calls).as("its undo ran").containsExactly("open", "close");
+    assertThat(s.result()).isEqualTo("Interrupted");
   }
 
   @Test
-  void failureKindsSayWhichAreRefusals() {
-    assertThat(FailureKind.of("ScaleDownRefused").refusal()).isTrue();
+  void aGateLeftUndecidedExpiresNeverApprovedAndTheRunEndsExpiredAfterItsUndo() {
+    WindowRunbook wf = begin(new Ask(new ApprovalPolicy(null, null, "PT2H", null, null, null),
+        false, false));
+    assertThatThrownBy(() -> result(wf)).as("time skips to the expiry")
+        .isInstanceOf(WorkflowFailedException.class).cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> {
+          assertThat(e.getType()).isEqualTo("Expired");
+          assertThat(e.getOriginalMessage()).isEqualTo("no decision within PT2H Undone: close"
+              + " the window. Nothing else was rolled back automatically.");
+        });
+    RunStatus s = wf.status();
+    assertThat(s.result()).isEqualTo("Expired");
+    assertThat(s.state()).isEqualTo(RunState.EXPIRED);
+    assertThat(s.timeline()).filteredOn(e -> e.step().equals(Run.GATE)).singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo(Timeline.EXPIRED));
+    assertThat(window.calls).containsExactly("open", "close");
+  }
+
+  @Test
+  void anAbortDuringAStepEndsTheBodyThereWithTheRunbooksWords() {
+    WindowRunbook wf = start(new Ask(null, false, false, null, false, true, false));
+    await().atMost(Duration.ofSeconds(20)).until(() -> wf.status().timeline().stream()
+        .anyMatch(e -> e.step().equals("cool")));
+    wf.abort(new DecisionSignal(null, "bob", "too hot"));
+    assertThatThrownBy(() -> result(wf)).cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> {
+          assertThat(e.getType()).isEqualTo("Aborted");
+          assertThat(e.getOriginalMessage()).startsWith("Aborted by bob (too hot) at"
+              + " window/cool. closed again by its undo Undone: close the window.");
+        });
+    RunStatus s = wf.status();
+    assertThat(s.openGate()).isNull();
+    assertThat(s.timeline()).as("the body ended in the step: no gate opened")
+        .noneMatch(e -> e.step().equals(Run.GATE));
+    assertThat(s.result()).as("no gate outcome").isNull();
+    assertThat(window.calls).containsExactly("open", "close");
+  }
+
+  @Test
+  void twoUndosRunNewestFirst() {
+    WindowRunbook wf = begin(new Ask(null, false, false, null, true, false, false));
+    wf.reject(new DecisionSignal("go", "bob", "no"));
+    assertThatThrownBy(() -> result(wf)).cause().hasMessageContaining(
+        "Undone: unlock the door; close the window. Nothing else was rolled back");
+    assertThat(window.calls).containsExactly("open", "unlock", "close");
+    assertThat(wf.status().timeline()).filteredOn(e -> e.step().equals(Run.UNDO))
+        .extracting(TimelineEntry::detail).containsExactly("unlock the door", "close the window");
+  }
+
+  @Test
+  void aRunbooksOwnRefusalKindIsARefusalTheKernelNeverListed() {
+    WindowRunbook wf = start(new Ask(null, false, false, null, false, false, true));
+    assertThatThrownBy(() -> result(wf)).cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class, e -> {
+          assertThat(e.getType()).isEqualTo("PaintedShut");
+          assertThat(e.getOriginalMessage()).as("no position, nothing rolled back: a refusal")
+              .isEqualTo(FailureType.REFUSED + ": the window is painted shut");
+        });
+    assertThat(FailureKind.of("PaintedShut")).isEqualTo(FailureKind.STEP_FAILED);
+    assertThat(window.calls).isEmpty();
+  }
+
+  @Test
+  void theRunCompletesOnlyOnceAnUpdateStillRunningHasFinished() throws Exception {
+    WindowRunbook wf = begin(new Ask(null, false, false));
+    WorkflowUpdateHandle<String> note = WorkflowStub.fromTyped(wf).startUpdate("note",
+        WorkflowUpdateStage.ACCEPTED, String.class, "sent as the gate was approved");
+    wf.approve(new DecisionSignal("go", "bob", "go"));
+    assertThat(result(wf)).isEqualTo("done");
+    assertThat(note.getResultAsync().get(20, TimeUnit.SECONDS)).as("not lost: it finished")
+        .isEqualTo("noted: sent as the gate was approved");
+    assertThat(wf.status().timeline()).filteredOn(e -> e.step().equals("note"))
+        .extracting(TimelineEntry::detail).containsExactly("sent as the gate was approved");
+  }
+
+  @Test
+  void theKernelsFailureKindsAreGenericAndSayWhichAreRefusals() {
+    assertThat(FailureKind.of("InvalidRequest").refusal()).isTrue();
     assertThat(FailureKind.of("VerificationFailed").refusal()).isFalse();
+    assertThat(FailureKind.of("ScaleDownRefused")).as("the evolution's, not the kernel's")
+        .isEqualTo(FailureKind.STEP_FAILED);
     assertThat(FailureKind.of("SomethingNew")).isEqualTo(FailureKind.STEP_FAILED);
     assertThat(FailureKind.INVALID_REQUEST.refuse("x").getOriginalMessage())
         .isEqualTo(FailureKind.REFUSED + ": x");

@@ -1,6 +1,6 @@
 package dev.underway.workflows.drift;
 
-import dev.underway.kernel.RunbookWorkflow;
+import dev.underway.kernel.StatusQuery;
 import dev.underway.workflows.evolution.model.TargetRef;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -14,7 +14,7 @@ import io.temporal.workflow.WorkflowMethod;
  * DriftCheck}): they are a stable interface and must not change.
  */
 @WorkflowInterface
-public interface DriftCheckWorkflow extends RunbookWorkflow {
+public interface DriftCheckWorkflow extends StatusQuery {
 
   /** Workflow type. */
   String TYPE = "DriftCheck";

@@ -2,12 +2,12 @@ package dev.underway.workflows.drift;
 
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
-import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.Ending;
 import dev.underway.kernel.Run;
-import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunProtocol;
+import dev.underway.kernel.RunSetup;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
-import dev.underway.kernel.Timeline;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.PlatformState;
@@ -19,12 +19,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Validate, observe (platform, then database), compare, report, on the runbook kernel ({@link
- * Run}: timeline, status, refusal). Only the read-only {@code observe} activities are called: a
- * drift check never changes the target. It keeps its first command sequence (no UnderwayState
- * search attribute), so its recorded histories replay.
+ * Observe (platform, then database), compare, report, on the kernel's protocol ({@link
+ * RunProtocol}: validation, refusal, timeline, status, endings). Only the read-only {@code
+ * observe} activities are called: a drift check never changes the target. It follows {@link
+ * Sequence#WITHOUT_GATES} (no UnderwayState search attribute), so its recorded histories replay.
  */
-public class DriftCheckWorkflowImpl implements DriftCheckWorkflow {
+public class DriftCheckWorkflowImpl extends RunProtocol<DriftReport>
+    implements DriftCheckWorkflow {
 
   /** How a refusal starts. */
   static final String REFUSED = "DriftCheck refused its input, nothing was observed";
@@ -50,24 +51,23 @@ public class DriftCheckWorkflowImpl implements DriftCheckWorkflow {
   private final DatabaseActivities database =
       Workflow.newActivityStub(DatabaseActivities.class, OBSERVE);
 
-  private final Run run = new Run(RUNBOOK, null);
+  private final Run run = run();
   private DriftReport report;
+
+  public DriftCheckWorkflowImpl() {
+    super(RUNBOOK, null, List.of());
+  }
 
   @Override
   public DriftReport check(DriftCheckRequest request) {
     var target = request == null ? null : request.target();
-    run.configure(target == null ? null : target.key(), null,
-        null, false, Sequence.FIRST);
-    run.timeline().step(Timeline.RUN, Run.VALIDATE);
-    List<String> problems = DriftRules.problems(request);
-    if (!problems.isEmpty()) {
-      throw run.refuseWith(REFUSED + ": " + String.join("; ", problems),
-          FailureKind.INVALID_REQUEST);
-    }
-    run.timeline().done("request is valid");
-    var declared = request.declared();
-    run.startedWithoutGates(target.key());
+    return execute(new RunSetup(target == null ? null : target.key(), null, null, false,
+        Sequence.WITHOUT_GATES), () -> DriftRules.problems(request), () -> compare(request));
+  }
 
+  private Ending compare(DriftCheckRequest request) {
+    var target = request.target();
+    var declared = request.declared();
     run.timeline().step(declared.name(), OBSERVE_STEP);
     PlatformState p = platform.observe(target);
     DatabaseState d = database.observe(target);
@@ -84,8 +84,17 @@ public class DriftCheckWorkflowImpl implements DriftCheckWorkflow {
         : target.key() + " drifted from " + declared.name() + ": " + String.join("; ", drift);
     run.timeline().done(message);
     run.timeline().leave();
-    run.finish(RunState.COMPLETED, message);
+    return Ending.completed(message);
+  }
+
+  @Override
+  protected DriftReport result(Ending ending) {
     return report;
+  }
+
+  @Override
+  protected String refusal(String problems) {
+    return REFUSED + ": " + problems;
   }
 
   @Override

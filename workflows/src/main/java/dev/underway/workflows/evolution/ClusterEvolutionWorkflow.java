@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.kernel.GatedWorkflow;
+import dev.underway.kernel.DecisionHandlers;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.workflows.evolution.model.TargetRef;
@@ -10,10 +10,10 @@ import io.temporal.workflow.WorkflowMethod;
 /**
  * Evolves a CockroachDB cluster through phases (nodes, replication factor, reader path), with a
  * human decision before every change. Gates, decisions and the status query are the kernel's
- * ({@link GatedWorkflow}); their names are typed by operators and must not change.
+ * ({@link DecisionHandlers}); their names are typed by operators and must not change.
  */
 @WorkflowInterface
-public interface ClusterEvolutionWorkflow extends GatedWorkflow {
+public interface ClusterEvolutionWorkflow extends DecisionHandlers {
 
   /** Workflow type. */
   String TYPE = "ClusterEvolution";

@@ -1,8 +1,10 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.Run;
-import dev.underway.kernel.ChangeResult;
+import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PhasePlan;
@@ -20,13 +22,11 @@ import java.util.function.Supplier;
  */
 final class PhaseSteps {
 
-  private static dev.underway.workflows.evolution.contract.PlatformActivities platform(ActivityOptions kind,
-      String summary) {
+  private static PlatformActivities platform(ActivityOptions kind, String summary) {
     return EvolutionStubs.platform(kind, summary);
   }
 
-  private static dev.underway.workflows.evolution.contract.DatabaseActivities database(ActivityOptions kind,
-      String summary) {
+  private static DatabaseActivities database(ActivityOptions kind, String summary) {
     return EvolutionStubs.database(kind, summary);
   }
 
@@ -94,33 +94,25 @@ final class PhaseSteps {
     return steps;
   }
 
-  /** Runs the steps. Returns false when an abort stopped them. */
-  static boolean run(Run run, Phase phase, TargetRef target, List<Step> steps) {
+  /** Runs the steps; an abort stops them ({@code RunStopped}). */
+  static void run(Run run, Phase phase, TargetRef target, List<Step> steps) {
     String p = phase.name();
     for (Step step : steps) {
-      boolean went;
       if (step instanceof Change c) {
-        went = run.change(p, c.name(), c.action());
+        run.changeStep(p, c.name(), c.action());
       } else if (step instanceof Wait w) {
-        went = run.await(p, w.name(), w.until());
+        run.awaitStep(p, w.name(), w.until());
       } else {
-        went = verify(run, phase, target);
-      }
-      if (!went) {
-        return false;
+        verify(run, phase, target);
       }
     }
-    return true;
   }
 
   /** Observes again; throws a non-retryable VerificationFailed when the phase does not show. */
-  private static boolean verify(Run run, Phase phase, TargetRef target) {
+  private static void verify(Run run, Phase phase, TargetRef target) {
     run.timeline().step(phase.name(), Steps.VERIFY);
-    ClusterObservation verified = run.cancellable(
+    ClusterObservation verified = run.abortable(
         () -> EvolutionStubs.observe(target, phase.name() + " · verify"));
-    if (verified == null) {
-      return false;
-    }
     List<String> left = Planner.discrepancies(target, verified, phase);
     if (!left.isEmpty()) {
       throw FailureKind.VERIFICATION_FAILED.failure("the changes were made but the cluster does"
@@ -128,6 +120,5 @@ final class PhaseSteps {
     }
     run.timeline().done(phase.nodes() + " node(s), RF " + phase.replicationFactor()
         + " on every zone" + (phase.wantsReaderPath() ? ", reader path present" : ""));
-    return true;
   }
 }

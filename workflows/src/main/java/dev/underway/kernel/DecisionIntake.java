@@ -1,0 +1,67 @@
+package dev.underway.kernel;
+
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+/**
+ * Takes the decisions the handlers receive (signals for scripts, the validated {@code decide}
+ * update for people) to {@link Decisions}; an accepted abort also cancels the step in progress.
+ */
+final class DecisionIntake {
+
+  private static final Logger log = Workflow.getLogger(DecisionIntake.class);
+
+  private final Decisions decisions;
+  private final RunView view;
+  private final AbortableSteps steps;
+
+  DecisionIntake(Decisions decisions, RunView view, AbortableSteps steps) {
+    this.decisions = decisions;
+    this.view = view;
+    this.steps = steps;
+  }
+
+  /** A decision by signal: recorded, acted on only when accepted. */
+  void signal(DecisionKind kind, DecisionSignal s) {
+    receive(kind, s, "signal");
+  }
+
+  /** The {@code decide} update's validator: refuses with one sentence, changes nothing. */
+  void validate(DecisionRequest r) {
+    if (r == null) {
+      throw new DecisionRefused("empty decision: send {\"gate\": ..., \"decision\":"
+          + " \"approve|reject|abort\", \"by\": ...}");
+    }
+    DecisionKind kind = DecisionKind.parse(r.decision());
+    if (kind == null) {
+      throw new DecisionRefused("decision '" + r.decision()
+          + "' is not one of approve, reject, abort");
+    }
+    GateView open = decisions.open();
+    if (kind != DecisionKind.ABORT && (r.gate() == null || r.gate().isBlank())) {
+      throw new DecisionRefused("name the gate you decide"
+          + (open == null ? " (no gate is open now)" : " (open now: " + open.gate() + ")"));
+    }
+    String refusal = decisions.refusal(kind, r.asSignal(), view.position(),
+        Workflow.currentTimeMillis());
+    if (refusal != null) {
+      throw new DecisionRefused(refusal);
+    }
+  }
+
+  /** The {@code decide} update, once validated. */
+  Decision decide(DecisionRequest r) {
+    return receive(DecisionKind.parse(r.decision()), r.asSignal(), "update");
+  }
+
+  private Decision receive(DecisionKind kind, DecisionSignal s, String via) {
+    Decision d = decisions.receive(kind, s, via, view.position(), Workflow.currentTimeMillis());
+    if (!d.accepted()) {
+      log.warn("Ignored {} {} from {}: {}", via, kind == null ? "?" : kind.json(), d.by(),
+          d.note());
+    } else if (kind == DecisionKind.ABORT) {
+      steps.cancelRunning("aborted by " + d.by());
+    }
+    return d;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.underway.kernel;
+
+import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+
+/**
+ * What an operator sees of a run: its state and message, the search attributes the UI lists it
+ * by (as its {@link Sequence} upserts them), the run's page (the workflow's current details) and
+ * the {@code status} query's answer. Every other part of the kernel changes what is seen here.
+ */
+final class RunView {
+
+  private final String runbook;
+  private final String temporalAddress;
+  private final Timeline timeline;
+  private final Decisions decisions;
+  private Sequence sequence = Sequence.VIEW;
+  private RunState state = RunState.RUNNING;
+  private PlanCard openCard;
+  private String target;
+  private String requestedBy;
+  private boolean dryRun;
+  private String message;
+
+  RunView(String runbook, String temporalAddress, Timeline timeline, Decisions decisions) {
+    this.runbook = runbook;
+    this.temporalAddress = temporalAddress;
+    this.timeline = timeline;
+    this.decisions = decisions;
+  }
+
+  void configure(String targetKey, String requester, boolean isDryRun, Sequence followed) {
+    target = targetKey;
+    requestedBy = requester;
+    dryRun = isDryRun;
+    sequence = followed;
+    timeline.onChange(this::refresh);
+    refresh();
+  }
+
+  Sequence sequence() {
+    return sequence;
+  }
+
+  String target() {
+    return target;
+  }
+
+  RunState state() {
+    return state;
+  }
+
+  String message() {
+    return message;
+  }
+
+  /** The run's sentence about itself (why it holds, how it ended); null for none. */
+  void say(String sentence) {
+    message = sentence;
+  }
+
+  void started(String targetKey) {
+    upsert(sequence.started(targetKey));
+  }
+
+  void enterStage(String stage) {
+    timeline.enter(stage);
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(stage));
+  }
+
+  void gateOpened(GateView gate, PlanCard card) {
+    openCard = card;
+    decisions.opened(gate);
+    state = RunState.WAITING_FOR_APPROVAL;
+    upsert(sequence.gateOpened(gate.gate()));
+    refresh();
+  }
+
+  void gateClosed() {
+    decisions.closed();
+    openCard = null;
+    state = RunState.RUNNING;
+    upsert(sequence.gateClosed());
+  }
+
+  /** The run ends: no gate is open any more. */
+  void closeGates() {
+    decisions.closed();
+    openCard = null;
+  }
+
+  void setState(RunState next) {
+    state = next;
+    refresh();
+    if (target != null) {
+      upsert(sequence.stateChanged(next));
+    }
+  }
+
+  private static void upsert(List<SearchAttributeUpdate<?>> updates) {
+    if (!updates.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(updates.toArray(new SearchAttributeUpdate<?>[0]));
+    }
+  }
+
+  /** The commands a gate prints for deciding it, naming the run's server. */
+  DecideCommands commands() {
+    return new DecideCommands(temporalAddress, Workflow.getInfo().getNamespace());
+  }
+
+  /** Where the run is, for the decisions' refusal messages. */
+  Decisions.Position position() {
+    return new Decisions.Position(state.terminal(), state.name(),
+        timeline.step() == null ? null : timeline.position(), timeline.stage());
+  }
+
+  /** The run's page (the workflow's current details): what it is, where, the gate card. */
+  void refresh() {
+    GateView open = decisions.open();
+    RunDetails.Gate gate = open == null ? null : new RunDetails.Gate(open, openCard,
+        decisions.policy(), decisions.approvalsSoFar());
+    Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
+        timeline.step() == null ? null : timeline.position(), message, gate,
+        open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
+            open.gate(), open.plan(), open.confirm() != null)));
+  }
+
+  /** The {@code status} query's answer; {@code sentence} replaces the message when given. */
+  RunStatus status(List<?> plans, Object result, String sentence) {
+    return new RunStatus(runbook, state, target, requestedBy, dryRun, timeline.stage(),
+        timeline.step(), decisions.open(), plans, decisions.all(), timeline.entries(),
+        sentence == null ? message : sentence, result);
+  }
+}
