@@ -4,7 +4,7 @@ import dev.underway.runbooks.Runbook;
 import java.util.List;
 
 /** {@code reindex-index} as the registry knows it: a request with an {@code index} is its own. */
-public final class ReindexRunbook implements Runbook<ReindexRequest> {
+public class ReindexRunbook implements Runbook<ReindexRequest> {
 
   @Override
   public String name() {
