@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.underway.example.reindex.ReindexWorkflow.ReindexResult;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.RunState;
-import dev.underway.kernel.SearchAttributes;
 import dev.underway.runbooks.Coverage;
 import dev.underway.runbooks.RequestRecognition;
 import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
@@ -44,10 +42,7 @@ class ReindexRegistrationTest {
     ReindexRequest request = JSON.treeToValue(json, REINDEX.requestType());
     assertThat(REINDEX.problems(request)).isEmpty();
 
-    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      for (var key : SearchAttributes.ALL) {
-        env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-      }
+    try (TestWorkflowEnvironment env = ReindexWorkflowTest.withSearchAttributes()) {
       Worker worker = env.newWorker("q");
       InMemoryIndex index = new InMemoryIndex(); // what a provider's activities() would give
       Coverage coverage = Runbooks.register(registry, worker,

@@ -39,12 +39,18 @@ class ReindexWorkflowTest {
 
   private TestWorkflowEnvironment env;
 
-  /** A started environment whose worker runs the example with {@code index}. */
-  static TestWorkflowEnvironment environment(InMemoryIndex index) {
+  /** A time-skipping environment that knows Underway's search attributes, not started. */
+  static TestWorkflowEnvironment withSearchAttributes() {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     for (var key : SearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
+    return env;
+  }
+
+  /** A started environment whose worker runs the example with {@code index}. */
+  static TestWorkflowEnvironment environment(InMemoryIndex index) {
+    TestWorkflowEnvironment env = withSearchAttributes();
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(ReindexWorkflowImpl.class);
     worker.registerActivitiesImplementations(index);
