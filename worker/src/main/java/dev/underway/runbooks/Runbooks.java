@@ -8,6 +8,7 @@ import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkflowImplementationOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -29,6 +30,24 @@ public final class Runbooks {
 
   public static final List<Runbook<?>> ALL = List.of(CLUSTER_EVOLUTION, DRIFT_CHECK,
       SCHEMA_CHANGE);
+
+  /**
+   * {@link #ALL} and {@code extra} after it: a registry with runbooks the worker does not ship,
+   * for {@link #register(List, Worker, WorkflowImplementationOptions, String, List)} and {@link
+   * RequestRecognition#recognize} (the example runbook of the tests). {@link #ALL} is unchanged.
+   *
+   * @throws IllegalArgumentException when one of {@code extra} takes a name already taken
+   */
+  public static List<Runbook<?>> with(Runbook<?>... extra) {
+    List<Runbook<?>> all = new ArrayList<>(ALL);
+    for (Runbook<?> r : extra) {
+      if (all.stream().anyMatch(known -> known.name().equals(r.name()))) {
+        throw new IllegalArgumentException("runbook " + r.name() + " is already registered");
+      }
+      all.add(r);
+    }
+    return List.copyOf(all);
+  }
 
   /** The runbook named {@code name}. */
   public static Optional<Runbook<?>> named(String name) {
@@ -73,10 +92,16 @@ public final class Runbooks {
    *     commands when it is not the default, so that they reach this server
    * @return which runbooks are served and which are not
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static Coverage register(Worker worker, WorkflowImplementationOptions options,
       String address, List<Object> activities) {
-    Coverage coverage = Coverage.of(ALL, activities);
+    return register(ALL, worker, options, address, activities);
+  }
+
+  /** As {@link #register(Worker, WorkflowImplementationOptions, String, List)}, of these. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Coverage register(List<Runbook<?>> runbooks, Worker worker,
+      WorkflowImplementationOptions options, String address, List<Object> activities) {
+    Coverage coverage = Coverage.of(runbooks, activities);
     for (Runbook<?> r : coverage.served()) {
       worker.registerWorkflowImplementationFactory((Class) r.workflowInterface(),
           () -> r.newWorkflow(address), options);

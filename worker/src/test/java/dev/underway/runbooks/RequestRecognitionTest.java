@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.underway.example.reindex.ReindexRequest;
 import dev.underway.workflows.evolution.Requests;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import java.io.IOException;
@@ -73,8 +74,7 @@ class RequestRecognitionTest {
   @Test
   void aNewRunbookIsRecognisedWithoutEditingAnotherAndChangesNoOtherRecognition()
       throws IOException {
-    Runbook<TestRunbooks.ReindexRequest> reindex = TestRunbooks.reindex(List.of("index"),
-        List.of());
+    Runbook<ReindexRequest> reindex = TestRunbooks.reindex(List.of("index"), List.of());
     List<Runbook<?>> registry = Stream.concat(Runbooks.ALL.stream(), Stream.of(reindex))
         .toList();
     assertEveryDocumentedRequestIsItsOwn(registry);
@@ -86,21 +86,20 @@ class RequestRecognitionTest {
   @Test
   void aRequestTwoRunbooksTakeIsAnErrorNamingBoth() {
     // a careless new runbook: no key field, and it takes every field an evolution request has
-    Runbook<TestRunbooks.ReindexRequest> greedy = TestRunbooks.reindex(List.of(), List.of());
+    Runbook<ReindexRequest> greedy = TestRunbooks.reindex(List.of(), List.of());
     List<Runbook<?>> registry = Stream.concat(Runbooks.ALL.stream(), Stream.of(greedy))
         .toList();
     assertThatThrownBy(() -> RequestRecognition.recognize(
         json(Requests.runbookFile("cluster-evolution/evolve.json")), registry))
         .isInstanceOf(RequestRecognition.Unrecognized.class)
-        .hasMessage("this request could be for any of [cluster-evolution, reindex] (each takes"
-            + " all its fields: approval, requestedBy, target)");
+        .hasMessage("this request could be for any of [cluster-evolution, reindex-index] (each"
+            + " takes all its fields: approval, requestedBy, target)");
   }
 
   @Test
   void aRequestNoRunbookTakesNamesEveryRunbooksDiscriminator() {
     // an even tie between two nearest runbooks
-    Runbook<TestRunbooks.ReindexRequest> reindex = TestRunbooks.reindex(List.of("index"),
-        List.of());
+    Runbook<ReindexRequest> reindex = TestRunbooks.reindex(List.of("index"), List.of());
     List<Runbook<?>> registry = Stream.concat(Runbooks.ALL.stream(), Stream.of(reindex))
         .toList();
     assertThatThrownBy(() -> RequestRecognition.recognize(
@@ -109,7 +108,7 @@ class RequestRecognitionTest {
         .hasMessageContaining("no runbook takes this request (its fields: declared, extra,"
             + " index; cluster-evolution takes a request with no field but approval, dryRun,"
             + " phases, requestedBy, target; drift-check takes a request with declared;"
-            + " schema-change takes a request with change; reindex takes a request with"
+            + " schema-change takes a request with change; reindex-index takes a request with"
             + " index)");
   }
 

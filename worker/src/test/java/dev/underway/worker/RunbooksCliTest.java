@@ -70,14 +70,15 @@ class RunbooksCliTest {
   @Test
   void aRunbookWithNoExampleOrSeveralIsListedAsItIs() {
     String none = RunbooksCommand.describe(TestRunbooks.reindex(List.of("index"), List.of()));
-    assertThat(none).contains("  start:      underway start --runbook reindex --input-file FILE"
-        + " (no example input").contains("activities: ReindexActivities")
-        .contains("recognised: a request with index (or --runbook reindex)");
+    assertThat(none).contains("  start:      underway start --runbook reindex-index"
+        + " --input-file FILE (no example input").contains("activities: ReindexActivities")
+        .contains("recognised: a request with index (or --runbook reindex-index)");
     String two = RunbooksCommand.describe(TestRunbooks.reindex(List.of("index"),
         List.of("reindex/one.json", "reindex/two.json")));
     assertThat(two).contains(
-        "  start:      underway start --runbook reindex --input-file runbooks/reindex/one.json\n"
-            + "              underway start --runbook reindex --input-file"
+        "  start:      underway start --runbook reindex-index --input-file"
+            + " runbooks/reindex/one.json\n"
+            + "              underway start --runbook reindex-index --input-file"
             + " runbooks/reindex/two.json\n");
   }
 
