@@ -3,9 +3,7 @@ package dev.underway.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,14 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code underway worker --embedded-temporal}: a real port, a second client over the network,
@@ -37,16 +32,7 @@ class UnderwayWorkerTest {
   static final String SECRET = "uw-api-key-7f3a9c1e";
   static final String ID = "cluster-evolution-underway-demo-cockroachdb";
 
-  final ExecutorService executor = Executors.newSingleThreadExecutor();
-  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    root.detachAppender(logs);
-    executor.shutdownNow();
-    executor.awaitTermination(30, TimeUnit.SECONDS);
-  }
+  @RegisterExtension final BackgroundWorker background = new BackgroundWorker();
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -77,8 +63,6 @@ class UnderwayWorkerTest {
 
   @Test
   void embeddedTemporalServesAStartFromASecondClientAndStopsCleanly() throws Exception {
-    logs.start();
-    root.addAppender(logs);
     Set<String> threadsBefore = threadNames();
     int port = freePort();
     String address = "localhost:" + port;
@@ -87,7 +71,7 @@ class UnderwayWorkerTest {
     Cli worker = new Cli(new GrpcTemporalConnector(), () -> List.of(provider),
         Map.of("USER", "ops"));
 
-    Future<Cli.Result> running = executor.submit(() -> worker.run("worker",
+    Future<Cli.Result> running = background.submit(() -> worker.run("worker",
         "--embedded-temporal", "--address", address, "--task-queue", "embedded-q",
         "--api-key", SECRET, "--no-tls", "--shutdown-grace", "PT5S"));
     await().atMost(Duration.ofSeconds(60))
@@ -127,7 +111,7 @@ class UnderwayWorkerTest {
         .untilAsserted(() -> assertThat(temporalThreads(threadsBefore)).isEmpty());
 
     // What it served was logged, and the API key appears nowhere.
-    String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+    String logged = background.logs().stream().map(ILoggingEvent::getFormattedMessage)
         .collect(Collectors.joining("\n"));
     assertThat(logged).contains("namespace default").contains("task queue embedded-q")
         .contains(address).contains("Worker stopped");
@@ -164,8 +148,6 @@ class UnderwayWorkerTest {
    */
   @Test
   void theWorkerDeploymentsOwnArgsStartTheProductionActivities() throws Exception {
-    logs.start();
-    root.addAppender(logs);
     Container container;
     try (var in = Files.newInputStream(Path.of("..", "manifests", "worker", "deployment.yaml"))) {
       container = Serialization.unmarshal(in, Deployment.class).getSpec().getTemplate()
@@ -183,7 +165,7 @@ class UnderwayWorkerTest {
       }
       Cli worker = new Cli(new GrpcTemporalConnector(), Underway::loadProviders, env);
       assertThat(Underway.loadProviders()).as("several providers on this classpath").hasSize(2);
-      Future<Cli.Result> running = executor.submit(
+      Future<Cli.Result> running = background.submit(
           () -> worker.run(container.getArgs().toArray(String[]::new)));
       await().atMost(Duration.ofSeconds(60))
           .until(() -> worker.lifecycle.isRunning() || running.isDone());
@@ -193,7 +175,7 @@ class UnderwayWorkerTest {
       Cli.Result ended = running.get(60, TimeUnit.SECONDS);
       assertThat(ended.exitCode()).as(ended.toString()).isZero();
     }
-    String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+    String logged = background.logs().stream().map(ILoggingEvent::getFormattedMessage)
         .collect(Collectors.joining("\n"));
     assertThat(logged).contains("activities 'kubernetes'").contains("task queue underway");
   }

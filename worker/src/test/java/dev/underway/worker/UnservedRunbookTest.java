@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.temporal.DevServerFixture;
 import dev.underway.workflows.evolution.InMemoryCluster;
@@ -15,14 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A worker whose activities do not serve every runbook, on the real Temporal dev server: {@code
@@ -36,16 +31,7 @@ import org.slf4j.LoggerFactory;
 class UnservedRunbookTest {
   static final String TQ = "underway-unserved";
 
-  final ExecutorService executor = Executors.newSingleThreadExecutor();
-  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    root.detachAppender(logs);
-    executor.shutdownNow();
-    executor.awaitTermination(30, TimeUnit.SECONDS);
-  }
+  @RegisterExtension final BackgroundWorker background = new BackgroundWorker();
 
   static String example(String path) throws Exception {
     return Path.of(UnservedRunbookTest.class.getResource("/runbooks/" + path).toURI())
@@ -55,15 +41,13 @@ class UnservedRunbookTest {
   @Test
   void theWorkerAndStartSayAtOnceThatNoWorkerServesARunbook(@TempDir Path tmp)
       throws Exception {
-    logs.start();
-    root.addAppender(logs);
     try (DevServerFixture temporal = DevServerFixture.start(tmp.resolve("temporal"), false)) {
       String address = temporal.server().address();
       InMemoryActivitiesProvider provider =
           new InMemoryActivitiesProvider(InMemoryCluster.atPhase0());
       Cli worker = new Cli(new GrpcTemporalConnector(), () -> List.of(provider),
           Map.of("USER", "ops"));
-      Future<Cli.Result> running = executor.submit(() -> worker.run("worker", "--address",
+      Future<Cli.Result> running = background.submit(() -> worker.run("worker", "--address",
           address, "--task-queue", TQ, "--shutdown-grace", "PT5S"));
       await().atMost(Duration.ofSeconds(60))
           .until(() -> worker.lifecycle.isRunning() || running.isDone());
@@ -71,7 +55,7 @@ class UnservedRunbookTest {
           running.isDone() ? running.get() : "").isFalse();
       try {
         // The worker said at start what it does not serve, and why.
-        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+        List<String> warnings = background.logs().stream().filter(e -> e.getLevel() == Level.WARN)
             .map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(warnings).as("WARN lines").singleElement().asString()
             .contains("runbook schema-change is NOT served by this worker")
