@@ -32,15 +32,11 @@ class PackageArrowsTest {
   /**
    * Arrows the code still has that the rules forbid, each to remove: {@code origin -> target}
    * class names. The drift check's rules compare with the evolution's {@code Planner} and
-   * validate with its {@code RequestValidation}, which belong in the evolution's model; the
-   * schema change's validation reads the evolution's SSL modes, which belong with the target
-   * validation every runbook shares.
+   * validate with its {@code RequestValidation}, which belong in the evolution's model.
    */
   static final Set<String> KNOWN = Set.of(
       "dev.underway.workflows.drift.DriftRules -> dev.underway.workflows.evolution.Planner",
       "dev.underway.workflows.drift.DriftRules"
-          + " -> dev.underway.workflows.evolution.RequestValidation",
-      "dev.underway.workflows.schema.RequestValidation"
           + " -> dev.underway.workflows.evolution.RequestValidation");
 
   /** The kernel imports no runbook. */
