@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * says (or as an accepted abort, a Temporal cancellation or a failure says), and waits for
  * running handlers before the run completes. The runbook gives its words for the endings
  * ({@link #afterAbort}, {@link #afterCancel}, {@link #refusal}) and its result ({@link
- * #result}). A runbook with gates extends {@link GatedRunProtocol}.
+ * #result}); a runbook whose operator commands run activities runs each ending inside its own
+ * lock ({@link #ending}). A runbook with gates extends {@link GatedRunProtocol}.
  *
  * @param <R> the runbook's result record
  */
