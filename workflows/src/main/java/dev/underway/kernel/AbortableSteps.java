@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * cancels, so the abort takes effect at once even while the step is being retried. An attempt
  * already running may still finish its (idempotent) change. Each answers null or false when an
  * abort stopped it (or had been accepted before it began); {@link Run} turns that into {@link
- * RunStopped} for runbooks on the template.
+ * RunStopped}.
  */
 final class AbortableSteps {
 

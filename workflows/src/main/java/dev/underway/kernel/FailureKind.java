@@ -4,8 +4,9 @@ package dev.underway.kernel;
  * The kernel's kinds of failure, the same for every runbook: a request refused, a target that
  * is not there or that Underway may not change, a change that did not show, a step that failed
  * after retrying, and the endings that are not failures of a step (rejected, aborted, expired).
- * A runbook's own kinds are its own {@link FailureType} enum. The Temporal failure type is the
- * {@link Failures} name, stable across releases.
+ * A runbook declares its own ({@link FailureType#ofRefusal}, {@link FailureType#ofFailure}) in
+ * its contract package. The Temporal failure type is the {@link Failures} name, stable across
+ * releases.
  */
 public enum FailureKind implements FailureType {
   INVALID_REQUEST(Failures.INVALID_REQUEST, true),
@@ -13,23 +14,6 @@ public enum FailureKind implements FailureType {
   INSUFFICIENT_PRIVILEGE(Failures.INSUFFICIENT_PRIVILEGE, true),
   CREDENTIALS(Failures.CREDENTIALS, true),
   VERIFICATION_FAILED(Failures.VERIFICATION_FAILED, false),
-  /** The schema change's: to move to its own {@link FailureType} with the schema change. */
-  @Deprecated(forRemoval = true)
-  NO_USABLE_KEY(Failures.NO_USABLE_KEY, true),
-  @Deprecated(forRemoval = true)
-  COLUMN_EXISTS(Failures.COLUMN_EXISTS, true),
-  @Deprecated(forRemoval = true)
-  EXPRESSION_INVALID(Failures.EXPRESSION_INVALID, true),
-  @Deprecated(forRemoval = true)
-  UNSAFE_CHANGE(Failures.UNSAFE_CHANGE, true),
-  @Deprecated(forRemoval = true)
-  CHANGE_IN_PROGRESS(Failures.CHANGE_IN_PROGRESS, true),
-  @Deprecated(forRemoval = true)
-  LOCK_NOT_GRANTED(Failures.LOCK_NOT_GRANTED, false),
-  @Deprecated(forRemoval = true)
-  EXPRESSION_FAILED(Failures.EXPRESSION_FAILED, false),
-  @Deprecated(forRemoval = true)
-  STATEMENT_INVALID(Failures.STATEMENT_INVALID, false),
   /** Anything else: a step failed after retrying. */
   STEP_FAILED("StepFailed", false),
   /** Endings that are not failures of a step: a gate rejected (the run ends Failed with it). */

@@ -88,11 +88,6 @@ final class GateWaiting {
     return true;
   }
 
-  /** Why the last gate was interrupted, or null when it was not. */
-  String interruption() {
-    return interruption;
-  }
-
   private boolean decidedOrAborted() {
     return decisions.pending() != null || decisions.abort() != null || interruption != null;
   }

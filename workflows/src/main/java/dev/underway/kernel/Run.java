@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * <p>A run follows one {@link Sequence} of commands: runs recorded under an older one replay as
  * they ran (that enum says what each adds).
  */
-public final class Run extends RunBeforeTemplate {
+public final class Run extends RunParts {
 
   /** Kernel step names, shared by every runbook. */
   public static final String VALIDATE = "validate";

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * says (or as an accepted abort, a Temporal cancellation or a failure says), and waits for
  * running handlers before the run completes. The runbook gives its words for the endings
  * ({@link #afterAbort}, {@link #afterCancel}, {@link #refusal}) and its result ({@link
- * #result}). A runbook with gates extends {@link GatedRunProtocol}.
+ * #result}); a runbook whose operator commands run activities runs each ending inside its own
+ * lock ({@link #ending}). A runbook with gates extends {@link GatedRunProtocol}.
  *
  * @param <R> the runbook's result record
  */
@@ -50,19 +51,18 @@ public abstract class RunProtocol<R> {
     run.timeline().step(Timeline.RUN, Run.VALIDATE);
     List<String> problems = validation.get();
     if (!problems.isEmpty()) {
-      throw afterHandlers(run.endings.fail(refusal(String.join("; ", problems)),
+      throw ending(() -> run.endings.fail(refusal(String.join("; ", problems)),
           FailureKind.INVALID_REQUEST.type(), true));
     }
     run.timeline().done("request is valid");
     run.started(setup.targetKey());
-    R result;
     try {
-      result = run.endings.end(ran(body), this::result);
+      Ending ended = ran(body);
+      return ending(() -> run.endings.end(ended, this::result));
     } catch (ApplicationFailure | ActivityFailure | CanceledFailure e) {
-      throw afterHandlers(run.endings.cancelledByTemporal(e)
+      throw ending(() -> run.endings.cancelledByTemporal(e)
           ? run.endings.cancelled(afterCancel()) : run.endings.failure(e));
     }
-    return afterHandlers(result);
   }
 
   /** The body's ending: as it returned it, or as it stopped (an abort worded here). */
@@ -76,10 +76,21 @@ public abstract class RunProtocol<R> {
     }
   }
 
-  /** {@code outcome} once no handler runs any more: an update's activities are not cut off. */
-  private static <T> T afterHandlers(T outcome) {
-    Workflow.await(Workflow::isEveryHandlerFinished);
-    return outcome;
+  /**
+   * Runs the run's ending, {@code end} (its undos, state and message; the result, or the failure
+   * that ends the run), and returns once no handler runs any more, so that an update's
+   * activities are not cut off. A runbook whose operator commands run activities overrides it
+   * to run {@code end} holding its own lock (no command then interleaves with the rollback) and
+   * to wait for the handlers as its recorded runs waited. Called once per ending; a run whose
+   * ending is a failure (see {@link Sequence#endsFailedUnlessCompleted}) calls it again to
+   * translate that failure, which it passes on as it is.
+   */
+  protected <T> T ending(Supplier<T> end) {
+    try {
+      return end.get();
+    } finally {
+      Workflow.await(Workflow::isEveryHandlerFinished);
+    }
   }
 
   /** The runbook's result, made from how the run ended (its text the run's final message). */

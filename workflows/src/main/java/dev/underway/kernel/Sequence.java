@@ -42,16 +42,6 @@ public enum Sequence {
     this.gated = gated;
   }
 
-  /** Whether this sequence follows {@code other}'s rules too (FIRST &lt; SAFETY &lt; VIEW). */
-  @Deprecated(forRemoval = true)
-  public boolean atLeast(Sequence other) {
-    return rank() >= other.rank();
-  }
-
-  private int rank() {
-    return view ? 2 : safety ? 1 : 0;
-  }
-
   /** Decisions are checked for the plan shown (the gate shows its digest) and their age. */
   public boolean checksFreshness() {
     return safety;

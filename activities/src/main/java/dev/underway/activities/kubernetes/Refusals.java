@@ -1,6 +1,7 @@
 package dev.underway.activities.kubernetes;
 
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.model.TargetRef;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
@@ -26,7 +27,7 @@ final class Refusals {
             + " nodes: Underway never scales down. Removing a CockroachDB node needs "
             + "`cockroach node decommission` first (and a replication factor the remaining nodes "
             + "can hold); nothing was changed.",
-        Failures.SCALE_DOWN_REFUSED);
+        EvolutionFailures.SCALE_DOWN_REFUSED.type());
   }
 
   /** The API server answered 403: the worker's identity lacks a permission this step needs. */

@@ -1,6 +1,7 @@
 package dev.underway.sandbox.engine;
 
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.activities.support.Heartbeats;
@@ -70,7 +71,7 @@ public class LocalPlatformActivities implements PlatformActivities {
             "Refused: " + object + " has " + before + " nodes and " + nodes + " were asked for."
                 + " Underway never scales down (" + cluster.scaleDownNeeds() + "). Nothing was"
                 + " changed.",
-            Failures.SCALE_DOWN_REFUSED);
+            EvolutionFailures.SCALE_DOWN_REFUSED.type());
       }
       try {
         List<String> restarted = cluster.startStoppedNodes();

@@ -9,6 +9,7 @@ import dev.underway.kernel.RunSetup;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
 import dev.underway.kernel.Timeline;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;

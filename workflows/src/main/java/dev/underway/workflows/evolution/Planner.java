@@ -3,6 +3,7 @@ package dev.underway.workflows.evolution;
 import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.Failures;
 import dev.underway.kernel.PlanCard;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.Licence;
@@ -57,7 +58,7 @@ public final class Planner {
               + " which Underway never does (CockroachDB needs 'cockroach node decommission'"
               + " first). If the cluster is already past this phase, list only the phases from"
               + " its current shape onwards.",
-          Failures.SCALE_DOWN_REFUSED);
+          EvolutionFailures.SCALE_DOWN_REFUSED.type());
     }
     if (rfBefore > rfAfter) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -65,7 +66,7 @@ public final class Planner {
               + " replicas but " + phase.name() + " wants replication factor " + rfAfter
               + ". Underway never removes replicas. If the cluster is already past this phase,"
               + " list only the phases from its current shape onwards.",
-          Failures.SCALE_DOWN_REFUSED);
+          EvolutionFailures.SCALE_DOWN_REFUSED.type());
     }
 
     if (!database.readerUserProblems().isEmpty()) {

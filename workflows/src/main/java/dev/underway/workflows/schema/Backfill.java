@@ -2,6 +2,7 @@ package dev.underway.workflows.schema;
 
 import dev.underway.kernel.DecisionRefused;
 import dev.underway.kernel.Run;
+import dev.underway.kernel.RunStopped;
 import dev.underway.kernel.Timeline;
 import dev.underway.targets.PostgresTarget;
 import dev.underway.workflows.schema.contract.BackfillControl;
@@ -65,10 +66,10 @@ final class Backfill {
 
   /**
    * The step: its progress read every {@link #PROGRESS_EVERY}, later {@link #PROGRESS_LATER}
-   * (the history grows with the time it takes, slowly, not with the table). False when an abort
-   * stopped it.
+   * (the history grows with the time it takes, slowly, not with the table). An abort stops the
+   * run once the cancelled attempt has stopped.
    */
-  boolean run() {
+  void run() {
     run.timeline().step(SchemaChangeWorkflowImpl.BACKFILL, SchemaChangeWorkflowImpl.BACKFILL);
     BackfillSettings settings = new BackfillSettings(plan.keyColumns(),
         request.batchSizeOrDefault(),
@@ -83,7 +84,7 @@ final class Backfill {
     running = true;
     List<Promise<BackfillResult>> attempt = new ArrayList<>(1);
     try {
-      result = run.cancellable(() -> {
+      result = run.abortable(() -> {
         SchemaChangeActivities walk = SchemaStubs.of(SchemaStubs.WALK, "backfill");
         Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
         attempt.add(done);
@@ -93,20 +94,19 @@ final class Backfill {
         }
         return done.get();
       });
-    } finally {
+    } catch (RunStopped aborted) {
       running = false;
-    }
-    if (result == null) {
       awaitStopped(attempt);
       run.timeline().finish(Timeline.ABORTED, "aborted during the backfill"
           + (progress == null ? "" : " at " + progress.summary()));
-      return false;
+      throw aborted;
+    } finally {
+      running = false;
     }
     run.timeline().done(result.rowsUpdated() + " row(s) in " + result.batches()
         + " batch(es), " + Math.round(result.rowsPerSecond()) + " rows/s, "
         + result.attempts() + " attempt(s), throttled " + result.throttledMillis()
         + " ms" + (result.triggersSkipped() == null ? "" : "; " + result.triggersSentence()));
-    return true;
   }
 
   /** How long after the {@code polls}-th progress read the next one comes. */

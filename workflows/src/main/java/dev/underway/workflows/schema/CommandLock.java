@@ -72,8 +72,9 @@ final class CommandLock {
   }
 
   /**
-   * How the run ends: from now on every command is refused; {@code end} (the rollback, the
-   * result) runs holding the lock, and the run returns once every handler has finished.
+   * How the run ends (the kernel's template calls it through its {@code ending} hook): from now
+   * on every command is refused; {@code end} (the rollback, the result) runs holding the lock,
+   * and the run returns once every handler has finished.
    */
   <T> T ending(Supplier<T> end) {
     ending = true;

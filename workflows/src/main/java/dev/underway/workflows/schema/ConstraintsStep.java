@@ -19,15 +19,15 @@ final class ConstraintsStep {
 
   private ConstraintsStep() {}
 
-  /** Carries what the plan says; false when an abort stopped it. */
-  static boolean carry(Run run, SchemaChangeRequest request, SchemaPlan plan, String owner) {
+  /** Carries what the plan says; an abort stops the run. */
+  static void carry(Run run, SchemaChangeRequest request, SchemaPlan plan, String owner) {
     boolean carries = plan.carried().stream().anyMatch(c -> c.startsWith("NOT NULL")
         || c.startsWith("UNIQUE"));
     if (!carries || Workflow.getVersion(CARRY, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
-      return true;
+      return;
     }
-    return run.change(SchemaChangeWorkflowImpl.VERIFY, STEP, () -> SchemaStubs.of(
+    run.changeStep(SchemaChangeWorkflowImpl.VERIFY, STEP, () -> SchemaStubs.of(
         SchemaStubs.WALK, "verify · constraints").constraints(request.target(), request.change(),
         owner));
   }

@@ -80,18 +80,18 @@ final class Flags {
     reverted = false;
   }
 
-  /** Reads to the new shape, as step {@code switch-reads}; false when an abort stopped it. */
-  boolean switchReads() {
-    return step(SWITCH_READS, UNDO_READS, plan.objects().readsFlag(), ChangeObjects.READS_NEW,
+  /** Reads to the new shape, as step {@code switch-reads}; an abort stops the run. */
+  void switchReads() {
+    step(SWITCH_READS, UNDO_READS, plan.objects().readsFlag(), ChangeObjects.READS_NEW,
         ChangeObjects.READS_OLD);
   }
 
   /**
-   * Old writes off, as step {@code stop-old-writes}; false when an abort stopped it. A revert
-   * that came first (it held the lock) wins: nothing is set and {@link #reverted} says so.
+   * Old writes off, as step {@code stop-old-writes}; an abort stops the run. A revert that came
+   * first (it held the lock) wins: nothing is set and {@link #reverted} says so.
    */
-  boolean stopOldWrites() {
-    return step(STOP_OLD_WRITES, UNDO_WRITES, plan.objects().writesFlag(),
+  void stopOldWrites() {
+    step(STOP_OLD_WRITES, UNDO_WRITES, plan.objects().writesFlag(),
         ChangeObjects.WRITES_NEW, ChangeObjects.WRITES_BOTH);
   }
 
@@ -110,17 +110,18 @@ final class Flags {
    * Registers {@code undo} (the flag back to {@code undoValue}; once, however often a revert
    * brings the run here), then sets the flag as step {@code stage}, holding the lock.
    */
-  private boolean step(String stage, String undo, String flag, String value, String undoValue) {
-    return commands.step(stage, () -> {
+  private void step(String stage, String undo, String flag, String value, String undoValue) {
+    commands.step(stage, () -> {
       if (reverted) {
-        return true;
+        return null;
       }
       run.dropCompensation(undo);
       run.addCompensation(undo, () -> set(flag, undoValue));
       setting = flag;
       settingTo = value;
       try {
-        return run.change(stage, stage, () -> set(flag, value));
+        run.changeStep(stage, stage, () -> set(flag, value));
+        return null;
       } finally {
         setting = null;
       }
@@ -139,17 +140,16 @@ final class Flags {
     return r;
   }
 
-  /** Waits the soak; a revert ends it early (the run goes back), an abort too. */
-  boolean soak() {
+  /** Waits the soak; a revert ends it early (the run goes back); an abort stops the run. */
+  void soak() {
     Duration soak = request.soakOrNull();
     run.timeline().step(SWITCH_READS, SOAK);
     Workflow.await(soak, () -> reverted || run.abortRequested());
     if (run.abortRequested()) {
       run.timeline().finish(Timeline.ABORTED, "aborted while soaking");
-      return false;
+      run.stopIfAborted();
     }
     run.timeline().done(reverted ? "ended by the revert" : "reads on the new shape for " + soak);
-    return true;
   }
 
   // ---- the killswitch -----------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.underway.workflows.schema;
 
 import dev.underway.kernel.Run;
-import dev.underway.kernel.Timeline;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 
@@ -9,17 +8,13 @@ import dev.underway.workflows.schema.contract.TableObservation;
 final class ObserveStep {
   private ObserveStep() {}
 
-  /** The observation at {@code stage}; null when an abort stopped it. */
+  /** The observation at {@code stage}; an abort stops the run. */
   static TableObservation observe(Run run, SchemaChangeRequest request, String stage) {
     TableChange change = request.change();
     run.timeline().step(stage, SchemaChangeWorkflowImpl.OBSERVE);
     String probe = SchemaChangeWorkflowImpl.PLAN.equals(stage) ? request.latencyProbe() : null;
-    TableObservation o = run.cancellable(() -> SchemaStubs.of(SchemaStubs.OBSERVE,
+    TableObservation o = run.abortable("observing", () -> SchemaStubs.of(SchemaStubs.OBSERVE,
         stage + " · observe").observe(request.target(), change, probe));
-    if (o == null) {
-      run.timeline().finish(Timeline.ABORTED, "aborted while observing");
-      return null;
-    }
     run.timeline().done(!o.tableExists() ? change.qualifiedTable() + " not found"
         : o.rows() + " row(s)" + (o.rowsExact() == null ? " (estimated)" : "") + ", "
             + o.bytes() + " bytes, key " + (o.key() == null ? "none" : o.key().name()) + ", "

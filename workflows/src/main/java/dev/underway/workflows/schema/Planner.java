@@ -4,6 +4,7 @@ import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.workflows.schema.contract.LogicalReplication;
 import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.FailureKind;
@@ -48,12 +49,12 @@ public final class Planner {
       return r;
     }
     if (o.heldBy() != null && !o.heldBy().equals(owner)) {
-      r.add(new Refusal(FailureKind.CHANGE_IN_PROGRESS, "run " + o.heldBy() + " is changing "
+      r.add(new Refusal(SchemaFailures.CHANGE_IN_PROGRESS, "run " + o.heldBy() + " is changing "
           + table + " (its row in " + ChangeObjects.CHANGES_TABLE + "): one schema change per"
           + " table at a time"));
     }
     if (o.key() == null || o.keyProblem() != null) {
-      r.add(new Refusal(FailureKind.NO_USABLE_KEY, table + " has no usable key"
+      r.add(new Refusal(SchemaFailures.NO_USABLE_KEY, table + " has no usable key"
           + (o.keyProblem() == null ? "" : " (" + o.keyProblem() + ")")
           + ": the backfill walks a primary key, or a unique index named in change.uniqueKey"
           + " whose columns are all NOT NULL"));
@@ -62,7 +63,7 @@ public final class Planner {
         && o.addedByHolder() != null ? o.addedByHolder() : List.of();
     for (NewColumn n : change.addOrEmpty()) {
       if (o.column(n.name()) != null && !mine.contains(n.name())) {
-        r.add(new Refusal(FailureKind.COLUMN_EXISTS, "column " + n.name() + " already exists on "
+        r.add(new Refusal(SchemaFailures.COLUMN_EXISTS, "column " + n.name() + " already exists on "
             + table + ": choose another name for the new column"));
       }
     }
@@ -72,7 +73,7 @@ public final class Planner {
             + " does not exist on " + table));
       } else if (o.key() != null
           && o.key().columns().stream().anyMatch(k -> k.name().equals(old.name()))) {
-        r.add(new Refusal(FailureKind.UNSAFE_CHANGE, "column " + old.name() + " is in the key "
+        r.add(new Refusal(SchemaFailures.UNSAFE_CHANGE, "column " + old.name() + " is in the key "
             + o.key().name() + " the backfill walks, and the contract would drop it: give the"
             + " table another key first (change.uniqueKey)"));
       }
@@ -80,19 +81,19 @@ public final class Planner {
     if (change.versionColumn() != null) {
       TableObservation.Column v = o.column(change.versionColumn());
       if (v != null && !isInteger(v.type()) && !mine.contains(v.name())) {
-        r.add(new Refusal(FailureKind.COLUMN_EXISTS, "column " + v.name() + " exists on " + table
+        r.add(new Refusal(SchemaFailures.COLUMN_EXISTS, "column " + v.name() + " exists on " + table
             + " as " + v.type() + ": a version tag must be an integer column"));
       }
     }
     for (String problem : nullSafe(o.expressionProblems())) {
-      r.add(new Refusal(FailureKind.EXPRESSION_INVALID, problem));
+      r.add(new Refusal(SchemaFailures.EXPRESSION_INVALID, problem));
     }
     for (String problem : nullSafe(o.unsafe())) {
-      r.add(new Refusal(FailureKind.UNSAFE_CHANGE, problem));
+      r.add(new Refusal(SchemaFailures.UNSAFE_CHANGE, problem));
     }
     if (!change.otherEndsChangedFirst()) {
       for (String problem : LogicalReplication.problems(change, o)) {
-        r.add(new Refusal(FailureKind.UNSAFE_CHANGE, problem));
+        r.add(new Refusal(SchemaFailures.UNSAFE_CHANGE, problem));
       }
     }
     return r;

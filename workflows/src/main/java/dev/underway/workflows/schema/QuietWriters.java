@@ -57,12 +57,12 @@ final class QuietWriters {
 
   /**
    * Holds at {@code stage}/{@value #STEP} until the writers are quiet for the window or an
-   * override typed {@code confirmText}. Returns false when an abort stopped it; in a rollback
-   * ({@code rollback} true: the abort is what started it) only quiet or an override end it.
+   * override typed {@code confirmText}. An abort stops the run; in a rollback ({@code rollback}
+   * true: the abort is what started it) only quiet or an override end it.
    *
    * @param side which writers are waited for, e.g. "old-shape" (for the messages)
    */
-  boolean await(String stage, String side, String confirmText, boolean rollback) {
+  void await(String stage, String side, String confirmText, boolean rollback) {
     run.timeline().step(stage, STEP);
     confirm = confirmText;
     overriddenBy = null;
@@ -91,7 +91,7 @@ final class QuietWriters {
         if (!rollback && run.abortRequested()) {
           run.timeline().finish(Timeline.ABORTED, "aborted while waiting for " + side
               + " writers to stop: " + ev.summary());
-          return false;
+          run.stopIfAborted();
         }
       }
     } finally {
@@ -103,7 +103,6 @@ final class QuietWriters {
     run.timeline().done(overriddenBy != null ? "overridden by " + overriddenBy + ": "
         + last.summary() : "no " + side + " writer for " + window.toSeconds() + " s ("
         + last.summary() + ")");
-    return true;
   }
 
   /** The last evidence read, or null. */

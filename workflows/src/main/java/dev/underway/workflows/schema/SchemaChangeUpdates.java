@@ -1,9 +1,9 @@
 package dev.underway.workflows.schema;
 
 import dev.underway.kernel.DecisionRefused;
-import dev.underway.kernel.GatedRunbook;
-import dev.underway.kernel.Run;
+import dev.underway.kernel.GatedRunProtocol;
 import dev.underway.kernel.Timeline;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 
 /**
  * The operator's updates of a schema change, each validated here (one sentence when refused,
@@ -13,10 +13,11 @@ import dev.underway.kernel.Timeline;
  * the run's own moves by {@link CommandLock}. Temporal finds the inherited handlers on the
  * implementation class like its own.
  */
-abstract class SchemaChangeUpdates extends GatedRunbook implements SchemaChangeWorkflow {
+abstract class SchemaChangeUpdates extends GatedRunProtocol<SchemaChangeResult>
+    implements SchemaChangeWorkflow {
 
-  SchemaChangeUpdates(Run run) {
-    super(run);
+  SchemaChangeUpdates(String temporalAddress) {
+    super(RUNBOOK, temporalAddress, SchemaFailures.ALL);
   }
 
   /** What the commands act on, set once the run has its plan; null before. */

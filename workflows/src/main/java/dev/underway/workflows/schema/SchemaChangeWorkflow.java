@@ -1,6 +1,6 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.kernel.GatedWorkflow;
+import dev.underway.kernel.DecisionHandlers;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -16,7 +16,7 @@ import io.temporal.workflow.WorkflowMethod;
  * not change.
  */
 @WorkflowInterface
-public interface SchemaChangeWorkflow extends GatedWorkflow {
+public interface SchemaChangeWorkflow extends DecisionHandlers {
 
   String TYPE = "SchemaChange";
   String RUNBOOK = "schema-change";

@@ -1,24 +1,24 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.Ending;
+import dev.underway.kernel.GateOutcome;
 import dev.underway.kernel.Run;
-import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunSetup;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Sequence;
-import dev.underway.kernel.Timeline;
 import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
-import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A schema change as its business sequence, on the runbook kernel ({@link Run}): validate;
- * observe and plan (refuse what cannot be done safely); gate {@code expand}; expand (its undo
+ * A schema change as its business sequence, on the kernel's protocol ({@link
+ * dev.underway.kernel.GatedRunProtocol}): observe and plan (refuse what cannot be done safely);
+ * gate {@code expand}; expand (its undo
  * registered first: {@link Rollback}); backfill ({@link Backfill}); verify and carry the
  * constraints ({@link Verification}, {@link ConstraintsStep}); then laps from gate {@code
  * switch-reads} to the contract's approval: switch reads (+ soak), gate {@code stop-old-writes},
@@ -26,7 +26,8 @@ import java.util.List;
  * lap ends back at {@code switch-reads} when the operator's {@code revert} sent reads back
  * ({@link Flags}); contract. A rejection, an abort, an expiry or a failure before the contract
  * rolls back through the kernel's compensation. The operator's commands never interleave with
- * the run's own moves, and the run ends once they have finished ({@link CommandLock}).
+ * the run's own moves, nor with its ending, which runs holding their lock ({@link #ending}); the
+ * run ends once they have finished ({@link CommandLock}).
  */
 public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
 
@@ -78,7 +79,7 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
 
   /** @param temporalAddress printed in the gates' commands when it is not the default */
   public SchemaChangeWorkflowImpl(String temporalAddress) {
-    super(new Run(RUNBOOK, temporalAddress));
+    super(temporalAddress);
     this.run = run();
     this.commands = new CommandLock(run);
   }
@@ -88,48 +89,33 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     request = input;
     owner = Workflow.getInfo().getWorkflowId();
     boolean strict = Workflow.getVersion(STRICT_REQUEST, Workflow.DEFAULT_VERSION, 1) >= 1;
-    List<String> problems = RequestValidation.problems(input, strict);
+    List<String> problems = new ArrayList<>(RequestValidation.problems(input, strict));
     boolean valid = problems.isEmpty();
     change = input == null ? null : input.change();
     key = valid ? input.targetKey() : null;
-    run.configure(key, input == null ? null : input.approvalOrDefault(),
-        input == null ? null : input.requestedBy(), input != null && input.isDryRun(),
-        Sequence.VIEW);
-    run.timeline().step(Timeline.RUN, Run.VALIDATE);
     if (valid && !input.isDryRun() && !SchemaChangeWorkflow.workflowId(input).equals(owner)) {
       problems.add("the workflow id is '" + owner + "' but a change of " + key + " must use '"
           + SchemaChangeWorkflow.workflowId(input) + "', so that only one run per table can"
           + " exist");
     }
-    if (!problems.isEmpty()) {
-      throw run.refuse(String.join("; ", problems), FailureKind.INVALID_REQUEST);
-    }
-    run.timeline().done("request is valid");
-    run.started(key);
-    try {
-      return pipeline();
-    } catch (BodyStopped stopped) {
-      return stopped.result();
-    } catch (ApplicationFailure | ActivityFailure | CanceledFailure e) {
-      throw commands.<RuntimeException>ending(() -> run.cancelledByTemporal(e)
-          ? run.cancelled(Rollback.afterCancellation(run, rollback)) : run.failed(e));
-    }
+    return execute(new RunSetup(key, input == null ? null : input.approvalOrDefault(),
+        input == null ? null : input.requestedBy(), input != null && input.isDryRun(),
+        Sequence.VIEW), () -> problems, this::pipeline);
   }
 
-  /** The business sequence; a step an abort stopped, or a gate not approved, ends it. */
-  private SchemaChangeResult pipeline() {
+  /** The business sequence; a step an abort stopped, or a gate not approved, stops it. */
+  private Ending pipeline() {
     run.enterStage(PLAN);
     TableObservation observed = observe(PLAN);
     run.timeline().step(PLAN, PLAN);
     List<Refusal> refusals = Planner.refusals(change, observed, owner);
     if (!refusals.isEmpty()) {
-      throw run.refuse(String.join("; ", refusals.stream().map(Refusal::why).toList()),
-          refusals.get(0).kind());
+      throw Refusal.of(refusals);
     }
     planned(observed);
     if (request.isDryRun()) {
-      return end(RunState.DRY_RUN_COMPLETED, null,
-          "Dry run: the plan for " + key + " is computed; nothing was changed.");
+      return Ending.dryRunCompleted("Dry run: the plan for " + key
+          + " is computed; nothing was changed.");
     }
     evidence = Workflow.getVersion(EVIDENCE, Workflow.DEFAULT_VERSION, 1) >= 1;
     rollback = new Rollback(run, request, plan, owner, flags, writers, observed.catalogue(),
@@ -138,13 +124,13 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     gate(EXPAND, GateTexts.expand(key, plan));
     rollback.registerExpand();
     flags.expanded();
-    orAbort(run.change(EXPAND, EXPAND, () -> SchemaStubs.of(SchemaStubs.CHANGE, "expand")
-        .expand(request.target(), change, owner)));
+    run.changeStep(EXPAND, EXPAND, () -> SchemaStubs.of(SchemaStubs.CHANGE, "expand")
+        .expand(request.target(), change, owner));
     run.enterStage(BACKFILL);
-    orAbort(backfill.run());
+    backfill.run();
     run.enterStage(VERIFY);
-    orAbort(verification.afterBackfill()
-        && ConstraintsStep.carry(run, request, plan, owner));
+    verification.afterBackfill();
+    ConstraintsStep.carry(run, request, plan, owner);
     while (!lapToContract()) {
       // a revert sent reads back: the next lap starts at gate switch-reads
     }
@@ -173,10 +159,10 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     TableObservation now = observe(SWITCH_READS);
     gate(SWITCH_READS, GateTexts.switchReads(key, plan, backfill.result(),
         verification.result(), now, change.versionColumn()));
-    orAbort(flags.switchReads());
+    flags.switchReads();
     Duration soak = request.soakOrNull();
     if (soak != null) {
-      orAbort(flags.soak());
+      flags.soak();
     }
     if (flags.reverted()) {
       return false;
@@ -187,7 +173,7 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     if (backNow() || !gate(STOP_OLD_WRITES, stop) || flags.reverted()) {
       return false;
     }
-    orAbort(flags.stopOldWrites());
+    flags.stopOldWrites();
     if (backNow()) {
       return false;
     }
@@ -211,22 +197,20 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
   }
 
   /** The contract: writers quiet and every row once more (with evidence), then the drop. */
-  private SchemaChangeResult contract() {
+  private Ending contract() {
     if (evidence) {
-      orAbort(writers.await(CONTRACT, "old-shape", plan.confirm(), false)
-          && verification.beforeContract());
+      writers.await(CONTRACT, "old-shape", plan.confirm(), false);
+      verification.beforeContract();
     }
     rollback.drop();
     rollback.drainBeforeContract(writesNewAt);
-    orAbort(run.change(CONTRACT, CONTRACT, () -> SchemaStubs.of(SchemaStubs.CHANGE, "contract")
-        .contract(request.target(), change, owner)));
+    run.changeStep(CONTRACT, CONTRACT, () -> SchemaStubs.of(SchemaStubs.CHANGE, "contract")
+        .contract(request.target(), change, owner));
     flags.are(ChangeObjects.READS_NEW, ChangeObjects.WRITES_NEW);
     run.timeline().leave();
-    return end(RunState.COMPLETED, null, key + ": " + change.kind() + " done; dropped "
+    return Ending.completed(key + ": " + change.kind() + " done; dropped "
         + String.join(", ", plan.drop()) + ".");
   }
-
-  // ---- gates ------------------------------------------------------------------------------
 
   /** Opens {@code gate} and waits: see {@link #passed}. */
   private boolean gate(String gate, GateTexts.Shown shown) {
@@ -234,47 +218,50 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
   }
 
   /**
-   * True when approved, false when a revert sent the run back; a rejection, an abort or an
-   * expiry ends the run (the rollback then runs).
+   * True when approved, false when a revert sent the run back (it interrupted the gate); a
+   * rejection, an abort or an expiry stops the run (the rollback then runs).
    */
-  private boolean passed(String gate, SchemaGates.Outcome o) {
-    if (o.ends() == RunState.ABORTED) {
-      throw new BodyStopped(aborted());
+  private boolean passed(String gate, GateOutcome o) {
+    if (o instanceof GateOutcome.Approved) {
+      return true;
     }
-    if (o.ends() != null) {
-      throw new BodyStopped(end(o.ends(), gate + "/" + Run.GATE, o.text()));
+    if (o instanceof GateOutcome.Interrupted) {
+      return false;
     }
-    return !o.back();
+    throw gates.notApproved(gate, o).stop();
   }
 
-  /** Observes as a step of its own; an abort ends the run. */
+  /** Observes as a step of its own; an abort stops the run. */
   private TableObservation observe(String stage) {
-    TableObservation o = ObserveStep.observe(run, request, stage);
-    orAbort(o != null);
-    return o;
+    return ObserveStep.observe(run, request, stage);
   }
 
-  // ---- endings ----------------------------------------------------------------------------
+  // ---- how it ends: the template's hooks ---------------------------------------------------
 
-  /** A step an abort stopped ends the run: rolled back, and ended as aborted. */
-  private void orAbort(boolean done) {
-    if (!done) {
-      throw new BodyStopped(aborted());
-    }
+  /** The ending (its rollback, its result) runs holding the operator's commands' lock. */
+  @Override
+  protected <T> T ending(Supplier<T> end) {
+    return commands.ending(end);
   }
 
-  private SchemaChangeResult aborted() {
-    String where = run.timeline().position();
-    return end(RunState.ABORTED, where, run.aborted(rollback != null && rollback.dropped()
+  @Override
+  protected String afterAbort() {
+    return rollback != null && rollback.dropped()
         ? "The contract had begun: it is idempotent, run it again (a new run converges)."
-        : "The change is rolled back."));
+        : "The change is rolled back.";
   }
 
-  private SchemaChangeResult end(RunState state, String stoppedAt, String text) {
-    return commands.ending(() -> run.end(state, text, message -> new SchemaChangeResult(state,
-        stoppedAt, message, plan, backfill == null ? null : backfill.result(),
+  @Override
+  protected String afterCancel() {
+    return Rollback.afterCancellation(run, rollback);
+  }
+
+  @Override
+  protected SchemaChangeResult result(Ending e) {
+    return new SchemaChangeResult(e.state(), e.stoppedAt(), e.text(), plan,
+        backfill == null ? null : backfill.result(),
         verification == null ? null : verification.result(), flags == null ? null
-        : flags.reads(), flags == null ? null : flags.writes(), run.decisions())));
+        : flags.reads(), flags == null ? null : flags.writes(), run.decisions());
   }
 
   @Override

@@ -2,26 +2,24 @@ package dev.underway.workflows.schema;
 
 import static dev.underway.workflows.schema.SchemaChangeWorkflowImpl.CONTRACT;
 
-import dev.underway.kernel.Decision;
+import dev.underway.kernel.Ending;
+import dev.underway.kernel.Gate;
+import dev.underway.kernel.GateOutcome;
 import dev.underway.kernel.Run;
-import dev.underway.kernel.RunState;
 import dev.underway.kernel.Timeline;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A schema change's gates as the kernel opens them (the plan's digest, the request's expiry,
- * the contract's typed confirmation), and what each decision means for the run: go on, go back
- * to {@code switch-reads} (a revert interrupted the wait), or end.
+ * the contract's typed confirmation), and what each outcome means for the run: approved, it
+ * goes on; interrupted (a revert), it goes back to {@code switch-reads}; otherwise it ends
+ * ({@link #notApproved}).
  */
 final class SchemaGates {
 
-  /**
-   * How a gate ended: {@code ends} is null when the run goes on ({@code back} when a revert sent
-   * it back), otherwise how the run ends and its sentence.
-   */
-  record Outcome(boolean back, RunState ends, String text) {
-    static final Outcome APPROVED = new Outcome(false, null, null);
-    static final Outcome BACK = new Outcome(true, null, null);
-  }
+  /** Why the contract gate did not open: a revert came in while its text was being made. */
+  static final String REVERTED_BEFORE = "reverted before the gate opened";
 
   private final Run run;
   private final SchemaChangeRequest request;
@@ -36,9 +34,9 @@ final class SchemaGates {
   }
 
   /** Opens {@code gate} showing {@code shown} and waits for its outcome. */
-  Outcome open(String gate, GateTexts.Shown shown) {
-    return outcome(gate, run.gate(gate, gate, shown.text(), shown.card(), digest,
-        RequestValidation.gateExpiry(request), null));
+  GateOutcome open(String gate, GateTexts.Shown shown) {
+    return run.gate(new Gate(gate, gate, shown.text(), shown.card(), digest,
+        RequestValidation.gateExpiry(request)));
   }
 
   /**
@@ -46,39 +44,35 @@ final class SchemaGates {
    * writes stopped) and waits. Past the point of no return (a change without a down once writes
    * = new) a reject or an abort is refused and an expiry opens the gate again: the run holds
    * there until it is approved. {@code revertedMeanwhile} is asked before each opening: true
-   * sends the run back without opening it.
+   * sends the run back without opening it ({@link GateOutcome.Interrupted}).
    */
-  Outcome contract(java.util.function.Supplier<GateTexts.Shown> shown,
-      java.util.function.BooleanSupplier revertedMeanwhile) {
+  GateOutcome contract(Supplier<GateTexts.Shown> shown, BooleanSupplier revertedMeanwhile) {
     while (true) {
       GateTexts.Shown now = shown.get();
       if (revertedMeanwhile.getAsBoolean()) {
-        return Outcome.BACK;
+        return new GateOutcome.Interrupted(REVERTED_BEFORE);
       }
-      Decision d = run.gate(CONTRACT, CONTRACT, now.text(), now.card(), digest,
-          RequestValidation.gateExpiry(request), plan.confirm());
-      if (d != null || run.interruption() != null || run.pointOfNoReturn() == null) {
-        return outcome(CONTRACT, d);
+      GateOutcome o = run.gate(new Gate(CONTRACT, CONTRACT, now.text(), now.card(), digest,
+          RequestValidation.gateExpiry(request), plan.confirm()));
+      if (!(o instanceof GateOutcome.Expired) || run.pointOfNoReturn() == null) {
+        return o;
       }
       run.timeline().record(CONTRACT, Run.HOLD, Timeline.COMPLETED, "the gate expired; past"
           + " the point of no return nothing rolls back: the gate opens again");
     }
   }
 
-  /** What a gate's decision means for the run. */
-  private Outcome outcome(String gate, Decision d) {
-    if (d == null && run.interruption() != null) {
-      return Outcome.BACK;
+  /** How the run ends at {@code gate} rejected, expired or aborted (the rollback then runs). */
+  Ending notApproved(String gate, GateOutcome o) {
+    String at = gate + "/" + Run.GATE;
+    if (o instanceof GateOutcome.Rejected r) {
+      return Ending.rejected(at, "Gate " + gate + " rejected by " + r.decision().by()
+          + (r.decision().comment() == null ? "" : " (" + r.decision().comment() + ")") + ".");
     }
-    if (d == null) {
-      return new Outcome(false, RunState.EXPIRED, "Gate " + gate + " expired after "
+    if (o instanceof GateOutcome.Expired) {
+      return Ending.expired(at, "Gate " + gate + " expired after "
           + request.approvalOrDefault().gateExpiry() + " without a decision.");
     }
-    return switch (d.kind()) {
-      case APPROVE -> Outcome.APPROVED;
-      case ABORT -> new Outcome(false, RunState.ABORTED, null);
-      case REJECT -> new Outcome(false, RunState.REJECTED, "Gate " + gate + " rejected by "
-          + d.by() + (d.comment() == null ? "" : " (" + d.comment() + ")") + ".");
-    };
+    return Ending.aborted();
   }
 }

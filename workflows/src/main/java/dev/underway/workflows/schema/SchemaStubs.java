@@ -2,6 +2,7 @@ package dev.underway.workflows.schema;
 
 import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -46,9 +47,11 @@ final class SchemaStubs {
    */
   static final List<String> NEVER_RETRIED = List.of(
       Failures.INVALID_REQUEST, Failures.TARGET_NOT_FOUND, Failures.INSUFFICIENT_PRIVILEGE,
-      Failures.CREDENTIALS, Failures.NO_USABLE_KEY, Failures.COLUMN_EXISTS,
-      Failures.EXPRESSION_INVALID, Failures.UNSAFE_CHANGE, Failures.CHANGE_IN_PROGRESS,
-      Failures.LOCK_NOT_GRANTED, Failures.EXPRESSION_FAILED, Failures.STATEMENT_INVALID);
+      Failures.CREDENTIALS, SchemaFailures.NO_USABLE_KEY.type(),
+      SchemaFailures.COLUMN_EXISTS.type(), SchemaFailures.EXPRESSION_INVALID.type(),
+      SchemaFailures.UNSAFE_CHANGE.type(), SchemaFailures.CHANGE_IN_PROGRESS.type(),
+      SchemaFailures.LOCK_NOT_GRANTED.type(), SchemaFailures.EXPRESSION_FAILED.type(),
+      SchemaFailures.STATEMENT_INVALID.type());
 
   /** Retries of every heartbeating step: at once-ish, no growth past 5 s, no attempt limit. */
   static final RetryOptions RETRIES = RetryOptions.newBuilder()

@@ -35,45 +35,36 @@ final class Verification {
     return verified;
   }
 
-  /** Verify every row; hold while rows differ. False when aborted. */
-  boolean afterBackfill() {
-    return check(VERIFY, "aborted while verifying");
+  /** Verify every row; hold while rows differ. An abort stops the run. */
+  void afterBackfill() {
+    check(VERIFY, "verifying");
   }
 
   /**
    * Every row once more, just before the contract drops the old columns, after the writers went
    * quiet: a writer that got past the sync trigger shows here, not after the drop. Only a change
    * with a down for every replaced column can be checked once writes are new (otherwise the old
-   * column is stale by design); false when an abort stopped it.
+   * column is stale by design); an abort stops the run.
    */
-  boolean beforeContract() {
+  void beforeContract() {
     if (!plan.reversible() || change.replaceOrEmpty().isEmpty()) {
       run.timeline().record(CONTRACT, VERIFY, Timeline.SKIPPED, change.replaceOrEmpty().isEmpty()
           ? "nothing is dropped but the sync: the new column is the application's now"
           : "no down: once old writes stopped the old column is not kept, nothing to compare");
-      return true;
+      return;
     }
-    return check(CONTRACT, "aborted while verifying before the contract");
+    check(CONTRACT, "verifying before the contract");
   }
 
-  private boolean check(String stage, String aborted) {
+  private void check(String stage, String doing) {
     run.timeline().step(stage, VERIFY);
-    VerifyResult v = run.cancellable(this::once);
-    if (v == null) {
-      run.timeline().finish(Timeline.ABORTED, aborted);
-      return false;
-    }
+    VerifyResult v = run.abortable(doing, this::once);
     if (VERIFY.equals(stage)) {
       verified = v;
     }
     run.timeline().done(v.rowsChecked() + " row(s) checked, " + v.mismatches()
         + " mismatch(es)");
-    VerifyResult good = run.holdWhileUnhealthy(stage, v, Verification::mismatches, this::once);
-    if (good == null) {
-      return false;
-    }
-    verified = good;
-    return true;
+    verified = run.holdUntilHealthy(stage, v, Verification::mismatches, this::once);
   }
 
   /** Why the run holds after a verification: the rows that differ; empty when none. */

@@ -11,6 +11,7 @@ import dev.underway.kernel.Decision;
 import dev.underway.kernel.DecisionKind;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
@@ -472,7 +473,7 @@ class ClusterEvolutionWorkflowTest {
   @Test
   void refusesATargetLargerThanTheFirstPhase() {
     with(new InMemoryCluster(3, 3));
-    assertRefused(Requests.defaults(), Failures.SCALE_DOWN_REFUSED,
+    assertRefused(Requests.defaults(), EvolutionFailures.SCALE_DOWN_REFUSED.type(),
         "has 3 nodes but phase-0 wants 1", "never does");
     assertThat(t.cluster.calls()).as("only observation ran")
         .containsOnly("Platform.Observe", "Database.Observe");

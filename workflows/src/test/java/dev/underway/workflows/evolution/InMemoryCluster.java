@@ -2,6 +2,7 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
@@ -239,7 +240,8 @@ public class InMemoryCluster {
     }
     if (wanted < nodes) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "would scale down from " + nodes + " to " + wanted, Failures.SCALE_DOWN_REFUSED);
+          "would scale down from " + nodes + " to " + wanted,
+          EvolutionFailures.SCALE_DOWN_REFUSED.type());
     }
     if (wanted == nodes) {
       return ChangeResult.unchanged("StatefulSet " + target.key(), "already " + nodes);

@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.Phase;
@@ -88,7 +88,7 @@ class PlannerTest {
   void moreNodesThanThePhaseIsRefused() {
     assertThatThrownBy(() -> Planner.plan(T, cluster(3, true, 1, true, 3, 3), P1))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-          assertThat(f.getType()).isEqualTo(Failures.SCALE_DOWN_REFUSED);
+          assertThat(f.getType()).isEqualTo(EvolutionFailures.SCALE_DOWN_REFUSED.type());
           assertThat(f.isNonRetryable()).isTrue();
           assertThat(f.getOriginalMessage()).startsWith(Planner.REFUSED)
               .contains("has 3 nodes but phase-1 wants 2");

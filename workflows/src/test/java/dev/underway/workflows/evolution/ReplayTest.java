@@ -94,6 +94,7 @@ class ReplayTest {
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
         schemaChange(SchemaHistories.THROTTLED), schemaChange(SchemaHistories.REFUSED),
+        schemaChange(SchemaHistories.REFUSED_ONCE),
         schemaChange(SchemaHistories.ABORT_WAITS), schemaChange(SchemaHistories.EVIDENCE),
         schemaChange(SchemaHistories.ROLLBACK_WAITS),
         schemaChange(SchemaHistories.FORWARD_ONLY), schemaChange(SchemaHistories.CARRIED),
@@ -238,6 +239,14 @@ class ReplayTest {
         .filteredOn(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(1);
     assertThat(types(SchemaHistories.REFUSED))
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(upserted(SchemaHistories.REFUSED, SearchAttributes.STATE.getName()))
+        .as("recorded before refusal-ends-once: FAILED twice")
+        .containsExactly("\"RUNNING\"", "\"FAILED\"", "\"FAILED\"");
+    assertThat(versionMarkers(SchemaHistories.REFUSED_ONCE)).containsExactly(
+        "\"strict-request\"", "\"refusal-ends-once\"");
+    assertThat(upserted(SchemaHistories.REFUSED_ONCE, SearchAttributes.STATE.getName()))
+        .as("the kernel's protocol marks it failed once")
+        .containsExactly("\"RUNNING\"", "\"FAILED\"");
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).as(drift + ": the two observations, nothing else")
           .filteredOn(type -> type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(2);

@@ -1,6 +1,5 @@
 package dev.underway.workflows.schema;
 
-import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.BackfillControl;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.workflows.schema.contract.BackfillResult;
@@ -9,6 +8,7 @@ import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.workflows.schema.contract.OldColumn;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.workflows.schema.contract.VerifyResult;
@@ -251,11 +251,11 @@ public final class InMemoryTable implements SchemaChangeActivities {
     calls.add("Expand");
     if (heldBy != null && !heldBy.equals(owner)) {
       throw ApplicationFailure.newNonRetryableFailure("held by " + heldBy,
-          Failures.CHANGE_IN_PROGRESS);
+          SchemaFailures.CHANGE_IN_PROGRESS.type());
     }
     if (lockHeld) {
       throw ApplicationFailure.newNonRetryableFailure("lock not granted after 5 tries",
-          Failures.LOCK_NOT_GRANTED);
+          SchemaFailures.LOCK_NOT_GRANTED.type());
     }
     ChangeObjects o = ChangeObjects.of(change);
     if (owner.equals(heldBy) && triggers.contains(o.trigger())) {
@@ -265,7 +265,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
     for (NewColumn n : change.addOrEmpty()) {
       if (columns.containsKey(n.name())) {
         throw ApplicationFailure.newNonRetryableFailure("column " + n.name() + " exists",
-            Failures.COLUMN_EXISTS);
+            SchemaFailures.COLUMN_EXISTS.type());
       }
       mine.add(n.name());
     }
@@ -290,7 +290,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
     }
     if (!heldBy.equals(owner)) {
       throw ApplicationFailure.newNonRetryableFailure("held by " + heldBy,
-          Failures.CHANGE_IN_PROGRESS);
+          SchemaFailures.CHANGE_IN_PROGRESS.type());
     }
     ChangeObjects o = ChangeObjects.of(change);
     List<String> drop = leaveAColumnBehind ? added.subList(1, added.size()) : added;
@@ -369,7 +369,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   private synchronized ChangeResult flag(String owner, String key, String value) {
     if (heldBy == null || !heldBy.equals(owner)) {
       throw ApplicationFailure.newNonRetryableFailure("not held by " + owner,
-          Failures.CHANGE_IN_PROGRESS);
+          SchemaFailures.CHANGE_IN_PROGRESS.type());
     }
     String before = flags.put(key, value);
     return value.equals(before) ? ChangeResult.unchanged(key, "= " + value)

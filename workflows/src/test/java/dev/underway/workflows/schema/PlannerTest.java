@@ -4,10 +4,12 @@ import static dev.underway.workflows.schema.SchemaTestSupport.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.workflows.schema.contract.TableObservation.Column;
 import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.FailureType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,21 +81,21 @@ class PlannerTest {
     assertThat(Planner.refusals(AMOUNT, table(List.of(ID, AMOUNT_COLUMN), PK, null, null,
         List.of()), "me")).isEmpty();
     assertThat(kinds(table(List.of(ID), null, "someone-else", null, List.of())))
-        .containsExactly(FailureKind.CHANGE_IN_PROGRESS, FailureKind.NO_USABLE_KEY,
+        .containsExactly(SchemaFailures.CHANGE_IN_PROGRESS, SchemaFailures.NO_USABLE_KEY,
             FailureKind.TARGET_NOT_FOUND);
     Column exists = new Column("amount_cents", "bigint", true, null);
     assertThat(kinds(table(List.of(ID, AMOUNT_COLUMN, exists), PK, null, null, List.of())))
-        .containsExactly(FailureKind.COLUMN_EXISTS);
+        .containsExactly(SchemaFailures.COLUMN_EXISTS);
     assertThat(kinds(table(List.of(ID, AMOUNT_COLUMN, exists), PK, "me",
         List.of("amount_cents"), List.of()))).as("this run added it: a resumed run").isEmpty();
     Column textVersion = new Column("schema_version", "text", true, null);
     assertThat(kinds(table(List.of(ID, AMOUNT_COLUMN, textVersion), PK, null, null, List.of())))
-        .containsExactly(FailureKind.COLUMN_EXISTS);
+        .containsExactly(SchemaFailures.COLUMN_EXISTS);
     TableObservation.Key onAmount = new TableObservation.Key("orders_amount_key",
         List.of(AMOUNT_COLUMN));
     assertThat(Planner.refusals(AMOUNT, table(List.of(ID, AMOUNT_COLUMN), onAmount, null, null,
         List.of()), "me")).singleElement().satisfies(r -> {
-          assertThat(r.kind()).isEqualTo(FailureKind.UNSAFE_CHANGE);
+          assertThat(r.kind()).isEqualTo(SchemaFailures.UNSAFE_CHANGE);
           assertThat(r.why()).contains("column amount is in the key orders_amount_key");
         });
   }
@@ -175,7 +177,7 @@ class PlannerTest {
         List.of("orders_sub"), List.of(), List.of());
     List<Refusal> refused = Planner.refusals(AMOUNT, replicated, "me");
     assertThat(refused).extracting(Refusal::kind)
-        .containsExactly(FailureKind.UNSAFE_CHANGE, FailureKind.UNSAFE_CHANGE);
+        .containsExactly(SchemaFailures.UNSAFE_CHANGE, SchemaFailures.UNSAFE_CHANGE);
     assertThat(refused.get(0).why()).isEqualTo("public.orders is published (publication"
         + " orders_pub, all_pub (FOR ALL TABLES)): once expand adds amount_cents, a subscriber"
         + " whose copy lacks the column(s) stops applying every change to it; add them on every"
@@ -211,7 +213,7 @@ class PlannerTest {
             + " index " + index + " uses amount");
   }
 
-  private static List<FailureKind> kinds(TableObservation o) {
+  private static List<FailureType> kinds(TableObservation o) {
     return Planner.refusals(AMOUNT, o, "me").stream().map(Refusal::kind).toList();
   }
 }

@@ -14,11 +14,13 @@ import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.BackfillControl;
 import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.workflows.schema.contract.OldColumn;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.kernel.DecisionRequest;
 import dev.underway.kernel.DecisionSignal;
 import dev.underway.kernel.FailureKind;
+import dev.underway.kernel.FailureType;
 import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
@@ -510,24 +512,24 @@ class SchemaChangeWorkflowTest {
         Arguments.of("unknown table", (UnaryOperator<InMemoryTable>) InMemoryTable::missing,
             FailureKind.TARGET_NOT_FOUND, "table public.orders does not exist"),
         Arguments.of("no key", (UnaryOperator<InMemoryTable>) InMemoryTable::withoutKey,
-            FailureKind.NO_USABLE_KEY, "public.orders has no usable key (no primary key)"),
+            SchemaFailures.NO_USABLE_KEY, "public.orders has no usable key (no primary key)"),
         Arguments.of("new column exists",
             (UnaryOperator<InMemoryTable>) x -> x.withColumn("amount_cents", "bigint"),
-            FailureKind.COLUMN_EXISTS, "column amount_cents already exists on public.orders"),
+            SchemaFailures.COLUMN_EXISTS, "column amount_cents already exists on public.orders"),
         Arguments.of("another run", (UnaryOperator<InMemoryTable>) x -> x.heldBy("schema-change-x"),
-            FailureKind.CHANGE_IN_PROGRESS, "run schema-change-x is changing public.orders"),
+            SchemaFailures.CHANGE_IN_PROGRESS, "run schema-change-x is changing public.orders"),
         Arguments.of("bad expression",
             (UnaryOperator<InMemoryTable>) x -> x.expressionProblem("amount_cents: up"
                 + " amount::bogus: type \"bogus\" does not exist"),
-            FailureKind.EXPRESSION_INVALID, "type \"bogus\" does not exist"),
+            SchemaFailures.EXPRESSION_INVALID, "type \"bogus\" does not exist"),
         Arguments.of("rewrite", (UnaryOperator<InMemoryTable>) x -> x.unsafe("amount_cents:"
                 + " default random() is volatile: the table would be rewritten"),
-            FailureKind.UNSAFE_CHANGE, "the table would be rewritten"));
+            SchemaFailures.UNSAFE_CHANGE, "the table would be rewritten"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusals")
-  void refusedBeforeAnyChange(String name, UnaryOperator<InMemoryTable> setUp, FailureKind kind,
+  void refusedBeforeAnyChange(String name, UnaryOperator<InMemoryTable> setUp, FailureType kind,
       String why) {
     InMemoryTable table = setUp.apply(new InMemoryTable());
     SchemaChangeWorkflow wf = start(table, AMOUNT);

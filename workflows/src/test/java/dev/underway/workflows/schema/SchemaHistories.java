@@ -34,6 +34,11 @@ public final class SchemaHistories {
   public static final String THROTTLED = "schema-change-throttled-aborted";
   public static final String REFUSED = "schema-change-refused";
   /**
+   * Version refusal-ends-once: the planner's refusal ends the run through the kernel's protocol,
+   * which marks it failed once (the run above, recorded before, marked it twice).
+   */
+  public static final String REFUSED_ONCE = "schema-change-refused-once";
+  /**
    * A run whose type carries column clauses, started before the strict-request version (rejected
    * at the expand gate): recorded by the code of its day, which let the type through; it replays
    * with the checks it ran with. It cannot be recorded again: today's code refuses the request.
@@ -102,6 +107,8 @@ public final class SchemaHistories {
       wf.abort(new DecisionSignal(null, "bob", "enough"));
     }, RunState.ABORTED);
     run(REFUSED, new InMemoryTable().withoutKey(), recorded, write, wf -> { },
+        RunState.FAILED);
+    run(REFUSED_ONCE, new InMemoryTable().withoutKey(), recorded, write, wf -> { },
         RunState.FAILED);
     run(STRICT_REFUSED, new InMemoryTable(), CLAUSES, recorded, write, wf -> { },
         RunState.FAILED);

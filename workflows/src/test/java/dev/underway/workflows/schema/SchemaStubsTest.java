@@ -3,6 +3,7 @@ package dev.underway.workflows.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -34,11 +35,12 @@ class SchemaStubsTest {
       assertThat(r.getMaximumInterval()).as(kind).isLessThanOrEqualTo(Duration.ofSeconds(5));
       // the 12th interruption of a step waits no longer than the first few
       assertThat(backoff(r, 12)).as(kind).isLessThanOrEqualTo(Duration.ofSeconds(5));
-      assertThat(r.getDoNotRetry()).as(kind).contains(Failures.STATEMENT_INVALID,
-          Failures.EXPRESSION_FAILED, Failures.EXPRESSION_INVALID, Failures.LOCK_NOT_GRANTED,
-          Failures.INSUFFICIENT_PRIVILEGE, Failures.CREDENTIALS, Failures.INVALID_REQUEST,
-          Failures.TARGET_NOT_FOUND, Failures.NO_USABLE_KEY, Failures.COLUMN_EXISTS,
-          Failures.UNSAFE_CHANGE, Failures.CHANGE_IN_PROGRESS);
+      assertThat(r.getDoNotRetry()).as(kind).contains(SchemaFailures.STATEMENT_INVALID.type(),
+          SchemaFailures.EXPRESSION_FAILED.type(), SchemaFailures.EXPRESSION_INVALID.type(),
+          SchemaFailures.LOCK_NOT_GRANTED.type(), Failures.INSUFFICIENT_PRIVILEGE,
+          Failures.CREDENTIALS, Failures.INVALID_REQUEST, Failures.TARGET_NOT_FOUND,
+          SchemaFailures.NO_USABLE_KEY.type(), SchemaFailures.COLUMN_EXISTS.type(),
+          SchemaFailures.UNSAFE_CHANGE.type(), SchemaFailures.CHANGE_IN_PROGRESS.type());
     });
   }
 

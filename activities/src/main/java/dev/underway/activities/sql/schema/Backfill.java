@@ -5,7 +5,7 @@ import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.activities.support.Polling;
-import dev.underway.kernel.FailureKind;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -240,7 +240,7 @@ public final class Backfill {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0")) {
           // a row the expressions do not work on: retrying cannot help
-          throw FailureKind.EXPRESSION_FAILED.failure("the backfill of " + spec.table()
+          throw SchemaFailures.EXPRESSION_FAILED.failure("the backfill of " + spec.table()
               + " failed on a row after key " + cursor + ": " + e.getMessage());
         }
         if (attempt >= BATCH_ATTEMPTS || !PostgresSchemaDialect.TRANSIENT.contains(state)) {

@@ -1,6 +1,7 @@
 package dev.underway.activities.sql.schema;
 
 import dev.underway.activities.support.Polling;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class LockRetry {
 
   /** The failure type when no attempt got its lock. */
-  public static final String TYPE = dev.underway.kernel.Failures.LOCK_NOT_GRANTED;
+  public static final String TYPE = SchemaFailures.LOCK_NOT_GRANTED.type();
 
   /** A transaction's work. */
   @FunctionalInterface

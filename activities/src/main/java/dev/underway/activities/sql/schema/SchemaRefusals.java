@@ -1,6 +1,7 @@
 package dev.underway.activities.sql.schema;
 
 import dev.underway.kernel.FailureKind;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 
@@ -20,30 +21,30 @@ public final class SchemaRefusals {
   }
 
   public static ApplicationFailure noUsableKey(TableName table, String problem) {
-    return FailureKind.NO_USABLE_KEY.refuse(table + ": " + problem
+    return SchemaFailures.NO_USABLE_KEY.refuse(table + ": " + problem
         + " (the backfill walks a unique key whose columns are all NOT NULL)");
   }
 
   public static ApplicationFailure columnExists(TableName table, String column) {
-    return FailureKind.COLUMN_EXISTS.refuse("column " + column + " already exists in " + table
+    return SchemaFailures.COLUMN_EXISTS.refuse("column " + column + " already exists in " + table
         + " and this run did not add it: choose another name");
   }
 
   public static ApplicationFailure anotherRun(TableName table, String holder) {
-    return FailureKind.CHANGE_IN_PROGRESS.refuse(table + " is being changed by " + holder
+    return SchemaFailures.CHANGE_IN_PROGRESS.refuse(table + " is being changed by " + holder
         + ": one schema change per table at a time");
   }
 
   public static ApplicationFailure notHeld(TableName table, String owner) {
-    return FailureKind.CHANGE_IN_PROGRESS.refuse(table + " is not held by " + owner
+    return SchemaFailures.CHANGE_IN_PROGRESS.refuse(table + " is not held by " + owner
         + " (no expand of this run holds it)");
   }
 
   public static ApplicationFailure badExpressions(List<String> problems) {
-    return FailureKind.EXPRESSION_INVALID.refuse(String.join("; ", problems));
+    return SchemaFailures.EXPRESSION_INVALID.refuse(String.join("; ", problems));
   }
 
   public static ApplicationFailure unsafe(List<String> problems) {
-    return FailureKind.UNSAFE_CHANGE.refuse(String.join("; ", problems));
+    return SchemaFailures.UNSAFE_CHANGE.refuse(String.join("; ", problems));
   }
 }

@@ -4,6 +4,7 @@ import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.kernel.FailureKind;
 import dev.underway.targets.PostgresTarget;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import java.sql.SQLException;
 
 /**
@@ -41,13 +42,13 @@ final class SqlErrors {
           + " lacks a privilege (" + message + ")");
     }
     if (state.startsWith("42")) {
-      return FailureKind.STATEMENT_INVALID.failure(what + " failed: " + invalid(state)
+      return SchemaFailures.STATEMENT_INVALID.failure(what + " failed: " + invalid(state)
           + " (SQLSTATE " + state + ": " + message + "). Retrying would run the same statement"
           + " again, so the step stops here; nothing of this step was committed.");
     }
     if (state.startsWith("22") || (state.startsWith("23") && !catalogRace(state, message))
         || state.startsWith("P0")) {
-      return FailureKind.EXPRESSION_FAILED.failure(what + " failed: " + rejected(state)
+      return SchemaFailures.EXPRESSION_FAILED.failure(what + " failed: " + rejected(state)
           + " (SQLSTATE " + state + ": " + message + "). Retrying would meet the same row"
           + " again, so the step stops here; fix the rows or the expression, or abort.");
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.kernel.Failures;
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
 import dev.underway.kernel.DecisionSignal;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
@@ -90,7 +90,7 @@ class ClusterEvolutionOnRealKubernetesTest {
         () -> WorkflowStub.fromTyped(start(request)).getResult(EvolutionResult.class));
     assertThat(refused).isNotNull();
     assertThat(refused.getCause()).isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-      assertThat(f.getType()).isEqualTo(Failures.SCALE_DOWN_REFUSED);
+      assertThat(f.getType()).isEqualTo(EvolutionFailures.SCALE_DOWN_REFUSED.type());
       assertThat(f.getOriginalMessage()).contains("has 3 nodes but phase-0 wants 1");
     });
 

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
 import dev.underway.activities.support.HeartbeatWait;
@@ -139,7 +140,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
     ApplicationFailure failure = applicationFailure(() -> activities.scaleNodes(target, 2));
 
-    assertThat(failure.getType()).isEqualTo(Failures.SCALE_DOWN_REFUSED);
+    assertThat(failure.getType()).isEqualTo(EvolutionFailures.SCALE_DOWN_REFUSED.type());
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains("3 to 2").contains("never scales down");
     assertThat(ns.statefulSet().getSpec().getReplicas()).isEqualTo(3);

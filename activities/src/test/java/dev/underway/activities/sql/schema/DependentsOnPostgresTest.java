@@ -3,11 +3,11 @@ package dev.underway.activities.sql.schema;
 import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgresTest.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.ChangeKind;
 import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.workflows.schema.contract.OldColumn;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.ChangeResult.Outcome;
@@ -105,7 +105,7 @@ class DependentsOnPostgresTest {
     activities.expand(db.target(), change, OWNER);
 
     ApplicationFailure refused = assertFailure(
-        () -> activities.contract(db.target(), change, OWNER), Failures.UNSAFE_CHANGE);
+        () -> activities.contract(db.target(), change, OWNER), SchemaFailures.UNSAFE_CHANGE.type());
 
     assertThat(refused.getOriginalMessage())
         .contains("function lower_member_email() of trigger zz_lower names email");

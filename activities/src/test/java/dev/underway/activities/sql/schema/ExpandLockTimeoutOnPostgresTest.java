@@ -4,8 +4,8 @@ import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgres
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
@@ -47,7 +47,8 @@ class ExpandLockTimeoutOnPostgresTest {
       hold(holder, "held");
 
       ApplicationFailure failure = assertFailure(
-          () -> activities.expand(db.target(), change, OWNER), Failures.LOCK_NOT_GRANTED);
+          () -> activities.expand(db.target(), change, OWNER),
+              SchemaFailures.LOCK_NOT_GRANTED.type());
 
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).contains("3 attempts").contains("nothing");

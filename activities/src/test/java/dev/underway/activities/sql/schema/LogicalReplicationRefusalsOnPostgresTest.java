@@ -4,8 +4,8 @@ import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgres
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.FailureKind;
@@ -101,7 +101,7 @@ class LogicalReplicationRefusalsOnPostgresTest {
     String before = seen.catalogue();
 
     ApplicationFailure refused = assertFailure(
-        () -> activities.expand(shop.target(), change, OWNER), Failures.UNSAFE_CHANGE);
+        () -> activities.expand(shop.target(), change, OWNER), SchemaFailures.UNSAFE_CHANGE.type());
 
     assertThat(refused.getOriginalMessage()).startsWith(FailureKind.REFUSED)
         .contains("public.orders is published (publication orders_pub): once expand adds"
@@ -130,7 +130,8 @@ class LogicalReplicationRefusalsOnPostgresTest {
     assertThat(activities.observe(everything.target(), change, null).publications())
         .containsExactly("all_pub (FOR ALL TABLES)");
     ApplicationFailure refused = assertFailure(
-        () -> activities.expand(everything.target(), change, OWNER), Failures.UNSAFE_CHANGE);
+        () -> activities.expand(everything.target(), change, OWNER),
+            SchemaFailures.UNSAFE_CHANGE.type());
     assertThat(refused.getOriginalMessage()).contains("(with underway_flags and"
         + " underway_schema_changes, which expand creates and such a publication publishes"
         + " too)");
@@ -146,7 +147,8 @@ class LogicalReplicationRefusalsOnPostgresTest {
     assertThat(seen.publications()).isEmpty();
 
     ApplicationFailure refused = assertFailure(
-        () -> activities.expand(replica.target(), change, OWNER), Failures.UNSAFE_CHANGE);
+        () -> activities.expand(replica.target(), change, OWNER),
+            SchemaFailures.UNSAFE_CHANGE.type());
 
     assertThat(refused.getOriginalMessage()).contains("public.orders is written by logical"
         + " replication (subscription orders_sub): its writes are synced like any other");

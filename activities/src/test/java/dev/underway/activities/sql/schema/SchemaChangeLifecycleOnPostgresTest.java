@@ -10,6 +10,7 @@ import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.workflows.schema.contract.VerifyResult;
@@ -112,7 +113,7 @@ class SchemaChangeLifecycleOnPostgresTest {
     assertFailure(() -> activities.setFlag(db.target(), change, OWNER, names.readsFlag(), "maybe"),
         Failures.INVALID_REQUEST);
     assertFailure(() -> activities.setFlag(db.target(), change, "someone-else",
-        names.writesFlag(), "new"), Failures.CHANGE_IN_PROGRESS);
+        names.writesFlag(), "new"), SchemaFailures.CHANGE_IN_PROGRESS.type());
 
     BackfillControl pause = new BackfillControl(true, "alice: deploy", 250);
     assertThat(activities.control(db.target(), change, OWNER, pause).outcome())
@@ -123,7 +124,7 @@ class SchemaChangeLifecycleOnPostgresTest {
         + " FROM underway_schema_changes WHERE table_name = 'public.orders'"))
         .isEqualTo("true alice: deploy 250");
     assertFailure(() -> activities.control(db.target(), change, "someone-else", pause),
-        Failures.CHANGE_IN_PROGRESS);
+        SchemaFailures.CHANGE_IN_PROGRESS.type());
 
     assertThat(activities.contract(db.target(), change, OWNER).outcome())
         .isEqualTo(Outcome.UPDATED);
@@ -174,9 +175,9 @@ class SchemaChangeLifecycleOnPostgresTest {
     String expanded = activities.observe(db.target(), change, null).catalogue();
 
     assertFailure(() -> activities.undoExpand(db.target(), change, "intruder"),
-        Failures.CHANGE_IN_PROGRESS);
+        SchemaFailures.CHANGE_IN_PROGRESS.type());
     assertFailure(() -> activities.contract(db.target(), change, "intruder"),
-        Failures.CHANGE_IN_PROGRESS);
+        SchemaFailures.CHANGE_IN_PROGRESS.type());
     assertThat(activities.observe(db.target(), change, null).catalogue()).isEqualTo(expanded);
   }
 
@@ -191,7 +192,7 @@ class SchemaChangeLifecycleOnPostgresTest {
     String expanded = activities.observe(db.target(), change, null).catalogue();
 
     ApplicationFailure refused = assertFailure(
-        () -> activities.contract(db.target(), change, OWNER), Failures.UNSAFE_CHANGE);
+        () -> activities.contract(db.target(), change, OWNER), SchemaFailures.UNSAFE_CHANGE.type());
     assertThat(refused.getOriginalMessage()).contains("view viewed_amounts uses amount");
     assertThat(activities.observe(db.target(), change, null).catalogue()).isEqualTo(expanded);
   }
@@ -230,7 +231,8 @@ class SchemaChangeLifecycleOnPostgresTest {
     activities.expand(db.target(), change, OWNER);
 
     ApplicationFailure failure = assertFailure(
-        () -> activities.backfill(db.target(), change, SETTINGS), Failures.EXPRESSION_FAILED);
+        () -> activities.backfill(db.target(), change, SETTINGS),
+            SchemaFailures.EXPRESSION_FAILED.type());
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains("division by zero");

@@ -9,6 +9,7 @@ import dev.underway.workflows.schema.contract.ChangeKind;
 import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.workflows.schema.contract.OldColumn;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.kernel.FailureKind;
@@ -67,7 +68,8 @@ class SchemaChangeRefusalsOnPostgresTest {
 
   @Test
   void aTableWithoutPrimaryKey() throws Exception {
-    TableObservation seen = refused(SchemaFixture.typeChange("nokey"), Failures.NO_USABLE_KEY,
+    TableObservation seen = refused(SchemaFixture.typeChange("nokey"),
+        SchemaFailures.NO_USABLE_KEY.type(),
         "no primary key");
     assertThat(seen.keyProblem()).isEqualTo("no primary key");
   }
@@ -76,7 +78,8 @@ class SchemaChangeRefusalsOnPostgresTest {
   void aNamedUniqueKeyOnANullableColumn() throws Exception {
     TableChange change = new TableChange(null, "emails", "emails_email", ChangeKind.CHANGE_TYPE,
         List.of(new NewColumn("amount_v2", "bigint", "amount::bigint")), List.of());
-    TableObservation seen = refused(change, Failures.NO_USABLE_KEY, "email) is nullable");
+    TableObservation seen = refused(change, SchemaFailures.NO_USABLE_KEY.type(),
+        "email) is nullable");
     assertThat(seen.key()).isNull();
   }
 
@@ -99,14 +102,14 @@ class SchemaChangeRefusalsOnPostgresTest {
   void aNewColumnThatExists() throws Exception {
     TableChange change = new TableChange(null, "orders", null, ChangeKind.ADD_COLUMN,
         List.of(new NewColumn("note", "text", "amount::text")), List.of());
-    refused(change, Failures.COLUMN_EXISTS, "column note already exists");
+    refused(change, SchemaFailures.COLUMN_EXISTS.type(), "column note already exists");
   }
 
   @Test
   void anUpThatDoesNotTypeCheck() throws Exception {
     TableChange change = new TableChange(null, "orders", null, ChangeKind.ADD_COLUMN,
         List.of(new NewColumn("doubled", "integer", "amount * 2 + no_such_column")), List.of());
-    TableObservation seen = refused(change, Failures.EXPRESSION_INVALID,
+    TableObservation seen = refused(change, SchemaFailures.EXPRESSION_INVALID.type(),
         "column \"no_such_column\" does not exist");
     assertThat(seen.expressionProblems()).singleElement().asString()
         .startsWith("up of doubled");
@@ -117,7 +120,7 @@ class SchemaChangeRefusalsOnPostgresTest {
     TableChange change = new TableChange(null, "orders", null, ChangeKind.CHANGE_TYPE,
         List.of(new NewColumn("amount_v2", "bigint", "100 / (amount - amount)")),
         List.of(new OldColumn("amount", "amount_v2::integer")));
-    refused(change, Failures.EXPRESSION_INVALID, "division by zero");
+    refused(change, SchemaFailures.EXPRESSION_INVALID.type(), "division by zero");
   }
 
   @Test
@@ -125,7 +128,8 @@ class SchemaChangeRefusalsOnPostgresTest {
     TableChange change = new TableChange(null, "orders", null, ChangeKind.CHANGE_TYPE,
         List.of(new NewColumn("amount_v2", "bigint", "amount::bigint")),
         List.of(new OldColumn("amount", "amount_v2 || 'x'")));
-    TableObservation seen = refused(change, Failures.EXPRESSION_INVALID, "down of amount");
+    TableObservation seen = refused(change, SchemaFailures.EXPRESSION_INVALID.type(),
+        "down of amount");
     assertThat(seen.expressionProblems()).singleElement().asString().contains("down of amount");
   }
 
@@ -134,7 +138,8 @@ class SchemaChangeRefusalsOnPostgresTest {
     TableChange change = new TableChange(null, "orders", null, ChangeKind.CHANGE_TYPE,
         List.of(new NewColumn("amount_v2", "positive", "abs(amount)::bigint + 1")),
         List.of(new OldColumn("amount", "amount_v2::integer")));
-    TableObservation seen = refused(change, Failures.UNSAFE_CHANGE, "would rewrite the table");
+    TableObservation seen = refused(change, SchemaFailures.UNSAFE_CHANGE.type(),
+        "would rewrite the table");
     assertThat(seen.unsafe()).hasSize(1);
   }
 
@@ -146,7 +151,8 @@ class SchemaChangeRefusalsOnPostgresTest {
     String expanded = activities.observe(db.target(), change, null).catalogue();
 
     ApplicationFailure refusal = assertFailure(
-        () -> activities.expand(db.target(), change, OWNER), Failures.CHANGE_IN_PROGRESS);
+        () -> activities.expand(db.target(), change, OWNER),
+            SchemaFailures.CHANGE_IN_PROGRESS.type());
 
     assertThat(refusal.getOriginalMessage()).startsWith(FailureKind.REFUSED)
         .contains("schema-change/app/busy-first");
@@ -167,7 +173,7 @@ class SchemaChangeRefusalsOnPostgresTest {
   void aTypeWithColumnClausesIsRefused(String type, String up) throws Exception {
     TableChange change = new TableChange(null, "orders", null, ChangeKind.ADD_COLUMN,
         List.of(new NewColumn("widened", type, up)), List.of());
-    TableObservation seen = refused(change, Failures.EXPRESSION_INVALID,
+    TableObservation seen = refused(change, SchemaFailures.EXPRESSION_INVALID.type(),
         "'" + type + "' is not one type name");
     assertThat(seen.expressionProblems()).singleElement().asString()
         .startsWith("type of widened");
@@ -223,11 +229,11 @@ class SchemaChangeRefusalsOnPostgresTest {
 
   @Test
   void tablesInAnInheritanceTreeAreRefused() throws Exception {
-    refused(SchemaFixture.typeChange("parent"), Failures.UNSAFE_CHANGE,
+    refused(SchemaFixture.typeChange("parent"), SchemaFailures.UNSAFE_CHANGE.type(),
         "public.parent has inheritance children (child)");
-    refused(SchemaFixture.typeChange("child"), Failures.UNSAFE_CHANGE,
+    refused(SchemaFixture.typeChange("child"), SchemaFailures.UNSAFE_CHANGE.type(),
         "public.child inherits from parent");
-    refused(SchemaFixture.typeChange("measured_1"), Failures.UNSAFE_CHANGE,
+    refused(SchemaFixture.typeChange("measured_1"), SchemaFailures.UNSAFE_CHANGE.type(),
         "public.measured_1 is a partition of measured");
   }
 
@@ -235,7 +241,7 @@ class SchemaChangeRefusalsOnPostgresTest {
   void anUpOverAStoredGeneratedColumnIsRefused() throws Exception {
     TableChange change = new TableChange(null, "priced", null, ChangeKind.ADD_COLUMN,
         List.of(new NewColumn("total_cents", "bigint", "(total * 100)::bigint")), List.of());
-    TableObservation seen = refused(change, Failures.EXPRESSION_INVALID,
+    TableObservation seen = refused(change, SchemaFailures.EXPRESSION_INVALID.type(),
         "reads total, a STORED generated column");
     assertThat(seen.expressionProblems()).singleElement().asString()
         .contains("write up over the columns total is generated from ((price * (qty)::numeric))");
@@ -245,7 +251,7 @@ class SchemaChangeRefusalsOnPostgresTest {
   void aKeyWithANonDefaultOperatorClassIsRefused() throws Exception {
     TableChange change = new TableChange(null, "coded", "coded_pattern", ChangeKind.ADD_COLUMN,
         List.of(new NewColumn("amount_v2", "bigint", "amount::bigint")), List.of());
-    TableObservation seen = refused(change, Failures.NO_USABLE_KEY,
+    TableObservation seen = refused(change, SchemaFailures.NO_USABLE_KEY.type(),
         "coded_pattern orders code by operator class text_pattern_ops, not its type's default");
     assertThat(seen.key()).isNull();
   }

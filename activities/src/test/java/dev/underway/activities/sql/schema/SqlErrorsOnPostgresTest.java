@@ -4,12 +4,12 @@ import static dev.underway.activities.sql.schema.SchemaChangeLifecycleOnPostgres
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.underway.kernel.Failures;
 import dev.underway.workflows.schema.contract.ChangeKind;
 import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.workflows.schema.contract.NewColumn;
 import dev.underway.workflows.schema.contract.OldColumn;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
+import dev.underway.workflows.schema.contract.SchemaFailures;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.VerifySettings;
 import dev.underway.activities.sql.SqlCredentials;
@@ -88,7 +88,8 @@ class SqlErrorsOnPostgresTest {
     db.sql("DROP FUNCTION doubled(integer)");
 
     ApplicationFailure failure = assertFailure(
-        () -> activities.verify(db.target(), change, VERIFY), Failures.STATEMENT_INVALID);
+        () -> activities.verify(db.target(), change, VERIFY),
+            SchemaFailures.STATEMENT_INVALID.type());
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).startsWith("verify public.fns failed: a function"
@@ -104,7 +105,8 @@ class SqlErrorsOnPostgresTest {
     TableChange typo = withUp("amounts", "amont::bigint");
 
     ApplicationFailure failure = assertFailure(
-        () -> activities.verify(db.target(), typo, VERIFY), Failures.STATEMENT_INVALID);
+        () -> activities.verify(db.target(), typo, VERIFY),
+            SchemaFailures.STATEMENT_INVALID.type());
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains("a column it names does not exist")
@@ -117,7 +119,7 @@ class SqlErrorsOnPostgresTest {
 
     ApplicationFailure failure = assertFailure(() -> activities.verify(db.target(),
         withUp("amounts", "(1000 / (amount - amount))::bigint"), VERIFY),
-        Failures.EXPRESSION_FAILED);
+        SchemaFailures.EXPRESSION_FAILED.type());
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains("a data exception")
@@ -129,7 +131,7 @@ class SqlErrorsOnPostgresTest {
     activities.expand(db.target(), SchemaFixture.typeChange("amounts"), OWNER);
 
     ApplicationFailure failure = assertFailure(() -> activities.verify(db.target(),
-        withUp("amounts", "boom(amount)"), VERIFY), Failures.EXPRESSION_FAILED);
+        withUp("amounts", "boom(amount)"), VERIFY), SchemaFailures.EXPRESSION_FAILED.type());
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains("a PL/pgSQL function raised an error")
@@ -144,7 +146,7 @@ class SqlErrorsOnPostgresTest {
     db.sql("ALTER TABLE underway_flags ADD CONSTRAINT not_new CHECK (value <> 'new')");
     try {
       ApplicationFailure failure = assertFailure(() -> activities.setFlag(db.target(), change,
-          OWNER, reads, "new"), Failures.EXPRESSION_FAILED);
+          OWNER, reads, "new"), SchemaFailures.EXPRESSION_FAILED.type());
 
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).contains("a row breaks a constraint")

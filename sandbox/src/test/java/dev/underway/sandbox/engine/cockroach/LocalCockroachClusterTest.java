@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.underway.sandbox.engine.EngineTests;
 import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster.Node;
 import dev.underway.kernel.ChangeResult.Outcome;
@@ -210,7 +211,8 @@ class LocalCockroachClusterTest {
       health2.answer(200);
       assertThat(platform.awaitNodesReady(TARGET, 2).ready()).isEqualTo(2);
 
-      assertRefused(() -> platform.scaleNodes(TARGET, 1), Failures.SCALE_DOWN_REFUSED);
+      assertRefused(() -> platform.scaleNodes(TARGET, 1),
+          EvolutionFailures.SCALE_DOWN_REFUSED.type());
       assertRefused(() -> platform.scaleNodes(TARGET, 0), Failures.INVALID_REQUEST);
       assertThat(cluster.nodeCount()).isEqualTo(2);
       assertTwice(() -> platform.scaleNodes(TARGET, 3), Outcome.UPDATED);

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.sql.CockroachDialect;
 import dev.underway.kernel.ChangeResult;
@@ -144,7 +145,8 @@ class LocalCockroachEvolutionTest {
 
       // refusals change nothing
       Map<String, Long> pidsBefore = pids(cluster);
-      assertRefused(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
+      assertRefused(() -> platform.scaleNodes(TARGET, 2),
+          EvolutionFailures.SCALE_DOWN_REFUSED.type());
       assertRefused(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
       assertThat(pids(cluster)).isEqualTo(pidsBefore);
       assertEveryZone(writer, 3);

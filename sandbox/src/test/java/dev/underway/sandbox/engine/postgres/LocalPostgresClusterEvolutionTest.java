@@ -15,6 +15,7 @@ import dev.underway.sandbox.engine.LocalPlatformActivities;
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.kernel.Failures;
+import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
@@ -177,7 +178,8 @@ class LocalPostgresClusterEvolutionTest {
 
       // refusals change nothing
       Map<String, Long> pidsBefore = pids(cluster);
-      assertRefused(() -> platform.scaleNodes(TARGET, 2), Failures.SCALE_DOWN_REFUSED);
+      assertRefused(() -> platform.scaleNodes(TARGET, 2),
+          EvolutionFailures.SCALE_DOWN_REFUSED.type());
       assertRefused(() -> database.setReplicationFactor(TARGET, 4), Failures.INVALID_REQUEST);
       assertThat(cluster.nodeCount()).isEqualTo(3);
       assertThat(pids(cluster)).isEqualTo(pidsBefore);

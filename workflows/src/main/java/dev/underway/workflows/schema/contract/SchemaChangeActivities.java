@@ -18,9 +18,10 @@ import io.temporal.activity.ActivityMethod;
  *       environment, as the evolution's SQL activities do); they never appear in arguments,
  *       results, heartbeats, failure messages or logs;
  *   <li>raises a <b>refusal</b> as a non-retryable {@code ApplicationFailure} whose type is one
- *       of {@link dev.underway.kernel.Failures} ({@code NoUsableKey}, {@code ColumnExists},
- *       {@code ExpressionInvalid}, {@code UnsafeChange}, {@code ChangeInProgress}, {@code
- *       TargetNotFound}, {@code InsufficientPrivilege}, {@code CredentialsProblem}), with a
+ *       of {@link SchemaFailures} ({@code NoUsableKey}, {@code ColumnExists}, {@code
+ *       ExpressionInvalid}, {@code UnsafeChange}, {@code ChangeInProgress}) or of {@link
+ *       dev.underway.kernel.Failures} ({@code TargetNotFound}, {@code InsufficientPrivilege},
+ *       {@code CredentialsProblem}), with a
  *       sentence an operator understands, <b>before</b> it changes anything: a mutating method
  *       re-checks at the database what it depends on (time passed since the observation);
  *   <li>heartbeats when it can take more than a few seconds (every batch, every lock retry), so
