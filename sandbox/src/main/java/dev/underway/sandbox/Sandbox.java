@@ -11,7 +11,7 @@ import dev.underway.sandbox.load.Workload;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.sandbox.load.LoadEndpoints;
 import dev.underway.sandbox.load.LoadGenerator;
 import dev.underway.sandbox.load.LoadOptions;
@@ -72,8 +72,8 @@ public final class Sandbox implements AutoCloseable {
   public static final String TASK_QUEUE = "underway-sandbox";
 
   /** The target as the workflow sees it; the local activities know which cluster it is. */
-  public static final TargetRef TARGET =
-      TargetRef.local("sandbox", LocalCluster.DEFAULT_DATABASE);
+  public static final ClusterTarget TARGET =
+      ClusterTarget.local("sandbox", LocalCluster.DEFAULT_DATABASE);
 
   /** The phase of the load before the run: Phase 0, the baseline every phase is compared with. */
   static final String BASELINE_PHASE = "phase-0";

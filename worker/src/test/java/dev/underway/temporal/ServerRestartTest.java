@@ -10,7 +10,7 @@ import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.RunState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import dev.underway.workflows.evolution.InMemoryCluster;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerRestartTest {
 
   static final String TQ = "underway-restart-test";
-  static final TargetRef TARGET = TargetRef.of("underway-demo", "cockroachdb",
+  static final ClusterTarget TARGET = ClusterTarget.of("underway-demo", "cockroachdb",
       "cockroachdb-public", "app");
   static final Duration UP = Duration.ofSeconds(90);
 

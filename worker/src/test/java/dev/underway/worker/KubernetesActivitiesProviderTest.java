@@ -9,7 +9,7 @@ import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -46,7 +46,7 @@ class KubernetesActivitiesProviderTest {
     PlatformActivities platform = activities.stream()
         .filter(PlatformActivities.class::isInstance).map(PlatformActivities.class::cast)
         .findFirst().orElseThrow();
-    PlatformState state = platform.observe(TargetRef.of("db", "crdb", "crdb-public", "app"));
+    PlatformState state = platform.observe(ClusterTarget.of("db", "crdb", "crdb-public", "app"));
     assertThat(state.desiredNodes()).isEqualTo(2);
     assertThat(provider.name()).isEqualTo("kubernetes");
     assertThat(provider.description()).contains("Kubernetes API at ");

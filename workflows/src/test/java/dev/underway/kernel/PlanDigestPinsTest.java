@@ -3,7 +3,7 @@ package dev.underway.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.workflows.evolution.model.PhasePlan;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.schema.SchemaPlan;
 import dev.underway.workflows.schema.contract.ChangeKind;
 import java.util.List;
@@ -27,14 +27,14 @@ class PlanDigestPinsTest {
   void anEvolutionPlanKeepsItsDigest() {
     PhasePlan plan = new PhasePlan("phase-1", 1, 2, 1, 2, 0, 0, 2, List.of("RANGE default"),
         true, true, 0, null, List.of("scale 1 -> 2"), List.of());
-    TargetRef target = TargetRef.of("underway-demo", "cockroachdb", "cockroachdb-public", "app");
+    ClusterTarget target = ClusterTarget.of("underway-demo", "cockroachdb", "cockroachdb-public", "app");
     assertThat(dev.underway.workflows.evolution.PlanDigest.of(target, plan))
         .isEqualTo("91a7b340");
     PhasePlan three = new PhasePlan("phase-2", 2, 3, 2, 3, 0, 1, 3,
         List.of("RANGE default", "DATABASE app"), false, false, 0, null,
         List.of("a", "b", "c"), List.of("w"));
     assertThat(dev.underway.workflows.evolution.PlanDigest.of(
-        TargetRef.local("sandbox", "app"), three)).isEqualTo("4daf9ed7");
+        ClusterTarget.local("sandbox", "app"), three)).isEqualTo("4daf9ed7");
   }
 
   @Test

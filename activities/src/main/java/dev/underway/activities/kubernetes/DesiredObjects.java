@@ -1,6 +1,6 @@
 package dev.underway.activities.kubernetes;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -36,7 +36,7 @@ final class DesiredObjects {
   }
 
   /** The reader Service for {@code target}, selecting the pods {@code podSelector} selects. */
-  Service readerService(TargetRef target, Map<String, String> podSelector) {
+  Service readerService(ClusterTarget target, Map<String, String> podSelector) {
     Service service = load(READER_SERVICE_MANIFEST, Service.class);
     place(service, target.namespace(), target.readerServiceOrDefault());
     service.getSpec().setSelector(new LinkedHashMap<>(podSelector));
@@ -45,7 +45,7 @@ final class DesiredObjects {
 
   /** The managed budget for {@code target}'s pods with the given {@code maxUnavailable}. */
   PodDisruptionBudget disruptionBudget(
-      TargetRef target, Map<String, String> podSelector, int maxUnavailable) {
+      ClusterTarget target, Map<String, String> podSelector, int maxUnavailable) {
     PodDisruptionBudget budget = load(DISRUPTION_BUDGET_MANIFEST, PodDisruptionBudget.class);
     place(budget, target.namespace(), target.disruptionBudgetName());
     LabelSelector selector = new LabelSelector();

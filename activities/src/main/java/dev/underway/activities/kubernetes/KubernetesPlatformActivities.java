@@ -5,7 +5,7 @@ import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -48,12 +48,12 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public PlatformState observe(TargetRef target) {
+  public PlatformState observe(ClusterTarget target) {
     Refusals.requireTarget(target);
     return permitted(target, () -> observeAllowed(target));
   }
 
-  private PlatformState observeAllowed(TargetRef target) {
+  private PlatformState observeAllowed(ClusterTarget target) {
     StatefulSet sts = statefulSets.require(target);
     int desiredNodes = StatefulSetOperator.desiredReplicas(sts);
     int readyNodes = statefulSets.readyNodes(target, sts);
@@ -67,7 +67,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public ChangeResult scaleNodes(TargetRef target, int nodes) {
+  public ChangeResult scaleNodes(ClusterTarget target, int nodes) {
     Refusals.requireTarget(target);
     if (nodes < 1) {
       throw Refusals.invalid("cannot scale " + target.key() + " to " + nodes
@@ -77,7 +77,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public NodesReady awaitNodesReady(TargetRef target, int nodes) {
+  public NodesReady awaitNodesReady(ClusterTarget target, int nodes) {
     Refusals.requireTarget(target);
     if (nodes < 1) {
       throw Refusals.invalid("cannot wait for " + nodes + " Ready nodes: at least 1 is needed");
@@ -85,7 +85,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
     return permitted(target, () -> awaitAllowed(target, nodes));
   }
 
-  private NodesReady awaitAllowed(TargetRef target, int nodes) {
+  private NodesReady awaitAllowed(ClusterTarget target, int nodes) {
     log.info("Waiting for {} Ready nodes of {}", nodes, target.key());
     return HeartbeatWait.until("the wait for " + nodes + " Ready nodes of " + target.key(),
         NodesReady.class, pollInterval, NodesReady::done, last -> {
@@ -104,7 +104,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+  public ChangeResult applyDisruptionBudget(ClusterTarget target, int maxUnavailable) {
     Refusals.requireTarget(target);
     if (maxUnavailable < 0) {
       throw Refusals.invalid("maxUnavailable must be 0 or more, got " + maxUnavailable);
@@ -114,7 +114,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public ChangeResult ensureReaderService(TargetRef target) {
+  public ChangeResult ensureReaderService(ClusterTarget target) {
     Refusals.requireTarget(target);
     return permitted(target, () -> services.reconcile(desired.readerService(target,
         StatefulSetOperator.podSelector(target, statefulSets.require(target)))));
@@ -125,7 +125,7 @@ public class KubernetesPlatformActivities implements PlatformActivities {
    * what was refused, since retrying cannot grant a permission (the worker's Role is namespaced:
    * a target in another namespace is the usual cause). Other API errors stay retryable.
    */
-  private static <T> T permitted(TargetRef target, Supplier<T> requests) {
+  private static <T> T permitted(ClusterTarget target, Supplier<T> requests) {
     try {
       return requests.get();
     } catch (KubernetesClientException e) {

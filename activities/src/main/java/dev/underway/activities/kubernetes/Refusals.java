@@ -2,7 +2,7 @@ package dev.underway.activities.kubernetes;
 
 import dev.underway.kernel.Failures;
 import dev.underway.workflows.evolution.contract.EvolutionFailures;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
 
@@ -14,14 +14,14 @@ final class Refusals {
     return ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_REQUEST);
   }
 
-  static ApplicationFailure statefulSetNotFound(TargetRef target) {
+  static ApplicationFailure statefulSetNotFound(ClusterTarget target) {
     return ApplicationFailure.newNonRetryableFailure(
         "StatefulSet " + target.namespace() + "/" + target.statefulSet()
             + " not found (does namespace " + target.namespace() + " exist, and is the name right?)",
         Failures.TARGET_NOT_FOUND);
   }
 
-  static ApplicationFailure scaleDown(TargetRef target, int current, int wanted) {
+  static ApplicationFailure scaleDown(ClusterTarget target, int current, int wanted) {
     return ApplicationFailure.newNonRetryableFailure(
         "Refusing to scale StatefulSet " + target.key() + " down from " + current + " to " + wanted
             + " nodes: Underway never scales down. Removing a CockroachDB node needs "
@@ -31,7 +31,7 @@ final class Refusals {
   }
 
   /** The API server answered 403: the worker's identity lacks a permission this step needs. */
-  static ApplicationFailure forbidden(TargetRef target, KubernetesClientException e) {
+  static ApplicationFailure forbidden(ClusterTarget target, KubernetesClientException e) {
     String refused = e.getStatus() != null && e.getStatus().getMessage() != null
         ? e.getStatus().getMessage() : e.getMessage();
     return ApplicationFailure.newNonRetryableFailure("The Kubernetes API refused the worker a"
@@ -42,7 +42,7 @@ final class Refusals {
   }
 
   /** Checks the fields every Kubernetes activity needs. */
-  static void requireTarget(TargetRef target) {
+  static void requireTarget(ClusterTarget target) {
     if (target == null) {
       throw invalid("target is required");
     }

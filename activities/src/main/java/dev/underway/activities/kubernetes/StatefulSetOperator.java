@@ -1,7 +1,7 @@
 package dev.underway.activities.kubernetes;
 
 import dev.underway.kernel.ChangeResult;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -23,7 +23,7 @@ final class StatefulSetOperator {
   }
 
   /** The live StatefulSet; a non-retryable TargetNotFound failure when it (or its namespace) is missing. */
-  StatefulSet require(TargetRef target) {
+  StatefulSet require(ClusterTarget target) {
     StatefulSet sts = client.apps().statefulSets()
         .inNamespace(target.namespace()).withName(target.statefulSet()).get();
     if (sts == null) {
@@ -39,7 +39,7 @@ final class StatefulSetOperator {
   }
 
   /** The pod labels the StatefulSet selects ({@code spec.selector.matchLabels}). */
-  static Map<String, String> podSelector(TargetRef target, StatefulSet sts) {
+  static Map<String, String> podSelector(ClusterTarget target, StatefulSet sts) {
     Map<String, String> labels = sts.getSpec().getSelector() == null
         ? null : sts.getSpec().getSelector().getMatchLabels();
     if (labels == null || labels.isEmpty()) {
@@ -56,7 +56,7 @@ final class StatefulSetOperator {
    * the resourceVersion that was read, so a concurrent change makes it fail (409, retried)
    * instead of being overwritten: a retry reads again and decides again.
    */
-  ChangeResult scaleTo(TargetRef target, int wanted) {
+  ChangeResult scaleTo(ClusterTarget target, int wanted) {
     String object = "StatefulSet " + target.key();
     require(target);
     var statefulSet = client.apps().statefulSets().inNamespace(target.namespace())
@@ -84,7 +84,7 @@ final class StatefulSetOperator {
    * deleted) whose Ready condition is True, cross-checked with {@code status.readyReplicas}. The
    * smaller of the two counts: both the pods and the controller must agree.
    */
-  int readyNodes(TargetRef target, StatefulSet sts) {
+  int readyNodes(ClusterTarget target, StatefulSet sts) {
     List<Pod> pods = client.pods().inNamespace(target.namespace())
         .withLabels(podSelector(target, sts)).list().getItems();
     int podsReady = (int) pods.stream()

@@ -2,7 +2,7 @@ package dev.underway.activities.sql;
 
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
 import dev.underway.workflows.evolution.model.RangeHealth;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 
 /**
  * One reading of the cluster for the waiting activities. The production implementation asks
@@ -10,11 +10,11 @@ import dev.underway.workflows.evolution.model.TargetRef;
  */
 public interface ClusterReadings {
 
-  int liveNodes(TargetRef target);
+  int liveNodes(ClusterTarget target);
 
   /** The range metrics: recomputed and published every 10 s, so they lag the cluster. */
-  RangeCounts rangeCounts(TargetRef target);
+  RangeCounts rangeCounts(ClusterTarget target);
 
   /** The replicas themselves ({@code SHOW CLUSTER RANGES}). */
-  RangeHealth rangeHealth(TargetRef target);
+  RangeHealth rangeHealth(ClusterTarget target);
 }

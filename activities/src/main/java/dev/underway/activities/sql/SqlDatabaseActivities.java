@@ -12,7 +12,7 @@ import dev.underway.workflows.evolution.model.Licence;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.targets.SqlEndpoint;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
@@ -125,7 +125,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   // ---- observe --------------------------------------------------------------------------------
 
   @Override
-  public DatabaseState observe(TargetRef target) {
+  public DatabaseState observe(ClusterTarget target) {
     String readerName = target.readerUserOrDefault();
     return withConnection(target, "observe", (c, creds) -> {
       String version = dialect.serverVersion(c);
@@ -178,7 +178,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   // ---- live nodes -----------------------------------------------------------------------------
 
   @Override
-  public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
+  public NodesReady awaitLiveNodes(ClusterTarget target, int nodes) {
     return HeartbeatWait.forNodes("live", target.key(), nodes, pollInterval,
         () -> readings.liveNodes(target));
   }
@@ -186,7 +186,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   // ---- replication factor ---------------------------------------------------------------------
 
   @Override
-  public ChangeResult setReplicationFactor(TargetRef target, int replicationFactor) {
+  public ChangeResult setReplicationFactor(ClusterTarget target, int replicationFactor) {
     if (replicationFactor < 1) {
       throw invalid("replication factor must be at least 1, got " + replicationFactor);
     }
@@ -236,7 +236,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   // ---- up-replication -------------------------------------------------------------------------
 
   @Override
-  public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+  public ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired) {
     if (readingsRequired < 1) {
       throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
     }
@@ -254,7 +254,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
    * start to count are the last reading's, so a retried wait does not start the settle time
    * again.
    */
-  private ReplicationProgress reading(TargetRef target, int readingsRequired,
+  private ReplicationProgress reading(ClusterTarget target, int readingsRequired,
       ReplicationProgress last) {
     int clean = last == null ? 0 : last.consecutiveCleanReadings();
     // measured from the wait's first attempt: a retry does not start the settle time again
@@ -278,7 +278,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   // ---- read-only user -------------------------------------------------------------------------
 
   @Override
-  public ChangeResult ensureReadOnlyUser(TargetRef target) {
+  public ChangeResult ensureReadOnlyUser(ClusterTarget target) {
     String role = target.readerUserOrDefault();
     String database = target.database();
     String object = "SQL user " + role + " on " + target.key();
@@ -383,7 +383,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
    * a configuration error instead of an authentication failure.
    */
   private boolean createReader(Connection c, String role, SqlCredentials creds,
-      TargetRef target) throws SQLException {
+      ClusterTarget target) throws SQLException {
     try {
       return dialect.roles().createLoginRole(c, role, creds.readerPasswordIfAny());
     } catch (SQLException e) {
@@ -407,7 +407,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
    * The one exception is PUBLIC's CREATE on schema public when the operator left it (the gate
    * said so): reported in the result. Anything else fails the step.
    */
-  private String verifyReadOnly(Connection c, String role, TargetRef target, List<String> done)
+  private String verifyReadOnly(Connection c, String role, ClusterTarget target, List<String> done)
       throws SQLException {
     List<String> writes = new ArrayList<>(safety.writes(c, role, false));
     // CREATE on schema public is excused only when it comes from PUBLIC, not the role's own
@@ -437,7 +437,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     T run(Connection connection, SqlCredentials credentials) throws SQLException;
   }
 
-  private <T> T withConnection(TargetRef target, String what, SqlWork<T> work) {
+  private <T> T withConnection(ClusterTarget target, String what, SqlWork<T> work) {
     if (target == null || target.database() == null || target.database().isBlank()) {
       throw invalid(what + ": target.database is required");
     }
@@ -493,7 +493,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   static final String INVALID_PASSWORD = "28P01";
 
   private static ApplicationFailure insufficientPrivilege(
-      String user, List<String> owners, TargetRef target, List<String> done) {
+      String user, List<String> owners, ClusterTarget target, List<String> done) {
     String names = String.join(", ", owners);
     return ApplicationFailure.newNonRetryableFailure("the SQL user " + user + " may not set"
         + " default privileges for " + names + " on " + target.key() + ": make it a member ("
@@ -519,7 +519,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   /** Readings from the database itself: one short connection per reading. */
   private final class SqlReadings implements ClusterReadings {
     @Override
-    public int liveNodes(TargetRef target) {
+    public int liveNodes(ClusterTarget target) {
       return withConnection(target, "read live nodes", (c, creds) -> {
         dialect.allowInternals(c, dialect.serverVersion(c));
         return dialect.liveNodes(c);
@@ -527,7 +527,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     }
 
     @Override
-    public RangeCounts rangeCounts(TargetRef target) {
+    public RangeCounts rangeCounts(ClusterTarget target) {
       return withConnection(target, "read range counts", (c, creds) -> {
         dialect.allowInternals(c, dialect.serverVersion(c));
         return dialect.rangeCounts(c);
@@ -535,7 +535,7 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     }
 
     @Override
-    public RangeHealth rangeHealth(TargetRef target) {
+    public RangeHealth rangeHealth(ClusterTarget target) {
       return withConnection(target, "read the ranges' replicas", (c, creds) -> {
         dialect.allowInternals(c, dialect.serverVersion(c));
         return dialect.rangeHealth(c);

@@ -1,6 +1,6 @@
 package dev.underway.activities.kubernetes;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,8 +20,8 @@ import java.io.InputStream;
 final class ClusterFixture {
   static final String NAMESPACE = "underway-demo";
   static final String STS = "cockroachdb";
-  static final TargetRef TARGET =
-      TargetRef.of(NAMESPACE, STS, "cockroachdb-public", "app").withCredentialsSecret("cockroachdb-underway");
+  static final ClusterTarget TARGET =
+      ClusterTarget.of(NAMESPACE, STS, "cockroachdb-public", "app").withCredentialsSecret("cockroachdb-underway");
 
   private final KubernetesClient client;
 

@@ -10,7 +10,7 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.Licence;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -115,13 +115,13 @@ class CockroachRealClusterTest {
         .build());
   }
 
-  private static TargetRef target() {
-    return TargetRef.of("local", "cockroach", "cockroach-public", "app")
+  private static ClusterTarget target() {
+    return ClusterTarget.of("local", "cockroach", "cockroach-public", "app")
         .withSql("127.0.0.1", sqlPort, "disable");
   }
 
-  private static TargetRef target(String database, String readerUser) {
-    return new TargetRef("local", "cockroach", "cockroach-public", null, null, database,
+  private static ClusterTarget target(String database, String readerUser) {
+    return new ClusterTarget("local", "cockroach", "cockroach-public", null, null, database,
         readerUser, "127.0.0.1", sqlPort, "disable", null, null);
   }
 
@@ -156,7 +156,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env);
-      TargetRef target = target("app", "app_admin");
+      ClusterTarget target = target("app", "app_admin");
       assertThat(String.join("; ", db.observe(target).readerUserProblems()))
           .contains("superuser or admin");
       assertThatThrownBy(() -> db.ensureReadOnlyUser(target))
@@ -173,7 +173,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env, new SqlCredentials("root", null, "reader-Pa55"));
-      TargetRef target = target("app", "pw_reader");
+      ClusterTarget target = target("app", "pw_reader");
       assertThatThrownBy(() -> db.ensureReadOnlyUser(target))
           .isInstanceOf(ActivityFailure.class)
           .satisfies(e -> {
@@ -196,7 +196,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env);
-      TargetRef target = target("app2", "closed_reader")
+      ClusterTarget target = target("app2", "closed_reader")
           .withRevokePublicCreate(true);
       assertThat(db.ensureReadOnlyUser(target).detail())
           .contains("revoked CREATE on schema public from PUBLIC",
@@ -261,7 +261,7 @@ class CockroachRealClusterTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       DatabaseActivities db = activities(env);
-      TargetRef target = target().withTableOwners(List.of("app_owner"));
+      ClusterTarget target = target().withTableOwners(List.of("app_owner"));
       assertThat(db.ensureReadOnlyUser(target).detail())
           .contains("SELECT on future tables of app_owner");
       assertThat(db.ensureReadOnlyUser(target).outcome()).isEqualTo(Outcome.UNCHANGED);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.local.postgres.LocalPostgres;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -30,8 +30,8 @@ final class PostgresSqlSupport {
   }
 
   /** A target whose SQL is the given server's database. */
-  static TargetRef target(LocalPostgres pg, String database, String readerUser) {
-    return new TargetRef("db", "cockroachdb", "cockroachdb-public", null, null, database,
+  static ClusterTarget target(LocalPostgres pg, String database, String readerUser) {
+    return new ClusterTarget("db", "cockroachdb", "cockroachdb-public", null, null, database,
         readerUser, pg.host(), pg.port(), "disable", null, null);
   }
 

@@ -9,7 +9,7 @@ import dev.underway.kernel.Failures;
 import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.Planner;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -79,7 +79,7 @@ class ReaderUserSafetyOnPostgresTest {
     return PostgresSqlSupport.activities(env, credentials, connections);
   }
 
-  private static TargetRef target(String db, String readerUser) {
+  private static ClusterTarget target(String db, String readerUser) {
     return PostgresSqlSupport.target(pg, db, readerUser);
   }
 
@@ -133,7 +133,7 @@ class ReaderUserSafetyOnPostgresTest {
       assertThat(problems).as(role).isNotEmpty();
       problemsCheck.accept(String.join("; ", problems));
     }
-    TargetRef target = target(DB, role).withTableOwners(owners);
+    ClusterTarget target = target(DB, role).withTableOwners(owners);
     assertThatThrownBy(() -> activities.ensureReadOnlyUser(target))
         .as(role)
         .isInstanceOf(ActivityFailure.class)
@@ -153,7 +153,7 @@ class ReaderUserSafetyOnPostgresTest {
 
   @Test
   void aReaderUnderwayCreatedIsFitOnEveryLaterAttempt() throws Exception {
-    TargetRef target = target(DB, "fresh_reader");
+    ClusterTarget target = target(DB, "fresh_reader");
     ChangeResult first = activities.ensureReadOnlyUser(target);
     assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
     assertThat(first.detail()).contains("created user with its password")
@@ -196,7 +196,7 @@ class ReaderUserSafetyOnPostgresTest {
     admin("postgres", "CREATE DATABASE " + db);
     admin(db, "GRANT CREATE ON SCHEMA public TO PUBLIC", "CREATE ROLE app_creator LOGIN"
         + " PASSWORD 'app-Pa55'");
-    TargetRef target = target(db, "closed_reader").withTableOwners(List.of("app_creator"))
+    ClusterTarget target = target(db, "closed_reader").withTableOwners(List.of("app_creator"))
         .withRevokePublicCreate(true);
 
     ChangeResult first = activities.ensureReadOnlyUser(target);
@@ -269,7 +269,7 @@ class ReaderUserSafetyOnPostgresTest {
     env = TestActivityEnvironment.newInstance();
     DatabaseActivities db = stubFor(new SqlCredentials(pg.superuser(), pg.superuserPassword(),
         READER_PASSWORD), insecure);
-    TargetRef target = target(DB, "insecure_reader");
+    ClusterTarget target = target(DB, "insecure_reader");
 
     for (int attempt = 1; attempt <= 2; attempt++) {
       assertThatThrownBy(() -> db.ensureReadOnlyUser(target))

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.StandInCockroach.Reading;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicationWaitWithStandInCockroachTest {
 
-  private static final TargetRef TARGET = TargetRef.of("db", "cockroachdb", "cockroachdb-public",
+  private static final ClusterTarget TARGET = ClusterTarget.of("db", "cockroachdb", "cockroachdb-public",
       "app").withSql("127.0.0.1", 26257, "disable");
   private static final Duration SETTLE = Duration.ofSeconds(20);
 

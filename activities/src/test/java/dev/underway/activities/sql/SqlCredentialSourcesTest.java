@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.underway.kernel.Failures;
 import dev.underway.targets.LocalEngine;
 import dev.underway.targets.PostgresServer;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SqlCredentialSourcesTest {
 
-  private static final TargetRef TARGET = TargetRef.of("db", "cockroachdb", "cockroachdb-public", "app");
+  private static final ClusterTarget TARGET = ClusterTarget.of("db", "cockroachdb", "cockroachdb-public", "app");
 
   @Test
   void environmentGivesUserPasswordAndReaderPassword() {

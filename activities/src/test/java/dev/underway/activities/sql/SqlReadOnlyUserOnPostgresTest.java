@@ -10,7 +10,7 @@ import dev.underway.kernel.Failures;
 import dev.underway.local.postgres.LocalPostgres;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -77,13 +77,13 @@ class SqlReadOnlyUserOnPostgresTest {
     return PostgresSqlSupport.activities(env, credentials, ConnectionFactory.jdbc());
   }
 
-  private static TargetRef target(String readerUser) {
+  private static ClusterTarget target(String readerUser) {
     return PostgresSqlSupport.target(pg, DB, readerUser);
   }
 
   @Test
   void createsTheReaderOnceAndTheDatabaseEnforcesReadOnly() throws Exception {
-    TargetRef target = target(null);
+    ClusterTarget target = target(null);
     ChangeResult first = activities.ensureReadOnlyUser(target);
     assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
     assertThat(first.detail()).contains("created user with its password",
@@ -160,7 +160,7 @@ class SqlReadOnlyUserOnPostgresTest {
       s.execute("CREATE ROLE app_owner NOLOGIN");
       s.execute("GRANT CREATE ON SCHEMA public TO app_owner");
     }
-    TargetRef covered = target("reader_owned").withTableOwners(List.of("app_owner"));
+    ClusterTarget covered = target("reader_owned").withTableOwners(List.of("app_owner"));
     ChangeResult first = activities.ensureReadOnlyUser(covered);
     assertThat(first.detail()).contains("SELECT on future tables of app_owner");
     assertThat(activities.ensureReadOnlyUser(covered).outcome()).isEqualTo(Outcome.UNCHANGED);
@@ -187,7 +187,7 @@ class SqlReadOnlyUserOnPostgresTest {
 
   @Test
   void anUnknownTableOwnerIsRefusedBeforeAnyChange() throws Exception {
-    TargetRef typo = target("reader_typo").withTableOwners(List.of("app_ownr"));
+    ClusterTarget typo = target("reader_typo").withTableOwners(List.of("app_ownr"));
     assertThatThrownBy(() -> activities.ensureReadOnlyUser(typo))
         .isInstanceOf(ActivityFailure.class)
         .satisfies(e -> {
@@ -212,7 +212,7 @@ class SqlReadOnlyUserOnPostgresTest {
     env = TestActivityEnvironment.newInstance();
     DatabaseActivities limited =
         stubFor(new SqlCredentials("limited_admin", "limited-Pa55", READER_PASSWORD));
-    TargetRef target = target("reader_limited").withTableOwners(List.of("other_owner"));
+    ClusterTarget target = target("reader_limited").withTableOwners(List.of("other_owner"));
     assertThatThrownBy(() -> limited.ensureReadOnlyUser(target))
         .isInstanceOf(ActivityFailure.class)
         .satisfies(e -> {
@@ -270,7 +270,7 @@ class SqlReadOnlyUserOnPostgresTest {
 
   @Test
   void anUnreachableServerIsRetryable() {
-    TargetRef nowhere = new TargetRef("db", "cockroachdb", "svc", null, null, DB, null,
+    ClusterTarget nowhere = new ClusterTarget("db", "cockroachdb", "svc", null, null, DB, null,
         "127.0.0.1", 1, "disable", null, null);
     assertThatThrownBy(() -> activities.ensureReadOnlyUser(nowhere))
         .isInstanceOf(ActivityFailure.class)

@@ -11,7 +11,7 @@ import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class SqlWaitsWithStubbedCockroachTest {
 
-  private static final TargetRef TARGET = TargetRef.of("db", "cockroachdb", "cockroachdb-public", "app")
+  private static final ClusterTarget TARGET = ClusterTarget.of("db", "cockroachdb", "cockroachdb-public", "app")
       .withSql("127.0.0.1", 26257, "disable");
   private static final SqlCredentials CREDS = new SqlCredentials("root", "s3cret", null);
 
@@ -259,7 +259,7 @@ class SqlWaitsWithStubbedCockroachTest {
     }
 
     @Override
-    public synchronized int liveNodes(TargetRef target) {
+    public synchronized int liveNodes(ClusterTarget target) {
       calls++;
       Integer next = nodes.poll();
       if (next == null) {
@@ -269,7 +269,7 @@ class SqlWaitsWithStubbedCockroachTest {
     }
 
     @Override
-    public synchronized RangeCounts rangeCounts(TargetRef target) {
+    public synchronized RangeCounts rangeCounts(ClusterTarget target) {
       calls++;
       RangeCounts next = ranges.poll();
       if (next == null) {
@@ -279,7 +279,7 @@ class SqlWaitsWithStubbedCockroachTest {
     }
 
     @Override
-    public RangeHealth rangeHealth(TargetRef target) {
+    public RangeHealth rangeHealth(ClusterTarget target) {
       return replicas;
     }
   }

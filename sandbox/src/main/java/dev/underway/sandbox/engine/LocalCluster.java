@@ -4,7 +4,7 @@ import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.JdbcProperties;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.Directories;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -188,7 +188,7 @@ public abstract class LocalCluster<N extends LocalNode> implements AutoCloseable
 
   /** Login of the default read-only user ({@code underway_reader}), once it exists. */
   public Properties readerProperties() {
-    return login(TargetRef.DEFAULT_READER_USER, sqlCredentials().readerPasswordIfAny());
+    return login(ClusterTarget.DEFAULT_READER_USER, sqlCredentials().readerPasswordIfAny());
   }
 
   private static Properties login(String user, Optional<String> password) {

@@ -9,7 +9,7 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * others); waiting for Ready nodes (the engine's readiness: accepts a connection, or {@code
  * /health?ready=1} answers 200); the reader Service is the cluster's published reader endpoint;
  * the PodDisruptionBudget has no local meaning and is only recorded, so plans and verification
- * read as on Kubernetes. The {@link TargetRef} only names the target in messages.
+ * read as on Kubernetes. The {@link ClusterTarget} only names the target in messages.
  */
 public class LocalPlatformActivities implements PlatformActivities {
 
@@ -51,7 +51,7 @@ public class LocalPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public PlatformState observe(TargetRef target) {
+  public PlatformState observe(ClusterTarget target) {
     PlatformState state = new PlatformState(cluster.nodeCount(), cluster.readyNodeCount(),
         cluster.readerPublished(), cluster.disruptionBudget().orElse(null), PlatformState.LOCAL);
     log.info("Observed {} ({} in {}): {}", name(target), kind(), cluster.directory(), state);
@@ -59,7 +59,7 @@ public class LocalPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public ChangeResult scaleNodes(TargetRef target, int nodes) {
+  public ChangeResult scaleNodes(ClusterTarget target, int nodes) {
     if (nodes < 1) {
       throw invalid("nodes must be at least 1, got " + nodes);
     }
@@ -103,13 +103,13 @@ public class LocalPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public NodesReady awaitNodesReady(TargetRef target, int nodes) {
+  public NodesReady awaitNodesReady(ClusterTarget target, int nodes) {
     return HeartbeatWait.forNodes("ready", name(target), nodes, pollInterval,
         cluster::readyNodeCount);
   }
 
   @Override
-  public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+  public ChangeResult applyDisruptionBudget(ClusterTarget target, int maxUnavailable) {
     if (maxUnavailable < 0) {
       throw invalid("maxUnavailable must not be negative, got " + maxUnavailable);
     }
@@ -132,7 +132,7 @@ public class LocalPlatformActivities implements PlatformActivities {
   }
 
   @Override
-  public ChangeResult ensureReaderService(TargetRef target) {
+  public ChangeResult ensureReaderService(ClusterTarget target) {
     String object = "reader endpoint " + (target == null ? "" : target.readerServiceOrDefault())
         + " of " + name(target);
     try {
@@ -148,7 +148,7 @@ public class LocalPlatformActivities implements PlatformActivities {
   }
 
   /** The target in messages: its key, or {@code local}. */
-  public static String name(TargetRef target) {
+  public static String name(ClusterTarget target) {
     return target == null ? "local" : target.key();
   }
 

@@ -8,7 +8,7 @@ import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -27,8 +27,8 @@ import java.util.function.Supplier;
 public final class EngineTests {
   private EngineTests() {}
 
-  public static final TargetRef TARGET =
-      TargetRef.local("sandbox", LocalCluster.DEFAULT_DATABASE);
+  public static final ClusterTarget TARGET =
+      ClusterTarget.local("sandbox", LocalCluster.DEFAULT_DATABASE);
   public static final Duration POLL = Duration.ofMillis(100);
   /** One attempt: a failure shows at once instead of being retried. */
   public static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()

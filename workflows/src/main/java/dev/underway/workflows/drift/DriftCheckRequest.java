@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.underway.workflows.evolution.model.Phase;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.Map;
 
 /**
@@ -20,7 +20,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DriftCheckRequest(
-    TargetRef target,
+    ClusterTarget target,
     Phase declared,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
@@ -28,7 +28,7 @@ public record DriftCheckRequest(
     unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
   }
 
-  public DriftCheckRequest(TargetRef target, Phase declared) {
+  public DriftCheckRequest(ClusterTarget target, Phase declared) {
     this(target, declared, null);
   }
 }

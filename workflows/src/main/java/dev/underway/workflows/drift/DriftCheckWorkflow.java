@@ -1,7 +1,7 @@
 package dev.underway.workflows.drift;
 
 import dev.underway.kernel.StatusQuery;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -26,7 +26,7 @@ public interface DriftCheckWorkflow extends StatusQuery {
    * The schedule id and base workflow id for a target: {@code drift-check-<namespace>-<sts>}. A
    * schedule appends the scheduled time to the workflow id of each run it starts.
    */
-  static String scheduleId(TargetRef target) {
+  static String scheduleId(ClusterTarget target) {
     return RUNBOOK + "-" + target.idPart();
   }
 

@@ -2,7 +2,7 @@ package dev.underway.workflows.drift;
 
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.Phase;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /**
@@ -17,7 +17,7 @@ import java.util.List;
  * @param checkedAt when the observation finished (workflow time), ISO-8601
  */
 public record DriftReport(
-    TargetRef target,
+    ClusterTarget target,
     Phase declaredPhase,
     boolean drifted,
     List<String> drift,

@@ -5,7 +5,7 @@ import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.Planner;
 import dev.underway.workflows.evolution.RequestValidation;
@@ -54,7 +54,7 @@ public final class DriftRules {
    * different replication factor on any zone, a missing or unexpected reader path, a missing or
    * different disruption budget. Empty when there is no drift.
    */
-  public static List<String> drift(TargetRef target, ClusterObservation observed, Phase declared) {
+  public static List<String> drift(ClusterTarget target, ClusterObservation observed, Phase declared) {
     List<String> found = new ArrayList<>(Planner.discrepancies(target, observed, declared));
     PlatformState platform = observed.platform();
     DatabaseState database = observed.database();

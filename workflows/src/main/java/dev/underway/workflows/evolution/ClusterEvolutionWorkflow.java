@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution;
 import dev.underway.kernel.DecisionHandlers;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -22,7 +22,7 @@ public interface ClusterEvolutionWorkflow extends DecisionHandlers {
   String RUNBOOK = "cluster-evolution";
 
   /** Only one run per target: its workflow id is derived from the target. */
-  static String workflowId(TargetRef target) {
+  static String workflowId(ClusterTarget target) {
     return RUNBOOK + "-" + target.idPart();
   }
 

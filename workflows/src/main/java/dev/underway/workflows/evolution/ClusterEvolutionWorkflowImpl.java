@@ -15,7 +15,7 @@ import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PhasePlan;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ public class ClusterEvolutionWorkflowImpl extends GatedRunProtocol<EvolutionResu
 
   private final Run run;
   private EvolutionRequest request;
-  private TargetRef target;
+  private ClusterTarget target;
   /** Whether this run follows version {@link #SAFETY} or later: current rules, a re-check. */
   private boolean safety;
   private final List<PhasePlan> plans = new ArrayList<>();

@@ -2,7 +2,7 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.RequestChecks;
 import dev.underway.targets.TargetPatterns;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ final class ClusterTargetChecks {
   /** At most this many {@code target.tableOwners}. */
   static final int MAX_TABLE_OWNERS = 32;
 
-  static void check(TargetRef t, String guide, List<String> problems) {
+  static void check(ClusterTarget t, String guide, List<String> problems) {
     if (t == null) {
       problems.add("target is missing: name namespace, statefulSet, publicService and database");
       return;
@@ -50,7 +50,7 @@ final class ClusterTargetChecks {
     }
   }
 
-  private static void tableOwners(TargetRef t, List<String> problems) {
+  private static void tableOwners(ClusterTarget t, List<String> problems) {
     List<String> owners = t.tableOwnersOrEmpty();
     if (owners.size() > MAX_TABLE_OWNERS) {
       problems.add("target.tableOwners names " + owners.size() + " roles; at most "

@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution;
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.evolution.model.ClusterObservation;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -61,7 +61,7 @@ final class EvolutionStubs {
    * The platform's, then the database's view, read together; each call named on the run's page
    * ({@code phase-1 · observe (platform)}).
    */
-  static ClusterObservation observe(TargetRef target, String summary) {
+  static ClusterObservation observe(ClusterTarget target, String summary) {
     return new ClusterObservation(
         platform(OBSERVE, summary + " (platform)").observe(target),
         database(OBSERVE, summary + " (database)").observe(target));

@@ -1,13 +1,13 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /** A CockroachDB StatefulSet on Kubernetes, in the words of its operators. */
 final class KubernetesWords implements TargetWords {
 
   @Override
-  public String budget(TargetRef target) {
+  public String budget(ClusterTarget target) {
     return "PodDisruptionBudget " + target.namespace() + "/" + target.disruptionBudgetName();
   }
 
@@ -17,7 +17,7 @@ final class KubernetesWords implements TargetWords {
   }
 
   @Override
-  public String scale(TargetRef target, int before, int after) {
+  public String scale(ClusterTarget target, int before, int after) {
     return "scale StatefulSet " + target.key() + " from " + before + " to " + after
         + " nodes, then wait until " + after + " pods are Ready and " + after + " nodes are live";
   }
@@ -28,7 +28,7 @@ final class KubernetesWords implements TargetWords {
   }
 
   @Override
-  public String readerPath(TargetRef target) {
+  public String readerPath(ClusterTarget target) {
     return "create reader Service " + target.namespace() + "/" + target.readerServiceOrDefault();
   }
 

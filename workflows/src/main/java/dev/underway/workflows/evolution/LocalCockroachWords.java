@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /** The sandbox's local CockroachDB nodes. */
@@ -12,7 +12,7 @@ final class LocalCockroachWords extends LocalWords {
   }
 
   @Override
-  public String scale(TargetRef target, int before, int after) {
+  public String scale(ClusterTarget target, int before, int after) {
     return "start " + (after - before) + " more local node(s) joining " + target.key() + " ("
         + before + " -> " + after + " nodes), then wait until " + after
         + " nodes are ready and live";

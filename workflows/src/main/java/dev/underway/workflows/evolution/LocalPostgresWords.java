@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /**
@@ -15,7 +15,7 @@ final class LocalPostgresWords extends LocalWords {
   }
 
   @Override
-  public String scale(TargetRef target, int before, int after) {
+  public String scale(ClusterTarget target, int before, int after) {
     return "add " + (after - before) + " streaming standby node(s) to " + target.key() + " ("
         + before + " -> " + after + " nodes, each from a base backup of the primary), then wait"
         + " until " + after + " nodes accept connections and stream";

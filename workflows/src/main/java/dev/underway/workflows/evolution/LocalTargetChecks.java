@@ -2,7 +2,7 @@ package dev.underway.workflows.evolution;
 
 import dev.underway.kernel.RequestChecks;
 import dev.underway.targets.TargetPatterns;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ import java.util.List;
 final class LocalTargetChecks {
   private LocalTargetChecks() {}
 
-  static void check(TargetRef t, List<String> problems) {
+  static void check(ClusterTarget t, List<String> problems) {
     RequestChecks.required("target.name", t.name(), TargetPatterns.DNS_LABEL,
         "a local cluster's name", problems);
     for (var k8s : new String[][] {{"namespace", t.namespace()},

@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 
 /**
  * What the sandbox's local targets say alike: their budget and disruption are the sandbox's own
@@ -12,7 +12,7 @@ abstract class LocalWords implements TargetWords {
   abstract String readers();
 
   @Override
-  public final String budget(TargetRef target) {
+  public final String budget(ClusterTarget target) {
     return "the disruption budget of " + target.key();
   }
 
@@ -22,7 +22,7 @@ abstract class LocalWords implements TargetWords {
   }
 
   @Override
-  public final String readerPath(TargetRef target) {
+  public final String readerPath(ClusterTarget target) {
     return "publish the reader endpoint of " + target.key() + " (connections that prefer "
         + readers() + ")";
   }

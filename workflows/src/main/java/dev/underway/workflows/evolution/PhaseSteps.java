@@ -8,7 +8,7 @@ import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PhasePlan;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ final class PhaseSteps {
   private PhaseSteps() {}
 
   /** The steps that take the cluster from {@code plan}'s "before" to {@code phase}. */
-  static List<Step> of(Phase phase, PhasePlan plan, TargetRef target) {
+  static List<Step> of(Phase phase, PhasePlan plan, ClusterTarget target) {
     String p = phase.name() + " · ";
     ActivityOptions change = EvolutionStubs.CHANGE;
     ActivityOptions wait = EvolutionStubs.WAIT;
@@ -95,7 +95,7 @@ final class PhaseSteps {
   }
 
   /** Runs the steps; an abort stops them ({@code RunStopped}). */
-  static void run(Run run, Phase phase, TargetRef target, List<Step> steps) {
+  static void run(Run run, Phase phase, ClusterTarget target, List<Step> steps) {
     String p = phase.name();
     for (Step step : steps) {
       if (step instanceof Change c) {
@@ -109,7 +109,7 @@ final class PhaseSteps {
   }
 
   /** Observes again; throws a non-retryable VerificationFailed when the phase does not show. */
-  private static void verify(Run run, Phase phase, TargetRef target) {
+  private static void verify(Run run, Phase phase, ClusterTarget target) {
     run.timeline().step(phase.name(), Steps.VERIFY);
     ClusterObservation verified = run.abortable(
         () -> EvolutionStubs.observe(target, phase.name() + " · verify"));

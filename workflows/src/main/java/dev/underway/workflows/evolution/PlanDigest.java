@@ -1,7 +1,7 @@
 package dev.underway.workflows.evolution;
 
 import dev.underway.workflows.evolution.model.PhasePlan;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /**
@@ -18,7 +18,7 @@ public final class PlanDigest {
   private PlanDigest() {}
 
   /** Eight hex digits over what the plan changes: nodes, zones, reader path, budget. */
-  public static String of(TargetRef target, PhasePlan plan) {
+  public static String of(ClusterTarget target, PhasePlan plan) {
     List<String> parts = List.of(target.key(), plan.phase(),
         plan.nodesBefore() + ">" + plan.nodesAfter(),
         plan.replicationBefore() + ">" + plan.replicationAfter(),

@@ -10,7 +10,7 @@ import dev.underway.workflows.evolution.model.Licence;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PhasePlan;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
 import io.temporal.failure.ApplicationFailure;
@@ -43,7 +43,7 @@ public final class Planner {
    * @throws ApplicationFailure non-retryable {@code ScaleDownRefused} when reaching the phase
    *     would remove nodes or replicas
    */
-  public static PhasePlan plan(TargetRef target, ClusterObservation observed, Phase phase) {
+  public static PhasePlan plan(ClusterTarget target, ClusterObservation observed, Phase phase) {
     PlatformState platform = observed.platform();
     DatabaseState database = observed.database();
     int nodesBefore = platform.desiredNodes();
@@ -184,7 +184,7 @@ public final class Planner {
    * disruption budget's final value is not checked here: it is set after verification.
    */
   public static List<String> discrepancies(
-      TargetRef target, ClusterObservation observed, Phase phase) {
+      ClusterTarget target, ClusterObservation observed, Phase phase) {
     List<String> found = new ArrayList<>();
     PlatformState platform = observed.platform();
     DatabaseState database = observed.database();
@@ -297,7 +297,7 @@ public final class Planner {
       + " transactions are then rejected.";
 
   /** The same plan as a gate card on the run's page (the kernel adds how to decide). */
-  public static PlanCard card(TargetRef target, PhasePlan plan) {
+  public static PlanCard card(ClusterTarget target, PhasePlan plan) {
     return new PlanCard("Gate " + plan.phase() + " for " + target.key(), List.of(
         new PlanCard.Row("nodes", String.valueOf(plan.nodesBefore()),
             String.valueOf(plan.nodesAfter())),
@@ -313,7 +313,7 @@ public final class Planner {
    * What an approver reads at the gate: the numbers, the changes in order, the warnings. How to
    * decide is added by the kernel ({@code DecideCommands}).
    */
-  public static String gateText(TargetRef target, PhasePlan plan) {
+  public static String gateText(ClusterTarget target, PhasePlan plan) {
     StringBuilder s = new StringBuilder();
     s.append("Gate ").append(plan.phase()).append(" for ").append(target.key()).append('\n');
     s.append("  nodes:               ").append(plan.nodesBefore()).append(" -> ")

@@ -1,6 +1,6 @@
 package dev.underway.workflows.evolution;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -35,7 +35,7 @@ public final class ReaderNames {
   private static final List<String> RESERVED_PREFIXES = List.of("pg_", "crdb_");
 
   /** Problems with the reader user's and the database's names, added to {@code problems}. */
-  public static void check(TargetRef target, List<String> problems) {
+  public static void check(ClusterTarget target, List<String> problems) {
     if (target == null) {
       return;
     }
@@ -44,7 +44,7 @@ public final class ReaderNames {
       problems.add("target.readerUser '" + reader + "' is a reserved role name (" + RESERVED_LIST
           + ", or starting with pg_ or crdb_): Underway would make a role other users or the"
           + " database itself rely on read-only by default. Name a role of its own, or leave it"
-          + " out for '" + TargetRef.DEFAULT_READER_USER + "'");
+          + " out for '" + ClusterTarget.DEFAULT_READER_USER + "'");
     }
     String database = target.database();
     if (database != null && SYSTEM_DATABASES.contains(database.toLowerCase(Locale.ROOT))) {

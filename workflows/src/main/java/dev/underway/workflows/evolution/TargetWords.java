@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution;
 import dev.underway.workflows.evolution.model.ClusterObservation;
 import dev.underway.workflows.evolution.model.Engine;
 import dev.underway.workflows.evolution.model.PlatformKind;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 
 /**
@@ -24,19 +24,19 @@ interface TargetWords {
   }
 
   /** The managed disruption budget, e.g. {@code PodDisruptionBudget db/crdb-budget}. */
-  String budget(TargetRef target);
+  String budget(ClusterTarget target);
 
   /** What a disruption budget keeps from taking a replica away: {@code eviction}. */
   String disruption();
 
   /** Adding nodes, and the wait for them. */
-  String scale(TargetRef target, int before, int after);
+  String scale(ClusterTarget target, int before, int after);
 
   /** Setting the replication factor on {@code zones}, and the wait until it holds. */
   String replication(List<String> zones, int factor);
 
   /** Creating the reader path (a Service, an endpoint). */
-  String readerPath(TargetRef target);
+  String readerPath(ClusterTarget target);
 
   /** Whether CockroachDB's licence warning applies. */
   boolean licensed();

@@ -12,7 +12,7 @@ import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PlatformState;
 import dev.underway.workflows.evolution.model.ZoneReplication;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import dev.underway.workflows.evolution.Requests;
 import dev.underway.kernel.SearchAttributes;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class DriftCheckWorkflowTest {
 
   static final String TQ = "underway-drift-test";
-  static final TargetRef TARGET = Requests.TARGET;
+  static final ClusterTarget TARGET = Requests.TARGET;
   static final Phase PHASE_0 = Phase.DEFAULTS.get(0);
   static final Phase PHASE_1 = Phase.DEFAULTS.get(1);
 

@@ -18,7 +18,7 @@ import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.kernel.RunState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.kernel.TimelineEntry;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
@@ -482,7 +482,7 @@ class ClusterEvolutionWorkflowTest {
   @Test
   void refusesMissingAndMalformedTargetFields() {
     with(InMemoryCluster.atPhase0());
-    TargetRef bad = new TargetRef("Underway_Demo", "cockroachdb", null, null, null, "app",
+    ClusterTarget bad = new ClusterTarget("Underway_Demo", "cockroachdb", null, null, null, "app",
         null, null, 70000, "sometimes", null, null);
     assertRefused(new EvolutionRequest(bad, null, null, false, "alice"),
         Failures.INVALID_REQUEST,

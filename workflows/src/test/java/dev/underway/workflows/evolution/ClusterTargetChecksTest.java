@@ -2,7 +2,7 @@ package dev.underway.workflows.evolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class ClusterTargetChecksTest {
 
   private static List<String> problems(String json) throws Exception {
     List<String> problems = new ArrayList<>();
-    ClusterTargetChecks.check(Requests.TEMPORAL_JSON.readValue(json, TargetRef.class), "g.md",
+    ClusterTargetChecks.check(Requests.TEMPORAL_JSON.readValue(json, ClusterTarget.class), "g.md",
         problems);
     return problems;
   }

@@ -10,7 +10,7 @@ import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.PlatformState;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
 import io.temporal.activity.Activity;
@@ -170,27 +170,27 @@ public class InMemoryCluster {
     InMemoryCluster c = this;
     return new PlatformActivities() {
       @Override
-      public PlatformState observe(TargetRef target) {
+      public PlatformState observe(ClusterTarget target) {
         return c.observePlatform(target);
       }
 
       @Override
-      public ChangeResult scaleNodes(TargetRef target, int nodes) {
+      public ChangeResult scaleNodes(ClusterTarget target, int nodes) {
         return c.scaleNodes(target, nodes);
       }
 
       @Override
-      public NodesReady awaitNodesReady(TargetRef target, int nodes) {
+      public NodesReady awaitNodesReady(ClusterTarget target, int nodes) {
         return c.awaitNodesReady(target, nodes);
       }
 
       @Override
-      public ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+      public ChangeResult applyDisruptionBudget(ClusterTarget target, int maxUnavailable) {
         return c.applyDisruptionBudget(target, maxUnavailable);
       }
 
       @Override
-      public ChangeResult ensureReaderService(TargetRef target) {
+      public ChangeResult ensureReaderService(ClusterTarget target) {
         return c.ensureReaderService(target);
       }
     };
@@ -200,27 +200,27 @@ public class InMemoryCluster {
     InMemoryCluster c = this;
     return new DatabaseActivities() {
       @Override
-      public DatabaseState observe(TargetRef target) {
+      public DatabaseState observe(ClusterTarget target) {
         return c.observeDatabase(target);
       }
 
       @Override
-      public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
+      public NodesReady awaitLiveNodes(ClusterTarget target, int nodes) {
         return c.awaitLiveNodes(target, nodes);
       }
 
       @Override
-      public ChangeResult setReplicationFactor(TargetRef target, int replicationFactor) {
+      public ChangeResult setReplicationFactor(ClusterTarget target, int replicationFactor) {
         return c.setReplicationFactor(target, replicationFactor);
       }
 
       @Override
-      public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+      public ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired) {
         return c.awaitReplicated(target, readingsRequired);
       }
 
       @Override
-      public ChangeResult ensureReadOnlyUser(TargetRef target) {
+      public ChangeResult ensureReadOnlyUser(ClusterTarget target) {
         return c.ensureReadOnlyUser(target);
       }
     };
@@ -228,12 +228,12 @@ public class InMemoryCluster {
 
   // ---- platform ----------------------------------------------------------------------------
 
-  synchronized PlatformState observePlatform(TargetRef target) {
+  synchronized PlatformState observePlatform(ClusterTarget target) {
     record("Platform.Observe");
     return new PlatformState(nodes, nodes - podsNotReady, readerService, budget);
   }
 
-  synchronized ChangeResult scaleNodes(TargetRef target, int wanted) {
+  synchronized ChangeResult scaleNodes(ClusterTarget target, int wanted) {
     record("Platform.ScaleNodes(" + wanted + ")");
     if (scaleUnreachable) {
       throw new IllegalStateException("the Kubernetes API is unreachable (in-memory stand-in)");
@@ -251,12 +251,12 @@ public class InMemoryCluster {
     return new ChangeResult("StatefulSet " + target.key(), Outcome.UPDATED, detail);
   }
 
-  synchronized NodesReady awaitNodesReady(TargetRef target, int wanted) {
+  synchronized NodesReady awaitNodesReady(ClusterTarget target, int wanted) {
     record("Platform.AwaitNodesReady(" + wanted + ")");
     return new NodesReady(nodes, wanted);
   }
 
-  synchronized ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable) {
+  synchronized ChangeResult applyDisruptionBudget(ClusterTarget target, int maxUnavailable) {
     record("Platform.ApplyDisruptionBudget(" + maxUnavailable + ")");
     Outcome outcome = budget == null ? Outcome.CREATED
         : budget == maxUnavailable ? Outcome.UNCHANGED : Outcome.UPDATED;
@@ -265,7 +265,7 @@ public class InMemoryCluster {
         "maxUnavailable " + maxUnavailable);
   }
 
-  synchronized ChangeResult ensureReaderService(TargetRef target) {
+  synchronized ChangeResult ensureReaderService(ClusterTarget target) {
     record("Platform.EnsureReaderService");
     Outcome outcome = readerService ? Outcome.UNCHANGED : Outcome.CREATED;
     readerService = true;
@@ -274,7 +274,7 @@ public class InMemoryCluster {
 
   // ---- database ----------------------------------------------------------------------------
 
-  synchronized DatabaseState observeDatabase(TargetRef target) {
+  synchronized DatabaseState observeDatabase(ClusterTarget target) {
     record("Database.Observe");
     List<ZoneReplication> list = zones.entrySet().stream()
         .map(e -> new ZoneReplication(e.getKey(), e.getValue())).toList();
@@ -282,12 +282,12 @@ public class InMemoryCluster {
         list, readerUser, licensed);
   }
 
-  synchronized NodesReady awaitLiveNodes(TargetRef target, int wanted) {
+  synchronized NodesReady awaitLiveNodes(ClusterTarget target, int wanted) {
     record("Database.AwaitLiveNodes(" + wanted + ")");
     return new NodesReady(nodes, wanted);
   }
 
-  synchronized ChangeResult setReplicationFactor(TargetRef target, int rf) {
+  synchronized ChangeResult setReplicationFactor(ClusterTarget target, int rf) {
     record("Database.SetReplicationFactor(" + rf + ")");
     if (rf > nodes) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -302,7 +302,7 @@ public class InMemoryCluster {
         : Outcome.UPDATED, changed + " zone(s) set to num_replicas " + rf);
   }
 
-  ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+  ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired) {
     record("Database.AwaitReplicated");
     CountDownLatch gate = replicationGate;
     if (gate != null) {
@@ -320,7 +320,7 @@ public class InMemoryCluster {
     return new ReplicationProgress(0, 0, readingsRequired, readingsRequired);
   }
 
-  synchronized ChangeResult ensureReadOnlyUser(TargetRef target) {
+  synchronized ChangeResult ensureReadOnlyUser(ClusterTarget target) {
     record("Database.EnsureReadOnlyUser");
     Outcome outcome = readerUser ? Outcome.UNCHANGED : Outcome.CREATED;
     readerUser = true;

@@ -11,7 +11,7 @@ import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PhasePlan;
 import dev.underway.workflows.evolution.model.PlatformState;
 import dev.underway.workflows.evolution.model.RangeHealth;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlannerSafetyTest {
 
-  private static final TargetRef T = Requests.TARGET;
+  private static final ClusterTarget T = Requests.TARGET;
   private static final Phase P0 = Phase.DEFAULTS.get(0);
   private static final Phase P1 = Phase.DEFAULTS.get(1);
   private static final Phase P2 = Phase.DEFAULTS.get(2);
@@ -205,7 +205,7 @@ class PlannerSafetyTest {
     assertThat(Planner.plan(T, at(2, true, phase1), P1).alreadyThere())
         .as("without the option nothing else to do: no gate").isTrue();
 
-    TargetRef optIn = T.withRevokePublicCreate(true).withTableOwners(List.of("app_owner"));
+    ClusterTarget optIn = T.withRevokePublicCreate(true).withTableOwners(List.of("app_owner"));
     PhasePlan revoking = Planner.plan(optIn, at(2, true, phase1), P1);
     assertThat(revoking.alreadyThere()).as("the revocation alone opens a gate").isFalse();
     assertThat(revoking.changes()).singleElement().asString()

@@ -11,7 +11,7 @@ import dev.underway.workflows.evolution.model.Engine;
 import dev.underway.workflows.evolution.model.PhasePlan;
 import dev.underway.workflows.evolution.model.PlatformKind;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The planner is pure: observed shape in, plan out. */
 class PlannerTest {
 
-  private static final TargetRef T = Requests.TARGET;
+  private static final ClusterTarget T = Requests.TARGET;
   private static final Phase P0 = Phase.DEFAULTS.get(0);
   private static final Phase P1 = Phase.DEFAULTS.get(1);
   private static final Phase P2 = Phase.DEFAULTS.get(2);
@@ -165,7 +165,7 @@ class PlannerTest {
     ClusterObservation localCockroach = new ClusterObservation(
         new PlatformState(1, 1, false, 0, PlatformKind.LOCAL), k8s.database());
     PhasePlan onKubernetes = Planner.plan(T, k8s, p1);
-    PhasePlan onLocal = Planner.plan(TargetRef.local("sandbox", "app"), localCockroach, p1);
+    PhasePlan onLocal = Planner.plan(ClusterTarget.local("sandbox", "app"), localCockroach, p1);
     assertThat(onLocal.scaleTo()).as("the same decisions").isEqualTo(onKubernetes.scaleTo());
     assertThat(onLocal.zonesToChange()).isEqualTo(onKubernetes.zonesToChange());
     assertThat(onKubernetes.changes()).anyMatch(c -> c.startsWith("scale StatefulSet"))

@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.underway.workflows.evolution.model.EvolutionRequest;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReaderNamesTest {
 
   private static List<String> problems(String readerUser, String database) {
-    TargetRef t = new TargetRef("ns", "crdb", "crdb-public", null, null, database, readerUser,
+    ClusterTarget t = new ClusterTarget("ns", "crdb", "crdb-public", null, null, database, readerUser,
         null, null, null, null, null);
     return RequestValidation.problems(new EvolutionRequest(t, null, null, false, "alice"));
   }

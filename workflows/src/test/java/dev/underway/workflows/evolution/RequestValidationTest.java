@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.Phase;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class RequestValidationTest {
 
   @Test
   void reportsEveryProblemAtOnce() {
-    TargetRef t = new TargetRef("ns", "", "svc", "svc", "Bad_Secret", "App", "Reader", null, 0,
+    ClusterTarget t = new ClusterTarget("ns", "", "svc", "svc", "Bad_Secret", "App", "Reader", null, 0,
         null, Arrays.asList("app_owner", "App Owner", null, "app_owner", "Reader"), null);
     List<String> problems = RequestValidation.problems(new EvolutionRequest(t,
         List.of(new Phase("p", 2, 2, true), new Phase("p", 1, 1, false)),

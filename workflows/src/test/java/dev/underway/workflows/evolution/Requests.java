@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.underway.kernel.ApprovalPolicy;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +18,8 @@ public final class Requests {
   public static final ObjectMapper TEMPORAL_JSON =
       JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
-  public static final TargetRef TARGET =
-      TargetRef.of("underway-demo", "cockroachdb", "cockroachdb-public", "app");
+  public static final ClusterTarget TARGET =
+      ClusterTarget.of("underway-demo", "cockroachdb", "cockroachdb-public", "app");
 
   public static EvolutionRequest defaults() {
     return new EvolutionRequest(TARGET, null, null, false, "alice");

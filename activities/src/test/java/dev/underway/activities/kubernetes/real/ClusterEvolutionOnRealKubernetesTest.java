@@ -13,7 +13,7 @@ import dev.underway.kernel.RunStatus;
 import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.kernel.RunState;
 import dev.underway.workflows.evolution.InMemoryCluster;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflowImpl;
 import io.fabric8.kubernetes.api.model.Service;
@@ -53,7 +53,7 @@ class ClusterEvolutionOnRealKubernetesTest {
     CockroachStandIn cockroach = new CockroachStandIn(plane.admin());
     env = RealTimeWorkflows.start(TASK_QUEUE, ClusterEvolutionWorkflowImpl.class,
         new KubernetesPlatformActivities(ns.worker(), Duration.ofMillis(200)), cockroach);
-    TargetRef target = ns.target();
+    ClusterTarget target = ns.target();
     EvolutionRequest request = new EvolutionRequest(target, null, null, false, "alice");
 
     ClusterEvolutionWorkflow run = start(request);
@@ -124,12 +124,12 @@ class ClusterEvolutionOnRealKubernetesTest {
     });
   }
 
-  private Service readerService(TargetRef target) {
+  private Service readerService(ClusterTarget target) {
     return ns.admin().services().inNamespace(ns.name())
         .withName(target.readerServiceOrDefault()).get();
   }
 
-  private PodDisruptionBudget budget(TargetRef target) {
+  private PodDisruptionBudget budget(ClusterTarget target) {
     return ns.admin().policy().v1().podDisruptionBudget().inNamespace(ns.name())
         .withName(target.disruptionBudgetName()).get();
   }

@@ -5,7 +5,7 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.InMemoryCluster;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,7 +39,7 @@ final class CockroachStandIn implements DatabaseActivities {
   }
 
   /** A node is live once its pod is Ready (the stand-in's count only ever grows, like a join). */
-  private void joinReadyPods(TargetRef target) {
+  private void joinReadyPods(ClusterTarget target) {
     StatefulSet sts = admin.apps().statefulSets().inNamespace(target.namespace())
         .withName(target.statefulSet()).get();
     Integer ready = sts == null || sts.getStatus() == null ? null
@@ -50,30 +50,30 @@ final class CockroachStandIn implements DatabaseActivities {
   }
 
   @Override
-  public DatabaseState observe(TargetRef target) {
+  public DatabaseState observe(ClusterTarget target) {
     joinReadyPods(target);
     return database.observe(target);
   }
 
   @Override
-  public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
+  public NodesReady awaitLiveNodes(ClusterTarget target, int nodes) {
     joinReadyPods(target);
     return database.awaitLiveNodes(target, nodes);
   }
 
   @Override
-  public ChangeResult setReplicationFactor(TargetRef target, int replicationFactor) {
+  public ChangeResult setReplicationFactor(ClusterTarget target, int replicationFactor) {
     joinReadyPods(target);
     return database.setReplicationFactor(target, replicationFactor);
   }
 
   @Override
-  public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+  public ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired) {
     return database.awaitReplicated(target, readingsRequired);
   }
 
   @Override
-  public ChangeResult ensureReadOnlyUser(TargetRef target) {
+  public ChangeResult ensureReadOnlyUser(ClusterTarget target) {
     return database.ensureReadOnlyUser(target);
   }
 }

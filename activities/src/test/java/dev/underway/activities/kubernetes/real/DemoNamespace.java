@@ -3,7 +3,7 @@ package dev.underway.activities.kubernetes.real;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -58,8 +58,8 @@ public final class DemoNamespace implements AutoCloseable {
   }
 
   /** The target as a run's input names it. */
-  public TargetRef target() {
-    return TargetRef.of(name, STATEFUL_SET, "cockroachdb-public", "app")
+  public ClusterTarget target() {
+    return ClusterTarget.of(name, STATEFUL_SET, "cockroachdb-public", "app")
         .withCredentialsSecret(CREDENTIALS);
   }
 

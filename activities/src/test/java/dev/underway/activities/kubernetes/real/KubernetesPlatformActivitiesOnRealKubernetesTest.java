@@ -16,7 +16,7 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -70,7 +70,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
   }
 
   /** A namespace at {@code phase} and the activities as its worker's ServiceAccount. */
-  private TargetRef at(int phase) {
+  private ClusterTarget at(int phase) {
     ns = DemoNamespace.create(plane, "underway-act-" + NAMESPACES.incrementAndGet(), phase);
     testEnv = TestActivityEnvironment.newInstance();
     testEnv.registerActivitiesImplementations(
@@ -100,13 +100,13 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void observeReadsWhatTheManifestsAndControllersMade() {
-    TargetRef target = at(1);
+    ClusterTarget target = at(1);
     assertThat(activities.observe(target)).isEqualTo(new PlatformState(2, 2, true, 0));
   }
 
   @Test
   void scaleTwiceScalesOnceThroughTheScaleSubresourceAndTheWaitWatchesRealPodStatus() {
-    TargetRef target = at(0);
+    ClusterTarget target = at(0);
     setSchedulable(false); // new pods stay Pending until the test lets them be scheduled
 
     ChangeResult first = activities.scaleNodes(target, 3);
@@ -135,7 +135,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void scaleDownIsRefusedAndChangesNothing() {
-    TargetRef target = at(2);
+    ClusterTarget target = at(2);
     long generation = ns.statefulSet().getMetadata().getGeneration();
 
     ApplicationFailure failure = applicationFailure(() -> activities.scaleNodes(target, 2));
@@ -153,7 +153,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void awaitNodesReadyRefusesMoreNodesThanTheStatefulSetWants() {
-    TargetRef target = at(0);
+    ClusterTarget target = at(0);
     ApplicationFailure failure = applicationFailure(() -> activities.awaitNodesReady(target, 2));
     assertThat(failure.getType()).isEqualTo(Failures.INVALID_REQUEST);
     assertThat(failure.getOriginalMessage()).contains("replicas 1").contains("scale it first");
@@ -161,7 +161,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void awaitNodesReadyStopsWhenCancelled() {
-    TargetRef target = at(0);
+    ClusterTarget target = at(0);
     setSchedulable(false);
     activities.scaleNodes(target, 2);
     CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
@@ -193,7 +193,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
       activities = testEnv.newActivityStub(PlatformActivities.class, ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
-      TargetRef target = TargetRef.of(name, DemoNamespace.STATEFUL_SET, "cockroachdb-public",
+      ClusterTarget target = ClusterTarget.of(name, DemoNamespace.STATEFUL_SET, "cockroachdb-public",
           "app");
       List<ThrowingCallable> calls = List.of(
           () -> activities.observe(target),
@@ -216,7 +216,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
   @Test
   void aTargetOutsideTheWorkersNamespaceIsRefusedAtOnceNamingThePermission() {
     at(0);
-    TargetRef elsewhere = TargetRef.of("underway-elsewhere", DemoNamespace.STATEFUL_SET,
+    ClusterTarget elsewhere = ClusterTarget.of("underway-elsewhere", DemoNamespace.STATEFUL_SET,
         "cockroachdb-public", "app");
     List<ThrowingCallable> calls = List.of(
         () -> activities.observe(elsewhere),
@@ -244,7 +244,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
     activities = testEnv.newActivityStub(PlatformActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
-    TargetRef nowhere = TargetRef.of("no-such-namespace", "cockroachdb", "cockroachdb-public",
+    ClusterTarget nowhere = ClusterTarget.of("no-such-namespace", "cockroachdb", "cockroachdb-public",
         "app");
     ApplicationFailure failure = applicationFailure(() -> activities.observe(nowhere));
     assertThat(failure.getType()).isEqualTo(Failures.TARGET_NOT_FOUND);
@@ -254,7 +254,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void awaitNodesReadyResumesFromTheLastHeartbeatOnARetry() {
-    TargetRef target = at(0);
+    ClusterTarget target = at(0);
     testEnv.setHeartbeatDetails(new NodesReady(0, 1)); // what the previous attempt reported
     // every waiting activity resumes through HeartbeatWait, which says so
     Logger logger = (Logger) LoggerFactory.getLogger(HeartbeatWait.class);
@@ -275,7 +275,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void theBudgetIsCreatedLeftAloneWhenRightAndPatchedKeepingOthersLabels() throws IOException {
-    TargetRef target = at(0);
+    ClusterTarget target = at(0);
     budgets().withName(target.disruptionBudgetName()).delete();
     await().until(() -> budgets().withName(target.disruptionBudgetName()).get() == null);
 
@@ -322,7 +322,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
 
   @Test
   void theReaderServiceIsCreatedLeftAloneWhenRightAndPatchedBackWhenDrifted() throws IOException {
-    TargetRef target = at(0);
+    ClusterTarget target = at(0);
     assertThat(activities.ensureReaderService(target).outcome()).isEqualTo(Outcome.CREATED);
     Service manifest = YAML.unmarshal(Files.readString(
         Manifests.root().resolve("cockroachdb/components/reader/service.yaml")), Service.class);
@@ -363,7 +363,7 @@ class KubernetesPlatformActivitiesOnRealKubernetesTest {
     return plane.admin().policy().v1().podDisruptionBudget().inNamespace(ns.name());
   }
 
-  private Service readerService(TargetRef target) {
+  private Service readerService(ClusterTarget target) {
     return plane.admin().services().inNamespace(ns.name())
         .withName(target.readerServiceOrDefault()).get();
   }

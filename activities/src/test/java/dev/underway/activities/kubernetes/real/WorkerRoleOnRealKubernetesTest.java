@@ -11,7 +11,7 @@ import dev.underway.activities.kubernetes.KubernetesPlatformActivities;
 import dev.underway.activities.kubernetes.SecretCredentialSource;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -71,7 +71,7 @@ class WorkerRoleOnRealKubernetesTest {
 
   @Test
   void everythingTheEvolutionNeedsIsAllowedAndEveryRuleOfTheRoleIsUsed() {
-    TargetRef target = ns.target();
+    ClusterTarget target = ns.target();
     AuditLog audit = new AuditLog(plane.auditLog());
     String user = AuditLog.serviceAccountUser(NS, DemoNamespace.WORKER_ACCOUNT);
     int earlier = audit.requestsBy(user).size();
@@ -153,7 +153,7 @@ class WorkerRoleOnRealKubernetesTest {
 
   @Test
   void aCredentialsSecretTheRoleDoesNotNameIsACredentialsProblemNotARetry() {
-    TargetRef misnamed = ns.target().withCredentialsSecret("someone-elses");
+    ClusterTarget misnamed = ns.target().withCredentialsSecret("someone-elses");
     ns.admin().secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
         .withName("someone-elses").endMetadata().withStringData(Map.of("username", "x",
             "password", "hidden-value")).build()).serverSideApply();

@@ -17,7 +17,7 @@ import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.sandbox.engine.LocalActivityException;
 import io.temporal.failure.ApplicationFailure;
@@ -82,7 +82,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
   // ---- observe --------------------------------------------------------------------------------
 
   @Override
-  public DatabaseState observe(TargetRef target) {
+  public DatabaseState observe(ClusterTarget target) {
     return withWriter(target, "observe", c -> {
       String version = show(c, "server_version");
       Reading r = read(c, null);
@@ -105,7 +105,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
 
   /** Live: the primary and the standbys {@code pg_stat_replication} shows streaming. */
   @Override
-  public NodesReady awaitLiveNodes(TargetRef target, int nodes) {
+  public NodesReady awaitLiveNodes(ClusterTarget target, int nodes) {
     return HeartbeatWait.forNodes("live", name(target), nodes, pollInterval,
         () -> withWriter(target, "read live nodes", c -> read(c, null).liveNodes()));
   }
@@ -113,7 +113,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
   // ---- replication factor ---------------------------------------------------------------------
 
   @Override
-  public ChangeResult setReplicationFactor(TargetRef target, int replicationFactor) {
+  public ChangeResult setReplicationFactor(ClusterTarget target, int replicationFactor) {
     if (replicationFactor < 1) {
       throw invalid("replication factor must be at least 1, got " + replicationFactor);
     }
@@ -152,7 +152,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
   }
 
   /** Until a new session sees the reloaded value (the reload is asynchronous). */
-  private void awaitSetting(TargetRef target, String value) throws SQLException {
+  private void awaitSetting(ClusterTarget target, String value) throws SQLException {
     long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
     while (true) {
       try (Connection c = cluster.openWriter(target.database())) {
@@ -176,7 +176,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
    * a row, so a retried wait carries on), on {@code readingsRequired} consecutive readings.
    */
   @Override
-  public ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired) {
+  public ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired) {
     if (readingsRequired < 1) {
       throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
     }
@@ -202,7 +202,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
   // ---- read-only user -------------------------------------------------------------------------
 
   @Override
-  public ChangeResult ensureReadOnlyUser(TargetRef target) {
+  public ChangeResult ensureReadOnlyUser(ClusterTarget target) {
     if (target == null) {
       throw invalid("target is required");
     }
@@ -326,7 +326,7 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
     T run(Connection connection) throws SQLException;
   }
 
-  private <T> T withWriter(TargetRef target, String what, SqlWork<T> work) {
+  private <T> T withWriter(ClusterTarget target, String what, SqlWork<T> work) {
     if (target == null || target.database() == null || target.database().isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(what + ": target.database is required",
           Failures.INVALID_REQUEST);

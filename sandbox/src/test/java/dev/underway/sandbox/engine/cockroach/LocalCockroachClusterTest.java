@@ -16,7 +16,7 @@ import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.sandbox.engine.cockroach.LocalCockroachCluster.Node;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.sandbox.engine.ClusterState;
 import dev.underway.sandbox.engine.Engine;
 import io.temporal.activity.ActivityOptions;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalCockroachClusterTest {
 
-  private static final TargetRef TARGET = EngineTests.TARGET;
+  private static final ClusterTarget TARGET = EngineTests.TARGET;
   private static final Duration POLL = Duration.ofMillis(50);
   private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
 

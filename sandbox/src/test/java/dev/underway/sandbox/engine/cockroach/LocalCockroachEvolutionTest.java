@@ -20,7 +20,7 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
 import io.temporal.activity.ActivityOptions;
@@ -59,8 +59,8 @@ class LocalCockroachEvolutionTest {
 
   private static final Optional<Path> BINARY =
       LocalCockroachCluster.onPath("cockroach", System.getenv("PATH"));
-  private static final TargetRef TARGET =
-      TargetRef.local("sandbox", LocalCockroachCluster.DEFAULT_DATABASE);
+  private static final ClusterTarget TARGET =
+      ClusterTarget.local("sandbox", LocalCockroachCluster.DEFAULT_DATABASE);
   private static final Duration POLL = Duration.ofMillis(250);
   private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(5))

@@ -25,7 +25,7 @@ import dev.underway.workflows.evolution.model.Phase;
 import dev.underway.workflows.evolution.model.PlatformState;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.Planner;
 import io.temporal.activity.ActivityOptions;
@@ -58,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalPostgresClusterEvolutionTest {
 
-  private static final TargetRef TARGET = EngineTests.TARGET;
+  private static final ClusterTarget TARGET = EngineTests.TARGET;
   private static final Duration POLL = EngineTests.POLL;
   private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
 

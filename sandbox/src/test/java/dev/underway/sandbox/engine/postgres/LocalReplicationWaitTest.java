@@ -9,7 +9,7 @@ import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalReplicationWaitTest {
 
-  private static final TargetRef TARGET = EngineTests.TARGET;
+  private static final ClusterTarget TARGET = EngineTests.TARGET;
   private static final Duration POLL = EngineTests.POLL;
   private static final ActivityOptions OPTIONS = EngineTests.OPTIONS;
   /** How long a wait that must not end is watched. */

@@ -4,7 +4,7 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -24,11 +24,11 @@ public interface DatabaseActivities {
    * public, what the licence key states. Changes nothing.
    */
   @ActivityMethod(name = "Database.Observe")
-  DatabaseState observe(TargetRef target);
+  DatabaseState observe(ClusterTarget target);
 
   /** Waits until at least {@code nodes} nodes are live. Heartbeats {@link NodesReady}. */
   @ActivityMethod(name = "Database.AwaitLiveNodes")
-  NodesReady awaitLiveNodes(TargetRef target, int nodes);
+  NodesReady awaitLiveNodes(ClusterTarget target, int nodes);
 
   /**
    * Sets {@code num_replicas} on every zone configuration ({@code SHOW ALL ZONE CONFIGURATIONS}),
@@ -38,7 +38,7 @@ public interface DatabaseActivities {
    * Refuses (non-retryable) a factor larger than the live nodes.
    */
   @ActivityMethod(name = "Database.SetReplicationFactor")
-  ChangeResult setReplicationFactor(TargetRef target, int replicationFactor);
+  ChangeResult setReplicationFactor(ClusterTarget target, int replicationFactor);
 
   /**
    * Waits until the ranges really moved, on {@code readingsRequired} consecutive readings: each
@@ -49,7 +49,7 @@ public interface DatabaseActivities {
    * start of its first attempt.
    */
   @ActivityMethod(name = "Database.AwaitReplicated")
-  ReplicationProgress awaitReplicated(TargetRef target, int readingsRequired);
+  ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired);
 
   /**
    * Creates the read-only user if missing (with its password in the same statement), grants it
@@ -60,5 +60,5 @@ public interface DatabaseActivities {
    * public is revoked only when {@code target.revokePublicCreate} asks for it.
    */
   @ActivityMethod(name = "Database.EnsureReadOnlyUser")
-  ChangeResult ensureReadOnlyUser(TargetRef target);
+  ChangeResult ensureReadOnlyUser(ClusterTarget target);
 }

@@ -3,7 +3,7 @@ package dev.underway.workflows.evolution.contract;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.workflows.evolution.model.NodesReady;
 import dev.underway.workflows.evolution.model.PlatformState;
-import dev.underway.workflows.evolution.model.TargetRef;
+import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -18,7 +18,7 @@ public interface PlatformActivities {
 
   /** Reads the cluster's nodes, reader Service and disruption budget. Changes nothing. */
   @ActivityMethod(name = "Platform.Observe")
-  PlatformState observe(TargetRef target);
+  PlatformState observe(ClusterTarget target);
 
   /**
    * Makes the cluster have {@code nodes} nodes. Already that many: {@code UNCHANGED}. More than
@@ -27,20 +27,20 @@ public interface PlatformActivities {
    * readiness.
    */
   @ActivityMethod(name = "Platform.ScaleNodes")
-  ChangeResult scaleNodes(TargetRef target, int nodes);
+  ChangeResult scaleNodes(ClusterTarget target, int nodes);
 
   /**
    * Waits until {@code nodes} pods are Ready. Heartbeats {@link NodesReady} and resumes from the
    * last heartbeat after a retry.
    */
   @ActivityMethod(name = "Platform.AwaitNodesReady")
-  NodesReady awaitNodesReady(TargetRef target, int nodes);
+  NodesReady awaitNodesReady(ClusterTarget target, int nodes);
 
   /** Creates or patches the managed PodDisruptionBudget to {@code maxUnavailable}. */
   @ActivityMethod(name = "Platform.ApplyDisruptionBudget")
-  ChangeResult applyDisruptionBudget(TargetRef target, int maxUnavailable);
+  ChangeResult applyDisruptionBudget(ClusterTarget target, int maxUnavailable);
 
   /** Creates or patches the reader Service (the reader path clients connect to). */
   @ActivityMethod(name = "Platform.EnsureReaderService")
-  ChangeResult ensureReaderService(TargetRef target);
+  ChangeResult ensureReaderService(ClusterTarget target);
 }

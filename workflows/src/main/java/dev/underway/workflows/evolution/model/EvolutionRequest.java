@@ -20,7 +20,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvolutionRequest(
-    TargetRef target,
+    ClusterTarget target,
     List<Phase> phases,
     ApprovalPolicy approval,
     Boolean dryRun,
@@ -32,7 +32,7 @@ public record EvolutionRequest(
   }
 
   public EvolutionRequest(
-      TargetRef target, List<Phase> phases, ApprovalPolicy approval, boolean dryRun,
+      ClusterTarget target, List<Phase> phases, ApprovalPolicy approval, boolean dryRun,
       String requestedBy) {
     this(target, phases, approval, dryRun, requestedBy, null);
   }

@@ -62,7 +62,7 @@ class ModelCompatibilityJsonTest {
     assertThat(r.target().revokesPublicCreate()).isTrue();
     assertThat(r.target().unknownFields()).isEmpty();
     assertThat(JSON.readValue(JSON.writeValueAsString(r), EvolutionRequest.class)).isEqualTo(r);
-    assertThat(TargetRef.of("db", "crdb", "p", "app").revokesPublicCreate()).isFalse();
+    assertThat(ClusterTarget.of("db", "crdb", "p", "app").revokesPublicCreate()).isFalse();
   }
 
   @Test

@@ -23,7 +23,7 @@ class ModelJsonTest {
   @Test
   void requestRoundTripsThroughTemporalsMapper() throws Exception {
     EvolutionRequest original = new EvolutionRequest(
-        TargetRef.of("db", "crdb", "crdb-public", "app").withCredentialsSecret("creds")
+        ClusterTarget.of("db", "crdb", "crdb-public", "app").withCredentialsSecret("creds")
             .withSql("localhost", 26257, "disable").withTableOwners(List.of("app_owner")),
         Phase.DEFAULTS, new ApprovalPolicy(List.of("bob"), false, "P3D", null), true, "alice");
     String json = JSON.writeValueAsString(original);

@@ -55,7 +55,7 @@ import java.util.Map;
  *     a {@code sqlPort} that is not a whole number (kept as given, never truncated)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TargetRef(
+public record ClusterTarget(
     String namespace,
     String statefulSet,
     String publicService,
@@ -76,7 +76,7 @@ public record TargetRef(
   public static final String DEFAULT_READER_USER = "underway_reader";
   public static final String DEFAULT_SSL_MODE = "verify-full";
 
-  public TargetRef {
+  public ClusterTarget {
     unknownFields = unknownFields == null ? Map.of() : Map.copyOf(unknownFields);
     // null entries are kept (validation names them); List.copyOf would throw
     tableOwners = tableOwners == null ? null
@@ -84,7 +84,7 @@ public record TargetRef(
   }
 
   /** A Kubernetes target without {@code revokePublicCreate}. */
-  public TargetRef(String namespace, String statefulSet, String publicService,
+  public ClusterTarget(String namespace, String statefulSet, String publicService,
       String readerService, String credentialsSecret, String database, String readerUser,
       String sqlHost, Integer sqlPort, String sslMode, List<String> tableOwners,
       Map<String, Object> unknownFields) {
@@ -93,7 +93,7 @@ public record TargetRef(
   }
 
   /** A Kubernetes target. */
-  public TargetRef(String namespace, String statefulSet, String publicService,
+  public ClusterTarget(String namespace, String statefulSet, String publicService,
       String readerService, String credentialsSecret, String database, String readerUser,
       String sqlHost, Integer sqlPort, String sslMode, List<String> tableOwners,
       Boolean revokePublicCreate, Map<String, Object> unknownFields) {
@@ -103,14 +103,14 @@ public record TargetRef(
   }
 
   /** A local cluster of the sandbox, named {@code name}. */
-  public static TargetRef local(String name, String database) {
-    return new TargetRef(null, null, null, null, null, database, null, null, null, null, null,
+  public static ClusterTarget local(String name, String database) {
+    return new ClusterTarget(null, null, null, null, null, database, null, null, null, null, null,
         null, PlatformKind.LOCAL, name, null);
   }
 
   /** How JSON becomes a target: {@code sqlPort} is checked, never truncated. */
   @JsonCreator
-  static TargetRef fromJson(
+  static ClusterTarget fromJson(
       @JsonProperty("namespace") String namespace,
       @JsonProperty("statefulSet") String statefulSet,
       @JsonProperty("publicService") String publicService,
@@ -131,39 +131,39 @@ public record TargetRef(
     if (kind != null && platform == null) {
       rejected.put("kind", kind); // validation names it
     }
-    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+    return new ClusterTarget(namespace, statefulSet, publicService, readerService, credentialsSecret,
         database, readerUser, sqlHost, WholeNumbers.take("sqlPort", sqlPort, rejected), sslMode,
         tableOwners, revokePublicCreate, platform, name, rejected);
   }
 
   /** The usual shape: required fields only, defaults for the rest. */
-  public static TargetRef of(
+  public static ClusterTarget of(
       String namespace, String statefulSet, String publicService, String database) {
-    return new TargetRef(
+    return new ClusterTarget(
         namespace, statefulSet, publicService, null, null, database, null, null, null, null, null,
         null);
   }
 
-  public TargetRef withCredentialsSecret(String secret) {
-    return new TargetRef(namespace, statefulSet, publicService, readerService, secret, database,
+  public ClusterTarget withCredentialsSecret(String secret) {
+    return new ClusterTarget(namespace, statefulSet, publicService, readerService, secret, database,
         readerUser, sqlHost, sqlPort, sslMode, tableOwners, revokePublicCreate, kind, name,
         unknownFields);
   }
 
-  public TargetRef withSql(String host, Integer port, String mode) {
-    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+  public ClusterTarget withSql(String host, Integer port, String mode) {
+    return new ClusterTarget(namespace, statefulSet, publicService, readerService, credentialsSecret,
         database, readerUser, host, port, mode, tableOwners, revokePublicCreate, kind, name,
         unknownFields);
   }
 
-  public TargetRef withTableOwners(List<String> owners) {
-    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+  public ClusterTarget withTableOwners(List<String> owners) {
+    return new ClusterTarget(namespace, statefulSet, publicService, readerService, credentialsSecret,
         database, readerUser, sqlHost, sqlPort, sslMode, owners, revokePublicCreate, kind, name,
         unknownFields);
   }
 
-  public TargetRef withRevokePublicCreate(Boolean value) {
-    return new TargetRef(namespace, statefulSet, publicService, readerService, credentialsSecret,
+  public ClusterTarget withRevokePublicCreate(Boolean value) {
+    return new ClusterTarget(namespace, statefulSet, publicService, readerService, credentialsSecret,
         database, readerUser, sqlHost, sqlPort, sslMode, tableOwners, value, kind, name,
         unknownFields);
   }
