@@ -96,7 +96,8 @@ class OperatorPathTest {
             .contains("\"plan\":\"" + gate1.plan() + "\"");
         TemporalCli cli = new TemporalCli(temporal.binary(), TemporalCli.repositoryRoot(), address,
             tmp);
-        TemporalCli.Result pasted = cli.runAsPrinted(printed.replace("YOUR-NAME", "bob"));
+        TemporalCli.Result pasted = cli.runAsPrinted(
+            printed.replace("YOUR-NAME", "bob").replace("\"why\"", "\"dashboards green\""));
         assertThat(pasted.exitCode()).as(pasted.toString()).isZero();
         awaitGate(running, "phase-2");
 

@@ -18,6 +18,12 @@ public record DecideCommands(String address, String namespace) {
   public static final String DEFAULT_ADDRESS = "localhost:7233";
   public static final String DEFAULT_NAMESPACE = "default";
 
+  /** What the printed decisions carry in place of the decider's name: refused as {@code by}. */
+  public static final String NAME_PLACEHOLDER = "YOUR-NAME";
+
+  /** What the printed decisions carry in place of the reason: refused as a comment. */
+  public static final String COMMENT_PLACEHOLDER = "why";
+
   /** What a destructive gate's approval carries in place of the name it must type. */
   public static final String CONFIRM_PLACEHOLDER = "TYPE-WHAT-IT-DROPS";
 
@@ -31,7 +37,7 @@ public record DecideCommands(String address, String namespace) {
    * confirm} to replace with the name of what the gate drops.
    */
   public String text(String workflowId, String gate, String plan, boolean destructive) {
-    StringBuilder s = new StringBuilder("Decide (replace YOUR-NAME and the comment"
+    StringBuilder s = new StringBuilder("Decide (replace " + NAME_PLACEHOLDER + " and the comment"
         + (destructive ? ", and " + CONFIRM_PLACEHOLDER + " with the name of what the gate"
             + " drops, typed exactly" : "") + "):\n");
     for (String line : lines(workflowId, gate, plan, destructive)) {
@@ -55,7 +61,7 @@ public record DecideCommands(String address, String namespace) {
       lines.add("underway " + kind + " " + workflowId + " --gate " + gate
           + (plan == null ? "" : " --plan " + plan)
           + (confirm ? " --confirm " + CONFIRM_PLACEHOLDER : "")
-          + " --by YOUR-NAME --comment 'why'" + options());
+          + " --by " + NAME_PLACEHOLDER + " --comment '" + COMMENT_PLACEHOLDER + "'" + options());
     }
     for (String kind : List.of("approve", "reject")) {
       lines.add("temporal workflow update execute" + options() + " --workflow-id " + workflowId
@@ -75,7 +81,22 @@ public record DecideCommands(String address, String namespace) {
     return "{\"gate\":\"" + gate + "\",\"decision\":\"" + decision + "\""
         + (plan == null ? "" : ",\"plan\":\"" + plan + "\"")
         + (confirm ? ",\"confirm\":\"" + CONFIRM_PLACEHOLDER + "\"" : "")
-        + ",\"by\":\"YOUR-NAME\",\"comment\":\"why\"}";
+        + ",\"by\":\"" + NAME_PLACEHOLDER + "\",\"comment\":\"" + COMMENT_PLACEHOLDER + "\"}";
+  }
+
+  /**
+   * Why {@code by} or the comment (field {@code commentField}) is refused as left from a printed
+   * decision or command (its placeholder, whatever the case and the spaces around it), or null.
+   */
+  public static String placeholderRefusal(String by, String commentField, String comment) {
+    if (by != null && by.strip().equalsIgnoreCase(NAME_PLACEHOLDER)) {
+      return "\"by\" is still the placeholder " + NAME_PLACEHOLDER + ": put your own name";
+    }
+    if (comment != null && comment.strip().equalsIgnoreCase(COMMENT_PLACEHOLDER)) {
+      return "\"" + commentField + "\" is still the placeholder \"" + COMMENT_PLACEHOLDER
+          + "\": say why you decide";
+    }
+    return null;
   }
 
   private String options() {

@@ -32,6 +32,10 @@ final class DecisionIntake {
       throw new DecisionRefused("empty decision: send {\"gate\": ..., \"decision\":"
           + " \"approve|reject|abort\", \"by\": ...}");
     }
+    String fields = r.fieldRefusal();
+    if (fields != null) {
+      throw new DecisionRefused(fields);
+    }
     DecisionKind kind = DecisionKind.parse(r.decision());
     if (kind == null) {
       throw new DecisionRefused("decision '" + r.decision()

@@ -145,8 +145,16 @@ final class Decisions {
     if (where.ended()) {
       return "the run has already ended (" + where.state() + ")";
     }
+    String fields = d.fieldRefusal();
+    if (fields != null) {
+      return fields;
+    }
     if (blank(d.by())) {
       return "say who decides: 'by' is missing";
+    }
+    String placeholder = DecideCommands.placeholderRefusal(d.by(), "comment", d.comment());
+    if (placeholder != null) {
+      return placeholder;
     }
     if (!policy.mayDecide(d.by())) {
       return d.by() + " is not an approver of this run (approvers: " + policy.approversOrEmpty()
@@ -186,10 +194,10 @@ final class Decisions {
       return d.by() + " requested this run and may not approve it (allowSelfApproval is false)";
     }
     if (kind == DecisionKind.APPROVE && open.confirm() != null
-        && (d.confirm() == null || !open.confirm().equals(d.confirm().strip()))) {
+        && !open.confirm().equals(d.confirm())) {
       return "gate " + open.gate() + " is destructive: an approval must carry \"confirm\": \""
           + open.confirm() + "\", the name of what it drops, typed exactly"
-          + (blank(d.confirm()) ? " (it has none)" : " (it has \"" + d.confirm() + "\")");
+          + ExactText.difference(open.confirm(), d.confirm());
     }
     return checkFreshness ? staleness(d, now) : null;
   }

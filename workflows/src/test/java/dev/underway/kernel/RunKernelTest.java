@@ -370,14 +370,19 @@ class RunKernelTest {
     assertThatThrownBy(() -> wf.decide(new DecisionRequest("go", "approve", "bob", "typo",
         null, null, "window.glas")))
         .isInstanceOf(WorkflowUpdateException.class)
-        .hasStackTraceContaining("(it has \"window.glas\")");
+        .hasStackTraceContaining("typed exactly: it has \"window.glas\" (it stops before \"s\")");
     wf.approve(new DecisionSignal("go", "carol", "by signal, no name"));
     await().until(() -> wf.status().decisions().size() == 1);
     assertThat(wf.status().decisions().get(0).accepted()).isFalse();
     wf.decide(new DecisionRequest("go", "approve", "bob", "one", null, null, "window.glass"));
     assertThat(wf.status().openGate()).as("one of two approvals").isNotNull();
+    assertThatThrownBy(() -> wf.decide(new DecisionRequest("go", "approve", "carol", "two",
+        null, null, " window.glass "))).as("typed exactly: spaces around the name are not it")
+        .isInstanceOf(WorkflowUpdateException.class)
+        .hasStackTraceContaining("typed exactly: it has \" window.glass \" (a space before the"
+            + " name, a space after it)");
     wf.decide(new DecisionRequest("go", "approve", "carol", "two", null, null,
-        " window.glass "));
+        "window.glass"));
     assertThat(result(wf)).isEqualTo("done");
     assertThat(window.calls).containsExactly("open", "close");
   }

@@ -2,7 +2,9 @@ package dev.underway.workflows.schema;
 
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.WriterEvidence;
+import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.DecisionRefused;
+import dev.underway.kernel.ExactText;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.Timeline;
 import dev.underway.targets.PostgresTarget;
@@ -113,7 +115,8 @@ final class QuietWriters {
   /** The override's validator: only while holding, with the confirmation typed exactly. */
   void validateOverride(OperatorCommand c) {
     if (c == null || c.by() == null || c.by().isBlank()) {
-      throw new DecisionRefused("say who overrides: {\"by\": \"YOUR-NAME\", \"reason\": \"why\","
+      throw new DecisionRefused("say who overrides: {\"by\": \"" + DecideCommands.NAME_PLACEHOLDER
+          + "\", \"reason\": \"" + DecideCommands.COMMENT_PLACEHOLDER + "\","
           + " \"confirm\": \"...\"}");
     }
     if (confirm == null) {
@@ -122,8 +125,7 @@ final class QuietWriters {
     }
     if (!confirm.equals(c.confirm())) {
       throw new DecisionRefused("dropping despite writers needs \"confirm\": \"" + confirm
-          + "\", typed exactly" + (c.confirm() == null ? " (it has none)"
-              : " (it has \"" + c.confirm() + "\")"));
+          + "\", typed exactly" + ExactText.difference(confirm, c.confirm()));
     }
   }
 

@@ -80,6 +80,7 @@ abstract class SchemaChangeUpdates extends GatedRunProtocol<SchemaChangeResult>
 
   @Override
   public void validateOverride(OperatorCommand c) {
+    OperatorCommand.wellFormed(c);
     if (writers == null) {
       throw new DecisionRefused("the run has no plan yet: nothing to override");
     }

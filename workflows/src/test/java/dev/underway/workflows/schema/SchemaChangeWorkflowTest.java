@@ -249,7 +249,8 @@ class SchemaChangeWorkflowTest {
             + " \"confirm\": \"" + CONFIRM + "\"").hasStackTraceContaining("(it has none)");
     assertThatThrownBy(() -> wf.decide(approveContract("bob", "orders.amount")))
         .isInstanceOf(WorkflowUpdateException.class)
-        .hasStackTraceContaining("(it has \"orders.amount\")");
+        .hasStackTraceContaining("typed exactly: it has \"orders.amount\" (from character 1 on"
+            + " it has \"orders.amount\" where the name has \"public.orders.amount\")");
     wf.approve(new DecisionSignal("contract", "bob", "by signal, no name"));
     await().until(() -> wf.status().decisions().stream()
         .anyMatch(d -> !d.accepted() && "contract".equals(d.gate())));
