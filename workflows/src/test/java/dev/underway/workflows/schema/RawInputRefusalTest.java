@@ -99,6 +99,26 @@ class RawInputRefusalTest {
   }
 
   @Test
+  void aSignalWithAPlaceholderOrAnUnknownKeyIsRecordedAsRefused() throws Exception {
+    SchemaChangeWorkflow wf = start(new InMemoryTable());
+    awaitGate(wf, "expand");
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    stub.signal("approve", json("{\"gate\":\"expand\",\"by\":\"YOUR-NAME\","
+        + "\"comment\":\"why\"}"));
+    stub.signal("approve", json("{\"gate\":\"expand\",\"by\":\"bob\",\"comment\":\"ok\","
+        + "\"confrim\":\"yes\"}"));
+    await().until(() -> wf.status().decisions().size() == 2);
+    assertThat(wf.status().decisions()).extracting(d -> d.accepted(), d -> d.note())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(false,
+                "\"by\" is still the placeholder YOUR-NAME: put your own name"),
+            org.assertj.core.groups.Tuple.tuple(false, "\"confrim\" is not a field of this input"
+                + " (did you mean \"confirm\"?); its fields are gate, by, comment, plan,"
+                + " issuedAt, confirm"));
+    assertThat(wf.status().openGate().gate()).as("nothing moved").isEqualTo("expand");
+  }
+
+  @Test
   void aConfirmationWithATrailingSpaceIsRefusedShowingTheDifference() throws Exception {
     SchemaChangeWorkflow wf = start(new InMemoryTable());
     toContractGate(wf);
