@@ -1,6 +1,7 @@
 package dev.underway.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.runbooks.Runbook;
@@ -170,7 +171,8 @@ class StartCommand extends ConnectedCommand {
         out().println("Gate " + s.openGate().gate() + " is open:");
         out().print(s.openGate().text());
         out().println("Decide: " + underwayCommand("approve " + execution.getWorkflowId()
-            + " --gate " + s.openGate().gate() + " --by YOUR-NAME --comment 'why'"));
+            + " --gate " + s.openGate().gate() + " --by " + DecideCommands.NAME_PLACEHOLDER
+            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'"));
         out().flush();
         return ExitCodes.OK;
       }

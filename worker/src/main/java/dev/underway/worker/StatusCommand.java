@@ -2,6 +2,7 @@ package dev.underway.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
@@ -62,7 +63,8 @@ class StatusCommand extends ConnectedCommand {
         GateView g = s.openGate();
         out().print(Views.status(workflowId, s, g == null ? null : underwayCommand("approve "
             + workflowId + " --gate " + g.gate() + (g.plan() == null ? "" : " --plan " + g.plan())
-            + " --by YOUR-NAME --comment 'why'")));
+            + " --by " + DecideCommands.NAME_PLACEHOLDER
+            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'")));
         out().print(Views.pendingActivities(pendingActivities(stub)));
       }
       out().flush();
