@@ -3,7 +3,6 @@ package dev.underway.workflows.schema;
 import static dev.underway.workflows.schema.SchemaTestSupport.approve;
 import static dev.underway.workflows.schema.SchemaTestSupport.approveContract;
 import static dev.underway.workflows.schema.SchemaTestSupport.awaitGate;
-import static dev.underway.workflows.schema.SchemaTestSupport.example;
 import static dev.underway.workflows.schema.SchemaTestSupport.outcome;
 import static dev.underway.workflows.schema.SchemaTestSupport.toContractGate;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,26 +33,14 @@ import org.junit.jupiter.api.Test;
  * and then lost. Each test holds the command's activity (a slow statement) until the run has
  * either ended or shows that it waits for the command.
  */
-class OperatorCommandRaceTest {
+class OperatorCommandRaceTest extends AmountChangeRuns {
 
-  static final SchemaChangeRequest AMOUNT = example("bigint-amount");
-  static final String CONFIRM = "public.orders.amount";
-
-  private SchemaTestSupport t;
-
-  @AfterEach
-  void close() {
-    if (t != null) {
-      t.close();
-    }
-  }
 
   @Test
   void aThrottleInFlightWhenAnAbortEndsTheRunIsAppliedBeforeTheRollback() throws Exception {
     InMemoryTable table = new InMemoryTable().holdBackfill();
     String before = table.catalogue();
-    t = new SchemaTestSupport(table);
-    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    SchemaChangeWorkflow wf = start(table);
     awaitGate(wf, "expand");
     wf.decide(approve("expand", "bob"));
     await().until(table::backfillStarted);
@@ -87,8 +73,7 @@ class OperatorCommandRaceTest {
   void aRevertInFlightWhenTheContractIsApprovedWinsAndTheRunGoesBack() throws Exception {
     InMemoryTable table = new InMemoryTable();
     String before = table.catalogue();
-    t = new SchemaTestSupport(table);
-    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    SchemaChangeWorkflow wf = start(table);
     toContractGate(wf);
 
     table.holdFlags();
@@ -117,8 +102,7 @@ class OperatorCommandRaceTest {
   @Test
   void aThrottleQueuedBehindAnotherIsRefusedOnceTheBackfillHasFinished() throws Exception {
     InMemoryTable table = new InMemoryTable().holdBackfill();
-    t = new SchemaTestSupport(table);
-    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    SchemaChangeWorkflow wf = start(table);
     awaitGate(wf, "expand");
     wf.decide(approve("expand", "bob"));
     await().until(() -> "backfill".equals(wf.status().currentStep()));
@@ -148,8 +132,7 @@ class OperatorCommandRaceTest {
   @Test
   void aRevertSentWhileOldWritesAreBeingStoppedWaitsForTheStepThenReverts() throws Exception {
     InMemoryTable table = new InMemoryTable();
-    t = new SchemaTestSupport(table);
-    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    SchemaChangeWorkflow wf = start(table);
     for (String gate : new String[] {"expand", "switch-reads"}) {
       awaitGate(wf, gate);
       wf.decide(approve(gate, "bob"));
@@ -178,8 +161,7 @@ class OperatorCommandRaceTest {
   @Test
   void aRunWhereNothingWaitsRecordsNoMarkerOfTheLock() {
     InMemoryTable table = new InMemoryTable();
-    t = new SchemaTestSupport(table);
-    SchemaChangeWorkflow wf = t.start(AMOUNT);
+    SchemaChangeWorkflow wf = start(table);
     toContractGate(wf);
     wf.decide(approveContract("bob", CONFIRM));
     assertThat(outcome(wf).state()).isEqualTo(RunState.COMPLETED);

@@ -2,7 +2,6 @@ package dev.underway.workflows.schema;
 
 import static dev.underway.workflows.schema.SchemaTestSupport.approve;
 import static dev.underway.workflows.schema.SchemaTestSupport.awaitGate;
-import static dev.underway.workflows.schema.SchemaTestSupport.example;
 import static dev.underway.workflows.schema.SchemaTestSupport.toContractGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -19,7 +18,6 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,24 +26,8 @@ import org.junit.jupiter.api.Test;
  * a wrong type and a fraction are each refused in one sentence naming the field, and nothing
  * moves.
  */
-class RawInputRefusalTest {
+class RawInputRefusalTest extends AmountChangeRuns {
 
-  static final SchemaChangeRequest AMOUNT = example("bigint-amount");
-  static final String CONFIRM = "public.orders.amount";
-
-  private SchemaTestSupport t;
-
-  @AfterEach
-  void close() {
-    if (t != null) {
-      t.close();
-    }
-  }
-
-  private SchemaChangeWorkflow start(InMemoryTable table) {
-    t = new SchemaTestSupport(table);
-    return t.start(AMOUNT);
-  }
 
   /** The sentence an update is refused with, checked to be one sentence without Java in it. */
   private static String refusal(SchemaChangeWorkflow wf, String update, Map<String, ?> input) {
