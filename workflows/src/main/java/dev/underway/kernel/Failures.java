@@ -20,6 +20,12 @@ public final class Failures {
   /** Credentials are missing or wrong. */
   public static final String CREDENTIALS = "CredentialsProblem";
 
+  /**
+   * TLS between the worker and the database cannot be set up as the target's {@code sslMode}
+   * asks: the server has no TLS, or wants it, or its certificate is not trusted.
+   */
+  public static final String TLS = "TlsProblem";
+
   /** A phase's changes were made but observing again did not show the desired shape. */
   public static final String VERIFICATION_FAILED = "VerificationFailed";
 }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * credentials from a {@link CredentialSource}, never from arguments, and never into results, logs
  * or messages.
  *
- * <p>Failures: SQL errors are retryable (plain exceptions; Temporal retries), except
- * authentication failures (SQLSTATE 28P01, 28000), which are non-retryable {@code
- * CredentialsProblem}s; bad requests are non-retryable {@code InvalidRequest}s raised before
+ * <p>Failures: SQL errors are retryable (plain exceptions; Temporal retries), except what no
+ * retry can fix ({@link SqlCauses}: a wrong login, TLS refused, an unknown host, a missing
+ * database), which fails non-retryable at once; bad requests are non-retryable {@code InvalidRequest}s raised before
  * anything changes.
  *
  * <p>Replication is done only when the replicas themselves show it: {@link #awaitReplicated}
@@ -50,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public class SqlDatabaseActivities implements DatabaseActivities {
 
   private static final Logger log = LoggerFactory.getLogger(SqlDatabaseActivities.class);
-
-  private static final Set<String> AUTH_SQLSTATES = Set.of("28P01", "28000");
 
   private final ConnectionFactory connections;
   private final CredentialSource credentials;
@@ -454,19 +451,21 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   }
 
   /**
-   * Authentication failures become non-retryable; everything else stays retryable. The message
-   * names user, host and SQLSTATE and never a password (messages are scrubbed of the known ones).
+   * What no retry can fix ({@link SqlCauses}: the login, TLS, an unknown host, a missing
+   * database) becomes non-retryable with the operator's sentence; everything else stays
+   * retryable. The message names user, host and SQLSTATE and never a password (messages are
+   * scrubbed of the known ones).
    */
   public static RuntimeException translate(
       SqlEndpoint target, SqlCredentials creds, String what, SQLException e) {
+    Optional<ApplicationFailure> lasting = SqlCauses.lasting(target, creds, e);
+    if (lasting.isPresent()) {
+      log.warn("{} on {} failed for good: {}", what, target.key(),
+          lasting.get().getOriginalMessage());
+      return lasting.get();
+    }
     String where = creds.user() + "@" + target.sqlHostOrDefault() + ":" + target.sqlPortOrDefault()
         + "/" + target.database();
-    if (e.getSQLState() != null && AUTH_SQLSTATES.contains(e.getSQLState())) {
-      return ApplicationFailure.newNonRetryableFailure(
-          "SQL authentication failed for " + where + " (SQLSTATE " + e.getSQLState()
-              + "): check the credentials the worker uses for " + target.key(),
-          Failures.CREDENTIALS);
-    }
     String message = scrub(e.getMessage(), creds);
     log.warn("{} on {} failed (SQLSTATE {}): {}", what, where, e.getSQLState(), message);
     return new SqlActivityException(

@@ -1,5 +1,6 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.sql.SqlCauses;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.kernel.FailureKind;
@@ -10,7 +11,8 @@ import java.sql.SQLException;
 /**
  * Which SQL errors of a schema-change step no retry can fix, as the failure the step ends with.
  * A retry runs the same statements on the same rows, so these stop the step at once, with a
- * sentence that says why:
+ * sentence that says why. First the connection's causes, the same for every SQL activity
+ * ({@link SqlCauses}: the login, TLS, an unknown host, a missing database); then the statement's:
  *
  * <ul>
  *   <li>class 42 (syntax error or access rule violation): 42501 a privilege the SQL user lacks
@@ -35,6 +37,10 @@ final class SqlErrors {
   /** The failure a step reports for {@code e}, raised while doing {@code what}. */
   static RuntimeException translate(PostgresTarget target, SqlCredentials creds, String what,
       SQLException e) {
+    var lasting = SqlCauses.lasting(target, creds, e);
+    if (lasting.isPresent()) {
+      return lasting.get(); // the login, TLS, the host, the database: the connection's causes
+    }
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message = SqlDatabaseActivities.scrub(e.getMessage(), creds);
     if (INSUFFICIENT_PRIVILEGE.equals(state)) {
