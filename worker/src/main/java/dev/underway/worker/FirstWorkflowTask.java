@@ -4,8 +4,15 @@ import dev.underway.runbooks.Runbook;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -39,25 +46,46 @@ final class FirstWorkflowTask {
    */
   record Outcome(Kind kind, String detail) {}
 
-  private static final Duration LOOK_EVERY = Duration.ofMillis(200);
-
-  /** Watches the run's first workflow task for at most {@code within}. */
+  /**
+   * Watches the run's first workflow task for at most {@code within}: the run's history read as
+   * the server appends to it (a long poll, {@code waitNewEvent}), so the answer comes as soon as
+   * a worker takes or fails the task, without polling.
+   */
   static Outcome watch(TemporalConnection c, WorkflowExecution run, String taskQueue,
-      Duration within) throws InterruptedException {
+      Duration within) {
     if (RunOnServer.pollers(c, taskQueue) == RunOnServer.Pollers.NONE) {
       return new Outcome(Kind.NO_WORKER, null);
     }
     long deadline = System.nanoTime() + within.toNanos();
+    List<HistoryEvent> seen = new ArrayList<>();
+    ByteString page = ByteString.EMPTY;
     while (true) {
-      Outcome seen = read(c.client().fetchHistory(run.getWorkflowId(), run.getRunId())
-          .getEvents());
-      if (seen != null) {
-        return seen;
-      }
-      if (System.nanoTime() >= deadline) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         return new Outcome(Kind.NOT_YET, null);
       }
-      Thread.sleep(LOOK_EVERY.toMillis());
+      GetWorkflowExecutionHistoryResponse r;
+      try {
+        r = c.client().getWorkflowServiceStubs().blockingStub()
+            .withDeadlineAfter(left, TimeUnit.NANOSECONDS)
+            .getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
+                .setNamespace(c.namespace()).setExecution(run).setWaitNewEvent(true)
+                .setNextPageToken(page).build());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+          return new Outcome(Kind.NOT_YET, null);
+        }
+        throw e;
+      }
+      seen.addAll(r.getHistory().getEventsList());
+      Outcome decided = read(seen);
+      if (decided != null) {
+        return decided;
+      }
+      page = r.getNextPageToken();
+      if (page.isEmpty()) {
+        return new Outcome(Kind.TAKEN, null); // the run closed
+      }
     }
   }
 

@@ -65,12 +65,13 @@ class PlanCommand extends ConnectedCommand {
         result = stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS,
             runbook.dryRunResultType());
       } catch (TimeoutException e) {
+        String doing = Waiting.doing(c, stub, connection.taskQueue());
         terminate(stub, "underway plan gave up waiting after " + timeout);
-        throw CommandFailure.failed("the plan did not finish within " + timeout + ": is a worker"
-            + " polling task queue '" + connection.taskQueue() + "'? (the dry run " + workflowId
-            + " was terminated)", e);
+        throw CommandFailure.failed("the plan did not finish within " + timeout + ": " + doing
+            + " (the dry run " + workflowId + " was terminated)", e);
       } catch (WorkflowFailedException e) {
-        throw CommandFailure.failed(Runs.failureMessage(e), e);
+        throw CommandFailure.failed("no plan: " + Runs.failureMessage(e) + "\n  The dry run "
+            + workflowId + " failed: " + underwayCommand("status " + workflowId), e);
       }
       out().println("Plan for " + runbook.targetKey(request) + " (dry run " + workflowId
           + "; nothing was changed)");

@@ -35,8 +35,14 @@ class StartCommand extends ConnectedCommand {
       description = "Wait until the first gate opens or the run ends, and print it.")
   boolean waitForGate;
 
+  @Option(names = "--no-wait",
+      description = "Return once the run is started and a worker took it, without waiting for"
+          + " it to pass its first observation.")
+  boolean noWait;
+
   @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "PT10M",
-      description = "How long --wait waits (ISO-8601). Default: ${DEFAULT-VALUE}.")
+      description = "How long start waits for the run to pass its first observation, and"
+          + " --wait for the first gate (ISO-8601). Default: ${DEFAULT-VALUE}.")
   Duration waitTimeout;
 
   @Option(names = "--check-worker", paramLabel = "DURATION", defaultValue = "PT15S",
@@ -88,8 +94,13 @@ class StartCommand extends ConnectedCommand {
       out().println("Next: " + underwayCommand("status " + execution.getWorkflowId()));
       out().flush();
       requireServed(c, runbook, execution);
-      if (!waitForGate) {
+      if (noWait) {
         return ExitCodes.OK;
+      }
+      Integer ended = new FirstObservation(c, out(), connection.taskQueue(), waitTimeout,
+          underwayCommand("status " + execution.getWorkflowId())).await(execution);
+      if (ended != null || !waitForGate) {
+        return ended == null ? ExitCodes.OK : ended;
       }
       return waitForGateOrEnd(client, execution);
     }

@@ -7,6 +7,7 @@ import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.GateView;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowStub;
+import java.time.Instant;
 import java.util.List;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import picocli.CommandLine.Command;
@@ -34,28 +35,39 @@ class StatusCommand extends ConnectedCommand {
     try (TemporalConnection c = connect()) {
       WorkflowStub stub = c.client().newUntypedWorkflowStub(workflowId);
       RunOnServer run = RunOnServer.of(c, stub, workflowId);
+      // read from the server first: a closed run is shown closed, whatever it last said itself
+      ClosedRun closed = ClosedRun.of(run.description(), stub);
       RunStatus s = null;
       if (!run.unpolled()) {
         try {
           s = Runs.status(stub, workflowId, c.namespace());
         } catch (CommandFailure e) {
-          if (!Runs.isNoPoller(e)) {
+          if (Runs.isNoPoller(e)) {
+            run = run.withoutPollers();
+          } else if (closed == null) {
             throw e;
           }
-          run = run.withoutPollers();
+          // no worker; or a closed run its worker cannot replay to the end (a termination
+          // that came while a workflow task was in flight): the server's view says enough
+          s = null;
         }
       }
-      if (run.unpolled()) {
+      if (s == null) {
         // The status query needs a worker; without one it would wait, then time out.
         if (json) {
-          throw CommandFailure.failed(run.noWorker() + ": the status query needs one (without"
+          throw CommandFailure.failed((run.unpolled() ? run.noWorker()
+              : "the run's status query did not answer") + ": --json prints its answer (without"
               + " --json, status shows what the server knows)");
         }
-        out().print(Views.serverSide(workflowId, run.description(), run.noWorker()));
-        out().print(Views.pendingActivities(
-            run.description().getRawDescription().getPendingActivitiesList()));
+        out().print(Views.serverSide(workflowId, run.description(), run.unpolled()
+            ? run.noWorker() : "the run's status query did not answer"));
+        if (closed != null && closed.cause() != null) {
+          out().println("  ended:        " + closed.line());
+        }
+        out().print(closed != null ? "" : InFlight.of(
+            run.description().getRawDescription().getPendingActivitiesList(), Instant.now()));
         out().flush();
-        return ExitCodes.OK;
+        return closed != null && closed.failed() ? ExitCodes.FAILED : ExitCodes.OK;
       }
       if (json) {
         out().print(JSON.writeValueAsString(s) + "\n");
@@ -64,11 +76,12 @@ class StatusCommand extends ConnectedCommand {
         out().print(Views.status(workflowId, s, g == null ? null : underwayCommand("approve "
             + workflowId + " --gate " + g.gate() + (g.plan() == null ? "" : " --plan " + g.plan())
             + " --by " + DecideCommands.NAME_PLACEHOLDER
-            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'")));
-        out().print(Views.pendingActivities(pendingActivities(stub)));
+            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'"), closed));
+        // a closed run has nothing in flight (the server keeps what was pending when it closed)
+        out().print(closed != null ? "" : InFlight.of(pendingActivities(stub), Instant.now()));
       }
       out().flush();
-      return ExitCodes.OK;
+      return closed != null && closed.failed() ? ExitCodes.FAILED : ExitCodes.OK;
     }
   }
 

@@ -23,9 +23,22 @@ final class Views {
    *     namespace), or null
    */
   static String status(String workflowId, RunStatus s, String decideHere) {
+    return status(workflowId, s, decideHere, null);
+  }
+
+  /**
+   * @param closed how Temporal closed the run, or null while it is open: its status is the
+   *     state shown when the run's own last state is not an end (a terminated run never said so)
+   */
+  static String status(String workflowId, RunStatus s, String decideHere, ClosedRun closed) {
     StringBuilder b = new StringBuilder();
     b.append("Run ").append(workflowId).append('\n');
-    line(b, "state", s.state() + (s.dryRun() ? " (dry run: changes nothing)" : ""));
+    String own = s.state() + (s.dryRun() ? " (dry run: changes nothing)" : "");
+    line(b, "state", closed != null && !s.state().terminal() ? closed.status() + " (closed by"
+        + " Temporal; the run itself last said " + own + ")" : own);
+    if (closed != null && closed.cause() != null) {
+      line(b, "ended", closed.line());
+    }
     line(b, "target", s.target());
     line(b, "requested by", s.requestedBy() == null ? "(not given)" : s.requestedBy());
     if (s.currentPhase() != null || s.currentStep() != null) {
@@ -98,29 +111,6 @@ final class Views {
     }
     b.append("The run's own status (gate text, plan, decisions, timeline) is answered by a"
         + " worker: start one and run status again.\n");
-    return b.toString();
-  }
-
-  /** The steps in flight: attempt, last failure, last heartbeat (progress of a wait). */
-  static String pendingActivities(List<io.temporal.api.workflow.v1.PendingActivityInfo> pending) {
-    if (pending.isEmpty()) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder("\nIn flight:\n");
-    for (var a : pending) {
-      b.append("  ").append(a.getActivityType().getName())
-          .append("  attempt ").append(a.getAttempt())
-          .append(a.getMaximumAttempts() > 0 ? " of " + a.getMaximumAttempts() : "")
-          .append('\n');
-      if (a.hasHeartbeatDetails() && a.getHeartbeatDetails().getPayloadsCount() > 0) {
-        b.append("    progress:     ")
-            .append(a.getHeartbeatDetails().getPayloads(0).getData().toStringUtf8())
-            .append('\n');
-      }
-      if (a.hasLastFailure()) {
-        b.append("    last failure: ").append(a.getLastFailure().getMessage()).append('\n');
-      }
-    }
     return b.toString();
   }
 

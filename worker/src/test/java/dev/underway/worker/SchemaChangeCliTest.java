@@ -90,4 +90,21 @@ class SchemaChangeCliTest {
     assertThat(status.out()).contains("COMPLETED").contains("contract");
     assertThat(support.table.hasColumn("amount")).isFalse();
   }
+
+  @Test
+  void statusOfARunTerminatedAtAGateSaysTerminatedNotTheStateItHad() throws Exception {
+    Cli.Result started = cli.run("start", "--input-file", example("bigint-amount.json"),
+        "--task-queue", SchemaTestSupport.TASK_QUEUE);
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    String id = "schema-change-orders-db.internal-5432-shop-public.orders";
+    awaitGate(id, "expand");
+    support.client.newUntypedWorkflowStub(id).terminate("gave up");
+
+    Cli.Result status = cli.run("status", id);
+
+    assertThat(status.out()).as(status.toString()).containsPattern("(state|status): +TERMINATED")
+        .contains("the run was terminated: gave up")
+        .doesNotContainPattern("state: +WAITING_FOR_APPROVAL").doesNotContain("In flight");
+    assertThat(status.exitCode()).as(status.toString()).isEqualTo(1);
+  }
 }
