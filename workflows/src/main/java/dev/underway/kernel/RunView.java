@@ -22,6 +22,9 @@ final class RunView {
   private String requestedBy;
   private boolean dryRun;
   private String message;
+  private StepProgress progress;
+  /** The step {@link #progress} is of ({@code stage/step}): shown only while it runs. */
+  private String progressOf;
 
   RunView(String runbook, String temporalAddress, Timeline timeline, Decisions decisions) {
     this.runbook = runbook;
@@ -58,6 +61,13 @@ final class RunView {
   /** The run's sentence about itself (why it holds, how it ended); null for none. */
   void say(String sentence) {
     message = sentence;
+  }
+
+  /** The running step's progress, shown on the run's page until another step starts. */
+  void progress(StepProgress now) {
+    progress = now;
+    progressOf = now == null ? null : timeline.position();
+    refresh();
   }
 
   void started(String targetKey) {
@@ -120,10 +130,30 @@ final class RunView {
     GateView open = decisions.open();
     RunDetails.Gate gate = open == null ? null : new RunDetails.Gate(open, openCard,
         decisions.policy(), decisions.approvalsSoFar());
-    Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
-        timeline.step() == null ? null : timeline.position(), message, gate,
+    String position = timeline.step() == null ? null : timeline.position();
+    Workflow.setCurrentDetails(RunDetails.render(runbook, target, state, position,
+        message != null ? message : decidedJustNow(),
+        progressOf != null && progressOf.equals(position) ? progress : null, gate,
         open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
             open.gate(), open.plan(), open.confirm() != null)));
+  }
+
+  /**
+   * While the run is still at a gate just decided: {@code Gate expand: approved by bob at ...};
+   * null otherwise.
+   */
+  private String decidedJustNow() {
+    List<TimelineEntry> entries = timeline.entries();
+    if (entries.isEmpty() || open() != null) {
+      return null;
+    }
+    TimelineEntry last = entries.get(entries.size() - 1);
+    return Run.GATE.equals(last.step()) && !Timeline.STARTED.equals(last.state())
+        && last.detail() != null ? "Gate " + last.phase() + ": " + last.detail() : null;
+  }
+
+  private GateView open() {
+    return decisions.open();
   }
 
   /** The {@code status} query's answer; {@code sentence} replaces the message when given. */
