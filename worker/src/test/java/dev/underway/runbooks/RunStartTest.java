@@ -43,11 +43,13 @@ class RunStartTest {
   void aDryRunSaysItChangesNothing() {
     var runbook = Runbooks.CLUSTER_EVOLUTION;
     var request = new dev.underway.workflows.evolution.model.EvolutionRequest(
-        dev.underway.workflows.evolution.model.ClusterTarget.local("sandbox", "app"), null, null, true, null);
+        dev.underway.workflows.evolution.model.ClusterTarget.local("sandbox", "app"), null,
+        null, true, null);
     assertThat(RunStart.summary(runbook, request)).isEqualTo("cluster-evolution · local/sandbox"
         + " (dry run: changes nothing)");
     assertThat(RunStart.details(runbook, request, "underway plan"))
         .contains("- **Requested by:** not said").contains("- **Dry run:**")
-        .contains("- **Change:** `phase-0: 1 node(s), RF 1; phase-1: 2 node(s), RF 2, reader path;");
+        .contains("- **Change:** `phase-0: 1 node(s), RF 1; phase-1: 2 node(s), RF 2, reader"
+            + " path;");
   }
 }

@@ -139,17 +139,25 @@ final class RunView {
   }
 
   /**
-   * While the run is still at a gate just decided: {@code Gate expand: approved by bob at ...};
-   * null otherwise.
+   * While the run is still in the stage of a gate decided: {@code Gate expand: approved by bob
+   * at ...}; null otherwise (no gate decided in this stage, or one is open).
    */
   private String decidedJustNow() {
     List<TimelineEntry> entries = timeline.entries();
-    if (entries.isEmpty() || open() != null) {
+    if (open() != null || timeline.stage() == null) {
       return null;
     }
-    TimelineEntry last = entries.get(entries.size() - 1);
-    return Run.GATE.equals(last.step()) && !Timeline.STARTED.equals(last.state())
-        && last.detail() != null ? "Gate " + last.phase() + ": " + last.detail() : null;
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      TimelineEntry e = entries.get(i);
+      if (!timeline.stage().equals(e.phase())) {
+        return null;
+      }
+      if (Run.GATE.equals(e.step())) {
+        return Timeline.STARTED.equals(e.state()) || e.detail() == null ? null
+            : "Gate " + e.phase() + ": " + e.detail();
+      }
+    }
+    return null;
   }
 
   private GateView open() {

@@ -57,7 +57,8 @@ class RunPageTest {
 
     wf.decide(new DecisionRequest("go", "approve", "bob", "one"));
     assertThat(card()).as("the first of two approvals, shown when it is accepted")
-        .contains("Waiting for approval at gate `go`").contains("2 approvals needed, 1 so far (bob)");
+        .contains("Waiting for approval at gate `go`")
+        .contains("2 approvals needed, 1 so far (bob)");
 
     wf.decide(new DecisionRequest("go", "approve", "carol", "two"));
     String after = card();

@@ -4,6 +4,9 @@ import dev.underway.kernel.StepProgress;
 import dev.underway.workflows.schema.contract.BackfillControl;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +51,16 @@ final class BackfillCard {
           p.resumedFrom()) + " rows)");
     }
     return new StepProgress(p.rowsDone(), p.rowsTotal(), !rowsExact, "rows",
-        Math.round(p.rowsPerSecond()), paused ? null : p.etaSeconds(), state, details, p.at());
+        Math.round(p.rowsPerSecond()), paused ? null : p.etaSeconds(), state, details,
+        toSeconds(p.at()));
+  }
+
+  /** {@code 2026-12-07T21:20:36Z}: the activity's clock, to the second. */
+  static String toSeconds(String at) {
+    try {
+      return at == null ? null : Instant.parse(at).truncatedTo(ChronoUnit.SECONDS).toString();
+    } catch (DateTimeParseException e) {
+      return at;
+    }
   }
 }

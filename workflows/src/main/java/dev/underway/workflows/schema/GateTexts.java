@@ -7,6 +7,7 @@ import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.workflows.schema.contract.VerifyResult;
 import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.kernel.PlanCard;
+import dev.underway.kernel.StepProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ final class GateTexts {
 
   static Shown expand(String key, SchemaPlan p, TableChange change) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
-    rows.add(new PlanCard.Row("size", "", p.bytes() + " bytes"));
+    rows.add(new PlanCard.Row("size", "", BackfillCosts.pretty(p.bytes())));
     if (p.heapBytes() != null) {
       rows.add(new PlanCard.Row("heap", "", BackfillCosts.pretty(p.heapBytes())));
     }
@@ -173,7 +174,8 @@ final class GateTexts {
   private static List<PlanCard.Row> common(SchemaPlan p) {
     return List.of(new PlanCard.Row("table", "", p.table()),
         new PlanCard.Row("key", "", p.key() + " (" + String.join(", ", p.keyColumns()) + ")"),
-        new PlanCard.Row("rows", "", p.rows() + (p.rowsExact() ? "" : " (estimated)")));
+        new PlanCard.Row("rows", "", StepProgress.count(p.rows())
+            + (p.rowsExact() ? "" : " (estimated)")));
   }
 
   /**
