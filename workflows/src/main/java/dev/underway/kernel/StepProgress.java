@@ -13,8 +13,10 @@ import java.util.Locale;
  * @param unit what is counted, plural, e.g. {@code rows}
  * @param perSecond the rate, rounded, in units per second; null when unknown
  * @param etaSeconds seconds left at that rate; null when unknown or while paused
- * @param state what the step is doing now in words: {@code running}, {@code paused (replica lag:
- *     standby1 3.2 s > 1.5 s)}, {@code throttled by alice: deploy}
+ * @param state what the step is doing now in words, starting with {@code running} while it
+ *     moves: {@code running}, {@code running, slowed: latency: probe 80 ms > 50 ms}, {@code
+ *     paused: replica lag: standby1 3.2 s > 1.5 s}, {@code paused: throttled by alice: deploy}
+ *     (any other start means paused: no ETA is shown)
  * @param details further lines, each {@code name: value} (batch size, a guard's state)
  * @param at when these figures were read (ISO-8601), or null
  */

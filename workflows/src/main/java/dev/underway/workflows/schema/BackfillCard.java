@@ -18,8 +18,6 @@ import java.util.List;
 final class BackfillCard {
   private BackfillCard() {}
 
-  /** The activity's prefix for a pause the operator asked for ({@code throttle}). */
-  static final String THROTTLED = "throttled by ";
   /** The activity's prefix for a slow-down by the latency guard (it keeps going, slower). */
   static final String LATENCY = "latency: ";
 
