@@ -5,6 +5,7 @@ import dev.underway.kernel.RunStatus;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.runbooks.Runbook;
+import dev.underway.runbooks.RunStart;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.load.LoadGenerator;
@@ -13,7 +14,6 @@ import dev.underway.sandbox.report.LoadReport;
 import dev.underway.worker.Outcomes;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ final class EvolutionScenario implements Scenario {
         requestedBy);
     String runId = runbook.workflowId(request);
     ClusterEvolutionWorkflow stub = client.newWorkflowStub(ClusterEvolutionWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(runId).build());
+        RunStart.options(runbook, request, runId, taskQueue, "underway sandbox"));
     WorkflowClient.start(stub::evolve, request);
     return new Started(runId, runbook.workflowType(),
         client.newWorkflowStub(ClusterEvolutionWorkflow.class, runId));

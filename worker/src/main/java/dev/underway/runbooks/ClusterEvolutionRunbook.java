@@ -105,4 +105,14 @@ final class ClusterEvolutionRunbook implements Runbook<EvolutionRequest> {
     return List.of("cluster-evolution/evolve.json", "cluster-evolution/plan.json",
         "cluster-evolution/custom-phases.json");
   }
+
+  /** {@code phase-1: 2 node(s), RF 2, reader path; phase-2: 3 node(s), RF 3}. */
+  @Override
+  public String change(EvolutionRequest request) {
+    return String.join("; ", request.phasesOrDefault().stream().map(p -> p.name() + ": "
+        + (p.nodes() == null ? "" : p.nodes() + " node(s)")
+        + (p.replicationFactor() == null ? "" : ", RF " + p.replicationFactor())
+        + (Boolean.TRUE.equals(p.readerPath()) ? ", reader path" : "")).toList());
+  }
+
 }

@@ -103,4 +103,12 @@ public interface Runbook<R> {
   default boolean owns(String workflowId) {
     return workflowId != null && workflowId.startsWith(name() + "-");
   }
+
+  /**
+   * The change {@code request} asks for, in one line, for the run's static details (the UI's
+   * Details panel); null when the runbook has none to say beyond its description.
+   */
+  default String change(R request) {
+    return null;
+  }
 }

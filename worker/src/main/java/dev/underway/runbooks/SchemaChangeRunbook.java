@@ -1,10 +1,12 @@
 package dev.underway.runbooks;
 
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.schema.RequestValidation;
 import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.workflows.schema.SchemaChangeWorkflow;
 import dev.underway.workflows.schema.SchemaChangeWorkflowImpl;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -105,5 +107,19 @@ final class SchemaChangeRunbook implements Runbook<SchemaChangeRequest> {
   public List<String> examples() {
     return List.of("schema-change/split-name.json", "schema-change/bigint-amount.json",
         "schema-change/full-name.json", "schema-change/plan.json");
+  }
+
+  /** {@code public.orders CHANGE_TYPE: add amount_cents bigint = amount::bigint; ...}. */
+  @Override
+  public String change(SchemaChangeRequest request) {
+    TableChange c = request.change();
+    if (c == null) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    c.addOrEmpty().forEach(n -> parts.add("add " + n.name() + " " + n.type() + " = " + n.up()));
+    c.replaceOrEmpty().forEach(o -> parts.add("replace " + o.name()
+        + (o.down() == null ? " (no down)" : " (down: " + o.name() + " = " + o.down() + ")")));
+    return c.qualifiedTable() + " " + c.kind() + ": " + String.join("; ", parts);
   }
 }

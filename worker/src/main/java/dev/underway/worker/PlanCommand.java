@@ -3,10 +3,10 @@ package dev.underway.worker;
 import dev.underway.workflows.evolution.model.EvolutionResult;
 import dev.underway.workflows.schema.SchemaChangeResult;
 import dev.underway.runbooks.Runbook;
+import dev.underway.runbooks.RunStart;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -47,10 +47,8 @@ class PlanCommand extends ConnectedCommand {
     try (TemporalConnection c = connect()) {
       WorkflowClient client = c.client();
       WorkflowStub stub = client.newUntypedWorkflowStub(runbook.workflowType(),
-          WorkflowOptions.newBuilder()
-              .setWorkflowId(workflowId)
-              .setTaskQueue(connection.taskQueue())
-              .build());
+          RunStart.options(runbook, request, workflowId, connection.taskQueue(),
+              "underway plan"));
       WorkflowExecution execution = stub.start(request);
       String unserved = unserved(c, runbook, execution);
       if (unserved != null) {

@@ -5,11 +5,11 @@ import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.runbooks.Runbook;
+import dev.underway.runbooks.RunStart;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,16 +64,10 @@ class StartCommand extends ConnectedCommand {
     String target = runbook.targetKey(request);
     try (TemporalConnection c = connect()) {
       WorkflowClient client = c.client();
+      // what the run's page in the UI says it is (Summary, Details), before any query
       WorkflowStub wf = client.newUntypedWorkflowStub(runbook.workflowType(),
-          WorkflowOptions.newBuilder()
-              .setWorkflowId(workflowId)
-              .setTaskQueue(connection.taskQueue())
-              // what the run's page in the UI says it is, before any query
-              .setStaticSummary(runbook.name() + " · " + target)
-              .setStaticDetails("Started with `underway start` as runbook **" + runbook.name()
-                  + "** for **" + target + "**. The run's page shows where it is and, while a"
-                  + " gate is open, the gate card (Current Details).")
-              .build());
+          RunStart.options(runbook, request, workflowId, connection.taskQueue(),
+              "underway start"));
       WorkflowExecution execution;
       try {
         execution = wf.start(request);

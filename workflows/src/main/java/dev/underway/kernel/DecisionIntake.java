@@ -66,6 +66,11 @@ final class DecisionIntake {
     } else if (kind == DecisionKind.ABORT) {
       steps.cancelRunning("aborted by " + d.by());
     }
+    if (d.accepted()) {
+      // the run's page changes in the workflow task that accepts the decision: an approval
+      // that is not yet the last one needed shows at once (no command: a query answers it)
+      view.refresh();
+    }
     return d;
   }
 }

@@ -64,6 +64,14 @@ public final class Run extends RunParts {
     view.enterStage(stage);
   }
 
+  /**
+   * How far the running step is: the run's page shows it (rows, rate, ETA, state) until another
+   * step starts. Call it each time the runbook learns it; it changes no command.
+   */
+  public void progress(StepProgress now) {
+    view.progress(now);
+  }
+
   public Timeline timeline() {
     return timeline;
   }

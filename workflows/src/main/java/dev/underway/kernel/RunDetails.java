@@ -15,6 +15,12 @@ final class RunDetails {
 
   static String render(String runbook, String target, RunState state, String position,
       String message, Gate gate, List<String> commands) {
+    return render(runbook, target, state, position, message, null, gate, commands);
+  }
+
+  /** As above, with the running step's progress (null for none), shown while it runs. */
+  static String render(String runbook, String target, RunState state, String position,
+      String message, StepProgress progress, Gate gate, List<String> commands) {
     StringBuilder b = new StringBuilder();
     b.append("### ").append(runbook).append(target == null ? "" : " · " + target).append("\n\n");
     if (gate != null) {
@@ -26,6 +32,10 @@ final class RunDetails {
       b.append(" — at `").append(position).append('`');
     }
     b.append("\n");
+    if (progress != null && !state.terminal()) {
+      b.append("\n**Progress**").append(progress.at() == null ? ""
+          : " (as of " + progress.at() + ")").append("\n\n").append(progress.markdown());
+    }
     if (message != null) {
       b.append("\n").append(text(message)).append("\n");
     }
@@ -41,13 +51,10 @@ final class RunDetails {
     PlanCard card = g.card();
     if (card != null) {
       b.append("**").append(text(card.title())).append("**\n\n");
-      if (!card.table().isEmpty()) {
-        b.append("| | before | after |\n|---|---|---|\n");
-        for (PlanCard.Row r : card.table()) {
-          b.append("| ").append(r.what()).append(" | ").append(r.before()).append(" | ")
-              .append(r.after()).append(" |\n");
-        }
-        b.append('\n');
+      table(b, card.table());
+      if (!card.sql().isEmpty()) {
+        b.append("**SQL it applies**\n\n```sql\n").append(String.join("\n", card.sql()))
+            .append("\n```\n\n");
       }
       b.append("**Changes, in order**\n\n");
       for (int i = 0; i < card.changes().size(); i++) {
@@ -80,10 +87,53 @@ final class RunDetails {
     }
     b.append("**Decide:** *Send an Update* → `decide`, with this input (refusals are shown in"
         + " the dialog):\n\n```json\n")
-        .append(DecideCommands.json(v.gate(), "approve", v.plan(), v.confirm() != null))
+        .append(onShortLines(DecideCommands.json(v.gate(), "approve", v.plan(),
+            v.confirm() != null)))
         .append("\n```\n\n")
         .append("To reject, `\"decision\":\"reject\"`. From a shell:\n\n```\n")
         .append(String.join("\n", commands)).append("\n```\n");
+  }
+
+  /**
+   * The before/after table with only the rows that change (before given and not the same as
+   * after); the others are facts, listed above it as {@code what: value}.
+   */
+  private static void table(StringBuilder b, List<PlanCard.Row> rows) {
+    List<PlanCard.Row> changing = rows.stream().filter(RunDetails::changes).toList();
+    for (PlanCard.Row r : rows) {
+      if (!changes(r)) {
+        b.append("- **").append(text(r.what())).append(":** ").append(text(r.after()))
+            .append('\n');
+      }
+    }
+    if (changing.size() < rows.size()) {
+      b.append('\n');
+    }
+    if (!changing.isEmpty()) {
+      b.append("| what changes | before | after |\n|---|---|---|\n");
+      for (PlanCard.Row r : changing) {
+        b.append("| ").append(cell(r.what())).append(" | ").append(cell(r.before()))
+            .append(" | ").append(cell(r.after())).append(" |\n");
+      }
+      b.append('\n');
+    }
+  }
+
+  /** Whether a row is a change: it has a before, and the after differs from it. */
+  static boolean changes(PlanCard.Row r) {
+    return r.before() != null && !r.before().isBlank() && !r.before().equals(r.after());
+  }
+
+  private static String cell(String s) {
+    return s == null ? "" : text(s);
+  }
+
+  /**
+   * The decide input on short lines (each fits a narrow page; still one JSON value as pasted):
+   * the gate, decision and plan; the confirmation, when asked for; who and why.
+   */
+  static String onShortLines(String json) {
+    return json.replace(",\"confirm\":", ",\n \"confirm\":").replace(",\"by\":", ",\n \"by\":");
   }
 
   /** Free text as Markdown shows it literally: its brackets, stars and the like escaped. */

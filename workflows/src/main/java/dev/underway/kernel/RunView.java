@@ -22,6 +22,9 @@ final class RunView {
   private String requestedBy;
   private boolean dryRun;
   private String message;
+  private StepProgress progress;
+  /** The step {@link #progress} is of ({@code stage/step}): shown only while it runs. */
+  private String progressOf;
 
   RunView(String runbook, String temporalAddress, Timeline timeline, Decisions decisions) {
     this.runbook = runbook;
@@ -58,6 +61,13 @@ final class RunView {
   /** The run's sentence about itself (why it holds, how it ended); null for none. */
   void say(String sentence) {
     message = sentence;
+  }
+
+  /** The running step's progress, shown on the run's page until another step starts. */
+  void progress(StepProgress now) {
+    progress = now;
+    progressOf = now == null ? null : timeline.position();
+    refresh();
   }
 
   void started(String targetKey) {
@@ -120,10 +130,38 @@ final class RunView {
     GateView open = decisions.open();
     RunDetails.Gate gate = open == null ? null : new RunDetails.Gate(open, openCard,
         decisions.policy(), decisions.approvalsSoFar());
-    Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
-        timeline.step() == null ? null : timeline.position(), message, gate,
+    String position = timeline.step() == null ? null : timeline.position();
+    Workflow.setCurrentDetails(RunDetails.render(runbook, target, state, position,
+        message != null ? message : decidedJustNow(),
+        progressOf != null && progressOf.equals(position) ? progress : null, gate,
         open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
             open.gate(), open.plan(), open.confirm() != null)));
+  }
+
+  /**
+   * While the run is still in the stage of a gate decided: {@code Gate expand: approved by bob
+   * at ...}; null otherwise (no gate decided in this stage, or one is open).
+   */
+  private String decidedJustNow() {
+    List<TimelineEntry> entries = timeline.entries();
+    if (open() != null || timeline.stage() == null) {
+      return null;
+    }
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      TimelineEntry e = entries.get(i);
+      if (!timeline.stage().equals(e.phase())) {
+        return null;
+      }
+      if (Run.GATE.equals(e.step())) {
+        return Timeline.STARTED.equals(e.state()) || e.detail() == null ? null
+            : "Gate " + e.phase() + ": " + e.detail();
+      }
+    }
+    return null;
+  }
+
+  private GateView open() {
+    return decisions.open();
   }
 
   /** The {@code status} query's answer; {@code sentence} replaces the message when given. */

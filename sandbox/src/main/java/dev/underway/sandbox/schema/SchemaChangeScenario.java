@@ -4,6 +4,7 @@ import dev.underway.workflows.schema.contract.ChangeObjects;
 import dev.underway.activities.sql.schema.PostgresSchemaChangeActivities;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
+import dev.underway.runbooks.RunStart;
 import dev.underway.runbooks.Runbooks;
 import dev.underway.sandbox.RunEnd;
 import dev.underway.sandbox.Sandbox;
@@ -20,7 +21,6 @@ import dev.underway.workflows.schema.SchemaChangeRequest;
 import dev.underway.workflows.schema.SchemaChangeResult;
 import dev.underway.workflows.schema.SchemaChangeWorkflow;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -126,7 +126,7 @@ public final class SchemaChangeScenario implements Scenario {
         null, LATENCY_BUDGET, null, null, null, null, requestedBy, QUIET_PERIOD, null);
     String runId = SchemaChangeWorkflow.workflowId(request);
     SchemaChangeWorkflow stub = client.newWorkflowStub(SchemaChangeWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(runId).build());
+        RunStart.options(Runbooks.SCHEMA_CHANGE, request, runId, taskQueue, "underway sandbox"));
     WorkflowClient.start(stub::change, request);
     return new Started(runId, Runbooks.SCHEMA_CHANGE.workflowType(),
         client.newWorkflowStub(SchemaChangeWorkflow.class, runId));

@@ -121,6 +121,7 @@ final class Backfill {
       if (p != null) {
         progress = p;
         run.timeline().progress(p.summary());
+        run.progress(BackfillCard.of(p, control, plan.rowsExact(), request.latencyBudget()));
       }
     } catch (ActivityFailure e) {
       // only the status's figures are late; the backfill goes on

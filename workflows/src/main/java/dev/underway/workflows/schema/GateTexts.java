@@ -2,10 +2,12 @@ package dev.underway.workflows.schema;
 
 import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.workflows.schema.contract.ChangeObjects;
+import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.workflows.schema.contract.TableObservation;
 import dev.underway.workflows.schema.contract.VerifyResult;
 import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.kernel.PlanCard;
+import dev.underway.kernel.StepProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +22,9 @@ final class GateTexts {
   /** A gate's text and card. */
   record Shown(String text, PlanCard card) {}
 
-  static Shown expand(String key, SchemaPlan p) {
+  static Shown expand(String key, SchemaPlan p, TableChange change) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
-    rows.add(new PlanCard.Row("size", "", p.bytes() + " bytes"));
+    rows.add(new PlanCard.Row("size", "", BackfillCosts.pretty(p.bytes())));
     if (p.heapBytes() != null) {
       rows.add(new PlanCard.Row("heap", "", BackfillCosts.pretty(p.heapBytes())));
     }
@@ -51,8 +53,12 @@ final class GateTexts {
         + " keyset batches over " + p.keyColumns() + ", then verify every row");
     List<String> warnings = new ArrayList<>(p.costs());
     warnings.addAll(p.warnings());
+    List<String> sql = new ArrayList<>();
+    sql.add("-- expand adds (no default: no rewrite)");
+    p.add().forEach(a -> sql.add("ALTER TABLE " + p.table() + " ADD COLUMN " + a + ";"));
+    sql.addAll(expressions(change, true));
     return shown("Gate expand for " + key, p, rows, changes, warnings,
-        "Expand " + p.table() + " (" + p.kind() + ")");
+        "Expand " + p.table() + " (" + p.kind() + ")", sql);
   }
 
 
@@ -87,10 +93,11 @@ final class GateTexts {
    * @param forwardOnlyHere whether a change without a down becomes forward-only at this gate
    *     (runs that follow the evidence rules)
    */
-  static Shown stopOldWrites(String key, SchemaPlan p, Duration soaked, WriterEvidence seen,
-      boolean forwardOnlyHere) {
+  static Shown stopOldWrites(String key, SchemaPlan p, TableChange change, Duration soaked,
+      WriterEvidence seen, boolean forwardOnlyHere) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
-    rows.add(new PlanCard.Row("reads", ChangeObjects.READS_OLD, ChangeObjects.READS_NEW
+    // reads switched at the gate before: a fact here, not a change
+    rows.add(new PlanCard.Row(p.objects().readsFlag(), "", ChangeObjects.READS_NEW
         + (soaked == null ? "" : " (soaked " + soaked + ")")));
     rows.add(new PlanCard.Row(p.objects().writesFlag(), ChangeObjects.WRITES_BOTH,
         ChangeObjects.WRITES_NEW));
@@ -120,7 +127,7 @@ final class GateTexts {
         List.of("set " + p.objects().writesFlag() + " = " + ChangeObjects.WRITES_NEW
             + ": applications stop writing the old shape (the trigger keeps it right until the"
             + " contract" + (p.reversible() ? "" : ", where a down exists") + ")"),
-        warnings, "Stop writing the old shape of " + p.table());
+        warnings, "Stop writing the old shape of " + p.table(), expressions(change, false));
   }
 
   /**
@@ -163,10 +170,35 @@ final class GateTexts {
         "Contract " + p.table() + ": drop " + String.join(", ", p.drop()));
   }
 
+  /** What every gate shows and no gate changes: facts, not rows of the before/after table. */
   private static List<PlanCard.Row> common(SchemaPlan p) {
-    return List.of(new PlanCard.Row("table", p.table(), p.table()),
-        new PlanCard.Row("key", p.key(), String.join(", ", p.keyColumns())),
-        new PlanCard.Row("rows", "", p.rows() + (p.rowsExact() ? "" : " (estimated)")));
+    return List.of(new PlanCard.Row("table", "", p.table()),
+        new PlanCard.Row("key", "", p.key() + " (" + String.join(", ", p.keyColumns()) + ")"),
+        new PlanCard.Row("rows", "", StepProgress.count(p.rows())
+            + (p.rowsExact() ? "" : " (estimated)")));
+  }
+
+  /**
+   * The change's expressions as the sync trigger applies them: each new column's {@code up}
+   * (from old-shape writes, and the backfill) and, when {@code withUp} is false or there are
+   * any, each replaced column's {@code down} (from new-shape writes).
+   */
+  static List<String> expressions(TableChange change, boolean withUp) {
+    List<String> sql = new ArrayList<>();
+    if (change == null) {
+      return sql;
+    }
+    if (withUp && !change.addOrEmpty().isEmpty()) {
+      sql.add("-- up: old-shape writes and the backfill set");
+      change.addOrEmpty().forEach(n -> sql.add(n.name() + " = " + n.up()));
+    }
+    if (!change.replaceOrEmpty().isEmpty()) {
+      sql.add("-- down: new-shape writes set");
+      change.replaceOrEmpty().forEach(o -> sql.add(o.down() == null
+          ? "-- " + o.name() + ": no down (not kept once writes = new)"
+          : o.name() + " = " + o.down()));
+    }
+    return sql;
   }
 
   /** The version column exists but its rows were not counted (counting was not cheap). */
@@ -185,6 +217,11 @@ final class GateTexts {
 
   private static Shown shown(String title, SchemaPlan p, List<PlanCard.Row> rows,
       List<String> changes, List<String> warnings, String headline) {
+    return shown(title, p, rows, changes, warnings, headline, List.of());
+  }
+
+  private static Shown shown(String title, SchemaPlan p, List<PlanCard.Row> rows,
+      List<String> changes, List<String> warnings, String headline, List<String> sql) {
     StringBuilder t = new StringBuilder(headline).append('\n');
     for (PlanCard.Row r : rows) {
       t.append("  ").append(r.what()).append(": ")
@@ -192,10 +229,14 @@ final class GateTexts {
     }
     t.append("Changes:\n");
     changes.forEach(c -> t.append("  - ").append(c).append('\n'));
+    if (!sql.isEmpty()) {
+      t.append("SQL:\n");
+      sql.forEach(q -> t.append("  ").append(q).append('\n'));
+    }
     if (!warnings.isEmpty()) {
       t.append("Warnings:\n");
       warnings.forEach(w -> t.append("  ! ").append(w).append('\n'));
     }
-    return new Shown(t.toString(), new PlanCard(title, rows, changes, warnings));
+    return new Shown(t.toString(), new PlanCard(title, rows, changes, warnings, sql));
   }
 }

@@ -115,13 +115,14 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     planned(observed);
     if (request.isDryRun()) {
       return Ending.dryRunCompleted("Dry run: the plan for " + key
-          + " is computed; nothing was changed.");
+          + " is computed; nothing was changed. It would apply:\n  "
+          + String.join("\n  ", GateTexts.expand(key, plan, change).card().sql()));
     }
     evidence = Workflow.getVersion(EVIDENCE, Workflow.DEFAULT_VERSION, 1) >= 1;
     rollback = new Rollback(run, request, plan, owner, flags, writers, observed.catalogue(),
         evidence);
     run.enterStage(EXPAND);
-    gate(EXPAND, GateTexts.expand(key, plan));
+    gate(EXPAND, GateTexts.expand(key, plan, change));
     rollback.registerExpand();
     flags.expanded();
     run.changeStep(EXPAND, EXPAND, () -> SchemaStubs.of(SchemaStubs.CHANGE, "expand")
@@ -168,7 +169,7 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
       return false;
     }
     run.enterStage(STOP_OLD_WRITES);
-    GateTexts.Shown stop = GateTexts.stopOldWrites(key, plan, soak,
+    GateTexts.Shown stop = GateTexts.stopOldWrites(key, plan, change, soak,
         evidence ? writers.read() : null, evidence);
     if (backNow() || !gate(STOP_OLD_WRITES, stop) || flags.reverted()) {
       return false;

@@ -26,7 +26,7 @@ class GateTextsTest {
         List.of("view order_totals uses amount"),
         List.of("trigger zz_round (function round_amount()) fires after the sync trigger"));
 
-    GateTexts.Shown shown = GateTexts.expand("k", Planner.plan(AMOUNT, o));
+    GateTexts.Shown shown = GateTexts.expand("k", Planner.plan(AMOUNT, o), AMOUNT);
 
     assertThat(shown.card().table()).contains(new PlanCard.Row("heap", "", "128 MB"),
         new PlanCard.Row("indexes", "", "40.0 MB"),
@@ -42,6 +42,34 @@ class GateTextsTest {
     assertThat(shown.text()).contains("  key walk: Index Only Scan using orders_pkey\n",
         "  - creates, if missing, public.underway_flags",
         "  ! must change before the contract: view order_totals uses amount\n");
+  }
+
+  @Test
+  void theCardsShowTheSqlTheChangeAppliesAndOnlyWhatChangesInTheirTables() {
+    SchemaPlan p = Planner.plan(AMOUNT, PlannerTest.table(List.of(ID, AMOUNT_COLUMN), PK, null,
+        null, List.of()));
+    GateTexts.Shown expand = GateTexts.expand("k", p, AMOUNT);
+    assertThat(expand.card().sql()).contains(
+        "ALTER TABLE " + p.table() + " ADD COLUMN " + p.add().get(0) + ";");
+    AMOUNT.addOrEmpty().forEach(n -> assertThat(expand.card().sql())
+        .contains(n.name() + " = " + n.up()));
+    AMOUNT.replaceOrEmpty().forEach(o -> assertThat(expand.card().sql())
+        .contains(o.down() == null ? "-- " + o.name() + ": no down (not kept once writes = new)"
+            : o.name() + " = " + o.down()));
+    assertThat(expand.text()).contains("SQL:\n  -- expand adds");
+
+    for (GateTexts.Shown shown : List.of(expand,
+        GateTexts.switchReads("k", p, null, null, null, null),
+        GateTexts.stopOldWrites("k", p, AMOUNT, java.time.Duration.ofMinutes(5), null, true),
+        GateTexts.contract("k", p, null, null))) {
+      assertThat(shown.card().table()).as(shown.card().title())
+          .filteredOn(r -> !r.before().isEmpty()).noneMatch(r -> r.before().equals(r.after()))
+          .noneMatch(r -> List.of("table", "key", "rows", "standbys").contains(r.what()));
+    }
+    GateTexts.Shown stop = GateTexts.stopOldWrites("k", p, AMOUNT, null, null, true);
+    assertThat(stop.card().table()).as("reads switched at the gate before: not a change here")
+        .filteredOn(r -> !r.before().isEmpty())
+        .containsExactly(new PlanCard.Row(p.objects().writesFlag(), "both", "new"));
   }
 
   @Test

@@ -83,7 +83,7 @@ public final class Backfill {
           ? "throttled by " + (ctl.reason() == null ? "the operator" : ctl.reason())
           : lagging(lag.read(c));
       if (pause != null) {
-        listener.progress(st.progress(pause));
+        listener.progress(st.progress(pause, true));
         st.throttledNanos += sleep(pacing.pollWhilePaused());
         continue;
       }
@@ -168,10 +168,20 @@ public final class Backfill {
     }
 
     BackfillProgress progress(String throttle) {
+      return progress(throttle, false);
+    }
+
+    /**
+     * The progress now: the rate rounded to whole rows per second (as every view shows it), no
+     * ETA while {@code paused} (it would count down while nothing moves).
+     */
+    BackfillProgress progress(String throttle, boolean paused) {
       long[] first = recent.peekFirst();
       double seconds = (System.nanoTime() - first[0]) / 1e9;
       double rate = seconds <= 0 ? 0 : (done - first[1]) / seconds;
-      Long eta = rate <= 0 ? null : (long) Math.ceil(Math.max(0, rowsTotal - done) / rate);
+      Long eta = paused || rate <= 0 ? null
+          : (long) Math.ceil(Math.max(0, rowsTotal - done) / rate);
+      rate = Math.round(rate);
       return new BackfillProgress(cursor.isEmpty() ? null : cursor, done, rowsTotal, batches,
           batch, rate, eta, throttle, attempts, resumedFrom, Instant.now().toString(),
           activeMillis(), throttledMillis());

@@ -203,6 +203,12 @@ class BackfillOnPostgresTest {
       assertThat(result.throttledMillis()).isGreaterThanOrEqualTo(1_000);
       assertThat(beats).filteredOn(b -> b.rowsDone() > 0)
           .allSatisfy(b -> assertThat(b.batchSize()).isEqualTo(77));
+      assertThat(beats).as("paused: no ETA; the rate in whole rows per second").allSatisfy(b -> {
+        assertThat(b.rowsPerSecond()).isEqualTo(Math.rint(b.rowsPerSecond()));
+        if (b.throttle() != null) {
+          assertThat(b.etaSeconds()).isNull();
+        }
+      });
     } finally {
       running.close();
       control.close();

@@ -94,6 +94,11 @@ class BackfillReplicaLagThrottleTest {
           beats.get(beats.size() - 1).rowsDone() == pausedAt
               && beats.get(beats.size() - 1).throttle().startsWith("replica lag"));
       assertThat(backfill).isNotDone();
+      BackfillProgress paused = beats.get(beats.size() - 1);
+      assertThat(paused.etaSeconds()).as("no ETA counting down while paused: " + paused)
+          .isNull();
+      assertThat(beats).as("rates are whole rows per second")
+          .allSatisfy(b -> assertThat(b.rowsPerSecond()).isEqualTo(Math.rint(b.rowsPerSecond())));
 
       execute(onStandby, "SELECT pg_wal_replay_resume()");
       BackfillResult result = backfill.get(2, TimeUnit.MINUTES);
