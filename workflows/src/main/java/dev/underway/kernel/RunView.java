@@ -119,7 +119,7 @@ final class RunView {
   void refresh() {
     GateView open = decisions.open();
     RunDetails.Gate gate = open == null ? null : new RunDetails.Gate(open, openCard,
-        decisions.policy(), decisions.approvalsSoFar());
+        decisions.policy(), decisions.approvalsSoFar(), requestedBy);
     Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
         timeline.step() == null ? null : timeline.position(), message, gate,
         open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),

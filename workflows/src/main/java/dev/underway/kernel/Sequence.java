@@ -32,6 +32,13 @@ public enum Sequence {
    */
   WITHOUT_GATES(false, false, false);
 
+  /**
+   * The change id under which a run records who Temporal says sent each decision (an activity
+   * per decision, {@link DecisionSenders}); a run recorded before it replays without. Decided at
+   * the run's first decision, for all of them.
+   */
+  public static final String SENDERS = "decision-senders";
+
   private final boolean safety;
   private final boolean view;
   private final boolean gated;
