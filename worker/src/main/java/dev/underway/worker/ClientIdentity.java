@@ -9,13 +9,13 @@ import java.net.UnknownHostException;
  * machine. A run records it next to each decision's {@code by} (the Temporal identity). It is
  * what this client says, not something the server checked: see the README's trust model.
  */
-final class ClientIdentity {
+public final class ClientIdentity {
   private ClientIdentity() {}
 
   static final String PREFIX = "underway:";
 
   /** {@code underway:USER@HOST} for this process. */
-  static String ofThisProcess() {
+  public static String ofThisProcess() {
     return of(System.getProperty("user.name"), host());
   }
 
