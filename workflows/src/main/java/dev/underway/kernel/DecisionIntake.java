@@ -23,13 +23,18 @@ final class DecisionIntake {
     this.steps = steps;
   }
 
+  /** At the start of a run with gates: whether it records senders (see {@link SenderLookup}). */
+  void start() {
+    senders.decide();
+  }
+
   /**
    * A decision by signal: recorded with who Temporal says sent it (see {@link SenderLookup}),
    * acted on only when accepted.
    */
   void signal(DecisionKind kind, DecisionSignal s) {
     int ordinal = senders.signalReceived();
-    Sender sender = SenderLookup.records() ? senders.ofSignal(ordinal) : null;
+    Sender sender = senders.records() ? senders.ofSignal(ordinal) : null;
     receive(kind, s, "signal", sender);
   }
 
@@ -67,7 +72,7 @@ final class DecisionIntake {
    * ran) fails the update with the refusal, so the caller is told.
    */
   Decision decide(DecisionRequest r) {
-    boolean records = SenderLookup.records();
+    boolean records = senders.records();
     Decision d = receive(DecisionKind.parse(r.decision()), r.asSignal(), "update",
         records ? senders.ofUpdate() : null);
     if (records && !d.accepted()) {

@@ -27,15 +27,25 @@ final class SenderLookup {
       .build();
 
   private int signals;
+  private boolean records;
+
+  /**
+   * Decides, once, at the start of the run, whether it records senders: a marker at the start
+   * of every new run, none in a run recorded before (which then never looks them up, even for
+   * decisions that reach it after an upgrade, so that its history replays either way).
+   */
+  void decide() {
+    records = Workflow.getVersion(Sequence.SENDERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** A decision signal arrived: its place among the run's decision signals (1-based). */
   int signalReceived() {
     return ++signals;
   }
 
-  /** Whether this run records senders (a marker in the history from the first decision on). */
-  static boolean records() {
-    return Workflow.getVersion(Sequence.SENDERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /** Whether this run records senders (see {@link #decide()}). */
+  boolean records() {
+    return records;
   }
 
   /** The sender of the {@code ordinal}-th decision signal. */

@@ -34,8 +34,8 @@ public enum Sequence {
 
   /**
    * The change id under which a run records who Temporal says sent each decision (an activity
-   * per decision, {@link DecisionSenders}); a run recorded before it replays without. Decided at
-   * the run's first decision, for all of them.
+   * per decision, {@link DecisionSenders}); a run recorded before it replays without. Decided
+   * once, when a run with gates starts.
    */
   public static final String SENDERS = "decision-senders";
 
@@ -47,6 +47,11 @@ public enum Sequence {
     this.safety = safety;
     this.view = view;
     this.gated = gated;
+  }
+
+  /** The run has gates and takes decisions (a drift check does not). */
+  public boolean takesDecisions() {
+    return gated;
   }
 
   /** Decisions are checked for the plan shown (the gate shows its digest) and their age. */
