@@ -3,6 +3,7 @@ package dev.underway.kernel;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +66,8 @@ final class SenderLookup {
       return s == null ? Sender.unknown("no answer") : s;
     } catch (ActivityFailure e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return Sender.unknown(cause.getMessage());
+      return Sender.unknown(cause instanceof TemporalFailure t ? t.getOriginalMessage()
+          : cause.getMessage());
     }
   }
 }
