@@ -84,9 +84,10 @@ public final class Runbooks {
   }
 
   /**
-   * Registers the workflow of every runbook these activities serve. The caller says what it
-   * lacks for the others ({@link Coverage#unserved()}): a run of one of them on this task queue
-   * waits until a worker that serves it polls there.
+   * Registers the workflow of every runbook these activities serve, and the kernel's own
+   * activity every runbook with gates uses ({@link HistorySenders}: who sent a decision). The
+   * caller says what it lacks for the others ({@link Coverage#unserved()}): a run of one of
+   * them on this task queue waits until a worker that serves it polls there.
    *
    * @param address the Temporal address this worker was given: gates print it in their
    *     commands when it is not the default, so that they reach this server
@@ -106,6 +107,7 @@ public final class Runbooks {
       worker.registerWorkflowImplementationFactory((Class) r.workflowInterface(),
           () -> r.newWorkflow(address), options);
     }
+    worker.registerActivitiesImplementations(new HistorySenders());
     log.info("Serving runbooks {} on task queue {}", coverage.servedNames(),
         worker.getTaskQueue());
     return coverage;

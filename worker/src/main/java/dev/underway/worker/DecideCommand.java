@@ -176,7 +176,7 @@ abstract class DecideCommand extends ConnectedCommand {
       case ABORT -> "Aborted";
     };
     out().println(verb + (d.gate() == null ? "" : " gate " + d.gate()) + " of " + workflowId
-        + " as " + d.by() + " at " + d.at() + (d.comment() == null ? "" : ": " + d.comment()));
+        + " as " + d.who() + " at " + d.at() + (d.comment() == null ? "" : ": " + d.comment()));
     out().println("Next: " + underwayCommand("status " + workflowId));
     out().flush();
     return ExitCodes.OK;

@@ -27,7 +27,8 @@ public final class GrpcTemporalConnector implements TemporalConnector {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newConnectedServiceStubs(stubOptions, CONNECT_TIMEOUT);
     WorkflowClient client = WorkflowClient.newInstance(stubs,
-        WorkflowClientOptions.newBuilder().setNamespace(o.namespace()).build());
+        WorkflowClientOptions.newBuilder().setNamespace(o.namespace())
+            .setIdentity(ClientIdentity.ofThisProcess()).build());
     return new TemporalConnection(client,
         () -> OperatorServiceStubs.newServiceStubs(
             OperatorServiceStubsOptions.newBuilder(stubOptions).validateAndBuildWithDefaults()),

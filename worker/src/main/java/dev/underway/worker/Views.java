@@ -115,7 +115,7 @@ final class Views {
   }
 
   static String decision(Decision d) {
-    return d.at() + "  " + d.by() + " " + (d.kind() == null ? "?" : d.kind().json())
+    return d.at() + "  " + d.who() + " " + (d.kind() == null ? "?" : d.kind().json())
         + " gate " + d.gate() + " via " + d.via() + ": "
         + (d.accepted() ? "accepted" : "NOT accepted (" + d.note() + ")")
         + (d.comment() == null ? "" : " - \"" + d.comment() + "\"");

@@ -25,6 +25,9 @@ public final class WorkerSettings {
   /** The worker options: the heartbeat throttle, whether or not a step has a timeout. */
   public static WorkerOptions options() {
     return WorkerOptions.newBuilder()
+        // pid@host, as the SDK names a worker by default: the client's identity is the
+        // command's (underway:USER@HOST, see ClientIdentity), which does not tell workers apart
+        .setIdentity(java.lang.management.ManagementFactory.getRuntimeMXBean().getName())
         .setMaxHeartbeatThrottleInterval(HEARTBEAT_EVERY)
         .setDefaultHeartbeatThrottleInterval(HEARTBEAT_EVERY)
         .build();

@@ -1,5 +1,6 @@
 package dev.underway.temporal;
 
+import dev.underway.kernel.TestSenders;
 import static dev.underway.temporal.TemporalCli.pick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +55,7 @@ class RunbookCliTest {
       Worker worker = temporal.newWorker(TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
       worker.registerActivitiesImplementations(cluster.activities());
+      TestSenders.register(worker);
       temporal.startWorkers();
       TemporalCli cli = new TemporalCli(temporal.binary(), TemporalCli.repositoryRoot(),
           temporal.server().address(), tmp);

@@ -1,5 +1,6 @@
 package dev.underway.temporal;
 
+import dev.underway.kernel.TestSenders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -58,6 +59,7 @@ class ServerRestartTest {
       Worker worker = temporal.newWorker(TQ);
       worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class);
       worker.registerActivitiesImplementations(cluster.activities());
+      TestSenders.register(worker);
       temporal.startWorkers();
 
       String id = ClusterEvolutionWorkflow.workflowId(TARGET);

@@ -82,7 +82,7 @@ class WebUiApprovalTest {
         findInList("UnderwayState=\"WAITING_FOR_APPROVAL\"", "waiting");
         String card = gateCard("phase-1");
         assertThat(card).contains("Waiting for approval at gate phase-1")
-            .contains("Who may approve: alice, bob (not the requester)")
+            .contains("Who may approve: alice, bob (not the requester, alice)")
             .contains("\"gate\":\"phase-1\",\"decision\":\"approve\"")
             .contains("--address " + server.address())
             .doesNotContain("\\\"");
@@ -122,6 +122,8 @@ class WebUiApprovalTest {
           assertThat(d.accepted()).isTrue();
           assertThat(d.via()).isEqualTo("update");
           assertThat(d.plan()).isEqualTo(plan);
+          assertThat(d.sender()).as("the UI's Update dialog declares no identity")
+              .isEqualTo(new dev.underway.kernel.Sender("", null, null));
         });
         assertThat(cluster.nodes()).isEqualTo(2);
 

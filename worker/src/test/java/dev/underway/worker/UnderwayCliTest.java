@@ -102,8 +102,10 @@ class UnderwayCliTest {
     assertThat(after.out())
         .contains("COMPLETED")
         .contains("No gate is open.")
-        .contains("bob approve gate phase-1 via update: accepted - \"dashboards green\"")
-        .contains("bob approve gate phase-2 via signal: accepted - \"go\"")
+        .containsPattern("bob \\(Temporal identity: \\S+\\) approve gate phase-1 via update:"
+            + " accepted - \"dashboards green\"")
+        .containsPattern("bob \\(Temporal identity: \\S+\\) approve gate phase-2 via signal:"
+            + " accepted - \"go\"")
         .contains("Timeline:")
         .contains("phase-2");
 

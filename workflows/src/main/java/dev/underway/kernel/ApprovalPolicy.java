@@ -23,6 +23,10 @@ import java.util.Map;
  *     #DEFAULT_DECISION_VALIDITY}
  * @param requiredApprovals how many distinct allowed people must approve a gate before it opens
  *     (the two-person rule: 2); default 1. A single rejection ends the run
+ * @param requireIdentity whether an approval must come with a Temporal identity (the identity
+ *     its client declared, read from the run's history): an approval whose request carried none
+ *     is refused and recorded as refused. Default false. It checks that a client named itself,
+ *     not who the person is: see the README's trust model
  * @param unknownFields what JSON gave that this record could not take (unknown names, a
  *     {@code requiredApprovals} that is not a whole number), so that validation refuses it
  */
@@ -33,13 +37,14 @@ public record ApprovalPolicy(
     String gateExpiry,
     String decisionValidity,
     Integer requiredApprovals,
+    Boolean requireIdentity,
     @JsonAnySetter @JsonIgnore Map<String, Object> unknownFields) {
 
   /** How long a decision stays good between being issued and reaching the run. */
   public static final String DEFAULT_DECISION_VALIDITY = "PT5M";
 
   public static final ApprovalPolicy ANYONE =
-      new ApprovalPolicy(null, true, null, null, null, null);
+      new ApprovalPolicy(null, true, null, null, null, null, null);
 
   public ApprovalPolicy {
     // null means "anyone"; an empty list is kept so validation can refuse it
@@ -49,12 +54,18 @@ public record ApprovalPolicy(
 
   public ApprovalPolicy(List<String> approvers, Boolean allowSelfApproval, String gateExpiry,
       Map<String, Object> unknownFields) {
-    this(approvers, allowSelfApproval, gateExpiry, null, null, unknownFields);
+    this(approvers, allowSelfApproval, gateExpiry, null, null, null, unknownFields);
+  }
+
+  public ApprovalPolicy(List<String> approvers, Boolean allowSelfApproval, String gateExpiry,
+      String decisionValidity, Integer requiredApprovals, Map<String, Object> unknownFields) {
+    this(approvers, allowSelfApproval, gateExpiry, decisionValidity, requiredApprovals, null,
+        unknownFields);
   }
 
   public ApprovalPolicy(List<String> approvers, Boolean allowSelfApproval, String gateExpiry,
       String decisionValidity, Map<String, Object> unknownFields) {
-    this(approvers, allowSelfApproval, gateExpiry, decisionValidity, null, unknownFields);
+    this(approvers, allowSelfApproval, gateExpiry, decisionValidity, null, null, unknownFields);
   }
 
   /** How JSON becomes a policy: {@code requiredApprovals} is checked, never truncated. */
@@ -65,10 +76,18 @@ public record ApprovalPolicy(
       @JsonProperty("gateExpiry") String gateExpiry,
       @JsonProperty("decisionValidity") String decisionValidity,
       @JsonProperty("requiredApprovals") Object requiredApprovals,
+      @JsonProperty("requireIdentity") Boolean requireIdentity,
       @JsonAnySetter Map<String, Object> unknown) {
     Map<String, Object> rejected = WholeNumbers.copy(unknown);
     return new ApprovalPolicy(approvers, allowSelfApproval, gateExpiry, decisionValidity,
-        WholeNumbers.take("requiredApprovals", requiredApprovals, rejected), rejected);
+        WholeNumbers.take("requiredApprovals", requiredApprovals, rejected), requireIdentity,
+        rejected);
+  }
+
+  /** {@link #requireIdentity()}, false when not given. */
+  @JsonIgnore
+  public boolean identityRequired() {
+    return requireIdentity != null && requireIdentity;
   }
 
   /** {@link #requiredApprovals()}, 1 when not given. */

@@ -1,5 +1,6 @@
 package dev.underway.kernel;
 
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import org.slf4j.Logger;
 
@@ -14,6 +15,7 @@ final class DecisionIntake {
   private final Decisions decisions;
   private final RunView view;
   private final AbortableSteps steps;
+  private final SenderLookup senders = new SenderLookup();
 
   DecisionIntake(Decisions decisions, RunView view, AbortableSteps steps) {
     this.decisions = decisions;
@@ -21,9 +23,19 @@ final class DecisionIntake {
     this.steps = steps;
   }
 
-  /** A decision by signal: recorded, acted on only when accepted. */
+  /** At the start of a run with gates: whether it records senders (see {@link SenderLookup}). */
+  void start() {
+    senders.decide();
+  }
+
+  /**
+   * A decision by signal: recorded with who Temporal says sent it (see {@link SenderLookup}),
+   * acted on only when accepted.
+   */
   void signal(DecisionKind kind, DecisionSignal s) {
-    receive(kind, s, "signal");
+    int ordinal = senders.signalReceived();
+    Sender sender = senders.records() ? senders.ofSignal(ordinal) : null;
+    receive(kind, s, "signal", sender);
   }
 
   /** The {@code decide} update's validator: refuses with one sentence, changes nothing. */
@@ -53,15 +65,27 @@ final class DecisionIntake {
     }
   }
 
-  /** The {@code decide} update, once validated. */
+  /**
+   * The {@code decide} update, once validated: recorded with who Temporal says sent it. Where
+   * the run records senders, a decision refused now (by a check only the sender can answer,
+   * such as {@code approval.requireIdentity}, or because the run moved on since the validator
+   * ran) fails the update with the refusal, so the caller is told.
+   */
   Decision decide(DecisionRequest r) {
-    return receive(DecisionKind.parse(r.decision()), r.asSignal(), "update");
+    boolean records = senders.records();
+    Decision d = receive(DecisionKind.parse(r.decision()), r.asSignal(), "update",
+        records ? senders.ofUpdate() : null);
+    if (records && !d.accepted()) {
+      throw ApplicationFailure.newNonRetryableFailure(d.note(), DecisionRefused.class.getName());
+    }
+    return d;
   }
 
-  private Decision receive(DecisionKind kind, DecisionSignal s, String via) {
-    Decision d = decisions.receive(kind, s, via, view.position(), Workflow.currentTimeMillis());
+  private Decision receive(DecisionKind kind, DecisionSignal s, String via, Sender sender) {
+    Decision d = decisions.receive(kind, s, via, view.position(), Workflow.currentTimeMillis(),
+        sender);
     if (!d.accepted()) {
-      log.warn("Ignored {} {} from {}: {}", via, kind == null ? "?" : kind.json(), d.by(),
+      log.warn("Ignored {} {} from {}: {}", via, kind == null ? "?" : kind.json(), d.who(),
           d.note());
     } else if (kind == DecisionKind.ABORT) {
       steps.cancelRunning("aborted by " + d.by());

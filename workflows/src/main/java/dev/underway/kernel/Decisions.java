@@ -108,10 +108,17 @@ final class Decisions {
     return decision.by();
   }
 
-  /** Records a decision; acts on it (pending or abort) only when it is not refused. */
-  Decision receive(DecisionKind kind, DecisionSignal s, String via, Position where, long now) {
+  /**
+   * Records a decision; acts on it (pending or abort) only when it is not refused. {@code
+   * sender} is who Temporal says sent it, null when the run does not look it up.
+   */
+  Decision receive(DecisionKind kind, DecisionSignal s, String via, Position where, long now,
+      Sender sender) {
     DecisionSignal d = s == null ? new DecisionSignal(null, null, null) : s;
     String refusal = refusal(kind, d, where, now);
+    if (refusal == null && kind == DecisionKind.APPROVE && policy.identityRequired()) {
+      refusal = identityRefusal(sender);
+    }
     String gate = !blank(d.gate()) ? d.gate() : open != null ? open.gate() : where.phase();
     int required = policy.requiredApprovalsOrDefault();
     String note = refusal;
@@ -120,7 +127,7 @@ final class Decisions {
           + (approvals.size() + 1 < required ? ": the gate waits for more" : ": the gate opens");
     }
     Decision decision = new Decision(gate, kind, d.by(), Instant.ofEpochMilli(now).toString(),
-        d.comment(), refusal == null, note, via, d.plan(), d.issuedAt());
+        d.comment(), refusal == null, note, via, d.plan(), d.issuedAt(), sender);
     all.add(decision);
     if (refusal == null) {
       if (kind == DecisionKind.ABORT) {
@@ -200,6 +207,19 @@ final class Decisions {
           + ExactText.difference(open.confirm(), d.confirm());
     }
     return checkFreshness ? staleness(d, now) : null;
+  }
+
+  /** Why an approval without a Temporal identity is refused (approval.requireIdentity), or null. */
+  static String identityRefusal(Sender sender) {
+    if (sender != null && sender.identity() != null && !sender.identity().isBlank()) {
+      return null;
+    }
+    String why = sender == null || sender.problem() == null ? "it came with none"
+        : "its identity could not be read from the run's history (" + sender.problem() + ")";
+    return "this run requires approvals to come with a Temporal identity"
+        + " (approval.requireIdentity) and " + why + ": approve with `underway approve` (it"
+        + " sends underway:USER@HOST) or `temporal workflow update execute` (temporal-cli:"
+        + "USER@HOST, or its --identity); the Web UI's Update dialog sends none";
   }
 
   /** Why a decision is for another plan or too old, or null. */

@@ -52,6 +52,9 @@ public final class Run extends RunParts {
       boolean isDryRun, Sequence followed) {
     decisions.configure(policy, requester, followed.checksFreshness());
     view.configure(targetKey, requester, isDryRun, followed);
+    if (followed.takesDecisions()) {
+      intake.start();
+    }
   }
 
   /** The request is valid: the run is for {@code targetKey}; the UI lists it by that. */

@@ -11,7 +11,13 @@ import java.util.List;
 final class RunDetails {
   private RunDetails() {}
 
-  record Gate(GateView view, PlanCard card, ApprovalPolicy policy, List<Decision> approvals) {}
+  /** The open gate as the card shows it; {@code requester} names who asked, or null. */
+  record Gate(GateView view, PlanCard card, ApprovalPolicy policy, List<Decision> approvals,
+      String requester) {
+    Gate(GateView view, PlanCard card, ApprovalPolicy policy, List<Decision> approvals) {
+      this(view, card, policy, approvals, null);
+    }
+  }
 
   static String render(String runbook, String target, RunState state, String position,
       String message, Gate gate, List<String> commands) {
@@ -72,10 +78,12 @@ final class RunDetails {
     int required = p.requiredApprovalsOrDefault();
     b.append("**Who may approve:** ").append(p.approversOrEmpty().isEmpty() ? "anyone"
             : String.join(", ", p.approversOrEmpty()))
-        .append(p.selfApprovalAllowed() ? "" : " (not the requester)")
+        .append(p.selfApprovalAllowed() ? "" : g.requester() == null ? " (not the requester)"
+            : " (not the requester, " + text(g.requester()) + ")")
+        .append(p.identityRequired() ? " · with a Temporal identity" : "")
         .append(required > 1 ? " · " + required + " approvals needed, " + g.approvals().size()
             + " so far" + (g.approvals().isEmpty() ? "" : " (" + String.join(", ",
-                g.approvals().stream().map(Decision::by).toList()) + ")") : "")
+                g.approvals().stream().map(Decision::who).toList()) + ")") : "")
         .append("\n\n");
     if (v.plan() != null) {
       b.append("**Plan digest:** `").append(v.plan()).append("`\n\n");

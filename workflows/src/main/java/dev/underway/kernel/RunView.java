@@ -129,7 +129,7 @@ final class RunView {
   void refresh() {
     GateView open = decisions.open();
     RunDetails.Gate gate = open == null ? null : new RunDetails.Gate(open, openCard,
-        decisions.policy(), decisions.approvalsSoFar());
+        decisions.policy(), decisions.approvalsSoFar(), requestedBy);
     String position = timeline.step() == null ? null : timeline.position();
     Workflow.setCurrentDetails(RunDetails.render(runbook, target, state, position,
         message != null ? message : decidedJustNow(),

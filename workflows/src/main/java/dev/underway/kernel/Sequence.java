@@ -32,6 +32,13 @@ public enum Sequence {
    */
   WITHOUT_GATES(false, false, false);
 
+  /**
+   * The change id under which a run records who Temporal says sent each decision (an activity
+   * per decision, {@link DecisionSenders}); a run recorded before it replays without. Decided
+   * once, when a run with gates starts.
+   */
+  public static final String SENDERS = "decision-senders";
+
   private final boolean safety;
   private final boolean view;
   private final boolean gated;
@@ -40,6 +47,11 @@ public enum Sequence {
     this.safety = safety;
     this.view = view;
     this.gated = gated;
+  }
+
+  /** The run has gates and takes decisions (a drift check does not). */
+  public boolean takesDecisions() {
+    return gated;
   }
 
   /** Decisions are checked for the plan shown (the gate shows its digest) and their age. */

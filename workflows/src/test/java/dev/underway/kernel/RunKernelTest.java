@@ -236,6 +236,7 @@ class RunKernelTest {
     worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
     window = new RecordingWindow();
     worker.registerActivitiesImplementations(window);
+    TestSenders.register(worker);
     env.start();
   }
 

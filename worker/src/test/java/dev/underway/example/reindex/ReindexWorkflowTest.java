@@ -1,5 +1,6 @@
 package dev.underway.example.reindex;
 
+import dev.underway.kernel.TestSenders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +55,7 @@ class ReindexWorkflowTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(ReindexWorkflowImpl.class);
     worker.registerActivitiesImplementations(index);
+    TestSenders.register(worker);
     env.start();
     return env;
   }

@@ -1,5 +1,6 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.kernel.TestSenders;
 import dev.underway.kernel.SearchAttributes;
 import static org.awaitility.Awaitility.await;
 
@@ -51,6 +52,7 @@ public final class WorkflowTestSupport implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(ClusterEvolutionWorkflowImpl.class,
         DriftCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(cluster.activities());
+    TestSenders.register(worker);
     env.start();
     this.client = env.getWorkflowClient();
   }

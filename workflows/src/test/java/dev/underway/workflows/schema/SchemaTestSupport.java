@@ -1,5 +1,6 @@
 package dev.underway.workflows.schema;
 
+import dev.underway.kernel.TestSenders;
 import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.FailureKind;
@@ -45,6 +46,7 @@ public final class SchemaTestSupport implements AutoCloseable {
     Worker worker = env.newWorker(TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(SchemaChangeWorkflowImpl.class);
     worker.registerActivitiesImplementations(table);
+    TestSenders.register(worker);
     env.start();
     this.client = env.getWorkflowClient();
   }

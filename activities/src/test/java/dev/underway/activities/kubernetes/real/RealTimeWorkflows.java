@@ -1,5 +1,6 @@
 package dev.underway.activities.kubernetes.real;
 
+import dev.underway.kernel.TestSenders;
 import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -23,6 +24,7 @@ final class RealTimeWorkflows {
     Worker worker = env.newWorker(taskQueue);
     worker.registerWorkflowImplementationTypes(workflow);
     worker.registerActivitiesImplementations(activities);
+    TestSenders.register(worker);
     env.start();
     return env;
   }
