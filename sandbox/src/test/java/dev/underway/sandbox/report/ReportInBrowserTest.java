@@ -153,7 +153,7 @@ class ReportInBrowserTest {
         "gate expand: waited 4 min 12 s", "waited 1 min 30 s", "waited 35.0 s",
         "gate contract: waited 3 min 01 s");
     assertThat(texts("svg.gauges text.wait")).containsExactly("4 min 12 s", "1 min 30 s",
-        "35.0 s", "3 min 01 s");
+        "waited 35.0 s", "3 min 01 s");
     assertThat(page.eval("document.querySelectorAll('svg:not(.gauges) path.brk').length")
         .asInt()).as("where each crosses the two x axes").isEqualTo(4 * 2);
     double expandGate = markX(5);
