@@ -53,46 +53,60 @@ final class RunMarks {
     this.phase = phase;
   }
 
-  /** Marks what {@code status} shows that is not marked yet (its lists only grow). */
+  /**
+   * Marks what {@code status} shows that is not marked yet (its lists only grow), in time order;
+   * a decision before the step it started when the run recorded both at one time.
+   */
   void update(RunStatus status) {
     List<TimelineEntry> timeline = status.timeline();
-    boolean abortDecided = status.decisions().stream()
-        .anyMatch(d -> d.accepted() && d.kind() == DecisionKind.ABORT);
-    for (; markedSteps < timeline.size(); markedSteps++) {
-      TimelineEntry e = timeline.get(markedSteps);
-      if (!Timeline.RUN.equals(e.phase())) {
-        phase = e.phase();
-      }
-      if (Run.ABORT.equals(e.step()) && abortDecided) {
-        continue; // the abort is marked where the run received it, with who decided it
-      }
-      String command = command(e);
-      MarkKind kind = command != null ? MarkKind.OPERATOR
-          : Run.GATE.equals(e.step()) ? MarkKind.GATE : MarkKind.STEP;
-      marker.mark(phase, command != null ? command : e.step(), kind, Instant.parse(e.at()),
-          command != null && e.detail() != null ? e.detail() : "");
-    }
     List<Decision> decisions = status.decisions();
-    for (; markedDecisions < decisions.size(); markedDecisions++) {
-      Decision d = decisions.get(markedDecisions);
-      if (!d.accepted()) {
-        continue; // not acted on: the run's status lists it with why
+    boolean abortDecided = decisions.stream()
+        .anyMatch(d -> d.accepted() && d.kind() == DecisionKind.ABORT);
+    while (markedSteps < timeline.size() || markedDecisions < decisions.size()) {
+      boolean decisionFirst = markedDecisions < decisions.size()
+          && (markedSteps == timeline.size()
+              || !Instant.parse(decisions.get(markedDecisions).at())
+                  .isAfter(Instant.parse(timeline.get(markedSteps).at())));
+      if (decisionFirst) {
+        markDecision(timeline, decisions.get(markedDecisions++));
+      } else {
+        markStep(timeline.get(markedSteps++), abortDecided);
       }
-      Instant at = Instant.parse(d.at());
-      String verb = switch (d.kind()) {
-        case APPROVE -> "approved";
-        case REJECT -> "rejected";
-        case ABORT -> "aborted";
-      };
-      // an approval of N-of-M that leaves the gate waiting does not end the wait
-      boolean gateWaitsOn = d.kind() == DecisionKind.APPROVE && d.note() != null
-          && d.note().contains("waits for more");
-      marker.mark(phaseAt(timeline, at), d.kind().json(),
-          gateWaitsOn ? MarkKind.GATE : MarkKind.OPERATOR, at,
-          verb + " by " + d.by() + (d.note() == null ? "" : " (" + d.note() + ")")
-              + (d.gate() == null || d.kind() == DecisionKind.ABORT ? "" : " at gate " + d.gate())
-              + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment()));
     }
+  }
+
+  private void markStep(TimelineEntry e, boolean abortDecided) {
+    if (!Timeline.RUN.equals(e.phase())) {
+      phase = e.phase();
+    }
+    if (Run.ABORT.equals(e.step()) && abortDecided) {
+      return; // the abort is marked where the run received it, with who decided it
+    }
+    String command = command(e);
+    MarkKind kind = command != null ? MarkKind.OPERATOR
+        : Run.GATE.equals(e.step()) ? MarkKind.GATE : MarkKind.STEP;
+    marker.mark(phase, command != null ? command : e.step(), kind, Instant.parse(e.at()),
+        command != null && e.detail() != null ? e.detail() : "");
+  }
+
+  private void markDecision(List<TimelineEntry> timeline, Decision d) {
+    if (!d.accepted()) {
+      return; // not acted on: the run's status lists it with why
+    }
+    Instant at = Instant.parse(d.at());
+    String verb = switch (d.kind()) {
+      case APPROVE -> "approved";
+      case REJECT -> "rejected";
+      case ABORT -> "aborted";
+    };
+    // an approval of N-of-M that leaves the gate waiting does not end the wait
+    boolean gateWaitsOn = d.kind() == DecisionKind.APPROVE && d.note() != null
+        && d.note().contains("waits for more");
+    marker.mark(phaseAt(timeline, at), d.kind().json(),
+        gateWaitsOn ? MarkKind.GATE : MarkKind.OPERATOR, at,
+        verb + " by " + d.by() + (d.note() == null ? "" : " (" + d.note() + ")")
+            + (d.gate() == null || d.kind() == DecisionKind.ABORT ? "" : " at gate " + d.gate())
+            + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment()));
   }
 
   /**
@@ -116,11 +130,14 @@ final class RunMarks {
     return SchemaChangeWorkflow.UPDATE_THROTTLE;
   }
 
-  /** The phase the run was in at {@code at}: that of its last stage step started by then. */
+  /**
+   * The phase the run was in at {@code at}: that of its last stage step started before then (a
+   * step recorded at the same time is one the decision started).
+   */
   private String phaseAt(List<TimelineEntry> timeline, Instant at) {
     String p = firstPhase;
     for (TimelineEntry e : timeline) {
-      if (Instant.parse(e.at()).isAfter(at)) {
+      if (!Instant.parse(e.at()).isBefore(at)) {
         break;
       }
       if (!Timeline.RUN.equals(e.phase())) {

@@ -132,4 +132,23 @@ class RunMarksTest {
         .isEqualTo(new Marked("expand", "abort", MarkKind.OPERATOR, Instant.parse(abort.at()),
             "aborted by bob: not this week"));
   }
+
+  @Test
+  void anApprovalComesBeforeTheStepItStartedAtTheSameTime() {
+    String at = "2026-01-01T00:00:10Z";
+    RunStatus s = new RunStatus("schema-change", RunState.RUNNING, "t", "me", false, "expand",
+        "expand", null, List.of(),
+        List.of(new Decision("expand", dev.underway.kernel.DecisionKind.APPROVE, "bob", at,
+            null, true, null, "update")),
+        List.of(new TimelineEntry("plan", "plan", "done", "2026-01-01T00:00:01Z", null),
+            new TimelineEntry("expand", "gate", "approved", "2026-01-01T00:00:02Z", null),
+            new TimelineEntry("expand", "expand", "started", at, null)),
+        null, null);
+    List<Marked> calls = new ArrayList<>();
+    new RunMarks((phase, step, kind, when, detail) ->
+        calls.add(new Marked(phase, step, kind, when, detail)), "phase-0").update(s);
+    assertThat(calls).extracting(Marked::phase, Marked::step).containsExactly(
+        tuple("plan", "plan"), tuple("expand", "gate"), tuple("expand", "approve"),
+        tuple("expand", "expand"));
+  }
 }
