@@ -295,7 +295,7 @@ public final class Sandbox implements AutoCloseable {
     Progress progress = new Progress(out, options.liveProgress());
     while (true) {
       RunStatus s = run.status();
-      marks.update(s.timeline());
+      marks.update(s);
       GateView gate = s.openGate();
       // a gate reopens (same name, new plan) when the cluster moved after an approval
       if (gate != null && !(gate.gate() + "@" + gate.openedAt()).equals(announcedGate)) {

@@ -1,10 +1,16 @@
 package dev.underway.sandbox;
 
 import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.Figures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** The end-of-run table: one line per phase. */
+/**
+ * The end-of-run table: one line per phase, its durations and rates written as the report writes
+ * them ({@link Figures}).
+ */
 final class Summary {
   private Summary() {}
 
@@ -20,21 +26,32 @@ final class Summary {
         .append('\n');
     b.append(String.format(Locale.ROOT, "Evolution took %s; sandbox ran %s.%n",
         human(evolution), human(total)));
-    b.append(String.format(Locale.ROOT, "%-10s %10s %8s %9s %9s %9s %9s %8s%n", "phase",
+    b.append(String.format(Locale.ROOT, "%-16s %10s %8s %9s %9s %9s %9s %11s%n", "phase",
         "ok", "failed", "p50 ms", "p99 ms", "max ms", "ops/s", "time"));
+    List<LoadReport.PhaseReport> tooShort = new ArrayList<>();
     for (LoadReport.PhaseReport p : report.phases()) {
-      b.append(String.format(Locale.ROOT, "%-10s %10d %8d %9s %9s %9s %9.1f %8s%n",
-          p.phase(), p.all().ok(), p.all().failed(), ms(p.all().p50Ms()), ms(p.all().p99Ms()),
-          ms(p.all().maxMs()), p.opsPerSecond(), human(Duration.ofMillis(p.durationMs()))));
+      if (p.tooShortForRate()) {
+        tooShort.add(p);
+      }
+      b.append(String.format(Locale.ROOT, "%-16s %10d %8d %9s %9s %9s %9s %11s%n",
+          p.phase(), p.all().ok(), p.all().failed(), Figures.ms(p.all().p50Ms()),
+          Figures.ms(p.all().p99Ms()), Figures.ms(p.all().maxMs()),
+          p.tooShortForRate() ? "-" : Figures.rate(p.opsPerSecond()),
+          Figures.duration(p.durationMs())));
     }
     LoadReport.OperationStats t = report.total().all();
-    b.append(String.format(Locale.ROOT, "%-10s %10d %8d %9s %9s %9s%n", "total", t.ok(),
-        t.failed(), ms(t.p50Ms()), ms(t.p99Ms()), ms(t.maxMs())));
+    b.append(String.format(Locale.ROOT, "%-16s %10d %8d %9s %9s %9s%n", "total", t.ok(),
+        t.failed(), Figures.ms(t.p50Ms()), Figures.ms(t.p99Ms()), Figures.ms(t.maxMs())));
+    for (LoadReport.PhaseReport p : tooShort) {
+      b.append(p.phase()).append(": ").append(Figures.tooShortForRate(p.durationMs()))
+          .append(" (the load is counted once a second)\n");
+    }
     if (!report.waits().isEmpty()) {
       b.append("Waiting at gates (not in the phases' figures):");
+      String sep = " ";
       for (LoadReport.PhaseReport w : report.waits()) {
-        b.append(' ').append(w.phase()).append(' ')
-            .append(human(Duration.ofMillis(w.durationMs())));
+        b.append(sep).append(w.phase()).append(' ').append(Figures.duration(w.durationMs()));
+        sep = ", ";
       }
       b.append('\n');
     }
@@ -47,12 +64,8 @@ final class Summary {
     return b.toString();
   }
 
-  private static String ms(Double v) {
-    return v == null ? "-" : String.format(Locale.ROOT, "%.1f", v);
-  }
-
+  /** A duration as the report writes it (6.9 s, 4 min 05 s). */
   static String human(Duration d) {
-    long s = d.toSeconds();
-    return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+    return Figures.duration(d.toMillis());
   }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.kernel.Decision;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunState;
+import dev.underway.kernel.RunStatus;
 import dev.underway.kernel.Timeline;
 import dev.underway.kernel.TimelineEntry;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
@@ -72,7 +74,7 @@ class SandboxEndToEndTest {
           .isPositive();
       assertThat(Files.readString(outcome.reportHtml())).contains("<svg").contains("phase-2");
       marksAreTheRunsTimeline(report, sandbox.client().newWorkflowStub(
-          ClusterEvolutionWorkflow.class, sandbox.runId()).status().timeline());
+          ClusterEvolutionWorkflow.class, sandbox.runId()).status());
       assertThat(ReportWriter.read(outcome.reportJson())).isEqualTo(report);
 
       Benchmark benchmark = Benchmark.of(outcome);
@@ -160,12 +162,24 @@ class SandboxEndToEndTest {
 
   /**
    * Every step and gate of the run is a mark at the time the run's own timeline recorded it,
-   * in order; each phase's figures leave its gate waits out.
+   * in order, and every approval one at the time the run received it; each phase's figures
+   * leave its gate waits out.
    */
-  private static void marksAreTheRunsTimeline(LoadReport report, List<TimelineEntry> timeline) {
+  private static void marksAreTheRunsTimeline(LoadReport report, RunStatus status) {
+    List<TimelineEntry> timeline = status.timeline();
     Instant start = Instant.parse(report.startedAt());
     List<LoadReport.Mark> runMarks = report.marks().stream()
-        .filter(m -> m.kind() != LoadReport.MarkKind.LOAD).toList();
+        .filter(m -> m.kind() != LoadReport.MarkKind.LOAD && !m.byOperator()).toList();
+    List<LoadReport.Mark> approvals = report.marks().stream()
+        .filter(LoadReport.Mark::byOperator).toList();
+    List<Decision> accepted = status.decisions().stream().filter(Decision::accepted).toList();
+    assertThat(approvals).extracting(LoadReport.Mark::step)
+        .containsExactlyElementsOf(accepted.stream().map(d -> d.kind().json()).toList());
+    for (int i = 0; i < approvals.size(); i++) {
+      assertThat(approvals.get(i).offsetMs()).isCloseTo(
+          Duration.between(start, Instant.parse(accepted.get(i).at())).toMillis(), within(1L));
+      assertThat(approvals.get(i).detail()).startsWith("approved by " + Sandbox.AUTO_APPROVER);
+    }
     assertThat(runMarks).hasSameSizeAs(timeline);
     String phase = Sandbox.BASELINE_PHASE;
     for (int i = 0; i < timeline.size(); i++) {

@@ -42,15 +42,37 @@ final class Aggregator {
   static final long HOLD = 30 * SECOND;
 
   /** A mark, in nanoseconds since the start. */
-  private record Segment(long offsetNanos, String phase, String step, MarkKind kind) {}
+  private record Segment(long offsetNanos, String phase, String step, MarkKind kind,
+      String detail) {}
 
   /** An interval not yet attributed. */
   private record Pending(long beginNanos, long endNanos, Tally tally) {}
 
-  /** What one phase got for good: while changing and while waiting at its gates. */
+  /**
+   * What one phase got for good, while changing and while waiting at its gates, and how long
+   * the intervals counted in each last (the time a rate is over).
+   */
   private static final class PhaseAcc {
     final Tally changing = new Tally();
     final Tally waiting = new Tally();
+    long changingNanos;
+    long waitingNanos;
+
+    void add(Pending p, boolean gate) {
+      (gate ? waiting : changing).add(p.tally());
+      if (gate) {
+        waitingNanos += p.endNanos() - p.beginNanos();
+      } else {
+        changingNanos += p.endNanos() - p.beginNanos();
+      }
+    }
+
+    void add(PhaseAcc other) {
+      changing.add(other.changing);
+      waiting.add(other.waiting);
+      changingNanos += other.changingNanos;
+      waitingNanos += other.waitingNanos;
+    }
   }
 
   private static final class SecondAcc {
@@ -80,7 +102,7 @@ final class Aggregator {
     this.startNanos = startNanos;
     this.lastEndNanos = startNanos;
     this.attributedUntilNanos = startNanos;
-    segments.add(new Segment(0, phase, step, MarkKind.LOAD));
+    segments.add(new Segment(0, phase, step, MarkKind.LOAD, ""));
   }
 
   /** The phase of the latest mark. */
@@ -126,11 +148,17 @@ final class Aggregator {
   /**
    * From {@code atNanos} (a {@link System#nanoTime()} reading, possibly in the past) until the
    * next mark, the load belongs to {@code phase}/{@code step}. Repeating the latest mark
-   * changes nothing.
+   * changes nothing, unless it is an operator's action (two set-batch in a row are two).
    */
   void mark(String phase, String step, MarkKind kind, long atNanos) {
+    mark(phase, step, kind, atNanos, "");
+  }
+
+  /** {@link #mark(String, String, MarkKind, long)} with what the run said about it. */
+  void mark(String phase, String step, MarkKind kind, long atNanos, String detail) {
     Segment last = segments.get(segments.size() - 1);
-    if (last.phase().equals(phase) && last.step().equals(step) && last.kind() == kind) {
+    if (kind != MarkKind.OPERATOR && last.phase().equals(phase) && last.step().equals(step)
+        && last.kind() == kind && last.detail().equals(detail == null ? "" : detail)) {
       return;
     }
     long at = atNanos;
@@ -139,7 +167,7 @@ final class Aggregator {
           + " where counting stands", phase, step, (attributedUntilNanos - at) / 1_000_000);
       at = attributedUntilNanos;
     }
-    Segment s = new Segment(at - startNanos, phase, step, kind);
+    Segment s = new Segment(at - startNanos, phase, step, kind, detail == null ? "" : detail);
     int i = segments.size();
     while (i > 0 && segments.get(i - 1).offsetNanos() > s.offsetNanos()) {
       i--;
@@ -152,8 +180,8 @@ final class Aggregator {
     while (!pending.isEmpty() && pending.peekFirst().endNanos() <= untilNanos) {
       Pending p = pending.removeFirst();
       Segment s = segmentAt(p);
-      PhaseAcc acc = attributed.computeIfAbsent(s.phase(), k -> new PhaseAcc());
-      (s.kind() == MarkKind.GATE ? acc.waiting : acc.changing).add(p.tally());
+      attributed.computeIfAbsent(s.phase(), k -> new PhaseAcc())
+          .add(p, s.kind() == MarkKind.GATE);
       attributedUntilNanos = Math.max(attributedUntilNanos, p.endNanos());
     }
   }
@@ -210,7 +238,8 @@ final class Aggregator {
       if (gate) {
         firstWait.putIfAbsent(s.phase(), s.offsetNanos());
       }
-      marks.add(new Mark(s.offsetNanos() / 1_000_000, s.phase(), s.step(), s.kind()));
+      marks.add(new Mark(s.offsetNanos() / 1_000_000, s.phase(), s.step(), s.kind(),
+          s.detail()));
     }
     List<PhaseReport> phaseReports = new ArrayList<>();
     List<PhaseReport> waits = new ArrayList<>();
@@ -218,13 +247,14 @@ final class Aggregator {
       String name = e.getKey();
       PhaseAcc acc = tallies.getOrDefault(name, new PhaseAcc());
       phaseReports.add(phaseReport(name, new ArrayList<>(steps.get(name)),
-          firstOffset.get(name), e.getValue()[0], acc.changing));
+          firstOffset.get(name), e.getValue()[0], acc.changing, acc.changingNanos));
       if (firstWait.containsKey(name)) {
         waits.add(phaseReport(name, List.of(Run.GATE), firstWait.get(name), e.getValue()[1],
-            acc.waiting));
+            acc.waiting, acc.waitingNanos));
       }
     }
-    PhaseReport totalReport = phaseReport("total", List.of(), 0, nowNanos - startNanos, total);
+    PhaseReport totalReport = phaseReport("total", List.of(), 0, nowNanos - startNanos, total,
+        lastEndNanos - startNanos);
 
     List<TimelinePoint> points = new ArrayList<>(timeline);
     openSeconds.forEach((s, acc) -> points.add(point(s, acc)));
@@ -232,7 +262,7 @@ final class Aggregator {
     String baselinePhase = null;
     PhaseReport base = null;
     for (PhaseReport p : phaseReports) {
-      if (p.all().ok() > 0 && !p.phase().equals(LoadGenerator.WARMUP)) {
+      if (p.all().ok() > 0 && !p.phase().equals(LoadGenerator.WARMUP) && !p.tooShortForRate()) {
         base = p;
         baselinePhase = p.phase();
         break;
@@ -242,6 +272,11 @@ final class Aggregator {
     for (PhaseReport p : phaseReports) {
       Double opsRatio = null;
       Double p99Ratio = null;
+      if (p.tooShortForRate()) {
+        // one interval's counts, most of them from around the phase: no ratio describes it
+        ratios.add(new BaselineRatio(p.phase(), null, null));
+        continue;
+      }
       if (base != null && base.opsPerSecond() > 0 && p.all().ok() > 0) {
         opsRatio = round(p.opsPerSecond() / base.opsPerSecond());
       }
@@ -260,21 +295,24 @@ final class Aggregator {
     Map<String, PhaseAcc> out = new HashMap<>();
     attributed.forEach((phase, acc) -> {
       PhaseAcc copy = new PhaseAcc();
-      copy.changing.add(acc.changing);
-      copy.waiting.add(acc.waiting);
+      copy.add(acc);
       out.put(phase, copy);
     });
     for (Pending p : pending) {
       Segment s = segmentAt(p);
-      PhaseAcc acc = out.computeIfAbsent(s.phase(), k -> new PhaseAcc());
-      (s.kind() == MarkKind.GATE ? acc.waiting : acc.changing).add(p.tally());
+      out.computeIfAbsent(s.phase(), k -> new PhaseAcc()).add(p, s.kind() == MarkKind.GATE);
     }
     return out;
   }
 
+  /**
+   * A phase's figures: its duration is the time between its marks; its rate is over the time
+   * its counted intervals cover ({@code countedNanos}), which differs from its duration by up
+   * to an interval at each of its ends.
+   */
   private static PhaseReport phaseReport(String name, List<String> steps, long firstOffsetNanos,
-      long durationNanos, Tally t) {
-    double seconds = durationNanos / (double) SECOND;
+      long durationNanos, Tally t, long countedNanos) {
+    double seconds = countedNanos / (double) SECOND;
     return new PhaseReport(name, steps, firstOffsetNanos / 1_000_000, durationNanos / 1_000_000,
         t.allStats(), t.readStats(), t.writeStats(),
         seconds > 0 ? round(t.ok() / seconds) : 0,

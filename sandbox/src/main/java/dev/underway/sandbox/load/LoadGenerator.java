@@ -161,7 +161,8 @@ public final class LoadGenerator implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler.scheduleAtFixedRate(this::collect, 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleAtFixedRate(this::collect, LoadReport.SAMPLING_MS,
+        LoadReport.SAMPLING_MS, TimeUnit.MILLISECONDS);
     long check = options.endpointCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::refreshEndpoints, check, check, TimeUnit.MILLISECONDS);
     log.info("Load started: {} workload, {} ops/s, {} threads, {}% writes, writer {}",
@@ -198,6 +199,14 @@ public final class LoadGenerator implements AutoCloseable {
    * phase's gate wait when {@code kind} is {@link MarkKind#GATE}.
    */
   public void mark(String phase, String step, MarkKind kind, Instant at) {
+    mark(phase, step, kind, at, "");
+  }
+
+  /**
+   * {@link #mark(String, String, MarkKind, Instant)} with what the run said about it (who
+   * approved, the batch size set), shown beside the mark in the report.
+   */
+  public void mark(String phase, String step, MarkKind kind, Instant at, String detail) {
     Objects.requireNonNull(phase, "phase");
     Objects.requireNonNull(kind, "kind");
     synchronized (lock) {
@@ -205,7 +214,7 @@ public final class LoadGenerator implements AutoCloseable {
         throw new IllegalStateException("marks of the run need the load running");
       }
       long sinceStart = Duration.between(startedAtInstant, at).toNanos();
-      aggregator.mark(phase, step == null ? "" : step, kind, startNanos + sinceStart);
+      aggregator.mark(phase, step == null ? "" : step, kind, startNanos + sinceStart, detail);
       currentPhase = aggregator.phase();
     }
   }

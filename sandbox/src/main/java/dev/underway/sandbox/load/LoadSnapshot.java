@@ -1,5 +1,6 @@
 package dev.underway.sandbox.load;
 
+import dev.underway.sandbox.report.Figures;
 import java.util.Locale;
 
 /**
@@ -27,11 +28,13 @@ public record LoadSnapshot(
     Double p99Ms,
     boolean readerPathInUse) {
 
-  /** e.g. {@code load 98 ops/s, p99 3.2 ms, 0 errors [phase-1 / scale]}. */
+  /**
+   * e.g. {@code load 98 ops/s, p99 3.2 ms, 0 errors [phase-1 / scale]}, its figures written as
+   * the report writes them.
+   */
   public String progressLine() {
-    return String.format(Locale.ROOT, "load %.0f ops/s, p99 %s, %d error%s%s [%s]",
-        opsPerSecond,
-        p99Ms == null ? "-" : String.format(Locale.ROOT, "%.1f ms", p99Ms),
+    return String.format(Locale.ROOT, "load %s ops/s, p99 %s, %d error%s%s [%s]",
+        Figures.rate(opsPerSecond), p99Ms == null ? "-" : Figures.ms(p99Ms) + " ms",
         failed, failed == 1 ? "" : "s",
         readerPathInUse ? ", reads on reader path" : "",
         step == null || step.isEmpty() ? phase : phase + " / " + step);

@@ -1,31 +1,28 @@
 package dev.underway.sandbox.report;
 
+import static dev.underway.sandbox.report.ChartParts.LEFT;
+import static dev.underway.sandbox.report.ChartParts.PLOT_W;
+import static dev.underway.sandbox.report.ChartParts.WIDTH;
+import static dev.underway.sandbox.report.ChartParts.f;
+
 import dev.underway.sandbox.report.LoadReport.Gauge;
 import dev.underway.sandbox.report.LoadReport.GaugePoint;
-import dev.underway.sandbox.report.LoadReport.Mark;
-import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.sandbox.report.LoadReport.TimelinePoint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The report's second chart, drawn when a scenario sampled gauges: the foreground p99 and each
- * gauge (e.g. a backfill's rate, replica lag) in panels one above the other on the same time axis
- * as the load's chart, with the same marks (solid: phase changes, numbered as in the table of
- * marks; dashed: steps) and the gate waits shaded.
+ * gauge (e.g. a backfill's rate, replica lag) in panels one above the other on the same {@link
+ * TimeAxis} as the load's chart, with the same marks, labels and gate waits ({@link
+ * ChartParts}).
  */
 final class GaugeChart {
   private GaugeChart() {}
 
-  private static final int WIDTH = 960;
-  private static final int LEFT = 64;
-  private static final int RIGHT = 24;
-  private static final int PLOT_W = WIDTH - LEFT - RIGHT;
-  private static final int TOP = 46;
+  private static final int TOP = ChartParts.PLOT_TOP;
   private static final int PANEL = 100;
   private static final int GAP = 34;
-  private static final int BOTTOM = 36;
 
   private record Panel(String title, List<GaugePoint> points) {}
 
@@ -41,51 +38,27 @@ final class GaugeChart {
     for (Gauge g : r.gauges()) {
       panels.add(new Panel(g.name() + " " + g.unit(), g.points()));
     }
-    double span = Math.max(1, r.durationMs() / 1000.0);
-    for (TimelinePoint t : r.timeline()) {
-      span = Math.max(span, t.second() + 1);
-    }
+    TimeAxis axis = TimeAxis.of(r, LEFT, PLOT_W);
     int bottomOfPanels = TOP + panels.size() * (PANEL + GAP) - GAP;
-    int height = bottomOfPanels + BOTTOM;
+    int height = bottomOfPanels + ChartParts.AXIS_BELOW;
     h.append("<svg class=\"gauges\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
         .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
         .append("\" role=\"img\" aria-label=\"foreground p99 and gauges per second\">\n");
-    List<Mark> marks = r.marks();
-    for (int i = 0; i < marks.size(); i++) {
-      Mark m = marks.get(i);
-      if (m.kind() == MarkKind.GATE) {
-        long end = i + 1 < marks.size() ? marks.get(i + 1).offsetMs() : r.durationMs();
-        double x0 = x(m.offsetMs(), span);
-        h.append("<rect class=\"gate\" x=\"").append(f(x0)).append("\" y=\"").append(TOP)
-            .append("\" width=\"").append(f(Math.max(1, x(end, span) - x0)))
-            .append("\" height=\"").append(bottomOfPanels - TOP).append("\"/>\n");
-      }
-    }
+    ChartParts.gateShading(h, axis, TimeAxis.waits(r), TOP, bottomOfPanels);
+    int[] axes = new int[panels.size()];
     for (int i = 0; i < panels.size(); i++) {
-      panel(h, panels.get(i), TOP + i * (PANEL + GAP), span);
+      int top = TOP + i * (PANEL + GAP);
+      panel(h, panels.get(i), top, axis);
+      axes[i] = top + PANEL;
     }
-    String previousPhase = null;
-    for (int i = 0; i < marks.size(); i++) {
-      Mark m = marks.get(i);
-      boolean phaseChange = !m.phase().equals(previousPhase);
-      previousPhase = m.phase();
-      double mx = x(m.offsetMs(), span);
-      h.append("<line class=\"").append(phaseChange ? "phase" : "step").append("\" x1=\"")
-          .append(f(mx)).append("\" y1=\"").append(TOP).append("\" x2=\"").append(f(mx))
-          .append("\" y2=\"").append(bottomOfPanels).append("\"><title>")
-          .append(HtmlReport.esc((i + 1) + ". " + m.phase() + " / " + m.step()))
-          .append("</title></line>\n");
-      if (phaseChange) {
-        h.append("<text class=\"mark\" x=\"").append(f(mx + 2)).append("\" y=\"")
-            .append(14).append("\">").append(i + 1).append("</text>\n");
-      }
-    }
-    h.append("<text x=\"").append(LEFT + PLOT_W / 2).append("\" y=\"").append(height - 8)
-        .append("\" text-anchor=\"middle\">seconds since start (").append(num(span))
-        .append(" s)</text>\n</svg>\n");
+    // the waits' lengths in the first panel (the others' titles sit in the gaps between them)
+    ChartParts.breaks(h, axis, axes, TOP + PANEL - 4, PANEL - 8);
+    ChartParts.xAxis(h, axis, bottomOfPanels, height - 6);
+    ChartParts.marks(h, r, axis, TOP, bottomOfPanels);
+    h.append("</svg>\n");
   }
 
-  private static void panel(StringBuilder h, Panel p, int top, double span) {
+  private static void panel(StringBuilder h, Panel p, int top, TimeAxis axis) {
     double max = 0;
     for (GaugePoint g : p.points()) {
       max = Math.max(max, g.value());
@@ -95,33 +68,31 @@ final class GaugeChart {
         .append("\" x2=\"").append(LEFT + PLOT_W).append("\" y2=\"").append(top + PANEL)
         .append("\"/><line class=\"axis\" x1=\"").append(LEFT).append("\" y1=\"").append(top)
         .append("\" x2=\"").append(LEFT).append("\" y2=\"").append(top + PANEL).append("\"/>\n");
-    h.append("<text x=\"").append(LEFT).append("\" y=\"").append(top - 6).append("\">")
+    h.append("<text x=\"").append(LEFT).append("\" y=\"").append(top - 8).append("\">")
         .append(HtmlReport.esc(p.title())).append("</text><text x=\"").append(LEFT - 6)
-        .append("\" y=\"").append(top + 4).append("\" text-anchor=\"end\">").append(num(ceiling))
+        .append("\" y=\"").append(top + 8).append("\" text-anchor=\"end\">")
+        .append(Figures.number(ceiling))
         .append("</text><text x=\"").append(LEFT - 6).append("\" y=\"").append(top + PANEL + 4)
         .append("\" text-anchor=\"end\">0</text>\n");
     if (p.points().isEmpty()) {
       return;
     }
     StringBuilder d = new StringBuilder();
+    boolean gap = true;
     for (GaugePoint g : p.points()) {
+      if (axis.inBreak(g.offsetMs())) {
+        gap = true; // a compressed wait: the line resumes after it
+        continue;
+      }
       double py = top + PANEL - PANEL * Math.min(g.value(), ceiling) / ceiling;
-      d.append(d.length() == 0 ? "M" : " L").append(f(x(g.offsetMs(), span))).append(' ')
-          .append(f(py));
+      d.append(gap ? (d.length() == 0 ? "M" : " M") : " L").append(f(axis.x(g.offsetMs())))
+          .append(' ').append(f(py));
+      gap = false;
+    }
+    if (d.length() == 0) {
+      return;
     }
     h.append("<path class=\"p99\" d=\"").append(d).append("\"><title>")
         .append(HtmlReport.esc(p.title())).append("</title></path>\n");
-  }
-
-  private static double x(long offsetMs, double span) {
-    return LEFT + PLOT_W * (offsetMs / 1000.0 / span);
-  }
-
-  private static String f(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 }

@@ -1,5 +1,6 @@
 package dev.underway.sandbox.report;
 
+import dev.underway.kernel.Run;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,8 +28,9 @@ import java.util.Objects;
  * @param marks every phase/step boundary in time order: the run's steps and gates at the times
  *     its own timeline recorded, and the sandbox's own (warm-up, baseline, after)
  * @param baselinePhase the phase the ratios compare to: the first phase with successful
- *     operations, null when none had any
- * @param baseline per phase, throughput and p99 as ratios to the baseline phase's
+ *     operations that lasted at least {@link #SAMPLING_MS}, null when none did
+ * @param baseline per phase, throughput and p99 as ratios to the baseline phase's (none for a
+ *     phase {@link PhaseReport#tooShortForRate() too short for a rate})
  * @param errors the first distinct error messages (at most a few dozen), with how often each
  *     occurred; secrets removed
  * @param gauges series a scenario sampled besides the load (e.g. a backfill's rate, replica
@@ -49,6 +51,13 @@ public record LoadReport(
     List<BaselineRatio> baseline,
     List<ErrorSample> errors,
     List<Gauge> gauges) {
+
+  /**
+   * The load is counted in intervals of this length (and at every mark the sandbox makes
+   * itself), each interval whole in the segment that holds its middle: a phase shorter than this
+   * has at most one interval's counts, which say nothing about its own rate.
+   */
+  public static final long SAMPLING_MS = 1000;
 
   /** A report without gauges (the load's own figures only). */
   public LoadReport(String startedAt, long durationMs, double targetOpsPerSecond, int threads,
@@ -111,7 +120,9 @@ public record LoadReport(
    * @param steps the steps marked within the phase, in order
    * @param firstOffsetMs when the phase was first entered
    * @param durationMs time spent in the phase (sum of its segments)
-   * @param opsPerSecond successful operations per second of that duration
+   * @param opsPerSecond successful operations per second of the time the counted intervals
+   *     cover (each interval is counted whole where its middle falls); not a rate of the phase
+   *     when it is {@link #tooShortForRate() shorter than the counting interval}
    * @param missed operations the pacer could not even queue because every thread was busy and
    *     the backlog was full (the target rate was not met)
    * @param retries statements the database asked the client to retry (SQLSTATE 40001
@@ -145,6 +156,15 @@ public record LoadReport(
       Objects.requireNonNull(reads, "reads");
       Objects.requireNonNull(writes, "writes");
     }
+
+    /**
+     * Whether the phase lasted less than the load's counting interval ({@link #SAMPLING_MS}):
+     * its counts are those of the one interval whose middle fell in it (or none), so neither
+     * its rate nor a ratio to the baseline describe it.
+     */
+    public boolean tooShortForRate() {
+      return durationMs < SAMPLING_MS;
+    }
   }
 
   /**
@@ -158,12 +178,27 @@ public record LoadReport(
   /**
    * A phase/step boundary: from {@code offsetMs} until the next mark, the load is counted
    * for {@code phase}; as a gate's wait when {@code kind} is {@link MarkKind#GATE}.
+   *
+   * @param detail what the run said about it (who approved, the batch size set), or empty
    */
-  public record Mark(long offsetMs, String phase, String step, MarkKind kind) {
+  public record Mark(long offsetMs, String phase, String step, MarkKind kind, String detail) {
     public Mark {
       Objects.requireNonNull(phase, "phase");
       step = step == null ? "" : step;
       kind = kind == null ? MarkKind.LOAD : kind;
+      detail = detail == null ? "" : detail;
+    }
+
+    public Mark(long offsetMs, String phase, String step, MarkKind kind) {
+      this(offsetMs, phase, step, kind, "");
+    }
+
+    /**
+     * Whether an operator did this: an {@link MarkKind#OPERATOR} mark, or an approval the gate
+     * still waits after (a {@link MarkKind#GATE} mark other than the gate's opening).
+     */
+    public boolean byOperator() {
+      return kind == MarkKind.OPERATOR || kind == MarkKind.GATE && !step.equals(Run.GATE);
     }
   }
 
@@ -173,8 +208,17 @@ public record LoadReport(
     LOAD,
     /** A step of the run (from the run's timeline). */
     STEP,
-    /** A gate of the run opened: the time until the next mark is waiting for people. */
-    GATE
+    /**
+     * A gate of the run opened (step {@code gate}), or was approved by someone but waits for
+     * more approvals (step {@code approve}): the time until the next mark is waiting for people.
+     */
+    GATE,
+    /**
+     * An operator acted on the run at this moment: a decision (approve, reject, abort) or a
+     * command (throttle, unthrottle, set-batch, revert, override). Each is its own mark; the
+     * time after it is its phase's change (an approval ends the gate's wait).
+     */
+    OPERATOR
   }
 
   /**

@@ -125,4 +125,49 @@ class AggregatorTest {
     a.mark("phase-1", "scale", MarkKind.STEP, S);
     assertThat(report(a, S).marks()).hasSize(2);
   }
+
+  @Test
+  void aPhaseShorterThanTheCountingIntervalGetsNoRatioAndRatesAreOverTheCountedSeconds() {
+    Aggregator a = baselineWithSeconds(10);
+    // 0.4 s of expand holding the middle of second 10 (10.5 s), then the backfill
+    a.mark("expand", "expand", MarkKind.STEP, 10_300_000_000L);
+    a.mark("backfill", "backfill", MarkKind.STEP, 10_700_000_000L);
+    addSeconds(a, 10, 16);
+    LoadReport r = report(a, 16 * S);
+
+    PhaseReport expand = r.phase("expand").orElseThrow();
+    assertThat(expand.durationMs()).isEqualTo(400);
+    assertThat(expand.tooShortForRate()).isTrue();
+    assertThat(expand.writes().ok()).as("second 10, counted whole").isEqualTo(11);
+    assertThat(expand.opsPerSecond())
+        .as("over the second counted, not 11 / 0.4 s = 27.5").isEqualTo(11.0);
+    assertThat(r.baseline()).filteredOn(b -> b.phase().equals("expand")).singleElement()
+        .satisfies(b -> {
+          assertThat(b.opsPerSecondRatio()).isNull();
+          assertThat(b.p99Ratio()).isNull();
+        });
+    // the backfill: 5.3 s long, counted over seconds 11 to 15 (5 s): 12 + ... + 16 writes
+    PhaseReport backfill = r.phase("backfill").orElseThrow();
+    assertThat(backfill.durationMs()).isEqualTo(5_300);
+    assertThat(backfill.writes().ok()).isEqualTo(12 + 13 + 14 + 15 + 16);
+    assertThat(backfill.opsPerSecond()).isEqualTo(70 / 5.0);
+    assertThat(backfill.tooShortForRate()).isFalse();
+    assertThat(r.baseline()).filteredOn(b -> b.phase().equals("backfill")).singleElement()
+        .satisfies(b -> assertThat(b.opsPerSecondRatio()).isNotNull());
+  }
+
+  @Test
+  void everyOperatorsActionIsItsOwnMarkEvenWhenItRepeatsTheLastOne() {
+    Aggregator a = baselineWithSeconds(2);
+    a.mark("backfill", "backfill", MarkKind.STEP, S);
+    a.mark("backfill", "set-batch", MarkKind.OPERATOR, S + S / 10, "batch size pinned at 200");
+    a.mark("backfill", "set-batch", MarkKind.OPERATOR, S + S / 5, "batch size pinned at 200");
+    a.mark("backfill", "backfill", MarkKind.STEP, S + S / 4);
+    assertThat(report(a, 2 * S).marks()).extracting(Mark::step, Mark::kind, Mark::detail)
+        .containsExactly(tuple("baseline", MarkKind.LOAD, ""),
+            tuple("backfill", MarkKind.STEP, ""),
+            tuple("set-batch", MarkKind.OPERATOR, "batch size pinned at 200"),
+            tuple("set-batch", MarkKind.OPERATOR, "batch size pinned at 200"),
+            tuple("backfill", MarkKind.STEP, ""));
+  }
 }
