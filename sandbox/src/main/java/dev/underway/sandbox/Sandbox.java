@@ -348,7 +348,7 @@ public final class Sandbox implements AutoCloseable {
       }
       if (temporal.uiUrl() != null) {
         out.println("Or in the Web UI: " + runUrl(id) + " -> Send an Update -> decide, with "
-            + DecideCommands.json(gate.gate(), "approve", gate.plan()));
+            + DecideCommands.json(gate.gate(), "approve", gate.plan(), gate.confirm()));
       }
     }
   }

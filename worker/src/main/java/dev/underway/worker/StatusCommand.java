@@ -61,15 +61,20 @@ class StatusCommand extends ConnectedCommand {
         out().print(JSON.writeValueAsString(s) + "\n");
       } else {
         GateView g = s.openGate();
-        out().print(Views.status(workflowId, s, g == null ? null : underwayCommand("approve "
-            + workflowId + " --gate " + g.gate() + (g.plan() == null ? "" : " --plan " + g.plan())
-            + " --by " + DecideCommands.NAME_PLACEHOLDER
-            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'")));
+        out().print(Views.status(workflowId, s, g == null ? null : decideHere(g)));
         out().print(Views.pendingActivities(pendingActivities(stub)));
       }
       out().flush();
       return ExitCodes.OK;
     }
+  }
+
+  /** How this CLI decides the open gate: approve (with the confirmation), reject and abort. */
+  private List<String> decideHere(GateView g) {
+    return java.util.stream.Stream.of("approve", "reject", "abort")
+        .map(kind -> underwayCommand(DecideCommands.underwayArguments(kind, workflowId, g.gate(),
+            g.plan(), g.confirm())))
+        .toList();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.Decision;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunStatus;
@@ -19,10 +20,10 @@ final class Views {
   }
 
   /**
-   * @param decideHere how this CLI itself would approve the open gate (its own address and
-   *     namespace), or null
+   * @param decideHere how this CLI itself would approve, reject and abort at the open gate (its
+   *     own address and namespace; a destructive gate's approval with its confirmation), or null
    */
-  static String status(String workflowId, RunStatus s, String decideHere) {
+  static String status(String workflowId, RunStatus s, List<String> decideHere) {
     StringBuilder b = new StringBuilder();
     b.append("Run ").append(workflowId).append('\n');
     line(b, "state", s.state() + (s.dryRun() ? " (dry run: changes nothing)" : ""));
@@ -45,7 +46,11 @@ final class Views {
         b.append("  Plan digest: ").append(g.plan()).append('\n');
       }
       if (decideHere != null) {
-        b.append("  From here: ").append(decideHere).append('\n');
+        b.append("  From here (replace ").append(DecideCommands.NAME_PLACEHOLDER)
+            .append(" and the comment):\n");
+        for (String line : decideHere) {
+          b.append("    ").append(line).append('\n');
+        }
       }
       b.append('\n');
     } else {

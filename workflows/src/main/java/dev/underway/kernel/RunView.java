@@ -123,7 +123,7 @@ final class RunView {
     Workflow.setCurrentDetails(RunDetails.render(runbook, target, state,
         timeline.step() == null ? null : timeline.position(), message, gate,
         open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
-            open.gate(), open.plan(), open.confirm() != null)));
+            open.gate(), open.plan(), open.confirm())));
   }
 
   /** The {@code status} query's answer; {@code sentence} replaces the message when given. */
