@@ -78,6 +78,15 @@ public record DecideCommands(String address, String namespace) {
         + " --by " + NAME_PLACEHOLDER + " --comment '" + COMMENT_PLACEHOLDER + "'";
   }
 
+  /**
+   * The {@code underway update} line that sends {@code update} with {@code json} (its
+   * placeholders for the person to replace) to {@code workflowId}, naming the run's server.
+   */
+  public String update(String workflowId, String update, String json) {
+    return "underway update " + workflowId + " " + update + " --input " + shellQuoted(json)
+        + options();
+  }
+
   /** The {@code decide} update's input, as typed into the UI's Send an Update dialog. */
   public static String json(String gate, String decision, String plan) {
     return json(gate, decision, plan, null);
