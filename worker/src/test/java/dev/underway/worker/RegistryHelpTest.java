@@ -119,4 +119,33 @@ class RegistryHelpTest {
     assertThat(fraction.err()).contains("'2.5' is not a long").doesNotContain("\tat ");
     assertThat(cli.connects).hasValue(0);
   }
+
+  /**
+   * Every {@code underway} line in the schema change's runbook parses as the command line takes
+   * it (split by bash, as pasted): its commands and options exist.
+   */
+  @Test
+  void theRunbooksUnderwayLinesParseAsPasted() throws Exception {
+    String runbook;
+    try (var in = RegistryHelpTest.class.getResourceAsStream("/runbooks/schema-change.md")) {
+      runbook = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.util.regex.Matcher block = java.util.regex.Pattern.compile("```bash\\n(.*?)```",
+        java.util.regex.Pattern.DOTALL).matcher(runbook);
+    List<String> lines = new java.util.ArrayList<>();
+    while (block.find()) {
+      block.group(1).lines().filter(l -> l.startsWith("underway ")).forEach(lines::add);
+    }
+    assertThat(lines).anyMatch(l -> l.startsWith("underway throttle "))
+        .anyMatch(l -> l.startsWith("underway set-batch "))
+        .anyMatch(l -> l.startsWith("underway revert "))
+        .anyMatch(l -> l.startsWith("underway update "));
+    for (String line : lines) {
+      picocli.CommandLine cl = Underway.commandLine(new Underway(o -> {
+        throw new AssertionError("parsed only");
+      }, List::of, new WorkerLifecycle(), Map.of(), java.io.InputStream.nullInputStream()));
+      assertThat(cl.parseArgs(ShellWords.underwayArguments(line)).subcommand()).as(line)
+          .isNotNull();
+    }
+  }
 }
