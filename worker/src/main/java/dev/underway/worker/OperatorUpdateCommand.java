@@ -41,8 +41,8 @@ abstract class OperatorUpdateCommand extends ConnectedCommand {
                 .collect(Collectors.joining(", ")) + ")"));
     return runbook.update(name).orElseThrow(() -> CommandFailure.badInput(
         runbook.updates().isEmpty()
-            ? runbook.name() + " has no update " + quoted(name) + ": it declares none (decide"
-                + " its gates with approve, reject, abort)"
+            ? runbook.name() + " has no update " + quoted(name) + ": it declares "
+                + RegistryHelp.none(runbook)
             : runbook.name() + " has no update " + quoted(name) + ": its updates are "
                 + runbook.updates().stream().map(OperatorUpdate::name)
                     .collect(Collectors.joining(", "))));

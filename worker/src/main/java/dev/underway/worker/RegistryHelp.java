@@ -65,6 +65,11 @@ final class RegistryHelp {
     return lines.toArray(String[]::new);
   }
 
+  /** What a runbook without operator updates is said to have. */
+  static String none(Runbook<?> r) {
+    return r.hasGates() ? "none (decide its gates with approve, reject, abort)" : "none";
+  }
+
   /** {@code s} as picocli prints it unchanged (a description line is a format string). */
   private static String literal(String s) {
     return s.replace("%", "%%");
@@ -73,7 +78,7 @@ final class RegistryHelp {
   /** A runbook's Updates for {@code update --help}: name, what it does, an example. */
   private static List<String> updates(Runbook<?> r) {
     if (r.updates().isEmpty()) {
-      return List.of("none (decide its gates with approve, reject, abort)");
+      return List.of(none(r));
     }
     List<String> lines = new ArrayList<>(List.of(""));
     for (OperatorUpdate u : r.updates()) {

@@ -46,7 +46,7 @@ class RunbooksCommand implements Callable<Integer> {
           .append(r.examples().get(i)).append('\n');
     }
     if (r.updates().isEmpty()) {
-      s.append("  updates:    none (decide its gates with approve, reject, abort)\n");
+      s.append("  updates:    ").append(RegistryHelp.none(r)).append('\n');
     }
     for (int i = 0; i < r.updates().size(); i++) {
       OperatorUpdate u = r.updates().get(i);

@@ -74,7 +74,7 @@ class RegistryHelpTest {
           .contains("underway update RUN " + u.name() + " --input '" + u.example() + "'");
     }
     assertThat(update).contains("cluster-evolution: none (decide its gates with approve,"
-        + " reject, abort)");
+        + " reject, abort)").contains("drift-check: none ").doesNotContain("drift-check: none (");
     assertThat(help("set-batch", "--help")).contains("Usage: underway set-batch")
         .contains("RUN N").contains("--by=NAME").contains("--reason=TEXT")
         .contains("The same as: underway update RUN set-batch --input '{\"by\": \"bob\","
