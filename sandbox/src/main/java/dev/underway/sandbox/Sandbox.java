@@ -347,10 +347,15 @@ public final class Sandbox implements AutoCloseable {
             + " exactly and Enter here; n rejects.");
       }
       if (temporal.uiUrl() != null) {
-        out.println("Or in the Web UI: " + runUrl(id) + " -> Send an Update -> decide, with "
-            + DecideCommands.json(gate.gate(), "approve", gate.plan()));
+        out.println(webUiHint(runUrl(id), gate));
       }
     }
+  }
+
+  /** How to approve {@code gate} in the Web UI: a destructive gate's input with its confirm. */
+  static String webUiHint(String runUrl, GateView gate) {
+    return "Or in the Web UI: " + runUrl + " -> Send an Update -> decide, with "
+        + DecideCommands.json(gate.gate(), "approve", gate.plan(), gate.confirm());
   }
 
   private void decideFromPrompt(DecisionHandlers run, GateView gate, String answer) {

@@ -115,4 +115,15 @@ final class ClusterEvolutionRunbook implements Runbook<EvolutionRequest> {
         + (Boolean.TRUE.equals(p.readerPath()) ? ", reader path" : "")).toList());
   }
 
+  @Override
+  public String onReject() {
+    return "the run ends at that gate: nothing in that phase was changed, earlier phases stay"
+        + " done, nothing is rolled back";
+  }
+
+  @Override
+  public String onAbort() {
+    return "the run stops at once (a running step is cancelled, even while retried); steps"
+        + " already done stay done, nothing is rolled back";
+  }
 }

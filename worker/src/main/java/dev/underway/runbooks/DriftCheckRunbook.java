@@ -73,4 +73,15 @@ final class DriftCheckRunbook implements Runbook<DriftCheckRequest> {
   public List<String> examples() {
     return List.of("drift-check/phase-1.json", "drift-check/sandbox-phase-0.json");
   }
+
+  @Override
+  public String onReject() {
+    return "it has no gates: there is nothing to reject";
+  }
+
+  @Override
+  public String onAbort() {
+    return "it has no gates and changes nothing: there is nothing to abort (cancel it in"
+        + " Temporal if it must stop)";
+  }
 }

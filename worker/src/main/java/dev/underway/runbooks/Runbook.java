@@ -99,6 +99,41 @@ public interface Runbook<R> {
     return missingActivities(activities).isEmpty();
   }
 
+  /**
+   * The Updates of its workflow meant for operators, besides the kernel's {@code decide}: what
+   * {@code underway update} may send to its runs. None by default.
+   */
+  default List<OperatorUpdate> updates() {
+    return List.of();
+  }
+
+  /** The declared Update named {@code name}, if there is one. */
+  default Optional<OperatorUpdate> update(String name) {
+    return updates().stream().filter(u -> u.name().equals(name)).findFirst();
+  }
+
+  /**
+   * What a reject at one of its gates does, one sentence for {@code underway reject --help}
+   * (lower case, no full stop). The default says what the kernel does for any runbook: the run
+   * ends at that gate, and the undos it registered run.
+   */
+  default String onReject() {
+    return hasGates() ? "the run ends at that gate; what it registered an undo for is undone,"
+        + " the rest stays as it is" : "it has no gates: there is nothing to reject";
+  }
+
+  /** What an abort does, one sentence for {@code underway abort --help}; see {@link #onReject}. */
+  default String onAbort() {
+    return hasGates() ? "the run stops at the next step boundary (at once at a gate); what it"
+        + " registered an undo for is undone, the rest stays as it is"
+        : "it cannot be aborted: it has no gates and changes nothing";
+  }
+
+  /** Whether its workflow takes decisions (approve, reject, abort). */
+  default boolean hasGates() {
+    return dev.underway.kernel.DecisionHandlers.class.isAssignableFrom(workflowInterface());
+  }
+
   /** Whether {@code workflowId} is one of this runbook's runs. */
   default boolean owns(String workflowId) {
     return workflowId != null && workflowId.startsWith(name() + "-");

@@ -1,6 +1,9 @@
 package dev.underway.runbooks;
 
 import dev.underway.workflows.schema.contract.TableChange;
+import dev.underway.runbooks.OperatorUpdate.Field;
+import dev.underway.runbooks.OperatorUpdate.Shortcut;
+
 import dev.underway.workflows.schema.contract.SchemaChangeActivities;
 import dev.underway.workflows.schema.RequestValidation;
 import dev.underway.workflows.schema.SchemaChangeRequest;
@@ -101,6 +104,59 @@ final class SchemaChangeRunbook implements Runbook<SchemaChangeRequest> {
   @Override
   public Class<?> dryRunResultType() {
     return dev.underway.workflows.schema.SchemaChangeResult.class;
+  }
+
+  private static final Field BY = Field.text("by", "NAME",
+      "Who asks; kept in the timeline. Default: $USER.");
+  private static final Field REASON = Field.text("reason", "TEXT",
+      "Why; kept in the timeline (and shown as the throttle's reason).");
+  private static final Field BATCH = Field.wholeNumber("batchSize", "N",
+      "The batch size to pin, 1 to " + RequestValidation.MAX_BATCH_SIZE
+          + "; 0 makes the backfill adaptive again.");
+
+  /**
+   * The operator's Updates (the names are {@link SchemaChangeWorkflow}'s). {@code override} is
+   * one too: the hold before a drop tells a person to send it, with the typed confirmation; it
+   * has no shortcut, because its confirmation is read from the hold at that moment.
+   */
+  @Override
+  public List<OperatorUpdate> updates() {
+    return List.of(
+        OperatorUpdate.withShortcut(SchemaChangeWorkflow.UPDATE_THROTTLE, "pause the running"
+            + " backfill at its next batch (it keeps its place and heartbeats) until unthrottle",
+            "{\"by\": \"bob\", \"reason\": \"deploy\"}", Shortcut.options(BY, REASON)),
+        OperatorUpdate.withShortcut(SchemaChangeWorkflow.UPDATE_UNTHROTTLE,
+            "let a throttled backfill go on", "{\"by\": \"bob\"}",
+            Shortcut.options(BY, REASON)),
+        OperatorUpdate.withShortcut(SchemaChangeWorkflow.UPDATE_SET_BATCH, "pin the running"
+            + " backfill's batch size (batchSize 1 to " + RequestValidation.MAX_BATCH_SIZE
+            + "; 0 makes it adaptive again)", "{\"by\": \"bob\", \"batchSize\": 200}",
+            Shortcut.argumentAndOptions(BATCH, BY, REASON)),
+        OperatorUpdate.withShortcut(SchemaChangeWorkflow.UPDATE_REVERT, "the killswitch:"
+            + " reads back to the old shape at once (old writes back on first if they had"
+            + " stopped), the run goes back to gate switch-reads; refused once the contract"
+            + " began", "{\"by\": \"bob\", \"reason\": \"5xx\"}",
+            Shortcut.options(BY, REASON)),
+        OperatorUpdate.of(SchemaChangeWorkflow.UPDATE_OVERRIDE, "while the run holds before a"
+            + " drop because writers were seen, drop despite them; confirm is what the hold"
+            + " says, typed exactly", "{\"by\": \"bob\", \"reason\": \"batch job, known\","
+            + " \"confirm\": \"public.customers.name\"}"));
+  }
+
+  @Override
+  public String onReject() {
+    return "the run rolls back everything it did: reads and writes back to the old shape, then,"
+        + " once no new-shape writer is seen, the new columns, the sync trigger, the flags and"
+        + " the marker row dropped (nothing written is lost); refused once a change without a"
+        + " down has stopped old writes (its point of no return)";
+  }
+
+  @Override
+  public String onAbort() {
+    return "the run stops wherever it is (a running backfill within about a second) and rolls"
+        + " back everything it did, as a reject does; refused past the point of no return; once"
+        + " the contract's drop has begun nothing is undone (it is idempotent: run the same"
+        + " change again)";
   }
 
   @Override

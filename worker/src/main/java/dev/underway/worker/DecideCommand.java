@@ -256,7 +256,7 @@ abstract class DecideCommand extends ConnectedCommand {
   }
 
   @Command(name = "reject", sortOptions = false, mixinStandardHelpOptions = true,
-      description = "Reject a gate: the run stops before changing anything in that phase.")
+      description = "Reject a gate: the run ends there, without the change the gate guards.")
   static final class Reject extends DecideCommand {
     @Override
     DecisionKind kind() {
@@ -265,8 +265,7 @@ abstract class DecideCommand extends ConnectedCommand {
   }
 
   @Command(name = "abort", sortOptions = false, mixinStandardHelpOptions = true,
-      description = "Abort the run at the next step boundary (at once when waiting at a gate)."
-          + " Nothing is rolled back.")
+      description = "Abort the run at the next step boundary (at once when waiting at a gate).")
   static final class Abort extends DecideCommand {
     @Override
     DecisionKind kind() {

@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.runbooks.OperatorUpdate;
 import dev.underway.runbooks.RequestRecognition;
 import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "runbooks", mixinStandardHelpOptions = true,
     description = "List the runbooks: name, workflow type, what it does, the activities a worker"
-        + " needs to serve it, how a request is recognised, and how to start it with each"
-        + " example input.")
+        + " needs to serve it, how a request is recognised, how to start it with each"
+        + " example input, and the operator updates its runs take.")
 class RunbooksCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -43,6 +44,17 @@ class RunbooksCommand implements Callable<Integer> {
     for (int i = 0; i < r.examples().size(); i++) {
       s.append(i == 0 ? "  start:      " : "              ").append(start).append("runbooks/")
           .append(r.examples().get(i)).append('\n');
+    }
+    if (r.updates().isEmpty()) {
+      s.append("  updates:    ").append(RegistryHelp.none(r)).append('\n');
+    }
+    for (int i = 0; i < r.updates().size(); i++) {
+      OperatorUpdate u = r.updates().get(i);
+      s.append(i == 0 ? "  updates:    " : "              ").append(u.name()).append(": ")
+          .append(u.description()).append('\n')
+          .append("                underway update RUN ").append(u.name()).append(" --input '")
+          .append(u.example()).append("'").append(u.shortcut() == null ? ""
+              : " (or: underway " + u.name() + " RUN)").append('\n');
     }
     return s.toString();
   }

@@ -2,6 +2,7 @@ package dev.underway.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.DecideCommands;
+import dev.underway.kernel.GateView;
 import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.runbooks.Runbook;
@@ -175,9 +176,9 @@ class StartCommand extends ConnectedCommand {
       if (s.openGate() != null) {
         out().println("Gate " + s.openGate().gate() + " is open:");
         out().print(s.openGate().text());
-        out().println("Decide: " + underwayCommand("approve " + execution.getWorkflowId()
-            + " --gate " + s.openGate().gate() + " --by " + DecideCommands.NAME_PLACEHOLDER
-            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'"));
+        GateView g = s.openGate();
+        out().println("Decide: " + underwayCommand(DecideCommands.underwayArguments("approve",
+            execution.getWorkflowId(), g.gate(), g.plan(), g.confirm())));
         out().flush();
         return ExitCodes.OK;
       }

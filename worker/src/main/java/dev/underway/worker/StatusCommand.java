@@ -73,16 +73,21 @@ class StatusCommand extends ConnectedCommand {
         out().print(JSON.writeValueAsString(s) + "\n");
       } else {
         GateView g = s.openGate();
-        out().print(Views.status(workflowId, s, g == null ? null : underwayCommand("approve "
-            + workflowId + " --gate " + g.gate() + (g.plan() == null ? "" : " --plan " + g.plan())
-            + " --by " + DecideCommands.NAME_PLACEHOLDER
-            + " --comment '" + DecideCommands.COMMENT_PLACEHOLDER + "'"), closed));
+        out().print(Views.status(workflowId, s, g == null ? null : decideHere(g), closed));
         // a closed run has nothing in flight (the server keeps what was pending when it closed)
         out().print(closed != null ? "" : InFlight.of(pendingActivities(stub), Instant.now()));
       }
       out().flush();
       return closed != null && closed.failed() ? ExitCodes.FAILED : ExitCodes.OK;
     }
+  }
+
+  /** How this CLI decides the open gate: approve (with the confirmation), reject and abort. */
+  private List<String> decideHere(GateView g) {
+    return java.util.stream.Stream.of("approve", "reject", "abort")
+        .map(kind -> underwayCommand(DecideCommands.underwayArguments(kind, workflowId, g.gate(),
+            g.plan(), g.confirm())))
+        .toList();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.runbooks.Runbooks;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
@@ -30,8 +31,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-        "Durable runbooks on Temporal that evolve a live CockroachDB cluster, with a human"
-            + " decision at every gate.", ""},
+        "Durable runbooks on Temporal that change a live database's shape (a cluster's nodes"
+            + " and replication, a table's columns) while traffic keeps flowing: every step"
+            + " retriable and idempotent, a human decision at every gate, and a crashed worker or"
+            + " a restarted Temporal server picks the run up where it stopped.", ""},
     footer = {"", "Exit codes: 0 ok; 1 the operation failed or was refused; 2 usage or bad"
         + " input (nothing was sent); 3 cannot reach Temporal.",
         "Run 'underway COMMAND --help' for a command's options."},
@@ -42,6 +45,7 @@ import picocli.CommandLine.Spec;
         DecideCommand.Approve.class,
         DecideCommand.Reject.class,
         DecideCommand.Abort.class,
+        UpdateCommand.class,
         StatusCommand.class,
         RunbooksCommand.class,
         ScheduleCommand.class,
@@ -119,6 +123,7 @@ public class Underway implements Runnable {
         cl.addSubcommand(name, replacing.getOrDefault(name, sub));
       }
     }
+    RegistryHelp.apply(cl, Runbooks.ALL);
     cl.setDefaultValueProvider(new EnvironmentDefaults(app.environment));
     cl.setParameterExceptionHandler(Underway::usageError);
     cl.setExecutionExceptionHandler(Underway::executionError);

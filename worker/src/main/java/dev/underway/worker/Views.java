@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.kernel.DecideCommands;
 import dev.underway.kernel.Decision;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.kernel.RunStatus;
@@ -19,10 +20,10 @@ final class Views {
   }
 
   /**
-   * @param decideHere how this CLI itself would approve the open gate (its own address and
-   *     namespace), or null
+   * @param decideHere how this CLI itself would approve, reject and abort at the open gate (its
+   *     own address and namespace; a destructive gate's approval with its confirmation), or null
    */
-  static String status(String workflowId, RunStatus s, String decideHere) {
+  static String status(String workflowId, RunStatus s, List<String> decideHere) {
     return status(workflowId, s, decideHere, null);
   }
 
@@ -30,7 +31,7 @@ final class Views {
    * @param closed how Temporal closed the run, or null while it is open: its status is the
    *     state shown when the run's own last state is not an end (a terminated run never said so)
    */
-  static String status(String workflowId, RunStatus s, String decideHere, ClosedRun closed) {
+  static String status(String workflowId, RunStatus s, List<String> decideHere, ClosedRun closed) {
     StringBuilder b = new StringBuilder();
     b.append("Run ").append(workflowId).append('\n');
     String own = s.state() + (s.dryRun() ? " (dry run: changes nothing)" : "");
@@ -58,7 +59,11 @@ final class Views {
         b.append("  Plan digest: ").append(g.plan()).append('\n');
       }
       if (decideHere != null) {
-        b.append("  From here: ").append(decideHere).append('\n');
+        b.append("  From here (replace ").append(DecideCommands.NAME_PLACEHOLDER)
+            .append(" and the comment):\n");
+        for (String line : decideHere) {
+          b.append("    ").append(line).append('\n');
+        }
       }
       b.append('\n');
     } else {

@@ -78,7 +78,9 @@ class UnderwayCliTest {
         .contains("temporal workflow update execute --workflow-id " + ID + " --name decide")
         .contains("underway approve " + ID + " --gate phase-1 --plan ")
         .containsPattern("Plan digest: [0-9a-f]{8}")
-        .contains("From here: underway approve " + ID + " --gate phase-1 --plan ");
+        .contains("From here (replace YOUR-NAME and the comment):\n    underway approve " + ID
+            + " --gate phase-1 --plan ")
+        .contains("    underway abort " + ID + " --by YOUR-NAME --comment 'why'\n");
 
     Cli.Result approved = cli.run("approve", ID, "--gate", "phase-1", "--by", "bob",
         "--comment", "dashboards green");

@@ -24,23 +24,20 @@ public record DecideCommands(String address, String namespace) {
   /** What the printed decisions carry in place of the reason: refused as a comment. */
   public static final String COMMENT_PLACEHOLDER = "why";
 
-  /** What a destructive gate's approval carries in place of the name it must type. */
-  public static final String CONFIRM_PLACEHOLDER = "TYPE-WHAT-IT-DROPS";
-
   /** The lines that end a gate's text: {@code underway} and {@code temporal} forms. */
   public String text(String workflowId, String gate, String plan) {
-    return text(workflowId, gate, plan, false);
+    return text(workflowId, gate, plan, null);
   }
 
   /**
-   * As {@link #text(String, String, String)}; {@code destructive}: the approvals carry a {@code
-   * confirm} to replace with the name of what the gate drops.
+   * As {@link #text(String, String, String)}; {@code confirm}: at a destructive gate, the name of
+   * what it drops, carried by the approvals as the gate wants it typed (null elsewhere).
    */
-  public String text(String workflowId, String gate, String plan, boolean destructive) {
+  public String text(String workflowId, String gate, String plan, String confirm) {
     StringBuilder s = new StringBuilder("Decide (replace " + NAME_PLACEHOLDER + " and the comment"
-        + (destructive ? ", and " + CONFIRM_PLACEHOLDER + " with the name of what the gate"
-            + " drops, typed exactly" : "") + "):\n");
-    for (String line : lines(workflowId, gate, plan, destructive)) {
+        + (confirm != null ? "; the approvals carry the confirmation " + confirm + ": approve"
+            + " only if that is what you mean to drop" : "") + "):\n");
+    for (String line : lines(workflowId, gate, plan, confirm)) {
       s.append("  ").append(line).append('\n');
     }
     s.append("A refused decision is answered at once by both; the same JSON without \"decision\""
@@ -50,38 +47,70 @@ public record DecideCommands(String address, String namespace) {
 
   /** The commands alone, one per line: approve and reject, with underway and with temporal. */
   public List<String> lines(String workflowId, String gate, String plan) {
-    return lines(workflowId, gate, plan, false);
+    return lines(workflowId, gate, plan, null);
   }
 
-  /** As {@link #lines(String, String, String)}, with a {@code confirm} on destructive gates. */
-  public List<String> lines(String workflowId, String gate, String plan, boolean destructive) {
+  /** As {@link #lines(String, String, String)}, the approvals with {@code confirm} if not null. */
+  public List<String> lines(String workflowId, String gate, String plan, String confirm) {
     List<String> lines = new ArrayList<>();
     for (String kind : List.of("approve", "reject")) {
-      boolean confirm = destructive && kind.equals("approve");
-      lines.add("underway " + kind + " " + workflowId + " --gate " + gate
-          + (plan == null ? "" : " --plan " + plan)
-          + (confirm ? " --confirm " + CONFIRM_PLACEHOLDER : "")
-          + " --by " + NAME_PLACEHOLDER + " --comment '" + COMMENT_PLACEHOLDER + "'" + options());
+      lines.add("underway " + underwayArguments(kind, workflowId, gate, plan, confirm)
+          + options());
     }
     for (String kind : List.of("approve", "reject")) {
       lines.add("temporal workflow update execute" + options() + " --workflow-id " + workflowId
-          + " --name decide --input '" + json(gate, kind, plan,
-              destructive && kind.equals("approve")) + "'");
+          + " --name decide --input " + shellQuoted(json(gate, kind, plan, confirm)));
     }
     return lines;
   }
 
-  /** The {@code decide} update's input, as typed into the UI's Send an Update dialog. */
-  public static String json(String gate, String decision, String plan) {
-    return json(gate, decision, plan, false);
+  /**
+   * The arguments of {@code underway approve|reject|abort} for the gate open now, as pasted into
+   * a shell: {@code confirm} (a destructive gate's name of what it drops) on an approval, quoted;
+   * an abort names no gate. Without the connection options: the caller adds its own.
+   */
+  public static String underwayArguments(String kind, String workflowId, String gate,
+      String plan, String confirm) {
+    boolean abort = kind.equals("abort");
+    return kind + " " + workflowId + (abort ? "" : " --gate " + gate
+        + (plan == null ? "" : " --plan " + plan))
+        + (confirm != null && kind.equals("approve") ? " --confirm " + shellQuoted(confirm) : "")
+        + " --by " + NAME_PLACEHOLDER + " --comment '" + COMMENT_PLACEHOLDER + "'";
   }
 
-  /** As {@link #json(String, String, String)}; {@code confirm}: with the confirmation to type. */
-  public static String json(String gate, String decision, String plan, boolean confirm) {
+  /**
+   * The {@code underway update} line that sends {@code update} with {@code json} (its
+   * placeholders for the person to replace) to {@code workflowId}, naming the run's server.
+   */
+  public String update(String workflowId, String update, String json) {
+    return "underway update " + workflowId + " " + update + " --input " + shellQuoted(json)
+        + options();
+  }
+
+  /** The {@code decide} update's input, as typed into the UI's Send an Update dialog. */
+  public static String json(String gate, String decision, String plan) {
+    return json(gate, decision, plan, null);
+  }
+
+  /**
+   * As {@link #json(String, String, String)}; {@code confirm}: a destructive gate's name of what
+   * it drops, carried by an approval (null elsewhere).
+   */
+  public static String json(String gate, String decision, String plan, String confirm) {
     return "{\"gate\":\"" + gate + "\",\"decision\":\"" + decision + "\""
         + (plan == null ? "" : ",\"plan\":\"" + plan + "\"")
-        + (confirm ? ",\"confirm\":\"" + CONFIRM_PLACEHOLDER + "\"" : "")
+        + (confirm != null && decision.equals("approve")
+            ? ",\"confirm\":\"" + jsonEscaped(confirm) + "\"" : "")
         + ",\"by\":\"" + NAME_PLACEHOLDER + "\",\"comment\":\"" + COMMENT_PLACEHOLDER + "\"}";
+  }
+
+  /** {@code s} as one shell word in single quotes ({@code '} written as {@code '\''}). */
+  static String shellQuoted(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static String jsonEscaped(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   /**

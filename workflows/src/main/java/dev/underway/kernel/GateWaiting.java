@@ -37,7 +37,7 @@ final class GateWaiting {
     String workflowId = Workflow.getInfo().getWorkflowId();
     String shown = sequence.checksFreshness() ? gate.digest() : null;
     String text = gate.text() + view.commands().text(workflowId, gate.name(), shown,
-        gate.confirm() != null);
+        gate.confirm());
     interruption = null;
     view.gateOpened(new GateView(gate.name(), gate.stage(), text, opened, expires, shown,
         gate.confirm()), gate.card());

@@ -127,6 +127,11 @@ public final class Run extends RunParts {
     return intake.decide(r);
   }
 
+  /** The commands the run prints for its operators, naming the run's server. */
+  public DecideCommands commands() {
+    return view.commands();
+  }
+
   /**
    * From now on the run cannot be rolled back without losing what was written since {@code
    * why} happened: a reject or an abort is refused with that sentence. Irreversible.

@@ -90,13 +90,12 @@ final class RunDetails {
     }
     if (v.confirm() != null) {
       b.append("**Destructive gate:** an approval must carry `\"confirm\"` with the name of what"
-          + " it drops, typed exactly: `").append(v.confirm()).append("` (replace `")
-          .append(DecideCommands.CONFIRM_PLACEHOLDER).append("` below)\n\n");
+          + " it drops, typed exactly: `").append(v.confirm()).append("` (the input below"
+          + " carries it: approve only if that is what you mean to drop)\n\n");
     }
     b.append("**Decide:** *Send an Update* → `decide`, with this input (refusals are shown in"
         + " the dialog):\n\n```json\n")
-        .append(onShortLines(DecideCommands.json(v.gate(), "approve", v.plan(),
-            v.confirm() != null)))
+        .append(onShortLines(DecideCommands.json(v.gate(), "approve", v.plan(), v.confirm())))
         .append("\n```\n\n")
         .append("To reject, `\"decision\":\"reject\"`. From a shell:\n\n```\n")
         .append(String.join("\n", commands)).append("\n```\n");

@@ -135,7 +135,7 @@ final class RunView {
         message != null ? message : decidedJustNow(),
         progressOf != null && progressOf.equals(position) ? progress : null, gate,
         open == null ? List.of() : commands().lines(Workflow.getInfo().getWorkflowId(),
-            open.gate(), open.plan(), open.confirm() != null)));
+            open.gate(), open.plan(), open.confirm())));
   }
 
   /**

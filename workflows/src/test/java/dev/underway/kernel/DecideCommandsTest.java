@@ -32,4 +32,22 @@ class DecideCommandsTest {
         .allSatisfy(l -> assertThat(l).contains("--address 127.0.0.1:40123")
             .contains("--namespace team-db"));
   }
+
+  @Test
+  void aDestructiveGatesApprovalsCarryTheExactConfirmationAsOneShellWord() {
+    String text = new DecideCommands(null, "default").text(ID, "contract", "0a1b2c3d",
+        "public.orders.amount");
+    assertThat(text)
+        .contains("  underway approve " + ID + " --gate contract --plan 0a1b2c3d --confirm"
+            + " 'public.orders.amount' --by YOUR-NAME --comment 'why'\n")
+        .contains("  underway reject " + ID + " --gate contract --plan 0a1b2c3d --by YOUR-NAME"
+            + " --comment 'why'\n")
+        .contains("\"decision\":\"approve\",\"plan\":\"0a1b2c3d\","
+            + "\"confirm\":\"public.orders.amount\",\"by\"")
+        .doesNotContain("\"decision\":\"reject\",\"plan\":\"0a1b2c3d\",\"confirm\"");
+    assertThat(DecideCommands.underwayArguments("approve", ID, "g", null, "it's"))
+        .contains("--confirm 'it'\\''s'");
+    assertThat(DecideCommands.underwayArguments("abort", ID, "g", "p", "x"))
+        .isEqualTo("abort " + ID + " --by YOUR-NAME --comment 'why'");
+  }
 }

@@ -361,9 +361,8 @@ class RunKernelTest {
   void aDestructiveGateRefusesApprovalsWithoutTheConfirmationTypedExactlyFromEachApprover() {
     WindowRunbook wf = begin(new Ask(twoOf("bob", "carol"), false, false, "window.glass"));
     assertThat(wf.status().openGate().confirm()).isEqualTo("window.glass");
-    assertThat(wf.status().openGate().text()).contains("--confirm "
-        + DecideCommands.CONFIRM_PLACEHOLDER).contains("\"confirm\":\""
-        + DecideCommands.CONFIRM_PLACEHOLDER + "\"");
+    assertThat(wf.status().openGate().text()).contains("--confirm 'window.glass'")
+        .contains("\"confirm\":\"window.glass\"");
     assertThatThrownBy(() -> wf.decide(new DecisionRequest("go", "approve", "bob", "no name")))
         .isInstanceOf(WorkflowUpdateException.class)
         .hasStackTraceContaining("gate go is destructive: an approval must carry \"confirm\":"

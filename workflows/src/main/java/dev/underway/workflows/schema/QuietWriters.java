@@ -79,9 +79,12 @@ final class QuietWriters {
         }
         String why = "Holding at " + stage + ": " + side + " writers were seen within the"
             + " last " + window.toSeconds() + " s (" + ev.summary() + "). The columns are"
-            + " dropped once none has been seen for " + window.toSeconds() + " s; or send"
-            + " update '" + OVERRIDE + "' with {\"by\": ..., \"reason\": ..., \"confirm\": \""
-            + confirmText + "\"} to drop despite them" + (rollback ? "" : ", or abort");
+            + " dropped once none has been seen for " + window.toSeconds() + " s; to drop"
+            + " despite them (replace " + DecideCommands.NAME_PLACEHOLDER + " and the reason): "
+            + run.commands().update(Workflow.getInfo().getWorkflowId(), OVERRIDE, "{\"by\": \""
+                + DecideCommands.NAME_PLACEHOLDER + "\", \"reason\": \""
+                + DecideCommands.COMMENT_PLACEHOLDER + "\", \"confirm\": \"" + confirmText
+                + "\"}") + (rollback ? "" : "; or abort");
         run.holding(why);
         held = true;
         run.timeline().progress(ev.summary());

@@ -108,7 +108,7 @@ class SchemaChangeWorkflowTest {
     assertThat(contract.confirm()).isEqualTo(CONFIRM);
     assertThat(contract.text()).contains("DROP public.orders.amount")
         .contains("DROP trigger underway_sync_orders")
-        .contains("--confirm " + dev.underway.kernel.DecideCommands.CONFIRM_PLACEHOLDER);
+        .contains("--confirm '" + CONFIRM + "'");
     assertThat(table.hasColumn("amount")).isTrue();
     wf.decide(approveContract("bob", CONFIRM));
 

@@ -1,0 +1,121 @@
+package dev.underway.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.underway.runbooks.OperatorUpdate;
+import dev.underway.runbooks.Runbook;
+import dev.underway.runbooks.Runbooks;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code underway update} and its shortcuts ({@code underway throttle RUN}, ...) share:
+ * the run's runbook recognised from its workflow id, the Update checked against the ones that
+ * runbook declares (nothing is sent otherwise), the run checked open and served, and the
+ * Update sent and answered within a bound. A refusal is the run's own sentence, exit 1.
+ */
+abstract class OperatorUpdateCommand extends ConnectedCommand {
+
+  /** How long to wait for the run's answer before giving up. */
+  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+
+  /** After this long without an answer, say what the command is waiting for. */
+  static final Duration QUIET_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * The runbook of {@code workflowId} and its declared Update {@code name}, or exit 2 saying
+   * which Updates it has.
+   */
+  static OperatorUpdate declared(String workflowId, String name) {
+    Runbook<?> runbook = Runbooks.owning(workflowId).orElseThrow(() -> CommandFailure.badInput(
+        "run " + workflowId + " is no runbook's: a run's workflow id starts with its runbook's"
+            + " name (" + Runbooks.ALL.stream().map(r -> r.name() + "-")
+                .collect(Collectors.joining(", ")) + ")"));
+    return runbook.update(name).orElseThrow(() -> CommandFailure.badInput(
+        runbook.updates().isEmpty()
+            ? runbook.name() + " has no update " + quoted(name) + ": it declares "
+                + RegistryHelp.none(runbook)
+            : runbook.name() + " has no update " + quoted(name) + ": its updates are "
+                + runbook.updates().stream().map(OperatorUpdate::name)
+                    .collect(Collectors.joining(", "))));
+  }
+
+  /** Sends {@code input} as the Update {@code name} to {@code workflowId}; prints its answer. */
+  int send(String workflowId, OperatorUpdate update, JsonNode input) {
+    try (TemporalConnection c = connect()) {
+      WorkflowStub stub = c.client().newUntypedWorkflowStub(workflowId);
+      RunOnServer run = RunOnServer.of(c, stub, workflowId);
+      if (!run.open()) {
+        throw CommandFailure.failed("run " + workflowId + " has already ended ("
+            + Runs.howItEnded(stub) + ")");
+      }
+      if (run.unpolled()) {
+        throw CommandFailure.failed(run.noWorker() + ": the update cannot be checked or applied"
+            + " now. Start a worker, then send it again.");
+      }
+      JsonNode answer = answer(stub, workflowId, update.name(), input, run);
+      out().println(answer == null || answer.isNull() ? update.name() + " accepted"
+          : answer.isTextual() ? answer.asText() : answer.toString());
+      out().println("Next: " + underwayCommand("status " + workflowId));
+      out().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  private JsonNode answer(WorkflowStub stub, String workflowId, String name, JsonNode input,
+      RunOnServer run) {
+    ExecutorService sender = Executors.newSingleThreadExecutor(t -> {
+      Thread thread = new Thread(t, "underway-update");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      Future<JsonNode> f = sender.submit(() -> stub.update(name, JsonNode.class, input));
+      try {
+        return f.get(QUIET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        out().println("Waiting for the run's answer: a worker polling task queue "
+            + run.taskQueue() + " must pick the update up (up to " + ANSWER_TIMEOUT + ")...");
+        out().flush();
+      }
+      try {
+        return f.get(ANSWER_TIMEOUT.minus(QUIET_WAIT).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        f.cancel(true);
+        throw CommandFailure.failed("no answer from " + workflowId + " within " + ANSWER_TIMEOUT
+            + ": is a worker polling task queue " + run.taskQueue() + "? Check with `"
+            + underwayCommand("status " + workflowId) + "` before sending it again.");
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WorkflowUpdateException u) {
+        throw CommandFailure.failed("refused: " + Runs.failureMessage(u), u);
+      }
+      if (cause instanceof WorkflowException w && Runs.isNotFound(w)) {
+        throw CommandFailure.failed("run " + workflowId + " has already ended ("
+            + Runs.howItEnded(stub) + ")", w);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CommandFailure.failed("interrupted while waiting for the run's answer", e);
+    } finally {
+      sender.shutdownNow();
+    }
+  }
+
+  private static String quoted(String name) {
+    return "'" + name + "'";
+  }
+}
