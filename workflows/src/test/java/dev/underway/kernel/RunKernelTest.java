@@ -330,7 +330,7 @@ class RunKernelTest {
     assertThat(window.calls).as("the undo ran although the run was cancelled")
         .containsExactly("open", "close");
     RunStatus s = wf.status();
-    assertThat(s.state()).isEqualTo(RunState.ABORTED);
+    assertThat(s.state()).isEqualTo(RunState.CANCELED);
     assertThat(s.timeline()).anyMatch(e -> e.step().equals(Run.ABORT)
         && e.detail().startsWith("Cancelled through Temporal"));
   }
