@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * of a gate, N-of-M approvals, an abort that ends the body in a step, compensation newest first,
  * and a runbook's own refusal kind.
  */
-class RunKernelTest {
+public class RunKernelTest {
 
   @ActivityInterface
   public interface Window {
