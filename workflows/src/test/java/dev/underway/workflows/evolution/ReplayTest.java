@@ -109,8 +109,7 @@ class ReplayTest {
         schemaChange(SchemaHistories.FORWARD_ONLY), schemaChange(SchemaHistories.CARRIED),
         schemaChange(SchemaHistories.SERIALISED),
         schemaChange(SchemaHistories.BEFORE_STRICT),
-        schemaChange(SchemaHistories.STRICT_REFUSED),
-        schemaChange(SchemaHistories.TIMERS_NAMED));
+        schemaChange(SchemaHistories.STRICT_REFUSED));
   }
 
   private static Fixture schemaChange(String name) {
@@ -267,7 +266,7 @@ class ReplayTest {
         .containsEntry(SearchAttributes.STATE.getName(), "\"CANCELED\"");
     assertThat(types(CANCELLED_AT_GATE))
         .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
-    for (String v : List.of(CANCELLED_AT_GATE, TIMERS_NAMED, SchemaHistories.TIMERS_NAMED)) {
+    for (String v : List.of(CANCELLED_AT_GATE, TIMERS_NAMED)) {
       assertThat(versionMarkers(v)).as(v).contains("\"kernel-outcomes\"",
           "\"kernel-gate-timer-ends-at-decision\"");
     }
@@ -277,8 +276,6 @@ class ReplayTest {
     }
     assertThat(types(TIMERS_NAMED)).as("held on a timer, then a gate whose timer the decision"
         + " ended").contains(EventType.EVENT_TYPE_TIMER_FIRED, EventType.EVENT_TYPE_TIMER_CANCELED);
-    assertThat(types(SchemaHistories.TIMERS_NAMED)).as("every gate's timer ended")
-        .filteredOn(t -> t == EventType.EVENT_TYPE_TIMER_CANCELED).hasSize(4);
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).as(drift + ": the two observations, nothing else")
           .filteredOn(type -> type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(2);
@@ -287,13 +284,13 @@ class ReplayTest {
   }
 
   /**
-   * Every timer of a run recorded by today's code, of each runbook with timers, carries a summary
-   * a person reads on the run's page (a gate, a hold, the backfill's progress reads, the soak),
-   * never an id; the drift check starts none.
+   * Every timer of a cluster evolution recorded by today's code carries a summary a person reads
+   * on the run's page (a gate, a hold), never an id; the drift check starts none. (The schema
+   * change's: {@code TimerSummariesTest}.)
    */
   @Test
   void everyTimerOfARecordedRunHasASummaryAPersonCanRead() throws Exception {
-    for (String name : List.of(TIMERS_NAMED, CANCELLED_AT_GATE, SchemaHistories.TIMERS_NAMED)) {
+    for (String name : List.of(TIMERS_NAMED, CANCELLED_AT_GATE)) {
       List<String> summaries = events(name).stream()
           .filter(HistoryEvent::hasTimerStartedEventAttributes)
           .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()).toList();
@@ -305,11 +302,6 @@ class ReplayTest {
         .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()))
         .anyMatch(s -> s.contains("phase-1 · hold: "))
         .anyMatch(s -> s.contains("phase-1 · gate phase-1: waiting for a decision"));
-    assertThat(events(SchemaHistories.TIMERS_NAMED).stream()
-        .filter(HistoryEvent::hasTimerStartedEventAttributes)
-        .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()))
-        .anyMatch(s -> s.contains("backfill · next progress read in 1 min"))
-        .anyMatch(s -> s.contains("switch-reads · soak: reads on the new shape for"));
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).doesNotContain(EventType.EVENT_TYPE_TIMER_STARTED);
     }

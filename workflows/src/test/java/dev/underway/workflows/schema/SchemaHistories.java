@@ -68,12 +68,6 @@ public final class SchemaHistories {
    * that step, then reverted; the run went back to switch-reads and was rejected there.
    */
   public static final String SERIALISED = "schema-change-revert-waits-for-flag-step";
-  /**
-   * Versions kernel-outcomes and kernel-gate-timer-ends-at-decision: completed through every
-   * gate, each gate's timer ended by its decision; every timer named (gates, the backfill's
-   * progress reads, the soak).
-   */
-  public static final String TIMERS_NAMED = "schema-change-timers-named";
   /** Version carry-constraints: NOT NULL and UNIQUE carried after verify, then completed. */
   public static final String CARRIED = "schema-change-constraints-carried";
 
@@ -126,32 +120,6 @@ public final class SchemaHistories {
       wf.abort(new DecisionSignal(null, "bob", "replica trouble"));
     }, RunState.ABORTED);
     recordEvidence(recorded, write);
-    recordTimersNamed(recorded, write);
-  }
-
-  /** {@link #TIMERS_NAMED}: with a soak (its timer), the time skipped while it runs. */
-  private static void recordTimersNamed(Predicate<String> recorded,
-      BiConsumer<String, WorkflowExecutionHistory> write) {
-    if (recorded.test(TIMERS_NAMED)) {
-      return;
-    }
-    SchemaChangeRequest soaking = new SchemaChangeRequest(REQUEST.target(), REQUEST.change(),
-        null, null, null, null, null, "PT10M", REQUEST.approval(), null, "alice", null, null);
-    try (SchemaTestSupport t = new SchemaTestSupport(new InMemoryTable())) {
-      SchemaChangeWorkflow wf = t.start(soaking);
-      for (String gate : new String[] {"expand", "switch-reads"}) {
-        awaitGate(wf, gate);
-        wf.decide(SchemaTestSupport.approve(gate, "bob"));
-      }
-      await().until(() -> "soak".equals(wf.status().currentStep()));
-      t.env.sleep(java.time.Duration.ofMinutes(11));
-      awaitGate(wf, "stop-old-writes");
-      wf.decide(SchemaTestSupport.approve("stop-old-writes", "bob"));
-      awaitGate(wf, "contract");
-      wf.decide(CONTRACT);
-      assertThat(SchemaTestSupport.outcome(wf).state()).isEqualTo(RunState.COMPLETED);
-      write.accept(TIMERS_NAMED, t.client.fetchHistory(WORKFLOW_ID));
-    }
   }
 
   /** The histories of the evidence-before-drop sequence. */
