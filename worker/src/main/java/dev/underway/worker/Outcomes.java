@@ -1,7 +1,6 @@
 package dev.underway.worker;
 
 import dev.underway.kernel.FailureKind;
-import dev.underway.kernel.RunState;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
@@ -32,27 +31,6 @@ public final class Outcomes {
     } catch (WorkflowFailedException e) {
       return carried(e, type);
     }
-  }
-
-  /**
-   * How a run that failed ended, in the outcome vocabulary: {@code the run ended REFUSED:
-   * Refused before any change: ...}, {@code the run ended CANCELED}, {@code the run ended
-   * FAILED: ...}.
-   */
-  static String sentence(WorkflowFailedException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof io.temporal.failure.CanceledFailure) {
-      return "the run ended " + RunState.CANCELED + " (cancelled through Temporal, taken as an"
-          + " abort)";
-    }
-    if (cause instanceof io.temporal.failure.TerminatedFailure) {
-      return "the run ended TERMINATED: " + Runs.failureMessage(e);
-    }
-    boolean refused = cause instanceof ApplicationFailure af
-        && af.getOriginalMessage() != null
-        && af.getOriginalMessage().startsWith(FailureKind.REFUSED);
-    return "the run ended " + (refused ? RunState.REFUSED : RunState.FAILED) + ": "
-        + Runs.failureMessage(e);
   }
 
   /** The result an ending failure carries; rethrows any other failure. */

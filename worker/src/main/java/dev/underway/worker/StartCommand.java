@@ -168,7 +168,7 @@ class StartCommand extends ConnectedCommand {
           try {
             ended = Outcomes.carried(failed, JsonNode.class);
           } catch (WorkflowFailedException notAnEnding) {
-            throw CommandFailure.failed(Outcomes.sentence(failed), e);
+            throw CommandFailure.failed("the run failed: " + Runs.failureMessage(failed), e);
           }
           out().print(Views.result(ended));
           out().flush();
