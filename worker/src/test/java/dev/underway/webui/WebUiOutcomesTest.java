@@ -70,7 +70,8 @@ class WebUiOutcomesTest {
         String trailing = updateRefused(DECIDED, "{\"gate\":\"go\",\"decision\":\"approve\","
             + "\"plan\":\"0000abcd\",\"by\":\"bob\",\"comment\":\"checked\","
             + "\"confirm\":\"window.glass \"}");
-        assertThat(trailing).contains("typed exactly").contains("a space after it");
+        assertThat(trailing).contains("typed exactly").contains("\"window.glass \"")
+            .contains("a space at the end");
         String wrongType = updateRefused(DECIDED, "{\"gate\":\"go\",\"decision\":\"approve\","
             + "\"plan\":\"0000abcd\",\"by\":[\"bob\"],\"comment\":\"checked\","
             + "\"confirm\":\"window.glass\"}");
