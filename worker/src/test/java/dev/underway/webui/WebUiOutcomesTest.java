@@ -178,12 +178,12 @@ class WebUiOutcomesTest {
     return await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
         .until(() -> {
           if (!page.url().contains("/history/feed")) {
+            // the run's page is .../workflows/ID/RUN_ID/history (a graph); its feed lists events
             page.navigate(ui + "/namespaces/default/workflows/" + id);
-            awaitElement("byText('a, button', 'User Metadata')");
-            String feed = page.eval("(() => { const a = [...document.querySelectorAll('a')]"
-                + ".find(a => /history\\/feed/.test(a.href)); return a ? a.href : ''; })()")
-                .asText();
-            page.navigate(feed.isEmpty() ? page.url() : feed);
+            await().atMost(UI_WAIT).until(() -> page.url().matches(".*/" + id + "/[^/]+/.*"));
+            String run = page.url().replaceAll(".*/" + id + "/([^/]+)/.*", "$1");
+            page.navigate(ui + "/namespaces/default/workflows/" + id + "/" + run
+                + "/history/feed");
             return "";
           }
           String text = page.text();
