@@ -172,18 +172,14 @@ class WebUiOutcomesTest {
     page.eval("(() => { byCss('dialog[open] button[type=submit]').click(); return true; })()");
   }
 
-  /** The run's full event history (the feed), once it shows {@code pattern}; its text. */
+  /** The run's page with its event history, once it shows {@code pattern}; its text. */
   private String eventHistory(String id, String pattern) {
     java.util.regex.Pattern wanted = java.util.regex.Pattern.compile(pattern);
     return await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
         .until(() -> {
-          if (!page.url().contains("/history/feed")) {
-            // the run's page is .../workflows/ID/RUN_ID/history (a graph); its feed lists events
+          if (!page.url().contains("/workflows/" + id + "/")) {
+            // the run's page, .../workflows/ID/RUN_ID/history: its event list names each event
             page.navigate(ui + "/namespaces/default/workflows/" + id);
-            await().atMost(UI_WAIT).until(() -> page.url().matches(".*/" + id + "/[^/]+/.*"));
-            String run = page.url().replaceAll(".*/" + id + "/([^/]+)/.*", "$1");
-            page.navigate(ui + "/namespaces/default/workflows/" + id + "/" + run
-                + "/history/feed");
             return "";
           }
           String text = page.text();
