@@ -1,6 +1,5 @@
 package dev.underway.sandbox;
 
-import dev.underway.kernel.RunState;
 import dev.underway.kernel.RunStatus;
 import dev.underway.workflows.evolution.model.EvolutionRequest;
 import dev.underway.workflows.evolution.model.EvolutionResult;
@@ -70,7 +69,8 @@ final class EvolutionScenario implements Scenario {
     try {
       result = Outcomes.of(run, EvolutionResult.class);
     } catch (RuntimeException e) {
-      result = new EvolutionResult(RunState.FAILED, s.currentPhase() + "/" + s.currentStep(),
+      result = new EvolutionResult(RunEnd.endedAs(run, s.state()),
+          s.currentPhase() + "/" + s.currentStep(),
           s.message(), List.of(), List.of(), s.decisions());
     }
     return new RunEnd(result.state(), result.message(), result);

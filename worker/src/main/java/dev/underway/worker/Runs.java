@@ -1,5 +1,6 @@
 package dev.underway.worker;
 
+import dev.underway.kernel.Outcome;
 import dev.underway.kernel.RunStatus;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.grpc.Status;
@@ -62,23 +63,25 @@ final class Runs {
    * answers (a worker is running), Underway's own state and message.
    */
   static String howItEnded(WorkflowStub stub) {
-    StringBuilder s = new StringBuilder();
+    WorkflowExecutionStatus status;
     try {
-      WorkflowExecutionStatus status = stub.describe().getStatus();
-      s.append(status.name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+      status = stub.describe().getStatus();
     } catch (RuntimeException e) {
-      s.append("state unknown");
+      status = null;
     }
+    RunStatus st;
     try {
-      RunStatus st = stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, RunStatus.class);
-      s.append(", ").append(st.state());
-      if (st.message() != null) {
-        s.append(": ").append(st.message());
-      }
+      st = stub.query(ClusterEvolutionWorkflow.QUERY_STATUS, RunStatus.class);
     } catch (RuntimeException e) {
-      // the query needs a worker to replay the run; the Temporal status is enough
+      st = null; // the query needs a worker to replay the run; the Temporal status is enough
     }
-    return s.toString();
+    Outcome outcome = status == null ? null : Outcome.of(status, st == null ? null : st.state());
+    String said = outcome != null ? outcome.state() != null ? outcome.state().name()
+        : outcome.word().toUpperCase(java.util.Locale.ROOT).replace(' ', '_')
+        : status != null ? status.name().replace("WORKFLOW_EXECUTION_STATUS_", "")
+        : "state unknown";
+    return said + (st != null && st.message() != null && outcome != null
+        && outcome.state() != null ? ": " + st.message() : "");
   }
 
   /** The innermost operator-readable message of a Temporal failure. */

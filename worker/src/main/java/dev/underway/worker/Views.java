@@ -34,7 +34,7 @@ final class Views {
   static String status(String workflowId, RunStatus s, List<String> decideHere, ClosedRun closed) {
     StringBuilder b = new StringBuilder();
     b.append("Run ").append(workflowId).append('\n');
-    String own = s.state() + (s.dryRun() ? " (dry run: changes nothing)" : "");
+    String own = ended(s.state()) + (s.dryRun() ? " (dry run: changes nothing)" : "");
     line(b, "state", closed != null && !s.state().terminal() ? closed.status() + " (closed by"
         + " Temporal; the run itself last said " + own + ")" : own);
     if (closed != null && closed.cause() != null) {
@@ -99,6 +99,16 @@ final class Views {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * A state; an ended run's with its outcome's meaning and the status Temporal shows for it
+   * ({@code REJECTED (a gate was rejected; in Temporal: Failed)}).
+   */
+  static String ended(dev.underway.kernel.RunState state) {
+    dev.underway.kernel.Outcome o = state == null ? null : dev.underway.kernel.Outcome.of(state);
+    return o == null ? String.valueOf(state)
+        : state + " (" + o.meaning() + "; in Temporal: " + o.executionStatus() + ")";
   }
 
   /** What the server knows of a run when no worker can answer its status query. */

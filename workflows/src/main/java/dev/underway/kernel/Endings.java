@@ -14,7 +14,8 @@ import org.slf4j.Logger;
  * How a run ends: completed; rejected, aborted or expired (its undos run first, and where its
  * sequence says so it ends Failed with that kind); cancelled through Temporal (taken as an
  * abort); refused before any change; or failed (a step that failed for good, a failure raised by
- * the runbook). Knows which failure types are refusals: the kernel's and the runbook's own.
+ * the runbook). Each says its {@link Outcome} and clears the open gate ({@link RunView#ended}).
+ * Knows which failure types are refusals: the kernel's and the runbook's own.
  */
 final class Endings {
 
@@ -47,8 +48,7 @@ final class Endings {
     List<String> undos = end != RunState.COMPLETED && end != RunState.DRY_RUN_COMPLETED
         ? compensations.runAll() : List.of();
     view.say(undos.isEmpty() ? text : text + Compensations.undone(undos));
-    view.closeGates();
-    view.setState(end);
+    view.ended(end);
     log.info("Run for {} ended {}: {}", view.target() == null ? "?" : view.target(), end, text);
   }
 
@@ -99,9 +99,8 @@ final class Endings {
       timeline.record(timeline.stage() == null ? Timeline.RUN : timeline.stage(), Run.ABORT,
           Timeline.COMPLETED, text);
       List<String> undos = compensations.runAll();
-      view.closeGates();
       view.say(undos.isEmpty() ? text : text + Compensations.undone(undos));
-      view.setState(RunState.ABORTED);
+      view.ended(RunState.CANCELED);
     }).run();
     log.info("Run for {} cancelled through Temporal: {}", view.target(), text);
     return new CanceledFailure(text);
@@ -114,8 +113,7 @@ final class Endings {
   ApplicationFailure fail(String text, String type, boolean nothingChanged) {
     timeline.failInProgress(text);
     view.say(text + (nothingChanged ? "" : Compensations.undone(compensations.runAll())));
-    view.closeGates();
-    view.setState(RunState.FAILED);
+    view.ended(nothingChanged ? RunState.REFUSED : RunState.FAILED);
     return ApplicationFailure.newNonRetryableFailure(view.message(), type);
   }
 

@@ -1,10 +1,13 @@
 package dev.underway.kernel;
 
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -103,17 +106,26 @@ final class GateWaiting {
 
   /**
    * The wait is a named timer the run's page shows as a bar, until the expiry, or in windows of
-   * {@link Run#GATE_WINDOW} started again when the gate has none.
+   * {@link Run#GATE_WINDOW} started again when the gate has none. Where the run's sequence says
+   * so ({@link Sequence#GATE_TIMER_ENDS}), a decision cancels the timer: its bar ends there.
    */
   private boolean waitOnTimers(Gate gate) {
+    boolean cancels = view.gateTimersEndAtDecision();
     while (true) {
       Duration window = gate.expiry() != null ? gate.expiry() : Run.GATE_WINDOW;
-      Promise<Void> timer = Workflow.newTimer(window, TimerOptions.newBuilder()
+      TimerOptions named = TimerOptions.newBuilder()
           .setSummary(gate.stage() + " · gate " + gate.name() + ": waiting for a decision"
               + (gate.expiry() == null ? " (no expiry)" : " until it expires"))
-          .build());
-      Workflow.await(() -> decidedOrAborted() || timer.isCompleted());
+          .build();
+      List<Promise<Void>> timer = new ArrayList<>(1);
+      CancellationScope scope = Workflow.newCancellationScope(
+          () -> timer.add(Workflow.newTimer(window, named)));
+      scope.run();
+      Workflow.await(() -> decidedOrAborted() || timer.get(0).isCompleted());
       if (decidedOrAborted()) {
+        if (cancels) {
+          scope.cancel("gate " + gate.name() + " decided");
+        }
         return true;
       }
       if (gate.expiry() != null) {

@@ -33,7 +33,7 @@ final class RunDetails {
       gateCard(b, gate, commands);
       return b.toString();
     }
-    b.append("**").append(words(state)).append("**");
+    b.append(words(state));
     if (!state.terminal() && position != null) {
       b.append(" — at `").append(position).append('`');
     }
@@ -148,17 +148,20 @@ final class RunDetails {
     return s.replaceAll("([\\\\`*_\\[\\]<>|#])", "\\\\$1");
   }
 
+  /**
+   * The state in words; an ended run's in the {@link Outcome} vocabulary, with the status
+   * Temporal shows for it when that is another word (a rejected run shows Failed).
+   */
   private static String words(RunState state) {
+    Outcome ended = Outcome.of(state);
+    if (ended != null) {
+      return "**" + ended.word() + "**" + (ended.word().equals(ended.executionStatus()) ? ""
+          : " (" + ended.meaning() + "; in Temporal: " + ended.executionStatus() + ")");
+    }
     return switch (state) {
-      case RUNNING -> "Running";
-      case WAITING_FOR_APPROVAL -> "Waiting for approval";
-      case HOLDING -> "Holding";
-      case COMPLETED -> "Completed";
-      case DRY_RUN_COMPLETED -> "Dry run completed: nothing was changed";
-      case REJECTED -> "Rejected";
-      case ABORTED -> "Aborted";
-      case EXPIRED -> "Expired";
-      case FAILED -> "Failed";
+      case WAITING_FOR_APPROVAL -> "**Waiting for approval**";
+      case HOLDING -> "**Holding**";
+      default -> "**Running**";
     };
   }
 }

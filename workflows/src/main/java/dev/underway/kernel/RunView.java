@@ -16,6 +16,10 @@ final class RunView {
   private final Timeline timeline;
   private final Decisions decisions;
   private Sequence sequence = Sequence.VIEW;
+  /** The run follows {@link Sequence#OUTCOMES}. */
+  private boolean outcomes;
+  /** The run follows {@link Sequence#GATE_TIMER_ENDS}. */
+  private boolean gateTimersEnd;
   private RunState state = RunState.RUNNING;
   private PlanCard openCard;
   private String target;
@@ -38,12 +42,19 @@ final class RunView {
     requestedBy = requester;
     dryRun = isDryRun;
     sequence = followed;
+    outcomes = followed.recordsOutcomes();
+    gateTimersEnd = followed.cancelsDecidedGateTimers();
     timeline.onChange(this::refresh);
     refresh();
   }
 
   Sequence sequence() {
     return sequence;
+  }
+
+  /** Whether a decided gate cancels its timer ({@link Sequence#GATE_TIMER_ENDS}). */
+  boolean gateTimersEndAtDecision() {
+    return gateTimersEnd;
   }
 
   String target() {
@@ -95,9 +106,22 @@ final class RunView {
   }
 
   /** The run ends: no gate is open any more. */
-  void closeGates() {
+  private void closeGates() {
     decisions.closed();
     openCard = null;
+  }
+
+  /**
+   * The run ended {@code end}: no gate open, the state and the search attributes say how (as
+   * the run's sequence says: see {@link Sequence#OUTCOMES}).
+   */
+  void ended(RunState end) {
+    closeGates();
+    state = outcomes ? end : Sequence.before(end);
+    refresh();
+    if (outcomes || target != null) {
+      upsert(sequence.ended(state, outcomes));
+    }
   }
 
   void setState(RunState next) {

@@ -1,6 +1,7 @@
 package dev.underway.kernel;
 
 import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.workflow.Workflow;
 import java.util.List;
 
 /**
@@ -10,6 +11,10 @@ import java.util.List;
  * complete ends. A run recorded under an older sequence replays with it (a runbook maps its
  * {@code Workflow.getVersion} to one); new runs with gates follow {@link #VIEW}, runs without
  * gates {@link #WITHOUT_GATES}. Nothing else in the kernel asks which sequence a run follows.
+ *
+ * <p>Later changes to the kernel's commands, whatever the sequence, are behind change ids of
+ * their own, asked here where the change happens: {@value #OUTCOMES} and {@value
+ * #GATE_TIMER_ENDS}.
  */
 public enum Sequence {
   /** The first release: no UnderwayState, decisions without freshness, only waits cancellable. */
@@ -38,6 +43,21 @@ public enum Sequence {
    * once, when a run with gates starts.
    */
   public static final String SENDERS = "decision-senders";
+
+  /**
+   * Change id: every ending clears {@code UnderwayOpenGate} and says its {@link Outcome} in
+   * {@code UnderwayState} in the same upsert, a run without a target too; a Temporal
+   * cancellation says {@link RunState#CANCELED} (earlier {@link RunState#ABORTED}, the gate's
+   * name left in UnderwayOpenGate) and a refusal {@link RunState#REFUSED} (earlier {@link
+   * RunState#FAILED}).
+   */
+  public static final String OUTCOMES = "kernel-outcomes";
+
+  /**
+   * Change id: a gate's timer is cancelled when the gate is decided (or its wait interrupted),
+   * so its bar ends at the decision (earlier it ran on to its end).
+   */
+  public static final String GATE_TIMER_ENDS = "kernel-gate-timer-ends-at-decision";
 
   private final boolean safety;
   private final boolean view;
@@ -84,6 +104,29 @@ public enum Sequence {
     return view;
   }
 
+  /**
+   * Whether this run's ending says its outcome as {@link #OUTCOMES} does. Asks {@code
+   * Workflow.getVersion}: the kernel asks as the run starts, never where it ends (a version
+   * marker after an activity's cancellation, in the same workflow task, does not replay).
+   */
+  boolean recordsOutcomes() {
+    return Workflow.getVersion(OUTCOMES, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Whether a decided gate cancels its timer ({@link #GATE_TIMER_ENDS}): only gates that wait on
+   * named timers. Asks {@code Workflow.getVersion}: the kernel asks as the run starts.
+   */
+  boolean cancelsDecidedGateTimers() {
+    return view && Workflow.getVersion(GATE_TIMER_ENDS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** How a run that ended {@code end} said so before {@link #OUTCOMES}. */
+  static RunState before(RunState end) {
+    return end == RunState.CANCELED ? RunState.ABORTED
+        : end == RunState.REFUSED ? RunState.FAILED : end;
+  }
+
   // ---- search attributes: which upserts, in which commands ---------------------------------
 
   /** The request is valid: the run is for {@code target}. */
@@ -110,6 +153,18 @@ public enum Sequence {
     var noGate = SearchAttributes.OPEN_GATE.valueSet("");
     return view ? List.of(SearchAttributes.OPEN_GATE.valueUnset(), running)
         : safety ? List.of(noGate, running) : List.of(noGate);
+  }
+
+  /**
+   * The run ended {@code end}: under {@link #OUTCOMES} ({@code outcomes}) one upsert says the
+   * outcome and clears the open gate (a run with gates); earlier, as {@link #stateChanged}.
+   */
+  List<SearchAttributeUpdate<?>> ended(RunState end, boolean outcomes) {
+    if (!outcomes) {
+      return stateChanged(end);
+    }
+    return gated ? List.of(SearchAttributes.STATE.valueSet(end.name()),
+        SearchAttributes.OPEN_GATE.valueUnset()) : List.of();
   }
 
   /** The run's state changed (outside gates): empty when this sequence does not say so. */

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * of a gate, N-of-M approvals, an abort that ends the body in a step, compensation newest first,
  * and a runbook's own refusal kind.
  */
-class RunKernelTest {
+public class RunKernelTest {
 
   @ActivityInterface
   public interface Window {
@@ -331,7 +331,7 @@ class RunKernelTest {
     assertThat(window.calls).as("the undo ran although the run was cancelled")
         .containsExactly("open", "close");
     RunStatus s = wf.status();
-    assertThat(s.state()).isEqualTo(RunState.ABORTED);
+    assertThat(s.state()).isEqualTo(RunState.CANCELED);
     assertThat(s.timeline()).anyMatch(e -> e.step().equals(Run.ABORT)
         && e.detail().startsWith("Cancelled through Temporal"));
   }

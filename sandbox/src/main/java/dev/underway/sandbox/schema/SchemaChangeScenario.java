@@ -138,7 +138,7 @@ public final class SchemaChangeScenario implements Scenario {
       SchemaChangeResult r = Outcomes.of(run, SchemaChangeResult.class);
       return new RunEnd(r.state(), r.message(), r);
     } catch (RuntimeException e) {
-      return new RunEnd(RunState.FAILED, last.message(), null);
+      return new RunEnd(RunEnd.endedAs(run, last.state()), last.message(), null);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.underway.kernel.DecisionRefused;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.RunStopped;
 import dev.underway.kernel.Timeline;
+import dev.underway.kernel.Timers;
 import dev.underway.targets.PostgresTarget;
 import dev.underway.workflows.schema.contract.BackfillControl;
 import dev.underway.workflows.schema.contract.BackfillProgress;
@@ -89,7 +90,8 @@ final class Backfill {
         Promise<BackfillResult> done = Async.function(walk::backfill, target, change, settings);
         attempt.add(done);
         int polls = 0;
-        while (!Workflow.await(progressInterval(polls++), done::isCompleted)) {
+        while (!Timers.await(progressInterval(polls), progressSummary(polls++),
+            done::isCompleted)) {
           showProgress();
         }
         return done.get();
@@ -107,6 +109,12 @@ final class Backfill {
         + " batch(es), " + Math.round(result.rowsPerSecond()) + " rows/s, "
         + result.attempts() + " attempt(s), throttled " + result.throttledMillis()
         + " ms" + (result.triggersSkipped() == null ? "" : "; " + result.triggersSentence()));
+  }
+
+  /** The progress timer's summary: what its bar on the run's page waits for. */
+  static String progressSummary(int polls) {
+    return SchemaChangeWorkflowImpl.BACKFILL + " · next progress read in "
+        + Timers.words(progressInterval(polls)) + " (the backfill runs meanwhile)";
   }
 
   /** How long after the {@code polls}-th progress read the next one comes. */

@@ -9,8 +9,8 @@ import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.DecisionRefused;
 import dev.underway.kernel.Run;
 import dev.underway.kernel.Timeline;
+import dev.underway.kernel.Timers;
 import dev.underway.workflows.schema.contract.ChangeObjects;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
@@ -144,7 +144,9 @@ final class Flags {
   void soak() {
     Duration soak = request.soakOrNull();
     run.timeline().step(SWITCH_READS, SOAK);
-    Workflow.await(soak, () -> reverted || run.abortRequested());
+    Timers.await(soak, SWITCH_READS + " · soak: reads on the new shape for "
+        + Timers.words(soak) + " (a revert or an abort ends it)",
+        () -> reverted || run.abortRequested());
     if (run.abortRequested()) {
       run.timeline().finish(Timeline.ABORTED, "aborted while soaking");
       run.stopIfAborted();

@@ -273,7 +273,7 @@ class OperatorSafetyWorkflowTest {
         .satisfies(e -> assertThat(((ApplicationFailure) e).getType())
             .isEqualTo(Failures.INVALID_REQUEST));
     assertThat(cluster.calls()).as("no activity ran").isEmpty();
-    assertThat(searchAttribute(wf)).isEqualTo("FAILED");
+    assertThat(searchAttribute(wf)).isEqualTo("REFUSED");
   }
 
   @Test

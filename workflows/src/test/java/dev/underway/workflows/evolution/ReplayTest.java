@@ -73,6 +73,14 @@ class ReplayTest {
   static final String DRIFT_CHECK_ID =
       DriftCheckWorkflow.scheduleId(Requests.TARGET) + "-2026-11-29T00:00:00Z";
 
+  /**
+   * Versions kernel-outcomes and kernel-gate-timer-ends-at-decision: cancelled through Temporal
+   * at a gate, the run clears UnderwayOpenGate and says CANCELED.
+   */
+  static final String CANCELLED_AT_GATE = "outcomes-cancelled-at-gate";
+  /** The same versions: held (a named re-check timer), then a gate decided, its timer ended. */
+  static final String TIMERS_NAMED = "timers-held-then-approved";
+
   /** A recorded history, the workflow that made it, and the id it ran under. */
   record Fixture(String name, Class<?> workflow, String workflowId) {
     @Override
@@ -90,6 +98,7 @@ class ReplayTest {
         evolution("aborted-while-retrying"), evolution("refused-empty-approvers"),
         evolution("view-two-approvers"), evolution("view-rejected"),
         evolution("view-cancelled"),
+        evolution(CANCELLED_AT_GATE), evolution(TIMERS_NAMED),
         new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
@@ -247,10 +256,54 @@ class ReplayTest {
     assertThat(upserted(SchemaHistories.REFUSED_ONCE, SearchAttributes.STATE.getName()))
         .as("the kernel's protocol marks it failed once")
         .containsExactly("\"RUNNING\"", "\"FAILED\"");
+    assertThat(lastUpserted(events("view-cancelled")))
+        .as("recorded before kernel-outcomes: the gate's name left for the waiting filter")
+        .containsEntry(SearchAttributes.OPEN_GATE.getName(), "\"phase-1\"")
+        .containsEntry(SearchAttributes.STATE.getName(), "\"ABORTED\"");
+    assertThat(lastUpserted(events(CANCELLED_AT_GATE)))
+        .as("kernel-outcomes: no gate open, the outcome said")
+        .containsEntry(SearchAttributes.OPEN_GATE.getName(), "null")
+        .containsEntry(SearchAttributes.STATE.getName(), "\"CANCELED\"");
+    assertThat(types(CANCELLED_AT_GATE))
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+    for (String v : List.of(CANCELLED_AT_GATE, TIMERS_NAMED)) {
+      assertThat(versionMarkers(v)).as(v).contains("\"kernel-outcomes\"",
+          "\"kernel-gate-timer-ends-at-decision\"");
+    }
+    for (String before : List.of("view-rejected", "view-two-approvers")) {
+      assertThat(types(before)).as(before + ": recorded before a decision ended the timer")
+          .doesNotContain(EventType.EVENT_TYPE_TIMER_CANCELED);
+    }
+    assertThat(types(TIMERS_NAMED)).as("held on a timer, then a gate whose timer the decision"
+        + " ended").contains(EventType.EVENT_TYPE_TIMER_FIRED, EventType.EVENT_TYPE_TIMER_CANCELED);
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).as(drift + ": the two observations, nothing else")
           .filteredOn(type -> type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(2);
       assertThat(types(drift)).endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    }
+  }
+
+  /**
+   * Every timer of a cluster evolution recorded by today's code carries a summary a person reads
+   * on the run's page (a gate, a hold), never an id; the drift check starts none. (The schema
+   * change's: {@code TimerSummariesTest}.)
+   */
+  @Test
+  void everyTimerOfARecordedRunHasASummaryAPersonCanRead() throws Exception {
+    for (String name : List.of(TIMERS_NAMED, CANCELLED_AT_GATE)) {
+      List<String> summaries = events(name).stream()
+          .filter(HistoryEvent::hasTimerStartedEventAttributes)
+          .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()).toList();
+      assertThat(summaries).as(name).isNotEmpty().allSatisfy(summary -> assertThat(summary)
+          .as(name + ": a sentence, not an id").matches("\"[a-z].*[a-z)]\"")
+          .doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-"));
+    }
+    assertThat(events(TIMERS_NAMED).stream().filter(HistoryEvent::hasTimerStartedEventAttributes)
+        .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()))
+        .anyMatch(s -> s.contains("phase-1 · hold: "))
+        .anyMatch(s -> s.contains("phase-1 · gate phase-1: waiting for a decision"));
+    for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
+      assertThat(types(drift)).doesNotContain(EventType.EVENT_TYPE_TIMER_STARTED);
     }
   }
 
@@ -355,6 +408,15 @@ class ReplayTest {
     return events(name).stream().filter(HistoryEvent::hasMarkerRecordedEventAttributes)
         .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId")
             .getPayloads(0).getData().toStringUtf8()).toList();
+  }
+
+  /** Every search attribute's value after a fixture's last upsert, as JSON ("null": unset). */
+  private static java.util.Map<String, String> lastUpserted(List<HistoryEvent> events) {
+    java.util.Map<String, String> values = new java.util.HashMap<>();
+    events.stream().filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
+        .forEach(e -> e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes()
+            .getIndexedFieldsMap().forEach((k, v) -> values.put(k, v.getData().toStringUtf8())));
+    return values;
   }
 
   /** The values a fixture's run upserted for a search attribute, in order, as JSON. */
@@ -513,6 +575,27 @@ class ReplayTest {
       awaitGate(wf, "phase-1");
       wf.reject(new DecisionSignal("phase-1", "bob", "not today"));
     }, RunState.REJECTED);
+    recordEvolution(TIMERS_NAMED, heldThenHealthy(), phase1, (t, wf) -> {
+      await().until(() -> wf.status().state() == RunState.HOLDING);
+      t.env.sleep(java.time.Duration.ofSeconds(20));
+      t.cluster.unhealthy(0, 0);
+      t.env.sleep(java.time.Duration.ofMinutes(1));
+      GateView gate = awaitGate(wf, "phase-1");
+      wf.decide(new DecisionRequest("phase-1", "approve", "bob", "healthy again", gate.plan(),
+          gate.openedAt()));
+    }, RunState.COMPLETED);
+    if (!recorded(CANCELLED_AT_GATE)) {
+      try (WorkflowTestSupport t = new WorkflowTestSupport(InMemoryCluster.atPhase0())) {
+        ClusterEvolutionWorkflow wf = t.start(phase1);
+        awaitGate(wf, "phase-1");
+        WorkflowStub.fromTyped(wf).cancel();
+        assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(EvolutionResult.class))
+            .isInstanceOf(WorkflowFailedException.class)
+            .hasCauseInstanceOf(io.temporal.failure.CanceledFailure.class);
+        assertThat(wf.status().state()).isEqualTo(RunState.CANCELED);
+        write(CANCELLED_AT_GATE, t.client.fetchHistory(WORKFLOW_ID));
+      }
+    }
     if (!recorded("view-cancelled")) {
       try (WorkflowTestSupport t = new WorkflowTestSupport(InMemoryCluster.atPhase0())) {
         ClusterEvolutionWorkflow wf = t.start(phase1);
@@ -524,6 +607,12 @@ class ReplayTest {
         write("view-cancelled", t.client.fetchHistory(WORKFLOW_ID));
       }
     }
+  }
+
+  private static InMemoryCluster heldThenHealthy() {
+    InMemoryCluster sick = InMemoryCluster.atPhase0().licensed(true);
+    sick.unhealthy(1, 1);
+    return sick;
   }
 
   private static void recordEvolution(String name, InMemoryCluster cluster,

@@ -233,7 +233,7 @@ class SchemaChangeWorkflowTest {
     assertThat(table.mutatingCalls()).endsWith("SetFlag(reads=old)", "SetFlag(writes=old)",
         "UndoExpand");
     assertThat(table.catalogue()).isEqualTo(before);
-    assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+    assertThat(wf.status().state()).isEqualTo(RunState.CANCELED);
     assertThat(wf.status().message()).contains("taken as an abort")
         .contains("Undone: " + SchemaChangeWorkflowImpl.UNDO_READS);
   }
@@ -541,7 +541,7 @@ class SchemaChangeWorkflowTest {
           assertThat(f.getOriginalMessage()).startsWith(FailureKind.REFUSED).contains(why);
         });
     assertThat(table.mutatingCalls()).isEmpty();
-    assertThat(wf.status().state()).isEqualTo(RunState.FAILED);
+    assertThat(wf.status().state()).isEqualTo(RunState.REFUSED);
   }
 
   @Test
