@@ -8,15 +8,7 @@ import dev.underway.kernel.GateView;
 import dev.underway.workflows.evolution.ClusterEvolutionWorkflow;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.WorkflowUpdateException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,12 +50,6 @@ abstract class DecideCommand extends ConnectedCommand {
   @Option(names = "--signal", description = "Send a signal (not validated, no answer) instead of"
       + " the validated update.")
   boolean signal;
-
-  /** How long to wait for the run's answer to an update before giving up. */
-  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
-
-  /** After this long without an answer, say what the command is waiting for. */
-  static final Duration QUIET_WAIT = Duration.ofSeconds(5);
 
   abstract DecisionKind kind();
 
@@ -184,49 +170,10 @@ abstract class DecideCommand extends ConnectedCommand {
 
   /** Sends the update and waits a bounded time for the run's answer, saying why it waits. */
   private Decision answer(WorkflowStub stub, DecisionRequest r, RunOnServer run) {
-    ExecutorService sender = Executors.newSingleThreadExecutor(t -> {
-      Thread thread = new Thread(t, "underway-decide");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      Future<Decision> f = sender.submit(() ->
-          stub.update(ClusterEvolutionWorkflow.UPDATE_DECIDE, Decision.class, r));
-      try {
-        return f.get(QUIET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        out().println("Waiting for the run's answer: a worker polling task queue "
-            + run.taskQueue() + " must pick the decision up (up to " + ANSWER_TIMEOUT + ")...");
-        out().flush();
-      }
-      try {
-        return f.get(ANSWER_TIMEOUT.minus(QUIET_WAIT).toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        f.cancel(true);
-        throw CommandFailure.failed("no answer from " + workflowId + " within "
-            + ANSWER_TIMEOUT + ": is a worker polling task queue " + run.taskQueue() + "? The"
-            + " decision may still reach the run later; it is refused there if it is older than"
-            + " the decision validity by then. Check with `"
-            + underwayCommand("status " + workflowId) + "`.");
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof WorkflowUpdateException u) {
-        throw CommandFailure.failed("refused: " + Runs.failureMessage(u), u);
-      }
-      if (cause instanceof WorkflowException w && Runs.isNotFound(w)) {
-        throw ended(stub, w);
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CommandFailure.failed("interrupted while waiting for the run's answer", e);
-    } finally {
-      sender.shutdownNow();
-    }
+    return new BoundedUpdate("the decision", "The decision may still reach the run later; it is"
+        + " refused there if it is older than the decision validity by then.",
+        w -> ended(stub, w)).send(stub, workflowId, ClusterEvolutionWorkflow.UPDATE_DECIDE,
+            Decision.class, r, run, underwayCommand("status " + workflowId), out());
   }
 
   private static boolean blank(String s) {

@@ -4,16 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.underway.runbooks.OperatorUpdate;
 import dev.underway.runbooks.Runbook;
 import dev.underway.runbooks.Runbooks;
-import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.WorkflowUpdateException;
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +15,7 @@ import java.util.stream.Collectors;
  */
 abstract class OperatorUpdateCommand extends ConnectedCommand {
 
-  /** How long to wait for the run's answer before giving up. */
-  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
 
-  /** After this long without an answer, say what the command is waiting for. */
-  static final Duration QUIET_WAIT = Duration.ofSeconds(5);
 
   /**
    * The runbook of {@code workflowId} and its declared Update {@code name}, or exit 2 saying
@@ -72,47 +59,11 @@ abstract class OperatorUpdateCommand extends ConnectedCommand {
 
   private JsonNode answer(WorkflowStub stub, String workflowId, String name, JsonNode input,
       RunOnServer run) {
-    ExecutorService sender = Executors.newSingleThreadExecutor(t -> {
-      Thread thread = new Thread(t, "underway-update");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      Future<JsonNode> f = sender.submit(() -> stub.update(name, JsonNode.class, input));
-      try {
-        return f.get(QUIET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        out().println("Waiting for the run's answer: a worker polling task queue "
-            + run.taskQueue() + " must pick the update up (up to " + ANSWER_TIMEOUT + ")...");
-        out().flush();
-      }
-      try {
-        return f.get(ANSWER_TIMEOUT.minus(QUIET_WAIT).toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        f.cancel(true);
-        throw CommandFailure.failed("no answer from " + workflowId + " within " + ANSWER_TIMEOUT
-            + ": is a worker polling task queue " + run.taskQueue() + "? Check with `"
-            + underwayCommand("status " + workflowId) + "` before sending it again.");
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof WorkflowUpdateException u) {
-        throw CommandFailure.failed("refused: " + Runs.failureMessage(u), u);
-      }
-      if (cause instanceof WorkflowException w && Runs.isNotFound(w)) {
-        throw CommandFailure.failed("run " + workflowId + " has already ended ("
-            + Runs.howItEnded(stub) + ")", w);
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CommandFailure.failed("interrupted while waiting for the run's answer", e);
-    } finally {
-      sender.shutdownNow();
-    }
+    return new BoundedUpdate("the update", "It may still reach the run later: look before"
+        + " sending it again.", w -> CommandFailure.failed("run " + workflowId
+            + " has already ended (" + Runs.howItEnded(stub) + ")", w))
+        .send(stub, workflowId, name, JsonNode.class, input, run,
+            underwayCommand("status " + workflowId), out());
   }
 
   private static String quoted(String name) {

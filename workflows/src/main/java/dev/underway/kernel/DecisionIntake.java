@@ -2,6 +2,7 @@ package dev.underway.kernel;
 
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowLock;
 import org.slf4j.Logger;
 
 /**
@@ -16,6 +17,12 @@ final class DecisionIntake {
   private final RunView view;
   private final AbortableSteps steps;
   private final SenderLookup senders = new SenderLookup();
+  /**
+   * Decisions are taken one at a time, in the order they arrived, although each waits for its
+   * sender's lookup: without it, two decisions in one workflow task were recorded in the order
+   * their lookups finished.
+   */
+  private final WorkflowLock arrivals = Workflow.newWorkflowLock();
 
   DecisionIntake(Decisions decisions, RunView view, AbortableSteps steps) {
     this.decisions = decisions;
@@ -33,9 +40,18 @@ final class DecisionIntake {
    * acted on only when accepted.
    */
   void signal(DecisionKind kind, DecisionSignal s) {
+    long arrived = Workflow.currentTimeMillis();
     int ordinal = senders.signalReceived();
-    Sender sender = senders.records() ? senders.ofSignal(ordinal) : null;
-    receive(kind, s, "signal", sender);
+    if (!senders.records()) {
+      receive(kind, s, "signal", null, arrived);
+      return;
+    }
+    arrivals.lock();
+    try {
+      receive(kind, s, "signal", senders.ofSignal(ordinal), arrived);
+    } finally {
+      arrivals.unlock();
+    }
   }
 
   /** The {@code decide} update's validator: refuses with one sentence, changes nothing. */
@@ -72,18 +88,28 @@ final class DecisionIntake {
    * ran) fails the update with the refusal, so the caller is told.
    */
   Decision decide(DecisionRequest r) {
-    boolean records = senders.records();
-    Decision d = receive(DecisionKind.parse(r.decision()), r.asSignal(), "update",
-        records ? senders.ofUpdate() : null);
-    if (records && !d.accepted()) {
+    long arrived = Workflow.currentTimeMillis();
+    DecisionKind kind = DecisionKind.parse(r.decision());
+    if (!senders.records()) {
+      return receive(kind, r.asSignal(), "update", null, arrived);
+    }
+    Decision d;
+    arrivals.lock();
+    try {
+      d = receive(kind, r.asSignal(), "update", senders.ofUpdate(), arrived);
+    } finally {
+      arrivals.unlock();
+    }
+    if (!d.accepted()) {
       throw ApplicationFailure.newNonRetryableFailure(d.note(), DecisionRefused.class.getName());
     }
     return d;
   }
 
-  private Decision receive(DecisionKind kind, DecisionSignal s, String via, Sender sender) {
-    Decision d = decisions.receive(kind, s, via, view.position(), Workflow.currentTimeMillis(),
-        sender);
+  /** {@code arrived}: when the decision reached the run (before its sender was looked up). */
+  private Decision receive(DecisionKind kind, DecisionSignal s, String via, Sender sender,
+      long arrived) {
+    Decision d = decisions.receive(kind, s, via, view.position(), arrived, sender);
     if (!d.accepted()) {
       log.warn("Ignored {} {} from {}: {}", via, kind == null ? "?" : kind.json(), d.who(),
           d.note());

@@ -8,14 +8,12 @@ import dev.underway.kernel.RunKernelTest.Ask;
 import dev.underway.kernel.RunKernelTest.RecordingWindow;
 import dev.underway.kernel.RunKernelTest.WindowRunbook;
 import dev.underway.kernel.RunKernelTest.WindowRunbookImpl;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -33,15 +31,7 @@ class DecisionSenderTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (var key : SearchAttributes.ALL) {
-      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    Worker worker = env.newWorker("kernel");
-    worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
-    worker.registerActivitiesImplementations(new RecordingWindow());
-    TestSenders.register(worker);
-    env.start();
+    env = WindowRunbookEnvironment.started(new RunKernelTest.RecordingWindow());
   }
 
   @AfterEach

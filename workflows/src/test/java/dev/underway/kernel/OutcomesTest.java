@@ -8,13 +8,11 @@ import dev.underway.kernel.RunKernelTest.RecordingWindow;
 import dev.underway.kernel.RunKernelTest.WindowRunbook;
 import dev.underway.kernel.RunKernelTest.WindowRunbookImpl;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,15 +39,8 @@ class OutcomesTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (var key : SearchAttributes.ALL) {
-      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    Worker worker = env.newWorker("kernel");
-    worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
     window = new RecordingWindow();
-    worker.registerActivitiesImplementations(window);
-    env.start();
+    env = WindowRunbookEnvironment.started(window);
   }
 
   @AfterEach
@@ -112,11 +103,13 @@ class OutcomesTest {
         .findFirst().orElseThrow();
     assertThat(started.getUserMetadata().getSummary().getData().toStringUtf8())
         .contains("window · gate go: waiting for a decision");
-    int decided = index(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+    int decided = recorded(events,
+        index(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+        DecisionSenders.UPDATE);
     List<EventType> after = events.subList(decided + 1, events.size()).stream()
-        .map(HistoryEvent::getEventType)
-        .filter(t -> t != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).toList();
-    assertThat(after).as("the first command after the decision ends the gate's timer")
+        .map(HistoryEvent::getEventType).filter(t -> !workflowTask(t)
+            && t != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).toList();
+    assertThat(after).as("the first command once the decision is recorded ends the gate's timer")
         .startsWith(EventType.EVENT_TYPE_TIMER_CANCELED);
     HistoryEvent cancelled = events.get(index(events, EventType.EVENT_TYPE_TIMER_CANCELED));
     assertThat(cancelled.getTimerCanceledEventAttributes().getTimerId())
@@ -130,13 +123,37 @@ class OutcomesTest {
     wf.reject(new DecisionSignal("go", "bob", "no"));
     await().atMost(Duration.ofSeconds(20)).until(() -> wf.status().state().terminal());
     List<HistoryEvent> events = history();
-    int signalled = index(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
-    assertThat(events.subList(signalled, events.size()).stream().map(HistoryEvent::getEventType)
-        .filter(t -> t != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
-            && t != EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
-            && t != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-            && t != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).toList())
+    int signalled = recorded(events,
+        index(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED), DecisionSenders.SIGNAL);
+    assertThat(events.subList(signalled + 1, events.size()).stream()
+        .map(HistoryEvent::getEventType).filter(t -> !workflowTask(t)).toList())
         .startsWith(EventType.EVENT_TYPE_TIMER_CANCELED);
+  }
+
+  /**
+   * The index of the event that completes the lookup of the sender of the decision at {@code
+   * received} (activity {@code lookup}, the first activity after it): from there the decision is
+   * recorded and acted on.
+   */
+  private static int recorded(List<HistoryEvent> events, int received, String lookup) {
+    HistoryEvent scheduled = events.subList(received, events.size()).stream()
+        .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes).findFirst().orElseThrow();
+    assertThat(scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .as("the decision's sender is looked up first").isEqualTo(lookup);
+    for (int i = received; i < events.size(); i++) {
+      HistoryEvent e = events.get(i);
+      if (e.hasActivityTaskCompletedEventAttributes() && e.getActivityTaskCompletedEventAttributes()
+          .getScheduledEventId() == scheduled.getEventId()) {
+        return i;
+      }
+    }
+    throw new AssertionError("the sender lookup never completed");
+  }
+
+  private static boolean workflowTask(EventType t) {
+    return t == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
+        || t == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
+        || t == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
   }
 
   private WindowRunbook begin(Ask ask) {

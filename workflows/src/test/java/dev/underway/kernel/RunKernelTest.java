@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -18,7 +17,6 @@ import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -228,16 +226,8 @@ public class RunKernelTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (var key : SearchAttributes.ALL) {
-      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    Worker worker = env.newWorker("kernel");
-    worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
     window = new RecordingWindow();
-    worker.registerActivitiesImplementations(window);
-    TestSenders.register(worker);
-    env.start();
+    env = WindowRunbookEnvironment.started(window);
   }
 
   @AfterEach

@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.underway.kernel.RunKernelTest.Ask;
 import dev.underway.kernel.RunKernelTest.WindowRunbook;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -30,14 +28,7 @@ class RunPageTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (var key : SearchAttributes.ALL) {
-      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    Worker worker = env.newWorker("kernel");
-    worker.registerWorkflowImplementationTypes(RunKernelTest.WindowRunbookImpl.class);
-    worker.registerActivitiesImplementations(new RunKernelTest.RecordingWindow());
-    env.start();
+    env = WindowRunbookEnvironment.started(new RunKernelTest.RecordingWindow());
   }
 
   @AfterEach
@@ -58,7 +49,7 @@ class RunPageTest {
     wf.decide(new DecisionRequest("go", "approve", "bob", "one"));
     assertThat(card()).as("the first of two approvals, shown when it is accepted")
         .contains("Waiting for approval at gate `go`")
-        .contains("2 approvals needed, 1 so far (bob)");
+        .contains("2 approvals needed, 1 so far (bob (Temporal identity: ");
 
     wf.decide(new DecisionRequest("go", "approve", "carol", "two"));
     String after = card();
