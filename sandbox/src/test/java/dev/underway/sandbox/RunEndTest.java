@@ -7,6 +7,7 @@ import dev.underway.kernel.RunKernelTest;
 import dev.underway.kernel.RunKernelTest.Ask;
 import dev.underway.kernel.RunKernelTest.WindowRunbook;
 import dev.underway.kernel.RunState;
+import dev.underway.kernel.TestSenders;
 import dev.underway.kernel.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -34,6 +35,7 @@ class RunEndTest {
       Worker worker = env.newWorker("sandbox-end");
       worker.registerWorkflowImplementationTypes(RunKernelTest.WindowRunbookImpl.class);
       worker.registerActivitiesImplementations(new Window());
+      TestSenders.register(worker);
       env.start();
       WindowRunbook cancelled = begin(env, "cancelled", new Ask(null, false, false));
       WorkflowStub.fromTyped(cancelled).cancel();

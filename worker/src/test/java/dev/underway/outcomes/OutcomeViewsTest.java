@@ -11,6 +11,7 @@ import dev.underway.kernel.RunKernelTest.Ask;
 import dev.underway.kernel.RunKernelTest.WindowRunbook;
 import dev.underway.kernel.RunKernelTest.WindowRunbookImpl;
 import dev.underway.kernel.RunState;
+import dev.underway.kernel.TestSenders;
 import dev.underway.temporal.DevServerFixture;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
@@ -48,6 +49,7 @@ class OutcomeViewsTest {
       Worker worker = temporal.newWorker(TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
       worker.registerActivitiesImplementations(new Windows());
+      TestSenders.register(worker);
       temporal.startWorkers();
       WorkflowClient client = temporal.client();
 

@@ -8,6 +8,7 @@ import dev.underway.kernel.RunKernelTest.Ask;
 import dev.underway.kernel.RunKernelTest.WindowRunbook;
 import dev.underway.kernel.RunKernelTest.WindowRunbookImpl;
 import dev.underway.kernel.RunState;
+import dev.underway.kernel.TestSenders;
 import dev.underway.temporal.DevServerFixture;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -51,6 +52,7 @@ class WebUiOutcomesTest {
       Worker worker = temporal.newWorker(TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(WindowRunbookImpl.class);
       worker.registerActivitiesImplementations(new dev.underway.outcomes.Windows());
+      TestSenders.register(worker);
       temporal.startWorkers();
       WorkflowClient client = temporal.client();
       page = browser.page();
