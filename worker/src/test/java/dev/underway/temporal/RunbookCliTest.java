@@ -39,7 +39,8 @@ class RunbookCliTest {
         TemporalCli.runbook("cluster-evolution.md"));
     String dryRun = pick(commands, "workflow execute", "plan.json");
     String start = pick(commands, "workflow start", "--input-file runbooks/cluster-evolution/evolve.json");
-    String list = pick(commands, "workflow list", "--query 'UnderwayOpenGate != \"\"'");
+    String list = pick(commands, "workflow list",
+        "--query 'ExecutionStatus = \"Running\" AND UnderwayState = \"WAITING_FOR_APPROVAL\"'");
     String status = pick(commands, "workflow query", "--name status");
     String approvePhase1BySignal = pick(commands, "workflow signal", "--name approve",
         "\"gate\":\"phase-1\"", "\"by\":\"bob\"");

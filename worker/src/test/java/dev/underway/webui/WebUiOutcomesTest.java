@@ -84,10 +84,11 @@ class WebUiOutcomesTest {
         update(DECIDED, "{\"gate\":\"go\",\"decision\":\"approve\",\"plan\":\"0000abcd\","
             + "\"by\":\"bob\",\"comment\":\"checked\",\"confirm\":\"window.glass\"}");
         await().atMost(UI_WAIT).until(() -> decided.status().state() == RunState.COMPLETED);
-        String events = eventHistory(DECIDED, "Timer ?Canceled");
-        assertThat(events).as("the gate's timer ended at the decision")
-            .containsPattern("Timer ?Started").containsPattern("Timer ?Canceled")
-            .doesNotContainPattern("Timer ?Fired");
+        String events = eventsWithMetadata(DECIDED);
+        assertThat(events).as("the gate's timer, named by its summary, ended at the decision"
+            + " (User Metadata, Events with Metadata; before, it said Started for ever)")
+            .containsPattern("gate go: waiting for a decision[^\\n]*\\n+\\s*Canceled")
+            .doesNotContain("Started").doesNotContain("Fired");
         shot("timer-cancelled");
 
         requestCancellation(CANCELLED);
@@ -174,22 +175,21 @@ class WebUiOutcomesTest {
     page.eval("(() => { byCss('dialog[open] button[type=submit]').click(); return true; })()");
   }
 
-  /** The run's page with its event history, once it shows {@code pattern}; its text. */
-  private String eventHistory(String id, String pattern) {
-    java.util.regex.Pattern wanted = java.util.regex.Pattern.compile(pattern);
-    return await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+  /**
+   * The run's User Metadata tab, its "Events with Metadata" section (each timer and activity by
+   * its summary, with its state), once it lists the gate's timer.
+   */
+  private String eventsWithMetadata(String id) {
+    page.navigate(ui + "/namespaces/default/workflows/" + id);
+    awaitElement("byText('a, button', 'User Metadata')");
+    page.click("byText('a, button', 'User Metadata')");
+    return await().atMost(UI_WAIT).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
         .until(() -> {
-          if (!page.url().contains("/workflows/" + id + "/")) {
-            // the run's page, .../workflows/ID/RUN_ID/history: its event list names each event
-            page.navigate(ui + "/namespaces/default/workflows/" + id);
-            return "";
-          }
           String text = page.text();
-          if (!wanted.matcher(text).find()) {
-            page.reload();
-          }
-          return text;
-        }, t -> wanted.matcher(t).find());
+          int from = text.indexOf("Events with Metadata");
+          int to = text.indexOf("Current Details", Math.max(from, 0));
+          return from < 0 || to < 0 ? "" : text.substring(from, to);
+        }, t -> t.contains("gate go: waiting for a decision"));
   }
 
   private void requestCancellation(String id) throws IOException {
