@@ -11,6 +11,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param reason who and why, shown as the throttle reason (e.g. {@code "alice: deploy"})
  * @param batchSize a batch size pinned by the operator (adaptation off); null: adaptive again
  *     from the current size
+ * @param ratio the latency guard's ratio set by the operator ({@code set-ratio}); null: the
+ *     request's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BackfillControl(boolean throttled, String reason, Integer batchSize) {}
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+public record BackfillControl(boolean throttled, String reason, Integer batchSize,
+    Double ratio) {
+
+  /** Without a ratio (as written before the guard). */
+  public BackfillControl(boolean throttled, String reason, Integer batchSize) {
+    this(throttled, reason, batchSize, null);
+  }
+}

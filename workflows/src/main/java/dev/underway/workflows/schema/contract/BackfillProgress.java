@@ -2,6 +2,7 @@ package dev.underway.workflows.schema.contract;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.underway.guard.GuardState;
 import java.util.List;
 
 /**
@@ -43,14 +44,23 @@ public record BackfillProgress(
     long resumedFrom,
     String at,
     Long activeMillis,
-    Long throttledMillis) {
+    Long throttledMillis,
+    GuardState guard) {
+
+  /** Without the guard's state (as recorded before the guard). */
+  public BackfillProgress(List<String> cursor, long rowsDone, long rowsTotal, long batches,
+      int batchSize, double rowsPerSecond, Long etaSeconds, String throttle, int attempts,
+      long resumedFrom, String at, Long activeMillis, Long throttledMillis) {
+    this(cursor, rowsDone, rowsTotal, batches, batchSize, rowsPerSecond, etaSeconds, throttle,
+        attempts, resumedFrom, at, activeMillis, throttledMillis, null);
+  }
 
   /** Without the cumulative times (as recorded before they were kept). */
   public BackfillProgress(List<String> cursor, long rowsDone, long rowsTotal, long batches,
       int batchSize, double rowsPerSecond, Long etaSeconds, String throttle, int attempts,
       long resumedFrom, String at) {
     this(cursor, rowsDone, rowsTotal, batches, batchSize, rowsPerSecond, etaSeconds, throttle,
-        attempts, resumedFrom, at, null, null);
+        attempts, resumedFrom, at, null, null, null);
   }
 
   /** One line for the timeline and the status. */

@@ -1,5 +1,6 @@
 package dev.underway.workflows.schema.contract;
 
+import dev.underway.guard.GuardSettings;
 import java.util.List;
 
 /**
@@ -17,7 +18,10 @@ import java.util.List;
  *     between batches); null: a point read of the table by its key
  * @param minBatchSize the smallest batch adaptation goes to (default 10)
  * @param maxBatchSize the largest (default 50,000)
+ * @param guard the latency guard's settings (see {@link GuardSettings}); null in runs started
+ *     before the guard: then {@code latencyBudgetMillis} and {@code latencyProbe} say it
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
 public record BackfillSettings(
     List<String> keyColumns,
     int batchSize,
@@ -26,7 +30,16 @@ public record BackfillSettings(
     Long latencyBudgetMillis,
     String latencyProbe,
     int minBatchSize,
-    int maxBatchSize) {
+    int maxBatchSize,
+    GuardSettings guard) {
+
+  /** Without the guard's settings (as recorded before the guard). */
+  public BackfillSettings(List<String> keyColumns, int batchSize, long targetBatchMillis,
+      long maxReplicaLagMillis, Long latencyBudgetMillis, String latencyProbe, int minBatchSize,
+      int maxBatchSize) {
+    this(keyColumns, batchSize, targetBatchMillis, maxReplicaLagMillis, latencyBudgetMillis,
+        latencyProbe, minBatchSize, maxBatchSize, null);
+  }
 
   public static final int DEFAULT_BATCH_SIZE = 1_000;
   public static final long DEFAULT_TARGET_BATCH_MILLIS = 500;
