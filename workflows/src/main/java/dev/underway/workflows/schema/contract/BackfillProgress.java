@@ -45,14 +45,18 @@ public record BackfillProgress(
     String at,
     Long activeMillis,
     Long throttledMillis,
-    GuardState guard) {
+    GuardState guard,
+    List<GuardState> guardChanges) {
+
+  /** How many of the guard's changes of mode the progress keeps. */
+  public static final int GUARD_CHANGES_KEPT = 20;
 
   /** Without the guard's state (as recorded before the guard). */
   public BackfillProgress(List<String> cursor, long rowsDone, long rowsTotal, long batches,
       int batchSize, double rowsPerSecond, Long etaSeconds, String throttle, int attempts,
       long resumedFrom, String at, Long activeMillis, Long throttledMillis) {
     this(cursor, rowsDone, rowsTotal, batches, batchSize, rowsPerSecond, etaSeconds, throttle,
-        attempts, resumedFrom, at, activeMillis, throttledMillis, null);
+        attempts, resumedFrom, at, activeMillis, throttledMillis, null, null);
   }
 
   /** Without the cumulative times (as recorded before they were kept). */
