@@ -64,7 +64,7 @@ public record BackfillProgress(
       int batchSize, double rowsPerSecond, Long etaSeconds, String throttle, int attempts,
       long resumedFrom, String at) {
     this(cursor, rowsDone, rowsTotal, batches, batchSize, rowsPerSecond, etaSeconds, throttle,
-        attempts, resumedFrom, at, null, null, null);
+        attempts, resumedFrom, at, null, null, null, null);
   }
 
   /** One line for the timeline and the status. */
