@@ -100,9 +100,9 @@ public final class LatencyGuard implements AutoCloseable {
     if (resume != null && resume.baselineP99Ms() != null) {
       this.baselineMs = resume.baselineP99Ms();
       this.duty = Math.max(controller.minDuty(), Math.min(1.0, resume.duty()));
-      this.mode = List.of(GuardState.FREE, GuardState.SLOWED, GuardState.FLOOR)
-          .contains(resume.mode()) ? resume.mode() : GuardState.FREE;
-      this.since = resume.since() == null ? Instant.now().toString() : resume.since();
+      this.mode = controller.mode(duty);
+      this.since = resume.since() == null || !mode.equals(resume.mode())
+          ? Instant.now().toString() : resume.since();
       this.p99Ms = resume.p99Ms();
       this.resumed = true;
       publish(Budget.f("resumed with the baseline p99 %.1f ms of an earlier attempt",
@@ -279,7 +279,8 @@ public final class LatencyGuard implements AutoCloseable {
       return;
     }
     Budget budget = budget();
-    DutyController.Step step = controller.next(duty, mode, fresh.p99Ms(), budget.ms());
+    DutyController.Step step = controller.next(duty, fresh.p99Ms(), budget.ms(),
+        baselineMs == null ? 0 : baselineMs);
     if (step.changed(duty)) {
       lastChangeNanos = nowNanos;
     }

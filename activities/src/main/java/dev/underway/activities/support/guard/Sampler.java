@@ -21,8 +21,8 @@ final class Sampler implements AutoCloseable {
 
   /** Where readings go (on the sampler's thread). */
   interface Sink {
-    /** One reading taken at {@code atNanos}; {@code failure} when the probe threw. */
-    void reading(long atNanos, long micros, Exception failure);
+    /** One reading begun at {@code startNanos}; {@code failure} when the probe threw. */
+    void reading(long startNanos, long micros, Exception failure);
   }
 
   private final ForegroundProbe probe;
@@ -62,7 +62,7 @@ final class Sampler implements AutoCloseable {
       if (!running) {
         return;
       }
-      sink.reading(System.nanoTime(), micros, failure);
+      sink.reading(start, micros, failure);
       next += everyNanos;
       long now = System.nanoTime();
       if (next - now < 0) {
