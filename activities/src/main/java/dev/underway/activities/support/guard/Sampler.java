@@ -62,7 +62,13 @@ final class Sampler implements AutoCloseable {
       if (!running) {
         return;
       }
-      sink.reading(start, micros, failure);
+      try {
+        sink.reading(start, micros, failure);
+      } catch (RuntimeException e) {
+        if (logged.add("guard/" + kind(e))) { // a fault of the guard's own: sampling goes on
+          LOG.error("latency guard: a reading could not be taken into account", e);
+        }
+      }
       next += everyNanos;
       long now = System.nanoTime();
       if (next - now < 0) {

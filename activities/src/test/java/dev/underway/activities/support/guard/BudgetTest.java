@@ -10,7 +10,7 @@ class BudgetTest {
   @Test
   void aRatioOfTheBaseline() {
     Budget b = new Budget(2.7, 1.25, null, 2);
-    assertThat(b.ms()).isEqualTo(3.375);
+    assertThat(b.ms()).isCloseTo(3.375, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(b.judge(4.1)).isEqualTo("p99 4.1 ms = 1.52x baseline 2.7 ms > 1.25x");
     assertThat(b.judge(3.0)).isEqualTo("p99 3.0 ms = 1.11x baseline 2.7 ms <= 1.25x");
   }
