@@ -133,6 +133,15 @@ final class StepGuard implements AutoCloseable {
     return guard.changes();
   }
 
+  /**
+   * Whether the guard has judged the foreground since the step started (a rolling p99 against
+   * the budget), or is off; until then the step does not speed up.
+   */
+  boolean judged() {
+    GuardState s = guard.state();
+    return GuardState.OFF.equals(s.mode()) || s.p99Ms() != null;
+  }
+
   /** Whether the guard holds the step below full duty (the batch must not grow). */
   boolean slowed() {
     String mode = guard.state().mode();
