@@ -54,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * activity's scheduled options in the history) plus a little for a loaded machine, measured on
  * the server's clock from the killed attempt's last heartbeat to the next attempt's start; the run
  * completes with every row right, and every resumed backfill attempt keeps the latency guard's
- * baseline the first attempt sampled. A step "waits" for its kill by needing a lock a test connection
- * holds. And an abort stops a running backfill within 5 s of the signal.
+ * baseline the first attempt sampled. A step "waits" for its kill by needing a lock a test
+ * connection holds. And an abort stops a running backfill within 5 s of the signal.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SchemaChangeWorkerKilledTest {
