@@ -64,16 +64,23 @@ public record OperatorUpdate(String name, String description, String example,
    *
    * @param json its name in the input (and the option's, {@code --<json>})
    * @param label what the help shows for its value ({@code NAME}, {@code TEXT}, {@code N})
-   * @param number whether it is a whole number in the input (else text)
+   * @param number whether it is a whole number in the input
+   * @param decimal whether it is a number with a fraction in the input ({@code 1.5}); neither:
+   *     text
    * @param description one line for the help
    */
-  public record Field(String json, String label, boolean number, String description) {
+  public record Field(String json, String label, boolean number, boolean decimal,
+      String description) {
     public static Field text(String json, String label, String description) {
-      return new Field(json, label, false, description);
+      return new Field(json, label, false, false, description);
     }
 
     public static Field wholeNumber(String json, String label, String description) {
-      return new Field(json, label, true, description);
+      return new Field(json, label, true, false, description);
+    }
+
+    public static Field decimalNumber(String json, String label, String description) {
+      return new Field(json, label, false, true, description);
     }
   }
 }

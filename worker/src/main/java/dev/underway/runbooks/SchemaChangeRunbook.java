@@ -114,6 +114,10 @@ final class SchemaChangeRunbook implements Runbook<SchemaChangeRequest> {
       "The batch size to pin, 1 to " + RequestValidation.MAX_BATCH_SIZE
           + "; 0 makes the backfill adaptive again.");
 
+  private static final Field RATIO = Field.decimalNumber("ratio", "R",
+      "The latency guard's ratio from now on: the foreground's p99 is held under R times its"
+          + " baseline; above 1.0, at most 10 (the request's default: 1.25).");
+
   /**
    * The operator's Updates (the names are {@link SchemaChangeWorkflow}'s). {@code override} is
    * one too: the hold before a drop tells a person to send it, with the typed confirmation; it
@@ -132,6 +136,10 @@ final class SchemaChangeRunbook implements Runbook<SchemaChangeRequest> {
             + " backfill's batch size (batchSize 1 to " + RequestValidation.MAX_BATCH_SIZE
             + "; 0 makes it adaptive again)", "{\"by\": \"bob\", \"batchSize\": 200}",
             Shortcut.argumentAndOptions(BATCH, BY, REASON)),
+        OperatorUpdate.withShortcut(SchemaChangeWorkflow.UPDATE_SET_RATIO, "set the running"
+            + " backfill's latency ratio: the guard holds the foreground's p99 under ratio"
+            + " times its baseline from the next batch on (above 1.0, at most 10)",
+            "{\"by\": \"bob\", \"ratio\": 1.5}", Shortcut.options(RATIO, BY, REASON)),
         OperatorUpdate.withShortcut(SchemaChangeWorkflow.UPDATE_REVERT, "the killswitch:"
             + " reads back to the old shape at once (old writes back on first if they had"
             + " stopped), the run goes back to gate switch-reads; refused once the contract"

@@ -49,12 +49,12 @@ final class ShortcutCommand extends OperatorUpdateCommand {
             + "'");
     if (s.argument() != null) {
       spec.addPositional(PositionalParamSpec.builder().index("1").paramLabel(s.argument().label())
-          .type(s.argument().number() ? Long.class : String.class).required(true)
+          .type(type(s.argument())).required(true)
           .description(s.argument().description()).build());
     }
     for (Field f : s.options()) {
       spec.addOption(OptionSpec.builder("--" + f.json()).paramLabel(f.label())
-          .type(f.number() ? Long.class : String.class).description(f.description()).build());
+          .type(type(f)).description(f.description()).build());
     }
     return cl;
   }
@@ -79,11 +79,21 @@ final class ShortcutCommand extends OperatorUpdateCommand {
       }
       if (value instanceof Long n) {
         input.put(f.json(), n);
+      } else if (value instanceof java.math.BigDecimal d) {
+        input.put(f.json(), d);
       } else if (value != null) {
         input.put(f.json(), value.toString());
       }
     }
     return input;
+  }
+
+  /**
+   * The option's type: picocli refuses what is not one ({@code --ratio 1,5}) before anything is
+   * sent; a decimal is kept as typed ({@code 1.5} stays 1.5 in the input).
+   */
+  private static Class<?> type(Field f) {
+    return f.number() ? Long.class : f.decimal() ? java.math.BigDecimal.class : String.class;
   }
 
   private static List<Field> fields(Shortcut s) {

@@ -48,6 +48,8 @@ class OperatorUpdatesTest {
           for (Field f : fields) {
             if (f.number()) {
               fromShortcut.put(f.json(), 1);
+            } else if (f.decimal()) {
+              fromShortcut.put(f.json(), 1.5);
             } else {
               fromShortcut.put(f.json(), "text");
             }
@@ -58,7 +60,7 @@ class OperatorUpdatesTest {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(5);
+    assertThat(checked).isEqualTo(6);
   }
 
   @Test
@@ -66,10 +68,10 @@ class OperatorUpdatesTest {
     assertThat(Runbooks.SCHEMA_CHANGE.updates()).extracting(OperatorUpdate::name)
         .containsExactly(SchemaChangeWorkflow.UPDATE_THROTTLE,
             SchemaChangeWorkflow.UPDATE_UNTHROTTLE, SchemaChangeWorkflow.UPDATE_SET_BATCH,
-            SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_OVERRIDE);
+            SchemaChangeWorkflow.UPDATE_SET_RATIO, SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_OVERRIDE);
     assertThat(Runbooks.SCHEMA_CHANGE.updates()).filteredOn(u -> u.shortcut() != null)
         .extracting(OperatorUpdate::name)
-        .containsExactly("throttle", "unthrottle", "set-batch", "revert");
+        .containsExactly("throttle", "unthrottle", "set-batch", "set-ratio", "revert");
     assertThat(Runbooks.CLUSTER_EVOLUTION.updates()).isEmpty();
     assertThat(Runbooks.DRIFT_CHECK.updates()).isEmpty();
   }

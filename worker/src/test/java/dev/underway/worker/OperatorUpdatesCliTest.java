@@ -54,7 +54,10 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorUpdatesCliTest {
 
   private static final String TQ = "underway-operator-updates";
-  /** About 300 rows a second (see the request): the backfill runs for tens of seconds. */
+  /**
+   * Slow at first (see the request: the latency guard holds the backfill at its floor), at full
+   * rate once set-ratio lifts the budget: the backfill runs for tens of seconds.
+   */
   private static final int ROWS = 12_000;
 
   @TempDir static Path tmp;
@@ -127,7 +130,8 @@ class OperatorUpdatesCliTest {
     Cli.Result undeclared = underway("update", id, "decide", "--input", "{\"by\":\"bob\"}");
     assertThat(undeclared.exitCode()).as(undeclared.toString()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(oneLine(undeclared.err())).isEqualTo("underway: schema-change has no update"
-        + " 'decide': its updates are throttle, unthrottle, set-batch, revert, override");
+        + " 'decide': its updates are throttle, unthrottle, set-batch, set-ratio, revert,"
+        + " override");
     // refused by the run, in one sentence: a placeholder, a fraction, an unknown key, a state
     assertRefused(underway("update", id, "throttle", "--input",
         "{\"by\":\"YOUR-NAME\",\"reason\":\"deploy\"}"),
@@ -164,16 +168,40 @@ class OperatorUpdatesCliTest {
     Cli.Result example = underway("update", id, setBatch.name(), "--input", setBatch.example());
     assertThat(example.exitCode()).as(example.toString()).isZero();
     assertThat(example.out()).contains("batch size pinned at 200 by bob");
-    assertThat(control(id)).isEqualTo("throttled true, reason dave: lunch rush, batch 200");
+    assertThat(control(id)).isEqualTo("throttled true, reason dave: lunch rush, batch 200,"
+        + " ratio -");
+    // set-ratio: the example, then the shortcut; each keeps the throttle and the batch size
+    assertRefused(underway("set-ratio", id, "--ratio", "1", "--by", "dave"),
+        "set-ratio's ratio 1.0 is out of range");
+    assertRefused(underway("update", id, "set-ratio", "--input",
+        "{\"by\":\"bob\",\"ratio\":\"fast\"}"), "\"ratio\" must be a number above 1.0");
+    OperatorUpdate setRatio = declared(SchemaChangeWorkflow.UPDATE_SET_RATIO);
+    Cli.Result ratio = underway("update", id, setRatio.name(), "--input", setRatio.example());
+    assertThat(ratio.exitCode()).as(ratio.toString()).isZero();
+    assertThat(ratio.out()).contains("latency ratio set to 1.5x (instead of the request's"
+        + " absolute budget 5 ms) by bob");
+    assertThat(control(id)).isEqualTo("throttled true, reason dave: lunch rush, batch 200,"
+        + " ratio 1.5");
+    // the probe (15 ms) is its own baseline: at 10x it is well within budget, the walk goes on
+    // at full rate (at the floor's 5% duty the 12,000 rows would outlast the test)
+    Cli.Result lifted = underway("set-ratio", id, "--ratio", "10", "--by", "dave", "--reason",
+        "the probe is its own baseline");
+    assertThat(lifted.exitCode()).as(lifted.toString()).isZero();
+    assertThat(lifted.out()).contains("latency ratio set to 10x by dave");
+    assertThat(control(id)).isEqualTo("throttled true, reason dave: lunch rush, batch 200,"
+        + " ratio 10");
     OperatorUpdate unthrottle = declared(SchemaChangeWorkflow.UPDATE_UNTHROTTLE);
     Cli.Result going = underway("update", id, unthrottle.name(), "--input",
         unthrottle.example());
     assertThat(going.exitCode()).as(going.toString()).isZero();
-    assertThat(control(id)).isEqualTo("throttled false, reason -, batch 200");
+    assertThat(control(id)).isEqualTo("throttled false, reason -, batch 200, ratio 10");
     assertThat(timeline(id, "throttle")).containsSubsequence("throttled by bob (bob: deploy)",
         "unthrottled by carol", "throttled by dave (dave: lunch rush)",
         "batch size pinned at 150 by dave", "batch size pinned at 200 by bob",
+        "latency ratio set to 1.5x (instead of the request's absolute budget 5 ms) by bob",
+        "latency ratio set to 10x by dave (the probe is its own baseline)",
         "unthrottled by bob");
+
 
     // revert, the shortcut: at stop-old-writes, reads go back and the run to switch-reads
     awaitGate(id, "switch-reads");
@@ -302,9 +330,9 @@ class OperatorUpdatesCliTest {
   // ---- the run -------------------------------------------------------------------------------
 
   /**
-   * Starts the change of {@code table} with {@code underway start}: every batch the smallest, as
-   * the probe (15 ms) is always over its budget (5 ms); writers must be quiet for 20 s before a
-   * drop.
+   * Starts the change of {@code table} with {@code underway start}: the latency guard holds the
+   * backfill at its floor, as the probe (15 ms) is always over the absolute budget (5 ms), until
+   * set-ratio replaces the budget; writers must be quiet for 20 s before a drop.
    */
   private static String start(String table) throws Exception {
     String json = "{\"target\":{\"sqlHost\":\"" + pg.host() + "\",\"sqlPort\":" + pg.port()
@@ -375,10 +403,14 @@ class OperatorUpdatesCliTest {
     return Long.parseLong(scalar("SELECT count(amount_v2) FROM orders"));
   }
 
-  /** The backfill's control row, where the commands write what the walk reads. */
+  /**
+   * The backfill's control row, where the commands write what the walk reads (the guard's ratio
+   * in {@code guard_ratio}, a column the activities add when the ratio is first set).
+   */
   private static String control(String id) throws Exception {
     return scalar("SELECT 'throttled ' || throttled || ', reason ' || coalesce(throttle_reason,"
-        + " '-') || ', batch ' || coalesce(batch_size::text, '-') FROM underway_schema_changes"
+        + " '-') || ', batch ' || coalesce(batch_size::text, '-') || ', ratio '"
+        + " || coalesce((to_jsonb(m) ->> 'guard_ratio'), '-') FROM underway_schema_changes m"
         + " WHERE workflow_id = '" + id + "'");
   }
 

@@ -44,7 +44,8 @@ class RegistryHelpTest {
       assertThat(help).contains(flat(r.name() + ": " + r.description()));
     }
     assertThat(help).contains(" update ").contains(" throttle ").contains(" unthrottle ")
-        .contains(" set-batch ").contains(" revert ").doesNotContain(" override ");
+        .contains(" set-batch ").contains(" set-ratio ").contains(" revert ")
+        .doesNotContain(" override ");
   }
 
   @Test
@@ -81,6 +82,10 @@ class RegistryHelpTest {
             + " \"batchSize\": 200}'");
     assertThat(help("throttle", "--help")).contains("--by=NAME").contains("--reason=TEXT")
         .doesNotContain("batchSize");
+    assertThat(help("set-ratio", "--help")).contains("Usage: underway set-ratio")
+        .contains("--ratio=R").contains("--by=NAME").contains("--reason=TEXT")
+        .contains("The same as: underway update RUN set-ratio --input '{\"by\": \"bob\","
+            + " \"ratio\": 1.5}'");
   }
 
   @Test
@@ -88,7 +93,7 @@ class RegistryHelpTest {
     Cli.Result r = cli.run("update", RUN, "thrttle", "--input", "{\"by\":\"bob\"}");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(r.err().strip()).isEqualTo("underway: schema-change has no update 'thrttle': its"
-        + " updates are throttle, unthrottle, set-batch, revert, override");
+        + " updates are throttle, unthrottle, set-batch, set-ratio, revert, override");
     assertThat(cli.connects).hasValue(0);
 
     Cli.Result decide = cli.run("update", "cluster-evolution-underway-demo-cockroachdb",
@@ -117,6 +122,9 @@ class RegistryHelpTest {
     Cli.Result fraction = cli.run("set-batch", RUN, "2.5");
     assertThat(fraction.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(fraction.err()).contains("'2.5' is not a long").doesNotContain("\tat ");
+    Cli.Result comma = cli.run("set-ratio", RUN, "--ratio", "1,5", "--by", "bob");
+    assertThat(comma.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(comma.err()).contains("--ratio").contains("'1,5'").doesNotContain("\tat ");
     assertThat(cli.connects).hasValue(0);
   }
 
@@ -138,6 +146,7 @@ class RegistryHelpTest {
     }
     assertThat(lines).anyMatch(l -> l.startsWith("underway throttle "))
         .anyMatch(l -> l.startsWith("underway set-batch "))
+        .anyMatch(l -> l.startsWith("underway set-ratio "))
         .anyMatch(l -> l.startsWith("underway revert "))
         .anyMatch(l -> l.startsWith("underway update "));
     for (String line : lines) {

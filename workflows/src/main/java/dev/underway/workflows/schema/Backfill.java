@@ -5,6 +5,7 @@ import dev.underway.kernel.Run;
 import dev.underway.kernel.RunStopped;
 import dev.underway.kernel.Timeline;
 import dev.underway.kernel.Timers;
+import dev.underway.guard.GuardSettings;
 import dev.underway.targets.PostgresTarget;
 import dev.underway.workflows.schema.contract.BackfillControl;
 import dev.underway.workflows.schema.contract.BackfillProgress;
@@ -24,8 +25,11 @@ import java.util.List;
 /**
  * The backfill, supervised: one long heartbeating activity, its progress read from its control
  * row for the status, an abort that waits for the attempt to stop before the rollback, and the
- * operator's {@code throttle}, {@code unthrottle} and {@code set-batch}, which reach it through
- * that control row (one at a time, see {@link CommandLock}).
+ * operator's {@code throttle}, {@code unthrottle}, {@code set-batch} and {@code set-ratio}, which
+ * reach it through that control row (one at a time, see {@link CommandLock}); each carries the
+ * others' settings through unchanged. Runs started with the latency guard ({@value
+ * SchemaChangeWorkflowImpl#LATENCY_GUARD}) pass the request's {@link GuardSettings} and show
+ * every change of the guard's mode in the timeline ({@link GuardChanges}).
  */
 final class Backfill {
 
@@ -48,14 +52,18 @@ final class Backfill {
   private final TableChange change;
   private final String owner;
   private final SchemaPlan plan;
+  /** The latency guard's settings; null in runs started before the guard. */
+  private final GuardSettings guard;
+  private final GuardChanges guardChanges = new GuardChanges();
   private BackfillProgress progress;
   private BackfillResult result;
   /** The backfill is running: throttle, unthrottle, set-batch apply to it. */
   private boolean running;
-  private BackfillControl control = new BackfillControl(false, null, null);
+  private BackfillControl control = new BackfillControl(false, null, null, null);
 
+  /** @param guarded whether the run began with the latency guard ({@code guardSettings}) */
   Backfill(Run run, CommandLock commands, SchemaChangeRequest request, SchemaPlan plan,
-      String owner) {
+      String owner, boolean guarded) {
     this.run = run;
     this.commands = commands;
     this.request = request;
@@ -63,6 +71,7 @@ final class Backfill {
     this.change = request.change();
     this.plan = plan;
     this.owner = owner;
+    this.guard = guarded ? request.guardSettings() : null;
   }
 
   /**
@@ -73,15 +82,13 @@ final class Backfill {
   void run() {
     run.timeline().step(SchemaChangeWorkflowImpl.BACKFILL, SchemaChangeWorkflowImpl.BACKFILL);
     BackfillSettings settings = new BackfillSettings(plan.keyColumns(),
-        request.batchSizeOrDefault(),
-        SchemaChangeRequest.duration(request.targetBatchTime(),
-            SchemaChangeRequest.DEFAULT_TARGET_BATCH_TIME).toMillis(),
+        request.batchSizeOrDefault(), targetBatchMillis(),
         SchemaChangeRequest.duration(request.maxReplicaLag(),
             SchemaChangeRequest.DEFAULT_MAX_REPLICA_LAG).toMillis(),
         request.latencyBudget() == null ? null
             : Duration.parse(request.latencyBudget()).toMillis(),
         request.latencyProbe(), BackfillSettings.DEFAULT_MIN_BATCH_SIZE,
-        BackfillSettings.DEFAULT_MAX_BATCH_SIZE);
+        BackfillSettings.DEFAULT_MAX_BATCH_SIZE, guard);
     running = true;
     List<Promise<BackfillResult>> attempt = new ArrayList<>(1);
     try {
@@ -111,6 +118,17 @@ final class Backfill {
         + " ms" + (result.triggersSkipped() == null ? "" : "; " + result.triggersSentence()));
   }
 
+  /** The expected duration the expand gate shows. */
+  BackfillDuration duration() {
+    return new BackfillDuration(plan.rows(), plan.rowsExact(), request.batchSizeOrDefault(),
+        targetBatchMillis(), guard);
+  }
+
+  private long targetBatchMillis() {
+    return SchemaChangeRequest.duration(request.targetBatchTime(),
+        SchemaChangeRequest.DEFAULT_TARGET_BATCH_TIME).toMillis();
+  }
+
   /** The progress timer's summary: what its bar on the run's page waits for. */
   static String progressSummary(int polls) {
     return SchemaChangeWorkflowImpl.BACKFILL + " · next progress read in "
@@ -129,6 +147,10 @@ final class Backfill {
       if (p != null) {
         progress = p;
         run.timeline().progress(p.summary());
+        for (String line : guardChanges.newLines(p.guardChanges())) {
+          run.timeline().record(SchemaChangeWorkflowImpl.BACKFILL, GuardChanges.STEP,
+              Timeline.COMPLETED, line);
+        }
         run.progress(BackfillCard.of(p, control, plan.rowsExact(), request.latencyBudget()));
       }
     } catch (ActivityFailure e) {
@@ -162,15 +184,37 @@ final class Backfill {
 
   /** The status's sentence while it runs; null otherwise. */
   String sentence() {
-    return running && progress != null ? "Backfill: " + progress.summary() : null;
+    return running && progress != null ? "Backfill: " + progress.summary()
+        + (progress.guard() == null ? "" : "; " + progress.guard().summary()) : null;
   }
 
   // ---- the operator's commands --------------------------------------------------------------
 
-  /** Why throttle, unthrottle or set-batch cannot apply to {@code b} now; null when they can. */
+  /**
+   * Why throttle, unthrottle, set-batch or set-ratio cannot apply to {@code b} now; null when
+   * they can.
+   */
   static String refusal(Backfill b, Run run) {
     return b != null && b.running ? null : "the backfill is not running (the run is at "
-        + run.timeline().position() + "): throttle, unthrottle and set-batch apply to it";
+        + run.timeline().position() + "): throttle, unthrottle, set-batch and set-ratio apply"
+        + " to it";
+  }
+
+  /** Why set-ratio cannot apply to {@code b} (running): its run has no latency guard. */
+  static String ratioRefusal(Backfill b) {
+    return b.guard != null ? null : "this run began before the latency guard: its backfill has"
+        + " no ratio to set (throttle, unthrottle and set-batch apply to it)";
+  }
+
+  /** The validator of set-ratio's ratio. */
+  static void validateRatio(OperatorCommand c) {
+    if (c.ratio() == null) {
+      throw new DecisionRefused("set-ratio needs ratio, " + RequestValidation.RATIO_RULE);
+    }
+    if (RequestValidation.ratioProblem(c.ratio()) != null) {
+      throw new DecisionRefused("set-ratio's ratio " + c.ratio() + " is out of range: "
+          + RequestValidation.RATIO_RULE);
+    }
   }
 
   /** The validator of set-batch's size. */
@@ -185,19 +229,29 @@ final class Backfill {
   String throttle(OperatorCommand c) {
     String reason = c.by() + (c.reason() == null ? "" : ": " + c.reason());
     return control("throttle by " + c.by(), () -> new BackfillControl(true, reason,
-        control.batchSize()), "throttled by " + c.by() + " (" + reason + ")");
+        control.batchSize(), control.ratio()), "throttled by " + c.by() + " (" + reason + ")");
   }
 
   String unthrottle(OperatorCommand c) {
     return control("unthrottle by " + c.by(), () -> new BackfillControl(false, null,
-        control.batchSize()), "unthrottled by " + c.by());
+        control.batchSize(), control.ratio()), "unthrottled by " + c.by());
   }
 
   String setBatch(OperatorCommand c) {
     Integer size = c.batchSize() == 0 ? null : c.batchSize();
     return control("set-batch by " + c.by(), () -> new BackfillControl(control.throttled(),
-        control.reason(), size), "batch size " + (size == null ? "adaptive" : "pinned at "
-        + size) + " by " + c.by());
+        control.reason(), size, control.ratio()), "batch size " + (size == null ? "adaptive"
+        : "pinned at " + size) + " by " + c.by());
+  }
+
+  /** The guard's ratio from now on (an absolute budget the request gave no longer applies). */
+  String setRatio(OperatorCommand c) {
+    String instead = guard != null && guard.budgetMillis() != null && control.ratio() == null
+        ? " (instead of the request's absolute budget " + guard.budgetMillis() + " ms)" : "";
+    return control("set-ratio by " + c.by(), () -> new BackfillControl(control.throttled(),
+        control.reason(), control.batchSize(), c.ratio()), "latency ratio set to "
+        + GuardTexts.ratio(c.ratio()) + instead + " by " + c.by()
+        + (c.reason() == null ? "" : " (" + c.reason() + ")"));
   }
 
   /** Writes the control row (computed from the last one written, once the lock is held). */

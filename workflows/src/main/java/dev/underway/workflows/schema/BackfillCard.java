@@ -29,6 +29,9 @@ final class BackfillCard {
    */
   static StepProgress of(BackfillProgress p, BackfillControl control, boolean rowsExact,
       String latencyBudget) {
+    if (p.guard() != null) {
+      return guarded(p, control, rowsExact);
+    }
     String throttle = p.throttle();
     boolean paused = throttle != null && !throttle.startsWith(LATENCY);
     String state = throttle == null ? "running"
@@ -47,6 +50,29 @@ final class BackfillCard {
     if (p.attempts() > 1) {
       details.add("Attempts: " + p.attempts() + " (resumed at " + StepProgress.count(
           p.resumedFrom()) + " rows)");
+    }
+    return new StepProgress(p.rowsDone(), p.rowsTotal(), !rowsExact, "rows",
+        Math.round(p.rowsPerSecond()), paused ? null : p.etaSeconds(), state, details,
+        toSeconds(p.at()));
+  }
+
+  /**
+   * Progress that carries the latency guard's state: the guard's lines ({@link GuardTexts})
+   * instead of a line made from the request's budget. Paused (an operator's throttle, replica
+   * lag): no ETA; slowed by the guard: the ETA at the rate it allows now.
+   */
+  private static StepProgress guarded(BackfillProgress p, BackfillControl control,
+      boolean rowsExact) {
+    String throttle = p.throttle();
+    boolean paused = throttle != null && !throttle.startsWith(LATENCY);
+    String state = paused ? "paused: " + throttle : GuardTexts.state(p.guard());
+    List<String> details = new ArrayList<>(GuardTexts.lines(p.guard(), control));
+    details.add("Batch size: " + StepProgress.count(p.batchSize()) + " rows"
+        + (control != null && control.batchSize() != null ? " (pinned by set-batch)"
+            : " (adaptive)"));
+    if (p.attempts() > 1) {
+      details.add("Attempts: " + p.attempts() + " (resumed at " + StepProgress.count(
+          p.resumedFrom()) + " rows, the guard's baseline kept)");
     }
     return new StepProgress(p.rowsDone(), p.rowsTotal(), !rowsExact, "rows",
         Math.round(p.rowsPerSecond()), paused ? null : p.etaSeconds(), state, details,

@@ -23,7 +23,18 @@ final class GateTexts {
   record Shown(String text, PlanCard card) {}
 
   static Shown expand(String key, SchemaPlan p, TableChange change) {
+    return expand(key, p, change, null);
+  }
+
+  /**
+   * @param duration the backfill's expected duration (at full rate and at the latency guard's
+   *     floor), or null to show none (a dry run's SQL)
+   */
+  static Shown expand(String key, SchemaPlan p, TableChange change, BackfillDuration duration) {
     List<PlanCard.Row> rows = new ArrayList<>(common(p));
+    if (duration != null) {
+      rows.add(new PlanCard.Row("backfill time", "", duration.figure()));
+    }
     rows.add(new PlanCard.Row("size", "", BackfillCosts.pretty(p.bytes())));
     if (p.heapBytes() != null) {
       rows.add(new PlanCard.Row("heap", "", BackfillCosts.pretty(p.heapBytes())));
@@ -52,6 +63,9 @@ final class GateTexts {
     changes.add("backfill " + p.rows() + (p.rowsExact() ? "" : " (estimated)") + " row(s) in"
         + " keyset batches over " + p.keyColumns() + ", then verify every row");
     List<String> warnings = new ArrayList<>(p.costs());
+    if (duration != null) {
+      warnings.add(duration.sentence());
+    }
     warnings.addAll(p.warnings());
     List<String> sql = new ArrayList<>();
     sql.add("-- expand adds (no default: no rewrite)");

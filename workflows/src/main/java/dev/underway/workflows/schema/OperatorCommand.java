@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The payload of the runbook's own updates ({@code throttle}, {@code unthrottle}, {@code
- * set-batch}, {@code revert}, {@code override}), as typed into the UI's Send an Update dialog.
+ * set-batch}, {@code set-ratio}, {@code revert}, {@code override}), as typed into the UI's Send an Update dialog.
  * Every field is read as any JSON value and checked by the validators: a wrong type, a fraction
  * or an unknown key is refused in one sentence naming the field.
  *
@@ -25,15 +25,18 @@ import java.util.Map;
  * @param batchSize {@code set-batch} only: the batch size to pin, 1 to 50,000; 0 makes the
  *     backfill adaptive again
  * @param confirm {@code override} only: what the hold says to type, exactly
+ * @param ratio {@code set-ratio} only: the latency guard's ratio from now on, above 1.0 and at
+ *     most {@value RequestValidation#MAX_LATENCY_RATIO}
  * @param rejected unknown keys and fields of the wrong type (a {@code batchSize} that is not a
- *     whole number), as given, never truncated
+ *     whole number, a {@code ratio} that is not a number), as given, never truncated
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OperatorCommand(String by, String reason, Integer batchSize, String confirm,
-    @JsonAnySetter @JsonIgnore Map<String, Object> rejected) {
+    Double ratio, @JsonAnySetter @JsonIgnore Map<String, Object> rejected) {
 
   /** The fields of the payload, in the order the refusals name them. */
-  public static final List<String> FIELDS = List.of("by", "reason", "batchSize", "confirm");
+  public static final List<String> FIELDS = List.of("by", "reason", "batchSize", "confirm",
+      "ratio");
 
   public OperatorCommand {
     rejected = rejected == null ? Map.of()
@@ -41,27 +44,39 @@ public record OperatorCommand(String by, String reason, Integer batchSize, Strin
   }
 
   public OperatorCommand(String by, String reason) {
-    this(by, reason, null, null, null);
+    this(by, reason, null, null, null, null);
   }
 
   public OperatorCommand(String by, String reason, Integer batchSize) {
-    this(by, reason, batchSize, null, null);
+    this(by, reason, batchSize, null, null, null);
   }
 
   public OperatorCommand(String by, String reason, Integer batchSize, String confirm) {
-    this(by, reason, batchSize, confirm, null);
+    this(by, reason, batchSize, confirm, null, null);
+  }
+
+  public OperatorCommand(String by, String reason, Integer batchSize, String confirm,
+      Map<String, Object> rejected) {
+    this(by, reason, batchSize, confirm, null, rejected);
+  }
+
+  /** A {@code set-ratio}. */
+  public static OperatorCommand ofRatio(String by, String reason, double ratio) {
+    return new OperatorCommand(by, reason, null, null, ratio, null);
   }
 
   /** How JSON becomes a command: every field any JSON value, checked, never thrown. */
   @JsonCreator
   static OperatorCommand fromJson(@JsonProperty("by") Object by,
       @JsonProperty("reason") Object reason, @JsonProperty("batchSize") Object batchSize,
-      @JsonProperty("confirm") Object confirm, @JsonAnySetter Map<String, Object> unknown) {
+      @JsonProperty("confirm") Object confirm, @JsonProperty("ratio") Object ratio,
+      @JsonAnySetter Map<String, Object> unknown) {
     Map<String, Object> rejected = WholeNumbers.copy(unknown);
     return new OperatorCommand(JsonFields.text("by", by, rejected),
         JsonFields.text("reason", reason, rejected),
         WholeNumbers.take("batchSize", batchSize, rejected),
-        JsonFields.text("confirm", confirm, rejected), rejected);
+        JsonFields.text("confirm", confirm, rejected), Numbers.take("ratio", ratio, rejected),
+        rejected);
   }
 
   /**
@@ -74,6 +89,8 @@ public record OperatorCommand(String by, String reason, Integer batchSize, Strin
     }
     String why = JsonFields.refusal(c.rejected(), FIELDS, f -> f.equals("batchSize")
         ? "a whole number from 0 (adaptive again) to " + RequestValidation.MAX_BATCH_SIZE
+        : f.equals("ratio") ? "a number above 1.0 and at most "
+            + GuardTexts.ratio(RequestValidation.MAX_LATENCY_RATIO) + ", e.g. 1.5"
         : JsonFields.TEXT);
     if (why == null) {
       why = DecideCommands.placeholderRefusal(c.by(), "reason", c.reason());

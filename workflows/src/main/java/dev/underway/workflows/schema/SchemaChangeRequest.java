@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.underway.guard.GuardSettings;
 import dev.underway.workflows.schema.contract.BackfillSettings;
 import dev.underway.workflows.schema.contract.TableChange;
 import dev.underway.kernel.ApprovalPolicy;
@@ -26,10 +27,15 @@ import java.util.Map;
  * @param targetBatchTime ISO-8601 duration a batch should take; default {@code PT0.5S}
  * @param maxReplicaLag ISO-8601: the backfill pauses while a standby lags more; default {@code
  *     PT1.5S}
- * @param latencyBudget ISO-8601: the backfill slows while the latency probe takes longer;
- *     absent: no probe
- * @param latencyProbe SQL the probe times (a read the application does); absent: a point read of
- *     the table by its key
+ * @param latencyRatio the latency guard's budget as a multiple of the foreground's p99 before the
+ *     backfill (its baseline): the backfill rests between slices of work while the rolling p99
+ *     is above it; default {@value dev.underway.guard.GuardSettings#DEFAULT_RATIO}, from more
+ *     than 1.0 to {@value RequestValidation#MAX_LATENCY_RATIO}; not with {@code latencyBudget}
+ * @param latencyBudget ISO-8601: an absolute p99 budget for the latency guard instead of the
+ *     ratio (the operator's number); absent: the ratio decides
+ * @param latencyProbe SQL the guard's probe times (one SELECT the application runs, in a
+ *     transaction that is rolled back); absent: the guard's own probe, which feels what writers
+ *     feel (a lock of a random row of the table, rolled back)
  * @param soak ISO-8601: how long reads run on the new shape before the stop-old-writes gate
  *     opens; absent: no soak
  * @param approval who decides at gates, N-of-M, gate expiry
@@ -47,6 +53,7 @@ public record SchemaChangeRequest(
     Integer batchSize,
     String targetBatchTime,
     String maxReplicaLag,
+    Double latencyRatio,
     String latencyBudget,
     String latencyProbe,
     String soak,
@@ -68,11 +75,23 @@ public record SchemaChangeRequest(
       String targetBatchTime, String maxReplicaLag, String latencyBudget, String latencyProbe,
       String soak, ApprovalPolicy approval, Boolean dryRun, String requestedBy,
       Map<String, Object> unknownFields) {
-    this(target, change, batchSize, targetBatchTime, maxReplicaLag, latencyBudget, latencyProbe,
-        soak, approval, dryRun, requestedBy, null, unknownFields);
+    this(target, change, batchSize, targetBatchTime, maxReplicaLag, null, latencyBudget,
+        latencyProbe, soak, approval, dryRun, requestedBy, null, unknownFields);
   }
 
-  /** How JSON becomes a request: {@code batchSize} is checked, never truncated. */
+  /** Without {@code latencyRatio} (the guard's default ratio). */
+  public SchemaChangeRequest(PostgresTarget target, TableChange change, Integer batchSize,
+      String targetBatchTime, String maxReplicaLag, String latencyBudget, String latencyProbe,
+      String soak, ApprovalPolicy approval, Boolean dryRun, String requestedBy,
+      String quietPeriod, Map<String, Object> unknownFields) {
+    this(target, change, batchSize, targetBatchTime, maxReplicaLag, null, latencyBudget,
+        latencyProbe, soak, approval, dryRun, requestedBy, quietPeriod, unknownFields);
+  }
+
+  /**
+   * How JSON becomes a request: {@code batchSize} is checked, never truncated; {@code
+   * latencyRatio} must be a JSON number (text or anything else is refused naming it).
+   */
   @JsonCreator
   static SchemaChangeRequest fromJson(
       @JsonProperty("target") PostgresTarget target,
@@ -80,6 +99,7 @@ public record SchemaChangeRequest(
       @JsonProperty("batchSize") Object batchSize,
       @JsonProperty("targetBatchTime") String targetBatchTime,
       @JsonProperty("maxReplicaLag") String maxReplicaLag,
+      @JsonProperty("latencyRatio") Object latencyRatio,
       @JsonProperty("latencyBudget") String latencyBudget,
       @JsonProperty("latencyProbe") String latencyProbe,
       @JsonProperty("soak") String soak,
@@ -91,7 +111,7 @@ public record SchemaChangeRequest(
     Map<String, Object> rejected = WholeNumbers.copy(unknown);
     return new SchemaChangeRequest(target, change,
         WholeNumbers.take("batchSize", batchSize, rejected), targetBatchTime, maxReplicaLag,
-        latencyBudget, latencyProbe, soak, approval, dryRun, requestedBy, quietPeriod, rejected);
+        Numbers.take("latencyRatio", latencyRatio, rejected), latencyBudget, latencyProbe, soak, approval, dryRun, requestedBy, quietPeriod, rejected);
   }
 
   @JsonIgnore
@@ -106,18 +126,32 @@ public record SchemaChangeRequest(
 
   public SchemaChangeRequest withDryRun(boolean value) {
     return new SchemaChangeRequest(target, change, batchSize, targetBatchTime, maxReplicaLag,
-        latencyBudget, latencyProbe, soak, approval, value, requestedBy, quietPeriod,
-        unknownFields);
+        latencyRatio, latencyBudget, latencyProbe, soak, approval, value, requestedBy,
+        quietPeriod, unknownFields);
   }
 
   public SchemaChangeRequest withRequestedBy(String who) {
     return new SchemaChangeRequest(target, change, batchSize, targetBatchTime, maxReplicaLag,
-        latencyBudget, latencyProbe, soak, approval, dryRun, who, quietPeriod, unknownFields);
+        latencyRatio, latencyBudget, latencyProbe, soak, approval, dryRun, who, quietPeriod,
+        unknownFields);
   }
 
   @JsonIgnore
   public int batchSizeOrDefault() {
     return batchSize == null ? BackfillSettings.DEFAULT_BATCH_SIZE : batchSize;
+  }
+
+  /**
+   * The latency guard's settings this request asks for: its ratio (default {@value
+   * GuardSettings#DEFAULT_RATIO}) or its absolute budget, and its probe; the guard's defaults
+   * for the rest (the floor, the baseline's sampling). A request cannot turn the guard off: only
+   * the benchmark's reference runs build settings without it. Call after validation.
+   */
+  @JsonIgnore
+  public GuardSettings guardSettings() {
+    Long budget = latencyBudget == null ? null : Duration.parse(latencyBudget).toMillis();
+    return new GuardSettings(budget == null ? latencyRatio : null, null, budget, latencyProbe,
+        null, null, null);
   }
 
   /** A duration field, its default when absent. Call after validation. */

@@ -8,7 +8,7 @@ import dev.underway.workflows.schema.contract.SchemaFailures;
 /**
  * The operator's updates of a schema change, each validated here (one sentence when refused,
  * nothing changed) and handed to the part of the run it acts on: {@code throttle}, {@code
- * unthrottle}, {@code set-batch} to the {@link Backfill}, {@code revert} to the {@link Flags},
+ * unthrottle}, {@code set-batch}, {@code set-ratio} to the {@link Backfill}, {@code revert} to the {@link Flags},
  * {@code override} to the {@link QuietWriters}. Those that run activities are serialised with
  * the run's own moves by {@link CommandLock}. Temporal finds the inherited handlers on the
  * implementation class like its own.
@@ -54,6 +54,21 @@ abstract class SchemaChangeUpdates extends GatedRunProtocol<SchemaChangeResult>
   @Override
   public String setBatch(OperatorCommand c) {
     return backfill.setBatch(c);
+  }
+
+  @Override
+  public void validateSetRatio(OperatorCommand c) {
+    backfillCommand(c);
+    String why = Backfill.ratioRefusal(backfill);
+    if (why != null) {
+      throw new DecisionRefused(why);
+    }
+    Backfill.validateRatio(c);
+  }
+
+  @Override
+  public String setRatio(OperatorCommand c) {
+    return backfill.setRatio(c);
   }
 
   private void backfillCommand(OperatorCommand c) {

@@ -10,8 +10,8 @@ import io.temporal.workflow.WorkflowMethod;
  * An expand/contract schema change on a live PostgreSQL table: expand, backfill, verify, switch
  * reads, stop old writes, contract, with a gate before each change (the contract's destructive)
  * and a rollback at any gate before the contract. Besides the kernel's decisions and status, the
- * operator's updates: {@code throttle}, {@code unthrottle}, {@code set-batch} (the running
- * backfill), {@code revert} (the killswitch: reads back to the old shape at once) and {@code
+ * operator's updates: {@code throttle}, {@code unthrottle}, {@code set-batch}, {@code set-ratio}
+ * (the running backfill), {@code revert} (the killswitch: reads back to the old shape at once) and {@code
  * override} (drop despite writers seen recently). Their names are typed by operators and must
  * not change.
  */
@@ -24,6 +24,7 @@ public interface SchemaChangeWorkflow extends DecisionHandlers {
   String UPDATE_THROTTLE = "throttle";
   String UPDATE_UNTHROTTLE = "unthrottle";
   String UPDATE_SET_BATCH = "set-batch";
+  String UPDATE_SET_RATIO = "set-ratio";
   String UPDATE_REVERT = "revert";
   String UPDATE_OVERRIDE = QuietWriters.OVERRIDE;
 
@@ -57,6 +58,18 @@ public interface SchemaChangeWorkflow extends DecisionHandlers {
 
   @UpdateValidatorMethod(updateName = UPDATE_SET_BATCH)
   void validateSetBatch(OperatorCommand command);
+
+  /**
+   * Sets the latency guard's ratio of the running backfill ({@code ratio}, above 1.0 and at most
+   * 10): the foreground's p99 is held under that multiple of its baseline from the next batch
+   * on (an absolute budget the request gave no longer applies). Refused in runs started before
+   * the guard.
+   */
+  @UpdateMethod(name = UPDATE_SET_RATIO)
+  String setRatio(OperatorCommand command);
+
+  @UpdateValidatorMethod(updateName = UPDATE_SET_RATIO)
+  void validateSetRatio(OperatorCommand command);
 
   /**
    * The killswitch: reads back to the old shape at once (and old writes back on, when they had

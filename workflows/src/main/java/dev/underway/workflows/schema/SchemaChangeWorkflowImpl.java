@@ -54,6 +54,13 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
   /** The change id of the request's stricter checks of its SQL ({@link RequestValidation}). */
   static final String STRICT_REQUEST = "strict-request";
 
+  /**
+   * The change id of the latency guard: the request's {@code latencyRatio}, a probe without an
+   * absolute budget, and the backfill's {@code GuardSettings}. Runs recorded before it validate
+   * and back-fill as they ran (their backfill's settings carry no guard).
+   */
+  static final String LATENCY_GUARD = "latency-guard";
+
   /** The undos' names, as the run's message lists what was undone. */
   static final String UNDO_EXPAND = Rollback.UNDO_EXPAND;
   static final String UNDO_READS = Flags.UNDO_READS;
@@ -68,6 +75,8 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
   private SchemaPlan plan;
   private SchemaGates gates;
   private boolean evidence;
+  /** The run began with the latency guard ({@value #LATENCY_GUARD}). */
+  private boolean guarded;
   private Verification verification;
   private Rollback rollback;
   /** Workflow time when {@code writes=new} was last set. */
@@ -89,7 +98,9 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     request = input;
     owner = Workflow.getInfo().getWorkflowId();
     boolean strict = Workflow.getVersion(STRICT_REQUEST, Workflow.DEFAULT_VERSION, 1) >= 1;
-    List<String> problems = new ArrayList<>(RequestValidation.problems(input, strict));
+    guarded = Workflow.getVersion(LATENCY_GUARD, Workflow.DEFAULT_VERSION, 1) >= 1;
+    List<String> problems = new ArrayList<>(RequestValidation.problems(input, strict,
+        guarded));
     boolean valid = problems.isEmpty();
     change = input == null ? null : input.change();
     key = valid ? input.targetKey() : null;
@@ -122,7 +133,7 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     rollback = new Rollback(run, request, plan, owner, flags, writers, observed.catalogue(),
         evidence);
     run.enterStage(EXPAND);
-    gate(EXPAND, GateTexts.expand(key, plan, change));
+    gate(EXPAND, GateTexts.expand(key, plan, change, backfill.duration()));
     rollback.registerExpand();
     flags.expanded();
     run.changeStep(EXPAND, EXPAND, () -> SchemaStubs.of(SchemaStubs.CHANGE, "expand")
@@ -144,7 +155,7 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     writers = new QuietWriters(run, request.target(), change, request.quietPeriodOrDefault());
     gates = new SchemaGates(run, request, plan, PlanDigest.of(key, plan));
     flags = new Flags(run, commands, request, plan, owner);
-    backfill = new Backfill(run, commands, request, plan, owner);
+    backfill = new Backfill(run, commands, request, plan, owner, guarded);
     verification = new Verification(run, request, plan);
     run.timeline().done("add " + plan.add() + ", contract drops " + plan.drop() + "; "
         + plan.rows() + " row(s) to backfill");

@@ -109,7 +109,7 @@ class ReplayTest {
         schemaChange(SchemaHistories.FORWARD_ONLY), schemaChange(SchemaHistories.CARRIED),
         schemaChange(SchemaHistories.SERIALISED),
         schemaChange(SchemaHistories.BEFORE_STRICT),
-        schemaChange(SchemaHistories.STRICT_REFUSED));
+        schemaChange(SchemaHistories.STRICT_REFUSED), schemaChange(SchemaHistories.GUARDED));
   }
 
   private static Fixture schemaChange(String name) {
@@ -212,6 +212,16 @@ class ReplayTest {
             EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
             EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     assertThat(versionMarkers(SchemaHistories.THROTTLED)).as("recorded before the wait").isEmpty();
+    assertThat(versionMarkers(SchemaHistories.GUARDED)).as("recorded under the latency guard")
+        .contains("\"latency-guard\"");
+    assertThat(fixture(SchemaHistories.GUARDED)).as("set-ratio to the running backfill")
+        .contains("\"throttle\"", "\"set-ratio\"", "\"unthrottle\"", "SchemaChange.Backfill",
+            "SchemaChange.Control", "SchemaChange.UndoExpand");
+    for (String before : List.of(SchemaHistories.THROTTLED, SchemaHistories.ABORT_WAITS,
+        SchemaHistories.COMPLETED)) {
+      assertThat(versionMarkers(before)).as(before + ": recorded before the latency guard,"
+          + " replayed through it").doesNotContain("\"latency-guard\"");
+    }
     for (String evidence : List.of(SchemaHistories.EVIDENCE, SchemaHistories.ROLLBACK_WAITS,
         SchemaHistories.FORWARD_ONLY)) {
       assertThat(versionMarkers(evidence)).as(evidence).containsExactly(

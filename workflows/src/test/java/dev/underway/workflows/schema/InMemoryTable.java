@@ -52,6 +52,8 @@ public final class InMemoryTable implements SchemaChangeActivities {
   private long mismatches;
   private volatile BackfillControl control;
   private volatile BackfillProgress progress;
+  /** The settings the last backfill was given. */
+  private volatile BackfillSettings backfillSettings;
   private volatile CountDownLatch backfillGate;
   private volatile boolean backfillStarted;
   /** While set, Control and SetFlag calls wait (recorded first) until their release. */
@@ -213,6 +215,16 @@ public final class InMemoryTable implements SchemaChangeActivities {
     return heldBy;
   }
 
+  /** The settings the last backfill was given (null before one started). */
+  public BackfillSettings backfillSettings() {
+    return backfillSettings;
+  }
+
+  /** What the running backfill reports from now on (its progress row and heartbeat). */
+  public void reportProgress(BackfillProgress p) {
+    progress = p;
+  }
+
   public BackfillControl control() {
     return control;
   }
@@ -309,6 +321,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
     calls.add("Backfill(" + settings.keyColumns() + ", batch " + settings.batchSize() + ", lag "
         + settings.maxReplicaLagMillis() + " ms, target " + settings.targetBatchMillis()
         + " ms)");
+    backfillSettings = settings;
     backfillStarted = true;
     CountDownLatch gate = backfillGate;
     if (gate != null) {

@@ -138,7 +138,7 @@ class RawInputRefusalTest extends AmountChangeRuns {
     assertThat(refusal(wf, SchemaChangeWorkflow.UPDATE_THROTTLE,
         json("{\"by\":\"bob\",\"reasons\":\"deploy\"}"))).isEqualTo(
             "\"reasons\" is not a field of this input (did you mean \"reason\"?); its fields"
-                + " are by, reason, batchSize, confirm");
+                + " are by, reason, batchSize, confirm, ratio");
     assertThat(wf.status().openGate().gate()).as("nothing moved").isEqualTo("contract");
     assertThat(wf.status().decisions()).hasSize(3).allSatisfy(d -> assertThat(d.by())
         .isEqualTo("bob"));
@@ -159,11 +159,20 @@ class RawInputRefusalTest extends AmountChangeRuns {
     assertThat(refusal(wf, SchemaChangeWorkflow.UPDATE_SET_BATCH,
         json("{\"by\":\"bob\",\"batchSize\":\"two hundred\"}"))).isEqualTo("\"batchSize\" must"
             + " be a whole number from 0 (adaptive again) to 50000, not \"two hundred\"");
+    assertThat(refusal(wf, SchemaChangeWorkflow.UPDATE_SET_RATIO,
+        json("{\"by\":\"bob\",\"ratio\":\"fast\"}"))).isEqualTo("\"ratio\" must be a number"
+            + " above 1.0 and at most 10x, e.g. 1.5, not \"fast\"");
+    assertThat(refusal(wf, SchemaChangeWorkflow.UPDATE_SET_RATIO,
+        json("{\"by\":\"bob\",\"ratio\":[1.5]}"))).startsWith("\"ratio\" must be a number");
     assertThat(table.control()).as("nothing pinned").isNull();
 
     WorkflowStub.fromTyped(wf).update(SchemaChangeWorkflow.UPDATE_SET_BATCH, Object.class,
         json("{\"by\":\"bob\",\"batchSize\":200}"));
     assertThat(table.control()).isEqualTo(new BackfillControl(false, null, 200));
+    WorkflowStub.fromTyped(wf).update(SchemaChangeWorkflow.UPDATE_SET_RATIO, Object.class,
+        json("{\"by\":\"bob\",\"ratio\":\"1.5\"}"));
+    assertThat(table.control()).as("a number in quotes, as Jackson has always taken it")
+        .isEqualTo(new BackfillControl(false, null, 200, 1.5));
     table.releaseBackfill();
   }
 }

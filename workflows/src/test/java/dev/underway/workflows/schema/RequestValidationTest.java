@@ -32,7 +32,8 @@ class RequestValidationTest {
          "change": {"table": "orders", "kind": "CHANGE_TYPE", "colour": "red",
                     "add": [{"name": "amount", "type": "bigint", "up": "amount::bigint; drop table x"}],
                     "replace": [{"name": "amount", "down": "1 -- no"}]},
-         "batchSize": 1.5, "soak": "P30D", "latencyProbe": "select 1", "typo": true}
+         "batchSize": 1.5, "soak": "P30D", "latencyProbe": "select 1", "typo": true,
+         "latencyRatio": "fast"}
         """, SchemaChangeRequest.class);
     assertThat(RequestValidation.problems(r)).containsExactlyInAnyOrder(
         "request.batchSize is 1.5: it must be a whole number (it is never rounded)",
@@ -52,7 +53,61 @@ class RequestValidationTest {
             + " or comments",
         "change.replace[0].name 'amount' is also a new column or named twice",
         "soak P30D must be more than zero and at most PT168H",
-        "latencyProbe is given without latencyBudget: say how long the probe may take");
+        "latencyRatio is \"fast\": it must be a number above 1.0 (the baseline itself) and at"
+            + " most 10, e.g. 1.25 (the default) or 1.5");
+  }
+
+  @Test
+  void theLatencyGuardTakesARatioOrAnAbsoluteBudgetNotBoth() throws Exception {
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": 1.5"))).isEmpty();
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": \"1.5\""))).isEmpty();
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": 10"))).isEmpty();
+    assertThat(RequestValidation.problems(guard("\"latencyBudget\": \"PT0.05S\""))).isEmpty();
+    assertThat(RequestValidation.problems(guard("\"latencyProbe\": \"SELECT * FROM orders"
+        + " WHERE id = 1\"")))
+        .as("a probe without a budget: the ratio (default 1.25) judges it").isEmpty();
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": 1.0")))
+        .containsExactly("latencyRatio 1.0 is out of range: it must be a number above 1.0 (the"
+            + " baseline itself) and at most 10, e.g. 1.25 (the default) or 1.5");
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": 10.5")))
+        .singleElement().asString().startsWith("latencyRatio 10.5 is out of range");
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": -2")))
+        .singleElement().asString().startsWith("latencyRatio -2.0 is out of range");
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": 1.5, \"latencyBudget\":"
+        + " \"PT0.05S\""))).containsExactly("latencyRatio and latencyBudget are both given:"
+            + " give one; latencyRatio holds the foreground's p99 under a multiple of its own"
+            + " baseline, latencyBudget under an absolute time");
+    assertThat(RequestValidation.problems(guard("\"latencyGuard\": \"off\"")))
+        .as("no request turns the guard off").singleElement().asString()
+        .startsWith("request has unknown field(s) [latencyGuard]");
+  }
+
+  @Test
+  void runsRecordedBeforeTheGuardValidateAsTheyRan() throws Exception {
+    assertThat(RequestValidation.problems(guard("\"latencyProbe\": \"SELECT 1\""), true,
+        false)).containsExactly("latencyProbe is given without latencyBudget: say how long the"
+            + " probe may take");
+    assertThat(RequestValidation.problems(guard("\"latencyRatio\": 1.5"), true, false))
+        .containsExactly("latencyRatio is not known to runs started before the latency guard");
+  }
+
+  @Test
+  void theRequestsGuardSettings() throws Exception {
+    assertThat(guard("").guardSettings()).isEqualTo(dev.underway.guard.GuardSettings.defaults());
+    assertThat(guard("\"latencyRatio\": 1.5, \"latencyProbe\": \"SELECT 1\"")
+        .guardSettings()).isEqualTo(new dev.underway.guard.GuardSettings(1.5, null, null,
+            "SELECT 1", null, null, null));
+    assertThat(guard("\"latencyBudget\": \"PT0.05S\"").guardSettings().budgetMillis())
+        .isEqualTo(50L);
+    assertThat(guard("\"latencyBudget\": \"PT0.05S\"").guardSettings().ratio()).isNull();
+  }
+
+  /** The example split-name (no latency field) with {@code fields} added. */
+  private static SchemaChangeRequest guard(String fields) throws Exception {
+    String json = Requests.TEMPORAL_JSON.writeValueAsString(example("split-name"));
+    return Requests.TEMPORAL_JSON.readValue(fields.isEmpty() ? json
+        : json.substring(0, json.lastIndexOf('}')) + ", " + fields + "}",
+        SchemaChangeRequest.class);
   }
 
   @Test

@@ -40,8 +40,8 @@ class RunbookDocsTest {
     List<String> names = new ArrayList<>(List.of(SchemaChangeWorkflow.TYPE,
         SchemaChangeWorkflow.RUNBOOK, SchemaChangeWorkflow.UPDATE_THROTTLE,
         SchemaChangeWorkflow.UPDATE_UNTHROTTLE, SchemaChangeWorkflow.UPDATE_SET_BATCH,
-        SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_OVERRIDE,
-        SchemaChangeWorkflow.UPDATE_DECIDE, QuietWriters.STEP,
+        SchemaChangeWorkflow.UPDATE_SET_RATIO, SchemaChangeWorkflow.UPDATE_REVERT, SchemaChangeWorkflow.UPDATE_OVERRIDE,
+        SchemaChangeWorkflow.UPDATE_DECIDE, QuietWriters.STEP, GuardChanges.STEP,
         SchemaChangeWorkflow.QUERY_STATUS));
     for (Class<?> named : List.of(SchemaChangeWorkflowImpl.class, Backfill.class, Flags.class,
         Rollback.class, ConstraintsStep.class, CommandLock.class)) {

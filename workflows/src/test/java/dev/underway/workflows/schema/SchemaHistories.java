@@ -68,6 +68,11 @@ public final class SchemaHistories {
    * that step, then reverted; the run went back to switch-reads and was rejected there.
    */
   public static final String SERIALISED = "schema-change-revert-waits-for-flag-step";
+  /**
+   * Version latency-guard: the request's ratio, the guard's settings passed to the backfill,
+   * set-ratio sent to the running backfill between throttle and unthrottle, then aborted.
+   */
+  public static final String GUARDED = "schema-change-guard-set-ratio";
   /** Version carry-constraints: NOT NULL and UNIQUE carried after verify, then completed. */
   public static final String CARRIED = "schema-change-constraints-carried";
 
@@ -119,7 +124,25 @@ public final class SchemaHistories {
       await().until(stopping::backfillStarted);
       wf.abort(new DecisionSignal(null, "bob", "replica trouble"));
     }, RunState.ABORTED);
+    InMemoryTable guarded = new InMemoryTable().holdBackfill();
+    run(GUARDED, guarded, withRatio(REQUEST, 1.5), recorded, write, wf -> {
+      awaitGate(wf, "expand");
+      wf.decide(new DecisionRequest("expand", "approve", "bob", "ok"));
+      await().until(guarded::backfillStarted);
+      await().until(() -> "backfill".equals(wf.status().currentStep()));
+      wf.throttle(new OperatorCommand("bob", "deploy"));
+      wf.setRatio(OperatorCommand.ofRatio("carol", "p99 is fine", 2.0));
+      wf.unthrottle(new OperatorCommand("bob", null));
+      wf.abort(new DecisionSignal(null, "bob", "enough"));
+    }, RunState.ABORTED);
     recordEvidence(recorded, write);
+  }
+
+  /** {@code r} with {@code latencyRatio} instead of its absolute budget. */
+  static SchemaChangeRequest withRatio(SchemaChangeRequest r, double ratio) {
+    return new SchemaChangeRequest(r.target(), r.change(), r.batchSize(), r.targetBatchTime(),
+        r.maxReplicaLag(), ratio, null, r.latencyProbe(), r.soak(), r.approval(), r.dryRun(),
+        r.requestedBy(), r.quietPeriod(), null);
   }
 
   /** The histories of the evidence-before-drop sequence. */
