@@ -14,9 +14,7 @@ import dev.underway.workflows.evolution.model.SnapshotRate;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,38 +199,9 @@ final class SnapshotPacing {
 
   /**
    * The read the default probe times when the settings name no statement: a read of a system
-   * table, which reaches a range (the evolution knows no table of the application's). A writer
-   * probe needs a table: name one's statement in the guard's {@code probe}.
+   * table, which reaches a range (the evolution knows no table of the application's, so it
+   * cannot take the writer probe's row lock). An operator who knows one names a statement the
+   * application runs in the guard's {@code probe}: it is rolled back ({@link StatementProbe}).
    */
   static final String READ_PROBE = "SELECT count(*) FROM system.namespace";
-
-  /**
-   * A probe on {@code c} (its own connection, closed with it): {@code statement} (or {@link
-   * #READ_PROBE}) in a transaction that is rolled back, timed.
-   */
-  static ForegroundProbe statementProbe(Connection c, String statement) throws SQLException {
-    c.setAutoCommit(false);
-    String sqlText = statement == null || statement.isBlank() ? READ_PROBE : statement;
-    return new ForegroundProbe() {
-      @Override
-      public Duration sample() throws SQLException {
-        long start = System.nanoTime();
-        try (Statement s = c.createStatement()) {
-          if (s.execute(sqlText)) {
-            try (ResultSet rs = s.getResultSet()) {
-              rs.next();
-            }
-          }
-        } finally {
-          c.rollback();
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
-      }
-
-      @Override
-      public void close() throws SQLException {
-        c.close();
-      }
-    };
-  }
 }

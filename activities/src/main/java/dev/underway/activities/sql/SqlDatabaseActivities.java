@@ -119,8 +119,9 @@ public class SqlDatabaseActivities implements DatabaseActivities {
     }
     this.readings = readings != null ? readings : new SqlReadings();
     this.pacing = new SnapshotPacing(this::withConnection, dialect, (target, settings) ->
-        SnapshotPacing.statementProbe(connections.open(target, credentials.credentialsFor(
-            target)), settings == null ? null : settings.probe()), pollInterval);
+        StatementProbe.open(connections.open(target, credentials.credentialsFor(target)),
+            settings == null || settings.probe() == null ? SnapshotPacing.READ_PROBE
+                : settings.probe()), pollInterval);
   }
 
   /** The same activities with the latency guard sampling {@code probes} (tests). */
