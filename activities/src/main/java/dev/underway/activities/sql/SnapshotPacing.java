@@ -76,6 +76,7 @@ final class SnapshotPacing {
   }
 
   private SnapshotRate found(Connection c) throws SQLException {
+    dialect.allowInternals(c, dialect.serverVersion(c)); // system.settings, from v26.1
     List<SnapshotRate.Setting> settings = new ArrayList<>();
     for (String name : CockroachDialect.SNAPSHOT_RATE_SETTINGS) {
       dialect.snapshotRate(c, name).ifPresent(settings::add);
@@ -158,6 +159,7 @@ final class SnapshotPacing {
       return ChangeResult.unchanged(object, "not applicable: nothing was changed");
     }
     return sql.with(target, "restore the snapshot rate", (c, creds) -> {
+      dialect.allowInternals(c, dialect.serverVersion(c));
       List<String> done = new ArrayList<>();
       for (SnapshotRate.Setting was : found.settings()) {
         Optional<SnapshotRate.Setting> now = dialect.snapshotRate(c, was.name());
