@@ -115,10 +115,12 @@ final class SnapshotPacing {
           last -> {
             ReplicationProgress r = reading.next(last == null ? null : last.replication());
             double duty = guard.adjust();
-            Long current = last == null ? null : last.rateBytesPerSecond();
+            // the value found is in effect until the guard first moves it: nothing is set
+            long current = last == null || last.rateBytesPerSecond() == null ? foundRate
+                : last.rateBytesPerSecond();
             long wanted = rate(duty, foundRate);
             int changes = last == null || last.changes() == null ? 0 : last.changes();
-            if (current == null || moves(current, wanted, foundRate)) {
+            if (moves(current, wanted, foundRate)) {
               set(target, found, duty);
               current = wanted;
               changes++;
