@@ -3,9 +3,11 @@ package dev.underway.activities.sql;
 import dev.underway.activities.sql.RangeChecks.RangeReplicas;
 import dev.underway.workflows.evolution.model.Licence;
 import dev.underway.workflows.evolution.model.RangeHealth;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -192,6 +195,120 @@ public class CockroachDialect {
          ResultSet rs = s.executeQuery("SHOW CLUSTER SETTING enterprise.license")) {
       return LicenceKey.read(rs.next() ? rs.getString(1) : null, now);
     }
+  }
+
+  // ---- the snapshot rate (paced by the latency guard during a phase) ---------------------------
+
+  /**
+   * The rate limit of snapshots sent for rebalancing and up-replication, in bytes a second (a
+   * byte size setting, printed like {@code 32 MiB}).
+   */
+  public static final String SNAPSHOT_REBALANCE_RATE = "kv.snapshot_rebalance.max_rate";
+  /**
+   * The rate limit of recovery snapshots, a setting of its own up to v23.1 (to be kept equal to
+   * the rebalance rate), deprecated in v23.2: read and paced where the release still knows it.
+   */
+  public static final String SNAPSHOT_RECOVERY_RATE = "kv.snapshot_recovery.max_rate";
+  /** The snapshot rate settings, in the order they are read, lowered and restored. */
+  public static final List<String> SNAPSHOT_RATE_SETTINGS =
+      List.of(SNAPSHOT_REBALANCE_RATE, SNAPSHOT_RECOVERY_RATE);
+
+  /**
+   * One snapshot rate setting as it is now; empty when this release does not know it. Whether
+   * someone set it and its stored value (exact bytes) come from {@code system.settings} (admin
+   * only): without the privilege to read it, the printed value is taken as explicit.
+   */
+  public Optional<SnapshotRate.Setting> snapshotRate(Connection c, String name)
+      throws SQLException {
+    checkSnapshotSetting(name);
+    String shown;
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW CLUSTER SETTING " + name)) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      shown = rs.getString(1);
+    } catch (SQLException e) {
+      if (UNDEFINED_OBJECT.equals(e.getSQLState())) {
+        log.debug("{} unknown to this release: not paced", name);
+        return Optional.empty();
+      }
+      throw e;
+    }
+    String stored;
+    boolean explicit;
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT value FROM system.settings WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        explicit = rs.next();
+        stored = explicit ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      if (!SqlDatabaseActivities.INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+        throw e;
+      }
+      log.warn("Cannot read system.settings (insufficient privilege): {} = {} is restored as"
+          + " an explicit value", name, shown);
+      explicit = true;
+      stored = String.valueOf(parseByteSize(shown));
+    }
+    long bytes = stored != null ? parseByteSize(stored) : parseByteSize(shown);
+    return Optional.of(new SnapshotRate.Setting(name, shown, bytes, explicit, stored));
+  }
+
+  /** Sets a snapshot rate to {@code bytesPerSecond} (at least 1). */
+  public void setSnapshotRate(Connection c, String name, long bytesPerSecond)
+      throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(setSnapshotRateSql(name, bytesPerSecond));
+    }
+  }
+
+  /** Puts a snapshot rate back to its default ({@code RESET CLUSTER SETTING}). */
+  public void resetSnapshotRate(Connection c, String name) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(resetSnapshotRateSql(name));
+    }
+  }
+
+  /** {@code SET CLUSTER SETTING kv.snapshot_rebalance.max_rate = '33554432'} (bytes). */
+  public static String setSnapshotRateSql(String name, long bytesPerSecond) {
+    checkSnapshotSetting(name);
+    if (bytesPerSecond < 1) {
+      throw new IllegalArgumentException("a snapshot rate must be at least 1 byte a second: "
+          + bytesPerSecond);
+    }
+    return "SET CLUSTER SETTING " + name + " = '" + bytesPerSecond + "'";
+  }
+
+  public static String resetSnapshotRateSql(String name) {
+    checkSnapshotSetting(name);
+    return "RESET CLUSTER SETTING " + name;
+  }
+
+  private static void checkSnapshotSetting(String name) {
+    if (!SNAPSHOT_RATE_SETTINGS.contains(name)) {
+      throw new IllegalArgumentException("refusing an unexpected cluster setting: " + name);
+    }
+  }
+
+  private static final Pattern BYTE_SIZE =
+      Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTPE]?i?B?)\\s*");
+
+  /**
+   * A byte size as CockroachDB prints and stores it: {@code 33554432}, {@code 32 MiB}, {@code
+   * 8.0 MiB}, {@code 512 KiB}, {@code 1.5 GiB}, {@code 64MB} (powers of 1000).
+   */
+  public static long parseByteSize(String text) {
+    Matcher m = BYTE_SIZE.matcher(text == null ? "" : text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a byte size: " + text);
+    }
+    String unit = m.group(2).toUpperCase(Locale.ROOT);
+    int power = unit.isEmpty() || unit.equals("B") ? 0 : "KMGTPE".indexOf(unit.charAt(0)) + 1;
+    double base = unit.contains("I") ? 1024 : 1000;
+    return Math.round(Double.parseDouble(m.group(1)) * Math.pow(base, power));
   }
 
   // ---- parsing and validation (no I/O) --------------------------------------------------------

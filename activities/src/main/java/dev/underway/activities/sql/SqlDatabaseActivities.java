@@ -5,14 +5,18 @@ import dev.underway.kernel.Failures;
 import dev.underway.workflows.evolution.Planner;
 import dev.underway.activities.support.HeartbeatWait;
 import dev.underway.activities.sql.CockroachDialect.RangeCounts;
+import dev.underway.guard.GuardSettings;
+import dev.underway.guard.GuardState;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.Licence;
 import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PacedReplication;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
 import dev.underway.workflows.evolution.model.ClusterTarget;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import dev.underway.targets.SqlEndpoint;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
@@ -58,6 +62,8 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   private final Duration settle;
   private final Clock clock;
   private final ReaderSafety safety = new ReaderSafety();
+  /** The snapshot rate on the latency guard. */
+  private SnapshotPacing pacing;
 
   /** Two range-metric intervals: readings taken sooner after the change do not count. */
   public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(20);
@@ -112,6 +118,16 @@ public class SqlDatabaseActivities implements DatabaseActivities {
       throw new IllegalArgumentException("pollInterval must be positive: " + pollInterval);
     }
     this.readings = readings != null ? readings : new SqlReadings();
+    this.pacing = new SnapshotPacing(this::withConnection, dialect, (target, settings) ->
+        StatementProbe.open(connections.open(target, credentials.credentialsFor(target)),
+            settings == null || settings.probe() == null ? SnapshotPacing.READ_PROBE
+                : settings.probe()), pollInterval);
+  }
+
+  /** The same activities with the latency guard sampling {@code probes} (tests). */
+  SqlDatabaseActivities probingWith(SnapshotPacing.Probes probes) {
+    this.pacing = new SnapshotPacing(this::withConnection, dialect, probes, pollInterval);
+    return this;
   }
 
   /** How long after the replication wait begins its readings start to count. */
@@ -272,6 +288,36 @@ public class SqlDatabaseActivities implements DatabaseActivities {
         countFrom, ranges.total(), ranges.withLearners(), null);
   }
 
+  // ---- the snapshot rate on the latency guard (see SnapshotPacing) --------------------------
+
+  @Override
+  public SnapshotRate readSnapshotRate(ClusterTarget target) {
+    return pacing.read(target);
+  }
+
+  @Override
+  public GuardState guardBaseline(ClusterTarget target, GuardSettings guard) {
+    return pacing.baseline(target, guard);
+  }
+
+  @Override
+  public PacedReplication awaitReplicatedPaced(ClusterTarget target, int readingsRequired,
+      SnapshotRate found, GuardSettings guard, GuardState baseline) {
+    if (readingsRequired < 1) {
+      throw invalid("readingsRequired must be at least 1, got " + readingsRequired);
+    }
+    if (found == null || !found.applicable()) {
+      throw invalid("awaitReplicatedPaced needs the snapshot rate found (readSnapshotRate)");
+    }
+    return pacing.await(target, found, guard, baseline,
+        last -> reading(target, readingsRequired, last));
+  }
+
+  @Override
+  public ChangeResult restoreSnapshotRate(ClusterTarget target, SnapshotRate found) {
+    return pacing.restore(target, found);
+  }
+
   // ---- read-only user -------------------------------------------------------------------------
 
   @Override
@@ -430,11 +476,11 @@ public class SqlDatabaseActivities implements DatabaseActivities {
   // ---- plumbing -------------------------------------------------------------------------------
 
   @FunctionalInterface
-  private interface SqlWork<T> {
+  interface SqlWork<T> {
     T run(Connection connection, SqlCredentials credentials) throws SQLException;
   }
 
-  private <T> T withConnection(ClusterTarget target, String what, SqlWork<T> work) {
+  <T> T withConnection(ClusterTarget target, String what, SqlWork<T> work) {
     if (target == null || target.database() == null || target.database().isBlank()) {
       throw invalid(what + ": target.database is required");
     }

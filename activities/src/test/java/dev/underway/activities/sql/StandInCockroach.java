@@ -1,6 +1,7 @@
 package dev.underway.activities.sql;
 
 import dev.underway.activities.sql.RangeChecks.RangeReplicas;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import java.sql.Connection;
 import java.time.Clock;
@@ -12,8 +13,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +35,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       describe the cluster before it: clean while ranges are under-replicated.
  * </ul>
  *
- * Only the CockroachDB statements are replaced; the activity, the dialect's range check and
+ * <p>Its snapshot rate settings behave as the cluster settings do: {@code
+ * kv.snapshot_rebalance.max_rate} at its default of 32 MiB (and {@code
+ * kv.snapshot_recovery.max_rate} on a release before v23.2, {@link #withRecoveryRate}), printed
+ * as CockroachDB prints byte sizes; a {@code SET CLUSTER SETTING} stores a value, a {@code RESET}
+ * goes back to the default; every statement is recorded.
+ *
+ * <p>Only the CockroachDB statements are replaced; the activity, the dialect's range check and
  * zone validation are the production code.
  */
 final class StandInCockroach extends CockroachDialect {
@@ -190,5 +200,62 @@ final class StandInCockroach extends CockroachDialect {
   @Override
   public List<RangeReplicas> clusterRanges(Connection c) {
     return truthAt(clock.millis());
+  }
+
+  // ---- the snapshot rate settings ----------------------------------------------------------------
+
+  static final long MIB = 1024L * 1024;
+  /** The settings this release knows, with their defaults. */
+  final Map<String, Long> snapshotDefaults = new ConcurrentHashMap<>(
+      Map.of(SNAPSHOT_REBALANCE_RATE, 32 * MIB));
+  /** Values set explicitly ({@code system.settings} rows). */
+  final Map<String, Long> snapshotSet = new ConcurrentHashMap<>();
+  /** Every SET and RESET, as the statement the dialect would send. */
+  final List<String> snapshotStatements = new CopyOnWriteArrayList<>();
+
+  /** A release before v23.2: the recovery rate is a setting of its own. */
+  StandInCockroach withRecoveryRate() {
+    snapshotDefaults.put(SNAPSHOT_RECOVERY_RATE, 32 * MIB);
+    return this;
+  }
+
+  /** The value in effect now. */
+  long snapshotRate(String name) {
+    return snapshotSet.getOrDefault(name, snapshotDefaults.get(name));
+  }
+
+  @Override
+  public Optional<SnapshotRate.Setting> snapshotRate(Connection c, String name) {
+    if (!snapshotDefaults.containsKey(name)) {
+      return Optional.empty();
+    }
+    Long set = snapshotSet.get(name);
+    long value = set != null ? set : snapshotDefaults.get(name);
+    return Optional.of(new SnapshotRate.Setting(name, printed(value), value, set != null,
+        set == null ? null : String.valueOf(set)));
+  }
+
+  @Override
+  public void setSnapshotRate(Connection c, String name, long bytesPerSecond) {
+    snapshotStatements.add(setSnapshotRateSql(name, bytesPerSecond)); // the real validation
+    snapshotSet.put(name, bytesPerSecond);
+  }
+
+  @Override
+  public void resetSnapshotRate(Connection c, String name) {
+    snapshotStatements.add(resetSnapshotRateSql(name));
+    snapshotSet.remove(name);
+  }
+
+  /** As CockroachDB prints a byte size: {@code 32 MiB}, {@code 8.5 MiB}, {@code 512 KiB}. */
+  static String printed(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    double kib = bytes / 1024.0;
+    double value = kib < 1024 ? kib : kib / 1024;
+    String unit = kib < 1024 ? "KiB" : "MiB";
+    return value == Math.rint(value) ? (long) value + " " + unit
+        : String.format(Locale.ROOT, "%.1f %s", value, unit);
   }
 }

@@ -1,5 +1,6 @@
 package dev.underway.workflows.evolution;
 
+import dev.underway.guard.GuardSettings;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.Run;
@@ -12,13 +13,17 @@ import dev.underway.workflows.evolution.model.ClusterTarget;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * What happens in a phase once its gate is approved, as a list of named steps in the order they
  * run (Strimzi's reconcile pipeline): lock the disruption budget, scale, wait for pods and
  * nodes, set the replication factor and wait for the ranges, create the reader path, verify,
- * relax the budget. Steps the plan does not need are left out.
+ * relax the budget. Steps the plan does not need are left out. A phase that changes the
+ * replication factor moves data: its snapshot rate is on the latency guard ({@link
+ * SnapshotRateWindow}: read before the phase's first change, lowered during the replication
+ * wait, put back after it).
  */
 final class PhaseSteps {
 
@@ -31,7 +36,7 @@ final class PhaseSteps {
   }
 
   /** One named step: a change, a wait, or the verification. */
-  sealed interface Step permits Change, Wait, Verify {
+  sealed interface Step permits Change, Wait, Verify, Own {
     String name();
   }
 
@@ -41,6 +46,9 @@ final class PhaseSteps {
 
   record Verify(String name) implements Step {}
 
+  /** A step that says itself in the timeline (or not at all, when it does nothing). */
+  record Own(String name, Consumer<Run> body) implements Step {}
+
   private PhaseSteps() {}
 
   /** The steps that take the cluster from {@code plan}'s "before" to {@code phase}. */
@@ -49,10 +57,15 @@ final class PhaseSteps {
     ActivityOptions change = EvolutionStubs.CHANGE;
     ActivityOptions wait = EvolutionStubs.WAIT;
     List<Step> steps = new ArrayList<>();
+    SnapshotRateWindow window = plan.zonesToChange().isEmpty() || !SnapshotRateWindow.applies()
+        ? null : new SnapshotRateWindow(phase, target, GuardSettings.defaults());
     if (plan.disruptionBudgetDuring() != null) {
       steps.add(new Change(Steps.LOCK_CONSTRAINTS, () -> platform(change, p + "lock budget "
           + plan.disruptionBudgetDuring()).applyDisruptionBudget(target,
               plan.disruptionBudgetDuring())));
+    }
+    if (window != null) {
+      steps.add(new Own(Steps.SNAPSHOT_RATE, window::open));
     }
     if (plan.scaleTo() != null) {
       steps.add(new Change(Steps.SCALE, () -> platform(change, p + "scale "
@@ -73,11 +86,17 @@ final class PhaseSteps {
           + plan.replicationBefore() + "→" + plan.replicationAfter())
           .setReplicationFactor(target, phase.replicationFactor())));
       steps.add(new Wait(Steps.AWAIT_REPLICATION, () -> {
+        if (window != null && window.open()) {
+          return window.awaitReplicated(wait);
+        }
         var r = database(wait, p + "await the ranges at RF " + phase.replicationFactor())
             .awaitReplicated(target, Planner.CLEAN_READINGS_REQUIRED);
         return "no under-replicated or unavailable ranges on " + r.consecutiveCleanReadings()
             + " consecutive readings";
       }));
+      if (window != null) {
+        steps.add(new Own(Steps.RESTORE_SNAPSHOT_RATE, window::close));
+      }
     }
     if (phase.wantsReaderPath()) {
       steps.add(new Change(Steps.READER_USER, () -> database(change, p + "reader user")
@@ -102,6 +121,8 @@ final class PhaseSteps {
         run.changeStep(p, c.name(), c.action());
       } else if (step instanceof Wait w) {
         run.awaitStep(p, w.name(), w.until());
+      } else if (step instanceof Own o) {
+        o.body().accept(run);
       } else {
         verify(run, phase, target);
       }

@@ -21,6 +21,13 @@ public final class Steps {
   public static final String AWAIT_NODES_LIVE = "await-nodes-live";
   public static final String SET_REPLICATION = "set-replication";
   public static final String AWAIT_REPLICATION = "await-replication";
+  /**
+   * Before a phase moves data: the snapshot rate read (its undo registered) and the latency
+   * guard's baseline sampled. Only where the database has the setting (CockroachDB).
+   */
+  public static final String SNAPSHOT_RATE = "snapshot-rate";
+  /** After the replication wait: the snapshot rate put back exactly as found. */
+  public static final String RESTORE_SNAPSHOT_RATE = "restore-snapshot-rate";
   public static final String READER_USER = "reader-user";
   public static final String READER_SERVICE = "reader-service";
   public static final String VERIFY = "verify";

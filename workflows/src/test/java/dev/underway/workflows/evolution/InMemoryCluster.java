@@ -4,13 +4,17 @@ import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.kernel.Failures;
 import dev.underway.workflows.evolution.contract.EvolutionFailures;
 import dev.underway.workflows.evolution.contract.PlatformActivities;
+import dev.underway.guard.GuardSettings;
+import dev.underway.guard.GuardState;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PacedReplication;
 import dev.underway.workflows.evolution.model.PlatformState;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
 import dev.underway.workflows.evolution.model.ClusterTarget;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.workflows.evolution.model.ZoneRules;
 import io.temporal.activity.Activity;
@@ -58,6 +62,7 @@ public class InMemoryCluster {
   /** When set, AwaitReplicated heartbeats until this latch opens (or it is cancelled). */
   private volatile CountDownLatch replicationGate;
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  private final InMemorySnapshotRate snapshotRate = new InMemorySnapshotRate();
 
   public InMemoryCluster(int nodes, int replicationFactor) {
     this.nodes = nodes;
@@ -81,6 +86,27 @@ public class InMemoryCluster {
   public InMemoryCluster licensed(boolean value) {
     this.licensed = value;
     return this;
+  }
+
+  /** The database has CockroachDB's snapshot rate setting, set to {@code bytesPerSecond}. */
+  public InMemoryCluster withSnapshotRate(long bytesPerSecond) {
+    snapshotRate.set(bytesPerSecond);
+    return this;
+  }
+
+  /** The latency guard's duty during the replication wait (1: free). */
+  public void guardDuty(double duty) {
+    snapshotRate.slowTo(duty);
+  }
+
+  /** The snapshot rate now; null where the database has none. */
+  public Long snapshotRate() {
+    return snapshotRate.value();
+  }
+
+  /** Every value the snapshot rate took during the run, in order. */
+  public List<Long> snapshotRates() {
+    return snapshotRate.history();
   }
 
   public InMemoryCluster withoutDisruptionBudget() {
@@ -223,6 +249,31 @@ public class InMemoryCluster {
       public ChangeResult ensureReadOnlyUser(ClusterTarget target) {
         return c.ensureReadOnlyUser(target);
       }
+
+      @Override
+      public SnapshotRate readSnapshotRate(ClusterTarget target) {
+        c.record("Database.ReadSnapshotRate");
+        return c.snapshotRate.read();
+      }
+
+      @Override
+      public GuardState guardBaseline(ClusterTarget target, GuardSettings guard) {
+        c.record("Database.GuardBaseline");
+        return c.snapshotRate.baseline(guard);
+      }
+
+      @Override
+      public PacedReplication awaitReplicatedPaced(ClusterTarget target, int readingsRequired,
+          SnapshotRate found, GuardSettings guard, GuardState baseline) {
+        c.record("Database.AwaitReplicatedPaced");
+        return c.snapshotRate.paced(found, () -> c.waitForReplication(readingsRequired));
+      }
+
+      @Override
+      public ChangeResult restoreSnapshotRate(ClusterTarget target, SnapshotRate found) {
+        c.record("Database.RestoreSnapshotRate");
+        return c.snapshotRate.restore(found);
+      }
     };
   }
 
@@ -304,6 +355,10 @@ public class InMemoryCluster {
 
   ReplicationProgress awaitReplicated(ClusterTarget target, int readingsRequired) {
     record("Database.AwaitReplicated");
+    return waitForReplication(readingsRequired);
+  }
+
+  ReplicationProgress waitForReplication(int readingsRequired) {
     CountDownLatch gate = replicationGate;
     if (gate != null) {
       try {

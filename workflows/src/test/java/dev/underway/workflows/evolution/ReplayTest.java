@@ -81,6 +81,14 @@ class ReplayTest {
   /** The same versions: held (a named re-check timer), then a gate decided, its timer ended. */
   static final String TIMERS_NAMED = "timers-held-then-approved";
 
+  /**
+   * Version snapshot-rate-guard: the snapshot rate read before the phase's first change, paced
+   * during the replication wait, put back by its step (completed) or by the compensation
+   * (aborted during the wait).
+   */
+  static final String SNAPSHOT_RATE_COMPLETED = "snapshot-rate-completed";
+  static final String SNAPSHOT_RATE_ABORTED = "snapshot-rate-aborted-during-wait";
+
   /** A recorded history, the workflow that made it, and the id it ran under. */
   record Fixture(String name, Class<?> workflow, String workflowId) {
     @Override
@@ -99,6 +107,7 @@ class ReplayTest {
         evolution("view-two-approvers"), evolution("view-rejected"),
         evolution("view-cancelled"),
         evolution(CANCELLED_AT_GATE), evolution(TIMERS_NAMED),
+        evolution(SNAPSHOT_RATE_COMPLETED), evolution(SNAPSHOT_RATE_ABORTED),
         new Fixture("drift-check-no-drift", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         new Fixture("drift-check-drifted", DriftCheckWorkflowImpl.class, DRIFT_CHECK_ID),
         schemaChange(SchemaHistories.COMPLETED), schemaChange(SchemaHistories.REVERTED),
@@ -286,6 +295,21 @@ class ReplayTest {
     }
     assertThat(types(TIMERS_NAMED)).as("held on a timer, then a gate whose timer the decision"
         + " ended").contains(EventType.EVENT_TYPE_TIMER_FIRED, EventType.EVENT_TYPE_TIMER_CANCELED);
+    for (String paced : List.of(SNAPSHOT_RATE_COMPLETED, SNAPSHOT_RATE_ABORTED)) {
+      assertThat(versionMarkers(paced)).as(paced).contains("\"snapshot-rate-guard\"");
+      assertThat(fixture(paced)).as(paced + ": read, baseline, paced wait, restored").contains(
+          "Database.ReadSnapshotRate", "Database.GuardBaseline", "Database.AwaitReplicatedPaced",
+          "Database.RestoreSnapshotRate");
+    }
+    assertThat(types(SNAPSHOT_RATE_ABORTED)).as("the paced wait cancelled, then the undo")
+        .containsSubsequence(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    for (String before : List.of("completed", "aborted-during-wait", "view-two-approvers")) {
+      assertThat(versionMarkers(before)).as(before + ": recorded before the snapshot rate"
+          + " guard, replayed without it").doesNotContain("\"snapshot-rate-guard\"");
+      assertThat(fixture(before)).contains("Database.AwaitReplicated\"")
+          .doesNotContain("Database.ReadSnapshotRate");
+    }
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).as(drift + ": the two observations, nothing else")
           .filteredOn(type -> type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).hasSize(2);
@@ -312,6 +336,21 @@ class ReplayTest {
         .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()))
         .anyMatch(s -> s.contains("phase-1 · hold: "))
         .anyMatch(s -> s.contains("phase-1 · gate phase-1: waiting for a decision"));
+    for (String paced : List.of(SNAPSHOT_RATE_COMPLETED, SNAPSHOT_RATE_ABORTED)) {
+      assertThat(versionMarkers(paced)).as(paced).contains("\"snapshot-rate-guard\"");
+      assertThat(fixture(paced)).as(paced + ": read, baseline, paced wait, restored").contains(
+          "Database.ReadSnapshotRate", "Database.GuardBaseline", "Database.AwaitReplicatedPaced",
+          "Database.RestoreSnapshotRate");
+    }
+    assertThat(types(SNAPSHOT_RATE_ABORTED)).as("the paced wait cancelled, then the undo")
+        .containsSubsequence(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    for (String before : List.of("completed", "aborted-during-wait", "view-two-approvers")) {
+      assertThat(versionMarkers(before)).as(before + ": recorded before the snapshot rate"
+          + " guard, replayed without it").doesNotContain("\"snapshot-rate-guard\"");
+      assertThat(fixture(before)).contains("Database.AwaitReplicated\"")
+          .doesNotContain("Database.ReadSnapshotRate");
+    }
     for (String drift : List.of("drift-check-no-drift", "drift-check-drifted")) {
       assertThat(types(drift)).doesNotContain(EventType.EVENT_TYPE_TIMER_STARTED);
     }
@@ -512,6 +551,7 @@ class ReplayTest {
         }, RunState.COMPLETED);
     recordOperatorSafetyHistories();
     recordViewHistories();
+    recordSnapshotRateHistories();
     recordDriftCheck("drift-check-no-drift", Phase.DEFAULTS.get(1), false);
     recordDriftCheck("drift-check-drifted", Phase.DEFAULTS.get(0), true);
     SchemaHistories.record(ReplayTest::recorded, (name, history) -> {
@@ -617,6 +657,30 @@ class ReplayTest {
         write("view-cancelled", t.client.fetchHistory(WORKFLOW_ID));
       }
     }
+  }
+
+  /** Runs of the snapshot-rate-guard version: a CockroachDB-like setting, the guard slowed. */
+  private static void recordSnapshotRateHistories() throws IOException {
+    EvolutionRequest phase1 = new EvolutionRequest(Requests.TARGET,
+        List.of(Phase.DEFAULTS.get(1)), null, false, "alice");
+    long mib = 1024L * 1024;
+    InMemoryCluster completes = InMemoryCluster.atPhase0().licensed(true)
+        .withSnapshotRate(32 * mib);
+    completes.guardDuty(0.5);
+    recordEvolution(SNAPSHOT_RATE_COMPLETED, completes, phase1, wf -> {
+      awaitGate(wf, "phase-1");
+      wf.approve(new DecisionSignal("phase-1", "bob", "go"));
+    }, RunState.COMPLETED);
+    InMemoryCluster held = InMemoryCluster.atPhase0().licensed(true).withSnapshotRate(32 * mib);
+    held.guardDuty(0.5);
+    held.holdReplication();
+    recordEvolution(SNAPSHOT_RATE_ABORTED, held, phase1, wf -> {
+      awaitGate(wf, "phase-1");
+      wf.approve(new DecisionSignal("phase-1", "bob", "go"));
+      await().until(() -> Long.valueOf(16 * mib).equals(held.snapshotRate()));
+      wf.abort(new DecisionSignal(null, "bob", "p99 too high"));
+    }, RunState.ABORTED);
+    assertThat(held.snapshotRate()).isEqualTo(32 * mib);
   }
 
   private static InMemoryCluster heldThenHealthy() {

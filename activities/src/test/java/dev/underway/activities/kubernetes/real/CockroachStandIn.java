@@ -1,9 +1,13 @@
 package dev.underway.activities.kubernetes.real;
 
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
+import dev.underway.guard.GuardSettings;
+import dev.underway.guard.GuardState;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PacedReplication;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
 import dev.underway.workflows.evolution.model.ClusterTarget;
 import dev.underway.workflows.evolution.InMemoryCluster;
@@ -75,5 +79,26 @@ final class CockroachStandIn implements DatabaseActivities {
   @Override
   public ChangeResult ensureReadOnlyUser(ClusterTarget target) {
     return database.ensureReadOnlyUser(target);
+  }
+
+  @Override
+  public SnapshotRate readSnapshotRate(ClusterTarget target) {
+    return database.readSnapshotRate(target);
+  }
+
+  @Override
+  public GuardState guardBaseline(ClusterTarget target, GuardSettings guard) {
+    return database.guardBaseline(target, guard);
+  }
+
+  @Override
+  public PacedReplication awaitReplicatedPaced(ClusterTarget target, int readingsRequired,
+      SnapshotRate found, GuardSettings guard, GuardState baseline) {
+    return database.awaitReplicatedPaced(target, readingsRequired, found, guard, baseline);
+  }
+
+  @Override
+  public ChangeResult restoreSnapshotRate(ClusterTarget target, SnapshotRate found) {
+    return database.restoreSnapshotRate(target, found);
   }
 }

@@ -2,7 +2,6 @@ package dev.underway.sandbox.engine.postgres;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +85,7 @@ final class BaseBackup {
     takeInto(primary, primaryData, targetData, standbyName, upstream, new CopyMeter(0, b -> { }));
   }
 
-  /** As above, the copy counted (and held to a rate) by {@code meter}. */
+  /** As above, the copy counted and held back ({@link CopyMeter}: a ceiling, the guard). */
   static void takeInto(Connection primary, Path primaryData, Path targetData, String standbyName,
       Upstream upstream, CopyMeter meter) throws SQLException, IOException {
     ensureSlot(primary, standbyName);
@@ -153,47 +151,6 @@ final class BaseBackup {
       stop.executeQuery().close();
     } catch (SQLException e) {
       log.debug("pg_backup_stop after a failed copy: {}", e.getMessage());
-    }
-  }
-
-  /**
-   * Counts the bytes a copy has made, reports them, and holds the copy to at most {@code
-   * maxBytesPerSecond} (0: as fast as the disk goes), as {@code pg_basebackup --max-rate} does:
-   * the primary keeps serving while its files are read.
-   */
-  static final class CopyMeter {
-    private final long maxBytesPerSecond;
-    private final LongConsumer progress;
-    private final long startedNanos = System.nanoTime();
-    private long bytes;
-
-    CopyMeter(long maxBytesPerSecond, LongConsumer progress) {
-      if (maxBytesPerSecond < 0) {
-        throw new IllegalArgumentException("maxBytesPerSecond must be >= 0");
-      }
-      this.maxBytesPerSecond = maxBytesPerSecond;
-      this.progress = progress;
-    }
-
-    void copied(long n) throws InterruptedIOException {
-      bytes += n;
-      progress.accept(bytes);
-      if (maxBytesPerSecond > 0) {
-        long dueNanos = bytes * 1_000_000_000L / maxBytesPerSecond;
-        long aheadMillis = (dueNanos - (System.nanoTime() - startedNanos)) / 1_000_000L;
-        if (aheadMillis > 0) {
-          try {
-            Thread.sleep(aheadMillis);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("base backup interrupted");
-          }
-        }
-      }
-    }
-
-    long bytes() {
-      return bytes;
     }
   }
 
@@ -275,9 +232,12 @@ final class BaseBackup {
          OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW,
              StandardOpenOption.WRITE)) {
       int n;
+      long start = System.nanoTime();
       while ((n = in.read(buffer)) > 0) {
         out.write(buffer, 0, n);
-        meter.copied(n);
+        long now = System.nanoTime();
+        meter.copied(n, java.time.Duration.ofNanos(now - start));
+        start = System.nanoTime();
       }
     }
     Files.setPosixFilePermissions(dest,

@@ -2,6 +2,8 @@ package dev.underway.sandbox.engine.postgres;
 
 import dev.underway.workflows.evolution.contract.DatabaseActivities;
 import dev.underway.activities.sql.JdbcProperties;
+import dev.underway.activities.support.guard.LatencyGuard;
+import dev.underway.guard.GuardSettings;
 import dev.underway.activities.sql.SqlCredentials;
 import dev.underway.local.Directories;
 import dev.underway.local.Passwords;
@@ -142,6 +144,8 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
   private final Map<String, LocalPostgres> servers = new LinkedHashMap<>();
   /** Bytes a second a base backup may read from the primary; 0: no limit. */
   private volatile long baseBackupMaxRate;
+  /** The latency guard of the base backups the scale step makes ({@link #addNode}). */
+  private volatile GuardSettings baseBackupGuard = GuardSettings.defaults();
 
   private record Credentials(String adminUser, String adminPassword, String replicationPassword,
       String readerPassword) {
@@ -336,8 +340,19 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
   }
 
   /**
+   * The latency guard's settings for the base backups of the scale step ({@link #addNode}):
+   * the copy's rate follows the primary's foreground latency against its baseline, beneath the
+   * {@link #limitBaseBackupRate} ceiling. {@link GuardSettings#disabled()}: no guard.
+   */
+  public void guardBaseBackups(GuardSettings settings) {
+    baseBackupGuard = settings == null ? GuardSettings.defaults() : settings;
+  }
+
+  /**
    * Adds one streaming standby, named {@code node<N>} after the nodes already there, from a base
-   * backup of the primary (see {@link BaseBackup}), on a free port, and starts it. A directory
+   * backup of the primary (see {@link BaseBackup}), on a free port, and starts it; without the
+   * latency guard (a set-up before the load starts: the scale step's copies are guarded,
+   * {@link #addGuardedStandby}). A directory
    * left by an interrupted attempt (never recorded as a node) is removed first; its replication
    * slot is reused. The node is recorded before its server starts, so a retry after a crash
    * starts it rather than adding another.
@@ -352,6 +367,38 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
    * second.
    */
   public synchronized Node addStandby(LongConsumer progress) throws IOException, SQLException {
+    return copyStandby(null, meter -> progress.accept(meter.bytes()));
+  }
+
+  /**
+   * As {@link #addStandby()}, the copy paced by a latency guard ({@code settings}) sampling the
+   * primary ({@link PrimaryProbe}): a baseline before the copy, then the copy's byte rate at duty
+   * x {@link #limitBaseBackupRate} (or, without that ceiling, a rest after each chunk). Reports
+   * the guard's baseline, then the bytes copied, the rate and the guard's state, to {@code
+   * report} (the scale step heartbeats it).
+   */
+  public synchronized Node addGuardedStandby(GuardSettings settings, Consumer<String> report)
+      throws IOException, SQLException {
+    ensureOpen();
+    GuardSettings guardSettings = settings == null ? GuardSettings.defaults() : settings;
+    if (guardSettings.isOff()) {
+      try (LatencyGuard off = LatencyGuard.open(guardSettings, null, null)) {
+        return copyStandby(off, meter -> report.accept(meter.describe()));
+      }
+    }
+    PrimaryProbe.Chosen probe = PrimaryProbe.open(server(PRIMARY).connect(database()),
+        guardSettings);
+    try (LatencyGuard guard = LatencyGuard.open(guardSettings, probe.probe(), null)) {
+      report.accept("latency guard: sampling the primary's baseline with " + probe.what());
+      guard.awaitBaseline(state -> report.accept(state.summary()));
+      log.info("Base backup of {}: {} (probe: {})", PRIMARY, guard.state().summary(),
+          probe.what());
+      return copyStandby(guard, meter -> report.accept(meter.describe()));
+    }
+  }
+
+  private Node copyStandby(LatencyGuard guard, Consumer<CopyMeter> progress)
+      throws IOException, SQLException {
     ensureOpen();
     String name = "node" + nodes.size();
     Path instance = directory().resolve(name);
@@ -366,7 +413,7 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
       BaseBackup.takeInto(c, primary.dataDirectory(), instance.resolve("data"), name,
           new BaseBackup.Upstream(primary.host(), primary.port(), REPLICATION_USER,
               credentials.replicationPassword()),
-          new BaseBackup.CopyMeter(baseBackupMaxRate, progress));
+          new CopyMeter(baseBackupMaxRate, guard, progress));
     }
     Node node = new Node(name, port, false);
     nodes.add(node);
@@ -374,12 +421,15 @@ public final class LocalPostgresCluster extends LocalCluster<LocalPostgresCluste
     return startStandby(node);
   }
 
-  /** A standby from a base backup, reporting the MiB copied. */
+  /**
+   * A standby from a base backup paced by the latency guard ({@link #guardBaseBackups}),
+   * reporting the MiB copied, the rate and the guard's state.
+   */
   @Override
   public synchronized Node addNode(Consumer<String> progress) throws IOException, SQLException {
     String next = "node" + nodes.size();
-    return addStandby(bytes -> progress.accept("base backup for " + next + ": "
-        + bytes / (1024 * 1024) + " MiB copied"));
+    return addGuardedStandby(baseBackupGuard, line -> progress.accept("base backup for " + next
+        + ": " + line));
   }
 
   @Override

@@ -11,13 +11,17 @@ import dev.underway.activities.sql.PortableRoleSql;
 import dev.underway.activities.sql.ReaderSafety;
 import dev.underway.activities.sql.SqlDatabaseActivities;
 import dev.underway.activities.support.HeartbeatWait;
+import dev.underway.guard.GuardSettings;
+import dev.underway.guard.GuardState;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PacedReplication;
 import dev.underway.workflows.evolution.model.RangeHealth;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
 import dev.underway.workflows.evolution.model.ClusterTarget;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import dev.underway.workflows.evolution.model.ZoneReplication;
 import dev.underway.sandbox.engine.LocalActivityException;
 import io.temporal.failure.ApplicationFailure;
@@ -197,6 +201,40 @@ public class LocalPostgresDatabaseActivities implements DatabaseActivities {
     log.info("{}: every standby in the synchronous set and past {} on {} consecutive readings",
         name(target), done.replayMark(), done.consecutiveCleanReadings());
     return done;
+  }
+
+  // ---- the snapshot rate: PostgreSQL has none --------------------------------------------------
+
+  /**
+   * Why the phase has no snapshot rate steps here: a standby is made by a base backup, paced by
+   * the latency guard inside the scale step ({@link BaseBackup.CopyMeter}), and then streams WAL.
+   */
+  static final String NO_SNAPSHOT_RATE = "PostgreSQL has no snapshot rate setting (a new"
+      + " standby's base backup is paced by the latency guard in the scale step)";
+
+  @Override
+  public SnapshotRate readSnapshotRate(ClusterTarget target) {
+    return SnapshotRate.notApplicable(NO_SNAPSHOT_RATE);
+  }
+
+  /** Nothing to pace here: the guard's state says so (off), nothing is sampled. */
+  @Override
+  public GuardState guardBaseline(ClusterTarget target, GuardSettings guard) {
+    return new GuardState(GuardState.OFF, null, null, null, null, 1.0, 0L, null,
+        "not applicable: " + NO_SNAPSHOT_RATE);
+  }
+
+  @Override
+  public PacedReplication awaitReplicatedPaced(ClusterTarget target, int readingsRequired,
+      SnapshotRate found, GuardSettings guard, GuardState baseline) {
+    throw invalid("not applicable: " + NO_SNAPSHOT_RATE + "; the replication wait is"
+        + " Database.AwaitReplicated");
+  }
+
+  @Override
+  public ChangeResult restoreSnapshotRate(ClusterTarget target, SnapshotRate found) {
+    return ChangeResult.unchanged("snapshot rate of " + name(target),
+        "not applicable: " + NO_SNAPSHOT_RATE);
   }
 
   // ---- read-only user -------------------------------------------------------------------------

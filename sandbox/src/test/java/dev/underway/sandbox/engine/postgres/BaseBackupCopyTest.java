@@ -31,7 +31,7 @@ class BaseBackupCopyTest {
       throws Exception {
     Path data = dataDirectory(tmp, 3);
     List<Long> reported = new ArrayList<>();
-    BaseBackup.CopyMeter meter = new BaseBackup.CopyMeter(0, reported::add);
+    CopyMeter meter = new CopyMeter(0, reported::add);
     BaseBackup.copyDataDirectory(data, tmp.resolve("copy"), meter);
 
     long expected = 3L * 1024 * 1024 + 3; // the relation file and PG_VERSION
@@ -54,7 +54,7 @@ class BaseBackupCopyTest {
     Path data = dataDirectory(tmp, 3);
     long started = System.nanoTime();
     BaseBackup.copyDataDirectory(data, tmp.resolve("copy"),
-        new BaseBackup.CopyMeter(1024 * 1024, b -> { }));
+        new CopyMeter(1024 * 1024, b -> { }));
     long millis = (System.nanoTime() - started) / 1_000_000;
     assertThat(millis).as("3 MiB at 1 MiB/s").isGreaterThanOrEqualTo(2_900);
   }

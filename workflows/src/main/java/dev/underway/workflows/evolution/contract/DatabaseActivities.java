@@ -1,10 +1,14 @@
 package dev.underway.workflows.evolution.contract;
 
+import dev.underway.guard.GuardSettings;
+import dev.underway.guard.GuardState;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.workflows.evolution.model.DatabaseState;
 import dev.underway.workflows.evolution.model.NodesReady;
+import dev.underway.workflows.evolution.model.PacedReplication;
 import dev.underway.workflows.evolution.model.ReplicationProgress;
 import dev.underway.workflows.evolution.model.ClusterTarget;
+import dev.underway.workflows.evolution.model.SnapshotRate;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -61,4 +65,44 @@ public interface DatabaseActivities {
    */
   @ActivityMethod(name = "Database.EnsureReadOnlyUser")
   ChangeResult ensureReadOnlyUser(ClusterTarget target);
+
+  // ---- the snapshot rate, paced by the latency guard (a phase's data-moving wait) -----------
+
+  /**
+   * The snapshot rate settings as they are now ({@code kv.snapshot_rebalance.max_rate}, and
+   * {@code kv.snapshot_recovery.max_rate} where the release still has it): the values a phase
+   * restores afterwards. {@link SnapshotRate#notApplicable} where the database has none (the
+   * sandbox's PostgreSQL). Changes nothing.
+   */
+  @ActivityMethod(name = "Database.ReadSnapshotRate")
+  SnapshotRate readSnapshotRate(ClusterTarget target);
+
+  /**
+   * Samples the foreground's latency (the guard's probe, on a connection of its own) before the
+   * phase moves data, for {@code guard}'s baseline time; heartbeats the guard's state. Changes
+   * nothing. Null {@code guard}: the defaults.
+   */
+  @ActivityMethod(name = "Database.GuardBaseline")
+  GuardState guardBaseline(ClusterTarget target, GuardSettings guard);
+
+  /**
+   * {@link #awaitReplicated} while the latency guard paces the snapshot rate: at every reading
+   * the guard's duty sets each setting of {@code found} to {@code max(floor, duty x found)},
+   * never above the value found (the floor is never above it either). Heartbeats {@link
+   * PacedReplication} and resumes from it (the guard keeps its baseline). Leaves the rate where
+   * it is when done: {@link #restoreSnapshotRate} puts it back.
+   *
+   * @param baseline the state {@link #guardBaseline} answered (its baseline is kept)
+   */
+  @ActivityMethod(name = "Database.AwaitReplicatedPaced")
+  PacedReplication awaitReplicatedPaced(ClusterTarget target, int readingsRequired,
+      SnapshotRate found, GuardSettings guard, GuardState baseline);
+
+  /**
+   * Puts every setting of {@code found} back exactly as found: an explicit value set again, a
+   * default reset ({@code RESET CLUSTER SETTING}). Idempotent: settings already as found are left
+   * alone. Not applicable: nothing to do.
+   */
+  @ActivityMethod(name = "Database.RestoreSnapshotRate")
+  ChangeResult restoreSnapshotRate(ClusterTarget target, SnapshotRate found);
 }
