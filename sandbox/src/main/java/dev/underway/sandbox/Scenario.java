@@ -56,8 +56,11 @@ public interface Scenario extends AutoCloseable {
   /** Series for the report's timeline besides the load's own, offsets from {@code loadStart}. */
   List<LoadReport.Gauge> gauges(Instant loadStart);
 
-  /** Writes the benchmark of a finished sandbox run into {@code dir}; its text for the console. */
-  String benchmark(Sandbox.Outcome outcome, Path dir) throws Exception;
+  /**
+   * Writes the benchmark of finished sandbox runs of this scenario ({@code --repeat}: one per
+   * repetition, each a sandbox of its own) into {@code dir}; its text for the console.
+   */
+  String benchmark(List<Sandbox.Outcome> runs, Path dir) throws Exception;
 
   /** What the scenario checked at the end. */
   interface Check {

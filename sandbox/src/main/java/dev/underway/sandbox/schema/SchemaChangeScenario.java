@@ -13,6 +13,8 @@ import dev.underway.sandbox.Scenario;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.sandbox.load.LoadGenerator;
+import dev.underway.sandbox.load.MixedWorkload;
+import dev.underway.sandbox.load.TpcbWorkload;
 import dev.underway.sandbox.load.Workload;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.targets.LocalEngine;
@@ -30,6 +32,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code schema-change} scenario: a PostgreSQL primary with one streaming standby, {@link
@@ -37,7 +41,14 @@ import java.util.List;
  * the flags), and a {@code SchemaChange} run adding {@code full_name} served by the production
  * {@link PostgresSchemaChangeActivities} against the local primary. At the end every row is
  * checked at the database; with {@code --benchmark} a raw batched {@code UPDATE} of the same rows
- * runs under the same load after the run, for {@link SchemaBenchmark}.
+ * and then the activities' backfill at several guard settings ({@link GuardSweep}) run under the
+ * same load after the run, for {@link SchemaBenchmark}.
+ *
+ * <p>The load is the application's ({@link ShapeWorkload}) with, as {@value #TPCB_SHARE}% of its
+ * writes, TPC-B-like transactions ({@link TpcbWorkload}: an account, a teller and a branch
+ * updated and a history row inserted in one transaction) on small tables of their own ({@value
+ * #TPCB_BRANCHES} branches, {@value #TPCB_ACCOUNTS_PER_BRANCH} accounts each): writes that hold
+ * row locks across statements, so lock waits are in what the benchmark measures.
  */
 public final class SchemaChangeScenario implements Scenario {
 
@@ -46,11 +57,19 @@ public final class SchemaChangeScenario implements Scenario {
   /** The backfill slows while a point read of the table takes longer. */
   static final String LATENCY_BUDGET = "PT0.05S";
 
+  /** Share of the load's writes that are TPC-B-like transactions. */
+  static final int TPCB_SHARE = 20;
+  static final int TPCB_BRANCHES = 10;
+  static final int TPCB_ACCOUNTS_PER_BRANCH = 1_000;
+
   private final int rows;
   private final boolean benchmark;
   private LocalPostgresCluster cluster;
   private FlagsFollower flags;
-  private ShapeWorkload workload;
+  private ShapeWorkload shapes;
+  private TpcbWorkload tpcb;
+  private Workload workload;
+  private List<SchemaChangeCheck.GuardRunFigures> guardRuns = List.of();
   private PostgresSchemaChangeActivities activities;
   private GaugeSampler gauges;
   private SchemaChangeCheck.RawUpdateFigures raw;
@@ -74,6 +93,7 @@ public final class SchemaChangeScenario implements Scenario {
     cluster = (LocalPostgresCluster) c;
     try (Connection conn = connect()) {
       CustomersTable.create(conn, rows);
+      TpcbWorkload.create(conn, TPCB_BRANCHES, TPCB_ACCOUNTS_PER_BRANCH);
     }
     out.println("Table: " + CustomersTable.TABLE + " with " + rows + " rows; the change adds "
         + CustomersTable.NEW_COLUMN + " = " + CustomersTable.UP);
@@ -82,7 +102,9 @@ public final class SchemaChangeScenario implements Scenario {
     out.flush();
     flags = new FlagsFollower(this::connect, OBJECTS, Duration.ofMillis(250));
     flags.start();
-    workload = new ShapeWorkload(flags, rows);
+    shapes = new ShapeWorkload(flags, rows);
+    tpcb = new TpcbWorkload(TPCB_BRANCHES, TPCB_ACCOUNTS_PER_BRANCH);
+    workload = new MixedWorkload(shapes, tpcb, TPCB_SHARE);
     activities = new PostgresSchemaChangeActivities(
         (target, credentials) -> DriverManager.getConnection(
             cluster.writerJdbcUrl(target.database()), cluster.adminProperties()),
@@ -110,7 +132,9 @@ public final class SchemaChangeScenario implements Scenario {
     return "Load: " + options.rate() + " ops/s target, " + options.concurrency() + " threads, "
         + options.writePercent() + "% writes, as the application: the old shape, then both"
         + " (writes=both), the new shape once the flags say so (" + OBJECTS.readsFlag() + ", "
-        + OBJECTS.writesFlag() + " in " + ChangeObjects.FLAGS_TABLE + ")";
+        + OBJECTS.writesFlag() + " in " + ChangeObjects.FLAGS_TABLE + "); " + TPCB_SHARE
+        + "% of the writes are TPC-B-like transactions (an account, a teller and a branch"
+        + " updated, a history row inserted) on tables of their own";
   }
 
   @Override
@@ -158,6 +182,9 @@ public final class SchemaChangeScenario implements Scenario {
     }
     load.mark(AFTER_RAW, AFTER_RAW);
     raw = new SchemaChangeCheck.RawUpdateFigures(r.rows(), r.millis(), r.rowsPerSecond());
+    guardRuns = GuardSweep.run(this::connect, load,
+        Duration.parse(TARGET_BATCH_TIME).toMillis(), out);
+    load.mark(AFTER_RAW, AFTER_RAW);
   }
 
   /** The load's phase after the raw update. */
@@ -169,8 +196,10 @@ public final class SchemaChangeScenario implements Scenario {
     try (Connection conn = connect()) {
       checked = CustomersTable.check(conn);
     }
+    Map<String, Long> operations = new TreeMap<>(shapes.operations());
+    operations.put("tpcb", tpcb.committed());
     return new SchemaChangeCheck(end.state(), checked.rows(), checked.mismatches(),
-        checked.columnExists(), workload.operations(), raw, beforeRaw);
+        checked.columnExists(), operations, raw, beforeRaw, guardRuns);
   }
 
   @Override
@@ -179,8 +208,8 @@ public final class SchemaChangeScenario implements Scenario {
   }
 
   @Override
-  public String benchmark(Sandbox.Outcome outcome, Path dir) throws Exception {
-    SchemaBenchmark b = SchemaBenchmark.of(outcome);
+  public String benchmark(List<Sandbox.Outcome> outcomes, Path dir) throws Exception {
+    SchemaBenchmark b = SchemaBenchmark.of(outcomes);
     return b.text() + "Benchmark: " + b.write(dir) + "\n";
   }
 
