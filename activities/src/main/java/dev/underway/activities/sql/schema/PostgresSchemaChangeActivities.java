@@ -13,6 +13,8 @@ import dev.underway.workflows.schema.contract.WriterEvidence;
 import dev.underway.activities.sql.ConnectionFactory;
 import dev.underway.activities.sql.CredentialSource;
 import dev.underway.activities.sql.SqlCredentials;
+import dev.underway.activities.support.guard.ForegroundProbe;
+import dev.underway.guard.GuardSettings;
 import dev.underway.kernel.FailureKind;
 import dev.underway.kernel.ChangeResult;
 import dev.underway.kernel.ChangeResult.Outcome;
@@ -100,19 +102,17 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
         ctx.heartbeat(p);
         writer.offer(p);
       };
-      if (settings.latencyBudgetMillis() == null) {
-        return new Backfill(settings, pacing, ControlSource.row(spec.table()), null, listener)
-            .run(c, spec, key, resume, rows);
-      }
-      String probe = settings.latencyProbe() != null && !settings.latencyProbe().isBlank()
-          ? settings.latencyProbe() : PostgresSchemaDialect.pointRead(spec.table(), key);
-      try (Connection probing = open(target)) {
-        probing.setAutoCommit(true);
-        SessionLimits.current().apply(probing);
-        return new Backfill(settings, pacing, ControlSource.row(spec.table()),
-            LatencyProbe.query(probing, probe), listener).run(c, spec, key, resume, rows);
-      }
+      GuardSettings guarding = StepGuard.of(settings);
+      return new Backfill(settings, pacing, ControlSource.row(spec.table()),
+          (state, changes) -> StepGuard.open(guarding, probe(target, guarding, spec, key),
+              state, changes), listener).run(c, spec, key, resume, rows);
     });
+  }
+
+  /** The guard's probe on a connection of its own; none when the guard is off. */
+  private ForegroundProbe probe(PostgresTarget target, GuardSettings guarding, ChangeSpec spec,
+      TableKey key) throws SQLException {
+    return guarding.isOff() ? null : GuardProbes.open(open(target), guarding, spec.table(), key);
   }
 
   @Override
@@ -125,8 +125,7 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
         throw row.isEmpty() ? SchemaRefusals.notHeld(table, owner)
             : SchemaRefusals.anotherRun(table, row.get().holder());
       }
-      BackfillControl now = new BackfillControl(row.get().throttled(), row.get().reason(),
-          row.get().batchSize());
+      BackfillControl now = row.get().control();
       if (now.equals(control)) {
         return ChangeResult.unchanged(table.toString(), "backfill control already " + control);
       }
@@ -156,7 +155,10 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
     return sql(target, "verify " + spec.table(), c -> {
       TableCatalogue cat = TableCatalogue.read(c, TableObserver.oid(c, spec.table()));
       TableKey key = key(c, spec, cat, given == null ? null : given.keyColumns());
-      return new Verify(chunk, samples, chunks).run(c, spec, key, from, p -> {
+      GuardSettings guarding = given == null || given.guard() == null
+          ? GuardSettings.disabled() : given.guard();
+      return new Verify(chunk, samples, chunks, (state, changes) -> StepGuard.open(guarding,
+          probe(target, guarding, spec, key), state, changes)).run(c, spec, key, from, p -> {
         last.set(p);
         ctx.heartbeat(p);
       });

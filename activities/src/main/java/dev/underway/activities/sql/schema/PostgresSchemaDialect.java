@@ -152,8 +152,27 @@ public final class PostgresSchemaDialect {
         + " table_name text PRIMARY KEY, workflow_id text NOT NULL,"
         + " added_columns text[] NOT NULL, throttled boolean NOT NULL DEFAULT false,"
         + " throttle_reason text, batch_size integer, progress jsonb,"
-        + " updated_at timestamptz NOT NULL DEFAULT now())";
+        + " updated_at timestamptz NOT NULL DEFAULT now(), " + GUARD_RATIO
+        + " double precision)";
   }
+
+  /**
+   * The control row's column for the operator's guard ratio ({@code set-ratio}); absent from
+   * tables created before the guard, added when first set ({@link #addGuardRatio}), read so that
+   * its absence reads as null ({@link #readMarker}).
+   */
+  public static final String GUARD_RATIO = "guard_ratio";
+
+  /** Adds the guard ratio's column to a marker table created before the guard. */
+  public static String addGuardRatio(TableName table) {
+    return "ALTER TABLE " + changesTable(table) + " ADD COLUMN IF NOT EXISTS " + GUARD_RATIO
+        + " double precision";
+  }
+
+  /** Whether the marker table has the guard ratio's column (parameter: the quoted name). */
+  public static final String HAS_GUARD_RATIO = "SELECT EXISTS (SELECT 1 FROM pg_attribute"
+      + " WHERE attrelid = to_regclass(?) AND attname = '" + GUARD_RATIO
+      + "' AND NOT attisdropped)";
 
   public static String createFlagsTable(TableName table) {
     return "CREATE TABLE IF NOT EXISTS " + flagsTable(table) + " ("
@@ -164,8 +183,8 @@ public final class PostgresSchemaDialect {
   /** The table's row: holder, added columns, throttle, reason, batch size, progress (text). */
   public static String readMarker(TableName table, boolean forUpdate) {
     return "SELECT workflow_id, added_columns, throttled, throttle_reason, batch_size,"
-        + " progress::text FROM " + changesTable(table) + " WHERE table_name = ?"
-        + (forUpdate ? " FOR UPDATE" : "");
+        + " progress::text, (to_jsonb(m) ->> '" + GUARD_RATIO + "')::double precision FROM "
+        + changesTable(table) + " AS m WHERE table_name = ?" + (forUpdate ? " FOR UPDATE" : "");
   }
 
   /** Claims the table for a run when nobody holds it (parameters: table, run). */
@@ -187,6 +206,16 @@ public final class PostgresSchemaDialect {
   public static String setControl(TableName table) {
     return "UPDATE " + changesTable(table) + " SET throttled = ?, throttle_reason = ?,"
         + " batch_size = ?, updated_at = now() WHERE table_name = ? AND workflow_id = ?";
+  }
+
+  /**
+   * As {@link #setControl}, the guard ratio too (parameters: throttled, reason, batch size,
+   * ratio, table, run).
+   */
+  public static String setControlWithRatio(TableName table) {
+    return "UPDATE " + changesTable(table) + " SET throttled = ?, throttle_reason = ?,"
+        + " batch_size = ?, " + GUARD_RATIO + " = ?, updated_at = now()"
+        + " WHERE table_name = ? AND workflow_id = ?";
   }
 
   /** Writes the backfill's progress (parameters: json, table). */

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * The table's row in {@code underway_schema_changes} (in the table's schema): the durable
  * one-run-per-table marker (who holds the table), the columns the holder added (an undo drops
- * only those), and the backfill's control row (throttle, batch size) and progress. Expand claims
+ * only those), and the backfill's control row (throttle, batch size, the guard's ratio) and
+ * progress. Expand claims
  * it, undo and contract delete it.
  */
 public final class RunMarker {
@@ -21,13 +22,19 @@ public final class RunMarker {
 
   /** The row. */
   public record Row(String holder, List<String> addedColumns, boolean throttled, String reason,
-      Integer batchSize, String progressJson) {
+      Integer batchSize, String progressJson, Double ratio) {
     public Row {
       addedColumns = List.copyOf(addedColumns);
     }
 
     public boolean heldBy(String owner) {
       return holder.equals(owner);
+    }
+
+    /** The operator's control of the backfill as the row holds it. */
+    public dev.underway.workflows.schema.contract.BackfillControl control() {
+      return new dev.underway.workflows.schema.contract.BackfillControl(throttled, reason,
+          batchSize, ratio);
     }
   }
 
@@ -136,8 +143,9 @@ public final class RunMarker {
           return Optional.empty();
         }
         Integer batch = (Integer) rs.getObject(5);
+        Double ratio = rs.getObject(7) == null ? null : rs.getDouble(7);
         return Optional.of(new Row(rs.getString(1), strings(rs.getArray(2)), rs.getBoolean(3),
-            rs.getString(4), batch, rs.getString(6)));
+            rs.getString(4), batch, rs.getString(6), ratio));
       }
     }
   }

@@ -1,31 +1,47 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.guard.GuardSettings;
+import dev.underway.guard.GuardState;
 import dev.underway.workflows.schema.contract.VerifyResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Checks every row, in chunks over the key: each new column {@code IS NOT DISTINCT FROM} its
  * {@code up} of the old columns, and each replaced column with a {@code down} from the new ones.
- * Mismatches are counted, the first few keys kept as samples ({@code (42)}). Only reads. Its
- * progress (the cursor and the counts) is told after every chunk, and a verify given one resumes
- * after its cursor.
+ * Mismatches are counted, the first few keys kept as samples ({@code (42)}). Only reads, but its
+ * reads compete with the foreground's, so the latency guard paces it as it paces the backfill:
+ * it samples the baseline before the first chunk (a resumed verify keeps the one its progress
+ * carries) and after every chunk rests as the guard says, telling its progress meanwhile. Its
+ * progress (the cursor, the counts, the guard's state) is told after every chunk, and a verify
+ * given one resumes after its cursor.
  */
 public final class Verify {
 
-  /** Where a verify is. */
+  /** Where a verify is, and the guard's state (null: none yet, or recorded before the guard). */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
   public record Progress(List<String> cursor, long rowsChecked, long mismatches,
-      List<String> sampleKeys) {
+      List<String> sampleKeys, GuardState guard) {
     public Progress {
       cursor = cursor == null ? List.of() : List.copyOf(cursor);
       sampleKeys = sampleKeys == null ? List.of() : List.copyOf(sampleKeys);
     }
 
+    public Progress(List<String> cursor, long rowsChecked, long mismatches,
+        List<String> sampleKeys) {
+      this(cursor, rowsChecked, mismatches, sampleKeys, null);
+    }
+
     public static final Progress START = new Progress(List.of(), 0, 0, List.of());
+
+    Progress with(GuardState state) {
+      return new Progress(cursor, rowsChecked, mismatches, sampleKeys, state);
+    }
   }
 
   /** Told the progress after every chunk; may throw to stop. */
@@ -37,6 +53,7 @@ public final class Verify {
   private final int chunk;
   private final int sampleLimit;
   private final LongStatement chunks;
+  private final Backfill.Guarding guarding;
 
   public Verify(int chunk, int sampleLimit) {
     this(chunk, sampleLimit, LongStatement.unwatched());
@@ -44,22 +61,38 @@ public final class Verify {
 
   /** @param chunks how each chunk runs: bounded, heartbeating while it runs */
   public Verify(int chunk, int sampleLimit, LongStatement chunks) {
+    this(chunk, sampleLimit, chunks,
+        (state, changes) -> StepGuard.open(GuardSettings.disabled(), null, null, null));
+  }
+
+  /** @param guarding opens the latency guard that paces the chunks */
+  public Verify(int chunk, int sampleLimit, LongStatement chunks, Backfill.Guarding guarding) {
     this.chunk = chunk;
     this.sampleLimit = sampleLimit;
     this.chunks = chunks;
+    this.guarding = guarding;
   }
 
   public VerifyResult run(Connection c, ChangeSpec spec, TableKey key, Progress from,
       Listener listener) throws SQLException {
-    Progress at = from == null ? Progress.START : from;
+    Progress start = from == null ? Progress.START : from;
     int width = key.columns().size();
     java.util.Set<String> asText = withoutEquality(c, spec);
-    while (true) {
-      Progress before = at;
-      at = chunks.run(c, cc -> chunk(cc, spec, key, before, width, asText));
-      listener.progress(at);
-      if (at.rowsChecked() - before.rowsChecked() < chunk) {
-        return new VerifyResult(at.rowsChecked(), at.mismatches(), at.sampleKeys());
+    try (StepGuard guard = guarding.open(start.guard(), null)) {
+      guard.awaitBaseline(s -> listener.progress(start.with(s)));
+      Progress at = start.with(guard.state());
+      while (true) {
+        Progress before = at;
+        long t0 = System.nanoTime();
+        Progress after = chunks.run(c, cc -> chunk(cc, spec, key, before, width, asText));
+        Duration rest = guard.restFor(Duration.ofNanos(System.nanoTime() - t0));
+        at = after.with(guard.state());
+        listener.progress(at);
+        if (at.rowsChecked() - before.rowsChecked() < chunk) {
+          return new VerifyResult(at.rowsChecked(), at.mismatches(), at.sampleKeys());
+        }
+        Progress resting = at;
+        guard.rest(rest, () -> listener.progress(resting.with(guard.state())));
       }
     }
   }

@@ -3,7 +3,12 @@ package dev.underway.activities.support.guard;
 import dev.underway.guard.GuardSettings;
 import dev.underway.guard.GuardState;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 
 /**
  * The latency guard every data-moving step shares (the backfill, the verify, the sandbox's
@@ -16,23 +21,102 @@ import java.util.function.Consumer;
  * every slice of work the step calls {@link #restAfter} and rests as long as it says: the guard
  * compares the rolling p99 with the budget ({@code ratio} x baseline, never under the floor, or
  * the absolute budget) and moves the duty cycle, additive increase while under budget,
- * multiplicative decrease while over (as gh-ost's nice-ratio and TCP). It never stops the step:
- * at its lowest duty the step keeps a minimum rate and the state says so. A step that sets a
- * rate instead of resting (a byte rate, a cluster setting) calls {@link #adjust} and scales its
- * rate by the duty.
+ * multiplicative decrease while over (as gh-ost's nice-ratio and TCP; {@link DutyController}).
+ * It never stops the step: at its lowest duty the step keeps a minimum rate and the state says
+ * so. A step that sets a rate instead of resting (a byte rate, a cluster setting) calls {@link
+ * #adjust} and scales its rate by the duty ({@link #pacer} for a copy's bytes).
  *
- * <p>Thread-safe: the sampler thread writes readings, the step's thread reads the state.
+ * <p>The rolling p99 covers the last {@value #WINDOW_SAMPLES} readings' time (5 s at the default
+ * 50 ms); after a change of duty the guard acts again only on {@value #FRESH_SAMPLES} readings
+ * taken since (one slow stretch is not punished twice).
+ *
+ * <p>Thread-safe: the sampler thread writes readings and moves the duty, the step's thread
+ * reads the state.
  */
 public final class LatencyGuard implements AutoCloseable {
 
+  /**
+   * The default lowest budget: readings of the default probe on an idle local PostgreSQL vary by
+   * about this much (p99 0.3-0.9 ms, spikes of a few ms on a shared 2-core machine), so a
+   * budget under it would call noise harm.
+   */
+  public static final long DEFAULT_FLOOR_MILLIS = 2;
+  /** The longest rest after one slice of work (the step heartbeats at least this often). */
+  public static final Duration MAX_REST = Duration.ofSeconds(10);
+  /** The rolling window, in readings. */
+  public static final int WINDOW_SAMPLES = 100;
+  /** Readings needed after a change of duty before the next decision. */
+  public static final int FRESH_SAMPLES = 20;
+  /** The most changes of mode kept for the timeline. */
+  public static final int CHANGES_KEPT = 20;
+  private static final int MIN_BASELINE_SAMPLES = 10;
+
   private final GuardSettings settings;
   private final ForegroundProbe probe;
+  private final DutyController controller = DutyController.standard();
+  private final long everyNanos;
+  private final LatencyWindow window;
+  private final Histogram baselineReadings = new Histogram(3);
+  private final Deque<GuardState> changes = new ArrayDeque<>();
+  private final Sampler sampler;
+
+  // guarded by this
+  private Double ratio;
+  private Double absoluteMs;
+  private Double baselineMs;
+  private boolean baselining;
+  private double duty = 1.0;
+  private String mode;
+  private String since;
+  private Double p99Ms;
+  private long restMillis;
+  private long lastChangeNanos = System.nanoTime();
+  private int failuresInARow;
+  private String lastFailure;
+  private String reason;
+  private boolean resumed;
   private volatile GuardState state;
 
-  private LatencyGuard(GuardSettings settings, ForegroundProbe probe, GuardState resume) {
+  private LatencyGuard(GuardSettings settings, ForegroundProbe probe, GuardState resume,
+      List<GuardState> earlier) {
     this.settings = settings == null ? GuardSettings.defaults() : settings;
     this.probe = probe;
-    this.state = resume;
+    this.everyNanos = Duration.ofMillis(Math.max(1,
+        this.settings.sampleEveryMillisOrDefault())).toNanos();
+    this.window = new LatencyWindow(everyNanos * WINDOW_SAMPLES, WINDOW_SAMPLES * 4);
+    this.ratio = this.settings.ratioOrDefault();
+    this.absoluteMs = this.settings.budgetMillis() == null ? null
+        : this.settings.budgetMillis().doubleValue();
+    if (earlier != null) {
+      earlier.stream().skip(Math.max(0, earlier.size() - CHANGES_KEPT)).forEach(changes::add);
+    }
+    if (this.settings.isOff()) {
+      this.mode = GuardState.OFF;
+      this.since = Instant.now().toString();
+      this.sampler = null;
+      publish("the guard is off: the step runs at full duty");
+      return;
+    }
+    if (resume != null && resume.baselineP99Ms() != null) {
+      this.baselineMs = resume.baselineP99Ms();
+      this.duty = Math.max(controller.minDuty(), Math.min(1.0, resume.duty()));
+      this.mode = List.of(GuardState.FREE, GuardState.SLOWED, GuardState.FLOOR)
+          .contains(resume.mode()) ? resume.mode() : GuardState.FREE;
+      this.since = resume.since() == null ? Instant.now().toString() : resume.since();
+      this.p99Ms = resume.p99Ms();
+      this.resumed = true;
+      publish(Budget.f("resumed with the baseline p99 %.1f ms of an earlier attempt",
+          baselineMs));
+    } else {
+      this.mode = GuardState.BASELINE;
+      this.since = Instant.now().toString();
+      publish("the baseline is not sampled yet");
+    }
+    this.sampler = probe == null ? null
+        : new Sampler(probe, Duration.ofNanos(everyNanos), this::onReading);
+    if (sampler != null) {
+      sampler.start();
+    }
   }
 
   /**
@@ -42,44 +126,214 @@ public final class LatencyGuard implements AutoCloseable {
    */
   public static LatencyGuard open(GuardSettings settings, ForegroundProbe probe,
       GuardState resume) {
-    return new LatencyGuard(settings, probe, resume);
+    return new LatencyGuard(settings, probe, resume, null);
+  }
+
+  /** As {@link #open(GuardSettings, ForegroundProbe, GuardState)}, continuing {@code changes}. */
+  public static LatencyGuard open(GuardSettings settings, ForegroundProbe probe,
+      GuardState resume, List<GuardState> changes) {
+    return new LatencyGuard(settings, probe, resume, changes);
   }
 
   /**
    * Samples the baseline for {@link GuardSettings#baselineMillisOrDefault()} unless the resumed
    * state carries one; calls {@code tick} about every second meanwhile (the step heartbeats).
+   * Waits for at least a few readings (up to three times as long) when the probe is slow; with
+   * none at all, the floor is the budget and the state says so.
    */
   public void awaitBaseline(Consumer<GuardState> tick) {
-    // skeleton: filled in by the guard's implementation
+    synchronized (this) {
+      if (!GuardState.BASELINE.equals(mode) || baselining) {
+        return;
+      }
+      baselining = true;
+      baselineReadings.reset();
+      publish("sampling the foreground for the baseline");
+    }
+    long start = System.nanoTime();
+    long length = Duration.ofMillis(Math.max(0, settings.baselineMillisOrDefault())).toNanos();
+    long end = start + length;
+    long hardEnd = start + 3 * length + Duration.ofSeconds(1).toNanos();
+    try {
+      while (true) {
+        long now = System.nanoTime();
+        if ((now - end >= 0 && baselineCount() >= MIN_BASELINE_SAMPLES) || now - hardEnd >= 0) {
+          break;
+        }
+        long wait = Math.min(Duration.ofSeconds(1).toNanos(),
+            now - end < 0 ? end - now : everyNanos * 2);
+        Thread.sleep(Math.max(1, wait / 1_000_000));
+        synchronized (this) {
+          publish(Budget.f("sampling the foreground for the baseline: %d readings, %.0f of %.0f"
+              + " s", baselineReadings.getTotalCount(), (System.nanoTime() - start) / 1e9,
+              length / 1e9));
+        }
+        if (tick != null) {
+          tick.accept(state());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    finishBaseline(start);
+  }
+
+  private synchronized long baselineCount() {
+    return baselineReadings.getTotalCount();
+  }
+
+  private synchronized void finishBaseline(long start) {
+    baselining = false;
+    long n = baselineReadings.getTotalCount();
+    baselineMs = n == 0 ? null : baselineReadings.getValueAtPercentile(99) / 1000.0;
+    duty = 1.0;
+    lastChangeNanos = System.nanoTime();
+    changeMode(GuardState.FREE);
+    String from = Budget.f(" from %d readings over %.1f s", n, (System.nanoTime() - start) / 1e9);
+    publish(baselineMs == null
+        ? "no probe reading finished while sampling the baseline: the budget is the floor"
+        : Budget.f("baseline p99 %.1f ms", baselineMs) + from + ", budget "
+            + Budget.f("%.1f ms", budget().ms()));
   }
 
   /**
    * After a slice of work that took {@code worked}: moves the duty cycle from the rolling p99,
-   * and returns the rest to take before the next slice ({@code worked x (1 - duty) / duty}).
+   * and returns the rest to take before the next slice ({@code worked x (1 - duty) / duty},
+   * at most {@link #MAX_REST}).
    */
   public Duration restAfter(Duration worked) {
-    return Duration.ZERO;
+    if (settings.isOff()) {
+      return Duration.ZERO;
+    }
+    synchronized (this) {
+      evaluate(System.nanoTime());
+      double nanos = Math.max(0, worked.toNanos()) * (1 - duty) / duty;
+      Duration rest = Duration.ofNanos((long) Math.min(nanos, MAX_REST.toNanos()));
+      restMillis = rest.toMillis();
+      publish(reason);
+      return rest;
+    }
   }
 
   /** Moves the duty cycle from the rolling p99 now; returns it (for steps that set a rate). */
   public double adjust() {
-    return 1.0;
+    if (settings.isOff()) {
+      return 1.0;
+    }
+    synchronized (this) {
+      evaluate(System.nanoTime());
+      return duty;
+    }
+  }
+
+  /** A pacer for a copy of at most {@code ceilingBytesPerSecond}, scaled by this guard's duty. */
+  public BytePacer pacer(long ceilingBytesPerSecond) {
+    return new BytePacer(ceilingBytesPerSecond, this::adjust);
   }
 
   /** The operator's new ratio (the absolute budget, if any, no longer applies). */
-  public void ratio(double ratio) {
-    // skeleton
+  public synchronized void ratio(double newRatio) {
+    if (!(newRatio >= 1.0) || Double.isInfinite(newRatio)) {
+      throw new IllegalArgumentException("the guard's ratio must be a number of at least 1 (the"
+          + " foreground's p99 over its baseline); " + newRatio + " is not");
+    }
+    ratio = newRatio;
+    absoluteMs = null;
+    publish(reason);
   }
 
   /** What the guard sees and does now (heartbeated by the step). */
   public GuardState state() {
-    return state == null ? new GuardState(GuardState.OFF, null, null, null, null, 1.0, 0L, null,
-        null) : state;
+    return state;
+  }
+
+  /** The last {@value #CHANGES_KEPT} changes of mode, oldest first (for the timeline). */
+  public synchronized List<GuardState> changes() {
+    return List.copyOf(changes);
+  }
+
+  private void onReading(long atNanos, long micros, Exception failure) {
+    window.record(atNanos, micros);
+    synchronized (this) {
+      if (failure == null) {
+        failuresInARow = 0;
+      } else {
+        failuresInARow++;
+        lastFailure = Sampler.describe(failure);
+      }
+      if (baselining) {
+        baselineReadings.recordValue(Math.max(0, micros));
+      } else if (!GuardState.BASELINE.equals(mode)) {
+        evaluate(atNanos);
+      }
+    }
+  }
+
+  /** One decision on the readings since the last change of duty, when there are enough. */
+  private void evaluate(long nowNanos) {
+    if (GuardState.BASELINE.equals(mode) || GuardState.OFF.equals(mode)) {
+      return;
+    }
+    LatencyWindow.Reading fresh = window.since(lastChangeNanos, nowNanos);
+    if (fresh.samples() < FRESH_SAMPLES) {
+      return;
+    }
+    Budget budget = budget();
+    DutyController.Step step = controller.next(duty, mode, fresh.p99Ms(), budget.ms());
+    if (step.changed(duty)) {
+      lastChangeNanos = nowNanos;
+    }
+    duty = step.duty();
+    p99Ms = fresh.p99Ms();
+    changeMode(step.mode());
+    String reason = budget.judge(fresh.p99Ms());
+    if (GuardState.FLOOR.equals(mode)) {
+      reason += Budget.f("; at the floor: the step keeps %.0f%% duty, its minimum rate",
+          controller.minDuty() * 100);
+    }
+    publish(reason);
+  }
+
+  private Budget budget() {
+    long floor = settings.floorMillis() == null ? DEFAULT_FLOOR_MILLIS : settings.floorMillis();
+    return new Budget(baselineMs, absoluteMs == null ? ratio : null, absoluteMs, floor);
+  }
+
+  private void changeMode(String next) {
+    if (!next.equals(mode)) {
+      mode = next;
+      since = Instant.now().toString();
+    }
+  }
+
+  private void publish(String sentence) {
+    reason = sentence;
+    String why = sentence;
+    if (failuresInARow >= 3) {
+      why = sentence + Budget.f("; the probe failed %d times in a row (%s): its failures count as"
+          + " slow readings", failuresInARow, lastFailure);
+    }
+    Budget budget = budget();
+    boolean off = GuardState.OFF.equals(mode);
+    GuardState next = new GuardState(mode, baselineMs, p99Ms, off ? null : budget.ms(),
+        off || absoluteMs != null ? null : ratio, duty, restMillis, since, why);
+    GuardState before = state;
+    state = next;
+    boolean continued = before == null && resumed;
+    if (!continued && (before == null || !before.mode().equals(next.mode()))) {
+      changes.addLast(next);
+      while (changes.size() > CHANGES_KEPT) {
+        changes.removeFirst();
+      }
+    }
   }
 
   /** Stops the sampler and closes the probe. */
   @Override
   public void close() {
+    if (sampler != null) {
+      sampler.close();
+    }
     try {
       if (probe != null) {
         probe.close();

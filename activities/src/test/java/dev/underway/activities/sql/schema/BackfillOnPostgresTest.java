@@ -41,7 +41,7 @@ class BackfillOnPostgresTest {
   }
 
   /** Counts every row any UPDATE touches, into {@code touched}. */
-  private static void countTouches(String table) throws Exception {
+  static void countTouches(SchemaFixture db, String table) throws Exception {
     db.sql("CREATE TABLE IF NOT EXISTS touched (n bigint)",
         "CREATE OR REPLACE FUNCTION count_touched() RETURNS trigger LANGUAGE plpgsql AS"
             + " $$ BEGIN INSERT INTO touched SELECT count(*) FROM changed; RETURN NULL; END $$",
@@ -65,7 +65,7 @@ class BackfillOnPostgresTest {
     try {
       SchemaChangeActivities activities = db.activities(first, BEAT);
       activities.expand(db.target(), change, OWNER);
-      countTouches("resumed");
+      countTouches(db, "resumed");
       first.setActivityHeartbeatListener(BackfillProgress.class, p -> {
         last.set(p);
         if (p.rowsDone() >= 10_000) {
@@ -116,7 +116,7 @@ class BackfillOnPostgresTest {
     try {
       SchemaChangeActivities activities = db.activities(env, BEAT);
       activities.expand(db.target(), change, OWNER);
-      countTouches("rowed");
+      countTouches(db, "rowed");
       // the last heartbeat that reached the server said 1,000; the row says 4,000 were done
       BackfillProgress beat = new BackfillProgress(List.of("1000"), 1_000, rows, 2, 500, 0,
           null, null, 1, 0, null);
