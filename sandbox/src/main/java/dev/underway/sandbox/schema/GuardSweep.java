@@ -1,6 +1,7 @@
 package dev.underway.sandbox.schema;
 
 import dev.underway.activities.sql.schema.Backfill;
+import dev.underway.activities.sql.schema.BackfillGuarding;
 import dev.underway.activities.sql.schema.ChangeSpec;
 import dev.underway.activities.sql.schema.ControlSource;
 import dev.underway.activities.sql.schema.Expand;
@@ -90,7 +91,7 @@ final class GuardSweep {
       try (Connection c = db.open()) {
         vacuum(c);
         expand.expand(c, spec, OWNER);
-        all.add(backfill(c, spec, s, load, targetBatchMillis));
+        all.add(backfill(db, c, spec, s, load, targetBatchMillis));
         load.mark(BETWEEN, BETWEEN);
         expand.undo(c, spec, OWNER);
       }
@@ -101,8 +102,8 @@ final class GuardSweep {
     return all;
   }
 
-  private static GuardRunFigures backfill(Connection c, ChangeSpec spec, Setting s,
-      LoadGenerator load, long targetBatchMillis) throws SQLException {
+  private static GuardRunFigures backfill(Connections db, Connection c, ChangeSpec spec,
+      Setting s, LoadGenerator load, long targetBatchMillis) throws SQLException {
     long rows = count(c);
     TableKey key = TableKey.find(c, TableCatalogue.read(c, TableObserver.oid(c, spec.table())),
         null).key();
@@ -112,7 +113,8 @@ final class GuardSweep {
         s.guard());
     PhaseClock clock = new PhaseClock(load, s.name());
     BackfillResult r = new Backfill(settings, Pacing.DEFAULT, ControlSource.row(spec.table()),
-        null, clock::progress).run(c, spec, key, null, rows);
+        BackfillGuarding.of(settings, db::open, spec.table(), key), clock::progress)
+        .run(c, spec, key, null, rows);
     long millis = clock.workedMillis();
     return new GuardRunFigures(s.name(), s.ratio(), r.rowsUpdated(), millis,
         millis == 0 ? r.rowsUpdated() : r.rowsUpdated() * 1000.0 / millis);
