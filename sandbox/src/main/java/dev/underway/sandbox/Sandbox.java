@@ -260,6 +260,7 @@ public final class Sandbox implements AutoCloseable {
     started.push(load);
     load.mark(LoadGenerator.WARMUP, LoadGenerator.WARMUP);
     load.start();
+    scenario.loadStarted(load);
     out.println(scenario.describeLoad(options));
   }
 

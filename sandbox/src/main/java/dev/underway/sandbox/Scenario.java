@@ -26,6 +26,12 @@ public interface Scenario extends AutoCloseable {
   /** Readies a fresh Phase 0 cluster for this runbook (shape, data), before the load starts. */
   void prepare(LocalCluster<?> cluster, PrintWriter out) throws Exception;
 
+  /**
+   * The load started (before the run): a scenario that marks the load itself while the run goes
+   * on (the schema change: its backfill's guard sampling a baseline) keeps it. Nothing by default.
+   */
+  default void loadStarted(LoadGenerator load) {}
+
   /** The load's workload; null: the load generator's key-value one. */
   Workload workload();
 

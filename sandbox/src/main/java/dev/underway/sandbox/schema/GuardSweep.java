@@ -12,7 +12,9 @@ import dev.underway.activities.sql.schema.TableKey;
 import dev.underway.activities.sql.schema.TableObserver;
 import dev.underway.guard.GuardSettings;
 import dev.underway.guard.GuardState;
+import dev.underway.activities.support.Polling;
 import dev.underway.sandbox.load.LoadGenerator;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.workflows.schema.contract.BackfillSettings;
@@ -25,7 +27,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,7 +47,9 @@ import java.util.Locale;
  *
  * <p>When the guard samples its baseline before the first batch (its mode {@code baseline}), that
  * time is a phase of its own ({@code guard-1.25-baseline}): the setting's phase and its rows/s
- * are the backfill's work only.
+ * are the backfill's work only. The settings run in a new random order in every run (each run's
+ * order is in its report's marks), each after a {@code VACUUM} and once the standby has caught
+ * up, so that no setting always runs last on a table the others churned.
  */
 final class GuardSweep {
   private GuardSweep() {}
@@ -68,7 +76,7 @@ final class GuardSweep {
     }
   }
 
-  /** The settings of the table, in the order they run. */
+  /** The settings of the table, in the order it shows them (each run shuffles them). */
   static final List<Setting> SETTINGS = List.of(Setting.ratio(1.1), Setting.ratio(1.25),
       Setting.ratio(1.5), Setting.off());
 
@@ -83,7 +91,10 @@ final class GuardSweep {
     List<GuardRunFigures> all = new ArrayList<>();
     ChangeSpec spec = ChangeSpec.of(CHANGE);
     Expand expand = new Expand(LockRetry.standard(), new TableObserver());
-    for (Setting s : SETTINGS) {
+    // a new order each run: no setting always runs on the table the others churned
+    List<Setting> order = new ArrayList<>(SETTINGS);
+    Collections.shuffle(order);
+    for (Setting s : order) {
       out.println("Benchmark: the backfill with the latency guard at " + describe(s)
           + " under the same load ...");
       out.flush();
@@ -91,9 +102,13 @@ final class GuardSweep {
       try (Connection c = db.open()) {
         vacuum(c);
         expand.expand(c, spec, OWNER);
-        all.add(backfill(db, c, spec, s, load, targetBatchMillis));
-        load.mark(BETWEEN, BETWEEN);
-        expand.undo(c, spec, OWNER);
+        try {
+          awaitStandbys(c);
+          all.add(backfill(db, c, spec, s, load, targetBatchMillis));
+        } finally {
+          load.mark(BETWEEN, BETWEEN);
+          expand.undo(c, spec, OWNER); // the column and its trigger go, whatever happened
+        }
       }
     }
     try (Connection c = db.open()) {
@@ -107,10 +122,12 @@ final class GuardSweep {
     long rows = count(c);
     TableKey key = TableKey.find(c, TableCatalogue.read(c, TableObserver.oid(c, spec.table())),
         null).key();
-    BackfillSettings settings = new BackfillSettings(null, BackfillSettings.DEFAULT_BATCH_SIZE,
-        targetBatchMillis, BackfillSettings.DEFAULT_MAX_REPLICA_LAG_MILLIS, null, null,
+    // what the workflow sends for the sandbox's request, normalized as the activity does
+    BackfillSettings settings = BackfillGuarding.normal(new BackfillSettings(null,
+        BackfillSettings.DEFAULT_BATCH_SIZE, targetBatchMillis,
+        BackfillSettings.DEFAULT_MAX_REPLICA_LAG_MILLIS, null, null,
         BackfillSettings.DEFAULT_MIN_BATCH_SIZE, BackfillSettings.DEFAULT_MAX_BATCH_SIZE,
-        s.guard());
+        s.guard()));
     PhaseClock clock = new PhaseClock(load, s.name());
     BackfillResult r = new Backfill(settings, Pacing.DEFAULT, ControlSource.row(spec.table()),
         BackfillGuarding.of(settings, db::open, spec.table(), key), clock::progress)
@@ -120,36 +137,83 @@ final class GuardSweep {
         millis == 0 ? r.rowsUpdated() : r.rowsUpdated() * 1000.0 / millis);
   }
 
-  /** Marks the setting's phase, and its baseline apart while the guard samples one. */
+  /**
+   * Marks the setting's phase, and its baseline apart while the guard samples one: the phase
+   * starts again when the guard left its baseline (the {@code since} of its first other mode,
+   * the activity's clock on this machine), so the setting's rows/s and p99 are the backfill's
+   * work only, its rests included.
+   */
   private static final class PhaseClock {
     private final LoadGenerator load;
     private final String phase;
     private boolean inBaseline;
-    private long workingSince;
+    private Instant workingSince;
 
     PhaseClock(LoadGenerator load, String phase) {
       this.load = load;
       this.phase = phase;
       load.mark(phase, phase);
-      workingSince = System.nanoTime();
+      workingSince = Instant.now();
     }
 
     void progress(BackfillProgress p) {
-      boolean baseline = p.guard() != null && GuardState.BASELINE.equals(p.guard().mode());
+      GuardState g = p.guard();
+      boolean baseline = g != null && GuardState.BASELINE.equals(g.mode());
       if (baseline && !inBaseline) {
         load.mark(phase + "-baseline", phase + "-baseline");
         inBaseline = true;
       } else if (!baseline && inBaseline) {
-        load.mark(phase, phase);
-        workingSince = System.nanoTime();
+        Instant from = baselineEnd(p);
+        load.mark(phase, phase, MarkKind.LOAD, from);
+        workingSince = from;
         inBaseline = false;
       }
     }
 
+    /** When the guard's first mode after its baseline began; now if the progress does not say. */
+    private static Instant baselineEnd(BackfillProgress p) {
+      List<GuardState> changes = new ArrayList<>(
+          p.guardChanges() == null ? List.of() : p.guardChanges());
+      changes.add(p.guard());
+      for (GuardState c : changes) {
+        if (c != null && !GuardState.BASELINE.equals(c.mode()) && c.since() != null) {
+          try {
+            Instant since = Instant.parse(c.since());
+            return since.isAfter(Instant.now()) ? Instant.now() : since;
+          } catch (DateTimeParseException e) {
+            break;
+          }
+        }
+      }
+      return Instant.now();
+    }
+
     long workedMillis() {
-      return (System.nanoTime() - workingSince) / 1_000_000;
+      return Math.max(0, Duration.between(workingSince, Instant.now()).toMillis());
     }
   }
+
+  /**
+   * Waits (at most {@link #CATCH_UP}) until every standby replays within {@link #CAUGHT_UP} of
+   * the primary, so that no setting starts behind the previous one's WAL.
+   */
+  private static void awaitStandbys(Connection c) throws SQLException {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+          "SELECT coalesce(max(extract(epoch FROM replay_lag)) * 1000, 0)"
+              + " FROM pg_stat_replication")) {
+        rs.next();
+        if (rs.getDouble(1) <= CAUGHT_UP.toMillis()) {
+          return;
+        }
+      }
+      Polling.pause(Duration.ofMillis(200));
+    }
+  }
+
+  static final Duration CATCH_UP = Duration.ofSeconds(30);
+  static final Duration CAUGHT_UP = Duration.ofMillis(100);
 
   static String describe(Setting s) {
     return s.ratio() == null ? "off" : "ratio " + trim(s.ratio()) + "x";

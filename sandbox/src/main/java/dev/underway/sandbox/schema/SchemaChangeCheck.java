@@ -20,10 +20,13 @@ import java.util.Map;
  *     (it rewrites every {@code full_name}, so the check after it alone would hide the
  *     application's); else null
  * @param guardRuns the benchmark's backfills at several guard settings, when they ran; else empty
+ * @param backfillBaselineMillis how long the run's backfill sampled the guard's baseline before
+ *     its first batch (in its result's time, not in its work); null when unknown or none
  */
 public record SchemaChangeCheck(RunState state, long rows, long mismatches,
     boolean columnChecked, Map<String, Long> operations, RawUpdateFigures rawUpdate,
-    Long mismatchesBeforeRawUpdate, List<GuardRunFigures> guardRuns)
+    Long mismatchesBeforeRawUpdate, List<GuardRunFigures> guardRuns,
+    Long backfillBaselineMillis)
     implements Scenario.Check {
 
   public SchemaChangeCheck {

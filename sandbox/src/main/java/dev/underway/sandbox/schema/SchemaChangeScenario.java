@@ -17,6 +17,7 @@ import dev.underway.sandbox.load.MixedWorkload;
 import dev.underway.sandbox.load.TpcbWorkload;
 import dev.underway.sandbox.load.Workload;
 import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.targets.LocalEngine;
 import dev.underway.worker.Outcomes;
 import dev.underway.workflows.schema.SchemaChangeRequest;
@@ -73,6 +74,7 @@ public final class SchemaChangeScenario implements Scenario {
   private List<SchemaChangeCheck.GuardRunFigures> guardRuns = List.of();
   private PostgresSchemaChangeActivities activities;
   private GaugeSampler gauges;
+  private volatile LoadGenerator load;
   private SchemaChangeCheck.RawUpdateFigures raw;
   private Long beforeRaw;
   /**
@@ -111,8 +113,33 @@ public final class SchemaChangeScenario implements Scenario {
             cluster.writerJdbcUrl(target.database()), cluster.adminProperties()),
         target -> cluster.sqlCredentials());
     gauges = new GaugeSampler(this::connect, () -> activities.progress(target(),
-        CustomersTable.CHANGE));
+        CustomersTable.CHANGE), this::markBaseline);
     gauges.start(Duration.ofSeconds(1));
+  }
+
+  @Override
+  public void loadStarted(LoadGenerator load) {
+    this.load = load;
+  }
+
+  /** The load's phase while the run's backfill's guard sampled its baseline (no batch yet). */
+  static final String BACKFILL_BASELINE = "backfill-baseline";
+
+  /**
+   * The run's backfill sampled the guard's baseline from {@code from} to {@code to}: that time
+   * is a phase of its own in the load, so the {@code backfill} phase's p99 is its work's only.
+   */
+  private void markBaseline(Instant from, Instant to) {
+    LoadGenerator l = load;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.mark(BACKFILL_BASELINE, BACKFILL_BASELINE, MarkKind.STEP, from);
+      l.mark("backfill", "backfill", MarkKind.STEP, to);
+    } catch (IllegalStateException stopped) {
+      // the load stopped: nothing left to mark
+    }
   }
 
   private Connection connect() throws java.sql.SQLException {
@@ -200,7 +227,7 @@ public final class SchemaChangeScenario implements Scenario {
     Map<String, Long> operations = new TreeMap<>(shapes.operations());
     operations.put("tpcb", tpcb.committed());
     return new SchemaChangeCheck(end.state(), checked.rows(), checked.mismatches(),
-        checked.columnExists(), operations, raw, beforeRaw, guardRuns);
+        checked.columnExists(), operations, raw, beforeRaw, guardRuns, gauges.baselineMillis());
   }
 
   @Override
