@@ -90,8 +90,8 @@ final class EvolutionScenario implements Scenario {
   }
 
   @Override
-  public String benchmark(Sandbox.Outcome outcome, Path dir) throws Exception {
-    Benchmark b = Benchmark.of(outcome);
+  public String benchmark(List<Sandbox.Outcome> runs, Path dir) throws Exception {
+    Benchmark b = Benchmark.of(runs);
     return b.text() + "Benchmark: " + b.write(dir) + "\n";
   }
 }

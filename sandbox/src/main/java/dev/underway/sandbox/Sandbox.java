@@ -168,7 +168,15 @@ public final class Sandbox implements AutoCloseable {
 
   /** Writes the scenario's benchmark of a finished run into {@code dir}; its text. */
   public String benchmark(Outcome outcome, Path dir) throws Exception {
-    return scenario.benchmark(outcome, dir);
+    return benchmark(List.of(outcome), dir);
+  }
+
+  /**
+   * Writes the scenario's benchmark of finished runs of the same options ({@code --repeat}: this
+   * sandbox's and earlier sandboxes') into {@code dir}; its text.
+   */
+  public String benchmark(List<Outcome> runs, Path dir) throws Exception {
+    return scenario.benchmark(runs, dir);
   }
 
   /**
@@ -252,6 +260,7 @@ public final class Sandbox implements AutoCloseable {
     started.push(load);
     load.mark(LoadGenerator.WARMUP, LoadGenerator.WARMUP);
     load.start();
+    scenario.loadStarted(load);
     out.println(scenario.describeLoad(options));
   }
 

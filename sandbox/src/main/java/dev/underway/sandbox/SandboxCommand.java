@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,13 +102,22 @@ class SandboxCommand implements Callable<Integer> {
   Integer rows;
 
   @Option(names = "--benchmark",
-      description = "Also write benchmark.json. cluster-evolution: per phase ops/s and p99 as"
-          + " ratios to the Phase 0 baseline, the evolution's wall time, and whether the targets"
-          + " held (no failed operation, p99 <= 1.5x baseline). schema-change: the throttled"
-          + " backfill's rows/s and the p99 during it beside a raw batched UPDATE of the same"
-          + " rows and the p99 during that (run after the change, same load, same data)."
-          + " Use with --auto-approve.")
+      description = "Also write benchmark.json. cluster-evolution: per phase and per step ops/s"
+          + " and p99 as ratios to the Phase 0 baseline, the evolution's wall time, and whether"
+          + " the targets held (no failed operation, every phase's p99 <= 1.5x baseline)."
+          + " schema-change: the throttled backfill's rows/s and the p99 during it beside a raw"
+          + " batched UPDATE of the same rows and the backfill at guard ratios 1.1, 1.25, 1.5"
+          + " and off, each with the p99 during it (run after the change, same load, same data;"
+          + " target: p99 during the backfill <= 1.25x baseline). Use with --auto-approve.")
   boolean benchmark;
+
+  @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+      description = "With --benchmark: run the whole scenario N times (1-9), each a sandbox of"
+          + " its own (fresh Temporal, cluster and load; reports in run-1 .. run-N under"
+          + " --report-dir), and report each figure as the median of the N runs with its"
+          + " spread (min-max); benchmark.json keeps every run's figures. Default:"
+          + " ${DEFAULT-VALUE}.")
+  int repeat;
 
   @Override
   public Integer call() throws Exception {
@@ -119,49 +129,77 @@ class SandboxCommand implements Callable<Integer> {
     SandboxOptions o = new SandboxOptions(runbook, engine, autoApprove, rate, concurrency,
         writePercent, dataDir, keepData, reports, temporalBinary, embeddedTemporal, temporalPort,
         settle, defaults.pollInterval(), defaults.statusInterval(), System.console() != null,
-        rows, benchmark);
-    List<String> problems = o.problems(underway.environment());
+        rows, benchmark, repeat);
+    List<String> problems = new ArrayList<>(o.problems(underway.environment()));
+    if (keepUi && repeat > 1) {
+      problems.add("--keep-ui keeps one run up: leave --repeat out to use it");
+    }
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("underway sandbox: " + p));
       err.println("Nothing was started.");
       err.flush();
       return ExitCodes.BAD_INPUT;
     }
-    Sandbox sandbox = new Sandbox(o, out);
-    Thread hook = null;
-    if (underway.installShutdownHook()) {
-      hook = new Thread(sandbox::close, "underway-sandbox-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-    try {
-      BufferedReader answers = autoApprove ? null : new BufferedReader(
-          new InputStreamReader(underway.stdin(), StandardCharsets.UTF_8));
-      Sandbox.Outcome outcome = sandbox.run(answers);
-      if (benchmark) {
-        out.print(sandbox.benchmark(outcome, o.reportDir()));
+    List<Sandbox.Outcome> outcomes = new ArrayList<>();
+    int exit = ExitCodes.OK;
+    for (int k = 1; k <= repeat; k++) {
+      SandboxOptions run = repeat == 1 ? o : repetition(o, k);
+      if (repeat > 1) {
+        out.println();
+        out.println("Run " + k + " of " + repeat + " (report in " + run.reportDir() + ")");
+        out.flush();
       }
-      int exit = exitCode(outcome, err);
-      if (keepUi) {
+      Sandbox sandbox = new Sandbox(run, out);
+      Thread hook = null;
+      if (underway.installShutdownHook()) {
+        hook = new Thread(sandbox::close, "underway-sandbox-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+      }
+      try {
+        BufferedReader answers = autoApprove ? null : new BufferedReader(
+            new InputStreamReader(underway.stdin(), StandardCharsets.UTF_8));
+        Sandbox.Outcome outcome = sandbox.run(answers);
+        outcomes.add(outcome);
+        int code = exitCode(outcome, err);
+        exit = exit == ExitCodes.OK ? code : exit;
+        if (benchmark && outcome.result().state() != RunState.COMPLETED) {
+          err.println("underway sandbox: no benchmark: run " + k + " ended "
+              + outcome.result().state());
+          return exit;
+        }
+        if (benchmark && k == repeat) {
+          out.print(sandbox.benchmark(outcomes, o.reportDir()));
+        }
+        if (keepUi) {
+          err.flush();
+          out.flush();
+          sandbox.keepUp();
+        }
+      } catch (InterruptedException e) {
+        err.println("underway sandbox: stopped before the run finished");
+        return ExitCodes.FAILED;
+      } finally {
+        sandbox.close();
+        if (hook != null) {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs close(), which is idempotent
+          }
+        }
         err.flush();
         out.flush();
-        sandbox.keepUp();
       }
-      return exit;
-    } catch (InterruptedException e) {
-      err.println("underway sandbox: stopped before the run finished");
-      return ExitCodes.FAILED;
-    } finally {
-      sandbox.close();
-      if (hook != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is shutting down: the hook runs close(), which is idempotent
-        }
-      }
-      err.flush();
-      out.flush();
     }
+    return exit;
+  }
+
+  /** The options of repetition {@code k}: its own report folder, and data folder if given. */
+  static SandboxOptions repetition(SandboxOptions o, int k) {
+    return o.with(f -> {
+      f.reportDir = o.reportDir().resolve("run-" + k);
+      f.dataDir = o.dataDir() == null ? null : o.dataDir().resolve("run-" + k);
+    });
   }
 
   /** OK when the run completed with no failed client operation; else says why. */

@@ -39,7 +39,11 @@ import java.util.function.Consumer;
  * @param liveProgress rewrite one progress line in place (a terminal) instead of printing lines
  * @param rows the rows of the schema-change scenario's table; null: {@link #DEFAULT_ROWS}
  * @param benchmark also run what the scenario's benchmark needs (the schema change's: a raw
- *     batched {@code UPDATE} of the same rows under the same load, after the run)
+ *     batched {@code UPDATE} of the same rows and the backfill at several guard settings under
+ *     the same load, after the run)
+ * @param repeat how many times the whole scenario runs in one command, each a sandbox of its own
+ *     (fresh Temporal, cluster and load), for a benchmark of medians ({@value #MIN_REPEAT} to
+ *     {@value #MAX_REPEAT})
  */
 public record SandboxOptions(
     String runbook,
@@ -59,10 +63,15 @@ public record SandboxOptions(
     Duration statusInterval,
     boolean liveProgress,
     Integer rows,
-    boolean benchmark) {
+    boolean benchmark,
+    int repeat) {
 
   /** The schema-change scenario's table size when {@code --rows} is not given. */
   public static final int DEFAULT_ROWS = 300_000;
+
+  /** {@code --repeat}'s bounds. */
+  public static final int MIN_REPEAT = 1;
+  public static final int MAX_REPEAT = 9;
 
   public static final List<String> ENGINES = Arrays.stream(Engine.values()).map(Engine::id)
       .toList();
@@ -75,7 +84,7 @@ public record SandboxOptions(
   public static SandboxOptions defaults(Path reportDir) {
     return new SandboxOptions(RUNBOOKS.get(0), "postgres", false, 200, 8, 50, null, false,
         reportDir, null, false, null, Duration.ofSeconds(10), Duration.ofMillis(500),
-        Duration.ofMillis(250), false, null, false);
+        Duration.ofMillis(250), false, null, false, 1);
   }
 
   /**
@@ -88,7 +97,7 @@ public record SandboxOptions(
     return new SandboxOptions(f.runbook, f.engine, f.autoApprove, f.rate, f.concurrency,
         f.writePercent, f.dataDir, f.keepData, f.reportDir, f.temporalBinary, f.embeddedTemporal,
         f.temporalPort, f.settle, f.pollInterval, f.statusInterval, f.liveProgress, f.rows,
-        f.benchmark);
+        f.benchmark, f.repeat);
   }
 
   /** The fields, to change some of them ({@link #with}): records have no copy-with. */
@@ -111,6 +120,7 @@ public record SandboxOptions(
     public boolean liveProgress;
     public Integer rows;
     public boolean benchmark;
+    public int repeat;
 
     private Fields(SandboxOptions o) {
       runbook = o.runbook;
@@ -131,6 +141,7 @@ public record SandboxOptions(
       liveProgress = o.liveProgress;
       rows = o.rows;
       benchmark = o.benchmark;
+      repeat = o.repeat;
     }
   }
 
@@ -192,10 +203,26 @@ public record SandboxOptions(
     } else {
       writable("--report-dir", reportDir, problems);
     }
+    repeatProblem().ifPresent(problems::add);
     if (settle == null || settle.isNegative()) {
       problems.add("--settle must be zero or positive");
     }
     return problems;
+  }
+
+  /** Why {@code --repeat} does not fit: out of bounds, or without a benchmark to repeat. */
+  private Optional<String> repeatProblem() {
+    if (repeat < MIN_REPEAT || repeat > MAX_REPEAT) {
+      return Optional.of("--repeat " + repeat + " must be from " + MIN_REPEAT + " to "
+          + MAX_REPEAT + " (how many times the benchmark runs; each figure is their median)");
+    }
+    if (repeat > 1 && !benchmark) {
+      return Optional.of("--repeat " + repeat + " repeats the benchmark: add --benchmark");
+    }
+    if (repeat > 1 && !autoApprove) {
+      return Optional.of("--repeat " + repeat + " runs unattended: add --auto-approve");
+    }
+    return Optional.empty();
   }
 
   /** Why the sandbox cannot run {@link #runbook}: not a runbook, or one it has no scenario for. */

@@ -26,6 +26,12 @@ public interface Scenario extends AutoCloseable {
   /** Readies a fresh Phase 0 cluster for this runbook (shape, data), before the load starts. */
   void prepare(LocalCluster<?> cluster, PrintWriter out) throws Exception;
 
+  /**
+   * The load started (before the run): a scenario that marks the load itself while the run goes
+   * on (the schema change: its backfill's guard sampling a baseline) keeps it. Nothing by default.
+   */
+  default void loadStarted(LoadGenerator load) {}
+
   /** The load's workload; null: the load generator's key-value one. */
   Workload workload();
 
@@ -56,8 +62,11 @@ public interface Scenario extends AutoCloseable {
   /** Series for the report's timeline besides the load's own, offsets from {@code loadStart}. */
   List<LoadReport.Gauge> gauges(Instant loadStart);
 
-  /** Writes the benchmark of a finished sandbox run into {@code dir}; its text for the console. */
-  String benchmark(Sandbox.Outcome outcome, Path dir) throws Exception;
+  /**
+   * Writes the benchmark of finished sandbox runs of this scenario ({@code --repeat}: one per
+   * repetition, each a sandbox of its own) into {@code dir}; its text for the console.
+   */
+  String benchmark(List<Sandbox.Outcome> runs, Path dir) throws Exception;
 
   /** What the scenario checked at the end. */
   interface Check {

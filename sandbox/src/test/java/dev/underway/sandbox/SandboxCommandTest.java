@@ -98,6 +98,45 @@ class SandboxCommandTest {
   }
 
   @Test
+  void repeatIsFromOneToNineAndRepeatsAnUnattendedBenchmark(@TempDir Path tmp) {
+    String reports = tmp.resolve("r").toString();
+    for (String n : new String[] {"0", "10", "-1"}) {
+      assertThat(refused(Map.of(), "sandbox", "--auto-approve", "--benchmark", "--repeat", n,
+          "--report-dir", reports).err()).as(n).contains("--repeat " + n
+          + " must be from 1 to 9 (how many times the benchmark runs; each figure is their"
+          + " median)");
+    }
+    assertThat(refused(Map.of(), "sandbox", "--auto-approve", "--repeat", "3", "--report-dir",
+        reports).err()).contains("--repeat 3 repeats the benchmark: add --benchmark");
+    assertThat(refused(Map.of(), "sandbox", "--benchmark", "--repeat", "3", "--report-dir",
+        reports).err()).contains("--repeat 3 runs unattended: add --auto-approve");
+    assertThat(refused(Map.of(), "sandbox", "--auto-approve", "--benchmark", "--repeat", "2",
+        "--keep-ui", "--report-dir", reports).err())
+        .contains("--keep-ui keeps one run up: leave --repeat out to use it");
+    assertThat(SandboxOptions.defaults(tmp).repeat()).as("default").isEqualTo(1);
+    for (int n : new int[] {1, 3, 9}) {
+      assertThat(SandboxOptions.defaults(tmp).with(o -> {
+        o.repeat = n;
+        o.benchmark = true;
+        o.autoApprove = true;
+      }).problems(Map.of())).as("--repeat %d", n).isEmpty();
+    }
+  }
+
+  @Test
+  void eachRepetitionHasItsOwnReportAndDataFolders(@TempDir Path tmp) {
+    SandboxOptions o = SandboxOptions.defaults(tmp.resolve("r")).with(f -> {
+      f.dataDir = tmp.resolve("d");
+      f.repeat = 3;
+    });
+    SandboxOptions second = SandboxCommand.repetition(o, 2);
+    assertThat(second.reportDir()).isEqualTo(tmp.resolve("r").resolve("run-2"));
+    assertThat(second.dataDir()).isEqualTo(tmp.resolve("d").resolve("run-2"));
+    assertThat(SandboxCommand.repetition(SandboxOptions.defaults(tmp.resolve("r")), 1)
+        .dataDir()).as("a temporary folder per run when none is given").isNull();
+  }
+
+  @Test
   void cockroachEngineIsAcceptedWhenTheBinaryIsOnPath(@TempDir Path tmp) throws IOException {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path cockroach = Files.writeString(bin.resolve("cockroach"), "#!/bin/sh\nexit 0\n");

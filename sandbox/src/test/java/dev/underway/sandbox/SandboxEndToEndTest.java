@@ -81,13 +81,33 @@ class SandboxEndToEndTest {
       assertThat(benchmark.baselinePhase()).isEqualTo("phase-0");
       assertThat(benchmark.phases()).extracting(Benchmark.Row::phase)
           .containsExactly("phase-0", "phase-1", "phase-2", "after");
-      assertThat(benchmark.phases().get(0).p99Ratio()).isEqualTo(1.0);
+      assertThat(benchmark.phases().get(0).p99Ratio().median()).isEqualTo(1.0);
+      assertThat(benchmark.phases().get(0).p99Ratio().runs()).containsExactly(1.0);
+      assertThat(benchmark.repeat()).isEqualTo(1);
       assertThat(benchmark.failedOperations()).isZero();
-      assertThat(benchmark.evolutionWallTimeMs()).isPositive();
+      assertThat(benchmark.failedPerRun()).containsExactly(0L);
+      assertThat(benchmark.evolutionWallTimeMs().median()).isPositive();
+      // a row per step the run took, from its own timeline, each with the load during it
+      List<String> runSteps = report.steps().stream()
+          .filter(s -> s.kind() == LoadReport.MarkKind.STEP)
+          .map(s -> s.phase() + "/" + s.step()).toList();
+      assertThat(benchmark.steps()).extracting(s -> s.phase() + "/" + s.step())
+          .containsExactlyElementsOf(runSteps);
+      assertThat(benchmark.steps()).extracting(Benchmark.StepRow::step)
+          .contains("scale", "reader-service");
+      assertThat(benchmark.steps()).allSatisfy(s -> {
+        assertThat(s.durationMs().median()).as(s.step()).isNotNull();
+        assertThat(s.failed()).as(s.step()).isZero();
+        assertThat(s.p99Ratio().median() == null).as("%s: a ratio exactly when it has a p99",
+            s.step()).isEqualTo(s.p99Ms().median() == null);
+      });
+      assertThat(benchmark.steps()).as("long steps have their p99 ratio")
+          .anySatisfy(s -> assertThat(s.p99Ratio().median()).isPositive());
       Path written = benchmark.write(reports);
       assertThat(Files.readString(written)).contains("\"evolutionWallTimeMs\"")
-          .contains("\"p99Ratio\"");
-      assertThat(benchmark.text()).contains("Evolution wall time");
+          .contains("\"p99Ratio\"").contains("\"steps\"").contains("\"median\"");
+      assertThat(benchmark.text()).contains("Evolution wall time").contains("Per step")
+          .contains("scale");
 
       LocalPostgresCluster cluster = sandbox.cluster();
       assertThat(cluster.nodeCount()).isEqualTo(3);

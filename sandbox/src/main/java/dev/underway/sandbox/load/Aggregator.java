@@ -45,6 +45,13 @@ final class Aggregator {
   private record Segment(long offsetNanos, String phase, String step, MarkKind kind,
       String detail) {}
 
+  /** A step's window: its phase, step and who marked it. */
+  private record StepKey(String phase, String step, MarkKind kind) {}
+
+  private static StepKey stepKey(Segment s) {
+    return new StepKey(s.phase(), s.step(), s.kind());
+  }
+
   /** An interval not yet attributed. */
   private record Pending(long beginNanos, long endNanos, Tally tally) {}
 
@@ -90,6 +97,8 @@ final class Aggregator {
   private final long startNanos;
   private final List<Segment> segments = new ArrayList<>();
   private final Map<String, PhaseAcc> attributed = new HashMap<>();
+  /** What each step got for good ({@link #stepKey}); gate waits are no step's. */
+  private final Map<StepKey, PhaseAcc> attributedSteps = new HashMap<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final TreeMap<Long, SecondAcc> openSeconds = new TreeMap<>();
   private final List<TimelinePoint> timeline = new ArrayList<>();
@@ -182,6 +191,9 @@ final class Aggregator {
       Segment s = segmentAt(p);
       attributed.computeIfAbsent(s.phase(), k -> new PhaseAcc())
           .add(p, s.kind() == MarkKind.GATE);
+      if (s.kind() != MarkKind.GATE) {
+        attributedSteps.computeIfAbsent(stepKey(s), k -> new PhaseAcc()).add(p, false);
+      }
       attributedUntilNanos = Math.max(attributedUntilNanos, p.endNanos());
     }
   }
@@ -226,6 +238,7 @@ final class Aggregator {
     Map<String, Long> firstOffset = new HashMap<>();
     Map<String, Long> firstWait = new HashMap<>();
     List<Mark> marks = new ArrayList<>();
+    Map<StepKey, long[]> stepNanos = new LinkedHashMap<>(); // key -> {duration, first offset}
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
       long end = i + 1 < segments.size() ? segments.get(i + 1).offsetNanos()
@@ -237,6 +250,9 @@ final class Aggregator {
       firstOffset.putIfAbsent(s.phase(), s.offsetNanos());
       if (gate) {
         firstWait.putIfAbsent(s.phase(), s.offsetNanos());
+      } else {
+        long[] d = stepNanos.computeIfAbsent(stepKey(s), k -> new long[] {0, s.offsetNanos()});
+        d[0] += Math.max(0, end - s.offsetNanos());
       }
       marks.add(new Mark(s.offsetNanos() / 1_000_000, s.phase(), s.step(), s.kind(),
           s.detail()));
@@ -252,6 +268,15 @@ final class Aggregator {
         waits.add(phaseReport(name, List.of(Run.GATE), firstWait.get(name), e.getValue()[1],
             acc.waiting, acc.waitingNanos));
       }
+    }
+    Map<StepKey, PhaseAcc> stepTallies = stepTalliesWithPending();
+    List<LoadReport.StepReport> stepReports = new ArrayList<>();
+    for (Map.Entry<StepKey, long[]> e : stepNanos.entrySet()) {
+      StepKey k = e.getKey();
+      PhaseAcc acc = stepTallies.getOrDefault(k, new PhaseAcc());
+      stepReports.add(new LoadReport.StepReport(k.phase(), k.step(), k.kind(),
+          phaseReport(k.phase(), List.of(k.step()), e.getValue()[1], e.getValue()[0],
+              acc.changing, acc.changingNanos)));
     }
     PhaseReport totalReport = phaseReport("total", List.of(), 0, nowNanos - startNanos, total,
         lastEndNanos - startNanos);
@@ -287,7 +312,25 @@ final class Aggregator {
     }
     return new LoadReport(startedAt, (nowNanos - startNanos) / 1_000_000,
         options.opsPerSecond(), options.threads(), options.writePercent(), totalReport,
-        phaseReports, waits, points, marks, baselinePhase, ratios, errors);
+        phaseReports, waits, points, marks, baselinePhase, ratios, errors, List.of(),
+        stepReports);
+  }
+
+  /** {@link #talliesWithPending()} per step. */
+  private Map<StepKey, PhaseAcc> stepTalliesWithPending() {
+    Map<StepKey, PhaseAcc> out = new HashMap<>();
+    attributedSteps.forEach((k, acc) -> {
+      PhaseAcc copy = new PhaseAcc();
+      copy.add(acc);
+      out.put(k, copy);
+    });
+    for (Pending p : pending) {
+      Segment s = segmentAt(p);
+      if (s.kind() != MarkKind.GATE) {
+        out.computeIfAbsent(stepKey(s), k -> new PhaseAcc()).add(p, false);
+      }
+    }
+    return out;
   }
 
   /** What each phase got for good plus where the marks so far put the pending intervals. */

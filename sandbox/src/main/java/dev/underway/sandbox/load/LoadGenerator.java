@@ -460,6 +460,29 @@ public final class LoadGenerator implements AutoCloseable {
     }
   }
 
+  /** {@code body} in one transaction on {@code c}: committed, or rolled back when it throws. */
+  public static <T> T inTransaction(Connection c, Workload.Attempt<T> body) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = body.run();
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    } finally {
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException ignored) {
+        // a broken connection: the failure above says why, and the slot replaces it
+      }
+    }
+  }
+
   private long offsetMs() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
@@ -665,6 +688,11 @@ public final class LoadGenerator implements AutoCloseable {
         @Override
         public <T> T retrying(Workload.Attempt<T> statement) throws SQLException {
           return LoadGenerator.this.retrying(statement);
+        }
+
+        @Override
+        public <T> T transaction(Workload.Attempt<T> body) throws SQLException {
+          return LoadGenerator.this.retrying(() -> inTransaction(c, body));
         }
       };
     }

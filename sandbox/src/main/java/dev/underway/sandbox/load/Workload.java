@@ -59,6 +59,14 @@ public interface Workload {
      * (serialization failure or deadlock, SQLSTATE 40001 or 40P01); each retry is counted apart.
      */
     <T> T retrying(Attempt<T> statement) throws SQLException;
+
+    /**
+     * Runs {@code body} as one transaction on this connection (autocommit off, then commit; a
+     * rollback when it throws), again from its start when the database asks the client to retry
+     * it (40001, 40P01), each retry counted apart like {@link #retrying}'s. The connection is in
+     * autocommit again afterwards.
+     */
+    <T> T transaction(Attempt<T> body) throws SQLException;
   }
 
   /** One execution of a JDBC statement. */

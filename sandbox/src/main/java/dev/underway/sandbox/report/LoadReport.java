@@ -35,6 +35,9 @@ import java.util.Objects;
  *     occurred; secrets removed
  * @param gauges series a scenario sampled besides the load (e.g. a backfill's rate, replica
  *     lag), drawn under the load's chart with the same marks; empty when none
+ * @param steps per phase and step (each step's segments summed, its gate waits excluded), the
+ *     load during it, in the order first marked: what the benchmark's per-step rows read; empty in
+ *     reports written before it
  */
 public record LoadReport(
     String startedAt,
@@ -50,7 +53,8 @@ public record LoadReport(
     String baselinePhase,
     List<BaselineRatio> baseline,
     List<ErrorSample> errors,
-    List<Gauge> gauges) {
+    List<Gauge> gauges,
+    List<StepReport> steps) {
 
   /**
    * The load is counted in intervals of this length (and at every mark the sandbox makes
@@ -65,13 +69,39 @@ public record LoadReport(
       List<TimelinePoint> timeline, List<Mark> marks, String baselinePhase,
       List<BaselineRatio> baseline, List<ErrorSample> errors) {
     this(startedAt, durationMs, targetOpsPerSecond, threads, writePercent, total, phases, waits,
-        timeline, marks, baselinePhase, baseline, errors, List.of());
+        timeline, marks, baselinePhase, baseline, errors, List.of(), List.of());
+  }
+
+  /** A report without per-step windows. */
+  public LoadReport(String startedAt, long durationMs, double targetOpsPerSecond, int threads,
+      int writePercent, PhaseReport total, List<PhaseReport> phases, List<PhaseReport> waits,
+      List<TimelinePoint> timeline, List<Mark> marks, String baselinePhase,
+      List<BaselineRatio> baseline, List<ErrorSample> errors, List<Gauge> gauges) {
+    this(startedAt, durationMs, targetOpsPerSecond, threads, writePercent, total, phases, waits,
+        timeline, marks, baselinePhase, baseline, errors, gauges, List.of());
   }
 
   /** This report with {@code gauges} instead of its own. */
   public LoadReport withGauges(List<Gauge> gauges) {
     return new LoadReport(startedAt, durationMs, targetOpsPerSecond, threads, writePercent,
-        total, phases, waits, timeline, marks, baselinePhase, baseline, errors, gauges);
+        total, phases, waits, timeline, marks, baselinePhase, baseline, errors, gauges, steps);
+  }
+
+  /**
+   * The load during one step of one phase: every segment marked {@code phase}/{@code step}
+   * (of kind {@code kind}) summed; a gate's wait is never a step's.
+   *
+   * @param kind who marked it: {@link MarkKind#STEP} for the run's own steps
+   * @param figures the load during it ({@link PhaseReport#phase()} is the phase, its only step
+   *     {@code step}); {@link PhaseReport#tooShortForRate()} when it lasted under a second
+   */
+  public record StepReport(String phase, String step, MarkKind kind, PhaseReport figures) {
+    public StepReport {
+      Objects.requireNonNull(phase, "phase");
+      Objects.requireNonNull(figures, "figures");
+      step = step == null ? "" : step;
+      kind = kind == null ? MarkKind.LOAD : kind;
+    }
   }
 
   /**
@@ -100,6 +130,7 @@ public record LoadReport(
     baseline = List.copyOf(baseline);
     errors = List.copyOf(errors);
     gauges = gauges == null ? List.of() : List.copyOf(gauges);
+    steps = steps == null ? List.of() : List.copyOf(steps);
   }
 
   /** The report of one phase, if it was marked. */

@@ -1,5 +1,6 @@
 package dev.underway.sandbox.schema;
 
+import dev.underway.guard.GuardState;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.sandbox.report.LoadReport;
 import java.sql.Connection;
@@ -32,12 +33,24 @@ final class GaugeSampler implements AutoCloseable {
   private final FlagsFollower.Connect connect;
   private final Supplier<BackfillProgress> progress;
   private final List<Sample> samples = new ArrayList<>();
+  /** How long the backfill's guard sampled its baseline, once its progress said; else null. */
+  private Long baselineMillis;
   private ScheduledExecutorService timer;
   private Connection connection;
 
-  GaugeSampler(FlagsFollower.Connect connect, Supplier<BackfillProgress> progress) {
+  /** Told the guard's baseline window once, when the backfill's progress first shows it. */
+  @FunctionalInterface
+  interface BaselineListener {
+    void baseline(Instant from, Instant to);
+  }
+
+  private final BaselineListener onBaseline;
+
+  GaugeSampler(FlagsFollower.Connect connect, Supplier<BackfillProgress> progress,
+      BaselineListener onBaseline) {
     this.connect = connect;
     this.progress = progress;
+    this.onBaseline = onBaseline;
   }
 
   synchronized void start(Duration every) {
@@ -68,10 +81,50 @@ final class GaugeSampler implements AutoCloseable {
     try {
       BackfillProgress p = progress.get();
       rowsDone = p == null ? null : p.rowsDone();
+      if (p != null && baselineMillis == null) {
+        Instant[] window = baselineWindow(p.guardChanges());
+        if (window != null) {
+          baselineMillis = Duration.between(window[0], window[1]).toMillis();
+          onBaseline.baseline(window[0], window[1]);
+        }
+      }
     } catch (RuntimeException e) {
       // no control row (before expand, after the contract): no rate
     }
     samples.add(new Sample(Instant.now(), lag, rowsDone));
+  }
+
+  /**
+   * How long the backfill's latency guard sampled its baseline before the first batch, from its
+   * changes of mode (the baseline's {@code since} to the next mode's); null until the progress
+   * shows the baseline ended, or when it never had one.
+   */
+  synchronized Long baselineMillis() {
+    return baselineMillis;
+  }
+
+  /**
+   * The guard's baseline from its changes of mode: from the baseline's {@code since} to the next
+   * mode's; null when the changes do not show both.
+   */
+  static Instant[] baselineWindow(List<GuardState> changes) {
+    if (changes == null) {
+      return null;
+    }
+    for (int i = 0; i + 1 < changes.size(); i++) {
+      GuardState c = changes.get(i);
+      String end = changes.get(i + 1).since();
+      if (GuardState.BASELINE.equals(c.mode()) && c.since() != null && end != null) {
+        try {
+          Instant from = Instant.parse(c.since());
+          Instant to = Instant.parse(end);
+          return to.isBefore(from) ? null : new Instant[] {from, to};
+        } catch (java.time.format.DateTimeParseException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   /** The samples as the report's gauges, offsets from {@code start}. */

@@ -2,6 +2,7 @@ package dev.underway.sandbox.schema;
 
 import dev.underway.kernel.RunState;
 import dev.underway.sandbox.Scenario;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,18 +19,30 @@ import java.util.Map;
  * @param mismatchesBeforeRawUpdate when the raw update ran: the mismatches found just before it
  *     (it rewrites every {@code full_name}, so the check after it alone would hide the
  *     application's); else null
+ * @param guardRuns the benchmark's backfills at several guard settings, when they ran; else empty
+ * @param backfillBaselineMillis how long the run's backfill sampled the guard's baseline before
+ *     its first batch (in its result's time, not in its work); null when unknown or none
  */
 public record SchemaChangeCheck(RunState state, long rows, long mismatches,
     boolean columnChecked, Map<String, Long> operations, RawUpdateFigures rawUpdate,
-    Long mismatchesBeforeRawUpdate)
+    Long mismatchesBeforeRawUpdate, List<GuardRunFigures> guardRuns,
+    Long backfillBaselineMillis)
     implements Scenario.Check {
 
   public SchemaChangeCheck {
     operations = Map.copyOf(operations);
+    guardRuns = guardRuns == null ? List.of() : List.copyOf(guardRuns);
   }
 
   /** The raw batched update: rows and how long it took. */
   public record RawUpdateFigures(long rows, long millis, double rowsPerSecond) {}
+
+  /**
+   * The backfill at one guard setting ({@code guard-1.25}, ..., {@code guard-off}, also its load
+   * phase): the guard's ratio (null: off), rows and the time it worked.
+   */
+  public record GuardRunFigures(String setting, Double ratio, long rows, long millis,
+      double rowsPerSecond) {}
 
   /** Successful operations of one shape: names ending {@code -old}, {@code -both}, {@code -new}. */
   public long operationsOfShape(String shape) {

@@ -13,8 +13,11 @@ import dev.underway.sandbox.Scenario;
 import dev.underway.sandbox.engine.LocalCluster;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
 import dev.underway.sandbox.load.LoadGenerator;
+import dev.underway.sandbox.load.MixedWorkload;
+import dev.underway.sandbox.load.TpcbWorkload;
 import dev.underway.sandbox.load.Workload;
 import dev.underway.sandbox.report.LoadReport;
+import dev.underway.sandbox.report.LoadReport.MarkKind;
 import dev.underway.targets.LocalEngine;
 import dev.underway.worker.Outcomes;
 import dev.underway.workflows.schema.SchemaChangeRequest;
@@ -30,6 +33,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code schema-change} scenario: a PostgreSQL primary with one streaming standby, {@link
@@ -37,22 +42,39 @@ import java.util.List;
  * the flags), and a {@code SchemaChange} run adding {@code full_name} served by the production
  * {@link PostgresSchemaChangeActivities} against the local primary. At the end every row is
  * checked at the database; with {@code --benchmark} a raw batched {@code UPDATE} of the same rows
- * runs under the same load after the run, for {@link SchemaBenchmark}.
+ * and then the activities' backfill at several guard settings ({@link GuardSweep}) run under the
+ * same load after the run, for {@link SchemaBenchmark}.
+ *
+ * <p>The load is the application's ({@link ShapeWorkload}) with, as {@value #TPCB_SHARE}% of its
+ * writes, TPC-B-like transactions ({@link TpcbWorkload}: an account, a teller and a branch
+ * updated and a history row inserted in one transaction) on small tables of their own ({@value
+ * #TPCB_BRANCHES} branches, {@value #TPCB_ACCOUNTS_PER_BRANCH} accounts each): writes that hold
+ * row locks across statements, so lock waits are in what the benchmark measures.
  */
 public final class SchemaChangeScenario implements Scenario {
 
-  /** The sandbox's batches aim at this time (short row locks for the application's writes). */
+  /**
+   * The sandbox's batches aim at this time (short row locks for the application's writes); no
+   * latency budget is given, so the latency guard holds the foreground at its default ratio.
+   */
   static final String TARGET_BATCH_TIME = "PT0.1S";
-  /** The backfill slows while a point read of the table takes longer. */
-  static final String LATENCY_BUDGET = "PT0.05S";
+
+  /** Share of the load's writes that are TPC-B-like transactions. */
+  static final int TPCB_SHARE = 20;
+  static final int TPCB_BRANCHES = 10;
+  static final int TPCB_ACCOUNTS_PER_BRANCH = 1_000;
 
   private final int rows;
   private final boolean benchmark;
   private LocalPostgresCluster cluster;
   private FlagsFollower flags;
-  private ShapeWorkload workload;
+  private ShapeWorkload shapes;
+  private TpcbWorkload tpcb;
+  private Workload workload;
+  private List<SchemaChangeCheck.GuardRunFigures> guardRuns = List.of();
   private PostgresSchemaChangeActivities activities;
   private GaugeSampler gauges;
+  private volatile LoadGenerator load;
   private SchemaChangeCheck.RawUpdateFigures raw;
   private Long beforeRaw;
   /**
@@ -74,6 +96,7 @@ public final class SchemaChangeScenario implements Scenario {
     cluster = (LocalPostgresCluster) c;
     try (Connection conn = connect()) {
       CustomersTable.create(conn, rows);
+      TpcbWorkload.create(conn, TPCB_BRANCHES, TPCB_ACCOUNTS_PER_BRANCH);
     }
     out.println("Table: " + CustomersTable.TABLE + " with " + rows + " rows; the change adds "
         + CustomersTable.NEW_COLUMN + " = " + CustomersTable.UP);
@@ -82,14 +105,41 @@ public final class SchemaChangeScenario implements Scenario {
     out.flush();
     flags = new FlagsFollower(this::connect, OBJECTS, Duration.ofMillis(250));
     flags.start();
-    workload = new ShapeWorkload(flags, rows);
+    shapes = new ShapeWorkload(flags, rows);
+    tpcb = new TpcbWorkload(TPCB_BRANCHES, TPCB_ACCOUNTS_PER_BRANCH);
+    workload = new MixedWorkload(shapes, tpcb, TPCB_SHARE);
     activities = new PostgresSchemaChangeActivities(
         (target, credentials) -> DriverManager.getConnection(
             cluster.writerJdbcUrl(target.database()), cluster.adminProperties()),
         target -> cluster.sqlCredentials());
     gauges = new GaugeSampler(this::connect, () -> activities.progress(target(),
-        CustomersTable.CHANGE));
+        CustomersTable.CHANGE), this::markBaseline);
     gauges.start(Duration.ofSeconds(1));
+  }
+
+  @Override
+  public void loadStarted(LoadGenerator load) {
+    this.load = load;
+  }
+
+  /** The load's phase while the run's backfill's guard sampled its baseline (no batch yet). */
+  static final String BACKFILL_BASELINE = "backfill-baseline";
+
+  /**
+   * The run's backfill sampled the guard's baseline from {@code from} to {@code to}: that time
+   * is a phase of its own in the load, so the {@code backfill} phase's p99 is its work's only.
+   */
+  private void markBaseline(Instant from, Instant to) {
+    LoadGenerator l = load;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.mark(BACKFILL_BASELINE, BACKFILL_BASELINE, MarkKind.STEP, from);
+      l.mark("backfill", "backfill", MarkKind.STEP, to);
+    } catch (IllegalStateException stopped) {
+      // the load stopped: nothing left to mark
+    }
   }
 
   private Connection connect() throws java.sql.SQLException {
@@ -110,7 +160,9 @@ public final class SchemaChangeScenario implements Scenario {
     return "Load: " + options.rate() + " ops/s target, " + options.concurrency() + " threads, "
         + options.writePercent() + "% writes, as the application: the old shape, then both"
         + " (writes=both), the new shape once the flags say so (" + OBJECTS.readsFlag() + ", "
-        + OBJECTS.writesFlag() + " in " + ChangeObjects.FLAGS_TABLE + ")";
+        + OBJECTS.writesFlag() + " in " + ChangeObjects.FLAGS_TABLE + "); " + TPCB_SHARE
+        + "% of the writes are TPC-B-like transactions (an account, a teller and a branch"
+        + " updated, a history row inserted) on tables of their own";
   }
 
   @Override
@@ -123,7 +175,7 @@ public final class SchemaChangeScenario implements Scenario {
   @Override
   public Started start(WorkflowClient client, String taskQueue, String requestedBy) {
     request = new SchemaChangeRequest(target(), CustomersTable.CHANGE, null, TARGET_BATCH_TIME,
-        null, LATENCY_BUDGET, null, null, null, null, requestedBy, QUIET_PERIOD, null);
+        null, null, null, null, null, null, requestedBy, QUIET_PERIOD, null);
     String runId = SchemaChangeWorkflow.workflowId(request);
     SchemaChangeWorkflow stub = client.newWorkflowStub(SchemaChangeWorkflow.class,
         RunStart.options(Runbooks.SCHEMA_CHANGE, request, runId, taskQueue, "underway sandbox"));
@@ -158,6 +210,9 @@ public final class SchemaChangeScenario implements Scenario {
     }
     load.mark(AFTER_RAW, AFTER_RAW);
     raw = new SchemaChangeCheck.RawUpdateFigures(r.rows(), r.millis(), r.rowsPerSecond());
+    guardRuns = GuardSweep.run(this::connect, load,
+        Duration.parse(TARGET_BATCH_TIME).toMillis(), out);
+    load.mark(AFTER_RAW, AFTER_RAW);
   }
 
   /** The load's phase after the raw update. */
@@ -169,8 +224,10 @@ public final class SchemaChangeScenario implements Scenario {
     try (Connection conn = connect()) {
       checked = CustomersTable.check(conn);
     }
+    Map<String, Long> operations = new TreeMap<>(shapes.operations());
+    operations.put("tpcb", tpcb.committed());
     return new SchemaChangeCheck(end.state(), checked.rows(), checked.mismatches(),
-        checked.columnExists(), workload.operations(), raw, beforeRaw);
+        checked.columnExists(), operations, raw, beforeRaw, guardRuns, gauges.baselineMillis());
   }
 
   @Override
@@ -179,8 +236,8 @@ public final class SchemaChangeScenario implements Scenario {
   }
 
   @Override
-  public String benchmark(Sandbox.Outcome outcome, Path dir) throws Exception {
-    SchemaBenchmark b = SchemaBenchmark.of(outcome);
+  public String benchmark(List<Sandbox.Outcome> outcomes, Path dir) throws Exception {
+    SchemaBenchmark b = SchemaBenchmark.of(outcomes);
     return b.text() + "Benchmark: " + b.write(dir) + "\n";
   }
 

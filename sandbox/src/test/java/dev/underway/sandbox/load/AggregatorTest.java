@@ -51,6 +51,36 @@ class AggregatorTest {
   }
 
   @Test
+  void eachStepHasTheLoadOfItsOwnSegmentsAndNoGateWait() {
+    Aggregator a = baselineWithSeconds(10);
+    a.mark("phase-1", "scale", MarkKind.STEP, 2 * S);
+    a.mark("phase-1", "gate", MarkKind.GATE, 4 * S);
+    a.mark("phase-1", "scale", MarkKind.STEP, 6 * S); // the same step again after the gate
+    a.mark("phase-1", "set-replication", MarkKind.STEP, 7 * S);
+    a.mark("phase-2", "reader-service", MarkKind.STEP, 9 * S);
+
+    LoadReport r = report(a, 10 * S);
+
+    assertThat(r.steps()).extracting(LoadReport.StepReport::phase, LoadReport.StepReport::step,
+        LoadReport.StepReport::kind).containsExactly(
+        tuple("phase-0", "baseline", MarkKind.LOAD),
+        tuple("phase-1", "scale", MarkKind.STEP),
+        tuple("phase-1", "set-replication", MarkKind.STEP),
+        tuple("phase-2", "reader-service", MarkKind.STEP));
+    PhaseReport scale = r.steps().get(1).figures();
+    assertThat(scale.writes().ok()).as("seconds 2, 3 and 6: never the gate's 4 and 5")
+        .isEqualTo(3 + 4 + 7);
+    assertThat(scale.durationMs()).isEqualTo(3000);
+    assertThat(scale.all().p99Ms()).as("its slowest second is 7 ms").isCloseTo(7.0,
+        within(0.01));
+    PhaseReport replication = r.steps().get(2).figures();
+    assertThat(replication.writes().ok()).as("seconds 7 and 8").isEqualTo(8 + 9);
+    assertThat(replication.all().p99Ms()).isCloseTo(9.0, within(0.01));
+    assertThat(r.steps().get(3).figures().writes().ok()).as("second 9").isEqualTo(10);
+    assertThat(r.steps().get(0).figures().writes().ok()).isEqualTo(1 + 2);
+  }
+
+  @Test
   void lateMarksTakeTheLoadFromTheTimeTheRunRecordedAndGateWaitsStandApart() {
     Aggregator a = baselineWithSeconds(6);
     // read from the run's timeline after the fact, in any order

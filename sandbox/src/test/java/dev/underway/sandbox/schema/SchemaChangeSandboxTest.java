@@ -9,6 +9,7 @@ import dev.underway.kernel.RunState;
 import dev.underway.sandbox.Sandbox;
 import dev.underway.sandbox.SandboxOptions;
 import dev.underway.sandbox.engine.postgres.LocalPostgresCluster;
+import dev.underway.sandbox.load.TpcbWorkload;
 import dev.underway.sandbox.report.LoadReport;
 import dev.underway.sandbox.report.ReportWriter;
 import dev.underway.workflows.schema.SchemaChangeResult;
@@ -88,11 +89,22 @@ class SchemaChangeSandboxTest {
             + objects.trigger() + "'")).as("the contract dropped the trigger").isZero();
         assertThat(one(s, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"))
             .isEqualTo(1);
+        assertThat(one(s, "SELECT count(*) FROM information_schema.columns WHERE table_name ="
+            + " 'customers' AND column_name = '" + GuardSweep.COLUMN + "'"))
+            .as("the guard settings' column is dropped again").isZero();
+        // the TPC-B-like transactions committed, and their four tables agree
+        assertThat(check.operations().get("tpcb")).as("TPC-B-like transactions").isPositive();
+        assertThat(one(s, "SELECT count(*) FROM " + TpcbWorkload.HISTORY))
+            .isEqualTo(check.operations().get("tpcb"));
+        long branches = one(s, "SELECT sum(bbalance) FROM " + TpcbWorkload.BRANCHES);
+        assertThat(one(s, "SELECT sum(abalance) FROM " + TpcbWorkload.ACCOUNTS))
+            .isEqualTo(branches);
+        assertThat(one(s, "SELECT sum(delta) FROM " + TpcbWorkload.HISTORY)).isEqualTo(branches);
       }
 
       assertThat(report.marks()).extracting(LoadReport.Mark::step)
           .contains("expand", "backfill", "verify", "switch-reads", "stop-old-writes",
-              "contract", SchemaBenchmark.RAW_PHASE);
+              "contract", SchemaBenchmark.RAW_PHASE, "guard-1.1", "guard-off");
       assertThat(report.gauges()).extracting(LoadReport.Gauge::name)
           .containsExactly(GaugeSampler.RATE, GaugeSampler.LAG);
       assertThat(report.gauges().get(1).points()).as("replica lag sampled every second")
@@ -105,18 +117,40 @@ class SchemaChangeSandboxTest {
           .contains("backfill rate rows/s").contains("replica lag ms");
 
       String text = sandbox.benchmark(outcome, reports);
-      assertThat(text).contains("throttled backfill").contains("raw batched UPDATE");
+      assertThat(text).contains("throttled backfill").contains("raw batched UPDATE")
+          .contains("guard ratio 1.10x").contains("guard ratio 1.25x").contains("guard off");
       JsonNode b = new ObjectMapper().readTree(reports.resolve("benchmark.json").toFile());
+      assertThat(b.get("repeat").asInt()).isEqualTo(1);
       assertThat(b.get("baselinePhase").asText()).isEqualTo("phase-0");
-      assertThat(b.get("rows").asLong()).isEqualTo(check.rows());
+      assertThat(b.get("rows").get("median").asLong()).isEqualTo(check.rows());
+      assertThat(b.get("rows").get("runs")).hasSize(1);
       for (String part : new String[] {"backfill", "rawUpdate"}) {
         JsonNode p = b.get(part);
-        assertThat(p.get("rowsUpdated").asLong()).as(part).isGreaterThanOrEqualTo(ROWS);
-        assertThat(p.get("rowsPerSecond").asDouble()).as(part).isPositive();
+        assertThat(p.get("rowsUpdated").get("median").asLong()).as(part)
+            .isGreaterThanOrEqualTo(ROWS);
+        assertThat(p.get("rowsPerSecond").get("median").asDouble()).as(part).isPositive();
         assertThat(p.has("p99Ms") && p.has("p99Ratio") && p.has("failed")).as(part).isTrue();
       }
+      // one row per guard setting, each run in its own load phase after the run
+      JsonNode guard = b.get("guard");
+      assertThat(guard).hasSize(4);
+      assertThat(guard.findValuesAsText("setting"))
+          .containsExactly("guard-1.1", "guard-1.25", "guard-1.5", "guard-off");
+      assertThat(guard.get(1).get("guardRatio").asDouble()).isEqualTo(1.25);
+      assertThat(guard.get(3).get("guardRatio").isNull()).as("off has no ratio").isTrue();
+      for (JsonNode g : guard) {
+        String name = g.get("setting").asText();
+        assertThat(g.get("rowsUpdated").get("median").asLong()).as(name).isPositive()
+            .isLessThanOrEqualTo(check.rows());
+        assertThat(g.get("rowsPerSecond").get("median").asDouble()).as(name).isPositive();
+        assertThat(g.get("rowsPerSecondRatio").get("median").asDouble()).as(name).isPositive();
+        assertThat(g.has("p99Ms") && g.has("p99Ratio") && g.has("failed")).as(name).isTrue();
+        assertThat(report.phase(name)).as("the load during %s", name).isPresent();
+      }
+      assertThat(check.guardRuns()).hasSize(4);
       assertThat(b.has("backfillRowsPerSecondRatio") && b.has("p99TargetMet")
-          && b.has("measuredAt") && b.has("machine")).isTrue();
+          && b.has("targetsMet") && b.has("measuredAt") && b.has("machine")).isTrue();
+      assertThat(b.get("failedPerRun")).hasSize(1);
       assertThat(b.get("failedOperations").asLong()).isZero();
     }
   }

@@ -134,6 +134,11 @@ class ShapeWorkloadFlagsTest {
       public <T> T retrying(Workload.Attempt<T> statement) throws SQLException {
         return statement.run();
       }
+
+      @Override
+      public <T> T transaction(Workload.Attempt<T> body) throws SQLException {
+        return dev.underway.sandbox.load.LoadGenerator.inTransaction(c, body);
+      }
     };
   }
 
