@@ -9,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * step's own load) and in the progress the status and the run's page show.
  *
  * @param mode {@link #BASELINE} (sampling the baseline, the step not started), {@link #FREE}
- *     (within budget, full duty or climbing back to it), {@link #SLOWED} (over budget, duty
- *     lowered), {@link #FLOOR} (at the lowest duty: the step keeps its minimum rate and says
+ *     (full duty, within budget), {@link #SLOWED} (duty lowered: over budget, or climbing back
+ *     from it), {@link #FLOOR} (at the lowest duty: the step keeps its minimum rate and says
  *     so), {@link #OFF} (no guard)
  * @param baselineP99Ms the foreground's p99 before the step (null while sampling)
  * @param p99Ms the rolling p99 now

@@ -7,8 +7,10 @@ import dev.underway.guard.GuardState;
  * p99 and the budget, the next duty cycle and mode. Additive increase while the p99 is well
  * under the budget, multiplicative decrease while it is over (as TCP's congestion window and
  * gh-ost's nice-ratio): a step that hurts backs off fast and comes back slowly. Between the two
- * (over {@code band} x budget, not over the budget) it holds: the hysteresis that keeps it from
- * flapping around the budget. Never below {@code minDuty}: the step keeps a minimum rate, and
+ * (the p99 over the baseline by more than {@code band} of the headroom the budget leaves, not
+ * over the budget) it holds: the hysteresis that keeps it from flapping around the budget. A
+ * decrease ({@code decrease} > {@code band}) lands in that band, not under it, when the step's
+ * harm is proportional to its duty. Never below {@code minDuty}: the step keeps a minimum rate, and
  * the mode says {@link GuardState#FLOOR}.
  *
  * <p>The caller decides when a reading is fresh enough to act on (the guard waits for enough new
@@ -17,7 +19,8 @@ import dev.underway.guard.GuardState;
  * @param minDuty the lowest duty cycle (0 < minDuty <= 1)
  * @param increase added to the duty cycle per decision under the band
  * @param decrease the duty cycle's factor per decision over the budget (0 < decrease < 1)
- * @param band the fraction of the budget the p99 must be under for the duty cycle to rise
+ * @param band the fraction of the headroom (budget minus baseline) the p99 may use for the duty
+ *     cycle to rise
  */
 public record DutyController(double minDuty, double increase, double decrease, double band) {
 
@@ -32,9 +35,9 @@ public record DutyController(double minDuty, double increase, double decrease, d
     }
   }
 
-  /** The guard's own: floor 5%, +5% per decision, x0.6 when over, rise under 90% of budget. */
+  /** The guard's own: floor 5%, +5% per decision, x0.6 when over, rise in half the headroom. */
   public static DutyController standard() {
-    return new DutyController(MIN_DUTY, 0.05, 0.6, 0.9);
+    return new DutyController(MIN_DUTY, 0.05, 0.6, 0.5);
   }
 
   /** Where a reading stands against the budget. */
@@ -49,21 +52,29 @@ public record DutyController(double minDuty, double increase, double decrease, d
   }
 
   /**
-   * The next step from {@code duty} (in mode {@code mode}) for a foreground p99 of {@code
-   * p99Ms} against {@code budgetMs}.
+   * The next step from {@code duty} for a foreground p99 of {@code p99Ms} against {@code
+   * budgetMs}, the foreground's baseline p99 being {@code baselineMs} (0 when unknown).
    */
-  public Step next(double duty, String mode, double p99Ms, double budgetMs) {
+  public Step next(double duty, double p99Ms, double budgetMs, double baselineMs) {
     double now = clamp(duty);
     if (p99Ms > budgetMs) {
       double lower = clamp(now * decrease);
-      return new Step(lower, atFloor(lower) ? GuardState.FLOOR : GuardState.SLOWED,
-          Verdict.OVER);
+      return new Step(lower, mode(lower), Verdict.OVER);
     }
-    if (p99Ms <= budgetMs * band) {
-      return new Step(clamp(now + increase), GuardState.FREE, Verdict.UNDER);
+    double base = baselineMs > 0 && baselineMs < budgetMs ? baselineMs : 0;
+    if (p99Ms <= base + (budgetMs - base) * band) {
+      double higher = clamp(now + increase);
+      return new Step(higher, mode(higher), Verdict.UNDER);
     }
-    boolean settled = GuardState.SLOWED.equals(mode) || GuardState.FLOOR.equals(mode);
-    return new Step(now, settled ? mode : GuardState.FREE, Verdict.BAND);
+    return new Step(now, mode(now), Verdict.BAND);
+  }
+
+  /**
+   * The mode of a duty cycle: {@link GuardState#FREE} at full duty, {@link GuardState#FLOOR} at
+   * the lowest, {@link GuardState#SLOWED} between (climbing back included).
+   */
+  public String mode(double duty) {
+    return duty >= 1.0 ? GuardState.FREE : atFloor(duty) ? GuardState.FLOOR : GuardState.SLOWED;
   }
 
   /** Whether {@code duty} is the lowest. */

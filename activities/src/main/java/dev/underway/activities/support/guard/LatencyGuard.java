@@ -4,8 +4,6 @@ import dev.underway.guard.GuardSettings;
 import dev.underway.guard.GuardState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -36,9 +34,13 @@ import org.HdrHistogram.Histogram;
 public final class LatencyGuard implements AutoCloseable {
 
   /**
-   * The default lowest budget: readings of the default probe on an idle local PostgreSQL vary by
-   * about this much (p99 0.3-0.9 ms, spikes of a few ms on a shared 2-core machine), so a
-   * budget under it would call noise harm.
+   * The default lowest budget, 2 ms: measured with the default probe (a row lock, rolled back,
+   * every 50 ms) on an idle local PostgreSQL 17 on this project's shared 2-core machines, the
+   * readings' p50 is 0.17-0.20 ms and their p99 0.4-1.1 ms, but the p99 of one 5-second window
+   * ranges from 0.2 to 0.9 ms on a quiet machine and up to 2.4 ms while other processes share
+   * its cores. With a baseline of 0.4 ms, 1.25x would be 0.5 ms: noise alone would slow the
+   * step. 2 ms is over every quiet window (twice the worst) and 28 of 30 busy ones; a
+   * foreground whose baseline p99 is over 1.6 ms (the sandbox's is 2.7 ms) never meets it.
    */
   public static final long DEFAULT_FLOOR_MILLIS = 2;
   /** The longest rest after one slice of work (the step heartbeats at least this often). */
@@ -48,7 +50,7 @@ public final class LatencyGuard implements AutoCloseable {
   /** Readings needed after a change of duty before the next decision. */
   public static final int FRESH_SAMPLES = 20;
   /** The most changes of mode kept for the timeline. */
-  public static final int CHANGES_KEPT = 20;
+  public static final int CHANGES_KEPT = GuardJournal.KEPT;
   private static final int MIN_BASELINE_SAMPLES = 10;
 
   private final GuardSettings settings;
@@ -57,7 +59,7 @@ public final class LatencyGuard implements AutoCloseable {
   private final long everyNanos;
   private final LatencyWindow window;
   private final Histogram baselineReadings = new Histogram(3);
-  private final Deque<GuardState> changes = new ArrayDeque<>();
+  private final GuardJournal journal;
   private final Sampler sampler;
 
   // guarded by this
@@ -75,7 +77,6 @@ public final class LatencyGuard implements AutoCloseable {
   private String lastFailure;
   private String reason;
   private boolean resumed;
-  private volatile GuardState state;
 
   private LatencyGuard(GuardSettings settings, ForegroundProbe probe, GuardState resume,
       List<GuardState> earlier) {
@@ -87,9 +88,7 @@ public final class LatencyGuard implements AutoCloseable {
     this.ratio = this.settings.ratioOrDefault();
     this.absoluteMs = this.settings.budgetMillis() == null ? null
         : this.settings.budgetMillis().doubleValue();
-    if (earlier != null) {
-      earlier.stream().skip(Math.max(0, earlier.size() - CHANGES_KEPT)).forEach(changes::add);
-    }
+    this.journal = new GuardJournal(earlier);
     if (this.settings.isOff()) {
       this.mode = GuardState.OFF;
       this.since = Instant.now().toString();
@@ -100,9 +99,9 @@ public final class LatencyGuard implements AutoCloseable {
     if (resume != null && resume.baselineP99Ms() != null) {
       this.baselineMs = resume.baselineP99Ms();
       this.duty = Math.max(controller.minDuty(), Math.min(1.0, resume.duty()));
-      this.mode = List.of(GuardState.FREE, GuardState.SLOWED, GuardState.FLOOR)
-          .contains(resume.mode()) ? resume.mode() : GuardState.FREE;
-      this.since = resume.since() == null ? Instant.now().toString() : resume.since();
+      this.mode = controller.mode(duty);
+      this.since = resume.since() == null || !mode.equals(resume.mode())
+          ? Instant.now().toString() : resume.since();
       this.p99Ms = resume.p99Ms();
       this.resumed = true;
       publish(Budget.f("resumed with the baseline p99 %.1f ms of an earlier attempt",
@@ -244,12 +243,12 @@ public final class LatencyGuard implements AutoCloseable {
 
   /** What the guard sees and does now (heartbeated by the step). */
   public GuardState state() {
-    return state;
+    return journal.state();
   }
 
   /** The last {@value #CHANGES_KEPT} changes of mode, oldest first (for the timeline). */
-  public synchronized List<GuardState> changes() {
-    return List.copyOf(changes);
+  public List<GuardState> changes() {
+    return journal.changes();
   }
 
   private void onReading(long atNanos, long micros, Exception failure) {
@@ -279,7 +278,8 @@ public final class LatencyGuard implements AutoCloseable {
       return;
     }
     Budget budget = budget();
-    DutyController.Step step = controller.next(duty, mode, fresh.p99Ms(), budget.ms());
+    DutyController.Step step = controller.next(duty, fresh.p99Ms(), budget.ms(),
+        baselineMs == null ? 0 : baselineMs);
     if (step.changed(duty)) {
       lastChangeNanos = nowNanos;
     }
@@ -315,17 +315,9 @@ public final class LatencyGuard implements AutoCloseable {
     }
     Budget budget = budget();
     boolean off = GuardState.OFF.equals(mode);
-    GuardState next = new GuardState(mode, baselineMs, p99Ms, off ? null : budget.ms(),
-        off || absoluteMs != null ? null : ratio, duty, restMillis, since, why);
-    GuardState before = state;
-    state = next;
-    boolean continued = before == null && resumed;
-    if (!continued && (before == null || !before.mode().equals(next.mode()))) {
-      changes.addLast(next);
-      while (changes.size() > CHANGES_KEPT) {
-        changes.removeFirst();
-      }
-    }
+    journal.publish(new GuardState(mode, baselineMs, p99Ms, off ? null : budget.ms(),
+        off || absoluteMs != null ? null : ratio, duty, restMillis, since, why),
+        resumed && journal.state() == null);
   }
 
   /** Stops the sampler and closes the probe. */

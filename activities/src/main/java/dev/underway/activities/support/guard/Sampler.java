@@ -21,8 +21,8 @@ final class Sampler implements AutoCloseable {
 
   /** Where readings go (on the sampler's thread). */
   interface Sink {
-    /** One reading taken at {@code atNanos}; {@code failure} when the probe threw. */
-    void reading(long atNanos, long micros, Exception failure);
+    /** One reading begun at {@code startNanos}; {@code failure} when the probe threw. */
+    void reading(long startNanos, long micros, Exception failure);
   }
 
   private final ForegroundProbe probe;
@@ -62,7 +62,13 @@ final class Sampler implements AutoCloseable {
       if (!running) {
         return;
       }
-      sink.reading(System.nanoTime(), micros, failure);
+      try {
+        sink.reading(start, micros, failure);
+      } catch (RuntimeException e) {
+        if (logged.add("guard/" + kind(e))) { // a fault of the guard's own: sampling goes on
+          LOG.error("latency guard: a reading could not be taken into account", e);
+        }
+      }
       next += everyNanos;
       long now = System.nanoTime();
       if (next - now < 0) {
