@@ -20,6 +20,8 @@ final class BackfillCard {
 
   /** The activity's prefix for a slow-down by the latency guard (it keeps going, slower). */
   static final String LATENCY = "latency: ";
+  /** The activity's prefix while the guard samples its baseline (the step not started yet). */
+  static final String GUARD = "latency guard: ";
 
   /**
    * @param p the last progress read from the control row
@@ -64,7 +66,8 @@ final class BackfillCard {
   private static StepProgress guarded(BackfillProgress p, BackfillControl control,
       boolean rowsExact) {
     String throttle = p.throttle();
-    boolean paused = throttle != null && !throttle.startsWith(LATENCY);
+    boolean paused = throttle != null && !throttle.startsWith(LATENCY)
+        && !throttle.startsWith(GUARD);
     String state = paused ? "paused: " + throttle : GuardTexts.state(p.guard());
     List<String> details = new ArrayList<>(GuardTexts.lines(p.guard(), control));
     details.add("Batch size: " + StepProgress.count(p.batchSize()) + " rows"

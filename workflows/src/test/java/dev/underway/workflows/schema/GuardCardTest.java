@@ -55,7 +55,8 @@ class GuardCardTest {
 
     GuardState baseline = new GuardState(GuardState.BASELINE, null, null, null, 1.25, 1.0, null,
         null, null);
-    StepProgress sampling = BackfillCard.of(with(baseline, null), null, true, null);
+    StepProgress sampling = BackfillCard.of(with(baseline, "latency guard: sampling the"
+        + " foreground's baseline"), null, true, null);
     assertThat(sampling.state()).startsWith("running: the latency guard samples the"
         + " foreground's baseline p99");
     assertThat(sampling.details()).contains("Foreground p99: not measured yet, baseline being"
