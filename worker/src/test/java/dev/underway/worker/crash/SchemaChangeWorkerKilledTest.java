@@ -3,6 +3,7 @@ package dev.underway.worker.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.guard.GuardState;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.workflows.schema.contract.BackfillResult;
 import dev.underway.workflows.schema.contract.ChangeKind;
@@ -52,8 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  * other worker within the heartbeat timeout plus the longest retry wait (both read from the
  * activity's scheduled options in the history) plus a little for a loaded machine, measured on
  * the server's clock from the killed attempt's last heartbeat to the next attempt's start; the run
- * completes with every row right. A step "waits" for its kill by needing a lock a test connection
- * holds. And an abort stops a running backfill within 5 s of the signal.
+ * completes with every row right, and every resumed backfill attempt keeps the latency guard's
+ * baseline the first attempt sampled. A step "waits" for its kill by needing a lock a test
+ * connection holds. And an abort stops a running backfill within 5 s of the signal.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SchemaChangeWorkerKilledTest {
@@ -62,7 +64,13 @@ class SchemaChangeWorkerKilledTest {
   private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
   /** What a loaded two-core machine may add: a poll, a workflow task, the describe's 100 ms. */
   private static final Duration SLACK = Duration.ofSeconds(4);
-  private static final int ROWS = 12_000;
+  private static final int ROWS = 20_000;
+  /**
+   * The most rows a killed attempt may have done after the progress it last wrote (at most a
+   * second old): the first attempt runs at full duty until the guard's first judgement, about a
+   * thousand rows a second here, the later ones at the guard's lower duties.
+   */
+  private static final long UNCOUNTED_PER_KILL = 1_500;
 
   @TempDir static Path tmp;
   private static LocalPostgres pg;
@@ -132,22 +140,39 @@ class SchemaChangeWorkerKilledTest {
       Instant backfillStart = StepAttempts.time(steps.awaitRunning("SchemaChange.Backfill",
           Duration.ofSeconds(60)).getLastStartedTime());
       Duration dead = Duration.ZERO;
+      List<BackfillProgress> killedAt = new ArrayList<>();
       for (int kill = 1; kill <= 5; kill++) {
         PendingActivityInfo walking = awaitDetails(steps, "SchemaChange.Backfill", a -> {
           BackfillProgress p = StepAttempts.details(a, BackfillProgress.class);
           return a.hasLastHeartbeatTime() && StepAttempts.time(a.getLastHeartbeatTime())
               .isAfter(StepAttempts.time(a.getLastStartedTime())) && p != null
-              && p.rowsDone() - p.resumedFrom() >= 400;
+              && p.rowsDone() - p.resumedFrom() >= 400 && p.guard() != null
+              && p.guard().baselineP99Ms() != null;
         });
+        killedAt.add(StepAttempts.details(walking, BackfillProgress.class));
         dead = dead.plus(killAndMeasure(steps, walking, null));
       }
+      // a worker killed mid-step resumes with the guard's last state: every later attempt
+      // carries the first one's baseline and never samples one again under its own load
+      GuardState first = killedAt.get(0).guard();
+      assertThat(killedAt).extracting(BackfillProgress::attempts)
+          .containsExactly(1, 2, 3, 4, 5);
+      assertThat(killedAt).allSatisfy(p -> {
+        assertThat(p.guard().baselineP99Ms()).isEqualTo(first.baselineP99Ms());
+        assertThat(p.guard().mode()).isNotEqualTo(GuardState.BASELINE);
+        assertThat(p.guardChanges()).filteredOn(c -> GuardState.BASELINE.equals(c.mode()))
+            .as("one baseline, sampled by the first attempt").hasSizeLessThanOrEqualTo(1);
+      });
+      measured.add(String.format("guard: baseline p99 %.1f ms kept by attempts 1 to 5; at the"
+          + " last kill %s", first.baselineP99Ms(), killedAt.get(4).guard().summary()));
       awaitGate(run, "switch-reads");
       Duration backfillWall = Duration.between(backfillStart,
           steps.completed("SchemaChange.Backfill"));
       BackfillResult backfilled = result(id, "SchemaChange.Backfill", BackfillResult.class);
       // rows a killed attempt synced after its last heartbeat are walked again but not touched
       // again: fewer touches than rows, never more (every row is checked right below)
-      assertThat(backfilled.rowsUpdated()).isBetween(ROWS - 5L * 400, (long) ROWS);
+      assertThat(backfilled.rowsUpdated()).isBetween(ROWS - 5 * UNCOUNTED_PER_KILL,
+          (long) ROWS);
       assertThat(backfilled.attempts()).isEqualTo(6);
       measured.add(String.format("backfill: %d rows, reported %.0f rows/s over %.1f s of"
               + " attempts, throttled %d ms; wall %.1f s with %.1f s between attempts",
@@ -329,8 +354,11 @@ class SchemaChangeWorkerKilledTest {
 
   /**
    * A walk of tens of seconds whatever the machine: the foreground probe (15 ms) is always over
-   * its budget (5 ms), so every batch is the smallest (10 rows; slowed, a batch shrinks and never
-   * grows) and is followed by a pause as long as the probe took, about 300 rows a second.
+   * its budget (5 ms, a request as made before the guard: the guard's absolute budget), so once
+   * the guard has judged it (a second of readings after a second of baseline) the guard holds the
+   * backfill at its lowest duty: every batch the smallest (10 rows; a batch does not grow before
+   * the guard's first judgement and shrinks while slowed), each followed by a rest 19 times as
+   * long as it took.
    */
   private static SchemaChangeRequest request(TableChange change) {
     PostgresServer target = PostgresServer.of(pg.host(), pg.port(), "shop").withSslMode("disable");

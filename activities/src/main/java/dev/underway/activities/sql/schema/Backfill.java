@@ -124,14 +124,16 @@ public final class Backfill {
   }
 
   /**
-   * The next batch's size: to the target batch time ({@link BatchSizer}); while the guard holds
-   * the step slowed, never larger, and smaller with the duty (at most halved per batch, down to
-   * the smallest batch), so that a batch holds its row locks for less time.
+   * The next batch's size: to the target batch time ({@link BatchSizer}); before the guard's
+   * first judgement of the foreground under the backfill's load, and while it holds the step
+   * slowed, never larger; while slowed, smaller with the duty too (at most halved per batch,
+   * down to the smallest batch), so that a batch holds its row locks for less time.
    */
   int nextBatch(int current, Duration took, StepGuard guard) {
     int next = BatchSizer.next(current, took, settings);
     if (!guard.slowed()) {
-      return next;
+      // until the guard has judged the foreground under the step's load, no growth either
+      return guard.judged() ? next : Math.min(current, next);
     }
     double factor = Math.max(0.5, Math.min(1.0, guard.state().duty()));
     int shrunk = (int) Math.round(current * factor);

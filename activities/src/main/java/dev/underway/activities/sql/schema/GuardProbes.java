@@ -1,16 +1,18 @@
 package dev.underway.activities.sql.schema;
 
+import dev.underway.activities.sql.RowLockProbe;
+import dev.underway.activities.sql.StatementProbe;
 import dev.underway.activities.support.guard.ForegroundProbe;
 import dev.underway.guard.GuardSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 
 /**
  * The probe the schema change's guard samples the foreground with, on a connection of its own
- * that the probe closes: the operator's statement when the settings name one (rolled back), else
- * the default, which feels what writers feel (a lock of a random row of the table by its key, in
- * a transaction rolled back).
+ * that the probe closes: the operator's statement when the settings name one ({@link
+ * StatementProbe}, rolled back), else the default, which feels what writers feel ({@link
+ * RowLockProbe}: a lock of a random row of the table by the key the backfill walks, rolled back,
+ * so it waits behind a batch's row locks as the application's writes do).
  */
 final class GuardProbes {
   private GuardProbes() {}
@@ -18,25 +20,13 @@ final class GuardProbes {
   static ForegroundProbe open(Connection own, GuardSettings settings, TableName table,
       TableKey key) throws SQLException {
     try {
-      own.setAutoCommit(true);
       SessionLimits.current().apply(own);
-    } catch (SQLException e) {
+      return settings.probe() != null && !settings.probe().isBlank()
+          ? StatementProbe.open(own, settings.probe())
+          : RowLockProbe.open(own, table.schema(), table.table(), key.columns());
+    } catch (SQLException | RuntimeException e) {
       own.close();
       throw e;
     }
-    String sql = settings.probe() != null && !settings.probe().isBlank() ? settings.probe()
-        : PostgresSchemaDialect.pointRead(table, key);
-    LatencyProbe probe = LatencyProbe.query(own, sql);
-    return new ForegroundProbe() {
-      @Override
-      public Duration sample() throws Exception {
-        return probe.measure();
-      }
-
-      @Override
-      public void close() throws Exception {
-        own.close();
-      }
-    };
   }
 }

@@ -8,7 +8,10 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * How long a foreground query takes now: the backfill slows while it is over its budget.
+ * The plan's check of an operator's probe ({@code latencyProbe}): {@link #problem} runs it once,
+ * read-only, when the change is observed, so that a probe that cannot run is refused before
+ * anything changes. The backfill's guard samples the foreground with its own probes ({@link
+ * GuardProbes}), not with this.
  */
 @FunctionalInterface
 public interface LatencyProbe {

@@ -103,9 +103,11 @@ public final class PostgresSchemaChangeActivities implements SchemaChangeActivit
         writer.offer(p);
       };
       GuardSettings guarding = StepGuard.of(settings);
-      return new Backfill(settings, pacing, ControlSource.row(spec.table()),
+      BackfillResult done = new Backfill(settings, pacing, ControlSource.row(spec.table()),
           (state, changes) -> StepGuard.open(guarding, probe(target, guarding, spec, key),
               state, changes), listener).run(c, spec, key, resume, rows);
+      writer.flush();
+      return done;
     });
   }
 

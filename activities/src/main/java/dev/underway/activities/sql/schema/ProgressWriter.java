@@ -11,10 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backfill's progress in the table's control row: written at most once a second (and always
- * the last one, when done or paused), for the run's status to poll, read back by a retried
- * attempt. Writes the backfill's progress into the table's control row at most once a second (and always
- * the last one, when done or paused), for the run's status to poll. A failed write is logged and
- * skipped: the progress is a view, the heartbeat is what the backfill resumes from.
+ * the last one, when done or paused: {@link #flush}), for the run's status to poll, read back by
+ * a retried attempt. A failed write is logged and skipped: the progress is a view, the heartbeat
+ * is what the backfill resumes from.
  */
 final class ProgressWriter {
 
@@ -25,6 +24,7 @@ final class ProgressWriter {
   private final Connection c;
   private final TableName table;
   private long lastNanos;
+  private BackfillProgress unwritten;
 
   ProgressWriter(Connection c, TableName table) {
     this.c = c;
@@ -35,9 +35,25 @@ final class ProgressWriter {
     long now = System.nanoTime();
     boolean done = p.etaSeconds() != null && p.etaSeconds() == 0 && p.throttle() == null;
     if (lastNanos != 0 && now - lastNanos < EVERY_NANOS && !done) {
+      unwritten = p;
       return;
     }
     lastNanos = now;
+    write(p);
+  }
+
+  /**
+   * Writes the last progress offered if it was skipped: the last one of a backfill whose rows the
+   * application's writes partly filled ends with an ETA above zero, and would be lost.
+   */
+  void flush() {
+    if (unwritten != null) {
+      write(unwritten);
+    }
+  }
+
+  private void write(BackfillProgress p) {
+    unwritten = null;
     try (PreparedStatement ps = c.prepareStatement(PostgresSchemaDialect.setProgress(table))) {
       ps.setString(1, JSON.writeValueAsString(p));
       ps.setString(2, table.toString());

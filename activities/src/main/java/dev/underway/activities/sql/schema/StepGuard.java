@@ -8,7 +8,6 @@ import dev.underway.guard.GuardState;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.workflows.schema.contract.BackfillSettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -32,13 +31,11 @@ final class StepGuard implements AutoCloseable {
 
   private final LatencyGuard guard;
   private final GuardSettings settings;
-  private final List<GuardState> changes;
   private Double ratioApplied;
 
-  private StepGuard(LatencyGuard guard, GuardSettings settings, List<GuardState> changes) {
+  private StepGuard(LatencyGuard guard, GuardSettings settings) {
     this.guard = guard;
     this.settings = settings;
-    this.changes = new ArrayList<>(changes == null ? List.of() : changes);
   }
 
   /**
@@ -48,7 +45,7 @@ final class StepGuard implements AutoCloseable {
   static StepGuard open(GuardSettings settings, ForegroundProbe probe, GuardState resume,
       List<GuardState> changesBefore) {
     GuardSettings s = settings == null ? GuardSettings.defaults() : settings;
-    return new StepGuard(LatencyGuard.open(s, probe, resume), s, changesBefore);
+    return new StepGuard(LatencyGuard.open(s, probe, resume, changesBefore), s);
   }
 
   /**
@@ -75,11 +72,7 @@ final class StepGuard implements AutoCloseable {
 
   /** Samples the baseline unless resumed with one; {@code tick} about every second. */
   void awaitBaseline(Consumer<GuardState> tick) {
-    guard.awaitBaseline(s -> {
-      note(s);
-      tick.accept(s);
-    });
-    note(guard.state());
+    guard.awaitBaseline(tick);
   }
 
   /**
@@ -103,7 +96,6 @@ final class StepGuard implements AutoCloseable {
       guard.ratio(settings.ratioOrDefault());
     }
     ratioApplied = operators;
-    note(guard.state());
   }
 
   /**
@@ -112,7 +104,6 @@ final class StepGuard implements AutoCloseable {
    */
   Duration restFor(Duration worked) {
     Duration rest = guard.restAfter(worked);
-    note(guard.state());
     return rest == null || rest.isNegative() ? Duration.ZERO : rest;
   }
 
@@ -128,7 +119,6 @@ final class StepGuard implements AutoCloseable {
       Polling.pause(slice.toMillis() < 1 ? Duration.ofMillis(1) : slice);
       rested += System.nanoTime() - t0;
       rest = rest.minus(slice);
-      note(guard.state());
       tick.run();
     }
     return rested;
@@ -138,9 +128,18 @@ final class StepGuard implements AutoCloseable {
     return guard.state();
   }
 
-  /** The last changes of mode, oldest first (at most {@value BackfillProgress#GUARD_CHANGES_KEPT}). */
+  /** The guard's last changes of mode, oldest first (for the timeline). */
   List<GuardState> changes() {
-    return List.copyOf(changes);
+    return guard.changes();
+  }
+
+  /**
+   * Whether the guard has judged the foreground since the step started (a rolling p99 against
+   * the budget), or is off; until then the step does not speed up.
+   */
+  boolean judged() {
+    GuardState s = guard.state();
+    return GuardState.OFF.equals(s.mode()) || s.p99Ms() != null;
   }
 
   /** Whether the guard holds the step below full duty (the batch must not grow). */
@@ -162,22 +161,8 @@ final class StepGuard implements AutoCloseable {
       return null;
     }
     String why = s.reason() != null ? s.reason() : s.summary();
-    return "latency: " + why + String.format(java.util.Locale.ROOT, ", duty %d%%%s",
-        Math.round(s.duty() * 100), GuardState.FLOOR.equals(s.mode()) ? " (its floor)" : "");
-  }
-
-  /** Records {@code s} when its mode differs from the last change recorded. */
-  private void note(GuardState s) {
-    if (s == null) {
-      return;
-    }
-    GuardState last = changes.isEmpty() ? null : changes.get(changes.size() - 1);
-    if (last == null || !Objects.equals(last.mode(), s.mode())) {
-      changes.add(s);
-      while (changes.size() > BackfillProgress.GUARD_CHANGES_KEPT) {
-        changes.remove(0);
-      }
-    }
+    return "latency: " + why + (GuardState.FLOOR.equals(s.mode()) ? ""
+        : String.format(java.util.Locale.ROOT, "; duty %d%%", Math.round(s.duty() * 100)));
   }
 
   @Override

@@ -24,11 +24,12 @@
  *       dev.underway.activities.sql.schema.SyncTriggers}, flags, the marker, under {@link
  *       dev.underway.activities.sql.schema.LockRetry}) and its undo; {@link
  *       dev.underway.activities.sql.schema.Contract};
- *   <li>{@link dev.underway.activities.sql.schema.Backfill}: keyset batches, adaptive size,
- *       paused by lag or the operator ({@link dev.underway.activities.sql.schema.ControlSource}),
- *       slowed by a {@link dev.underway.activities.sql.schema.LatencyProbe}, its progress told to
- *       a listener (the activity heartbeats it and resumes from it); {@link
- *       dev.underway.activities.sql.schema.Verify};
+ *   <li>{@link dev.underway.activities.sql.schema.Backfill}: keyset batches, adaptive size
+ *       (bounded), paused by lag or the operator ({@link
+ *       dev.underway.activities.sql.schema.ControlSource}), paced by the latency guard ({@link
+ *       dev.underway.activities.sql.schema.StepGuard}), its progress told to a listener (the
+ *       activity heartbeats it and resumes from it, the guard's baseline included); {@link
+ *       dev.underway.activities.sql.schema.Verify}, paced the same way;
  *   <li>{@link dev.underway.activities.sql.schema.Flags} and {@link
  *       dev.underway.activities.sql.schema.RunMarker}: the two tables kept at the database.
  * </ul>

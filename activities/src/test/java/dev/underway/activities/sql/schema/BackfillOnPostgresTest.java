@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import dev.underway.guard.GuardState;
 import dev.underway.workflows.schema.contract.BackfillControl;
 import dev.underway.workflows.schema.contract.BackfillProgress;
 import dev.underway.workflows.schema.contract.BackfillResult;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * worker gone: Temporal cancels it at a heartbeat) is resumed by the next attempt from its last
  * heartbeat, so the rows touched, counted at the database by a statement trigger, are the rows in
  * the table and not more than one batch over; the operator's throttle pauses it and unthrottle
- * releases it, a pinned batch size is used; a foreground probe over budget slows it.
+ * releases it, a pinned batch size is used; a foreground probe over the budget of a run recorded
+ * before the guard (an absolute budget) makes the guard slow it.
  */
 class BackfillOnPostgresTest {
 
@@ -216,8 +218,8 @@ class BackfillOnPostgresTest {
   }
 
   @Test
-  void aForegroundProbeOverItsBudgetSlowsItToSmallerBatches() throws Exception {
-    db.amounts("probed", 400);
+  void aForegroundProbeOverTheBudgetOfARunRecordedBeforeTheGuardSlowsIt() throws Exception {
+    db.amounts("probed", 1_500);
     TableChange change = SchemaFixture.typeChange("probed");
     List<BackfillProgress> beats = new CopyOnWriteArrayList<>();
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
@@ -225,15 +227,31 @@ class BackfillOnPostgresTest {
       env.setActivityHeartbeatListener(BackfillProgress.class, beats::add);
       SchemaChangeActivities activities = db.activities(env, BEAT);
       activities.expand(db.target(), change, OWNER);
+      // 2 ms a row: a walk of seconds, long enough for the guard's readings to judge it
+      db.sql("CREATE FUNCTION slow_row() RETURNS trigger LANGUAGE plpgsql AS"
+              + " $$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$",
+          "CREATE TRIGGER slow_row BEFORE UPDATE ON probed FOR EACH ROW"
+              + " EXECUTE FUNCTION slow_row()",
+          "ALTER TABLE probed ENABLE ALWAYS TRIGGER slow_row");
 
+      // as recorded before the guard: no guard settings, a budget and a probe
       BackfillResult result = activities.backfill(db.target(), change, new BackfillSettings(
           List.of("id"), 100, 500, 1_500, 5L, "SELECT pg_sleep(0.02)", 10, 50_000));
 
-      assertThat(result.rowsUpdated()).isEqualTo(400);
-      assertThat(beats).anySatisfy(b -> assertThat(b.throttle()).startsWith("latency: probe"));
-      // halved before every batch while over budget, never grown back: down to the minimum
-      assertThat(activities.progress(db.target(), change).batchSize()).isEqualTo(10);
-      assertThat(result.batches()).isGreaterThan(400 / 100);
+      assertThat(result.rowsUpdated()).isEqualTo(1_500);
+      // its budget is the guard's absolute budget, its probe the guard's probe (rolled back)
+      assertThat(beats).anySatisfy(b -> {
+        assertThat(b.throttle()).startsWith("latency: p99 ").contains("> budget 5.0 ms");
+        assertThat(b.guard().mode()).isIn(GuardState.SLOWED, GuardState.FLOOR);
+        assertThat(b.guard().budgetMs()).isEqualTo(5.0);
+        assertThat(b.guard().ratio()).isNull();
+        assertThat(b.guard().duty()).isLessThan(1.0);
+      });
+      // smaller after every batch while over budget, never grown back
+      List<Integer> sizes = beats.stream().filter(b -> b.guard().duty() < 1.0)
+          .map(BackfillProgress::batchSize).toList();
+      assertThat(sizes).isNotEmpty().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+      assertThat(activities.progress(db.target(), change).batchSize()).isLessThan(100);
       assertThat(result.throttledMillis()).isPositive();
     } finally {
       env.close();
