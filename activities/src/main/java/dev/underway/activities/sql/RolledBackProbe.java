@@ -10,7 +10,7 @@ import java.time.Duration;
  * A probe's transaction on a connection of the probe's own: each reading runs one statement in
  * a transaction that is always rolled back (nothing it does is ever committed), bounded by a
  * short {@code SET LOCAL lock_timeout} (and a statement timeout twice as long), and times that
- * statement alone. The connection is closed with the probe.
+ * statement and the rollback (two round trips, as the end of an application's transaction). The connection is closed with the probe.
  */
 public abstract class RolledBackProbe implements ForegroundProbe {
 
@@ -36,17 +36,20 @@ public abstract class RolledBackProbe implements ForegroundProbe {
 
   @Override
   public final Duration sample() throws SQLException {
+    long start;
     try {
       try (Statement s = connection.createStatement()) {
         s.execute(bounds);
       }
       before(connection);
-      long start = System.nanoTime();
+      start = System.nanoTime();
       run(connection);
-      return Duration.ofNanos(System.nanoTime() - start);
-    } finally {
+    } catch (SQLException | RuntimeException e) {
       connection.rollback();
+      throw e;
     }
+    connection.rollback();
+    return Duration.ofNanos(System.nanoTime() - start);
   }
 
   protected final Connection connection() {

@@ -156,7 +156,7 @@ public class SchemaChangeWorkflowImpl extends SchemaChangeUpdates {
     gates = new SchemaGates(run, request, plan, PlanDigest.of(key, plan));
     flags = new Flags(run, commands, request, plan, owner);
     backfill = new Backfill(run, commands, request, plan, owner, guarded);
-    verification = new Verification(run, request, plan);
+    verification = new Verification(run, request, plan, guarded);
     run.timeline().done("add " + plan.add() + ", contract drops " + plan.drop() + "; "
         + plan.rows() + " row(s) to backfill");
   }

@@ -23,7 +23,12 @@ final class Verification {
   private final SchemaPlan plan;
   private VerifyResult verified;
 
-  Verification(Run run, SchemaChangeRequest request, SchemaPlan plan) {
+  /** The latency guard's settings for the verify's reads; null in runs started before it. */
+  private final dev.underway.guard.GuardSettings guard;
+
+  /** @param guarded whether the run began with the latency guard (its reads rest as it says) */
+  Verification(Run run, SchemaChangeRequest request, SchemaPlan plan, boolean guarded) {
+    this.guard = guarded ? request.guardSettings() : null;
     this.run = run;
     this.request = request;
     this.change = request.change();
@@ -77,6 +82,6 @@ final class Verification {
   private VerifyResult once() {
     return SchemaStubs.of(SchemaStubs.WALK, "verify").verify(request.target(), change,
         new VerifySettings(plan.keyColumns(), VerifySettings.DEFAULT_CHUNK_SIZE,
-            VerifySettings.DEFAULT_SAMPLE_LIMIT));
+            VerifySettings.DEFAULT_SAMPLE_LIMIT, guard));
   }
 }

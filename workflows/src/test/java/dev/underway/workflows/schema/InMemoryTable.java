@@ -54,6 +54,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   private volatile BackfillProgress progress;
   /** The settings the last backfill was given. */
   private volatile BackfillSettings backfillSettings;
+  private volatile VerifySettings verifySettings;
   private volatile CountDownLatch backfillGate;
   private volatile boolean backfillStarted;
   /** While set, Control and SetFlag calls wait (recorded first) until their release. */
@@ -216,6 +217,11 @@ public final class InMemoryTable implements SchemaChangeActivities {
   }
 
   /** The settings the last backfill was given (null before one started). */
+  /** The settings the last verify was given. */
+  public VerifySettings verifySettings() {
+    return verifySettings;
+  }
+
   public BackfillSettings backfillSettings() {
     return backfillSettings;
   }
@@ -368,6 +374,7 @@ public final class InMemoryTable implements SchemaChangeActivities {
   public synchronized VerifyResult verify(PostgresTarget target, TableChange change,
       VerifySettings settings) {
     calls.add("Verify");
+    verifySettings = settings;
     return new VerifyResult(rows, mismatches, mismatches == 0 ? List.of() : List.of("(7)"));
   }
 

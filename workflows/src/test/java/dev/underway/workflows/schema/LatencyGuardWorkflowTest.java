@@ -110,6 +110,8 @@ class LatencyGuardWorkflowTest {
 
     table.releaseBackfill();
     awaitGate(wf, "switch-reads");
+    assertThat(table.verifySettings().guard()).as("the verify's reads are guarded as the"
+        + " request says").isEqualTo(table.backfillSettings().guard());
     assertThat(wf.status().timeline()).filteredOn(e -> e.step().equals("throttle"))
         .extracting(TimelineEntry::detail).contains("latency ratio set to 2.5x by carol (p99 is"
             + " fine)", "latency ratio set to 1.1x by dave");
