@@ -197,6 +197,9 @@ class OperatorSafetyWorkflowTest {
     assertThatThrownBy(() -> wf.decide(new DecisionRequest("phase-1", "approve", "bob", "x",
         gate.plan(), "yesterday"))).hasStackTraceContaining("not an ISO-8601 instant");
 
+    // the signal's decision is recorded once its sender is looked up (an activity); the
+    // refused updates above never waited for it
+    await().until(() -> !wf.status().decisions().isEmpty());
     RunStatus s = wf.status();
     assertThat(s.openGate()).as("still waiting: nothing was accepted").isNotNull();
     assertThat(s.decisions()).singleElement().satisfies(d -> {
