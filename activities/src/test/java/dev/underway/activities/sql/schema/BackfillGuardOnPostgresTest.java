@@ -51,9 +51,19 @@ class BackfillGuardOnPostgresTest {
 
   @Test
   void aForegroundWhoseP99TheBackfillPushesPastTheRatioMakesTheGuardSlowIt() throws Exception {
-    int rows = 100_000;
+    int rows = 10_000;
     db.amounts("loaded", rows);
     TableChange change = SchemaFixture.typeChange("loaded");
+    // every batch holds its row locks for at least 300 ms (the backfill's session alone, which
+    // runs as replica), and a batch is a tenth of the table or more: the probe and the writers
+    // wait on those locks for certain, however fast the machine (100,000 unslowed rows once
+    // finished in 3.4 s, before the guard's first judgement)
+    db.sql("CREATE FUNCTION slow_batch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            + " IF current_setting('session_replication_role') = 'replica' THEN"
+            + " PERFORM pg_sleep(0.3); END IF; RETURN NULL; END $$",
+        "CREATE TRIGGER slow_batch AFTER UPDATE ON loaded FOR EACH STATEMENT"
+            + " EXECUTE FUNCTION slow_batch()",
+        "ALTER TABLE loaded ENABLE ALWAYS TRIGGER slow_batch");
     List<BackfillProgress> beats = new CopyOnWriteArrayList<>();
     TestActivityEnvironment env = db.environment();
     env.setActivityHeartbeatListener(BackfillProgress.class, beats::add);
