@@ -126,8 +126,11 @@ class SchemaChangeSandboxTest {
       assertThat(b.get("rows").get("runs")).hasSize(1);
       for (String part : new String[] {"backfill", "rawUpdate"}) {
         JsonNode p = b.get(part);
+        // the raw update touches every row; the backfill only those the application's writes
+        // (through the sync trigger) did not fill first, the more the longer the guard rests
+        long least = part.equals("rawUpdate") ? ROWS : 1;
         assertThat(p.get("rowsUpdated").get("median").asLong()).as(part)
-            .isGreaterThanOrEqualTo(ROWS);
+            .isBetween(least, check.rows());
         assertThat(p.get("rowsPerSecond").get("median").asDouble()).as(part).isPositive();
         assertThat(p.has("p99Ms") && p.has("p99Ratio") && p.has("failed")).as(part).isTrue();
       }
